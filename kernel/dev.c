@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The disk registry and each disk's lifecycle:
+ * CREATING -> LIVE -> REMOVING -> DEAD.
+ */
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+#include <net/netlink.h>
+
+#include "backend.h"
+#include "dev.h"
+
+/*
+ * zcblk_devs_lock protects membership of zcblk_devs and every disk's state
+ * transitions. It is never held across del_gendisk(), which may wait for
+ * I/O; an index stays taken in zcblk_devs until its disk is fully gone.
+ */
+static DEFINE_MUTEX(zcblk_devs_lock);
+static DEFINE_XARRAY_ALLOC(zcblk_devs);
+
+static const struct zcblk_backend_ops *const zcblk_backends[] = {
+	&zcblk_null_backend,
+	&zcblk_mem_backend,
+};
+
+const struct zcblk_backend_ops *zcblk_backend_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(zcblk_backends); i++)
+		if (!strcmp(zcblk_backends[i]->name, name))
+			return zcblk_backends[i];
+	return NULL;
+}
+
+static void zcblk_dev_free(struct kref *ref)
+{
+	struct zcblk_dev *dev = container_of(ref, struct zcblk_dev, ref);
+
+	kfree(dev);
+}
+
+void zcblk_dev_put(struct zcblk_dev *dev)
+{
+	kref_put(&dev->ref, zcblk_dev_free);
+}
+
+/* Takes a reference on a LIVE disk; NULL if there is none at @index. */
+struct zcblk_dev *zcblk_dev_get(u32 index)
+{
+	struct zcblk_dev *dev;
+
+	mutex_lock(&zcblk_devs_lock);
+	dev = xa_load(&zcblk_devs, index);
+	if (dev && dev->state == ZCBLK_DEV_STATE_LIVE)
+		kref_get(&dev->ref);
+	else
+		dev = NULL;
+	mutex_unlock(&zcblk_devs_lock);
+	return dev;
+}
+
+/* For dumps: the LIVE disk at *@index or the next one after it. */
+struct zcblk_dev *zcblk_dev_get_next(u32 *index)
+{
+	unsigned long i = *index;
+	struct zcblk_dev *dev;
+
+	mutex_lock(&zcblk_devs_lock);
+	xa_for_each_start(&zcblk_devs, i, dev, i) {
+		if (dev->state == ZCBLK_DEV_STATE_LIVE) {
+			kref_get(&dev->ref);
+			*index = i;
+			mutex_unlock(&zcblk_devs_lock);
+			return dev;
+		}
+	}
+	mutex_unlock(&zcblk_devs_lock);
+	return NULL;
+}
+
+/* The backend is only there while the disk is LIVE: look under the lock. */
+void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st)
+{
+	mutex_lock(&zcblk_devs_lock);
+	st->state = dev->state;
+	st->alloc_bytes = 0;
+	if (dev->state == ZCBLK_DEV_STATE_LIVE && dev->ops->alloc_bytes)
+		st->alloc_bytes = dev->ops->alloc_bytes(dev);
+	mutex_unlock(&zcblk_devs_lock);
+}
+
+static void zcblk_dev_set_state(struct zcblk_dev *dev,
+				enum zcblk_dev_state state)
+{
+	lockdep_assert_held(&zcblk_devs_lock);
+	dev->state = state;
+}
+
+int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
+		  struct netlink_ext_ack *extack)
+{
+	struct zcblk_dev *dev;
+	u32 index;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	kref_init(&dev->ref);
+	dev->cfg = *cfg;
+	dev->ops = cfg->backend;
+	dev->state = ZCBLK_DEV_STATE_CREATING;
+
+	/* Reserve the index first so that concurrent adds cannot race. */
+	mutex_lock(&zcblk_devs_lock);
+	if (cfg->index != U32_MAX) {
+		index = cfg->index;
+		ret = xa_insert(&zcblk_devs, index, dev, GFP_KERNEL);
+		if (ret == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "index: already in use");
+			ret = -EEXIST;
+		}
+	} else {
+		ret = xa_alloc(&zcblk_devs, &index, dev,
+			       XA_LIMIT(0, ZCBLK_MAX_DEVS - 1), GFP_KERNEL);
+		if (ret == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "no free index");
+			ret = -ENOSPC;
+		}
+	}
+	mutex_unlock(&zcblk_devs_lock);
+	if (ret)
+		goto err_free_dev;
+	dev->index = index;
+	dev->cfg.index = index;
+
+	ret = zcblk_disk_create(dev, extack);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "could not create the block device");
+		goto err_erase_index;
+	}
+
+	mutex_lock(&zcblk_devs_lock);
+	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_LIVE);
+	if (out) {
+		kref_get(&dev->ref);
+		*out = dev;
+	}
+	mutex_unlock(&zcblk_devs_lock);
+	return 0;
+
+err_erase_index:
+	mutex_lock(&zcblk_devs_lock);
+	xa_erase(&zcblk_devs, index);
+	mutex_unlock(&zcblk_devs_lock);
+err_free_dev:
+	zcblk_dev_put(dev);
+	return ret;
+}
+
+/* Tears down a disk the caller has moved to REMOVING. */
+static void zcblk_dev_teardown(struct zcblk_dev *dev)
+{
+	zcblk_disk_destroy(dev);
+
+	mutex_lock(&zcblk_devs_lock);
+	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_DEAD);
+	xa_erase(&zcblk_devs, dev->index);
+	mutex_unlock(&zcblk_devs_lock);
+	zcblk_dev_put(dev);	/* the registry's reference */
+}
+
+int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
+{
+	struct zcblk_dev *dev;
+
+	mutex_lock(&zcblk_devs_lock);
+	dev = xa_load(&zcblk_devs, index);
+	if (!dev || dev->state != ZCBLK_DEV_STATE_LIVE) {
+		mutex_unlock(&zcblk_devs_lock);
+		NL_SET_ERR_MSG(extack, "index: no such disk");
+		return -ENODEV;
+	}
+	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_REMOVING);
+	mutex_unlock(&zcblk_devs_lock);
+
+	zcblk_dev_teardown(dev);
+	return 0;
+}
+
+/* Module exit: no netlink request can arrive any more. */
+void zcblk_dev_remove_all(void)
+{
+	struct zcblk_dev *dev;
+	unsigned long i;
+
+	xa_for_each(&zcblk_devs, i, dev) {
+		mutex_lock(&zcblk_devs_lock);
+		zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_REMOVING);
+		mutex_unlock(&zcblk_devs_lock);
+		zcblk_dev_teardown(dev);
+	}
+	WARN_ON_ONCE(!xa_empty(&zcblk_devs));
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "zcblk" generic netlink family: the control plane. The data path
+ * never calls into this file. Documentation/netlink/zcblk.yaml is its
+ * specification.
+ */
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "backend.h"
+#include "compat.h"
+#include "dev.h"
+#include "netlink.h"
+
+/* genl_ops.internal_flags */
+#define ZCBLK_NL_F_ADMIN	BIT(0)	/* needs CAP_SYS_ADMIN */
+
+#define ZCBLK_DEFAULT_BLOCK_SIZE	512
+#define ZCBLK_DEFAULT_NR_QUEUES		1
+#define ZCBLK_DEFAULT_QUEUE_DEPTH	128
+
+static struct genl_family zcblk_genl_family;
+
+static struct netlink_range_validation zcblk_index_range = {
+	.min = 0,
+	.max = ZCBLK_MAX_DEVS - 1,
+};
+
+static const struct nla_policy zcblk_dev_add_policy[ZCBLK_A_DEV_MAX + 1] = {
+	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &zcblk_index_range),
+	[ZCBLK_A_DEV_BACKEND]	  = { .type = NLA_NUL_STRING, .len = 15 },
+	[ZCBLK_A_DEV_SIZE]	  = NLA_POLICY_MIN(NLA_U64, 1),
+	[ZCBLK_A_DEV_BLOCK_SIZE]  = NLA_POLICY_RANGE(NLA_U32, 512, 4096),
+	[ZCBLK_A_DEV_NR_QUEUES]	  = NLA_POLICY_RANGE(NLA_U32, 1,
+						     ZCBLK_MAX_QUEUES),
+	[ZCBLK_A_DEV_QUEUE_DEPTH] = NLA_POLICY_RANGE(NLA_U32, 1,
+						     ZCBLK_MAX_QUEUE_DEPTH),
+};
+
+static const struct nla_policy zcblk_dev_index_policy[ZCBLK_A_DEV_MAX + 1] = {
+	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &zcblk_index_range),
+};
+
+static int zcblk_nl_fill_dev(struct sk_buff *skb, struct zcblk_dev *dev,
+			     u32 portid, u32 seq, int flags, u8 cmd)
+{
+	const struct zcblk_config *cfg = &dev->cfg;
+	struct zcblk_dev_status st;
+	char name[DISK_NAME_LEN];
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &zcblk_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	zcblk_dev_get_status(dev, &st);
+	snprintf(name, sizeof(name), "zcblk%u", dev->index);
+	if (nla_put_u32(skb, ZCBLK_A_DEV_INDEX, dev->index) ||
+	    nla_put_string(skb, ZCBLK_A_DEV_DISK_NAME, name) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_STATE, st.state) ||
+	    nla_put_string(skb, ZCBLK_A_DEV_BACKEND, cfg->backend->name) ||
+	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_SIZE, cfg->size,
+			      ZCBLK_A_DEV_PAD) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_BLOCK_SIZE, cfg->block_size) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_NR_QUEUES, cfg->nr_queues) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_QUEUE_DEPTH, cfg->queue_depth) ||
+	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_ALLOC_BYTES, st.alloc_bytes,
+			      ZCBLK_A_DEV_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int zcblk_nl_reply_dev(struct genl_info *info, struct sk_buff *msg,
+			      struct zcblk_dev *dev)
+{
+	int ret;
+
+	ret = zcblk_nl_fill_dev(msg, dev, info->snd_portid, info->snd_seq, 0,
+				info->genlhdr->cmd);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Semantic checks the policy cannot express; fills @cfg. */
+static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *attr;
+
+	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_BACKEND)) {
+		NL_SET_ERR_MSG(extack, "backend: missing");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_SIZE)) {
+		NL_SET_ERR_MSG(extack, "size: missing");
+		return -EINVAL;
+	}
+
+	attr = attrs[ZCBLK_A_DEV_BACKEND];
+	cfg->backend = zcblk_backend_find(nla_data(attr));
+	if (!cfg->backend) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "backend: unknown backend");
+		return -EINVAL;
+	}
+
+	cfg->block_size = ZCBLK_DEFAULT_BLOCK_SIZE;
+	attr = attrs[ZCBLK_A_DEV_BLOCK_SIZE];
+	if (attr) {
+		cfg->block_size = nla_get_u32(attr);
+		if (cfg->block_size != 512 && cfg->block_size != 4096) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "block-size: must be 512 or 4096");
+			return -EINVAL;
+		}
+	}
+
+	attr = attrs[ZCBLK_A_DEV_SIZE];
+	cfg->size = nla_get_u64(attr);
+	if (cfg->size & (cfg->block_size - 1)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "size: not a multiple of block-size");
+		return -EINVAL;
+	}
+
+	attr = attrs[ZCBLK_A_DEV_INDEX];
+	cfg->index = attr ? nla_get_u32(attr) : U32_MAX;
+	attr = attrs[ZCBLK_A_DEV_NR_QUEUES];
+	cfg->nr_queues = attr ? nla_get_u32(attr) : ZCBLK_DEFAULT_NR_QUEUES;
+	attr = attrs[ZCBLK_A_DEV_QUEUE_DEPTH];
+	cfg->queue_depth = attr ? nla_get_u32(attr) :
+				  ZCBLK_DEFAULT_QUEUE_DEPTH;
+	return 0;
+}
+
+static int zcblk_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zcblk_config cfg = {};
+	struct zcblk_dev *dev;
+	struct sk_buff *msg;
+	int ret;
+
+	ret = zcblk_nl_parse_add(info, &cfg);
+	if (ret)
+		return ret;
+
+	/* Allocated first: a disk, once made, must be reported. */
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = zcblk_dev_add(&cfg, &dev, info->extack);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	ret = zcblk_nl_reply_dev(info, msg, dev);
+	zcblk_dev_put(dev);
+	return ret;
+}
+
+static int zcblk_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_INDEX)) {
+		NL_SET_ERR_MSG(info->extack, "index: missing");
+		return -EINVAL;
+	}
+	return zcblk_dev_del(nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]),
+			     info->extack);
+}
+
+static int zcblk_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zcblk_dev *dev;
+	struct sk_buff *msg;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_INDEX)) {
+		NL_SET_ERR_MSG(info->extack, "index: missing");
+		return -EINVAL;
+	}
+	dev = zcblk_dev_get(nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[ZCBLK_A_DEV_INDEX],
+				    "index: no such disk");
+		return -ENODEV;
+	}
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_put_dev;
+	}
+	ret = zcblk_nl_reply_dev(info, msg, dev);
+out_put_dev:
+	zcblk_dev_put(dev);
+	return ret;
+}
+
+/* cb->args[0]: the index to resume the dump from. */
+static int zcblk_nl_dev_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	u32 index = cb->args[0];
+	struct zcblk_dev *dev;
+	int ret;
+
+	while ((dev = zcblk_dev_get_next(&index))) {
+		ret = zcblk_nl_fill_dev(skb, dev, NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					ZCBLK_CMD_DEV_GET);
+		zcblk_dev_put(dev);
+		if (ret)
+			break;
+		index++;
+	}
+	cb->args[0] = index;
+	return skb->len;
+}
+
+static int zcblk_nl_pre_doit(const struct zcblk_genl_hook_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	if ((ops->internal_flags & ZCBLK_NL_F_ADMIN) &&
+	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "CAP_SYS_ADMIN required");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static const struct genl_ops zcblk_genl_ops[] = {
+	{
+		.cmd		= ZCBLK_CMD_DEV_ADD,
+		.doit		= zcblk_nl_dev_add,
+		.policy		= zcblk_dev_add_policy,
+		.maxattr	= ZCBLK_A_DEV_MAX,
+		.internal_flags	= ZCBLK_NL_F_ADMIN,
+	},
+	{
+		.cmd		= ZCBLK_CMD_DEV_DEL,
+		.doit		= zcblk_nl_dev_del,
+		.policy		= zcblk_dev_index_policy,
+		.maxattr	= ZCBLK_A_DEV_MAX,
+		.internal_flags	= ZCBLK_NL_F_ADMIN,
+	},
+	{
+		.cmd		= ZCBLK_CMD_DEV_GET,
+		.doit		= zcblk_nl_dev_get_doit,
+		.dumpit		= zcblk_nl_dev_get_dumpit,
+		.policy		= zcblk_dev_index_policy,
+		.maxattr	= ZCBLK_A_DEV_MAX,
+	},
+};
+
+static struct genl_family zcblk_genl_family __ro_after_init = {
+	.name		= ZCBLK_GENL_NAME,
+	.version	= ZCBLK_GENL_VERSION,
+	.module		= THIS_MODULE,
+	.netnsok	= false,
+	/* zcblk_devs_lock serialises what needs it; see dev.c */
+	.parallel_ops	= true,
+	.resv_start_op	= 0,	/* strict validation for every command */
+	.pre_doit	= zcblk_nl_pre_doit,
+	.ops		= zcblk_genl_ops,
+	.n_ops		= ARRAY_SIZE(zcblk_genl_ops),
+};
+
+int __init zcblk_netlink_init(void)
+{
+	return genl_register_family(&zcblk_genl_family);
+}
+
+void zcblk_netlink_exit(void)
+{
+	genl_unregister_family(&zcblk_genl_family);
+}

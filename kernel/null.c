@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The null backend: moves no data and completes every request at once.
+ * It measures zcblk's own overhead.
+ */
+#include "backend.h"
+#include "compat.h"
+#include "dev.h"
+
+static int zcblk_null_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
+			   struct netlink_ext_ack *extack)
+{
+	return 0;
+}
+
+static void zcblk_null_release(struct zcblk_dev *dev)
+{
+}
+
+static blk_status_t zcblk_null_submit(struct zcblk_dev *dev,
+				      struct request *rq)
+{
+	return BLK_STS_OK;
+}
+
+const struct zcblk_backend_ops zcblk_null_backend = {
+	.name		= "null",
+	.open		= zcblk_null_open,
+	.release	= zcblk_null_release,
+	.submit		= zcblk_null_submit,
+};

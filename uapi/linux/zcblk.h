@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * zcblk: virtual disks with an NVMe-passthrough char device.
+ *
+ * Generic netlink family ZCBLK_GENL_NAME, version ZCBLK_GENL_VERSION.
+ * Documentation/netlink/zcblk.yaml is the full specification; in short:
+ *
+ * ZCBLK_CMD_DEV_ADD (CAP_SYS_ADMIN)
+ *   request:  BACKEND (string, required), SIZE (u64 bytes, required),
+ *             BLOCK_SIZE (u32, 512 or 4096, default 512),
+ *             NR_QUEUES (u32, 1..ZCBLK_MAX_QUEUES, default 1),
+ *             QUEUE_DEPTH (u32, 1..ZCBLK_MAX_QUEUE_DEPTH, default 128),
+ *             INDEX (u32, optional: the index wanted)
+ *   reply:    the new disk, as DEV_GET
+ * ZCBLK_CMD_DEV_DEL (CAP_SYS_ADMIN)
+ *   request:  INDEX (required)
+ * ZCBLK_CMD_DEV_GET (any user)
+ *   request:  INDEX (doit); nothing (dump: every disk)
+ *   reply:    INDEX, DISK_NAME, STATE, BACKEND, SIZE, BLOCK_SIZE,
+ *             NR_QUEUES, QUEUE_DEPTH, ALLOC_BYTES
+ *
+ * Every request attribute is validated strictly: unknown attributes and
+ * values outside a range are refused, with an extack message naming the
+ * attribute.
+ */
+#ifndef _UAPI_LINUX_ZCBLK_H
+#define _UAPI_LINUX_ZCBLK_H
+
+#include <linux/types.h>
+
+#define ZCBLK_GENL_NAME		"zcblk"
+#define ZCBLK_GENL_VERSION	1
+
+#define ZCBLK_MAX_DEVS		(1U << 16)	/* indexes 0 .. ZCBLK_MAX_DEVS - 1 */
+#define ZCBLK_MAX_QUEUES	64
+#define ZCBLK_MAX_QUEUE_DEPTH	4096
+
+enum zcblk_cmd {
+	ZCBLK_CMD_DEV_ADD = 1,
+	ZCBLK_CMD_DEV_DEL,
+	ZCBLK_CMD_DEV_GET,
+
+	__ZCBLK_CMD_MAX,
+	ZCBLK_CMD_MAX = __ZCBLK_CMD_MAX - 1
+};
+
+/* ZCBLK_A_DEV_STATE values */
+enum zcblk_dev_state {
+	ZCBLK_DEV_STATE_CREATING = 1,
+	ZCBLK_DEV_STATE_LIVE,
+	ZCBLK_DEV_STATE_REMOVING,
+	ZCBLK_DEV_STATE_DEAD,
+};
+
+enum zcblk_dev_attr {
+	ZCBLK_A_DEV_PAD = 1,		/* padding for 64-bit attributes */
+	ZCBLK_A_DEV_INDEX,		/* u32 */
+	ZCBLK_A_DEV_BACKEND,		/* string: "null", "mem" */
+	ZCBLK_A_DEV_SIZE,		/* u64: bytes, a multiple of BLOCK_SIZE */
+	ZCBLK_A_DEV_BLOCK_SIZE,		/* u32: logical block size */
+	ZCBLK_A_DEV_NR_QUEUES,		/* u32: hardware submission queues */
+	ZCBLK_A_DEV_QUEUE_DEPTH,	/* u32: tags per hardware queue */
+	ZCBLK_A_DEV_STATE,		/* u32: enum zcblk_dev_state */
+	ZCBLK_A_DEV_DISK_NAME,		/* string: block device name, "zcblk<N>" */
+	ZCBLK_A_DEV_ALLOC_BYTES,	/* u64: backing memory in use (mem) */
+
+	__ZCBLK_A_DEV_MAX,
+	ZCBLK_A_DEV_MAX = __ZCBLK_A_DEV_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_ZCBLK_H */

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libzcblk internals, shared by ctx.c (socket, transactions, extended ACKs)
+ * and dev.c (the zcblk commands).  Nothing here is exported.
+ */
+#ifndef LIBZCBLK_INTERNAL_H
+#define LIBZCBLK_INTERNAL_H
+
+#include <stddef.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "zcblk.h"
+
+#define ZCBLK_REQ_BUF_SIZE	4096
+/* The kernel never builds a dump skb larger than 32 KiB. */
+#define ZCBLK_RCV_BUF_SIZE	32768
+#define ZCBLK_ERRMSG_SIZE	256
+
+struct zcblk_ctx {
+	struct mnl_socket *nl;
+	unsigned int portid;
+	unsigned int seq;
+	__u16 family_id;
+	__u32 family_version;
+	/* The last request sent: extack offsets point into it. */
+	char req[ZCBLK_REQ_BUF_SIZE] __attribute__((aligned(8)));
+	char rcv[ZCBLK_RCV_BUF_SIZE] __attribute__((aligned(8)));
+	char errmsg[ZCBLK_ERRMSG_SIZE];
+};
+
+/*
+ * Names of a family's attributes, for error messages; names[type] may be
+ * NULL for a type without a name.
+ */
+struct zcblk_attr_names {
+	const char *const *names;
+	unsigned int count;
+};
+
+extern const struct zcblk_attr_names zcblk_dev_attr_names;
+
+/* Callback for each data message of a transaction; non-zero stops it. */
+typedef int (*zcblk_msg_cb)(const struct nlmsghdr *nlh, void *data);
+
+struct nlmsghdr *zcblk_req_start(struct zcblk_ctx *ctx, __u16 type,
+				 __u16 flags, __u8 cmd, __u8 version);
+int zcblk_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
+		   const struct zcblk_attr_names *names, zcblk_msg_cb cb,
+		   void *data);
+void zcblk_set_errmsg(struct zcblk_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define ZCBLK_MIN(a, b)	((a) < (b) ? (a) : (b))
+#define ZCBLK_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#endif /* LIBZCBLK_INTERNAL_H */
