@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Discard on a mem disk: the range reads back as zeros, data around it is
+# kept, and the disk's allocated bytes (DEV_GET) drop by the range's pages.
+. "$(dirname "$0")/lib.sh"
+need blkdiscard cmp python3
+
+name=$(add_disk --backend mem --size 16M)
+dev=/dev/$name
+[ "$(json_field "$name" alloc_bytes)" = 0 ] || fail "new disk has pages"
+
+head -c $((8 << 20)) /dev/urandom >"$TMP/data"
+dd if="$TMP/data" of="$dev" bs=1M oflag=direct status=none || fail "dd write"
+before=$(json_field "$name" alloc_bytes)
+[ "$before" = $((8 << 20)) ] || fail "alloc_bytes $before after writing 8 MiB"
+
+# Discard 2 MiB at 3 MiB, then 1 KiB at 7 MiB + 512 (part of one page).
+blkdiscard -o $((3 << 20)) -l $((2 << 20)) "$dev" || fail "blkdiscard"
+blkdiscard -o $(((7 << 20) + 512)) -l 1024 "$dev" || fail "blkdiscard small"
+after=$(json_field "$name" alloc_bytes)
+[ "$after" = $((6 << 20)) ] || fail "alloc_bytes $after after discarding 2 MiB, want $((6 << 20))"
+
+dd if="$dev" of="$TMP/back" bs=1M count=8 iflag=direct status=none || fail "dd read"
+# What we expect: the data with both ranges zeroed.
+python3 - "$TMP/data" "$TMP/want" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[3 << 20:5 << 20] = bytes(2 << 20)
+d[(7 << 20) + 512:(7 << 20) + 1536] = bytes(1024)
+open(sys.argv[2], "wb").write(d)
+PY
+cmp "$TMP/want" "$TMP/back" || fail "data after discard differs"
+
+# Write zeroes over everything frees every page.
+blkdiscard -z "$dev" || fail "blkdiscard -z"
+left=$(json_field "$name" alloc_bytes)
+[ "$left" = 0 ] || fail "alloc_bytes $left after zeroing the disk"
+cmp -n $((8 << 20)) /dev/zero "$dev" || fail "disk not zero after write zeroes"
+exit $KSFT_PASS

@@ -1,0 +1,13 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A null disk's block device takes fio random read/write through io_uring
+# and libaio, with no errors.
+. "$(dirname "$0")/lib.sh"
+need fio
+
+dev=/dev/$(add_disk --backend null --size 1G --queues 2 --depth 64)
+for engine in io_uring libaio; do
+	run_fio "null-$engine" --filename="$dev" --ioengine=$engine --direct=1 \
+		--rw=randrw --bs=4k --iodepth=32 --number_ios=20000
+done
+exit $KSFT_PASS

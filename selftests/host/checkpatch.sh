@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host check: checkpatch.pl --no-tree (from Debian's linux-source package)
+# is clean on the kernel sources and the uapi header. compat.h compares
+# kernel versions by design: only there are those two warnings allowed.
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+tools=$repo/build/linux-tools
+src=$(ls /usr/src/linux-source-6.*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+[ -n "$src" ] || { echo "# SKIP no linux-source-6.x package"; exit 4; }
+
+cp=$(ls "$tools"/*/scripts/checkpatch.pl 2>/dev/null | head -n 1)
+if [ -z "$cp" ]; then
+	mkdir -p "$tools"
+	tar -xJf "$src" -C "$tools" --wildcards '*/scripts/checkpatch.pl' \
+		'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch' ||
+		exit 1
+	cp=$(ls "$tools"/*/scripts/checkpatch.pl | head -n 1)
+fi
+
+cd "$repo" || exit 1
+rc=0
+run() {
+	local out
+	out=$("$cp" --no-tree --terse --show-types "$@" 2>&1) || rc=1
+	out=$(echo "$out" | grep -v 'total: 0 errors, 0 warnings')
+	[ -z "$out" ] || { echo "$out" | sed 's/^/# /'; rc=1; }
+}
+mapfile -t files < <(ls kernel/*.[ch] uapi/linux/*.h | grep -v '^kernel/compat.h$')
+run -f "${files[@]}"
+run --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kernel/compat.h
+[ $rc -eq 0 ] && echo "# checkpatch clean: ${#files[@]} files + compat.h"
+exit $rc
