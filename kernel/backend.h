@@ -12,21 +12,45 @@ struct netlink_ext_ack;
 struct zcblk_dev;
 struct zcblk_limits;
 
+enum zcblk_io_op {
+	ZCBLK_IO_READ,
+	ZCBLK_IO_WRITE,
+	ZCBLK_IO_FLUSH,
+	ZCBLK_IO_DISCARD,
+	ZCBLK_IO_WRITE_ZEROES,
+	ZCBLK_IO_COMPARE,	/* the data equals what is stored? */
+};
+
+/*
+ * One backend operation, from a block request or an NVMe command. The
+ * data of READ, WRITE and COMPARE is the segments of @rq, @len bytes in
+ * all; segments may have any length and offset (passthrough buffers need
+ * not be sector aligned).
+ */
+struct zcblk_io {
+	enum zcblk_io_op op;
+	u64 pos;		/* byte offset on the disk */
+	u64 len;		/* bytes */
+	struct request *rq;
+	bool fua;		/* WRITE: durable before completion */
+	bool unmap;		/* WRITE_ZEROES: may deallocate */
+	bool miscompare;	/* COMPARE: set by the backend on mismatch */
+};
+
 struct zcblk_backend_ops {
 	const char *name;
 	/* queue_rq may sleep: the tag set gets BLK_MQ_F_BLOCKING */
 	bool blocking;
+	/* Discarded ranges read back as zeros (NVMe DLFEAT) */
+	bool zeroes_after_discard;
 
 	/* Set up dev->backend_data from dev->cfg; may adjust the limits. */
 	int (*open)(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		    struct netlink_ext_ack *extack);
 	/* Called after the block device is gone: no request is in flight. */
 	void (*release)(struct zcblk_dev *dev);
-	/*
-	 * Carry out one started request, block or passthrough, and return its
-	 * status; disk.c completes it.
-	 */
-	blk_status_t (*submit)(struct zcblk_dev *dev, struct request *rq);
+	/* Carry out @io and return its status; the caller completes it. */
+	blk_status_t (*submit)(struct zcblk_dev *dev, struct zcblk_io *io);
 	/* Optional: bytes of backing store in use, for DEV_GET. */
 	u64 (*alloc_bytes)(struct zcblk_dev *dev);
 };

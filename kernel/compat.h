@@ -21,6 +21,7 @@ struct zcblk_limits {
 	unsigned int max_discard_sectors;	/* 0: no discard */
 	unsigned int max_write_zeroes_sectors;	/* 0: no write zeroes */
 	bool write_cache;			/* volatile cache: flush and FUA */
+	bool poll;				/* has poll queues */
 };
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
@@ -43,6 +44,8 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 
 	if (l->write_cache)
 		lim.features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
+	if (l->poll)
+		lim.features |= BLK_FEAT_POLL;
 	return blk_mq_alloc_disk(set, &lim, queuedata);
 }
 
@@ -70,9 +73,17 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_max_write_zeroes_sectors(q, l->max_write_zeroes_sectors);
 	blk_queue_write_cache(q, l->write_cache, l->write_cache);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	/* 6.1 marks the queue pollable from the tag set's POLL map itself. */
 	return disk;
 }
 
+#endif
+
+/* <asm/unaligned.h> moved to <linux/unaligned.h> in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
 #endif
 
 /* genl pre_doit/post_doit take split ops since 6.2. */
@@ -80,6 +91,59 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 #define zcblk_genl_hook_ops genl_split_ops
 #else
 #define zcblk_genl_hook_ops genl_ops
+#endif
+
+/* The SQE's command payload; its type changed in 6.5. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <linux/io_uring/cmd.h>
+static inline const void *zcblk_uring_cmd_payload(struct io_uring_cmd *ioucmd)
+{
+	return io_uring_sqe_cmd(ioucmd->sqe);
+}
+#else
+#include <linux/io_uring.h>
+static inline const void *zcblk_uring_cmd_payload(struct io_uring_cmd *ioucmd)
+{
+	return ioucmd->cmd;
+}
+#endif
+
+/* Polls one request: by its bio on 6.1, by the request where exported. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+static inline int zcblk_poll_rq(struct request *rq, struct bio *bio,
+				struct io_comp_batch *iob,
+				unsigned int poll_flags)
+{
+	return blk_rq_poll(rq, iob, poll_flags);
+}
+#else
+static inline int zcblk_poll_rq(struct request *rq, struct bio *bio,
+				struct io_comp_batch *iob,
+				unsigned int poll_flags)
+{
+	return bio_poll(bio, iob, poll_flags);
+}
+#endif
+
+/* The iovec array behind an iov_iter from import_iovec(). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define zcblk_iter_iov(iter)	iter_iov(iter)
+#else
+#define zcblk_iter_iov(iter)	((iter)->iov)
+#endif
+
+/* class_create() lost its owner argument in 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define zcblk_class_create(name)	class_create(name)
+#else
+#define zcblk_class_create(name)	class_create(THIS_MODULE, name)
+#endif
+
+/* device_type.devnode takes a const device since 6.2. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define ZCBLK_DEVNODE_CONST const
+#else
+#define ZCBLK_DEVNODE_CONST
 #endif
 
 #endif /* ZCBLK_COMPAT_H */

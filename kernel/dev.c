@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "dev.h"
+#include "nvme.h"
 
 /*
  * zcblk_devs_lock protects membership of zcblk_devs and every disk's state
@@ -40,6 +41,9 @@ static void zcblk_dev_free(struct kref *ref)
 {
 	struct zcblk_dev *dev = container_of(ref, struct zcblk_dev, ref);
 
+	/* Every pinned page must have been unpinned by now. */
+	WARN_ON_ONCE(atomic64_read(&dev->pins.pinned) !=
+		     atomic64_read(&dev->pins.unpinned));
 	kfree(dev);
 }
 
@@ -56,6 +60,18 @@ struct zcblk_dev *zcblk_dev_get(u32 index)
 	mutex_lock(&zcblk_devs_lock);
 	dev = xa_load(&zcblk_devs, index);
 	if (dev && dev->state == ZCBLK_DEV_STATE_LIVE)
+		kref_get(&dev->ref);
+	else
+		dev = NULL;
+	mutex_unlock(&zcblk_devs_lock);
+	return dev;
+}
+
+/* A reference on @dev if it is LIVE (char device open). */
+struct zcblk_dev *zcblk_dev_get_live(struct zcblk_dev *dev)
+{
+	mutex_lock(&zcblk_devs_lock);
+	if (dev->state == ZCBLK_DEV_STATE_LIVE)
 		kref_get(&dev->ref);
 	else
 		dev = NULL;
@@ -97,7 +113,7 @@ static void zcblk_dev_set_state(struct zcblk_dev *dev,
 				enum zcblk_dev_state state)
 {
 	lockdep_assert_held(&zcblk_devs_lock);
-	dev->state = state;
+	WRITE_ONCE(dev->state, state);
 }
 
 int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
@@ -114,6 +130,9 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	dev->cfg = *cfg;
 	dev->ops = cfg->backend;
 	dev->state = ZCBLK_DEV_STATE_CREATING;
+	uuid_gen(&dev->uuid);
+	atomic_set(&dev->pt_inflight, 0);
+	init_waitqueue_head(&dev->pt_wait);
 
 	/* Reserve the index first so that concurrent adds cannot race. */
 	mutex_lock(&zcblk_devs_lock);
@@ -138,11 +157,20 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	dev->index = index;
 	dev->cfg.index = index;
 
+	ret = zcblk_nvme_ident_init(dev);
+	if (ret)
+		goto err_erase_index;
 	ret = zcblk_disk_create(dev, extack);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "could not create the block device");
-		goto err_erase_index;
+		goto err_free_ident;
 	}
+	ret = zcblk_chardev_add(dev);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "could not create the char device");
+		goto err_del_disk;
+	}
+	zcblk_debugfs_add(dev);
 
 	mutex_lock(&zcblk_devs_lock);
 	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_LIVE);
@@ -153,6 +181,11 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	mutex_unlock(&zcblk_devs_lock);
 	return 0;
 
+err_del_disk:
+	zcblk_disk_del(dev);
+	zcblk_disk_free(dev);
+err_free_ident:
+	zcblk_nvme_ident_free(dev);
 err_erase_index:
 	mutex_lock(&zcblk_devs_lock);
 	xa_erase(&zcblk_devs, index);
@@ -162,10 +195,22 @@ err_free_dev:
 	return ret;
 }
 
-/* Tears down a disk the caller has moved to REMOVING. */
+/*
+ * Tears down a disk the caller has moved to REMOVING (architecture.md
+ * section 6): no new command starts, the node goes, del_gendisk drains
+ * the queue, the last passthrough command posts its CQE, then the backend
+ * goes. Open files keep the memory and see -ENODEV.
+ */
 static void zcblk_dev_teardown(struct zcblk_dev *dev)
 {
-	zcblk_disk_destroy(dev);
+	/* Pairs with zcblk_pt_enter(): it sees REMOVING or we see it. */
+	smp_mb();
+	zcblk_chardev_del(dev);
+	zcblk_disk_del(dev);
+	zcblk_chardev_wait_idle(dev);
+	zcblk_debugfs_del(dev);
+	zcblk_disk_free(dev);
+	zcblk_nvme_ident_free(dev);
 
 	mutex_lock(&zcblk_devs_lock);
 	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_DEAD);

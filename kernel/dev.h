@@ -3,41 +3,86 @@
 #define ZCBLK_DEV_H
 
 #include <linux/blk-mq.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
 #include <linux/kref.h>
 #include <linux/types.h>
+#include <linux/uuid.h>
+#include <linux/wait.h>
 #include <linux/zcblk.h>
 
+#include "pin.h"
+
+struct dentry;
 struct netlink_ext_ack;
 struct zcblk_backend_ops;
+struct zcblk_io;
+struct zcblk_nvme_ident;
 
-/* What DEV_ADD asked for, after validation and defaults. */
+/* What DEV_ADD asked for, after validation and defaults. Immutable. */
 struct zcblk_config {
 	u32 index;
 	u64 size;			/* bytes, a multiple of block_size */
 	u32 block_size;			/* 512 or 4096 */
-	u32 nr_queues;
+	u32 nr_queues;			/* interrupt-style hardware queues */
+	u32 poll_queues;		/* polled hardware queues */
 	u32 queue_depth;
+	kuid_t node_uid;		/* owner of the char device node */
+	kgid_t node_gid;
+	umode_t node_mode;
 	const struct zcblk_backend_ops *backend;
+};
+
+/* What went through the backend, both paths; SMART log and DEV_STATS. */
+struct zcblk_io_stats {
+	atomic64_t read_cmds;		/* reads and compares */
+	atomic64_t write_cmds;
+	atomic64_t read_bytes;
+	atomic64_t write_bytes;
+	atomic64_t errors;		/* backend failures */
+};
+
+/* One hardware queue's list of requests that ->poll will end. */
+struct zcblk_poll_queue {
+	spinlock_t lock;		/* protects list */
+	struct list_head list;
 };
 
 /*
  * One virtual disk.
  *
- * References: the registry holds one from DEV_ADD until DEV_DEL has torn
- * the disk down; every zcblk_dev_get() holds one until zcblk_dev_put().
- * The memory goes at the last put.
+ * References (@ref): the registry holds one from DEV_ADD until DEV_DEL has
+ * torn the disk down; the char device's struct device holds one until its
+ * release; every zcblk_dev_get() and every open char-device file holds one
+ * until it is put. The memory goes at the last put. A passthrough command
+ * in flight is covered by its file's reference (io_uring holds the file
+ * until the CQE is posted) and counted in @pt_inflight.
  */
 struct zcblk_dev {
 	struct kref ref;
 	u32 index;
-	/* Protected by zcblk_devs_lock; read locklessly only for reporting. */
+	/* Changed under zcblk_devs_lock; read with READ_ONCE on fast paths. */
 	enum zcblk_dev_state state;
 	struct zcblk_config cfg;
 	const struct zcblk_backend_ops *ops;
 	void *backend_data;		/* owned by ops */
+	uuid_t uuid;			/* the namespace's NGUID/EUI64 */
 
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
+	struct zcblk_poll_queue *poll_queues;	/* one per hardware queue */
+
+	struct device cdev_dev;		/* /dev/zcblk<N>c */
+	struct cdev cdev;
+	bool cdev_added;
+	/* Passthrough commands between submission and their CQE or return */
+	atomic_t pt_inflight;
+	wait_queue_head_t pt_wait;	/* woken when pt_inflight drops to 0 */
+
+	struct zcblk_nvme_ident *nvme_ident;
+	struct zcblk_pins pins;
+	struct zcblk_io_stats stats;
+	struct dentry *debugfs;
 };
 
 /* A consistent view of what changes while a disk lives. */
@@ -52,12 +97,33 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack);
 struct zcblk_dev *zcblk_dev_get(u32 index);
 struct zcblk_dev *zcblk_dev_get_next(u32 *index);
+struct zcblk_dev *zcblk_dev_get_live(struct zcblk_dev *dev);
 void zcblk_dev_put(struct zcblk_dev *dev);
 void zcblk_dev_remove_all(void);
+
+static inline bool zcblk_dev_live(struct zcblk_dev *dev)
+{
+	return READ_ONCE(dev->state) == ZCBLK_DEV_STATE_LIVE;
+}
 
 /* disk.c */
 int zcblk_disk_create(struct zcblk_dev *dev,
 		      struct netlink_ext_ack *extack);
-void zcblk_disk_destroy(struct zcblk_dev *dev);
+void zcblk_disk_del(struct zcblk_dev *dev);
+void zcblk_disk_free(struct zcblk_dev *dev);
+blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io);
+
+/* chardev.c */
+int zcblk_chardev_init(void);
+void zcblk_chardev_exit(void);
+int zcblk_chardev_add(struct zcblk_dev *dev);
+void zcblk_chardev_del(struct zcblk_dev *dev);
+void zcblk_chardev_wait_idle(struct zcblk_dev *dev);
+
+/* debugfs.c */
+void zcblk_debugfs_init(void);
+void zcblk_debugfs_exit(void);
+void zcblk_debugfs_add(struct zcblk_dev *dev);
+void zcblk_debugfs_del(struct zcblk_dev *dev);
 
 #endif /* ZCBLK_DEV_H */

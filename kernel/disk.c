@@ -1,40 +1,203 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The blk-mq side of a disk: tag set, gendisk, queue_rq and completion.
- * Block and passthrough requests alike go to the backend from here.
+ * The blk-mq side of a disk: tag set, gendisk, queue_rq, poll queues and
+ * completion. Block and passthrough requests alike go to the backend from
+ * here; passthrough ones through nvme.c's decoding.
  */
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "nvme.h"
 
-/* Largest transfer per request: 512 KiB, in sectors. */
-#define ZCBLK_MAX_HW_SECTORS	1024
-#define ZCBLK_MAX_SEGMENTS	128
+static blk_status_t zcblk_disk_rw(struct zcblk_dev *dev, struct request *rq)
+{
+	struct zcblk_io io = {
+		.pos	= (u64)blk_rq_pos(rq) << SECTOR_SHIFT,
+		.len	= blk_rq_bytes(rq),
+		.rq	= rq,
+		.fua	= rq->cmd_flags & REQ_FUA,
+	};
+
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		io.op = ZCBLK_IO_READ;
+		break;
+	case REQ_OP_WRITE:
+		io.op = ZCBLK_IO_WRITE;
+		break;
+	case REQ_OP_FLUSH:
+		io.op = ZCBLK_IO_FLUSH;
+		break;
+	case REQ_OP_DISCARD:
+		io.op = ZCBLK_IO_DISCARD;
+		break;
+	case REQ_OP_WRITE_ZEROES:
+		io.op = ZCBLK_IO_WRITE_ZEROES;
+		io.unmap = !(rq->cmd_flags & REQ_NOUNMAP);
+		break;
+	default:
+		return BLK_STS_NOTSUPP;
+	}
+	return zcblk_disk_submit(dev, &io);
+}
+
+/* Every backend operation goes through here, for the counters. */
+blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io)
+{
+	struct zcblk_io_stats *st = &dev->stats;
+	blk_status_t sts = dev->ops->submit(dev, io);
+
+	if (sts) {
+		atomic64_inc(&st->errors);
+		return sts;
+	}
+	switch (io->op) {
+	case ZCBLK_IO_READ:
+	case ZCBLK_IO_COMPARE:
+		atomic64_inc(&st->read_cmds);
+		atomic64_add(io->len, &st->read_bytes);
+		break;
+	case ZCBLK_IO_WRITE:
+		atomic64_inc(&st->write_cmds);
+		atomic64_add(io->len, &st->write_bytes);
+		break;
+	default:
+		break;
+	}
+	return sts;
+}
 
 static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 				   const struct blk_mq_queue_data *bd)
 {
 	struct zcblk_dev *dev = hctx->queue->queuedata;
 	struct request *rq = bd->rq;
-	blk_status_t sts;
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+	struct zcblk_poll_queue *pq = hctx->driver_data;
+	blk_status_t sts = BLK_STS_OK;
 
 	blk_mq_start_request(rq);
-	sts = dev->ops->submit(dev, rq);
+	if (blk_rq_is_passthrough(rq))
+		zcblk_nvme_execute(dev, rq);	/* status in the pdu */
+	else
+		sts = zcblk_disk_rw(dev, rq);
+
+	if (hctx->type == HCTX_TYPE_POLL) {
+		/* Done; ->poll ends it, as a polled device would. */
+		cmd->sts = sts;
+		spin_lock(&pq->lock);
+		list_add_tail(&rq->queuelist, &pq->list);
+		spin_unlock(&pq->lock);
+		return BLK_STS_OK;
+	}
 	blk_mq_end_request(rq, sts);
 	return BLK_STS_OK;
 }
 
+static int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	struct zcblk_poll_queue *pq = hctx->driver_data;
+	struct request *rq, *next;
+	LIST_HEAD(done);
+	int nr = 0;
+
+	spin_lock(&pq->lock);
+	list_splice_init(&pq->list, &done);
+	spin_unlock(&pq->lock);
+
+	list_for_each_entry_safe(rq, next, &done, queuelist) {
+		struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+
+		list_del_init(&rq->queuelist);
+		blk_mq_end_request(rq, cmd->sts);
+		nr++;
+	}
+	return nr;
+}
+
+static int zcblk_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+			   unsigned int index)
+{
+	struct zcblk_dev *dev = data;
+
+	hctx->driver_data = &dev->poll_queues[index];
+	return 0;
+}
+
+/* Default queues first, then the poll queues; no separate read queues. */
+static void zcblk_map_queues(struct blk_mq_tag_set *set)
+{
+	struct zcblk_dev *dev = set->driver_data;
+	struct blk_mq_queue_map *map;
+
+	map = &set->map[HCTX_TYPE_DEFAULT];
+	map->nr_queues = dev->cfg.nr_queues;
+	map->queue_offset = 0;
+	blk_mq_map_queues(map);
+	if (set->nr_maps <= HCTX_TYPE_POLL)
+		return;
+	set->map[HCTX_TYPE_READ].nr_queues = 0;
+	map = &set->map[HCTX_TYPE_POLL];
+	map->nr_queues = dev->cfg.poll_queues;
+	map->queue_offset = dev->cfg.nr_queues;
+	blk_mq_map_queues(map);
+}
+
 static const struct blk_mq_ops zcblk_mq_ops = {
 	.queue_rq	= zcblk_queue_rq,
+	.poll		= zcblk_poll,
+	.init_hctx	= zcblk_init_hctx,
+	.map_queues	= zcblk_map_queues,
 };
 
 static const struct block_device_operations zcblk_bdev_ops = {
 	.owner		= THIS_MODULE,
 };
+
+static int zcblk_tag_set_init(struct zcblk_dev *dev)
+{
+	const struct zcblk_config *cfg = &dev->cfg;
+	struct blk_mq_tag_set *set = &dev->tag_set;
+	unsigned int i, nr = cfg->nr_queues + cfg->poll_queues;
+	int ret;
+
+	dev->poll_queues = kcalloc(nr, sizeof(*dev->poll_queues), GFP_KERNEL);
+	if (!dev->poll_queues)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		spin_lock_init(&dev->poll_queues[i].lock);
+		INIT_LIST_HEAD(&dev->poll_queues[i].list);
+	}
+
+	set->ops = &zcblk_mq_ops;
+	set->nr_hw_queues = nr;
+	set->nr_maps = cfg->poll_queues ? HCTX_MAX_TYPES : 1;
+	set->queue_depth = cfg->queue_depth;
+	set->numa_node = NUMA_NO_NODE;
+	set->cmd_size = sizeof(struct zcblk_pdu);
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	if (dev->ops->blocking)
+		set->flags |= BLK_MQ_F_BLOCKING;
+	set->driver_data = dev;
+	ret = blk_mq_alloc_tag_set(set);
+	if (ret) {
+		kfree(dev->poll_queues);
+		dev->poll_queues = NULL;
+	}
+	return ret;
+}
+
+static void zcblk_tag_set_free(struct zcblk_dev *dev)
+{
+	blk_mq_free_tag_set(&dev->tag_set);
+	kfree(dev->poll_queues);
+	dev->poll_queues = NULL;
+}
 
 int zcblk_disk_create(struct zcblk_dev *dev,
 		      struct netlink_ext_ack *extack)
@@ -42,31 +205,21 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	const struct zcblk_config *cfg = &dev->cfg;
 	struct zcblk_limits lim = {
 		.logical_block_size	= cfg->block_size,
-		.max_hw_sectors		= ZCBLK_MAX_HW_SECTORS,
-		.max_segments		= ZCBLK_MAX_SEGMENTS,
+		.max_hw_sectors		= ZCBLK_MAX_TRANSFER >> SECTOR_SHIFT,
+		.max_segments		= ZCBLK_MAX_SEGS,
+		.poll			= cfg->poll_queues > 0,
 	};
-	struct blk_mq_tag_set *set = &dev->tag_set;
 	struct gendisk *disk;
 	int ret;
 
 	ret = dev->ops->open(dev, &lim, extack);
 	if (ret)
 		return ret;
-
-	set->ops = &zcblk_mq_ops;
-	set->nr_hw_queues = cfg->nr_queues;
-	set->nr_maps = 1;
-	set->queue_depth = cfg->queue_depth;
-	set->numa_node = NUMA_NO_NODE;
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
-	if (dev->ops->blocking)
-		set->flags |= BLK_MQ_F_BLOCKING;
-	set->driver_data = dev;
-	ret = blk_mq_alloc_tag_set(set);
+	ret = zcblk_tag_set_init(dev);
 	if (ret)
 		goto err_release_backend;
 
-	disk = zcblk_compat_alloc_disk(set, &lim, dev);
+	disk = zcblk_compat_alloc_disk(&dev->tag_set, &lim, dev);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);
 		goto err_free_tag_set;
@@ -87,18 +240,23 @@ err_put_disk:
 	put_disk(disk);
 	dev->disk = NULL;
 err_free_tag_set:
-	blk_mq_free_tag_set(set);
+	zcblk_tag_set_free(dev);
 err_release_backend:
 	dev->ops->release(dev);
 	return ret;
 }
 
-void zcblk_disk_destroy(struct zcblk_dev *dev)
+/* Drains and freezes the queue: no block request is in flight after it. */
+void zcblk_disk_del(struct zcblk_dev *dev)
 {
-	/* Drains and freezes the queue: no request is in flight after it. */
 	del_gendisk(dev->disk);
+}
+
+/* After zcblk_disk_del() and once no passthrough command is left. */
+void zcblk_disk_free(struct zcblk_dev *dev)
+{
 	put_disk(dev->disk);
 	dev->disk = NULL;
-	blk_mq_free_tag_set(&dev->tag_set);
+	zcblk_tag_set_free(dev);
 	dev->ops->release(dev);
 }

@@ -10,7 +10,21 @@
 
 static int __init zcblk_init(void)
 {
-	return zcblk_netlink_init();
+	int ret;
+
+	ret = zcblk_chardev_init();
+	if (ret)
+		return ret;
+	zcblk_debugfs_init();
+	ret = zcblk_netlink_init();
+	if (ret)
+		goto err_debugfs_exit;
+	return 0;
+
+err_debugfs_exit:
+	zcblk_debugfs_exit();
+	zcblk_chardev_exit();
+	return ret;
 }
 
 static void __exit zcblk_exit(void)
@@ -18,6 +32,8 @@ static void __exit zcblk_exit(void)
 	/* No request can arrive once the family is gone. */
 	zcblk_netlink_exit();
 	zcblk_dev_remove_all();
+	zcblk_debugfs_exit();
+	zcblk_chardev_exit();
 }
 
 module_init(zcblk_init);

@@ -14,9 +14,6 @@
 #include "compat.h"
 #include "dev.h"
 
-#define ZCBLK_MEM_SECTOR_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
-#define ZCBLK_MEM_SECTORS	(1U << ZCBLK_MEM_SECTOR_SHIFT)
-
 /*
  * Page lookups and copies run under rcu_read_lock(); a page leaves the
  * xarray (whose own lock serialises changes) before an RCU grace period
@@ -30,6 +27,26 @@ struct zcblk_mem {
 static struct zcblk_mem *zcblk_mem(struct zcblk_dev *dev)
 {
 	return dev->backend_data;
+}
+
+/* Does the store page (NULL: zeros) differ from the buffer? */
+static bool zcblk_mem_differs(struct page *page, unsigned int off,
+			      struct page *bv_page, unsigned int bv_off,
+			      unsigned int n)
+{
+	char *buf = kmap_local_page(bv_page);
+	bool differs;
+
+	if (page) {
+		char *store = kmap_local_page(page);
+
+		differs = memcmp(store + off, buf + bv_off, n);
+		kunmap_local(store);
+	} else {
+		differs = memchr_inv(buf + bv_off, 0, n);
+	}
+	kunmap_local(buf);
+	return differs;
 }
 
 /* Makes sure a page exists at @idx; false when out of memory. */
@@ -49,21 +66,28 @@ static bool zcblk_mem_alloc(struct zcblk_mem *mem, pgoff_t idx)
 	return true;
 }
 
-/* Copies @len bytes between @bv_page at @bv_off and the store at @sector. */
-static blk_status_t zcblk_mem_copy(struct zcblk_mem *mem, sector_t sector,
+/*
+ * Moves @len bytes between @bv_page at @bv_off and the store at byte @pos,
+ * or compares them. Any byte alignment works.
+ */
+static blk_status_t zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
 				   struct page *bv_page, unsigned int bv_off,
-				   unsigned int len, bool write)
+				   unsigned int len, struct zcblk_io *io)
 {
+	bool write = io->op == ZCBLK_IO_WRITE;
+
 	while (len) {
-		pgoff_t idx = sector >> ZCBLK_MEM_SECTOR_SHIFT;
-		unsigned int off = (sector & (ZCBLK_MEM_SECTORS - 1)) <<
-				   SECTOR_SHIFT;
+		pgoff_t idx = pos >> PAGE_SHIFT;
+		unsigned int off = offset_in_page(pos);
 		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
 		struct page *page;
 
 		rcu_read_lock();
 		page = xa_load(&mem->pages, idx);
-		if (write && page)
+		if (io->op == ZCBLK_IO_COMPARE)
+			io->miscompare |= zcblk_mem_differs(page, off, bv_page,
+							    bv_off, n);
+		else if (write && page)
 			memcpy_page(page, off, bv_page, bv_off, n);
 		else if (page)
 			memcpy_page(bv_page, bv_off, page, off, n);
@@ -76,53 +100,50 @@ static blk_status_t zcblk_mem_copy(struct zcblk_mem *mem, sector_t sector,
 				return BLK_STS_RESOURCE;
 			continue;	/* copy into the new page */
 		}
-		sector += n >> SECTOR_SHIFT;
+		pos += n;
 		bv_off += n;
 		len -= n;
 	}
 	return BLK_STS_OK;
 }
 
-static void zcblk_mem_zero_partial(struct zcblk_mem *mem, sector_t sector,
-				   unsigned int len)
+/* Zeroes [pos, end) in place, allocating nothing. */
+static void zcblk_mem_zero_bytes(struct zcblk_mem *mem, u64 pos, u64 end)
 {
-	unsigned int off = (sector & (ZCBLK_MEM_SECTORS - 1)) << SECTOR_SHIFT;
-	struct page *page;
+	while (pos < end) {
+		unsigned int off = offset_in_page(pos);
+		unsigned int n = min_t(u64, end - pos, PAGE_SIZE - off);
+		struct page *page;
 
-	rcu_read_lock();
-	page = xa_load(&mem->pages, sector >> ZCBLK_MEM_SECTOR_SHIFT);
-	if (page)
-		memzero_page(page, off, len);
-	rcu_read_unlock();
+		rcu_read_lock();
+		page = xa_load(&mem->pages, pos >> PAGE_SHIFT);
+		if (page)
+			memzero_page(page, off, n);
+		rcu_read_unlock();
+		pos += n;
+	}
 }
 
 /*
- * Zeroes [sector, sector + nr_sects). Whole pages are freed when @unmap,
- * else zeroed in place; partial pages are always zeroed in place.
+ * Zeroes [pos, pos + len). Whole pages are freed when @unmap, else zeroed
+ * in place; partial pages are always zeroed in place.
  */
-static void zcblk_mem_zero(struct zcblk_mem *mem, sector_t sector,
-			   sector_t nr_sects, bool unmap)
+static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
+			   bool unmap)
 {
-	sector_t end = sector + nr_sects;
-	pgoff_t first = DIV_ROUND_UP_SECTOR_T(sector, ZCBLK_MEM_SECTORS);
-	pgoff_t last = end >> ZCBLK_MEM_SECTOR_SHIFT;	/* exclusive */
+	u64 end = pos + len;
+	pgoff_t first = DIV_ROUND_UP_ULL(pos, PAGE_SIZE);
+	pgoff_t last = end >> PAGE_SHIFT;	/* exclusive */
 	struct page *page;
 	unsigned long idx;
 	LIST_HEAD(freed);
 
-	if (first >= last) {	/* within one page */
-		zcblk_mem_zero_partial(mem, sector, nr_sects << SECTOR_SHIFT);
+	if (first >= last) {	/* no whole page */
+		zcblk_mem_zero_bytes(mem, pos, end);
 		return;
 	}
-	if (sector < (sector_t)first << ZCBLK_MEM_SECTOR_SHIFT)
-		zcblk_mem_zero_partial(mem, sector,
-			((first << ZCBLK_MEM_SECTOR_SHIFT) - sector) <<
-			SECTOR_SHIFT);
-	if (end > (sector_t)last << ZCBLK_MEM_SECTOR_SHIFT)
-		zcblk_mem_zero_partial(mem, (sector_t)last <<
-			ZCBLK_MEM_SECTOR_SHIFT,
-			(end - ((sector_t)last << ZCBLK_MEM_SECTOR_SHIFT)) <<
-			SECTOR_SHIFT);
+	zcblk_mem_zero_bytes(mem, pos, (u64)first << PAGE_SHIFT);
+	zcblk_mem_zero_bytes(mem, (u64)last << PAGE_SHIFT, end);
 
 	xa_for_each_range(&mem->pages, idx, page, first, last - 1) {
 		if (!unmap) {
@@ -148,45 +169,43 @@ static void zcblk_mem_zero(struct zcblk_mem *mem, sector_t sector,
 	}
 }
 
-static blk_status_t zcblk_mem_rw(struct zcblk_mem *mem, struct request *rq)
+static blk_status_t zcblk_mem_rw(struct zcblk_mem *mem, struct zcblk_io *io)
 {
-	bool write = op_is_write(req_op(rq));
-	sector_t sector = blk_rq_pos(rq);
 	struct req_iterator iter;
+	u64 pos = io->pos;
 	struct bio_vec bv;
 	blk_status_t sts;
 
-	rq_for_each_segment(bv, rq, iter) {
-		sts = zcblk_mem_copy(mem, sector, bv.bv_page, bv.bv_offset,
-				     bv.bv_len, write);
+	rq_for_each_segment(bv, io->rq, iter) {
+		sts = zcblk_mem_copy(mem, pos, bv.bv_page, bv.bv_offset,
+				     bv.bv_len, io);
 		if (sts)
 			return sts;
-		sector += bv.bv_len >> SECTOR_SHIFT;
+		pos += bv.bv_len;
 	}
 	return BLK_STS_OK;
 }
 
 static blk_status_t zcblk_mem_submit(struct zcblk_dev *dev,
-				     struct request *rq)
+				     struct zcblk_io *io)
 {
 	struct zcblk_mem *mem = zcblk_mem(dev);
 
-	switch (req_op(rq)) {
-	case REQ_OP_READ:
-	case REQ_OP_WRITE:
-		return zcblk_mem_rw(mem, rq);
-	case REQ_OP_FLUSH:
+	switch (io->op) {
+	case ZCBLK_IO_READ:
+	case ZCBLK_IO_WRITE:
+	case ZCBLK_IO_COMPARE:
+		return zcblk_mem_rw(mem, io);
+	case ZCBLK_IO_FLUSH:
 		return BLK_STS_OK;	/* RAM has no volatile cache */
-	case REQ_OP_DISCARD:
-		zcblk_mem_zero(mem, blk_rq_pos(rq), blk_rq_sectors(rq), true);
+	case ZCBLK_IO_DISCARD:
+		zcblk_mem_zero(mem, io->pos, io->len, true);
 		return BLK_STS_OK;
-	case REQ_OP_WRITE_ZEROES:
-		zcblk_mem_zero(mem, blk_rq_pos(rq), blk_rq_sectors(rq),
-			       !(rq->cmd_flags & REQ_NOUNMAP));
+	case ZCBLK_IO_WRITE_ZEROES:
+		zcblk_mem_zero(mem, io->pos, io->len, io->unmap);
 		return BLK_STS_OK;
-	default:
-		return BLK_STS_NOTSUPP;
 	}
+	return BLK_STS_NOTSUPP;
 }
 
 static int zcblk_mem_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
@@ -228,6 +247,7 @@ static u64 zcblk_mem_alloc_bytes(struct zcblk_dev *dev)
 const struct zcblk_backend_ops zcblk_mem_backend = {
 	.name		= "mem",
 	.blocking	= true,		/* allocates pages on first write */
+	.zeroes_after_discard = true,
 	.open		= zcblk_mem_open,
 	.release	= zcblk_mem_release,
 	.submit		= zcblk_mem_submit,

@@ -38,6 +38,10 @@ static const struct nla_policy zcblk_dev_add_policy[ZCBLK_A_DEV_MAX + 1] = {
 						     ZCBLK_MAX_QUEUES),
 	[ZCBLK_A_DEV_QUEUE_DEPTH] = NLA_POLICY_RANGE(NLA_U32, 1,
 						     ZCBLK_MAX_QUEUE_DEPTH),
+	[ZCBLK_A_DEV_POLL_QUEUES] = NLA_POLICY_MAX(NLA_U32, ZCBLK_MAX_QUEUES),
+	[ZCBLK_A_DEV_NODE_UID]	  = { .type = NLA_U32 },
+	[ZCBLK_A_DEV_NODE_GID]	  = { .type = NLA_U32 },
+	[ZCBLK_A_DEV_NODE_MODE]	  = NLA_POLICY_MAX(NLA_U32, 0777),
 };
 
 static const struct nla_policy zcblk_dev_index_policy[ZCBLK_A_DEV_MAX + 1] = {
@@ -45,32 +49,83 @@ static const struct nla_policy zcblk_dev_index_policy[ZCBLK_A_DEV_MAX + 1] = {
 							  &zcblk_index_range),
 };
 
-static int zcblk_nl_fill_dev(struct sk_buff *skb, struct zcblk_dev *dev,
-			     u32 portid, u32 seq, int flags, u8 cmd)
+static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 {
 	const struct zcblk_config *cfg = &dev->cfg;
 	struct zcblk_dev_status st;
 	char name[DISK_NAME_LEN];
-	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &zcblk_genl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
 	zcblk_dev_get_status(dev, &st);
 	snprintf(name, sizeof(name), "zcblk%u", dev->index);
-	if (nla_put_u32(skb, ZCBLK_A_DEV_INDEX, dev->index) ||
-	    nla_put_string(skb, ZCBLK_A_DEV_DISK_NAME, name) ||
+	if (nla_put_string(skb, ZCBLK_A_DEV_DISK_NAME, name) ||
+	    nla_put_string(skb, ZCBLK_A_DEV_CHAR_NAME, strcat(name, "c")) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_STATE, st.state) ||
 	    nla_put_string(skb, ZCBLK_A_DEV_BACKEND, cfg->backend->name) ||
 	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_SIZE, cfg->size,
 			      ZCBLK_A_DEV_PAD) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_BLOCK_SIZE, cfg->block_size) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_NR_QUEUES, cfg->nr_queues) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_POLL_QUEUES, cfg->poll_queues) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_QUEUE_DEPTH, cfg->queue_depth) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_NODE_UID,
+			from_kuid_munged(current_user_ns(), cfg->node_uid)) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_NODE_GID,
+			from_kgid_munged(current_user_ns(), cfg->node_gid)) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_NODE_MODE, cfg->node_mode) ||
 	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_ALLOC_BYTES, st.alloc_bytes,
-			      ZCBLK_A_DEV_PAD)) {
-		genlmsg_cancel(skb, hdr);
+			      ZCBLK_A_DEV_PAD))
 		return -EMSGSIZE;
+	return 0;
+}
+
+static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
+{
+	const struct zcblk_io_stats *st = &dev->stats;
+	s64 pinned = atomic64_read(&dev->pins.pinned);
+	s64 unpinned = atomic64_read(&dev->pins.unpinned);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, ZCBLK_A_DEV_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+#define PUT64(attr, val) \
+	nla_put_u64_64bit(skb, ZCBLK_A_STATS_##attr, val, ZCBLK_A_STATS_PAD)
+	if (PUT64(READ_CMDS, atomic64_read(&st->read_cmds)) ||
+	    PUT64(WRITE_CMDS, atomic64_read(&st->write_cmds)) ||
+	    PUT64(READ_BYTES, atomic64_read(&st->read_bytes)) ||
+	    PUT64(WRITE_BYTES, atomic64_read(&st->write_bytes)) ||
+	    PUT64(ERRORS, atomic64_read(&st->errors)) ||
+	    nla_put_u32(skb, ZCBLK_A_STATS_PT_INFLIGHT,
+			atomic_read(&dev->pt_inflight)) ||
+	    PUT64(PINNED_PAGES, pinned) ||
+	    PUT64(UNPINNED_PAGES, unpinned) ||
+	    PUT64(PINNED_CURRENT, pinned - unpinned) ||
+	    PUT64(FIXED_BYTES, atomic64_read(&dev->pins.fixed_bytes))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+#undef PUT64
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message about @dev: its attributes (DEV_GET) or counters (STATS). */
+static int zcblk_nl_fill(struct sk_buff *skb, struct zcblk_dev *dev,
+			 u32 portid, u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+	int ret;
+
+	hdr = genlmsg_put(skb, portid, seq, &zcblk_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	ret = nla_put_u32(skb, ZCBLK_A_DEV_INDEX, dev->index);
+	if (!ret)
+		ret = cmd == ZCBLK_CMD_DEV_STATS ? zcblk_nl_put_stats(skb, dev) :
+						   zcblk_nl_put_dev(skb, dev);
+	if (ret) {
+		genlmsg_cancel(skb, hdr);
+		return ret;
 	}
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -81,13 +136,47 @@ static int zcblk_nl_reply_dev(struct genl_info *info, struct sk_buff *msg,
 {
 	int ret;
 
-	ret = zcblk_nl_fill_dev(msg, dev, info->snd_portid, info->snd_seq, 0,
-				info->genlhdr->cmd);
+	ret = zcblk_nl_fill(msg, dev, info->snd_portid, info->snd_seq, 0,
+			    info->genlhdr->cmd);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
 	}
 	return genlmsg_reply(msg, info);
+}
+
+/* Owner and mode of the char device node: default root:root 0600. */
+static int zcblk_nl_parse_node(struct genl_info *info,
+			       struct zcblk_config *cfg)
+{
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *attr;
+
+	cfg->node_uid = GLOBAL_ROOT_UID;
+	cfg->node_gid = GLOBAL_ROOT_GID;
+	cfg->node_mode = 0600;
+	attr = attrs[ZCBLK_A_DEV_NODE_UID];
+	if (attr) {
+		cfg->node_uid = make_kuid(current_user_ns(), nla_get_u32(attr));
+		if (!uid_valid(cfg->node_uid)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "node-uid: not a valid user");
+			return -EINVAL;
+		}
+	}
+	attr = attrs[ZCBLK_A_DEV_NODE_GID];
+	if (attr) {
+		cfg->node_gid = make_kgid(current_user_ns(), nla_get_u32(attr));
+		if (!gid_valid(cfg->node_gid)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "node-gid: not a valid group");
+			return -EINVAL;
+		}
+	}
+	attr = attrs[ZCBLK_A_DEV_NODE_MODE];
+	if (attr)
+		cfg->node_mode = nla_get_u32(attr);
+	return 0;
 }
 
 /* Semantic checks the policy cannot express; fills @cfg. */
@@ -139,7 +228,9 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 	attr = attrs[ZCBLK_A_DEV_QUEUE_DEPTH];
 	cfg->queue_depth = attr ? nla_get_u32(attr) :
 				  ZCBLK_DEFAULT_QUEUE_DEPTH;
-	return 0;
+	attr = attrs[ZCBLK_A_DEV_POLL_QUEUES];
+	cfg->poll_queues = attr ? nla_get_u32(attr) : 0;
+	return zcblk_nl_parse_node(info, cfg);
 }
 
 static int zcblk_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
@@ -177,6 +268,7 @@ static int zcblk_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
 			     info->extack);
 }
 
+/* DEV_GET and DEV_STATS for one disk. */
 static int zcblk_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcblk_dev *dev;
@@ -205,18 +297,19 @@ out_put_dev:
 	return ret;
 }
 
-/* cb->args[0]: the index to resume the dump from. */
-static int zcblk_nl_dev_get_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+/* DEV_GET and DEV_STATS dumps. cb->args[0]: the index to resume from. */
+static int zcblk_nl_dev_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
 {
+	const struct genlmsghdr *ghdr = nlmsg_data(cb->nlh);
 	u32 index = cb->args[0];
 	struct zcblk_dev *dev;
 	int ret;
 
 	while ((dev = zcblk_dev_get_next(&index))) {
-		ret = zcblk_nl_fill_dev(skb, dev, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					ZCBLK_CMD_DEV_GET);
+		ret = zcblk_nl_fill(skb, dev, NETLINK_CB(cb->skb).portid,
+				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				    ghdr->cmd);
 		zcblk_dev_put(dev);
 		if (ret)
 			break;
@@ -255,7 +348,14 @@ static const struct genl_ops zcblk_genl_ops[] = {
 	{
 		.cmd		= ZCBLK_CMD_DEV_GET,
 		.doit		= zcblk_nl_dev_get_doit,
-		.dumpit		= zcblk_nl_dev_get_dumpit,
+		.dumpit		= zcblk_nl_dev_dumpit,
+		.policy		= zcblk_dev_index_policy,
+		.maxattr	= ZCBLK_A_DEV_MAX,
+	},
+	{
+		.cmd		= ZCBLK_CMD_DEV_STATS,
+		.doit		= zcblk_nl_dev_get_doit,
+		.dumpit		= zcblk_nl_dev_dumpit,
 		.policy		= zcblk_dev_index_policy,
 		.maxattr	= ZCBLK_A_DEV_MAX,
 	},

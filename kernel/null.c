@@ -18,7 +18,7 @@ static void zcblk_null_release(struct zcblk_dev *dev)
 }
 
 static blk_status_t zcblk_null_submit(struct zcblk_dev *dev,
-				      struct request *rq)
+				      struct zcblk_io *io)
 {
 	return BLK_STS_OK;
 }

@@ -10,14 +10,21 @@
  *             BLOCK_SIZE (u32, 512 or 4096, default 512),
  *             NR_QUEUES (u32, 1..ZCBLK_MAX_QUEUES, default 1),
  *             QUEUE_DEPTH (u32, 1..ZCBLK_MAX_QUEUE_DEPTH, default 128),
+ *             POLL_QUEUES (u32, 0..ZCBLK_MAX_QUEUES, default 0),
+ *             NODE_UID, NODE_GID (u32, default 0), NODE_MODE (u32,
+ *             permission bits of the char device node, default 0600),
  *             INDEX (u32, optional: the index wanted)
  *   reply:    the new disk, as DEV_GET
  * ZCBLK_CMD_DEV_DEL (CAP_SYS_ADMIN)
  *   request:  INDEX (required)
  * ZCBLK_CMD_DEV_GET (any user)
  *   request:  INDEX (doit); nothing (dump: every disk)
- *   reply:    INDEX, DISK_NAME, STATE, BACKEND, SIZE, BLOCK_SIZE,
- *             NR_QUEUES, QUEUE_DEPTH, ALLOC_BYTES
+ *   reply:    INDEX, DISK_NAME, CHAR_NAME, STATE, BACKEND, SIZE,
+ *             BLOCK_SIZE, NR_QUEUES, POLL_QUEUES, QUEUE_DEPTH, NODE_UID,
+ *             NODE_GID, NODE_MODE, ALLOC_BYTES
+ * ZCBLK_CMD_DEV_STATS (any user)
+ *   request:  INDEX (doit); nothing (dump: every disk)
+ *   reply:    INDEX, STATS (nest of ZCBLK_A_STATS_*)
  *
  * Every request attribute is validated strictly: unknown attributes and
  * values outside a range are refused, with an extack message naming the
@@ -39,6 +46,7 @@ enum zcblk_cmd {
 	ZCBLK_CMD_DEV_ADD = 1,
 	ZCBLK_CMD_DEV_DEL,
 	ZCBLK_CMD_DEV_GET,
+	ZCBLK_CMD_DEV_STATS,
 
 	__ZCBLK_CMD_MAX,
 	ZCBLK_CMD_MAX = __ZCBLK_CMD_MAX - 1
@@ -63,9 +71,33 @@ enum zcblk_dev_attr {
 	ZCBLK_A_DEV_STATE,		/* u32: enum zcblk_dev_state */
 	ZCBLK_A_DEV_DISK_NAME,		/* string: block device name, "zcblk<N>" */
 	ZCBLK_A_DEV_ALLOC_BYTES,	/* u64: backing memory in use (mem) */
+	ZCBLK_A_DEV_POLL_QUEUES,	/* u32: polled hardware queues */
+	ZCBLK_A_DEV_NODE_UID,		/* u32: char device node owner */
+	ZCBLK_A_DEV_NODE_GID,		/* u32: char device node group */
+	ZCBLK_A_DEV_NODE_MODE,		/* u32: char device node mode, <= 0777 */
+	ZCBLK_A_DEV_CHAR_NAME,		/* string: char device name, "zcblk<N>c" */
+	ZCBLK_A_DEV_STATS,		/* nest: ZCBLK_A_STATS_* */
 
 	__ZCBLK_A_DEV_MAX,
 	ZCBLK_A_DEV_MAX = __ZCBLK_A_DEV_MAX - 1
+};
+
+/* Inside ZCBLK_A_DEV_STATS; every counter counts from DEV_ADD. */
+enum zcblk_stats_attr {
+	ZCBLK_A_STATS_PAD = 1,
+	ZCBLK_A_STATS_READ_CMDS,	/* u64: reads and compares done */
+	ZCBLK_A_STATS_WRITE_CMDS,	/* u64 */
+	ZCBLK_A_STATS_READ_BYTES,	/* u64 */
+	ZCBLK_A_STATS_WRITE_BYTES,	/* u64 */
+	ZCBLK_A_STATS_ERRORS,		/* u64: backend failures */
+	ZCBLK_A_STATS_PT_INFLIGHT,	/* u32: passthrough commands in flight */
+	ZCBLK_A_STATS_PINNED_PAGES,	/* u64: pages pinned (FOLL_PIN) */
+	ZCBLK_A_STATS_UNPINNED_PAGES,	/* u64: of those, unpinned again */
+	ZCBLK_A_STATS_PINNED_CURRENT,	/* u64: pinned - unpinned */
+	ZCBLK_A_STATS_FIXED_BYTES,	/* u64: bytes from registered buffers */
+
+	__ZCBLK_A_STATS_MAX,
+	ZCBLK_A_STATS_MAX = __ZCBLK_A_STATS_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_ZCBLK_H */

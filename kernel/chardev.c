@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The passthrough char device /dev/zcblk<N>c: the NVMe ioctls and io_uring
+ * uring_cmd of /dev/ngXnY, on a cdev region and a "zcblk" class (misc
+ * devices are capped at 128 dynamic minors on 6.1).
+ *
+ * A command: snapshot (READ_ONCE, once) -> validate -> request with our
+ * own bio over the pinned user pages -> queue_rq executes it -> end_io
+ * records and punts to task context -> unpin, free the request, post.
+ */
+#include <linux/blk-mq.h>
+#include <linux/cdev.h>
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/nvme.h>
+#include <linux/nvme_ioctl.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <uapi/linux/io_uring.h>
+
+#include "compat.h"
+#include "dev.h"
+#include "nvme.h"
+#include "pin.h"
+
+static dev_t zcblk_chr_devt;
+static struct class *zcblk_class;
+
+/* io_uring's 32-byte per-command area: the request; the rest is its pdu. */
+struct zcblk_uring_pdu {
+	struct request *rq;
+};
+
+/* The 32-bit ABI's nvme_user_io has no tail padding: another number. */
+struct zcblk_user_io32 {
+	__u8	opcode;
+	__u8	flags;
+	__u16	control;
+	__u16	nblocks;
+	__u16	rsvd;
+	__u64	metadata;
+	__u64	addr;
+	__u64	slba;
+	__u32	dsmgmt;
+	__u32	reftag;
+	__u16	apptag;
+	__u16	appmask;
+} __packed;
+#define ZCBLK_IOCTL_SUBMIT_IO32	_IOW('N', 0x42, struct zcblk_user_io32)
+
+/* A command as its ioctl or SQE gave it, read once. */
+struct zcblk_pt_args {
+	struct zcblk_nvme_cmd nc;
+	u64 addr;
+	u32 data_len;		/* bytes; the iovec count when @vec */
+	u64 metadata;
+	u32 metadata_len;
+	u32 nonzero_rsvd;	/* flags and reserved fields, or'ed */
+	bool vec;
+	bool fixed;
+};
+
+/*
+ * Counts a command in flight. Pairs with the barrier in dev.c's teardown:
+ * either this sees REMOVING, or teardown waits for the command.
+ */
+static int zcblk_pt_enter(struct zcblk_dev *dev)
+{
+	atomic_inc(&dev->pt_inflight);
+	/* Count before looking at the state; teardown orders the reverse. */
+	smp_mb__after_atomic();
+	if (zcblk_dev_live(dev))
+		return 0;
+	if (atomic_dec_and_test(&dev->pt_inflight))
+		wake_up_all(&dev->pt_wait);
+	return -ENODEV;
+}
+
+static void zcblk_pt_exit(struct zcblk_dev *dev)
+{
+	if (atomic_dec_and_test(&dev->pt_inflight))
+		wake_up_all(&dev->pt_wait);
+}
+
+void zcblk_chardev_wait_idle(struct zcblk_dev *dev)
+{
+	wait_event(dev->pt_wait, !atomic_read(&dev->pt_inflight));
+}
+
+/* Maps the data of @a into @rq: registered, vectored or plain. */
+static int zcblk_pt_map(struct zcblk_dev *dev, struct request *rq,
+			const struct zcblk_pt_args *a, struct iov_iter *iter,
+			u64 bytes, struct io_uring_cmd *ioucmd)
+{
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+	struct iovec one;
+	int ret;
+
+	if (a->fixed) {
+		ret = io_uring_cmd_import_fixed(a->addr, bytes,
+						op_is_write(req_op(rq)) ?
+						ITER_SOURCE : ITER_DEST,
+						iter, ioucmd);
+		if (ret)
+			return ret;
+		return zcblk_map_bvec(dev, rq, &cmd->map, iter);
+	}
+	if (a->vec)
+		return zcblk_map_user(dev, rq, &cmd->map,
+				      zcblk_iter_iov(iter), iter->nr_segs);
+	one.iov_base = u64_to_user_ptr(a->addr);
+	one.iov_len = bytes;
+	return zcblk_map_user(dev, rq, &cmd->map, &one, 1);
+}
+
+/*
+ * Validates @a and returns a request ready to execute, its data mapped.
+ * Everything a user controls is checked before anything is allocated.
+ */
+static struct request *zcblk_pt_prepare(struct zcblk_dev *dev,
+					struct file *file,
+					const struct zcblk_pt_args *a,
+					struct io_uring_cmd *ioucmd,
+					unsigned int issue_flags)
+{
+	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
+	struct iovec fast[UIO_FASTIOV], *iov = fast;
+	struct zcblk_nvme_data data;
+	struct iov_iter iter;
+	struct zcblk_pdu *cmd;
+	struct request *rq;
+	blk_opf_t opf;
+	u64 bytes;
+	int ret;
+
+	if (a->nonzero_rsvd || a->metadata || a->metadata_len ||
+	    (a->fixed && a->vec))
+		return ERR_PTR(-EINVAL);
+	ret = zcblk_nvme_prep(dev, &a->nc, &data);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = zcblk_nvme_access(&a->nc, file->f_mode);
+	if (ret)
+		return ERR_PTR(ret);
+
+	bytes = a->data_len;
+	if (a->vec) {
+		if (a->data_len > ZCBLK_MAX_SEGS)
+			return ERR_PTR(-EINVAL);
+		bytes = 0;
+		if (a->data_len) {
+			ssize_t n = import_iovec(data.to_dev ? ITER_SOURCE :
+						 ITER_DEST,
+						 u64_to_user_ptr(a->addr),
+						 a->data_len, UIO_FASTIOV,
+						 &iov, &iter);
+			if (n < 0)
+				return ERR_PTR(n);
+			bytes = n;
+		}
+	} else if (bytes && !a->addr) {
+		return ERR_PTR(-EINVAL);
+	}
+	ret = -EINVAL;
+	if (bytes > ZCBLK_MAX_TRANSFER ||
+	    (data.bytes != ZCBLK_ANY_LEN && bytes != data.bytes))
+		goto out_free_iov;
+
+	opf = data.to_dev ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN;
+	if (nowait)
+		opf |= REQ_NOWAIT;
+	/* Only commands with data can be polled: the bio is the handle. */
+	if ((issue_flags & IO_URING_F_IOPOLL) && bytes && dev->cfg.poll_queues)
+		opf |= REQ_POLLED;
+	rq = blk_mq_alloc_request(dev->disk->queue, opf,
+				  nowait ? BLK_MQ_REQ_NOWAIT : 0);
+	if (IS_ERR(rq)) {
+		ret = PTR_ERR(rq);
+		goto out_free_iov;
+	}
+	cmd = blk_mq_rq_to_pdu(rq);
+	cmd->nc = a->nc;
+	cmd->status = 0;
+	cmd->result = 0;
+	cmd->ioucmd = ioucmd;
+	cmd->poll_bio = NULL;
+	cmd->map.mapped = false;
+	if (a->nc.timeout_ms)
+		rq->timeout = msecs_to_jiffies(a->nc.timeout_ms);
+	if (bytes) {
+		ret = zcblk_pt_map(dev, rq, a, &iter, bytes, ioucmd);
+		if (ret) {
+			blk_mq_free_request(rq);
+			goto out_free_iov;
+		}
+	}
+	kfree(iov);
+	return rq;
+
+out_free_iov:
+	kfree(iov);
+	return ERR_PTR(ret);
+}
+
+/* The status a caller sees: errno for host-side failures, else NVMe's. */
+static int zcblk_pt_status(struct request *rq, blk_status_t sts)
+{
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+
+	return sts ? blk_status_to_errno(sts) : cmd->status;
+}
+
+/* Sync ioctls: the same path, waiting for the request. */
+static int zcblk_pt_sync(struct zcblk_dev *dev, struct file *file,
+			 const struct zcblk_pt_args *a, u64 *result)
+{
+	struct zcblk_pdu *cmd;
+	struct request *rq;
+	int status;
+
+	status = zcblk_pt_enter(dev);
+	if (status)
+		return status;
+	rq = zcblk_pt_prepare(dev, file, a, NULL, 0);
+	if (IS_ERR(rq)) {
+		status = PTR_ERR(rq);
+		goto out_exit;
+	}
+	cmd = blk_mq_rq_to_pdu(rq);
+	status = zcblk_pt_status(rq, blk_execute_rq(rq, false));
+	*result = cmd->result;
+	zcblk_unmap(dev, &cmd->map);
+	blk_mq_free_request(rq);
+out_exit:
+	zcblk_pt_exit(dev);
+	return status;
+}
+
+/* NVME_IOCTL_{ADMIN,IO}_CMD and their 64-bit-result twins. */
+static int zcblk_ioctl_passthru(struct zcblk_dev *dev, struct file *file,
+				void __user *argp, bool admin, bool is64,
+				bool vec)
+{
+	struct nvme_passthru_cmd64 c = {};
+	struct zcblk_pt_args a = {};
+	u64 result = 0;
+	int status;
+
+	/* The 32-bit-result struct ends where the 64-bit one's rsvd2 is. */
+	if (copy_from_user(&c, argp, is64 ? sizeof(c) :
+			   sizeof(struct nvme_passthru_cmd)))
+		return -EFAULT;
+	if (!is64)
+		c.rsvd2 = 0;	/* that is its result field: output only */
+	a.nc = (struct zcblk_nvme_cmd){
+		.opcode = c.opcode, .admin = admin, .nsid = c.nsid,
+		.cdw2 = c.cdw2, .cdw3 = c.cdw3,
+		.cdw10 = c.cdw10, .cdw11 = c.cdw11, .cdw12 = c.cdw12,
+		.cdw13 = c.cdw13, .cdw14 = c.cdw14, .cdw15 = c.cdw15,
+		.timeout_ms = c.timeout_ms,
+	};
+	a.addr = c.addr;
+	a.data_len = c.data_len;
+	a.metadata = c.metadata;
+	a.metadata_len = c.metadata_len;
+	a.nonzero_rsvd = c.flags | c.rsvd1 | c.rsvd2;
+	a.vec = vec;
+
+	status = zcblk_pt_sync(dev, file, &a, &result);
+	if (status < 0)
+		return status;
+	if (is64 ? put_user(result, &((struct nvme_passthru_cmd64 __user *)
+				      argp)->result) :
+		   put_user((u32)result, &((struct nvme_passthru_cmd __user *)
+					   argp)->result))
+		return -EFAULT;
+	return status;
+}
+
+/* NVME_IOCTL_SUBMIT_IO: read, write or compare only, as ng. */
+static int zcblk_ioctl_submit_io(struct zcblk_dev *dev, struct file *file,
+				 void __user *argp, bool is32)
+{
+	struct nvme_user_io io = {};
+	struct zcblk_pt_args a = {};
+	u64 result;
+
+	if (copy_from_user(&io, argp, is32 ? sizeof(struct zcblk_user_io32) :
+			   sizeof(io)))
+		return -EFAULT;
+	switch (io.opcode) {
+	case nvme_cmd_read:
+	case nvme_cmd_write:
+	case nvme_cmd_compare:
+		break;
+	default:
+		return -EINVAL;
+	}
+	a.nc = (struct zcblk_nvme_cmd){
+		.opcode = io.opcode, .nsid = ZCBLK_NSID,
+		.cdw10 = lower_32_bits(io.slba),
+		.cdw11 = upper_32_bits(io.slba),
+		.cdw12 = io.nblocks | (u32)io.control << 16,
+		.cdw13 = io.dsmgmt, .cdw14 = io.reftag,
+		.cdw15 = io.apptag | (u32)io.appmask << 16,
+	};
+	a.addr = io.addr;
+	a.data_len = ((u64)io.nblocks + 1) << ilog2(dev->cfg.block_size);
+	a.metadata = io.metadata;
+	a.nonzero_rsvd = io.flags | io.rsvd;
+	return zcblk_pt_sync(dev, file, &a, &result);
+}
+
+static long zcblk_chr_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct zcblk_dev *dev = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case NVME_IOCTL_ID:
+		return zcblk_dev_live(dev) ? ZCBLK_NSID : -ENODEV;
+	case NVME_IOCTL_ADMIN_CMD:
+		return zcblk_ioctl_passthru(dev, file, argp, true, false, false);
+	case NVME_IOCTL_ADMIN64_CMD:
+		return zcblk_ioctl_passthru(dev, file, argp, true, true, false);
+	case NVME_IOCTL_IO_CMD:
+		return zcblk_ioctl_passthru(dev, file, argp, false, false,
+					    false);
+	case NVME_IOCTL_IO64_CMD:
+		return zcblk_ioctl_passthru(dev, file, argp, false, true,
+					    false);
+	case NVME_IOCTL_IO64_CMD_VEC:
+		return zcblk_ioctl_passthru(dev, file, argp, false, true, true);
+	case NVME_IOCTL_SUBMIT_IO:
+		return zcblk_ioctl_submit_io(dev, file, argp, false);
+	case ZCBLK_IOCTL_SUBMIT_IO32:
+		return zcblk_ioctl_submit_io(dev, file, argp, true);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* Task context: unpin (dirtying may sleep), free, post the CQE. */
+static void zcblk_uring_task_cb(struct io_uring_cmd *ioucmd,
+				unsigned int issue_flags)
+{
+	struct zcblk_uring_pdu *pdu = (struct zcblk_uring_pdu *)ioucmd->pdu;
+	struct request *rq = pdu->rq;
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+	struct zcblk_dev *dev = rq->q->queuedata;
+	int status = cmd->status;
+	u64 result = cmd->result;
+
+	zcblk_unmap(dev, &cmd->map);
+	blk_mq_free_request(rq);
+	io_uring_cmd_done(ioucmd, status, result, issue_flags);
+	zcblk_pt_exit(dev);
+}
+
+/* Any context: record, and leave the rest to the submitter's task. */
+static enum rq_end_io_ret zcblk_uring_end_io(struct request *rq,
+					     blk_status_t sts)
+{
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+
+	WRITE_ONCE(cmd->poll_bio, NULL);
+	cmd->status = zcblk_pt_status(rq, sts);
+	io_uring_cmd_complete_in_task(cmd->ioucmd, zcblk_uring_task_cb);
+	/* The pdu must outlive end_io: the task callback frees the request. */
+	return RQ_END_IO_NONE;
+}
+
+static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
+			       unsigned int issue_flags)
+{
+	struct zcblk_uring_pdu *pdu = (struct zcblk_uring_pdu *)ioucmd->pdu;
+	struct zcblk_dev *dev = ioucmd->file->private_data;
+	const struct nvme_uring_cmd *uc;
+	struct zcblk_pt_args a = {};
+	struct zcblk_pdu *cmd;
+	struct request *rq;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*pdu) > sizeof(ioucmd->pdu));
+	if ((issue_flags & (IO_URING_F_SQE128 | IO_URING_F_CQE32)) !=
+	    (IO_URING_F_SQE128 | IO_URING_F_CQE32))
+		return -EOPNOTSUPP;
+	switch (ioucmd->cmd_op) {
+	case NVME_URING_CMD_IO:
+		break;
+	case NVME_URING_CMD_IO_VEC:
+		a.vec = true;
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	/* Shared with userspace and reissued from a copy on -EAGAIN. */
+	uc = zcblk_uring_cmd_payload(ioucmd);
+	a.nc.opcode = READ_ONCE(uc->opcode);
+	a.nc.nsid = READ_ONCE(uc->nsid);
+	a.nc.cdw2 = READ_ONCE(uc->cdw2);
+	a.nc.cdw3 = READ_ONCE(uc->cdw3);
+	a.nc.cdw10 = READ_ONCE(uc->cdw10);
+	a.nc.cdw11 = READ_ONCE(uc->cdw11);
+	a.nc.cdw12 = READ_ONCE(uc->cdw12);
+	a.nc.cdw13 = READ_ONCE(uc->cdw13);
+	a.nc.cdw14 = READ_ONCE(uc->cdw14);
+	a.nc.cdw15 = READ_ONCE(uc->cdw15);
+	a.nc.timeout_ms = READ_ONCE(uc->timeout_ms);
+	a.addr = READ_ONCE(uc->addr);
+	a.data_len = READ_ONCE(uc->data_len);
+	a.metadata = READ_ONCE(uc->metadata);
+	a.metadata_len = READ_ONCE(uc->metadata_len);
+	a.nonzero_rsvd = READ_ONCE(uc->flags) | READ_ONCE(uc->rsvd1) |
+			 READ_ONCE(uc->rsvd2);
+	a.fixed = ioucmd->flags & IORING_URING_CMD_FIXED;
+
+	ret = zcblk_pt_enter(dev);
+	if (ret)
+		return ret;
+	rq = zcblk_pt_prepare(dev, ioucmd->file, &a, ioucmd, issue_flags);
+	if (IS_ERR(rq)) {
+		zcblk_pt_exit(dev);
+		return PTR_ERR(rq);
+	}
+	pdu->rq = rq;
+	rq->end_io = zcblk_uring_end_io;
+	rq->end_io_data = ioucmd;
+	cmd = blk_mq_rq_to_pdu(rq);
+	if (rq->cmd_flags & REQ_POLLED)
+		WRITE_ONCE(cmd->poll_bio, &cmd->map.bio);
+	blk_execute_rq_nowait(rq, false);
+	return -EIOCBQUEUED;
+}
+
+/*
+ * IOPOLL rings. Runs in the submitter's task, like the completion
+ * callback, so the request cannot be freed under us; end_io clears
+ * poll_bio once it is done.
+ */
+static int zcblk_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
+				      struct io_comp_batch *iob,
+				      unsigned int poll_flags)
+{
+	struct zcblk_uring_pdu *pdu = (struct zcblk_uring_pdu *)ioucmd->pdu;
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(pdu->rq);
+	struct bio *bio = READ_ONCE(cmd->poll_bio);
+
+	if (!bio)
+		return 0;
+	return zcblk_poll_rq(pdu->rq, bio, iob, poll_flags);
+}
+
+static int zcblk_chr_open(struct inode *inode, struct file *file)
+{
+	struct zcblk_dev *dev = container_of(inode->i_cdev, struct zcblk_dev,
+					     cdev);
+
+	dev = zcblk_dev_get_live(dev);
+	if (!dev)
+		return -ENODEV;
+	file->private_data = dev;
+	return 0;
+}
+
+static int zcblk_chr_release(struct inode *inode, struct file *file)
+{
+	zcblk_dev_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations zcblk_chr_fops = {
+	.owner			= THIS_MODULE,
+	.open			= zcblk_chr_open,
+	.release		= zcblk_chr_release,
+	.unlocked_ioctl		= zcblk_chr_ioctl,
+	.compat_ioctl		= compat_ptr_ioctl,
+	.uring_cmd		= zcblk_chr_uring_cmd,
+	.uring_cmd_iopoll	= zcblk_chr_uring_cmd_iopoll,
+};
+
+/* Owner and mode of the node, as DEV_ADD set them (devtmpfs applies it). */
+static char *zcblk_chr_devnode(ZCBLK_DEVNODE_CONST struct device *d,
+			       umode_t *mode, kuid_t *uid, kgid_t *gid)
+{
+	const struct zcblk_dev *dev = container_of(d, struct zcblk_dev,
+						   cdev_dev);
+
+	if (mode)
+		*mode = dev->cfg.node_mode;
+	if (uid)
+		*uid = dev->cfg.node_uid;
+	if (gid)
+		*gid = dev->cfg.node_gid;
+	return NULL;
+}
+
+/* The device's reference on the disk, taken in zcblk_chardev_add(). */
+static void zcblk_chr_release_dev(struct device *d)
+{
+	zcblk_dev_put(container_of(d, struct zcblk_dev, cdev_dev));
+}
+
+static const struct device_type zcblk_chr_type = {
+	.name		= "zcblk_passthru",
+	.devnode	= zcblk_chr_devnode,
+	.release	= zcblk_chr_release_dev,
+};
+
+int zcblk_chardev_add(struct zcblk_dev *dev)
+{
+	struct device *d = &dev->cdev_dev;
+	int ret;
+
+	device_initialize(d);
+	d->class = zcblk_class;
+	d->type = &zcblk_chr_type;
+	d->devt = MKDEV(MAJOR(zcblk_chr_devt), dev->index);
+	kref_get(&dev->ref);
+	ret = dev_set_name(d, "zcblk%uc", dev->index);
+	if (ret)
+		goto err_put_device;
+	cdev_init(&dev->cdev, &zcblk_chr_fops);
+	dev->cdev.owner = THIS_MODULE;
+	ret = cdev_device_add(&dev->cdev, d);
+	if (ret)
+		goto err_put_device;
+	return 0;
+
+err_put_device:
+	put_device(d);
+	return ret;
+}
+
+/* Removes the node; open files keep the device until they close. */
+void zcblk_chardev_del(struct zcblk_dev *dev)
+{
+	cdev_device_del(&dev->cdev, &dev->cdev_dev);
+	put_device(&dev->cdev_dev);
+}
+
+int __init zcblk_chardev_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&zcblk_chr_devt, 0, ZCBLK_MAX_DEVS, "zcblk");
+	if (ret)
+		return ret;
+	zcblk_class = zcblk_class_create("zcblk");
+	if (IS_ERR(zcblk_class)) {
+		ret = PTR_ERR(zcblk_class);
+		goto err_unregister_region;
+	}
+	return 0;
+
+err_unregister_region:
+	unregister_chrdev_region(zcblk_chr_devt, ZCBLK_MAX_DEVS);
+	return ret;
+}
+
+void zcblk_chardev_exit(void)
+{
+	class_destroy(zcblk_class);
+	unregister_chrdev_region(zcblk_chr_devt, ZCBLK_MAX_DEVS);
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/zcblk/pins (module-wide) and .../zcblk/<N>/pins: the
+ * pin accounting, for people and tests. DEV_STATS carries the same.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "dev.h"
+#include "pin.h"
+
+static struct dentry *zcblk_debugfs_root;
+
+static int zcblk_pins_show(struct seq_file *m, void *v)
+{
+	struct zcblk_pins *p = m->private;
+	s64 pinned = atomic64_read(&p->pinned);
+	s64 unpinned = atomic64_read(&p->unpinned);
+
+	seq_printf(m, "pinned %lld\nunpinned %lld\ncurrent %lld\nfixed_bytes %lld\n",
+		   pinned, unpinned, pinned - unpinned,
+		   (s64)atomic64_read(&p->fixed_bytes));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zcblk_pins);
+
+void zcblk_debugfs_add(struct zcblk_dev *dev)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%u", dev->index);
+	/* debugfs failures are not errors: the files are for debugging. */
+	dev->debugfs = debugfs_create_dir(name, zcblk_debugfs_root);
+	debugfs_create_file("pins", 0444, dev->debugfs, &dev->pins,
+			    &zcblk_pins_fops);
+}
+
+void zcblk_debugfs_del(struct zcblk_dev *dev)
+{
+	debugfs_remove_recursive(dev->debugfs);
+	dev->debugfs = NULL;
+}
+
+void zcblk_debugfs_init(void)
+{
+	zcblk_debugfs_root = debugfs_create_dir("zcblk", NULL);
+	debugfs_create_file("pins", 0444, zcblk_debugfs_root,
+			    &zcblk_pins_total, &zcblk_pins_fops);
+}
+
+void zcblk_debugfs_exit(void)
+{
+	debugfs_remove_recursive(zcblk_debugfs_root);
+}

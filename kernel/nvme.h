@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ZCBLK_NVME_H
+#define ZCBLK_NVME_H
+
+#include <linux/blk-mq.h>
+#include <linux/types.h>
+
+#include "pin.h"
+
+struct io_uring_cmd;
+struct zcblk_dev;
+
+#define ZCBLK_NSID		1
+/* Advertised as MDTS 7: 4 KiB << 7 = 512 KiB, the queue's max_hw_sectors */
+#define ZCBLK_MAX_TRANSFER	(512 * 1024)
+#define ZCBLK_MDTS		7
+/* Segments per command; also the iovec count limit for vectored ones. */
+#define ZCBLK_MAX_SEGS		128
+
+/*
+ * An NVMe command, snapshotted once from user memory (SQE or ioctl
+ * argument): nothing reads user memory for it again.
+ */
+struct zcblk_nvme_cmd {
+	u8 opcode;
+	bool admin;
+	u32 nsid;
+	u32 cdw2, cdw3;
+	u32 cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
+	u32 timeout_ms;
+};
+
+/*
+ * Per-request state (the tag set's cmd_size). Passthrough commands use
+ * all of it; block requests only @sts.
+ */
+struct zcblk_pdu {
+	struct zcblk_nvme_cmd nc;
+	int status;			/* NVMe status once executed */
+	u64 result;			/* the completion's command result */
+	struct io_uring_cmd *ioucmd;	/* NULL for ioctls */
+	/* What ->uring_cmd_iopoll polls: NULL unless polled and in flight. */
+	struct bio *poll_bio;
+	blk_status_t sts;		/* poll queues: status until ->poll */
+	struct zcblk_map map;
+};
+
+/* How a command moves data, from zcblk_nvme_prep(). */
+struct zcblk_nvme_data {
+	bool to_dev;		/* host to device (REQ_OP_DRV_OUT) */
+	u64 bytes;		/* exact length required, or ZCBLK_ANY_LEN */
+};
+#define ZCBLK_ANY_LEN	U64_MAX
+
+int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
+		    struct zcblk_nvme_data *data);
+int zcblk_nvme_access(const struct zcblk_nvme_cmd *nc, fmode_t mode);
+void zcblk_nvme_execute(struct zcblk_dev *dev, struct request *rq);
+int zcblk_nvme_ident_init(struct zcblk_dev *dev);
+void zcblk_nvme_ident_free(struct zcblk_dev *dev);
+
+#endif /* ZCBLK_NVME_H */
