@@ -125,7 +125,7 @@ static struct request *zcblk_pt_prepare(struct zcblk_dev *dev,
 					unsigned int issue_flags)
 {
 	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
-	struct iovec fast[UIO_FASTIOV], *iov = fast;
+	struct iovec fast[UIO_FASTIOV], *iov = NULL;
 	struct zcblk_nvme_data data;
 	struct iov_iter iter;
 	struct zcblk_pdu *cmd;
@@ -150,7 +150,11 @@ static struct request *zcblk_pt_prepare(struct zcblk_dev *dev,
 			return ERR_PTR(-EINVAL);
 		bytes = 0;
 		if (a->data_len) {
-			ssize_t n = import_iovec(data.to_dev ? ITER_SOURCE :
+			ssize_t n;
+
+			/* Leaves iov NULL, or an array for us to free. */
+			iov = fast;
+			n = import_iovec(data.to_dev ? ITER_SOURCE :
 						 ITER_DEST,
 						 u64_to_user_ptr(a->addr),
 						 a->data_len, UIO_FASTIOV,

@@ -32,9 +32,8 @@ extern "C" {
 #define ZCBLK_EXPORT __attribute__((visibility("default")))
 #endif
 
-/**
- * struct zcblk_ctx - a connection to the zcblk generic netlink family
- *
+/*
+ * struct zcblk_ctx: a connection to the zcblk generic netlink family.
  * Opaque: one netlink socket, the resolved family id and the error message
  * of the last failed call.
  */
@@ -168,7 +167,7 @@ struct zcblk_dev_info {
  * a field it does not know is non-zero; else the kernel's answer: -EPERM,
  * -EINVAL (missing or malformed attribute, unknown backend, size not a
  * multiple of the block size), -ERANGE (value out of range), -EEXIST (index
- * in use), -ENOMEM, ...
+ * in use), -ENOSPC (no free index), -ENOMEM, ...
  */
 ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 			       const struct zcblk_dev_params *params,

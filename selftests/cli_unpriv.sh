@@ -1,0 +1,194 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# zcblkctl run by an unprivileged user (uid/gid 65534, no groups): add and
+# del are refused, list (table and JSON) works and shows root's disk; and
+# the exit codes and messages of a refused del.
+#
+# Needs root, zcblk.ko loaded and setpriv (util-linux). Run from the repo
+# root; zcblkctl is taken from ${ZCBLK_BUILD:-build}/userlib/zcblkctl.
+# Exit: 0 pass, 1 fail, 4 skip.
+
+set -u
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+ZCBLKCTL_BUILT=${ZCBLK_BUILD:-build}/userlib/zcblkctl
+UNPRIV=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+failures=0
+tests=0
+disk=
+tmpdir=
+
+ok() {
+	tests=$((tests + 1))
+	echo "ok $tests $1"
+}
+
+not_ok() {
+	tests=$((tests + 1))
+	failures=$((failures + 1))
+	echo "not ok $tests $1"
+	shift
+	local line
+	for line in "$@"; do
+		echo "#   $line"
+	done
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit "$KSFT_SKIP"
+}
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	if [[ -n $disk ]]; then
+		"$ZCBLKCTL" del "$disk" >/dev/null 2>&1 ||
+			echo "# cleanup: could not remove $disk"
+	fi
+	if [[ -n $tmpdir ]]; then
+		rm -rf "$tmpdir"
+	fi
+}
+
+# check DESCRIPTION EXPECTED_RC ACTUAL_RC OUTPUT [PATTERN]:
+# the exit code is EXPECTED_RC and OUTPUT contains PATTERN (fixed string).
+check() {
+	local desc=$1 want_rc=$2 rc=$3 out=$4 pattern=${5:-}
+
+	if [[ $rc -ne $want_rc ]]; then
+		not_ok "$desc" "exit code $rc, expected $want_rc" "output: $out"
+	elif [[ -n $pattern && $out != *"$pattern"* ]]; then
+		not_ok "$desc" "output lacks \"$pattern\"" "output: $out"
+	else
+		ok "$desc"
+	fi
+}
+
+[[ $(id -u) -eq 0 ]] || skip_all "needs root"
+[[ -x $ZCBLKCTL_BUILT ]] || skip_all "$ZCBLKCTL_BUILT not built"
+command -v setpriv >/dev/null 2>&1 || skip_all "setpriv (util-linux) missing"
+[[ -d /sys/module/zcblk ]] || skip_all "zcblk module not loaded"
+
+# A copy that uid 65534 can surely execute, wherever the build tree is.
+tmpdir=$(mktemp -d) || exit "$KSFT_FAIL"
+trap cleanup EXIT
+chmod 755 "$tmpdir"
+cp "$ZCBLKCTL_BUILT" "$tmpdir/zcblkctl" || exit "$KSFT_FAIL"
+chmod 755 "$tmpdir/zcblkctl"
+ZCBLKCTL=$tmpdir/zcblkctl
+
+echo "TAP version 13"
+
+# Root creates the disk the unprivileged user must see.
+out=$("$ZCBLKCTL" add --backend null --size 16M 2>&1)
+rc=$?
+if [[ $rc -ne 0 || ! $out =~ ^zcblk([0-9]+)$ ]]; then
+	not_ok "root: add" "exit code $rc, output: $out"
+	echo "1..$tests"
+	exit "$KSFT_FAIL"
+fi
+disk=$out
+index=${BASH_REMATCH[1]}
+ok "root: add prints the new disk's name ($disk)"
+
+# An index no disk has.
+missing=65000
+while "$ZCBLKCTL" list | awk -v i="$missing" 'NR > 1 && $1 == i { f = 1 } END { exit !f }'; do
+	missing=$((missing + 1))
+done
+
+# add
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" add --backend null --size 16M 2>&1)
+rc=$?
+if [[ $rc -eq 0 && $out =~ ^zcblk[0-9]+$ ]]; then
+	"$ZCBLKCTL" del "$out" >/dev/null 2>&1
+fi
+check "unprivileged: add exits 2, Operation not permitted" 2 "$rc" "$out" \
+	"Operation not permitted"
+
+# del of root's disk
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" del "$disk" 2>&1)
+rc=$?
+check "unprivileged: del exits 2, Operation not permitted" 2 "$rc" "$out" \
+	"Operation not permitted"
+
+# list
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" list 2>&1)
+rc=$?
+if [[ $rc -ne 0 ]]; then
+	not_ok "unprivileged: list" "exit code $rc, output: $out"
+elif ! awk -v i="$index" -v n="$disk" '
+	NR == 1 { hdr = ($1 == "INDEX" && $2 == "NAME") }
+	NR > 1 && $1 == i && $2 == n && $3 == "null" && $4 == "16.0MiB" &&
+		$8 == "live" { f = 1 }
+	END { exit !(hdr && f) }' <<<"$out"; then
+	not_ok "unprivileged: list shows $disk" "output: $out"
+else
+	ok "unprivileged: list shows $disk"
+fi
+
+# list -j
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" list -j 2>&1)
+rc=$?
+if [[ $rc -ne 0 ]]; then
+	not_ok "unprivileged: list -j" "exit code $rc, output: $out"
+elif command -v python3 >/dev/null 2>&1; then
+	if ! python3 -m json.tool <<<"$out" >/dev/null 2>&1; then
+		not_ok "unprivileged: list -j is valid JSON" "output: $out"
+	else
+		ok "unprivileged: list -j is valid JSON"
+	fi
+	if python3 -c '
+import json, sys
+disks = json.loads(sys.argv[1])
+keys = {"index", "name", "backend", "size", "block_size", "nr_queues",
+        "queue_depth", "state", "alloc_bytes"}
+sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
+                 d["name"] == sys.argv[3] and d["backend"] == "null" and
+                 d["size"] == 16 << 20 and d["state"] == "live"
+                 for d in disks))' "$out" "$index" "$disk" 2>/dev/null; then
+		ok "unprivileged: list -j has $disk"
+	else
+		not_ok "unprivileged: list -j has $disk" "output: $out"
+	fi
+else
+	echo "# python3 missing: JSON validity not checked"
+	if [[ $out == *"\"name\": \"$disk\""* ]]; then
+		ok "unprivileged: list -j has $disk"
+	else
+		not_ok "unprivileged: list -j has $disk" "output: $out"
+	fi
+fi
+
+# del of a missing index: as root, since an unprivileged del is refused
+# (EPERM) before the index is looked at.
+out=$("$ZCBLKCTL" del "$missing" 2>&1)
+rc=$?
+check "root: del of missing index $missing exits 2, No such device" 2 "$rc" \
+	"$out" "No such device"
+
+# Usage errors exit 1.
+out=$("$ZCBLKCTL" del not-a-disk 2>&1)
+rc=$?
+check "del of a bad name is a usage error (exit 1)" 1 "$rc" "$out"
+out=$("$ZCBLKCTL" add --backend null 2>&1)
+rc=$?
+check "add without --size is a usage error (exit 1)" 1 "$rc" "$out"
+
+# Root's disk survived the unprivileged del; remove it.
+out=$("$ZCBLKCTL" del "$disk" 2>&1)
+rc=$?
+check "root: del $disk" 0 "$rc" "$out"
+[[ $rc -eq 0 ]] && disk=
+
+echo "1..$tests"
+if [[ $failures -ne 0 ]]; then
+	echo "# $failures of $tests failed"
+	exit "$KSFT_FAIL"
+fi
+exit "$KSFT_PASS"

@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The zcblk generic netlink family through libzcblk: DEV_ADD, DEV_DEL,
+ * DEV_GET (doit and dump), their errors, and who may use them.
+ *
+ * Needs root and zcblk.ko loaded (every test skips if the module is not).
+ * Every disk a test creates is removed by its fixture's teardown, which
+ * also runs when an assertion fails.
+ *
+ * The teardowns are FIXTURE_TEARDOWN_PARENT: in the harness of Linux 6.12,
+ * a plain FIXTURE_TEARDOWN is skipped after a failed ASSERT when built
+ * with -O2 (the wrapper's "child" variable is clobbered by the longjmp()
+ * out of the assertion, so the test process takes the parent's path).
+ * The fixture data is shared memory then, and the teardown opens its own
+ * netlink context.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "zcblk.h"
+
+/* The Linux 6.1 harness has no such thing: its teardown runs in the test. */
+#ifndef FIXTURE_TEARDOWN_PARENT
+#define FIXTURE_TEARDOWN_PARENT FIXTURE_TEARDOWN
+#endif
+
+#define MiB		(1ULL << 20)
+#define NOBODY		65534
+#define MAX_TRACKED	8
+/* Indexes for the tests that pick one: well away from the ones handed out. */
+#define TEST_INDEX	4242
+#define UNUSED_INDEX	65000
+
+/*
+ * The test's netlink context, and the disks it created (for the teardown,
+ * which may run in another process: it uses a context of its own).
+ */
+struct zc {
+	struct zcblk_ctx *ctx;		/* valid in process @owner only */
+	pid_t owner;
+	__u32 idx[MAX_TRACKED];
+	int n;
+};
+
+static void zc_setup(struct __test_metadata *_metadata, struct zc *zc)
+{
+	int ret;
+
+	zc->n = 0;
+	zc->owner = getpid();
+	ret = zcblk_ctx_open(&zc->ctx);
+	if (ret == -ENOENT)
+		SKIP(return, "zcblk module not loaded (no \"zcblk\" genl family)");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_ctx_open: %s", strerror(-ret));
+	}
+}
+
+/*
+ * No ASSERT and no EXPECT with a handler block here: after a failed ASSERT
+ * in the test, the 6.12 harness leaves _metadata->trigger set, and the
+ * first handler block that follows runs (an ASSERT's would longjmp out of
+ * the teardown).  A plain EXPECT clears it.
+ */
+static void zc_teardown(struct __test_metadata *_metadata, struct zc *zc)
+{
+	struct zcblk_ctx *ctx;
+	int i, ret;
+
+	if (zc->ctx && zc->owner == getpid()) {
+		zcblk_ctx_close(zc->ctx);
+		zc->ctx = NULL;
+	}
+	if (!zc->n)
+		return;
+	ret = zcblk_ctx_open(&ctx);
+	EXPECT_EQ(0, ret);
+	if (ret) {
+		TH_LOG("cleanup: zcblk_ctx_open: %s", strerror(-ret));
+		return;
+	}
+	for (i = 0; i < zc->n; i++) {
+		ret = zcblk_dev_del(ctx, zc->idx[i]);
+		EXPECT_TRUE(ret == 0 || ret == -ENODEV);
+		if (ret && ret != -ENODEV)
+			TH_LOG("cleanup: del %u: %s: %s", zc->idx[i],
+			       strerror(-ret), zcblk_ctx_errmsg(ctx));
+	}
+	zc->n = 0;
+	zcblk_ctx_close(ctx);
+}
+
+static void track(struct __test_metadata *_metadata, struct zc *zc,
+		  __u32 index)
+{
+	ASSERT_LT(zc->n, MAX_TRACKED);
+	zc->idx[zc->n++] = index;
+}
+
+static void untrack(struct zc *zc, __u32 index)
+{
+	int i;
+
+	for (i = 0; i < zc->n; i++) {
+		if (zc->idx[i] == index) {
+			zc->idx[i] = zc->idx[--zc->n];
+			return;
+		}
+	}
+}
+
+/* zcblk_dev_add(), remembering a new disk for the teardown. */
+static int add_disk(struct __test_metadata *_metadata, struct zc *zc,
+		    const struct zcblk_dev_params *p,
+		    struct zcblk_dev_info *out)
+{
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	int ret;
+
+	ret = zcblk_dev_add(zc->ctx, p, &info);
+	if (!ret)
+		track(_metadata, zc, info.index);
+	if (out)
+		*out = info;
+	return ret;
+}
+
+static struct zcblk_dev_params null_params(__u64 size)
+{
+	struct zcblk_dev_params p = {
+		.size = sizeof(p),
+		.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE,
+		.disk_size = size,
+	};
+
+	strcpy(p.backend, "null");
+	return p;
+}
+
+struct find {
+	__u32 index;
+	int found;
+	struct zcblk_dev_info info;
+};
+
+static int find_cb(const struct zcblk_dev_info *info, void *arg)
+{
+	struct find *f = arg;
+
+	if (info->index == f->index) {
+		f->found++;
+		f->info = *info;
+	}
+	return 0;
+}
+
+static void expect_same_disk(struct __test_metadata *_metadata,
+			     const struct zcblk_dev_info *a,
+			     const struct zcblk_dev_info *b)
+{
+	EXPECT_EQ(a->index, b->index);
+	EXPECT_STREQ(a->disk_name, b->disk_name);
+	EXPECT_EQ(a->state, b->state);
+	EXPECT_STREQ(a->backend, b->backend);
+	EXPECT_EQ(a->disk_size, b->disk_size);
+	EXPECT_EQ(a->block_size, b->block_size);
+	EXPECT_EQ(a->nr_queues, b->nr_queues);
+	EXPECT_EQ(a->queue_depth, b->queue_depth);
+}
+
+/* Read a sysfs file holding one unsigned number; -1 if unreadable. */
+static long long read_sysfs(const char *fmt, __u32 index)
+{
+	char path[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), fmt, index);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* /dev/zcblk<N> and /sys/block/zcblk<N> describe the disk @info. */
+static void check_block_device(struct __test_metadata *_metadata,
+			       const struct zcblk_dev_info *info)
+{
+	unsigned int maj, min;
+	char path[64];
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/dev/zcblk%u", info->index);
+	ASSERT_EQ(0, stat(path, &st)) {
+		TH_LOG("%s: %s", path, strerror(errno));
+	}
+	EXPECT_TRUE(S_ISBLK(st.st_mode)) {
+		TH_LOG("%s: mode %o, not a block device", path, st.st_mode);
+	}
+
+	snprintf(path, sizeof(path), "/sys/block/zcblk%u/dev", info->index);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f) {
+		TH_LOG("%s: %s", path, strerror(errno));
+	}
+	EXPECT_EQ(2, fscanf(f, "%u:%u", &maj, &min));
+	fclose(f);
+	EXPECT_EQ(makedev(maj, min), st.st_rdev);
+
+	EXPECT_EQ((long long)(info->disk_size / 512),
+		  read_sysfs("/sys/block/zcblk%u/size", info->index));
+	EXPECT_EQ((long long)info->block_size,
+		  read_sysfs("/sys/block/zcblk%u/queue/logical_block_size",
+			     info->index));
+}
+
+static void check_gone(struct __test_metadata *_metadata, struct zc *zc,
+		       __u32 index)
+{
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct find f = { .index = index };
+	char path[64];
+	struct stat st;
+
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(zc->ctx, index, &info));
+	ASSERT_EQ(0, zcblk_dev_list(zc->ctx, find_cb, &f));
+	EXPECT_EQ(0, f.found);
+	snprintf(path, sizeof(path), "/dev/zcblk%u", index);
+	EXPECT_EQ(-1, stat(path, &st));
+	EXPECT_EQ(ENOENT, errno);
+	snprintf(path, sizeof(path), "/sys/block/zcblk%u", index);
+	EXPECT_EQ(-1, stat(path, &st));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+/*
+ * lifecycle: add, find with get and list, check the block device, delete.
+ */
+FIXTURE(lifecycle) {
+	struct zc zc;
+};
+
+FIXTURE_VARIANT(lifecycle) {
+	const char *backend;
+	__u64 size;
+	__u32 block_size;
+	__u32 nr_queues;
+	__u32 queue_depth;
+};
+
+FIXTURE_VARIANT_ADD(lifecycle, null) {
+	.backend = "null",
+	.size = 64 * MiB,
+	.block_size = 512,
+	.nr_queues = 2,
+	.queue_depth = 64,
+};
+
+FIXTURE_VARIANT_ADD(lifecycle, mem) {
+	.backend = "mem",
+	.size = 32 * MiB,
+	.block_size = 4096,
+	.nr_queues = 1,
+	.queue_depth = 32,
+};
+
+FIXTURE_SETUP(lifecycle)
+{
+	zc_setup(_metadata, &self->zc);
+}
+
+FIXTURE_TEARDOWN_PARENT(lifecycle)
+{
+	zc_teardown(_metadata, &self->zc);
+}
+
+TEST_F(lifecycle, add_get_list_del)
+{
+	struct zcblk_dev_params p = { .size = sizeof(p) };
+	struct zcblk_dev_info info, got = { .size = sizeof(got) };
+	struct find f = { 0 };
+	char name[32];
+	int ret;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE |
+		ZCBLK_PARAM_BLOCK_SIZE | ZCBLK_PARAM_NR_QUEUES |
+		ZCBLK_PARAM_QUEUE_DEPTH;
+	strcpy(p.backend, variant->backend);
+	p.disk_size = variant->size;
+	p.block_size = variant->block_size;
+	p.nr_queues = variant->nr_queues;
+	p.queue_depth = variant->queue_depth;
+
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	snprintf(name, sizeof(name), "zcblk%u", info.index);
+	EXPECT_STREQ(name, info.disk_name);
+	EXPECT_STREQ(variant->backend, info.backend);
+	EXPECT_EQ(variant->size, info.disk_size);
+	EXPECT_EQ(variant->block_size, info.block_size);
+	EXPECT_EQ(variant->nr_queues, info.nr_queues);
+	EXPECT_EQ(variant->queue_depth, info.queue_depth);
+	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, info.state);
+	if (!strcmp(variant->backend, "null"))
+		EXPECT_EQ(0, info.alloc_bytes);
+	EXPECT_LE(info.alloc_bytes, variant->size);
+
+	f.index = info.index;
+	ASSERT_EQ(0, zcblk_dev_list(self->zc.ctx, find_cb, &f));
+	ASSERT_EQ(1, f.found);
+	expect_same_disk(_metadata, &info, &f.info);
+
+	ret = zcblk_dev_get(self->zc.ctx, info.index, &got);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("get: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	expect_same_disk(_metadata, &info, &got);
+
+	check_block_device(_metadata, &info);
+
+	ret = zcblk_dev_del(self->zc.ctx, info.index);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("del: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	untrack(&self->zc, info.index);
+	check_gone(_metadata, &self->zc, info.index);
+}
+
+/* Only backend and size given: the defaults of <linux/zcblk.h>. */
+TEST_F(lifecycle, defaults)
+{
+	struct zcblk_dev_params p = null_params(variant->size);
+	struct zcblk_dev_info info;
+	int ret;
+
+	strcpy(p.backend, variant->backend);
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	EXPECT_EQ(512, info.block_size);
+	EXPECT_EQ(1, info.nr_queues);
+	EXPECT_EQ(128, info.queue_depth);
+	EXPECT_EQ(variant->size, info.disk_size);
+	check_block_device(_metadata, &info);
+}
+
+/*
+ * dev: explicit indexes, unknown indexes, unprivileged users.
+ */
+FIXTURE(dev) {
+	struct zc zc;
+};
+
+FIXTURE_SETUP(dev)
+{
+	zc_setup(_metadata, &self->zc);
+}
+
+FIXTURE_TEARDOWN_PARENT(dev)
+{
+	zc_teardown(_metadata, &self->zc);
+}
+
+static void add_at(struct __test_metadata *_metadata, struct zc *zc,
+		   __u32 index)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	char name[32];
+	int ret;
+
+	p.set |= ZCBLK_PARAM_INDEX;
+	p.index = index;
+	ret = add_disk(_metadata, zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add at %u: %s: %s", index, strerror(-ret),
+		       zcblk_ctx_errmsg(zc->ctx));
+	}
+	EXPECT_EQ(index, info.index);
+	snprintf(name, sizeof(name), "zcblk%u", index);
+	EXPECT_STREQ(name, info.disk_name);
+	check_block_device(_metadata, &info);
+}
+
+TEST_F(dev, explicit_index)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	int ret;
+
+	add_at(_metadata, &self->zc, TEST_INDEX);
+
+	p.set |= ZCBLK_PARAM_INDEX;
+	p.index = TEST_INDEX;
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	EXPECT_EQ(-EEXIST, ret) {
+		TH_LOG("second add at %u: %s: %s", TEST_INDEX,
+		       strerror(-ret), zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	/* The first disk is untouched. */
+	ASSERT_EQ(0, zcblk_dev_get(self->zc.ctx, TEST_INDEX, &info));
+	EXPECT_EQ(16 * MiB, info.disk_size);
+}
+
+/* The last valid index (ZCBLK_MAX_DEVS is refused: bad_add.index_max). */
+TEST_F(dev, last_index)
+{
+	add_at(_metadata, &self->zc, ZCBLK_MAX_DEVS - 1);
+}
+
+TEST_F(dev, del_unknown)
+{
+	int ret = zcblk_dev_del(self->zc.ctx, UNUSED_INDEX);
+
+	EXPECT_EQ(-ENODEV, ret) {
+		TH_LOG("del: %s", strerror(-ret));
+	}
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->zc.ctx), "index")) {
+		TH_LOG("errmsg: \"%s\"", zcblk_ctx_errmsg(self->zc.ctx));
+	}
+}
+
+TEST_F(dev, get_unknown)
+{
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	int ret = zcblk_dev_get(self->zc.ctx, UNUSED_INDEX, &info);
+
+	EXPECT_EQ(-ENODEV, ret) {
+		TH_LOG("get: %s", strerror(-ret));
+	}
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->zc.ctx), "index")) {
+		TH_LOG("errmsg: \"%s\"", zcblk_ctx_errmsg(self->zc.ctx));
+	}
+}
+
+/* What the unprivileged child saw, in memory shared with the parent. */
+struct unpriv_result {
+	int step_failed;		/* 0, or the setup step that failed */
+	int add_ret, del_ret, list_ret, list_found, get_ret;
+	int add_leaked;			/* add wrongly succeeded */
+	__u32 leaked_index;
+	char add_msg[128];
+};
+
+static void unpriv_child(struct unpriv_result *r, __u32 root_index)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct find f = { .index = root_index };
+	struct zcblk_ctx *ctx;
+
+	if (setgroups(0, NULL)) {
+		r->step_failed = 1;
+		return;
+	}
+	if (setresgid(NOBODY, NOBODY, NOBODY)) {
+		r->step_failed = 2;
+		return;
+	}
+	if (setresuid(NOBODY, NOBODY, NOBODY)) {
+		r->step_failed = 3;
+		return;
+	}
+	if (zcblk_ctx_open(&ctx)) {
+		r->step_failed = 4;
+		return;
+	}
+
+	r->add_ret = zcblk_dev_add(ctx, &p, &info);
+	snprintf(r->add_msg, sizeof(r->add_msg), "%s", zcblk_ctx_errmsg(ctx));
+	if (!r->add_ret) {
+		r->add_leaked = 1;
+		r->leaked_index = info.index;
+	}
+	r->del_ret = zcblk_dev_del(ctx, root_index);
+	r->list_ret = zcblk_dev_list(ctx, find_cb, &f);
+	r->list_found = f.found;
+	r->get_ret = zcblk_dev_get(ctx, root_index, &info);
+	zcblk_ctx_close(ctx);
+}
+
+TEST_F(dev, unprivileged)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct unpriv_result *r;
+	int ret, status;
+	pid_t pid;
+
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, r);
+	memset(r, 0, sizeof(*r));
+	r->add_ret = r->del_ret = r->list_ret = r->get_ret = 1;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		unpriv_child(r, info.index);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	if (r->add_leaked)
+		track(_metadata, &self->zc, r->leaked_index);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	ASSERT_EQ(0, r->step_failed) {
+		TH_LOG("dropping to uid/gid %d failed at step %d", NOBODY,
+		       r->step_failed);
+	}
+
+	EXPECT_EQ(-EPERM, r->add_ret) {
+		TH_LOG("unprivileged add: %d (%s)", r->add_ret, r->add_msg);
+	}
+	EXPECT_EQ(-EPERM, r->del_ret);
+	EXPECT_EQ(0, r->list_ret);
+	EXPECT_EQ(1, r->list_found);
+	EXPECT_EQ(0, r->get_ret);
+
+	/* The refused del did not remove root's disk. */
+	EXPECT_EQ(0, zcblk_dev_get(self->zc.ctx, info.index, &info));
+	munmap(r, sizeof(*r));
+}
+
+/*
+ * bad_add: each invalid DEV_ADD is refused with its errno and an extack
+ * message that names the attribute.
+ */
+FIXTURE(bad_add) {
+	struct zc zc;
+};
+
+FIXTURE_VARIANT(bad_add) {
+	__u64 unset;		/* ZCBLK_PARAM_* bits left out */
+	const char *backend;
+	__u64 size;
+	__u32 block_size;
+	__u32 nr_queues;
+	__u32 queue_depth;
+	__u32 index;
+	int err;		/* expected: -errno */
+	const char *attr;	/* expected in the message */
+};
+
+/* One refused add: what is left out, the values sent, what must come back. */
+#define BAD_ADD(name, _unset, _backend, _size, _bs, _nq, _qd, _index,	\
+		_err, _attr)						\
+	FIXTURE_VARIANT_ADD(bad_add, name) {				\
+		.unset = _unset, .backend = _backend, .size = _size,	\
+		.block_size = _bs, .nr_queues = _nq, .queue_depth = _qd,	\
+		.index = _index, .err = _err, .attr = _attr,		\
+	}
+
+/*      name                        unset               backend size   */
+/*      block nr_queues             depth               index          */
+/*      errno    attribute named in the message                        */
+BAD_ADD(size_zero,                  0,                  "null", 0,
+	512,  1,                    16,                 UNUSED_INDEX,
+	-ERANGE, "size");
+BAD_ADD(size_not_multiple_of_block, 0,                  "null", 4096 + 512,
+	4096, 1,                    16,                 UNUSED_INDEX,
+	-EINVAL, "size");
+BAD_ADD(block_size_1000,            0,                  "null", 1000 * 1000,
+	1000, 1,                    16,                 UNUSED_INDEX,
+	-EINVAL, "block-size");
+BAD_ADD(block_size_8192,            0,                  "null", 8192 * 16,
+	8192, 1,                    16,                 UNUSED_INDEX,
+	-ERANGE, "block-size");
+BAD_ADD(nr_queues_zero,             0,                  "null", 4 * MiB,
+	512,  0,                    16,                 UNUSED_INDEX,
+	-ERANGE, "nr-queues");
+BAD_ADD(nr_queues_max_plus_1,       0,                  "null", 4 * MiB,
+	512,  ZCBLK_MAX_QUEUES + 1, 16,                 UNUSED_INDEX,
+	-ERANGE, "nr-queues");
+BAD_ADD(queue_depth_zero,           0,                  "null", 4 * MiB,
+	512,  1,                    0,                  UNUSED_INDEX,
+	-ERANGE, "queue-depth");
+BAD_ADD(queue_depth_max_plus_1,     0,                  "null", 4 * MiB,
+	512,  1,                    ZCBLK_MAX_QUEUE_DEPTH + 1, UNUSED_INDEX,
+	-ERANGE, "queue-depth");
+BAD_ADD(unknown_backend,            0,                  "nope", 4 * MiB,
+	512,  1,                    16,                 UNUSED_INDEX,
+	-EINVAL, "backend");
+BAD_ADD(missing_size,               ZCBLK_PARAM_SIZE,   "null", 4 * MiB,
+	512,  1,                    16,                 UNUSED_INDEX,
+	-EINVAL, "size");
+BAD_ADD(missing_backend,            ZCBLK_PARAM_BACKEND, "null", 4 * MiB,
+	512,  1,                    16,                 UNUSED_INDEX,
+	-EINVAL, "backend");
+BAD_ADD(index_max,                  0,                  "null", 4 * MiB,
+	512,  1,                    16,                 ZCBLK_MAX_DEVS,
+	-ERANGE, "index");
+
+FIXTURE_SETUP(bad_add)
+{
+	zc_setup(_metadata, &self->zc);
+}
+
+FIXTURE_TEARDOWN_PARENT(bad_add)
+{
+	zc_teardown(_metadata, &self->zc);
+}
+
+TEST_F(bad_add, refused)
+{
+	struct zcblk_dev_params p = { .size = sizeof(p) };
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct find f = { .index = variant->index };
+	const char *msg;
+	int ret;
+
+	p.set = ZCBLK_PARAM_ALL & ~variant->unset;
+	strcpy(p.backend, variant->backend);
+	p.disk_size = variant->size;
+	p.block_size = variant->block_size;
+	p.nr_queues = variant->nr_queues;
+	p.queue_depth = variant->queue_depth;
+	p.index = variant->index;
+
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	msg = zcblk_ctx_errmsg(self->zc.ctx);
+	EXPECT_EQ(variant->err, ret) {
+		TH_LOG("add: expected %s, got %s (\"%s\")",
+		       strerror(-variant->err), ret ? strerror(-ret) : "success",
+		       msg);
+	}
+	EXPECT_NE(NULL, strstr(msg, variant->attr)) {
+		TH_LOG("errmsg \"%s\" does not name %s", msg, variant->attr);
+	}
+	/* Nothing was left behind. */
+	ASSERT_EQ(0, zcblk_dev_list(self->zc.ctx, find_cb, &f));
+	EXPECT_EQ(0, f.found);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * zcblkctl: what the subcommands share.
+ */
+#ifndef ZCBLKCTL_CLI_H
+#define ZCBLKCTL_CLI_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "zcblk.h"
+
+#define PROG_NAME	"zcblkctl"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes */
+#define EXIT_USAGE	1	/* bad command line */
+#define EXIT_FAILED	2	/* the kernel (or the system) refused */
+
+/* Subcommands: argv[0] is the subcommand's name. */
+int add_main(int argc, char *argv[]);
+int del_main(int argc, char *argv[]);
+int list_main(int argc, char *argv[]);
+
+/* Print "zcblkctl <cmd>: <message>" and a hint to stderr; EXIT_USAGE. */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Report what getopt_long() (opterr = 0, optstring starting with ':')
+ * refused: @opt is its return value, '?' or ':'.
+ */
+int bad_option(const char *cmd, int opt, char *argv[]);
+
+/*
+ * Print "zcblkctl: <strerror(-err)>: <extack message>" to stderr; the
+ * message part only if there is one.  Returns EXIT_FAILED.
+ */
+int report_error(const struct zcblk_ctx *ctx, int err);
+
+/* zcblk_ctx_open(), reporting a failure; 0 or EXIT_FAILED. */
+int open_ctx(struct zcblk_ctx **ctx);
+
+/* "256M" -> 268435456: K, M, G, T (KiB .. TiB, "KiB" also) or bytes. */
+int parse_size(const char *s, __u64 *out);
+/* Decimal, 0 .. UINT32_MAX. */
+int parse_u32(const char *s, __u32 *out);
+/* "3", "zcblk3" or "/dev/zcblk3" -> 3. */
+int parse_disk(const char *s, __u32 *index);
+
+/* 268435456 -> "256.0MiB"; 512 -> "512B". */
+void format_size(__u64 bytes, char *buf, size_t len);
+
+#endif /* ZCBLKCTL_CLI_H */

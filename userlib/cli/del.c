@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zcblkctl del: remove a disk.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void del_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s del <index|zcblkN>\n"
+		"\n"
+		"Remove a disk. Open file descriptors on it see ENODEV from then on.\n"
+		"\n"
+		"  -h, --help    show this\n",
+		PROG_NAME);
+}
+
+int del_main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct zcblk_ctx *ctx;
+	__u32 index;
+	int opt, ret;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			del_usage(stdout);
+			return 0;
+		default:
+			return bad_option("del", opt, argv);
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("del", "expected one disk (index or name)");
+	if (parse_disk(argv[optind], &index))
+		return usage_error("del", "not a disk index or name: %s",
+				   argv[optind]);
+
+	ret = open_ctx(&ctx);
+	if (ret)
+		return ret;
+	ret = zcblk_dev_del(ctx, index);
+	if (ret)
+		ret = report_error(ctx, ret);
+	zcblk_ctx_close(ctx);
+	return ret;
+}

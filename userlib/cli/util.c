@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zcblkctl: helpers shared by the subcommands.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", PROG_NAME, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s %s --help'.\n", PROG_NAME, cmd);
+	return EXIT_USAGE;
+}
+
+int bad_option(const char *cmd, int opt, char *argv[])
+{
+	const char *arg = argv[optind - 1];
+
+	if (opt == ':')
+		return usage_error(cmd, "option requires an argument: %s", arg);
+	if (optopt)
+		return usage_error(cmd, "unknown option: -%c", optopt);
+	return usage_error(cmd, "unknown option: %s", arg);
+}
+
+int report_error(const struct zcblk_ctx *ctx, int err)
+{
+	const char *msg = zcblk_ctx_errmsg(ctx);
+
+	if (*msg)
+		fprintf(stderr, "%s: %s: %s\n", PROG_NAME, strerror(-err), msg);
+	else
+		fprintf(stderr, "%s: %s\n", PROG_NAME, strerror(-err));
+	return EXIT_FAILED;
+}
+
+int open_ctx(struct zcblk_ctx **ctx)
+{
+	int err = zcblk_ctx_open(ctx);
+
+	if (!err)
+		return 0;
+	if (err == -ENOENT)
+		fprintf(stderr, "%s: %s: the zcblk module is not loaded\n",
+			PROG_NAME, strerror(-err));
+	else
+		fprintf(stderr, "%s: %s\n", PROG_NAME, strerror(-err));
+	return EXIT_FAILED;
+}
+
+/* A plain unsigned decimal number at the start of @s; rejects "-1", " 1". */
+static int parse_decimal(const char *s, __u64 *out, char **end)
+{
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, end, 10);
+	if (errno)
+		return -errno;
+	*out = v;
+	return 0;
+}
+
+int parse_size(const char *s, __u64 *out)
+{
+	static const char suffixes[] = "KMGT";
+	const char *p;
+	unsigned int shift = 0;
+	char *end;
+	__u64 v;
+	int ret;
+
+	ret = parse_decimal(s, &v, &end);
+	if (ret)
+		return ret;
+	if (*end) {
+		p = strchr(suffixes, toupper((unsigned char)*end));
+		if (!p)
+			return -EINVAL;
+		shift = 10 * (p - suffixes + 1);
+		end++;
+		if (!strcmp(end, "iB"))
+			end += 2;
+		if (*end)
+			return -EINVAL;
+	}
+	if (v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+int parse_u32(const char *s, __u32 *out)
+{
+	char *end;
+	__u64 v;
+	int ret;
+
+	ret = parse_decimal(s, &v, &end);
+	if (ret)
+		return ret;
+	if (*end)
+		return -EINVAL;
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int parse_disk(const char *s, __u32 *index)
+{
+	if (!strncmp(s, "/dev/", 5))
+		s += 5;
+	if (!strncmp(s, "zcblk", 5))
+		s += 5;
+	return parse_u32(s, index);
+}
+
+void format_size(__u64 bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
+					     "PiB", "EiB" };
+	double v = bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%lluB", (unsigned long long)bytes);
+		return;
+	}
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f%s", v, units[u]);
+}

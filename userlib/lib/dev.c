@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The zcblk commands: DEV_ADD, DEV_DEL, DEV_GET (one disk, or a dump).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+_Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER1,
+	       "struct zcblk_dev_params: layout changed");
+_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER1,
+	       "struct zcblk_dev_info: layout changed");
+
+static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
+	[ZCBLK_A_DEV_PAD]		= "pad",
+	[ZCBLK_A_DEV_INDEX]		= "index",
+	[ZCBLK_A_DEV_BACKEND]		= "backend",
+	[ZCBLK_A_DEV_SIZE]		= "size",
+	[ZCBLK_A_DEV_BLOCK_SIZE]	= "block-size",
+	[ZCBLK_A_DEV_NR_QUEUES]		= "nr-queues",
+	[ZCBLK_A_DEV_QUEUE_DEPTH]	= "queue-depth",
+	[ZCBLK_A_DEV_STATE]		= "state",
+	[ZCBLK_A_DEV_DISK_NAME]		= "disk-name",
+	[ZCBLK_A_DEV_ALLOC_BYTES]	= "alloc-bytes",
+};
+
+const struct zcblk_attr_names zcblk_dev_attr_names = {
+	.names = dev_attr_names,
+	.count = ZCBLK_ARRAY_SIZE(dev_attr_names),
+};
+
+ZCBLK_EXPORT const char *zcblk_state_name(__u32 state)
+{
+	switch (state) {
+	case ZCBLK_DEV_STATE_CREATING:
+		return "creating";
+	case ZCBLK_DEV_STATE_LIVE:
+		return "live";
+	case ZCBLK_DEV_STATE_REMOVING:
+		return "removing";
+	case ZCBLK_DEV_STATE_DEAD:
+		return "dead";
+	}
+	return "unknown";
+}
+
+static struct nlmsghdr *dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
+				      __u16 flags)
+{
+	return zcblk_req_start(ctx, ctx->family_id, flags, cmd,
+			       ZCBLK_GENL_VERSION);
+}
+
+/* Copy a NUL-terminated attribute into @buf, truncating if need be. */
+static void copy_str(char *buf, size_t len, const struct nlattr *attr)
+{
+	const char *s = mnl_attr_get_str(attr);
+	size_t n = strnlen(s, len - 1);
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+struct dev_parse {
+	struct zcblk_dev_info info;
+	bool has_index;
+};
+
+static int dev_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct dev_parse *p = data;
+	struct zcblk_dev_info *info = &p->info;
+	enum mnl_attr_data_type type;
+
+	switch (mnl_attr_get_type(attr)) {
+	case ZCBLK_A_DEV_INDEX:
+	case ZCBLK_A_DEV_STATE:
+	case ZCBLK_A_DEV_BLOCK_SIZE:
+	case ZCBLK_A_DEV_NR_QUEUES:
+	case ZCBLK_A_DEV_QUEUE_DEPTH:
+		type = MNL_TYPE_U32;
+		break;
+	case ZCBLK_A_DEV_SIZE:
+	case ZCBLK_A_DEV_ALLOC_BYTES:
+		type = MNL_TYPE_U64;
+		break;
+	case ZCBLK_A_DEV_BACKEND:
+	case ZCBLK_A_DEV_DISK_NAME:
+		type = MNL_TYPE_NUL_STRING;
+		break;
+	default:
+		return MNL_CB_OK;	/* newer than us, or padding */
+	}
+	if (mnl_attr_validate(attr, type) < 0)
+		return MNL_CB_ERROR;
+
+	switch (mnl_attr_get_type(attr)) {
+	case ZCBLK_A_DEV_INDEX:
+		info->index = mnl_attr_get_u32(attr);
+		p->has_index = true;
+		break;
+	case ZCBLK_A_DEV_STATE:
+		info->state = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_BLOCK_SIZE:
+		info->block_size = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_NR_QUEUES:
+		info->nr_queues = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_QUEUE_DEPTH:
+		info->queue_depth = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_SIZE:
+		info->disk_size = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_DEV_ALLOC_BYTES:
+		info->alloc_bytes = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_DEV_BACKEND:
+		copy_str(info->backend, sizeof(info->backend), attr);
+		break;
+	case ZCBLK_A_DEV_DISK_NAME:
+		copy_str(info->disk_name, sizeof(info->disk_name), attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* Parse a DEV_GET (or DEV_ADD) reply into @info. */
+static int parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info)
+{
+	struct dev_parse p = { .info.size = sizeof(p.info) };
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), dev_attr_cb,
+			   &p) != MNL_CB_OK || !p.has_index)
+		return -EBADMSG;
+	*info = p.info;
+	return 0;
+}
+
+/* Copy @info to the caller's @out, no more than @out->size bytes. */
+static void copy_info_out(struct zcblk_dev_info *out,
+			  const struct zcblk_dev_info *info)
+{
+	__u32 size = out->size;
+
+	memcpy(out, info, ZCBLK_MIN(size, sizeof(*info)));
+	out->size = size;
+}
+
+static int check_info_out(struct zcblk_ctx *ctx,
+			  const struct zcblk_dev_info *out)
+{
+	if (out->size < ZCBLK_DEV_INFO_SIZE_VER1) {
+		zcblk_set_errmsg(ctx, "zcblk_dev_info: size too small");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One-disk answer (DEV_ADD, DEV_GET doit). */
+static int one_dev_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct zcblk_dev_info info;
+	int ret;
+
+	ret = parse_dev(nlh, &info);
+	if (ret)
+		return ret;
+	if (data)
+		copy_info_out(data, &info);
+	return 0;
+}
+
+/*
+ * Validate the caller's @params and copy what this library knows of them
+ * into @p.  Larger structures from a newer caller are accepted if the
+ * fields this library does not know are zero (as openat2() does).
+ */
+static int copy_params(struct zcblk_ctx *ctx,
+		       const struct zcblk_dev_params *params,
+		       struct zcblk_dev_params *p)
+{
+	const unsigned char *extra;
+	size_t i;
+
+	if (!params || params->size < ZCBLK_DEV_PARAMS_SIZE_VER1) {
+		zcblk_set_errmsg(ctx, "zcblk_dev_params: size too small");
+		return -EINVAL;
+	}
+	extra = (const unsigned char *)params;
+	for (i = sizeof(*p); i < params->size; i++) {
+		if (extra[i]) {
+			zcblk_set_errmsg(ctx,
+					 "zcblk_dev_params: unknown field set");
+			return -E2BIG;
+		}
+	}
+	memcpy(p, params, sizeof(*p));
+	if (p->__reserved) {
+		zcblk_set_errmsg(ctx, "zcblk_dev_params: reserved field set");
+		return -EINVAL;
+	}
+	if (p->set & ~ZCBLK_PARAM_ALL) {
+		zcblk_set_errmsg(ctx, "zcblk_dev_params: unknown bits in set");
+		return -EOPNOTSUPP;
+	}
+	if ((p->set & ZCBLK_PARAM_BACKEND) &&
+	    !memchr(p->backend, '\0', sizeof(p->backend))) {
+		zcblk_set_errmsg(ctx, "backend: name too long");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
+			       const struct zcblk_dev_params *params,
+			       struct zcblk_dev_info *out)
+{
+	struct zcblk_dev_params p;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	ret = copy_params(ctx, params, &p);
+	if (ret)
+		return ret;
+	if (out) {
+		ret = check_info_out(ctx, out);
+		if (ret)
+			return ret;
+	}
+
+	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_ADD, NLM_F_ACK);
+	if (p.set & ZCBLK_PARAM_INDEX)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, p.index);
+	if (p.set & ZCBLK_PARAM_BACKEND)
+		mnl_attr_put_strz(nlh, ZCBLK_A_DEV_BACKEND, p.backend);
+	if (p.set & ZCBLK_PARAM_SIZE)
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_SIZE, p.disk_size);
+	if (p.set & ZCBLK_PARAM_BLOCK_SIZE)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_BLOCK_SIZE, p.block_size);
+	if (p.set & ZCBLK_PARAM_NR_QUEUES)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_NR_QUEUES, p.nr_queues);
+	if (p.set & ZCBLK_PARAM_QUEUE_DEPTH)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_QUEUE_DEPTH, p.queue_depth);
+
+	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
+}
+
+ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index)
+{
+	struct nlmsghdr *nlh;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_DEL, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, NULL, NULL);
+}
+
+ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,
+			       struct zcblk_dev_info *out)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	if (!out)
+		return -EINVAL;
+	ret = check_info_out(ctx, out);
+	if (ret)
+		return ret;
+	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_GET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
+}
+
+struct dev_array {
+	struct zcblk_dev_info *v;
+	size_t n, cap;
+	bool interrupted;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dev_array *a = data;
+	int ret;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		a->interrupted = true;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 16;
+		struct zcblk_dev_info *v = realloc(a->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		a->v = v;
+		a->cap = cap;
+	}
+	ret = parse_dev(nlh, &a->v[a->n]);
+	if (ret)
+		return ret;
+	a->n++;
+	return 0;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	const struct zcblk_dev_info *x = a, *y = b;
+
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Retries of a dump that raced with a change of the set of disks. */
+#define ZCBLK_DUMP_TRIES	5
+
+ZCBLK_EXPORT int zcblk_dev_list(struct zcblk_ctx *ctx,
+				int (*cb)(const struct zcblk_dev_info *info,
+					  void *arg),
+				void *arg)
+{
+	struct dev_array a = { 0 };
+	struct nlmsghdr *nlh;
+	int ret, tries;
+	size_t i;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	if (!cb)
+		return -EINVAL;
+	for (tries = 0; tries < ZCBLK_DUMP_TRIES; tries++) {
+		a.n = 0;
+		a.interrupted = false;
+		nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_GET, NLM_F_DUMP);
+		ret = zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, dump_cb,
+				     &a);
+		if (ret || !a.interrupted)
+			break;
+	}
+	if (!ret && a.interrupted) {
+		zcblk_set_errmsg(ctx, "disks kept changing during the dump");
+		ret = -EAGAIN;
+	}
+	if (ret)
+		goto out_free;
+
+	if (a.n)
+		qsort(a.v, a.n, sizeof(*a.v), cmp_index);
+	for (i = 0; i < a.n; i++) {
+		ret = cb(&a.v[i], arg);
+		if (ret)
+			break;
+	}
+out_free:
+	free(a.v);
+	return ret;
+}
