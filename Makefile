@@ -18,7 +18,7 @@ Q := @
 MAKEFLAGS += --no-print-directory
 endif
 
-.PHONY: all modules userlib selftests check demo deps clean help
+.PHONY: all modules userlib selftests check demo bench-quick deps clean help
 
 all: modules userlib selftests
 
@@ -57,6 +57,10 @@ demo: deps
 	$(Q)$(MAKE) all
 	$(Q)$(VM)/vm.sh --quiet --kernel $(firstword $(KRELS)) -- selftests/demo.sh
 
+bench-quick: deps
+	$(Q)$(MAKE) all
+	$(Q)$(VM)/vm.sh --quiet --kernel $(firstword $(KRELS)) -- selftests/bench/quick.sh
+
 clean:
 	$(Q)rm -rf $(BUILD)
 	$(Q)rm -f kernel/*.o kernel/.*.cmd kernel/*.ko kernel/*.mod kernel/*.mod.c \
@@ -67,5 +71,6 @@ help:
 	@echo "make KDIR=...   build the module for one kernel tree, in place"
 	@echo "make demo       boot a VM and show a zcblk disk at work"
 	@echo "make check      build and run every test on every kernel"
+	@echo "make bench-quick  passthrough vs block path vs null_blk, 4k QD32"
 
 FORCE:

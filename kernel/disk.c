@@ -180,7 +180,8 @@ static int zcblk_tag_set_init(struct zcblk_dev *dev)
 	set->queue_depth = cfg->queue_depth;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct zcblk_pdu);
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	/* A RAM-speed device gains nothing from an I/O scheduler. */
+	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	if (dev->ops->blocking)
 		set->flags |= BLK_MQ_F_BLOCKING;
 	set->driver_data = dev;

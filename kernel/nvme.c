@@ -186,7 +186,7 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	if (!id)
 		return -ENOMEM;
 	c = &id->ctrl;
-	snprintf(sn, sizeof(sn), "ZCBLK%pUb", &dev->uuid);
+	snprintf(sn, sizeof(sn), "%10phN", &dev->uuid);
 	zcblk_strpad(c->sn, sizeof(c->sn), sn);
 	zcblk_strpad(c->mn, sizeof(c->mn), "zcblk virtual disk");
 	zcblk_strpad(c->fr, sizeof(c->fr), init_utsname()->release);

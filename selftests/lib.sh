@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for zcblk's shell selftests. Tests run inside the VM as
 # root with the repository as the working directory; exit 0 = pass,
 # 1 = fail, 4 = skip (kselftest convention).

@@ -25,7 +25,7 @@ done < <(for m in virtio_pci virtiofs overlay; do
 	 done)
 
 key=$( { echo "$rel"; cat "$kdir/.stamp"; printf '%s\n' "${mods[@]}"
-	 sha256sum "$here/init" "$0" "$bb"; } | sha256sum | cut -d' ' -f1)
+	 cat "$here/init" "$here/mkinitramfs.sh" "$bb"; } | sha256sum | cut -d' ' -f1)
 if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 	exit 0
 fi
@@ -38,8 +38,8 @@ for a in $("$bb" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
 done
 install -m 0755 "$here/init" "$stage/init"
-# Without root there is no /dev/console node: init then opens it after
-# mounting devtmpfs (the kernel warns "unable to open an initial console").
+# Without root there is no /dev/console node; init only opens it after
+# mounting devtmpfs, so that is fine too (seen on 6.1).
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
 
 i=0

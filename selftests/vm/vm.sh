@@ -10,9 +10,14 @@
 #
 # The command runs as root in the caller's directory. Its output goes to
 # stdout; vm.sh exits with its status, 124 if the VM timed out or ended
-# without reporting one, or 3 if it passed but the kernel log shows a splat.
-# Env: ZCBLK_ACCEL=kvm (default tcg), ZCBLK_APPEND (extra kernel params).
+# without reporting one, or 3 if it passed but the kernel log shows a splat
+# (then also in <out>/splats.txt). Logs: <out>/{console,output}.log.
+# Env: ZCBLK_ACCEL=kvm (default tcg), ZCBLK_APPEND (extra kernel params),
+# ZCBLK_VFS_CACHE (virtiofsd cache mode, default always).
 set -euo pipefail
+# Parsed whole before it runs, so that editing this file cannot derail
+# a run in progress (bash reads scripts as it goes).
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -39,6 +44,12 @@ fi
 rel=${rel:-$("$here/kernels.sh" | head -n1)}
 out=${out:-$repo/build/vm/$rel}
 mkdir -p "$out"
+# One VM per output directory: a second one would replace its logs.
+exec 8>"$out/.lock"
+if ! flock -n 8; then
+	echo "vm.sh: waiting for the other VM using $out" >&2
+	flock 8
+fi
 kdir=$("$here/fetch-kernel.sh" "$rel")
 "$here/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz"
 
@@ -55,9 +66,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The default namespace sandbox fails in containers ("pivot_root busy").
+# cache=always: the guest keeps what it looked up (auto revalidates every
+# second, which makes each exec ~3x slower under TCG). The host tree should
+# not change while a test VM runs; interactive sessions, where one
+# rebuilds on the host, use auto. The default namespace sandbox fails in
+# containers ("pivot_root busy").
+vfscache=${ZCBLK_VFS_CACHE:-always}
+[ $interactive = 0 ] || vfscache=auto
 /usr/lib/qemu/virtiofsd --socket-path="$tmp/vfs.sock" \
-	-o source=/,cache=auto,sandbox=chroot >"$out/virtiofsd.log" 2>&1 &
+	-o source=/,cache="$vfscache",sandbox=chroot >"$out/virtiofsd.log" 2>&1 &
 vpid=$!
 for _ in $(seq 50); do
 	[ -S "$tmp/vfs.sock" ] && break
@@ -66,10 +83,11 @@ for _ in $(seq 50); do
 done
 
 b64() { printf '%s' "$1" | base64 -w0; }
-append="console=ttyS0 panic=-1 ${ZCBLK_APPEND:-}"
+append="console=ttyS0 panic=-1"
 append+=" zcblkvm.moddir=$(b64 "$kdir/lib/modules/$rel") zcblkvm.cwd=$(b64 "$PWD")"
 [ $# -eq 0 ] || append+=" zcblkvm.cmd=$(b64 "$(printf '%q ' "$@")")"
 [ $interactive = 0 ] || append+=" zcblkvm.shell=1"
+append+=" ${ZCBLK_APPEND:-}"	# last, so that it overrides
 if [ ${#append} -gt 2000 ]; then	# x86 COMMAND_LINE_SIZE is 2048
 	echo "vm.sh: command too long for the kernel command line" >&2
 	exit 2
@@ -87,7 +105,7 @@ qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m 2G
 	-kernel "$kdir/boot/vmlinuz-$rel" -initrd "$out/initramfs.cpio.gz"
 	-append "$append")
 con=$out/console.log res=$out/output.log
-rm -f "$con" "$res"
+rm -f "$con" "$res" "$out/splats.txt"
 
 if [ $interactive = 1 ]; then
 	# Console on the terminal (Ctrl-A X quits), a shell after the command.
@@ -103,7 +121,7 @@ qpid=$!
 trap 'kill -TERM $qpid 2>/dev/null; wait $qpid; exit 130' INT
 trap 'kill -TERM $qpid 2>/dev/null; wait $qpid; exit 143' TERM
 if [ $quiet = 0 ]; then
-	tail -n +1 -F --pid=$qpid "$con" 2>/dev/null | tr -d '\r' >&2 &
+	tail -n +1 -F -s 0.2 --pid=$qpid "$con" 2>/dev/null | tr -d '\r' >&2 &
 fi
 qrc=0
 wait $qpid || qrc=$?
@@ -111,10 +129,12 @@ wait $qpid || qrc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 [ $quiet = 1 ] || printf 'vm.sh: %s: VM ran %d.%03d s\n' "$rel" $((ms / 1000)) $((ms % 1000)) >&2
 
-# The guest command's output is everything before init's last marker.
+# The guest command's output is everything before init's last marker
+# (all of it if there is none: a timed-out run's output is still useful).
 marker=$(grep -a -o 'ZCBLK_EXIT=[0-9]*$' "$res" 2>/dev/null | tail -n1 || true)
 awk '/ZCBLK_EXIT=[0-9]*$/ { n = NR } { l[NR] = $0 }
-     END { for (i = 1; i < n; i++) print l[i]
+     END { if (!n) n = NR + 1
+	   for (i = 1; i < n; i++) print l[i]
 	   p = l[n]; sub(/ZCBLK_EXIT=[0-9]*$/, "", p); if (p != "") print p }' \
 	"$res" 2>/dev/null || true
 
@@ -131,10 +151,10 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ] || [ -z "$marker" ]; then
 	rc=124
 fi
 
-# Kernel splats. These boot-time lines of debug kernels name a detector
-# without reporting anything: not splats.
+# Kernel splats. Not splats: boot lines of debug kernels that name a
+# detector, and run_tests.sh's markers (a test name may contain "kmemleak").
 splat='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|kmemleak|general protection|Call Trace:'
-harmless='KASAN: KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector (initialized|disabled)|kmemleak: Automatic memory scanning thread'
+harmless='KASAN: KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector (initialized|disabled)|kmemleak: Automatic memory scanning thread|zcblk-selftest: begin'
 scan() { tr -d '\r' | grep -a -n -E -B3 -A15 "$splat" | grep -v -E "$harmless" | head -n 200; }
 found=$(scan <"$con" 2>/dev/null || true)
 if ! printf '%s\n' "$found" | grep -q -E "$splat"; then
@@ -142,7 +162,8 @@ if ! printf '%s\n' "$found" | grep -q -E "$splat"; then
 fi
 if printf '%s\n' "$found" | grep -q -E "$splat"; then
 	echo "vm.sh: $rel: kernel splat in the guest log ($con):" >&2
-	printf '%s\n' "$found" | sed 's/^/splat: /' >&2
+	printf '%s\n' "$found" | tee "$out/splats.txt" | sed 's/^/splat: /' >&2
 	[ "$rc" != 0 ] || rc=3
 fi
 exit "$rc"
+}

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run_tests.sh: kselftest-style TAP runner for zcblk, run as root inside
+# the test VM (selftests/vm/vm.sh). Runs each test of selftests/tests.txt
+# ("name timeout_seconds" lines) from build/selftests/ (C tests) or
+# selftests/ (scripts) with its timeout. Exit 0 passes, 4 skips; besides
+# its exit status, a test fails if it changed the kernel's FOLL_PIN
+# balance, left a zcblk disk behind or made the kernel log a splat.
+# Env: ZCBLK_MODULE=<zcblk.ko> is insmod'ed before any test that finds
+# it unloaded; ZCBLK_TESTS=<file> replaces the test list.
+set -euo pipefail
+# Parsed whole before it runs, so that editing this file cannot derail
+# a run in progress (bash reads scripts as it goes).
+{
+
+cd "$(dirname "$0")/.."
+list=${ZCBLK_TESTS:-selftests/tests.txt}
+ctl=build/userlib/zcblkctl
+splat='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|kmemleak|general protection|Call Trace:'
+harmless='KASAN: KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector (initialized|disabled)|kmemleak: Automatic memory scanning thread'
+
+names=() tmos=()
+while read -r name tmo _; do
+	[ -n "$name" ] || continue
+	names+=("$name")
+	tmos+=("${tmo:-60}")
+done < <(sed 's/#.*//' "$list")
+
+# Sets $pins: pages pinned with FOLL_PIN and not yet released, system-wide.
+# The counters are per-CPU: stat_refresh folds them into /proc/vmstat.
+# Builtins only: every exec costs ~0.1 s under TCG.
+pin_balance() {
+	local k v a=0 r=0
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || true
+	while read -r k v; do
+		case $k in
+		nr_foll_pin_acquired) a=$v ;;
+		nr_foll_pin_released) r=$v ;;
+		esac
+	done </proc/vmstat
+	pins=$((a - r))
+}
+log=${TMPDIR:-/tmp}/zcblk-test.$$.log pidf=${TMPDIR:-/tmp}/zcblk-test.$$.pid
+trap 'rm -f "$log" "$pidf"' EXIT
+shopt -s nullglob
+
+pass=0 fail=0 skip=0
+echo "TAP version 13"
+echo "1..${#names[@]}"
+for i in "${!names[@]}"; do
+	n=$((i + 1)) name=${names[i]} tmo=${tmos[i]}
+	why=()
+	if [ -x "build/selftests/$name" ]; then path=build/selftests/$name
+	elif [ -x "selftests/$name" ]; then path=selftests/$name
+	else
+		echo "# $name: not found in build/selftests/ or selftests/"
+		echo "not ok $n $name"
+		fail=$((fail + 1))
+		continue
+	fi
+	if [ -n "${ZCBLK_MODULE:-}" ] && [ ! -d /sys/module/zcblk ]; then
+		insmod "$ZCBLK_MODULE" 2>&1 | sed 's/^/# /' ||
+			why+=("insmod $ZCBLK_MODULE failed")
+	fi
+
+	# A marker in the kernel log: the test's own messages come after it.
+	mark="zcblk-selftest: begin $n $name"
+	echo "$mark" >/dev/kmsg
+	pin_balance
+	before=$pins
+	# Output to a file, not a pipe: a process the test leaves behind
+	# would hold a pipe open. timeout(1) leads a new process group: its
+	# pid names the group of everything the test started.
+	rc=0
+	(echo "$BASHPID" >"$pidf"
+	 exec timeout --kill-after=10 "$tmo" "$path" </dev/null >"$log" 2>&1) || rc=$?
+	read -r pgid <"$pidf"
+	sed 's/^/# /' "$log"
+
+	disks=(/sys/block/zcblk*)
+	if [ ${#disks[@]} -gt 0 ]; then
+		disks=("${disks[@]#/sys/block/}")
+		why+=("disk left behind: ${disks[*]}")
+		for d in "${disks[@]}"; do
+			[ -x "$ctl" ] || break
+			"$ctl" del "${d//[^0-9]/}" >/dev/null 2>&1 ||
+				"$ctl" del "$d" >/dev/null 2>&1 || true
+		done
+	fi
+	pin_balance
+	[ "$pins" = "$before" ] || why+=("pin balance changed by $((pins - before))")
+	# Processes the test left running would disturb the next test.
+	if kill -0 -- "-$pgid" 2>/dev/null; then
+		why+=("processes left behind: $(pgrep -g "$pgid" -d' ' -l || true)")
+		kill -KILL -- "-$pgid" 2>/dev/null || true
+		for _ in $(seq 50); do
+			kill -0 -- "-$pgid" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
+	# Kernel log lines since the marker that report a problem.
+	splats=$(dmesg | awk -v m="$mark" -v re="$splat" -v ok="$harmless" \
+		 'f && $0 ~ re && $0 !~ ok; index($0, m) { f = 1 }')
+	if [ -n "$splats" ]; then
+		why+=("kernel splat:")
+		while read -r l; do why+=("  $l"); done <<<"$splats"
+	fi
+
+	for w in "${why[@]}"; do echo "# $w"; done
+	if [ ${#why[@]} -gt 0 ]; then
+		echo "not ok $n $name"
+		fail=$((fail + 1))
+	elif [ "$rc" = 0 ]; then
+		echo "ok $n $name"
+		pass=$((pass + 1))
+	elif [ "$rc" = 4 ]; then
+		reason=$(sed -n -E 's/.*# SKIP:? *//p; s/^(SKIP|[Ss]kip)[: ]+//p' "$log" | tail -n1)
+		echo "ok $n $name # SKIP ${reason:-no reason given}"
+		skip=$((skip + 1))
+	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "not ok $n $name # TIMEOUT ${tmo}s"
+		fail=$((fail + 1))
+	else
+		echo "not ok $n $name # exit=$rc"
+		fail=$((fail + 1))
+	fi
+done
+echo "# zcblk: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
+exit
+}
