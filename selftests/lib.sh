@@ -12,10 +12,12 @@ KSFT_SKIP=4
 
 ZCBLK_BUILD=${ZCBLK_BUILD:-build}
 ZCBLKCTL=${ZCBLKCTL:-$ZCBLK_BUILD/userlib/zcblkctl}
-# Disks this test made, deleted on exit whatever happens.
-ZCBLK_DISKS=()
 # Scratch directory, removed on exit.
 TMP=$(mktemp -d /tmp/zcblk-test.XXXXXX)
+# Indexes of the disks this test made, one a line, deleted on exit
+# whatever happens. A file: add_disk runs in command substitutions.
+ZCBLK_DISKS=$TMP/disks
+: >"$ZCBLK_DISKS"
 
 log() { echo "# $*"; }
 
@@ -38,9 +40,9 @@ need() {
 
 cleanup() {
 	local rc=$? idx
-	for idx in "${ZCBLK_DISKS[@]}"; do
+	while read -r idx; do
 		"$ZCBLKCTL" del "$idx" >/dev/null 2>&1
-	done
+	done <"$ZCBLK_DISKS"
 	rm -rf "$TMP"
 	exit $rc
 }
@@ -50,17 +52,15 @@ trap cleanup EXIT
 add_disk() {
 	local name
 	name=$("$ZCBLKCTL" add "$@") || fail "zcblkctl add $*"
-	ZCBLK_DISKS+=("${name#zcblk}")
+	echo "${name#zcblk}" >>"$ZCBLK_DISKS"
 	udev_settle "/dev/$name"
 	echo "$name"
 }
 
 del_disk() {
-	local name=$1 idx=${1#zcblk} i
+	local name=$1 idx=${1#zcblk}
 	"$ZCBLKCTL" del "$idx" || fail "zcblkctl del $name"
-	for i in "${!ZCBLK_DISKS[@]}"; do
-		[ "${ZCBLK_DISKS[$i]}" = "$idx" ] && unset "ZCBLK_DISKS[$i]"
-	done
+	sed -i "/^$idx\$/d" "$ZCBLK_DISKS"
 	[ ! -e "/dev/$name" ] || fail "/dev/$name still exists after del"
 }
 
