@@ -37,12 +37,20 @@ struct zcblk_io {
 	bool miscompare;	/* COMPARE: set by the backend on mismatch */
 };
 
+/*
+ * submit() may return this for READ and WRITE of a request: the backend
+ * calls zcblk_io_done() later. Private to zcblk: never given to blk-mq.
+ */
+#define ZCBLK_STS_QUEUED	((__force blk_status_t)0xff)
+
 struct zcblk_backend_ops {
 	const char *name;
 	/* queue_rq may sleep: the tag set gets BLK_MQ_F_BLOCKING */
 	bool blocking;
 	/* Discarded ranges read back as zeros (NVMe DLFEAT) */
 	bool zeroes_after_discard;
+	/* Implements ZCBLK_IO_COMPARE (NVMe ONCS Compare) */
+	bool compare;
 
 	/* Set up dev->backend_data from dev->cfg; may adjust the limits. */
 	int (*open)(struct zcblk_dev *dev, struct zcblk_limits *lim,
@@ -57,6 +65,7 @@ struct zcblk_backend_ops {
 
 extern const struct zcblk_backend_ops zcblk_null_backend;
 extern const struct zcblk_backend_ops zcblk_mem_backend;
+extern const struct zcblk_backend_ops zcblk_file_backend;
 
 const struct zcblk_backend_ops *zcblk_backend_find(const char *name);
 

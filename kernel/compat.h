@@ -22,6 +22,7 @@ struct zcblk_limits {
 	unsigned int max_write_zeroes_sectors;	/* 0: no write zeroes */
 	bool write_cache;			/* volatile cache: flush and FUA */
 	bool poll;				/* has poll queues */
+	unsigned int dma_alignment;		/* mask; 0: the default */
 };
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
@@ -40,6 +41,7 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 		.discard_granularity	= l->max_discard_sectors ?
 					  l->logical_block_size : 0,
 		.max_write_zeroes_sectors = l->max_write_zeroes_sectors,
+		.dma_alignment		= l->dma_alignment,
 	};
 
 	if (l->write_cache)
@@ -71,6 +73,8 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 		q->limits.discard_granularity = l->logical_block_size;
 	}
 	blk_queue_max_write_zeroes_sectors(q, l->max_write_zeroes_sectors);
+	if (l->dma_alignment)
+		blk_queue_dma_alignment(q, l->dma_alignment);
 	blk_queue_write_cache(q, l->write_cache, l->write_cache);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	/* 6.1 marks the queue pollable from the tag set's POLL map itself. */

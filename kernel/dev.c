@@ -25,6 +25,7 @@ static DEFINE_XARRAY_ALLOC(zcblk_devs);
 static const struct zcblk_backend_ops *const zcblk_backends[] = {
 	&zcblk_null_backend,
 	&zcblk_mem_backend,
+	&zcblk_file_backend,
 };
 
 const struct zcblk_backend_ops *zcblk_backend_find(const char *name)
@@ -44,6 +45,7 @@ static void zcblk_dev_free(struct kref *ref)
 	/* Every pinned page must have been unpinned by now. */
 	WARN_ON_ONCE(atomic64_read(&dev->pins.pinned) !=
 		     atomic64_read(&dev->pins.unpinned));
+	kfree(dev->cfg.path);
 	kfree(dev);
 }
 
@@ -109,6 +111,11 @@ void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st)
 	mutex_unlock(&zcblk_devs_lock);
 }
 
+void zcblk_devs_lock_assert_held(void)
+{
+	lockdep_assert_held(&zcblk_devs_lock);
+}
+
 static void zcblk_dev_set_state(struct zcblk_dev *dev,
 				enum zcblk_dev_state state)
 {
@@ -124,13 +131,19 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	int ret;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
-	if (!dev)
+	if (!dev) {
+		kfree(cfg->path);	/* ours either way */
 		return -ENOMEM;
+	}
 	kref_init(&dev->ref);
 	dev->cfg = *cfg;
 	dev->ops = cfg->backend;
 	dev->state = ZCBLK_DEV_STATE_CREATING;
+	dev->set = cfg->set;
 	uuid_gen(&dev->uuid);
+	spin_lock_init(&dev->held_lock);
+	INIT_LIST_HEAD(&dev->held);
+	INIT_WORK(&dev->unstall_work, zcblk_unstall_work);
 	atomic_set(&dev->pt_inflight, 0);
 	init_waitqueue_head(&dev->pt_wait);
 
@@ -157,18 +170,20 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	dev->index = index;
 	dev->cfg.index = index;
 
-	ret = zcblk_nvme_ident_init(dev);
-	if (ret)
-		goto err_erase_index;
 	ret = zcblk_disk_create(dev, extack);
 	if (ret) {
-		NL_SET_ERR_MSG(extack, "could not create the block device");
-		goto err_free_ident;
+		if (!extack || !extack->_msg)
+			NL_SET_ERR_MSG(extack, "could not create the block device");
+		goto err_erase_index;
 	}
+	/* After the backend settled the size and block size. */
+	ret = zcblk_nvme_ident_init(dev);
+	if (ret)
+		goto err_del_disk;
 	ret = zcblk_chardev_add(dev);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "could not create the char device");
-		goto err_del_disk;
+		goto err_free_ident;
 	}
 	zcblk_debugfs_add(dev);
 
@@ -181,11 +196,11 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	mutex_unlock(&zcblk_devs_lock);
 	return 0;
 
+err_free_ident:
+	zcblk_nvme_ident_free(dev);
 err_del_disk:
 	zcblk_disk_del(dev);
 	zcblk_disk_free(dev);
-err_free_ident:
-	zcblk_nvme_ident_free(dev);
 err_erase_index:
 	mutex_lock(&zcblk_devs_lock);
 	xa_erase(&zcblk_devs, index);
@@ -205,6 +220,7 @@ static void zcblk_dev_teardown(struct zcblk_dev *dev)
 {
 	/* Pairs with zcblk_pt_enter(): it sees REMOVING or we see it. */
 	smp_mb();
+	zcblk_release_held(dev);
 	zcblk_chardev_del(dev);
 	zcblk_disk_del(dev);
 	zcblk_chardev_wait_idle(dev);
@@ -235,6 +251,22 @@ int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
 
 	zcblk_dev_teardown(dev);
 	return 0;
+}
+
+int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u32 mask,
+		     struct netlink_ext_ack *extack)
+{
+	struct zcblk_dev *dev;
+	int ret = -ENODEV;
+
+	mutex_lock(&zcblk_devs_lock);
+	dev = xa_load(&zcblk_devs, index);
+	if (dev)
+		ret = zcblk_dev_set(dev, set, mask, extack);
+	else
+		NL_SET_ERR_MSG(extack, "index: no such disk");
+	mutex_unlock(&zcblk_devs_lock);
+	return ret;
 }
 
 /* Module exit: no netlink request can arrive any more. */

@@ -19,6 +19,22 @@ struct zcblk_backend_ops;
 struct zcblk_io;
 struct zcblk_nvme_ident;
 
+/*
+ * What DEV_SET changes while the disk lives. Written under
+ * zcblk_devs_lock, read locklessly with READ_ONCE on the I/O path; none of
+ * it applies once the disk is no longer LIVE.
+ */
+struct zcblk_settings {
+	u32 completion;			/* enum zcblk_completion */
+	u64 completion_ns;		/* TIMER mode */
+	u64 latency_ns;			/* added to every request */
+	u32 fail_every;			/* fail every N-th matching command */
+	u32 fail_ppm;			/* or with this probability */
+	u32 fail_status;		/* NVMe status injected */
+	u32 fail_ops;			/* enum zcblk_fail_ops */
+	bool stall;			/* hold new requests */
+};
+
 /* What DEV_ADD asked for, after validation and defaults. Immutable. */
 struct zcblk_config {
 	u32 index;
@@ -30,8 +46,14 @@ struct zcblk_config {
 	kuid_t node_uid;		/* owner of the char device node */
 	kgid_t node_gid;
 	umode_t node_mode;
+	u32 flags;			/* ZCBLK_DEV_F_* */
+	u32 timeout_ms;			/* request timeout */
+	bool block_size_given;		/* else a backend may choose it */
+	char *path;			/* file backend; owned, freed with the disk */
+	struct zcblk_settings set;	/* the first live settings */
 	const struct zcblk_backend_ops *backend;
 };
+
 
 /* What went through the backend, both paths; SMART log and DEV_STATS. */
 struct zcblk_io_stats {
@@ -40,6 +62,10 @@ struct zcblk_io_stats {
 	atomic64_t read_bytes;
 	atomic64_t write_bytes;
 	atomic64_t errors;		/* backend failures */
+	atomic64_t copied_bytes;	/* data zcblk memcpy'd */
+	atomic64_t flushes;		/* flushes that reached the backend */
+	atomic64_t timeouts;
+	atomic64_t injected;		/* injected errors */
 };
 
 /* One hardware queue's list of requests that ->poll will end. */
@@ -79,6 +105,14 @@ struct zcblk_dev {
 	atomic_t pt_inflight;
 	wait_queue_head_t pt_wait;	/* woken when pt_inflight drops to 0 */
 
+	struct zcblk_settings set;
+	atomic_t fail_count;		/* matching commands, for fail_every */
+	unsigned int dio_align;		/* buffer alignment the backend needs */
+	/* Requests zcblk holds (stalled or delayed): see complete.c */
+	spinlock_t held_lock;		/* protects held and pdu->held */
+	struct list_head held;
+	struct work_struct unstall_work;
+
 	struct zcblk_nvme_ident *nvme_ident;
 	struct zcblk_pins pins;
 	struct zcblk_io_stats stats;
@@ -95,6 +129,9 @@ void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st);
 int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 		  struct netlink_ext_ack *extack);
 int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack);
+int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u32 mask,
+		     struct netlink_ext_ack *extack);
+void zcblk_devs_lock_assert_held(void);
 struct zcblk_dev *zcblk_dev_get(u32 index);
 struct zcblk_dev *zcblk_dev_get_next(u32 *index);
 struct zcblk_dev *zcblk_dev_get_live(struct zcblk_dev *dev);
@@ -112,6 +149,24 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 void zcblk_disk_del(struct zcblk_dev *dev);
 void zcblk_disk_free(struct zcblk_dev *dev);
 blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io);
+void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq);
+bool zcblk_disk_is_ours(struct gendisk *disk);
+
+/* complete.c */
+void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
+		   blk_status_t sts);
+void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq);
+bool zcblk_stall(struct zcblk_dev *dev, struct request *rq);
+void zcblk_release_held(struct zcblk_dev *dev);
+void zcblk_unstall_work(struct work_struct *work);
+enum blk_eh_timer_return zcblk_timeout(struct request *rq);
+void zcblk_rq_init(struct request *rq);
+
+/* inject.c */
+u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq);
+blk_status_t zcblk_nvme_to_blk_status(u16 status);
+int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
+		  u32 mask, struct netlink_ext_ack *extack);
 
 /* chardev.c */
 int zcblk_chardev_init(void);

@@ -14,6 +14,13 @@
 #include "dev.h"
 #include "nvme.h"
 
+static const struct block_device_operations zcblk_bdev_ops;
+
+bool zcblk_disk_is_ours(struct gendisk *disk)
+{
+	return disk->fops == &zcblk_bdev_ops;
+}
+
 static blk_status_t zcblk_disk_rw(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_io io = {
@@ -43,6 +50,10 @@ static blk_status_t zcblk_disk_rw(struct zcblk_dev *dev, struct request *rq)
 	default:
 		return BLK_STS_NOTSUPP;
 	}
+	/* set_disk_ro() stops write(2); whatever still comes fails here. */
+	if ((dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY) && op_is_write(req_op(rq)) &&
+	    io.op != ZCBLK_IO_FLUSH)
+		return BLK_STS_IOERR;
 	return zcblk_disk_submit(dev, &io);
 }
 
@@ -52,10 +63,8 @@ blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	struct zcblk_io_stats *st = &dev->stats;
 	blk_status_t sts = dev->ops->submit(dev, io);
 
-	if (sts) {
-		atomic64_inc(&st->errors);
+	if (sts && sts != ZCBLK_STS_QUEUED)
 		return sts;
-	}
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_COMPARE:
@@ -72,52 +81,84 @@ blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	return sts;
 }
 
+/*
+ * Runs @rq: from queue_rq, or from the unstall work. An injected error
+ * replaces the command; otherwise the backend runs it and zcblk_io_done()
+ * follows, now or when the backend calls it.
+ */
+void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	u16 injected = zcblk_inject(dev, rq);
+	blk_status_t sts;
+
+	if (blk_rq_is_passthrough(rq)) {
+		if (injected) {
+			pdu->status = injected;
+			zcblk_io_done(dev, rq, BLK_STS_OK);
+			return;
+		}
+		zcblk_nvme_execute(dev, rq);
+		return;
+	}
+	sts = injected ? zcblk_nvme_to_blk_status(injected) :
+			 zcblk_disk_rw(dev, rq);
+	if (sts != ZCBLK_STS_QUEUED)
+		zcblk_io_done(dev, rq, sts);
+}
+
 static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 				   const struct blk_mq_queue_data *bd)
 {
 	struct zcblk_dev *dev = hctx->queue->queuedata;
 	struct request *rq = bd->rq;
-	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
-	struct zcblk_poll_queue *pq = hctx->driver_data;
-	blk_status_t sts = BLK_STS_OK;
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
+	pdu->sts = BLK_STS_OK;
+	pdu->in_backend = false;
+	if (!blk_rq_is_passthrough(rq))
+		pdu->status = 0;
 	blk_mq_start_request(rq);
-	if (blk_rq_is_passthrough(rq))
-		zcblk_nvme_execute(dev, rq);	/* status in the pdu */
-	else
-		sts = zcblk_disk_rw(dev, rq);
-
-	if (hctx->type == HCTX_TYPE_POLL) {
-		/* Done; ->poll ends it, as a polled device would. */
-		cmd->sts = sts;
-		spin_lock(&pq->lock);
-		list_add_tail(&rq->queuelist, &pq->list);
-		spin_unlock(&pq->lock);
-		return BLK_STS_OK;
-	}
-	blk_mq_end_request(rq, sts);
+	if (!zcblk_stall(dev, rq))
+		zcblk_disk_execute(dev, rq);
 	return BLK_STS_OK;
+}
+
+/* SOFTIRQ completion mode, through blk_mq_complete_request(). */
+static void zcblk_complete(struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	blk_mq_end_request(rq, pdu->sts);
 }
 
 static int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 {
 	struct zcblk_poll_queue *pq = hctx->driver_data;
 	struct request *rq, *next;
+	unsigned long flags;
 	LIST_HEAD(done);
 	int nr = 0;
 
-	spin_lock(&pq->lock);
+	spin_lock_irqsave(&pq->lock, flags);
 	list_splice_init(&pq->list, &done);
-	spin_unlock(&pq->lock);
+	spin_unlock_irqrestore(&pq->lock, flags);
 
 	list_for_each_entry_safe(rq, next, &done, queuelist) {
-		struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+		struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
 		list_del_init(&rq->queuelist);
-		blk_mq_end_request(rq, cmd->sts);
+		blk_mq_end_request(rq, pdu->sts);
 		nr++;
 	}
 	return nr;
+}
+
+static int zcblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
+			      unsigned int hctx_idx, unsigned int numa_node)
+{
+	zcblk_rq_init(rq);
+	return 0;
 }
 
 static int zcblk_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
@@ -150,8 +191,11 @@ static void zcblk_map_queues(struct blk_mq_tag_set *set)
 
 static const struct blk_mq_ops zcblk_mq_ops = {
 	.queue_rq	= zcblk_queue_rq,
+	.complete	= zcblk_complete,
+	.timeout	= zcblk_timeout,
 	.poll		= zcblk_poll,
 	.init_hctx	= zcblk_init_hctx,
+	.init_request	= zcblk_init_request,
 	.map_queues	= zcblk_map_queues,
 };
 
@@ -180,6 +224,7 @@ static int zcblk_tag_set_init(struct zcblk_dev *dev)
 	set->queue_depth = cfg->queue_depth;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct zcblk_pdu);
+	set->timeout = msecs_to_jiffies(cfg->timeout_ms);
 	/* A RAM-speed device gains nothing from an I/O scheduler. */
 	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	if (dev->ops->blocking)
@@ -205,7 +250,6 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 {
 	const struct zcblk_config *cfg = &dev->cfg;
 	struct zcblk_limits lim = {
-		.logical_block_size	= cfg->block_size,
 		.max_hw_sectors		= ZCBLK_MAX_TRANSFER >> SECTOR_SHIFT,
 		.max_segments		= ZCBLK_MAX_SEGS,
 		.poll			= cfg->poll_queues > 0,
@@ -213,9 +257,11 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	struct gendisk *disk;
 	int ret;
 
+	/* The backend may settle the size and block size (file backend). */
 	ret = dev->ops->open(dev, &lim, extack);
 	if (ret)
 		return ret;
+	lim.logical_block_size = cfg->block_size;
 	ret = zcblk_tag_set_init(dev);
 	if (ret)
 		goto err_release_backend;
@@ -230,6 +276,7 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	disk->fops = &zcblk_bdev_ops;
 	disk->private_data = dev;
 	set_capacity(disk, cfg->size >> SECTOR_SHIFT);
+	set_disk_ro(disk, cfg->flags & ZCBLK_DEV_F_READ_ONLY);
 	dev->disk = disk;
 
 	ret = add_disk(disk);

@@ -194,6 +194,9 @@ static blk_status_t zcblk_mem_submit(struct zcblk_dev *dev,
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_WRITE:
+		/* The copy is the media access; counted all the same. */
+		atomic64_add(io->len, &dev->stats.copied_bytes);
+		return zcblk_mem_rw(mem, io);
 	case ZCBLK_IO_COMPARE:
 		return zcblk_mem_rw(mem, io);
 	case ZCBLK_IO_FLUSH:
@@ -248,6 +251,7 @@ const struct zcblk_backend_ops zcblk_mem_backend = {
 	.name		= "mem",
 	.blocking	= true,		/* allocates pages on first write */
 	.zeroes_after_discard = true,
+	.compare	= true,
 	.open		= zcblk_mem_open,
 	.release	= zcblk_mem_release,
 	.submit		= zcblk_mem_submit,

@@ -5,6 +5,7 @@
  * specification.
  */
 #include <linux/capability.h>
+#include <linux/nvme.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -20,6 +21,7 @@
 #define ZCBLK_DEFAULT_BLOCK_SIZE	512
 #define ZCBLK_DEFAULT_NR_QUEUES		1
 #define ZCBLK_DEFAULT_QUEUE_DEPTH	128
+#define ZCBLK_DEFAULT_TIMEOUT_MS	30000
 
 static struct genl_family zcblk_genl_family;
 
@@ -27,6 +29,41 @@ static struct netlink_range_validation zcblk_index_range = {
 	.min = 0,
 	.max = ZCBLK_MAX_DEVS - 1,
 };
+
+static struct netlink_range_validation zcblk_ns_range = {
+	.max = 10ULL * NSEC_PER_SEC,
+};
+
+static struct netlink_range_validation zcblk_timeout_range = {
+	.min = 100,
+	.max = 3600 * MSEC_PER_SEC,
+};
+
+static struct netlink_range_validation zcblk_ppm_range = {
+	.max = 1000000,
+};
+
+static struct netlink_range_validation zcblk_status_range = {
+	.min = 1,
+	.max = 0x7fff,
+};
+
+/* The live settings, in DEV_ADD and DEV_SET alike. */
+#define ZCBLK_SETTINGS_POLICY						\
+	[ZCBLK_A_DEV_COMPLETION]  = NLA_POLICY_RANGE(NLA_U32, 1,	\
+						ZCBLK_COMPLETION_MAX),	\
+	[ZCBLK_A_DEV_COMPLETION_NS] = NLA_POLICY_FULL_RANGE(NLA_U64,	\
+						&zcblk_ns_range),	\
+	[ZCBLK_A_DEV_LATENCY_NS]  = NLA_POLICY_FULL_RANGE(NLA_U64,	\
+						&zcblk_ns_range),	\
+	[ZCBLK_A_DEV_FAIL_EVERY]  = { .type = NLA_U32 },		\
+	[ZCBLK_A_DEV_FAIL_PPM]	  = NLA_POLICY_FULL_RANGE(NLA_U32,	\
+						&zcblk_ppm_range),	\
+	[ZCBLK_A_DEV_FAIL_STATUS] = NLA_POLICY_FULL_RANGE(NLA_U32,	\
+						&zcblk_status_range),	\
+	[ZCBLK_A_DEV_FAIL_OPS]	  = NLA_POLICY_RANGE(NLA_U32, 1,	\
+						ZCBLK_FAIL_OPS_MAX),	\
+	[ZCBLK_A_DEV_STALL]	  = NLA_POLICY_MAX(NLA_U8, 1)
 
 static const struct nla_policy zcblk_dev_add_policy[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
@@ -42,12 +79,44 @@ static const struct nla_policy zcblk_dev_add_policy[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_NODE_UID]	  = { .type = NLA_U32 },
 	[ZCBLK_A_DEV_NODE_GID]	  = { .type = NLA_U32 },
 	[ZCBLK_A_DEV_NODE_MODE]	  = NLA_POLICY_MAX(NLA_U32, 0777),
+	[ZCBLK_A_DEV_PATH]	  = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[ZCBLK_A_DEV_FLAGS]	  = NLA_POLICY_MASK(NLA_U32, __ZCBLK_DEV_F_ALL),
+	[ZCBLK_A_DEV_TIMEOUT_MS]  = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&zcblk_timeout_range),
+	ZCBLK_SETTINGS_POLICY,
+};
+
+static const struct nla_policy zcblk_dev_set_policy[ZCBLK_A_DEV_MAX + 1] = {
+	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &zcblk_index_range),
+	ZCBLK_SETTINGS_POLICY,
 };
 
 static const struct nla_policy zcblk_dev_index_policy[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &zcblk_index_range),
 };
+
+static int zcblk_nl_put_settings(struct sk_buff *skb, struct zcblk_dev *dev)
+{
+	const struct zcblk_settings *set = &dev->set;
+
+	if (nla_put_u32(skb, ZCBLK_A_DEV_COMPLETION,
+			READ_ONCE(set->completion)) ||
+	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_COMPLETION_NS,
+			      READ_ONCE(set->completion_ns), ZCBLK_A_DEV_PAD) ||
+	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_LATENCY_NS,
+			      READ_ONCE(set->latency_ns), ZCBLK_A_DEV_PAD) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_FAIL_EVERY,
+			READ_ONCE(set->fail_every)) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_FAIL_PPM, READ_ONCE(set->fail_ppm)) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_FAIL_STATUS,
+			READ_ONCE(set->fail_status)) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_FAIL_OPS, READ_ONCE(set->fail_ops)) ||
+	    nla_put_u8(skb, ZCBLK_A_DEV_STALL, READ_ONCE(set->stall)))
+		return -EMSGSIZE;
+	return 0;
+}
 
 static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 {
@@ -73,9 +142,12 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 			from_kgid_munged(current_user_ns(), cfg->node_gid)) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_NODE_MODE, cfg->node_mode) ||
 	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_ALLOC_BYTES, st.alloc_bytes,
-			      ZCBLK_A_DEV_PAD))
+			      ZCBLK_A_DEV_PAD) ||
+	    (cfg->path && nla_put_string(skb, ZCBLK_A_DEV_PATH, cfg->path)) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_FLAGS, cfg->flags) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_TIMEOUT_MS, cfg->timeout_ms))
 		return -EMSGSIZE;
-	return 0;
+	return zcblk_nl_put_settings(skb, dev);
 }
 
 static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
@@ -100,7 +172,11 @@ static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 	    PUT64(PINNED_PAGES, pinned) ||
 	    PUT64(UNPINNED_PAGES, unpinned) ||
 	    PUT64(PINNED_CURRENT, pinned - unpinned) ||
-	    PUT64(FIXED_BYTES, atomic64_read(&dev->pins.fixed_bytes))) {
+	    PUT64(FIXED_BYTES, atomic64_read(&dev->pins.fixed_bytes)) ||
+	    PUT64(COPIED_BYTES, atomic64_read(&st->copied_bytes)) ||
+	    PUT64(FLUSHES, atomic64_read(&st->flushes)) ||
+	    PUT64(TIMEOUTS, atomic64_read(&st->timeouts)) ||
+	    PUT64(INJECTED, atomic64_read(&st->injected))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -179,32 +255,89 @@ static int zcblk_nl_parse_node(struct genl_info *info,
 	return 0;
 }
 
+/*
+ * The settings present in the request, into @set; @mask gets
+ * BIT(attribute) for each. Setting one of fail-every and fail-ppm clears
+ * the other: they are two ways of saying how often.
+ */
+static int zcblk_nl_parse_settings(struct genl_info *info,
+				   struct zcblk_settings *set, u32 *mask)
+{
+	struct nlattr **attrs = info->attrs;
+	u32 m = 0;
+
+	if (attrs[ZCBLK_A_DEV_FAIL_EVERY] && attrs[ZCBLK_A_DEV_FAIL_PPM] &&
+	    nla_get_u32(attrs[ZCBLK_A_DEV_FAIL_EVERY]) &&
+	    nla_get_u32(attrs[ZCBLK_A_DEV_FAIL_PPM])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[ZCBLK_A_DEV_FAIL_PPM],
+				    "fail-ppm: fail-every is set too");
+		return -EINVAL;
+	}
+#define ZCBLK_GET(attr, field, get)					\
+	do {								\
+		if (attrs[ZCBLK_A_DEV_##attr]) {			\
+			set->field = get(attrs[ZCBLK_A_DEV_##attr]);	\
+			m |= BIT(ZCBLK_A_DEV_##attr);			\
+		}							\
+	} while (0)
+	ZCBLK_GET(COMPLETION, completion, nla_get_u32);
+	ZCBLK_GET(COMPLETION_NS, completion_ns, nla_get_u64);
+	ZCBLK_GET(LATENCY_NS, latency_ns, nla_get_u64);
+	ZCBLK_GET(FAIL_EVERY, fail_every, nla_get_u32);
+	ZCBLK_GET(FAIL_PPM, fail_ppm, nla_get_u32);
+	ZCBLK_GET(FAIL_STATUS, fail_status, nla_get_u32);
+	ZCBLK_GET(FAIL_OPS, fail_ops, nla_get_u32);
+	ZCBLK_GET(STALL, stall, nla_get_u8);
+#undef ZCBLK_GET
+	if (set->fail_every && (m & BIT(ZCBLK_A_DEV_FAIL_EVERY)) &&
+	    !(m & BIT(ZCBLK_A_DEV_FAIL_PPM))) {
+		set->fail_ppm = 0;
+		m |= BIT(ZCBLK_A_DEV_FAIL_PPM);
+	}
+	if (set->fail_ppm && (m & BIT(ZCBLK_A_DEV_FAIL_PPM)) &&
+	    !(m & BIT(ZCBLK_A_DEV_FAIL_EVERY))) {
+		set->fail_every = 0;
+		m |= BIT(ZCBLK_A_DEV_FAIL_EVERY);
+	}
+	if (mask)
+		*mask = m;
+	return 0;
+}
+
 /* Semantic checks the policy cannot express; fills @cfg. */
 static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
 	struct nlattr *attr;
+	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_BACKEND)) {
 		NL_SET_ERR_MSG(extack, "backend: missing");
 		return -EINVAL;
 	}
-	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_SIZE)) {
-		NL_SET_ERR_MSG(extack, "size: missing");
-		return -EINVAL;
-	}
-
 	attr = attrs[ZCBLK_A_DEV_BACKEND];
 	cfg->backend = zcblk_backend_find(nla_data(attr));
 	if (!cfg->backend) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "backend: unknown backend");
 		return -EINVAL;
 	}
+	/* A backing file's size is the default size. */
+	if (cfg->backend != &zcblk_file_backend &&
+	    GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_SIZE)) {
+		NL_SET_ERR_MSG(extack, "size: missing");
+		return -EINVAL;
+	}
+	if (cfg->backend != &zcblk_file_backend && attrs[ZCBLK_A_DEV_PATH]) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[ZCBLK_A_DEV_PATH],
+				    "path: only the file backend has one");
+		return -EINVAL;
+	}
 
 	cfg->block_size = ZCBLK_DEFAULT_BLOCK_SIZE;
 	attr = attrs[ZCBLK_A_DEV_BLOCK_SIZE];
 	if (attr) {
+		cfg->block_size_given = true;
 		cfg->block_size = nla_get_u32(attr);
 		if (cfg->block_size != 512 && cfg->block_size != 4096) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -214,7 +347,7 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 	}
 
 	attr = attrs[ZCBLK_A_DEV_SIZE];
-	cfg->size = nla_get_u64(attr);
+	cfg->size = attr ? nla_get_u64(attr) : 0;
 	if (cfg->size & (cfg->block_size - 1)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "size: not a multiple of block-size");
@@ -230,7 +363,38 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 				  ZCBLK_DEFAULT_QUEUE_DEPTH;
 	attr = attrs[ZCBLK_A_DEV_POLL_QUEUES];
 	cfg->poll_queues = attr ? nla_get_u32(attr) : 0;
+	attr = attrs[ZCBLK_A_DEV_FLAGS];
+	cfg->flags = attr ? nla_get_u32(attr) : 0;
+	if ((cfg->flags & ZCBLK_DEV_F_BUFFERED) &&
+	    cfg->backend != &zcblk_file_backend) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "flags: buffered is for the file backend");
+		return -EINVAL;
+	}
+	attr = attrs[ZCBLK_A_DEV_TIMEOUT_MS];
+	cfg->timeout_ms = attr ? nla_get_u32(attr) : ZCBLK_DEFAULT_TIMEOUT_MS;
+
+	cfg->set = (struct zcblk_settings){
+		.completion = ZCBLK_COMPLETION_INLINE,
+		.fail_status = NVME_SC_INTERNAL,
+		.fail_ops = ZCBLK_FAIL_OPS_ALL,
+	};
+	ret = zcblk_nl_parse_settings(info, &cfg->set, NULL);
+	if (ret)
+		return ret;
 	return zcblk_nl_parse_node(info, cfg);
+}
+
+/* Owns what the parse allocated until zcblk_dev_add() takes it. */
+static int zcblk_nl_parse_path(struct genl_info *info,
+			       struct zcblk_config *cfg)
+{
+	struct nlattr *attr = info->attrs[ZCBLK_A_DEV_PATH];
+
+	if (!attr)
+		return 0;
+	cfg->path = nla_strdup(attr, GFP_KERNEL);
+	return cfg->path ? 0 : -ENOMEM;
 }
 
 static int zcblk_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
@@ -248,6 +412,12 @@ static int zcblk_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	ret = zcblk_nl_parse_path(info, &cfg);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	/* From here the path is the disk's, even if it is not made. */
 	ret = zcblk_dev_add(&cfg, &dev, info->extack);
 	if (ret) {
 		nlmsg_free(msg);
@@ -266,6 +436,35 @@ static int zcblk_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
 	}
 	return zcblk_dev_del(nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]),
 			     info->extack);
+}
+
+static int zcblk_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct zcblk_settings set = {};
+	struct zcblk_dev *dev;
+	struct sk_buff *msg;
+	u32 index, mask;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_INDEX)) {
+		NL_SET_ERR_MSG(info->extack, "index: missing");
+		return -EINVAL;
+	}
+	ret = zcblk_nl_parse_settings(info, &set, &mask);
+	if (ret)
+		return ret;
+	index = nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]);
+	ret = zcblk_dev_change(index, &set, mask, info->extack);
+	if (ret)
+		return ret;
+
+	dev = zcblk_dev_get(index);
+	if (!dev)
+		return 0;	/* removed meanwhile: the change was made */
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	ret = msg ? zcblk_nl_reply_dev(info, msg, dev) : -ENOMEM;
+	zcblk_dev_put(dev);
+	return ret;
 }
 
 /* DEV_GET and DEV_STATS for one disk. */
@@ -351,6 +550,13 @@ static const struct genl_ops zcblk_genl_ops[] = {
 		.dumpit		= zcblk_nl_dev_dumpit,
 		.policy		= zcblk_dev_index_policy,
 		.maxattr	= ZCBLK_A_DEV_MAX,
+	},
+	{
+		.cmd		= ZCBLK_CMD_DEV_SET,
+		.doit		= zcblk_nl_dev_set,
+		.policy		= zcblk_dev_set_policy,
+		.maxattr	= ZCBLK_A_DEV_MAX,
+		.internal_flags	= ZCBLK_NL_F_ADMIN,
 	},
 	{
 		.cmd		= ZCBLK_CMD_DEV_STATS,

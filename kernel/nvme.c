@@ -23,7 +23,10 @@
 #define ZCBLK_ST_NS		ZCBLK_ST(NVME_SC_INVALID_NS)
 #define ZCBLK_ST_LBA_RANGE	ZCBLK_ST(NVME_SC_LBA_RANGE)
 #define ZCBLK_ST_COMPARE	ZCBLK_ST(NVME_SC_COMPARE_FAILED)
+#define ZCBLK_ST_WRITE_PROT	ZCBLK_ST(NVME_SC_NS_WRITE_PROTECTED)
 #define ZCBLK_ST_INTERNAL	NVME_SC_INTERNAL	/* retryable: no DNR */
+/* Not a status: the backend completes the command later. */
+#define ZCBLK_ST_QUEUED		(-EIOCBQUEUED)
 
 #define ZCBLK_NSID_ALL		0xffffffff
 
@@ -199,9 +202,10 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	c->cqes = 0x44;
 	c->maxcmd = cpu_to_le16(dev->cfg.queue_depth);
 	c->nn = cpu_to_le32(1);
-	c->oncs = cpu_to_le16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM |
-			      NVME_CTRL_ONCS_WRITE_ZEROES);
-	c->vwc = 0;				/* no volatile write cache */
+	c->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
+			      (dev->ops->compare ? NVME_CTRL_ONCS_COMPARE : 0));
+	/* The file backend's data may sit in the backing cache until flush. */
+	c->vwc = dev->ops == &zcblk_file_backend;
 	snprintf(c->subnqn, sizeof(c->subnqn),
 		 "nqn.2014-08.org.nvmexpress:uuid:%pUb", &dev->uuid);
 
@@ -212,6 +216,8 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	ns->nlbaf = 0;
 	ns->flbas = 0;
 	ns->lbaf[0].ds = zcblk_lba_shift(dev);
+	if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
+		ns->nsattr = 1;			/* write protected */
 	/* Deallocated blocks read as zeros, Write Zeroes may deallocate. */
 	if (dev->ops->zeroes_after_discard)
 		ns->dlfeat = 0x1 | BIT(3);
@@ -315,7 +321,7 @@ static int zcblk_nvme_get_features(struct zcblk_dev *dev,
 		return ZCBLK_ST_FIELD;
 	switch (nc->cdw10 & 0xff) {
 	case NVME_FEAT_VOLATILE_WC:
-		cmd->result = 0;	/* no cache: WCE clear */
+		cmd->result = dev->nvme_ident->ctrl.vwc;	/* WCE */
 		break;
 	case NVME_FEAT_NUM_QUEUES:
 		cmd->result = nr_queues | nr_queues << 16;
@@ -407,8 +413,12 @@ static int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 {
 	blk_status_t sts = zcblk_disk_submit(dev, io);
 
-	if (sts)
+	if (sts == ZCBLK_STS_QUEUED)
+		return ZCBLK_ST_QUEUED;
+	if (sts) {
+		atomic64_inc(&dev->stats.errors);
 		return ZCBLK_ST_INTERNAL;
+	}
 	return io->miscompare ? ZCBLK_ST_COMPARE : 0;
 }
 
@@ -466,6 +476,7 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		.rq = rq,
 		.fua = nc->cdw12 & ZCBLK_RW_FUA,
 	};
+	bool ro = dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY;
 	u32 cdw12_ok = ZCBLK_RW_CDW12_OK;
 
 	switch (nc->opcode) {
@@ -478,6 +489,8 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	case nvme_cmd_dsm:
 		if (nc->cdw2 || nc->cdw3)
 			return ZCBLK_ST_FIELD;
+		if (ro && (nc->cdw11 & ZCBLK_DSM_AD))
+			return ZCBLK_ST_WRITE_PROT;
 		return zcblk_nvme_dsm(dev, rq, nc);
 	case nvme_cmd_read:
 		io.op = ZCBLK_IO_READ;
@@ -486,6 +499,8 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		io.op = ZCBLK_IO_WRITE;
 		break;
 	case nvme_cmd_compare:
+		if (!dev->ops->compare)
+			return ZCBLK_ST_OPCODE;
 		io.op = ZCBLK_IO_COMPARE;
 		break;
 	case nvme_cmd_write_zeroes:
@@ -501,19 +516,29 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	if (nc->cdw2 || nc->cdw3 || (nc->cdw12 & ~cdw12_ok) ||
 	    (nc->cdw13 & ~0xffU))
 		return ZCBLK_ST_FIELD;
+	if (ro && (io.op == ZCBLK_IO_WRITE || io.op == ZCBLK_IO_WRITE_ZEROES))
+		return ZCBLK_ST_WRITE_PROT;
 	if (!zcblk_lba_ok(dev, slba, nlb))
 		return ZCBLK_ST_LBA_RANGE;
 	return zcblk_nvme_submit(dev, &io);
 }
 
-/* From queue_rq: runs a passthrough command, leaving its status in the pdu. */
+/*
+ * Runs a passthrough command: its NVMe status goes in the pdu and
+ * zcblk_io_done() follows, now or from the backend.
+ */
 void zcblk_nvme_execute(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+	int status;
 
 	cmd->result = 0;
 	if (cmd->nc.admin)
-		cmd->status = zcblk_nvme_admin(dev, rq, cmd);
+		status = zcblk_nvme_admin(dev, rq, cmd);
 	else
-		cmd->status = zcblk_nvme_io(dev, rq, cmd);
+		status = zcblk_nvme_io(dev, rq, cmd);
+	if (status == ZCBLK_ST_QUEUED)
+		return;
+	cmd->status = status;
+	zcblk_io_done(dev, rq, BLK_STS_OK);
 }

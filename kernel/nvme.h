@@ -3,6 +3,8 @@
 #define ZCBLK_NVME_H
 
 #include <linux/blk-mq.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/types.h>
 
 #include "pin.h"
@@ -41,8 +43,19 @@ struct zcblk_pdu {
 	struct io_uring_cmd *ioucmd;	/* NULL for ioctls */
 	/* What ->uring_cmd_iopoll polls: NULL unless polled and in flight. */
 	struct bio *poll_bio;
-	blk_status_t sts;		/* poll queues: status until ->poll */
+	blk_status_t sts;		/* status once done, until ended */
 	struct zcblk_map map;
+
+	/* Holding (complete.c): on dev->held while @held, under held_lock */
+	struct list_head held_node;
+	bool held;
+	bool stalled;			/* held before execution */
+	struct hrtimer timer;		/* delayed completion */
+	bool in_backend;		/* file I/O in flight: never end early */
+
+	/* file backend */
+	struct kiocb iocb;
+	struct bio_vec *file_bvecs;	/* for requests of several bios */
 };
 
 /* How a command moves data, from zcblk_nvme_prep(). */

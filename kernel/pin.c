@@ -79,6 +79,10 @@ int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 	for (i = 0; i < nr_segs; i++) {
 		unsigned long base = (unsigned long)segs[i].iov_base;
 
+		/* Direct I/O to a backing file needs aligned segments. */
+		if (dev->dio_align &&
+		    ((base | segs[i].iov_len) & (dev->dio_align - 1)))
+			return -EINVAL;
 		if (segs[i].iov_len)
 			nr_pages += DIV_ROUND_UP(offset_in_page(base) +
 						 segs[i].iov_len, PAGE_SIZE);
@@ -165,6 +169,9 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
 	for (bv = first; left; bv++) {
 		size_t len = min_t(size_t, bv->bv_len - skip, left);
 
+		if (dev->dio_align &&
+		    ((bv->bv_offset + skip) | len) & (dev->dio_align - 1))
+			return -EINVAL;
 		skip = 0;
 		left -= len;
 		nr++;

@@ -11,6 +11,10 @@
  *             NR_QUEUES (u32, 1..ZCBLK_MAX_QUEUES, default 1),
  *             QUEUE_DEPTH (u32, 1..ZCBLK_MAX_QUEUE_DEPTH, default 128),
  *             POLL_QUEUES (u32, 0..ZCBLK_MAX_QUEUES, default 0),
+ *             PATH (string: backing file or block device, file backend),
+ *             FLAGS (u32: ZCBLK_DEV_F_*), TIMEOUT_MS (u32, default 30000),
+ *             COMPLETION (u32: enum zcblk_completion, default INLINE),
+ *             COMPLETION_NS (u64: TIMER mode latency),
  *             NODE_UID, NODE_GID (u32, default 0), NODE_MODE (u32,
  *             permission bits of the char device node, default 0600),
  *             INDEX (u32, optional: the index wanted)
@@ -21,7 +25,12 @@
  *   request:  INDEX (doit); nothing (dump: every disk)
  *   reply:    INDEX, DISK_NAME, CHAR_NAME, STATE, BACKEND, SIZE,
  *             BLOCK_SIZE, NR_QUEUES, POLL_QUEUES, QUEUE_DEPTH, NODE_UID,
- *             NODE_GID, NODE_MODE, ALLOC_BYTES
+ *             NODE_GID, NODE_MODE, ALLOC_BYTES, PATH, FLAGS, TIMEOUT_MS,
+ *             and the DEV_SET settings
+ * ZCBLK_CMD_DEV_SET (CAP_SYS_ADMIN): live settings of one disk
+ *   request:  INDEX (required); any of COMPLETION, COMPLETION_NS,
+ *             LATENCY_NS, FAIL_EVERY, FAIL_PPM, FAIL_STATUS, FAIL_OPS, STALL
+ *   reply:    the disk, as DEV_GET
  * ZCBLK_CMD_DEV_STATS (any user)
  *   request:  INDEX (doit); nothing (dump: every disk)
  *   reply:    INDEX, STATS (nest of ZCBLK_A_STATS_*)
@@ -47,9 +56,38 @@ enum zcblk_cmd {
 	ZCBLK_CMD_DEV_DEL,
 	ZCBLK_CMD_DEV_GET,
 	ZCBLK_CMD_DEV_STATS,
+	ZCBLK_CMD_DEV_SET,
 
 	__ZCBLK_CMD_MAX,
 	ZCBLK_CMD_MAX = __ZCBLK_CMD_MAX - 1
+};
+
+/* ZCBLK_A_DEV_FLAGS bits */
+enum zcblk_dev_flags {
+	ZCBLK_DEV_F_READ_ONLY	= 1U << 0,	/* refuse every write */
+	ZCBLK_DEV_F_BUFFERED	= 1U << 1,	/* file backend: page cache, copies */
+
+	__ZCBLK_DEV_F_ALL	= (1U << 2) - 1
+};
+
+/* ZCBLK_A_DEV_COMPLETION values: how requests complete */
+enum zcblk_completion {
+	ZCBLK_COMPLETION_INLINE = 1,	/* in queue_rq (or backend callback) */
+	ZCBLK_COMPLETION_SOFTIRQ,	/* through blk_mq_complete_request() */
+	ZCBLK_COMPLETION_TIMER,		/* after COMPLETION_NS, from an hrtimer */
+
+	__ZCBLK_COMPLETION_MAX,
+	ZCBLK_COMPLETION_MAX = __ZCBLK_COMPLETION_MAX - 1
+};
+
+/* ZCBLK_A_DEV_FAIL_OPS values: which commands error injection hits */
+enum zcblk_fail_ops {
+	ZCBLK_FAIL_OPS_ALL = 1,		/* reads and writes */
+	ZCBLK_FAIL_OPS_READS,		/* Read, Compare */
+	ZCBLK_FAIL_OPS_WRITES,		/* Write, Write Zeroes, DSM, discard */
+
+	__ZCBLK_FAIL_OPS_MAX,
+	ZCBLK_FAIL_OPS_MAX = __ZCBLK_FAIL_OPS_MAX - 1
 };
 
 /* ZCBLK_A_DEV_STATE values */
@@ -77,6 +115,17 @@ enum zcblk_dev_attr {
 	ZCBLK_A_DEV_NODE_MODE,		/* u32: char device node mode, <= 0777 */
 	ZCBLK_A_DEV_CHAR_NAME,		/* string: char device name, "zcblk<N>c" */
 	ZCBLK_A_DEV_STATS,		/* nest: ZCBLK_A_STATS_* */
+	ZCBLK_A_DEV_PATH,		/* string: backing file or block device */
+	ZCBLK_A_DEV_FLAGS,		/* u32: ZCBLK_DEV_F_* */
+	ZCBLK_A_DEV_TIMEOUT_MS,		/* u32: request timeout */
+	ZCBLK_A_DEV_COMPLETION,		/* u32: enum zcblk_completion */
+	ZCBLK_A_DEV_COMPLETION_NS,	/* u64: TIMER completion latency */
+	ZCBLK_A_DEV_LATENCY_NS,		/* u64: latency added to every request */
+	ZCBLK_A_DEV_FAIL_EVERY,		/* u32: fail every N-th matching command */
+	ZCBLK_A_DEV_FAIL_PPM,		/* u32: or with this probability (ppm) */
+	ZCBLK_A_DEV_FAIL_STATUS,	/* u32: NVMe status to fail with */
+	ZCBLK_A_DEV_FAIL_OPS,		/* u32: enum zcblk_fail_ops */
+	ZCBLK_A_DEV_STALL,		/* u8: 1 holds new requests until 0 */
 
 	__ZCBLK_A_DEV_MAX,
 	ZCBLK_A_DEV_MAX = __ZCBLK_A_DEV_MAX - 1
@@ -95,6 +144,10 @@ enum zcblk_stats_attr {
 	ZCBLK_A_STATS_UNPINNED_PAGES,	/* u64: of those, unpinned again */
 	ZCBLK_A_STATS_PINNED_CURRENT,	/* u64: pinned - unpinned */
 	ZCBLK_A_STATS_FIXED_BYTES,	/* u64: bytes from registered buffers */
+	ZCBLK_A_STATS_COPIED_BYTES,	/* u64: data bytes zcblk copied (memcpy) */
+	ZCBLK_A_STATS_FLUSHES,		/* u64: flushes that reached the backend */
+	ZCBLK_A_STATS_TIMEOUTS,		/* u64: requests that timed out */
+	ZCBLK_A_STATS_INJECTED,		/* u64: errors injected */
 
 	__ZCBLK_A_STATS_MAX,
 	ZCBLK_A_STATS_MAX = __ZCBLK_A_STATS_MAX - 1

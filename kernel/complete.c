@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How requests end: completion modes (inline, softirq, timer), requests
+ * zcblk holds (stall, added latency), timeouts, and letting go of
+ * everything held when a disk goes away.
+ *
+ * A held request is on dev->held with pdu->held set, both under
+ * dev->held_lock. Whoever clears pdu->held under the lock (the hrtimer,
+ * the timeout handler, unstall, removal) owns the request's ending;
+ * everyone else leaves it alone.
+ */
+#include <linux/blk-mq.h>
+#include <linux/hrtimer.h>
+#include <linux/nvme.h>
+#include <linux/ratelimit.h>
+#include <linux/workqueue.h>
+
+#include "dev.h"
+#include "nvme.h"
+
+/*
+ * Holds @pdu: stalled (@delay 0) or until an hrtimer @delay ns away. The
+ * timer starts under the lock its callback takes, so that nobody can end
+ * the request between its being listed and its timer being armed.
+ */
+static void zcblk_hold(struct zcblk_dev *dev, struct zcblk_pdu *pdu,
+		       u64 delay)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->held_lock, flags);
+	pdu->held = true;
+	pdu->stalled = !delay;
+	list_add_tail(&pdu->held_node, &dev->held);
+	if (delay)
+		hrtimer_start(&pdu->timer, ns_to_ktime(delay),
+			      HRTIMER_MODE_REL);
+	spin_unlock_irqrestore(&dev->held_lock, flags);
+}
+
+/* True if the caller now owns the ending of a request that was held. */
+static bool zcblk_unhold(struct zcblk_dev *dev, struct zcblk_pdu *pdu)
+{
+	unsigned long flags;
+	bool owner;
+
+	spin_lock_irqsave(&dev->held_lock, flags);
+	owner = pdu->held;
+	if (owner) {
+		pdu->held = false;
+		list_del_init(&pdu->held_node);
+	}
+	spin_unlock_irqrestore(&dev->held_lock, flags);
+	return owner;
+}
+
+/* The last step: end now, from softirq, or when ->poll comes. */
+void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
+
+	if (hctx->type == HCTX_TYPE_POLL) {
+		struct zcblk_poll_queue *pq = hctx->driver_data;
+		unsigned long flags;
+
+		spin_lock_irqsave(&pq->lock, flags);
+		list_add_tail(&rq->queuelist, &pq->list);
+		spin_unlock_irqrestore(&pq->lock, flags);
+		return;
+	}
+	if (READ_ONCE(dev->set.completion) == ZCBLK_COMPLETION_SOFTIRQ)
+		blk_mq_complete_request(rq);	/* ->complete ends it */
+	else
+		blk_mq_end_request(rq, pdu->sts);
+}
+
+static enum hrtimer_restart zcblk_timer_fn(struct hrtimer *timer)
+{
+	struct zcblk_pdu *pdu = container_of(timer, struct zcblk_pdu, timer);
+	struct request *rq = blk_mq_rq_from_pdu(pdu);
+	struct zcblk_dev *dev = rq->q->queuedata;
+
+	if (zcblk_unhold(dev, pdu))
+		zcblk_rq_end(dev, rq);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * The backend is done with @rq (any context). Passthrough commands carry
+ * their NVMe status in the pdu: a backend failure is Internal Error there.
+ */
+void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
+		   blk_status_t sts)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	u64 delay = 0;
+
+	pdu->in_backend = false;
+	if (sts)
+		atomic64_inc(&dev->stats.errors);
+	if (blk_rq_is_passthrough(rq)) {
+		if (sts && !pdu->status)
+			pdu->status = NVME_SC_INTERNAL;
+		sts = BLK_STS_OK;
+	}
+	pdu->sts = sts;
+
+	if (zcblk_dev_live(dev)) {
+		delay = READ_ONCE(dev->set.latency_ns);
+		if (READ_ONCE(dev->set.completion) == ZCBLK_COMPLETION_TIMER)
+			delay += READ_ONCE(dev->set.completion_ns);
+	}
+	if (!delay) {
+		zcblk_rq_end(dev, rq);
+		return;
+	}
+	zcblk_hold(dev, pdu, delay);
+}
+
+/* queue_rq: park @rq unexecuted if the disk is stalled. */
+bool zcblk_stall(struct zcblk_dev *dev, struct request *rq)
+{
+	if (!READ_ONCE(dev->set.stall) || !zcblk_dev_live(dev))
+		return false;
+	zcblk_hold(dev, blk_mq_rq_to_pdu(rq), 0);
+	/* Unstalled or removed meanwhile: nobody would look at the list. */
+	if ((!READ_ONCE(dev->set.stall) || !zcblk_dev_live(dev)) &&
+	    zcblk_unhold(dev, blk_mq_rq_to_pdu(rq)))
+		return false;
+	return true;
+}
+
+/* Stall cleared: run what was held, in process context. */
+void zcblk_unstall_work(struct work_struct *work)
+{
+	struct zcblk_dev *dev = container_of(work, struct zcblk_dev,
+					     unstall_work);
+	struct zcblk_pdu *pdu;
+
+	for (;;) {
+		spin_lock_irq(&dev->held_lock);
+		list_for_each_entry(pdu, &dev->held, held_node)
+			if (pdu->stalled)
+				break;
+		if (list_entry_is_head(pdu, &dev->held, held_node)) {
+			spin_unlock_irq(&dev->held_lock);
+			return;
+		}
+		pdu->held = false;
+		list_del_init(&pdu->held_node);
+		spin_unlock_irq(&dev->held_lock);
+		zcblk_disk_execute(dev, blk_mq_rq_from_pdu(pdu));
+	}
+}
+
+/* End a request we own with @sts, its timer stopped. */
+static void zcblk_end_held(struct zcblk_dev *dev, struct zcblk_pdu *pdu,
+			   blk_status_t sts)
+{
+	struct request *rq = blk_mq_rq_from_pdu(pdu);
+
+	/* Wait out a callback that lost the race: it must not see a reuse. */
+	hrtimer_cancel(&pdu->timer);
+	pdu->sts = sts;
+	blk_mq_end_request(rq, sts);
+}
+
+/*
+ * Removal: the disk is no longer LIVE, so nothing new is held; fail what
+ * is, so that nothing below del_gendisk() waits on zcblk.
+ */
+void zcblk_release_held(struct zcblk_dev *dev)
+{
+	struct zcblk_pdu *pdu;
+
+	cancel_work_sync(&dev->unstall_work);
+	for (;;) {
+		spin_lock_irq(&dev->held_lock);
+		pdu = list_first_entry_or_null(&dev->held, struct zcblk_pdu,
+					       held_node);
+		if (pdu) {
+			pdu->held = false;
+			list_del_init(&pdu->held_node);
+		}
+		spin_unlock_irq(&dev->held_lock);
+		if (!pdu)
+			return;
+		zcblk_end_held(dev, pdu, BLK_STS_IOERR);
+	}
+}
+
+/* Takes @rq off its poll list if it waits there; true if it did. */
+static bool zcblk_unpoll(struct request *rq)
+{
+	struct zcblk_poll_queue *pq = rq->mq_hctx->driver_data;
+	struct request *pos;
+	unsigned long flags;
+	bool found = false;
+
+	spin_lock_irqsave(&pq->lock, flags);
+	list_for_each_entry(pos, &pq->list, queuelist) {
+		if (pos == rq) {
+			list_del_init(&rq->queuelist);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&pq->lock, flags);
+	return found;
+}
+
+/*
+ * Only what zcblk itself holds times out. A file request whose direct I/O
+ * is in flight may still be written into by the backing device: it is
+ * counted and waited for, as loop does.
+ */
+enum blk_eh_timer_return zcblk_timeout(struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	struct zcblk_dev *dev = rq->q->queuedata;
+
+	atomic64_inc(&dev->stats.timeouts);
+	if (zcblk_unhold(dev, pdu)) {
+		zcblk_end_held(dev, pdu, BLK_STS_TIMEOUT);
+		return BLK_EH_DONE;
+	}
+	if (rq->mq_hctx->type == HCTX_TYPE_POLL && zcblk_unpoll(rq)) {
+		blk_mq_end_request(rq, BLK_STS_TIMEOUT);
+		return BLK_EH_DONE;
+	}
+	if (READ_ONCE(pdu->in_backend))
+		pr_warn_ratelimited("zcblk%u: backing I/O over its timeout, waiting for it\n",
+				    dev->index);
+	return BLK_EH_RESET_TIMER;
+}
+
+/* Once per request of the tag set (its init_request). */
+void zcblk_rq_init(struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	INIT_LIST_HEAD(&pdu->held_node);
+	pdu->file_bvecs = NULL;
+	hrtimer_init(&pdu->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	pdu->timer.function = zcblk_timer_fn;
+}
