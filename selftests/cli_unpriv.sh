@@ -124,8 +124,8 @@ if [[ $rc -ne 0 ]]; then
 	not_ok "unprivileged: list" "exit code $rc, output: $out"
 elif ! awk -v i="$index" -v n="$disk" '
 	NR == 1 { hdr = ($1 == "INDEX" && $2 == "NAME") }
-	NR > 1 && $1 == i && $2 == n && $3 == "null" && $4 == "16.0MiB" &&
-		$8 == "live" { f = 1 }
+	NR > 1 && $1 == i && $2 == n && $3 == n "c" && $4 == "null" &&
+		$5 == "16.0MiB" && $9 == "live" { f = 1 }
 	END { exit !(hdr && f) }' <<<"$out"; then
 	not_ok "unprivileged: list shows $disk" "output: $out"
 else
@@ -146,11 +146,14 @@ elif command -v python3 >/dev/null 2>&1; then
 	if python3 -c '
 import json, sys
 disks = json.loads(sys.argv[1])
-keys = {"index", "name", "backend", "size", "block_size", "nr_queues",
-        "queue_depth", "state", "alloc_bytes"}
+keys = {"index", "name", "char_name", "backend", "size", "block_size",
+        "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes",
+        "node_uid", "node_gid", "node_mode"}
 sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
-                 d["name"] == sys.argv[3] and d["backend"] == "null" and
-                 d["size"] == 16 << 20 and d["state"] == "live"
+                 d["name"] == sys.argv[3] and
+                 d["char_name"] == sys.argv[3] + "c" and
+                 d["backend"] == "null" and d["size"] == 16 << 20 and
+                 d["state"] == "live" and d["node_mode"] == 0o600
                  for d in disks))' "$out" "$index" "$disk" 2>/dev/null; then
 		ok "unprivileged: list -j has $disk"
 	else

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The zcblk generic netlink family through libzcblk: DEV_ADD, DEV_DEL,
- * DEV_GET (doit and dump), their errors, and who may use them.
+ * DEV_GET and DEV_STATS (doit and dump), their errors, and who may use
+ * them.
  *
  * Needs root and zcblk.ko loaded (every test skips if the module is not).
  * Every disk a test creates is removed by its fixture's teardown, which
@@ -36,6 +37,9 @@
 
 #define MiB		(1ULL << 20)
 #define NOBODY		65534
+/* Owner and group for the char device node tests: need not exist. */
+#define NODE_UID	1000
+#define NODE_GID	4242
 #define MAX_TRACKED	8
 /* Indexes for the tests that pick one: well away from the ones handed out. */
 #define TEST_INDEX	4242
@@ -176,6 +180,11 @@ static void expect_same_disk(struct __test_metadata *_metadata,
 	EXPECT_EQ(a->block_size, b->block_size);
 	EXPECT_EQ(a->nr_queues, b->nr_queues);
 	EXPECT_EQ(a->queue_depth, b->queue_depth);
+	EXPECT_STREQ(a->char_name, b->char_name);
+	EXPECT_EQ(a->poll_queues, b->poll_queues);
+	EXPECT_EQ(a->node_uid, b->node_uid);
+	EXPECT_EQ(a->node_gid, b->node_gid);
+	EXPECT_EQ(a->node_mode, b->node_mode);
 }
 
 /* Read a sysfs file holding one unsigned number; -1 if unreadable. */
@@ -228,6 +237,28 @@ static void check_block_device(struct __test_metadata *_metadata,
 			     info->index));
 }
 
+/* /dev/zcblk<N>c is a char device with the owner, group and mode of @info. */
+static void check_char_device(struct __test_metadata *_metadata,
+			      const struct zcblk_dev_info *info)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/dev/zcblk%uc", info->index);
+	ASSERT_EQ(0, stat(path, &st)) {
+		TH_LOG("%s: %s", path, strerror(errno));
+	}
+	EXPECT_TRUE(S_ISCHR(st.st_mode)) {
+		TH_LOG("%s: mode %o, not a char device", path, st.st_mode);
+	}
+	EXPECT_EQ(info->node_mode, st.st_mode & 07777) {
+		TH_LOG("%s: mode %o, want %o", path, st.st_mode & 07777,
+		       info->node_mode);
+	}
+	EXPECT_EQ(info->node_uid, st.st_uid);
+	EXPECT_EQ(info->node_gid, st.st_gid);
+}
+
 static void check_gone(struct __test_metadata *_metadata, struct zc *zc,
 		       __u32 index)
 {
@@ -240,6 +271,9 @@ static void check_gone(struct __test_metadata *_metadata, struct zc *zc,
 	ASSERT_EQ(0, zcblk_dev_list(zc->ctx, find_cb, &f));
 	EXPECT_EQ(0, f.found);
 	snprintf(path, sizeof(path), "/dev/zcblk%u", index);
+	EXPECT_EQ(-1, stat(path, &st));
+	EXPECT_EQ(ENOENT, errno);
+	snprintf(path, sizeof(path), "/dev/zcblk%uc", index);
 	EXPECT_EQ(-1, stat(path, &st));
 	EXPECT_EQ(ENOENT, errno);
 	snprintf(path, sizeof(path), "/sys/block/zcblk%u", index);
@@ -312,6 +346,8 @@ TEST_F(lifecycle, add_get_list_del)
 	}
 	snprintf(name, sizeof(name), "zcblk%u", info.index);
 	EXPECT_STREQ(name, info.disk_name);
+	snprintf(name, sizeof(name), "zcblk%uc", info.index);
+	EXPECT_STREQ(name, info.char_name);
 	EXPECT_STREQ(variant->backend, info.backend);
 	EXPECT_EQ(variant->size, info.disk_size);
 	EXPECT_EQ(variant->block_size, info.block_size);
@@ -335,6 +371,7 @@ TEST_F(lifecycle, add_get_list_del)
 	expect_same_disk(_metadata, &info, &got);
 
 	check_block_device(_metadata, &info);
+	check_char_device(_metadata, &info);
 
 	ret = zcblk_dev_del(self->zc.ctx, info.index);
 	ASSERT_EQ(0, ret) {
@@ -362,7 +399,53 @@ TEST_F(lifecycle, defaults)
 	EXPECT_EQ(1, info.nr_queues);
 	EXPECT_EQ(128, info.queue_depth);
 	EXPECT_EQ(variant->size, info.disk_size);
+	EXPECT_EQ(0, info.poll_queues);
+	EXPECT_EQ(0, info.node_uid);
+	EXPECT_EQ(0, info.node_gid);
+	EXPECT_EQ(0600, info.node_mode);
 	check_block_device(_metadata, &info);
+	check_char_device(_metadata, &info);
+}
+
+/* Poll queues and the char device node's owner, group and mode. */
+TEST_F(lifecycle, poll_and_node)
+{
+	struct zcblk_dev_params p = null_params(variant->size);
+	struct zcblk_dev_info info, got = { .size = sizeof(got) };
+	struct find f = { 0 };
+	char name[32];
+	int ret;
+
+	strcpy(p.backend, variant->backend);
+	p.set |= ZCBLK_PARAM_POLL_QUEUES | ZCBLK_PARAM_NODE_UID |
+		 ZCBLK_PARAM_NODE_GID | ZCBLK_PARAM_NODE_MODE;
+	p.poll_queues = 2;
+	p.node_uid = NODE_UID;
+	p.node_gid = NODE_GID;
+	p.node_mode = 0640;
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	snprintf(name, sizeof(name), "zcblk%uc", info.index);
+	EXPECT_STREQ(name, info.char_name);
+	EXPECT_EQ(2, info.poll_queues);
+	EXPECT_EQ(NODE_UID, info.node_uid);
+	EXPECT_EQ(NODE_GID, info.node_gid);
+	EXPECT_EQ(0640, info.node_mode);
+
+	ret = zcblk_dev_get(self->zc.ctx, info.index, &got);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("get: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	expect_same_disk(_metadata, &info, &got);
+	f.index = info.index;
+	ASSERT_EQ(0, zcblk_dev_list(self->zc.ctx, find_cb, &f));
+	ASSERT_EQ(1, f.found);
+	expect_same_disk(_metadata, &info, &f.info);
+	check_char_device(_metadata, &info);
 }
 
 /*
@@ -457,7 +540,7 @@ TEST_F(dev, get_unknown)
 /* What the unprivileged child saw, in memory shared with the parent. */
 struct unpriv_result {
 	int step_failed;		/* 0, or the setup step that failed */
-	int add_ret, del_ret, list_ret, list_found, get_ret;
+	int add_ret, del_ret, list_ret, list_found, get_ret, stats_ret;
 	int add_leaked;			/* add wrongly succeeded */
 	__u32 leaked_index;
 	char add_msg[128];
@@ -467,6 +550,7 @@ static void unpriv_child(struct unpriv_result *r, __u32 root_index)
 {
 	struct zcblk_dev_params p = null_params(16 * MiB);
 	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct zcblk_dev_stats st = { .size = sizeof(st) };
 	struct find f = { .index = root_index };
 	struct zcblk_ctx *ctx;
 
@@ -497,6 +581,7 @@ static void unpriv_child(struct unpriv_result *r, __u32 root_index)
 	r->list_ret = zcblk_dev_list(ctx, find_cb, &f);
 	r->list_found = f.found;
 	r->get_ret = zcblk_dev_get(ctx, root_index, &info);
+	r->stats_ret = zcblk_dev_stats(ctx, root_index, &st);
 	zcblk_ctx_close(ctx);
 }
 
@@ -519,6 +604,7 @@ TEST_F(dev, unprivileged)
 	ASSERT_NE(MAP_FAILED, r);
 	memset(r, 0, sizeof(*r));
 	r->add_ret = r->del_ret = r->list_ret = r->get_ret = 1;
+	r->stats_ret = 1;
 
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -542,10 +628,137 @@ TEST_F(dev, unprivileged)
 	EXPECT_EQ(0, r->list_ret);
 	EXPECT_EQ(1, r->list_found);
 	EXPECT_EQ(0, r->get_ret);
+	EXPECT_EQ(0, r->stats_ret);
 
 	/* The refused del did not remove root's disk. */
 	EXPECT_EQ(0, zcblk_dev_get(self->zc.ctx, info.index, &info));
 	munmap(r, sizeof(*r));
+}
+
+/*
+ * stats: DEV_STATS of one disk (doit) and of all (dump).
+ */
+FIXTURE(stats) {
+	struct zc zc;
+};
+
+FIXTURE_VARIANT(stats) {
+	const char *backend;
+};
+
+FIXTURE_VARIANT_ADD(stats, null) {
+	.backend = "null",
+};
+
+FIXTURE_VARIANT_ADD(stats, mem) {
+	.backend = "mem",
+};
+
+FIXTURE_SETUP(stats)
+{
+	zc_setup(_metadata, &self->zc);
+}
+
+FIXTURE_TEARDOWN_PARENT(stats)
+{
+	zc_teardown(_metadata, &self->zc);
+}
+
+/*
+ * Nothing has been written, nothing pinned, nothing failed.  Reads are
+ * the exception: add_disk() itself reads the partition table through the
+ * block device (4 KiB on 6.1 and 6.12), and where udev runs, its probes
+ * read more, at a time of their choosing.  Those are whole blocks.
+ */
+static void expect_zero_stats(struct __test_metadata *_metadata,
+			      const struct zcblk_dev_stats *st)
+{
+	EXPECT_EQ(sizeof(*st), st->size);
+	EXPECT_EQ(0, st->pt_inflight);
+	EXPECT_EQ(st->read_cmds == 0, st->read_bytes == 0);
+	EXPECT_EQ(0, st->read_bytes % 512);
+	EXPECT_EQ(0, st->write_cmds);
+	EXPECT_EQ(0, st->write_bytes);
+	EXPECT_EQ(0, st->errors);
+	EXPECT_EQ(0, st->pinned_pages);
+	EXPECT_EQ(0, st->unpinned_pages);
+	EXPECT_EQ(0, st->pinned_current);
+	EXPECT_EQ(0, st->fixed_bytes);
+}
+
+struct find_stats {
+	__u32 index;
+	int found;
+	struct zcblk_dev_stats st;
+};
+
+static int find_stats_cb(__u32 index, const struct zcblk_dev_stats *st,
+			 void *arg)
+{
+	struct find_stats *f = arg;
+
+	if (index == f->index) {
+		f->found++;
+		f->st = *st;
+	}
+	return 0;
+}
+
+TEST_F(stats, fresh_disk_is_zero)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	struct zcblk_dev_stats st = { .size = sizeof(st) };
+	struct zcblk_dev_info info;
+	struct find_stats f = { 0 };
+	int ret;
+
+	strcpy(p.backend, variant->backend);
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	/* Poison: every field must be written. */
+	memset(&st, 0xa5, sizeof(st));
+	st.size = sizeof(st);
+	ret = zcblk_dev_stats(self->zc.ctx, info.index, &st);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("stats: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	expect_zero_stats(_metadata, &st);
+
+	f.index = info.index;
+	ret = zcblk_dev_stats_list(self->zc.ctx, find_stats_cb, &f);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("stats dump: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	ASSERT_EQ(1, f.found);
+	expect_zero_stats(_metadata, &f.st);
+}
+
+TEST_F(stats, unknown_index)
+{
+	struct zcblk_dev_stats st = { .size = sizeof(st) };
+	int ret = zcblk_dev_stats(self->zc.ctx, UNUSED_INDEX, &st);
+
+	EXPECT_EQ(-ENODEV, ret) {
+		TH_LOG("stats: %s", strerror(-ret));
+	}
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->zc.ctx), "index")) {
+		TH_LOG("errmsg: \"%s\"", zcblk_ctx_errmsg(self->zc.ctx));
+	}
+}
+
+/* A caller's structure smaller than version 1 is refused, untouched. */
+TEST_F(stats, size_too_small)
+{
+	struct zcblk_dev_stats st = { .size = ZCBLK_DEV_STATS_SIZE_VER1 - 8 };
+
+	EXPECT_EQ(-EINVAL, zcblk_dev_stats(self->zc.ctx, 0, &st));
+	EXPECT_EQ(ZCBLK_DEV_STATS_SIZE_VER1 - 8, st.size);
+	EXPECT_EQ(0, st.read_cmds);
 }
 
 /*
@@ -564,6 +777,8 @@ FIXTURE_VARIANT(bad_add) {
 	__u32 nr_queues;
 	__u32 queue_depth;
 	__u32 index;
+	__u32 poll_queues;
+	__u32 node_mode;	/* 0: 0600 */
 	int err;		/* expected: -errno */
 	const char *attr;	/* expected in the message */
 };
@@ -617,6 +832,22 @@ BAD_ADD(index_max,                  0,                  "null", 4 * MiB,
 	512,  1,                    16,                 ZCBLK_MAX_DEVS,
 	-ERANGE, "index");
 
+/* The same, for the attributes of the char device and the poll queues. */
+#define BAD_ADD_PT(name, _poll_queues, _node_mode, _err, _attr)	\
+	FIXTURE_VARIANT_ADD(bad_add, name) {				\
+		.backend = "null", .size = 4 * MiB, .block_size = 512,	\
+		.nr_queues = 1, .queue_depth = 16,			\
+		.index = UNUSED_INDEX, .poll_queues = _poll_queues,	\
+		.node_mode = _node_mode, .err = _err, .attr = _attr,	\
+	}
+
+BAD_ADD_PT(poll_queues_max_plus_1, ZCBLK_MAX_QUEUES + 1, 0600,
+	   -ERANGE, "poll-queues");
+BAD_ADD_PT(node_mode_01000,        0,                    01000,
+	   -ERANGE, "node-mode");
+BAD_ADD_PT(node_mode_04755,        0,                    04755,
+	   -ERANGE, "node-mode");
+
 FIXTURE_SETUP(bad_add)
 {
 	zc_setup(_metadata, &self->zc);
@@ -642,6 +873,8 @@ TEST_F(bad_add, refused)
 	p.nr_queues = variant->nr_queues;
 	p.queue_depth = variant->queue_depth;
 	p.index = variant->index;
+	p.poll_queues = variant->poll_queues;
+	p.node_mode = variant->node_mode ? variant->node_mode : 0600;
 
 	ret = add_disk(_metadata, &self->zc, &p, &info);
 	msg = zcblk_ctx_errmsg(self->zc.ctx);

@@ -12,7 +12,8 @@ static void add_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s add --backend null|mem --size SIZE [--block-size 512|4096]\n"
-		"                [--queues N] [--depth N] [--index N]\n"
+		"                [--queues N] [--depth N] [--poll-queues N] [--index N]\n"
+		"                [--uid USER] [--gid GROUP] [--mode MODE]\n"
 		"\n"
 		"Create a disk and print its name (e.g. zcblk0).\n"
 		"\n"
@@ -23,10 +24,21 @@ static void add_usage(FILE *f)
 		"  -B, --block-size N    logical block size: 512 (default) or 4096\n"
 		"  -q, --queues N        hardware queues, 1..%u (default 1)\n"
 		"  -d, --depth N         tags per queue, 1..%u (default 128)\n"
+		"  -p, --poll-queues N   polled queues, for io_uring IOPOLL rings on the\n"
+		"                        char device, 0..%u (default 0)\n"
 		"  -i, --index N         index wanted, 0..%u (default: any free one)\n"
-		"  -h, --help            show this\n",
+		"  -u, --uid USER        owner of the char device /dev/zcblkNc: a name\n"
+		"                        or a number (default root)\n"
+		"  -g, --gid GROUP       its group: a name or a number (default root)\n"
+		"  -m, --mode MODE       its permission bits, in octal, at most 0777\n"
+		"                        (default 0600)\n"
+		"  -h, --help            show this\n"
+		"\n"
+		"The char device speaks the NVMe passthrough ABI: who may open it\n"
+		"may read through a read-only descriptor and write through a writable\n"
+		"one. The block device /dev/zcblkN stays root:disk 0660.\n",
 		PROG_NAME, ZCBLK_MAX_QUEUES, ZCBLK_MAX_QUEUE_DEPTH,
-		ZCBLK_MAX_DEVS - 1);
+		ZCBLK_MAX_QUEUES, ZCBLK_MAX_DEVS - 1);
 }
 
 int add_main(int argc, char *argv[])
@@ -37,7 +49,11 @@ int add_main(int argc, char *argv[])
 		{ "block-size",	required_argument, NULL, 'B' },
 		{ "queues",	required_argument, NULL, 'q' },
 		{ "depth",	required_argument, NULL, 'd' },
+		{ "poll-queues", required_argument, NULL, 'p' },
 		{ "index",	required_argument, NULL, 'i' },
+		{ "uid",	required_argument, NULL, 'u' },
+		{ "gid",	required_argument, NULL, 'g' },
+		{ "mode",	required_argument, NULL, 'm' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -47,7 +63,7 @@ int add_main(int argc, char *argv[])
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":b:s:B:q:d:i:h", options,
+	while ((opt = getopt_long(argc, argv, ":b:s:B:q:d:p:i:u:g:m:h", options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -79,10 +95,32 @@ int add_main(int argc, char *argv[])
 				return usage_error("add", "invalid depth: %s", optarg);
 			p.set |= ZCBLK_PARAM_QUEUE_DEPTH;
 			break;
+		case 'p':
+			if (parse_u32(optarg, &p.poll_queues))
+				return usage_error("add", "invalid number of poll queues: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_POLL_QUEUES;
+			break;
 		case 'i':
 			if (parse_u32(optarg, &p.index))
 				return usage_error("add", "invalid index: %s", optarg);
 			p.set |= ZCBLK_PARAM_INDEX;
+			break;
+		case 'u':
+			if (parse_user(optarg, &p.node_uid))
+				return usage_error("add", "unknown user: %s", optarg);
+			p.set |= ZCBLK_PARAM_NODE_UID;
+			break;
+		case 'g':
+			if (parse_group(optarg, &p.node_gid))
+				return usage_error("add", "unknown group: %s", optarg);
+			p.set |= ZCBLK_PARAM_NODE_GID;
+			break;
+		case 'm':
+			if (parse_mode(optarg, &p.node_mode))
+				return usage_error("add", "invalid mode (octal): %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_NODE_MODE;
 			break;
 		case 'h':
 			add_usage(stdout);

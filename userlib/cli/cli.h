@@ -22,6 +22,7 @@
 int add_main(int argc, char *argv[]);
 int del_main(int argc, char *argv[]);
 int list_main(int argc, char *argv[]);
+int stats_main(int argc, char *argv[]);
 
 /* Print "zcblkctl <cmd>: <message>" and a hint to stderr; EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -48,8 +49,16 @@ int parse_size(const char *s, __u64 *out);
 int parse_u32(const char *s, __u32 *out);
 /* "3", "zcblk3" or "/dev/zcblk3" -> 3. */
 int parse_disk(const char *s, __u32 *index);
+/* Octal, as chmod takes it: "0660" or "660" -> 0660; 0 .. UINT32_MAX. */
+int parse_mode(const char *s, __u32 *out);
+/* A user or group: a decimal id, or a name from the passwd/group database. */
+int parse_user(const char *s, __u32 *uid);
+int parse_group(const char *s, __u32 *gid);
 
 /* 268435456 -> "256.0MiB"; 512 -> "512B". */
 void format_size(__u64 bytes, char *buf, size_t len);
+
+/* @s as a JSON string, quoted and escaped, on stdout. */
+void json_string(const char *s);
 
 #endif /* ZCBLKCTL_CLI_H */

@@ -17,8 +17,10 @@ static void list_usage(FILE *f)
 		"Usage: %s list [-j|--json]\n"
 		"\n"
 		"List the disks, one per line, or as a JSON array of objects with\n"
-		"the keys index, name, backend, size, block_size, nr_queues,\n"
-		"queue_depth, state, alloc_bytes (sizes in bytes).\n"
+		"the keys index, name, char_name, backend, size, block_size,\n"
+		"nr_queues, poll_queues, queue_depth, state, alloc_bytes (sizes in\n"
+		"bytes), node_uid, node_gid, node_mode (the char device node's owner,\n"
+		"group and permission bits, as numbers: 0660 is 432).\n"
 		"\n"
 		"  -j, --json    print JSON\n"
 		"  -h, --help    show this\n",
@@ -47,23 +49,6 @@ static int collect(const struct zcblk_dev_info *info, void *arg)
 	return 0;
 }
 
-/* A JSON string; the kernel's names are plain ASCII, but be safe. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_json(const struct disks *d)
 {
 	size_t i;
@@ -75,27 +60,31 @@ static void print_json(const struct disks *d)
 		printf("%s\n  {\"index\": %u, \"name\": ", i ? "," : "",
 		       x->index);
 		json_string(x->disk_name);
+		printf(", \"char_name\": ");
+		json_string(x->char_name);
 		printf(", \"backend\": ");
 		json_string(x->backend);
 		printf(", \"size\": %llu, \"block_size\": %u, \"nr_queues\": %u, "
-		       "\"queue_depth\": %u, \"state\": ",
+		       "\"poll_queues\": %u, \"queue_depth\": %u, \"state\": ",
 		       (unsigned long long)x->disk_size, x->block_size,
-		       x->nr_queues, x->queue_depth);
+		       x->nr_queues, x->poll_queues, x->queue_depth);
 		json_string(zcblk_state_name(x->state));
-		printf(", \"alloc_bytes\": %llu}",
-		       (unsigned long long)x->alloc_bytes);
+		printf(", \"alloc_bytes\": %llu, \"node_uid\": %u, "
+		       "\"node_gid\": %u, \"node_mode\": %u}",
+		       (unsigned long long)x->alloc_bytes, x->node_uid,
+		       x->node_gid, x->node_mode);
 	}
 	printf("%s]\n", d->n ? "\n" : "");
 }
 
 enum {
-	C_INDEX, C_NAME, C_BACKEND, C_SIZE, C_BS, C_QUEUES, C_DEPTH, C_STATE,
-	C_ALLOC, NR_COLS
+	C_INDEX, C_NAME, C_CHAR, C_BACKEND, C_SIZE, C_BS, C_QUEUES, C_DEPTH,
+	C_STATE, C_ALLOC, NR_COLS
 };
 
 static const char *const headers[NR_COLS] = {
-	"INDEX", "NAME", "BACKEND", "SIZE", "BS", "QUEUES", "DEPTH", "STATE",
-	"ALLOC",
+	"INDEX", "NAME", "CHAR", "BACKEND", "SIZE", "BS", "QUEUES", "DEPTH",
+	"STATE", "ALLOC",
 };
 
 #define CELL_LEN 32
@@ -104,6 +93,7 @@ static void fill_row(const struct zcblk_dev_info *x, char row[][CELL_LEN])
 {
 	snprintf(row[C_INDEX], CELL_LEN, "%u", x->index);
 	snprintf(row[C_NAME], CELL_LEN, "%s", x->disk_name);
+	snprintf(row[C_CHAR], CELL_LEN, "%s", x->char_name);
 	snprintf(row[C_BACKEND], CELL_LEN, "%s", x->backend);
 	format_size(x->disk_size, row[C_SIZE], CELL_LEN);
 	snprintf(row[C_BS], CELL_LEN, "%u", x->block_size);

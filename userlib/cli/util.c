@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -129,6 +131,65 @@ int parse_disk(const char *s, __u32 *index)
 	if (!strncmp(s, "zcblk", 5))
 		s += 5;
 	return parse_u32(s, index);
+}
+
+int parse_mode(const char *s, __u32 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || strspn(s, "01234567") != strlen(s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 8);
+	if (errno)
+		return -errno;
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int parse_user(const char *s, __u32 *uid)
+{
+	const struct passwd *pw;
+
+	if (isdigit((unsigned char)*s))
+		return parse_u32(s, uid);
+	pw = getpwnam(s);
+	if (!pw)
+		return -ENOENT;
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+int parse_group(const char *s, __u32 *gid)
+{
+	const struct group *gr;
+
+	if (isdigit((unsigned char)*s))
+		return parse_u32(s, gid);
+	gr = getgrnam(s);
+	if (!gr)
+		return -ENOENT;
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
 }
 
 void format_size(__u64 bytes, char *buf, size_t len)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * zcblkctl: create, list and remove zcblk disks.  One file per subcommand.
+ * zcblkctl: create, list, remove zcblk disks and show their counters.  One
+ * file per subcommand.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@ static const struct {
 	{ "add",  add_main,  "create a disk" },
 	{ "del",  del_main,  "remove a disk" },
 	{ "list", list_main, "list the disks" },
+	{ "stats", stats_main, "show a disk's I/O and pin counters" },
 };
 
 static void show_usage(FILE *f)

@@ -10,9 +10,9 @@
  *    the kernel's explanation (its netlink extended ACK), if any.
  *  - A context is not thread-safe: use one per thread, or lock around it.
  *
- * Extensible structures (struct zcblk_dev_params, struct zcblk_dev_info)
- * begin with a __u32 @size that the caller sets to sizeof(the structure) as
- * it was compiled.  New fields are only ever appended; the library uses
+ * Extensible structures (struct zcblk_dev_params, struct zcblk_dev_info,
+ * struct zcblk_dev_stats) begin with a __u32 @size that the caller sets to
+ * sizeof(the structure) as it was compiled.  New fields are only ever appended; the library uses
  * @size to tell which fields the caller knows about, so a program built
  * against an older header keeps working with a newer library.
  */
@@ -66,9 +66,11 @@ ZCBLK_EXPORT void zcblk_ctx_close(struct zcblk_ctx *ctx);
  * of the request (the attribute's name is not repeated if the message already
  * starts with it), "missing attribute: <attribute>" when a required attribute
  * was absent, and the valid range when the kernel reported one, e.g.
- * "nr-queues: integer out of range (valid: 1..64)".  Attribute names are
+ * "nr-queues: integer out of range (valid: 1..64)" (a mode in octal:
+ * "node-mode: integer out of range (valid: 0..0777)").  Attribute names are
  * the YNL-style ones: index, backend, size, block-size, nr-queues,
- * queue-depth, state, disk-name, alloc-bytes.  A few errors detected by the
+ * queue-depth, state, disk-name, alloc-bytes, poll-queues, node-uid,
+ * node-gid, node-mode, char-name, stats.  A few errors detected by the
  * library itself (invalid arguments) are explained the same way.
  *
  * Return: a string owned by @ctx, valid until the next call on @ctx; the
@@ -83,7 +85,11 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
 #define ZCBLK_PARAM_BLOCK_SIZE	(1ULL << 3)
 #define ZCBLK_PARAM_NR_QUEUES	(1ULL << 4)
 #define ZCBLK_PARAM_QUEUE_DEPTH	(1ULL << 5)
-#define ZCBLK_PARAM_ALL		((1ULL << 6) - 1)
+#define ZCBLK_PARAM_POLL_QUEUES	(1ULL << 6)
+#define ZCBLK_PARAM_NODE_UID	(1ULL << 7)
+#define ZCBLK_PARAM_NODE_GID	(1ULL << 8)
+#define ZCBLK_PARAM_NODE_MODE	(1ULL << 9)
+#define ZCBLK_PARAM_ALL		((1ULL << 10) - 1)
 
 /**
  * struct zcblk_dev_params - configuration of a new disk (zcblk_dev_add())
@@ -100,6 +106,12 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
  * @queue_depth: tags per hardware queue, 1 .. %ZCBLK_MAX_QUEUE_DEPTH
  *	(default 128)
  * @backend: backend name, NUL-terminated: "null", "mem"
+ * @poll_queues: polled hardware queues (for io_uring IOPOLL rings),
+ *	0 .. %ZCBLK_MAX_QUEUES (default 0: no polling)
+ * @node_uid: owner of the char device node /dev/zcblk<N>c (default 0)
+ * @node_gid: group of the char device node (default 0)
+ * @node_mode: permission bits of the char device node, 0 .. 0777
+ *	(default 0600)
  *
  * Initialise with all fields zero, e.g.
  * ``struct zcblk_dev_params p = { .size = sizeof(p) };``
@@ -117,9 +129,13 @@ struct zcblk_dev_params {
 	__u32 nr_queues;
 	__u32 queue_depth;
 	char backend[16];
+	__u32 poll_queues;
+	__u32 node_uid;
+	__u32 node_gid;
+	__u32 node_mode;
 	/* version 1 ends here (ZCBLK_DEV_PARAMS_SIZE_VER1 bytes) */
 };
-#define ZCBLK_DEV_PARAMS_SIZE_VER1	56
+#define ZCBLK_DEV_PARAMS_SIZE_VER1	72
 
 /**
  * struct zcblk_dev_info - a disk as the kernel describes it (DEV_GET reply)
@@ -136,6 +152,11 @@ struct zcblk_dev_params {
  * @nr_queues: hardware queues
  * @queue_depth: tags per hardware queue
  * @alloc_bytes: backing memory in use (mem backend; 0 otherwise)
+ * @char_name: passthrough char device name, "zcblk<index>c"
+ * @poll_queues: polled hardware queues
+ * @node_uid: owner of the char device node
+ * @node_gid: group of the char device node
+ * @node_mode: permission bits of the char device node (e.g. 0600)
  *
  * A field the kernel did not report is 0 (strings: empty).
  */
@@ -150,9 +171,51 @@ struct zcblk_dev_info {
 	__u32 nr_queues;
 	__u32 queue_depth;
 	__u64 alloc_bytes;
+	char char_name[32];
+	__u32 poll_queues;
+	__u32 node_uid;
+	__u32 node_gid;
+	__u32 node_mode;
 	/* version 1 ends here (ZCBLK_DEV_INFO_SIZE_VER1 bytes) */
 };
-#define ZCBLK_DEV_INFO_SIZE_VER1	88
+#define ZCBLK_DEV_INFO_SIZE_VER1	136
+
+/**
+ * struct zcblk_dev_stats - a disk's counters (DEV_STATS reply)
+ * @size: sizeof(struct zcblk_dev_stats), set by the caller before passing
+ *	the structure to zcblk_dev_stats(), which writes no more than @size
+ *	bytes.  In zcblk_dev_stats_list() callbacks the library fills it.
+ * @pt_inflight: passthrough commands in flight now
+ * @read_cmds: reads and compares done, block and passthrough paths
+ * @write_cmds: writes done
+ * @read_bytes: bytes read
+ * @write_bytes: bytes written
+ * @errors: backend failures
+ * @pinned_pages: user pages pinned (FOLL_PIN) for passthrough commands
+ * @unpinned_pages: of those, the pages unpinned again
+ * @pinned_current: @pinned_pages - @unpinned_pages: 0 whenever no
+ *	passthrough command is in flight
+ * @fixed_bytes: bytes moved through io_uring registered buffers (which
+ *	zcblk does not pin itself)
+ *
+ * Every counter counts from the creation of the disk.  A counter the
+ * kernel did not report is 0.
+ */
+struct zcblk_dev_stats {
+	__u32 size;
+	__u32 pt_inflight;
+	__u64 read_cmds;
+	__u64 write_cmds;
+	__u64 read_bytes;
+	__u64 write_bytes;
+	__u64 errors;
+	__u64 pinned_pages;
+	__u64 unpinned_pages;
+	__u64 pinned_current;
+	__u64 fixed_bytes;
+	/* version 1 ends here (ZCBLK_DEV_STATS_SIZE_VER1 bytes) */
+};
+#define ZCBLK_DEV_STATS_SIZE_VER1	80
 
 /**
  * zcblk_dev_add() - create a disk (ZCBLK_CMD_DEV_ADD; needs CAP_SYS_ADMIN)
@@ -215,6 +278,42 @@ ZCBLK_EXPORT int zcblk_dev_list(struct zcblk_ctx *ctx,
 				int (*cb)(const struct zcblk_dev_info *info,
 					  void *arg),
 				void *arg);
+
+/**
+ * zcblk_dev_stats() - one disk's counters (ZCBLK_CMD_DEV_STATS, any user)
+ * @ctx: context
+ * @index: disk index
+ * @out: filled on success; @out->size must be set
+ *
+ * Return: 0; -ENODEV if there is no disk @index; -EINVAL if @out->size is
+ * too small.
+ */
+ZCBLK_EXPORT int zcblk_dev_stats(struct zcblk_ctx *ctx, __u32 index,
+				 struct zcblk_dev_stats *out);
+
+/**
+ * zcblk_dev_stats_list() - every disk's counters (a dump of DEV_STATS)
+ * @ctx: context
+ * @cb: called once per disk with its index and counters, in index order;
+ *	a non-zero return value stops the iteration and is returned by
+ *	zcblk_dev_stats_list()
+ * @arg: passed to @cb
+ *
+ * As zcblk_dev_list(): the whole dump is received before @cb is first
+ * called (so @cb may use @ctx), a dump that raced a change of the set of
+ * disks is retried, and the structure passed to @cb is only valid during
+ * the call.  The counters of different disks are not a snapshot of one
+ * instant.
+ *
+ * Return: 0 after @cb has seen every disk; @cb's non-zero value; -EAGAIN if
+ * no consistent dump could be had; another negative errno (then @cb was not
+ * called).
+ */
+ZCBLK_EXPORT int zcblk_dev_stats_list(struct zcblk_ctx *ctx,
+				      int (*cb)(__u32 index,
+						const struct zcblk_dev_stats *stats,
+						void *arg),
+				      void *arg);
 
 /**
  * zcblk_state_name() - name of a disk state

@@ -119,8 +119,12 @@ static int policy_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-/* " (valid: 1..64)" for an unsigned range the kernel reported, or "". */
-static void policy_hint(const struct nlattr *policy, char *buf, size_t len)
+/*
+ * " (valid: 1..64)" for an unsigned range the kernel reported, or "";
+ * @octal: the attribute is a file mode, " (valid: 0..0777)".
+ */
+static void policy_hint(const struct nlattr *policy, bool octal, char *buf,
+			size_t len)
 {
 	struct policy_info pi = { 0 };
 	__u64 type_max;
@@ -150,6 +154,9 @@ static void policy_hint(const struct nlattr *policy, char *buf, size_t len)
 		return;
 	if (pi.max == type_max)
 		snprintf(buf, len, " (minimum: %" PRIu64 ")", (uint64_t)pi.min);
+	else if (octal)
+		snprintf(buf, len, " (valid: %#" PRIo64 "..%#" PRIo64 ")",
+			 (uint64_t)pi.min, (uint64_t)pi.max);
 	else
 		snprintf(buf, len, " (valid: %" PRIu64 "..%" PRIu64 ")",
 			 (uint64_t)pi.min, (uint64_t)pi.max);
@@ -177,7 +184,8 @@ static void parse_extack(struct zcblk_ctx *ctx, const struct nlmsghdr *nlh,
 	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
 	const char *msg = "", *name = NULL;
 	char namebuf[32], hint[64];
-	const struct nlattr *bad;
+	const struct nlattr *bad = NULL;
+	bool octal;
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
 	    mnl_nlmsg_get_payload_len(nlh) < offset ||
@@ -187,7 +195,6 @@ static void parse_extack(struct zcblk_ctx *ctx, const struct nlmsghdr *nlh,
 	if (tb[NLMSGERR_ATTR_MSG] &&
 	    !mnl_attr_validate(tb[NLMSGERR_ATTR_MSG], MNL_TYPE_NUL_STRING))
 		msg = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
-	policy_hint(tb[NLMSGERR_ATTR_POLICY], hint, sizeof(hint));
 
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
 	    !mnl_attr_validate(tb[NLMSGERR_ATTR_MISS_TYPE], MNL_TYPE_U32)) {
@@ -212,6 +219,9 @@ static void parse_extack(struct zcblk_ctx *ctx, const struct nlmsghdr *nlh,
 			name = attr_name(names, mnl_attr_get_type(bad),
 					 namebuf, sizeof(namebuf));
 	}
+	octal = bad && names && mnl_attr_get_type(bad) < 64 &&
+		(names->octal & (1ULL << mnl_attr_get_type(bad)));
+	policy_hint(tb[NLMSGERR_ATTR_POLICY], octal, hint, sizeof(hint));
 	if (!name)
 		zcblk_set_errmsg(ctx, "%s%s", msg, *msg ? hint : "");
 	else if (!*msg)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The zcblk commands: DEV_ADD, DEV_DEL, DEV_GET (one disk, or a dump).
+ * The zcblk commands: DEV_ADD, DEV_DEL, DEV_GET and DEV_STATS (one disk,
+ * or a dump).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -13,6 +14,8 @@ _Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER1,
 	       "struct zcblk_dev_params: layout changed");
 _Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER1,
 	       "struct zcblk_dev_info: layout changed");
+_Static_assert(sizeof(struct zcblk_dev_stats) == ZCBLK_DEV_STATS_SIZE_VER1,
+	       "struct zcblk_dev_stats: layout changed");
 
 static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_PAD]		= "pad",
@@ -25,11 +28,18 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_STATE]		= "state",
 	[ZCBLK_A_DEV_DISK_NAME]		= "disk-name",
 	[ZCBLK_A_DEV_ALLOC_BYTES]	= "alloc-bytes",
+	[ZCBLK_A_DEV_POLL_QUEUES]	= "poll-queues",
+	[ZCBLK_A_DEV_NODE_UID]		= "node-uid",
+	[ZCBLK_A_DEV_NODE_GID]		= "node-gid",
+	[ZCBLK_A_DEV_NODE_MODE]		= "node-mode",
+	[ZCBLK_A_DEV_CHAR_NAME]		= "char-name",
+	[ZCBLK_A_DEV_STATS]		= "stats",
 };
 
 const struct zcblk_attr_names zcblk_dev_attr_names = {
 	.names = dev_attr_names,
 	.count = ZCBLK_ARRAY_SIZE(dev_attr_names),
+	.octal = 1ULL << ZCBLK_A_DEV_NODE_MODE,
 };
 
 ZCBLK_EXPORT const char *zcblk_state_name(__u32 state)
@@ -81,6 +91,10 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_BLOCK_SIZE:
 	case ZCBLK_A_DEV_NR_QUEUES:
 	case ZCBLK_A_DEV_QUEUE_DEPTH:
+	case ZCBLK_A_DEV_POLL_QUEUES:
+	case ZCBLK_A_DEV_NODE_UID:
+	case ZCBLK_A_DEV_NODE_GID:
+	case ZCBLK_A_DEV_NODE_MODE:
 		type = MNL_TYPE_U32;
 		break;
 	case ZCBLK_A_DEV_SIZE:
@@ -89,6 +103,7 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_DEV_BACKEND:
 	case ZCBLK_A_DEV_DISK_NAME:
+	case ZCBLK_A_DEV_CHAR_NAME:
 		type = MNL_TYPE_NUL_STRING;
 		break;
 	default:
@@ -114,6 +129,18 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_QUEUE_DEPTH:
 		info->queue_depth = mnl_attr_get_u32(attr);
 		break;
+	case ZCBLK_A_DEV_POLL_QUEUES:
+		info->poll_queues = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_NODE_UID:
+		info->node_uid = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_NODE_GID:
+		info->node_gid = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_NODE_MODE:
+		info->node_mode = mnl_attr_get_u32(attr);
+		break;
 	case ZCBLK_A_DEV_SIZE:
 		info->disk_size = mnl_attr_get_u64(attr);
 		break;
@@ -125,6 +152,9 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_DEV_DISK_NAME:
 		copy_str(info->disk_name, sizeof(info->disk_name), attr);
+		break;
+	case ZCBLK_A_DEV_CHAR_NAME:
+		copy_str(info->char_name, sizeof(info->char_name), attr);
 		break;
 	}
 	return MNL_CB_OK;
@@ -250,6 +280,14 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_NR_QUEUES, p.nr_queues);
 	if (p.set & ZCBLK_PARAM_QUEUE_DEPTH)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_QUEUE_DEPTH, p.queue_depth);
+	if (p.set & ZCBLK_PARAM_POLL_QUEUES)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_POLL_QUEUES, p.poll_queues);
+	if (p.set & ZCBLK_PARAM_NODE_UID)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_NODE_UID, p.node_uid);
+	if (p.set & ZCBLK_PARAM_NODE_GID)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_NODE_GID, p.node_gid);
+	if (p.set & ZCBLK_PARAM_NODE_MODE)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_NODE_MODE, p.node_mode);
 
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
 }
@@ -285,33 +323,79 @@ ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
 }
 
-struct dev_array {
-	struct zcblk_dev_info *v;
-	size_t n, cap;
+/*
+ * The messages of a dump, each parsed by @parse into one element of @v
+ * (@elem_size bytes each), then sorted by @cmp.
+ */
+struct dump_array {
+	void *v;
+	size_t n, cap, elem_size;
+	int (*parse)(const struct nlmsghdr *nlh, void *elem);
+	int (*cmp)(const void *a, const void *b);
 	bool interrupted;
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct dev_array *a = data;
+	struct dump_array *a = data;
 	int ret;
 
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		a->interrupted = true;
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? 2 * a->cap : 16;
-		struct zcblk_dev_info *v = realloc(a->v, cap * sizeof(*v));
+		void *v = realloc(a->v, cap * a->elem_size);
 
 		if (!v)
 			return -ENOMEM;
 		a->v = v;
 		a->cap = cap;
 	}
-	ret = parse_dev(nlh, &a->v[a->n]);
+	ret = a->parse(nlh, (char *)a->v + a->n * a->elem_size);
 	if (ret)
 		return ret;
 	a->n++;
 	return 0;
+}
+
+/* Retries of a dump that raced with a change of the set of disks. */
+#define ZCBLK_DUMP_TRIES	5
+
+/*
+ * Dump @cmd into @a, sorted.  On success the caller owns a->v (free it
+ * even when a->n is 0); on failure it has been freed.
+ */
+static int dump_all(struct zcblk_ctx *ctx, __u8 cmd, struct dump_array *a)
+{
+	struct nlmsghdr *nlh;
+	int ret = 0, tries;
+
+	for (tries = 0; tries < ZCBLK_DUMP_TRIES; tries++) {
+		a->n = 0;
+		a->interrupted = false;
+		nlh = dev_req_start(ctx, cmd, NLM_F_DUMP);
+		ret = zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, dump_cb,
+				     a);
+		if (ret || !a->interrupted)
+			break;
+	}
+	if (!ret && a->interrupted) {
+		zcblk_set_errmsg(ctx, "disks kept changing during the dump");
+		ret = -EAGAIN;
+	}
+	if (ret) {
+		free(a->v);
+		a->v = NULL;
+		return ret;
+	}
+	if (a->n)
+		qsort(a->v, a->n, a->elem_size, a->cmp);
+	return 0;
+}
+
+static int parse_dev_elem(const struct nlmsghdr *nlh, void *elem)
+{
+	return parse_dev(nlh, elem);
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -321,48 +405,206 @@ static int cmp_index(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Retries of a dump that raced with a change of the set of disks. */
-#define ZCBLK_DUMP_TRIES	5
-
 ZCBLK_EXPORT int zcblk_dev_list(struct zcblk_ctx *ctx,
 				int (*cb)(const struct zcblk_dev_info *info,
 					  void *arg),
 				void *arg)
 {
-	struct dev_array a = { 0 };
-	struct nlmsghdr *nlh;
-	int ret, tries;
+	struct dump_array a = {
+		.elem_size = sizeof(struct zcblk_dev_info),
+		.parse = parse_dev_elem,
+		.cmp = cmp_index,
+	};
+	const struct zcblk_dev_info *v;
 	size_t i;
+	int ret;
 
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
 	if (!cb)
 		return -EINVAL;
-	for (tries = 0; tries < ZCBLK_DUMP_TRIES; tries++) {
-		a.n = 0;
-		a.interrupted = false;
-		nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_GET, NLM_F_DUMP);
-		ret = zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, dump_cb,
-				     &a);
-		if (ret || !a.interrupted)
-			break;
-	}
-	if (!ret && a.interrupted) {
-		zcblk_set_errmsg(ctx, "disks kept changing during the dump");
-		ret = -EAGAIN;
-	}
+	ret = dump_all(ctx, ZCBLK_CMD_DEV_GET, &a);
 	if (ret)
-		goto out_free;
-
-	if (a.n)
-		qsort(a.v, a.n, sizeof(*a.v), cmp_index);
+		return ret;
+	v = a.v;
 	for (i = 0; i < a.n; i++) {
-		ret = cb(&a.v[i], arg);
+		ret = cb(&v[i], arg);
 		if (ret)
 			break;
 	}
-out_free:
+	free(a.v);
+	return ret;
+}
+
+/* A DEV_STATS answer: the disk's index and its counters. */
+struct dev_stats_msg {
+	__u32 index;
+	struct zcblk_dev_stats stats;
+};
+
+struct stats_parse {
+	struct dev_stats_msg m;
+	bool has_index, has_stats;
+};
+
+static int stats_nest_cb(const struct nlattr *attr, void *data)
+{
+	struct zcblk_dev_stats *st = data;
+	__u64 *v;
+
+	switch (mnl_attr_get_type(attr)) {
+	case ZCBLK_A_STATS_PT_INFLIGHT:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		st->pt_inflight = mnl_attr_get_u32(attr);
+		return MNL_CB_OK;
+	case ZCBLK_A_STATS_READ_CMDS:
+		v = &st->read_cmds;
+		break;
+	case ZCBLK_A_STATS_WRITE_CMDS:
+		v = &st->write_cmds;
+		break;
+	case ZCBLK_A_STATS_READ_BYTES:
+		v = &st->read_bytes;
+		break;
+	case ZCBLK_A_STATS_WRITE_BYTES:
+		v = &st->write_bytes;
+		break;
+	case ZCBLK_A_STATS_ERRORS:
+		v = &st->errors;
+		break;
+	case ZCBLK_A_STATS_PINNED_PAGES:
+		v = &st->pinned_pages;
+		break;
+	case ZCBLK_A_STATS_UNPINNED_PAGES:
+		v = &st->unpinned_pages;
+		break;
+	case ZCBLK_A_STATS_PINNED_CURRENT:
+		v = &st->pinned_current;
+		break;
+	case ZCBLK_A_STATS_FIXED_BYTES:
+		v = &st->fixed_bytes;
+		break;
+	default:
+		return MNL_CB_OK;	/* newer than us, or padding */
+	}
+	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+		return MNL_CB_ERROR;
+	*v = mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
+
+static int stats_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct stats_parse *p = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case ZCBLK_A_DEV_INDEX:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		p->m.index = mnl_attr_get_u32(attr);
+		p->has_index = true;
+		break;
+	case ZCBLK_A_DEV_STATS:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(attr, stats_nest_cb,
+					  &p->m.stats) != MNL_CB_OK)
+			return MNL_CB_ERROR;
+		p->has_stats = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* Parse a DEV_STATS reply into @m. */
+static int parse_stats(const struct nlmsghdr *nlh, struct dev_stats_msg *m)
+{
+	struct stats_parse p = { .m.stats.size = sizeof(p.m.stats) };
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), stats_attr_cb,
+			   &p) != MNL_CB_OK || !p.has_index || !p.has_stats)
+		return -EBADMSG;
+	*m = p.m;
+	return 0;
+}
+
+static int one_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct zcblk_dev_stats *out = data;
+	struct dev_stats_msg m;
+	__u32 size = out->size;
+	int ret;
+
+	ret = parse_stats(nlh, &m);
+	if (ret)
+		return ret;
+	memcpy(out, &m.stats, ZCBLK_MIN(size, sizeof(m.stats)));
+	out->size = size;
+	return 0;
+}
+
+ZCBLK_EXPORT int zcblk_dev_stats(struct zcblk_ctx *ctx, __u32 index,
+				 struct zcblk_dev_stats *out)
+{
+	struct nlmsghdr *nlh;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	if (!out)
+		return -EINVAL;
+	if (out->size < ZCBLK_DEV_STATS_SIZE_VER1) {
+		zcblk_set_errmsg(ctx, "zcblk_dev_stats: size too small");
+		return -EINVAL;
+	}
+	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_STATS, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_stats_cb,
+			      out);
+}
+
+static int parse_stats_elem(const struct nlmsghdr *nlh, void *elem)
+{
+	return parse_stats(nlh, elem);
+}
+
+static int cmp_stats_index(const void *a, const void *b)
+{
+	const struct dev_stats_msg *x = a, *y = b;
+
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+ZCBLK_EXPORT int zcblk_dev_stats_list(struct zcblk_ctx *ctx,
+				      int (*cb)(__u32 index,
+						const struct zcblk_dev_stats *stats,
+						void *arg),
+				      void *arg)
+{
+	struct dump_array a = {
+		.elem_size = sizeof(struct dev_stats_msg),
+		.parse = parse_stats_elem,
+		.cmp = cmp_stats_index,
+	};
+	const struct dev_stats_msg *v;
+	size_t i;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	if (!cb)
+		return -EINVAL;
+	ret = dump_all(ctx, ZCBLK_CMD_DEV_STATS, &a);
+	if (ret)
+		return ret;
+	v = a.v;
+	for (i = 0; i < a.n; i++) {
+		ret = cb(v[i].index, &v[i].stats, arg);
+		if (ret)
+			break;
+	}
 	free(a.v);
 	return ret;
 }

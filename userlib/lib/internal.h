@@ -31,11 +31,13 @@ struct zcblk_ctx {
 
 /*
  * Names of a family's attributes, for error messages; names[type] may be
- * NULL for a type without a name.
+ * NULL for a type without a name.  Bit <type> of @octal: the attribute is
+ * a file mode, whose valid range is shown in octal.
  */
 struct zcblk_attr_names {
 	const char *const *names;
 	unsigned int count;
+	__u64 octal;
 };
 
 extern const struct zcblk_attr_names zcblk_dev_attr_names;

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pt_access_helper: open a zcblk char device with a given mode and issue
+ * one NVMe I/O command through NVME_IOCTL_IO_CMD, for pt_access.sh (which
+ * runs it as different users).  Not a test by itself.
+ *
+ *   pt_access_helper <node> <ro|rw> <read|write|write-zeroes|dsm> [<lba> [<byte>]]
+ *
+ * ro opens O_RDONLY, rw O_RDWR.  One logical block at <lba> (default 8):
+ * write fills it with <byte> (default 0x5a), write-zeroes zeroes it, dsm
+ * deallocates it, read reads it.  The block size comes from Identify
+ * Namespace, issued first on the same descriptor.
+ *
+ * Prints one line and exits 0:
+ *   "open: <ERRNO>"       open() failed, e.g. "open: EACCES"
+ *   "ok"                  the command succeeded (read adds " fill=5a" when
+ *                         every byte of the block is 0x5a, else
+ *                         " fill=mixed")
+ *   "<ERRNO>"             the ioctl failed with that errno, e.g. "EACCES"
+ *   "status 0x<hex>"      the command completed with an NVMe status
+ * Exits 1 (with a message on stderr) on bad usage or if Identify fails.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/nvme_ioctl.h>
+
+#define NSID		1
+#define OP_WRITE	0x01
+#define OP_READ		0x02
+#define OP_WRITE_ZEROES	0x08
+#define OP_DSM		0x09
+#define OP_IDENTIFY	0x06
+#define DSM_AD		(1U << 2)
+
+/* The errno's name: the test compares names, not localised messages. */
+static const char *errno_name(int err)
+{
+	switch (err) {
+	case EACCES:	return "EACCES";
+	case EPERM:	return "EPERM";
+	case EINVAL:	return "EINVAL";
+	case ENODEV:	return "ENODEV";
+	case EFAULT:	return "EFAULT";
+	case ENOTTY:	return "ENOTTY";
+	case ENOENT:	return "ENOENT";
+	case EROFS:	return "EROFS";
+	}
+	return strerror(err);
+}
+
+static int lba_size(int fd, const char *node)
+{
+	struct nvme_passthru_cmd cmd = { 0 };
+	static unsigned char id[4096] __attribute__((aligned(4096)));
+	int ret, fmt;
+
+	cmd.opcode = OP_IDENTIFY;
+	cmd.nsid = NSID;
+	cmd.addr = (uintptr_t)id;
+	cmd.data_len = sizeof(id);
+	cmd.cdw10 = 0;		/* CNS 0: Identify Namespace */
+	ret = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
+	if (ret) {
+		fprintf(stderr, "%s: Identify Namespace: %s\n", node,
+			ret < 0 ? strerror(errno) : "NVMe status");
+		return -1;
+	}
+	fmt = id[26] & 0xf;			/* flbas */
+	return 1 << id[128 + 4 * fmt + 2];	/* lbaf[fmt].ds */
+}
+
+int main(int argc, char *argv[])
+{
+	struct nvme_passthru_cmd cmd = { 0 };
+	unsigned long long lba = 8;
+	unsigned int fill = 0x5a;
+	const char *node, *mode, *op;
+	unsigned char *buf;
+	int fd, bs, flags;
+	__u32 range[4];
+	int i, ret;
+
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr,
+			"usage: %s <node> <ro|rw> <read|write|write-zeroes|dsm> [<lba> [<byte>]]\n",
+			argv[0]);
+		return 1;
+	}
+	node = argv[1];
+	mode = argv[2];
+	op = argv[3];
+	if (argc > 4)
+		lba = strtoull(argv[4], NULL, 0);
+	if (argc > 5)
+		fill = strtoul(argv[5], NULL, 0) & 0xff;
+	if (!strcmp(mode, "ro")) {
+		flags = O_RDONLY;
+	} else if (!strcmp(mode, "rw")) {
+		flags = O_RDWR;
+	} else {
+		fprintf(stderr, "%s: mode must be ro or rw\n", argv[0]);
+		return 1;
+	}
+
+	fd = open(node, flags | O_CLOEXEC);
+	if (fd < 0) {
+		printf("open: %s\n", errno_name(errno));
+		return 0;
+	}
+	bs = lba_size(fd, node);
+	if (bs < 0)
+		return 1;
+	buf = aligned_alloc(4096, bs < 4096 ? 4096 : bs);
+	if (!buf)
+		return 1;
+	memset(buf, 0, bs);
+
+	cmd.nsid = NSID;
+	cmd.cdw10 = lba & 0xffffffff;
+	cmd.cdw11 = lba >> 32;
+	if (!strcmp(op, "read")) {
+		cmd.opcode = OP_READ;
+		cmd.addr = (uintptr_t)buf;
+		cmd.data_len = bs;
+	} else if (!strcmp(op, "write")) {
+		memset(buf, fill, bs);
+		cmd.opcode = OP_WRITE;
+		cmd.addr = (uintptr_t)buf;
+		cmd.data_len = bs;
+	} else if (!strcmp(op, "write-zeroes")) {
+		cmd.opcode = OP_WRITE_ZEROES;
+	} else if (!strcmp(op, "dsm")) {
+		/* One range: context attributes, length, starting LBA. */
+		range[0] = htole32(0);
+		range[1] = htole32(1);
+		range[2] = htole32(lba & 0xffffffff);
+		range[3] = htole32(lba >> 32);
+		cmd.opcode = OP_DSM;
+		cmd.addr = (uintptr_t)range;
+		cmd.data_len = sizeof(range);
+		cmd.cdw10 = 0;		/* one range */
+		cmd.cdw11 = DSM_AD;
+	} else {
+		fprintf(stderr, "%s: unknown operation %s\n", argv[0], op);
+		return 1;
+	}
+
+	ret = ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
+	if (ret < 0) {
+		printf("%s\n", errno_name(errno));
+	} else if (ret > 0) {
+		printf("status 0x%x\n", ret);
+	} else if (cmd.opcode == OP_READ) {
+		for (i = 1; i < bs && buf[i] == buf[0]; i++)
+			;
+		if (i == bs)
+			printf("ok fill=%02x\n", buf[0]);
+		else
+			printf("ok fill=mixed\n");
+	} else {
+		printf("ok\n");
+	}
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# nvme-cli, unmodified, drives a zcblk char device /dev/zcblk<N>c as it
+# would an NVMe generic device /dev/ngXnY: id-ctrl, id-ns, ns-descs,
+# list-ns, get-feature and smart-log describe the disk truthfully; data
+# written with `nvme write` reads back with `nvme read` and through the
+# block device; flush works; write-zeroes and dsm --ad (deallocate) leave
+# zeros, and deallocating frees a mem disk's pages. On 512- and 4096-byte
+# block disks; nothing stays pinned afterwards.
+. "$(dirname "$0")/lib.sh"
+need nvme python3 cmp dd
+
+# nv ARGS...: nvme ARGS, output in $TMP/out; the test fails unless it
+# exits 0.
+nv() {
+	local rc=0
+	nvme "$@" >"$TMP/out" 2>&1 || rc=$?
+	if [ $rc -ne 0 ]; then
+		sed 's/^/# /' "$TMP/out"
+		fail "nvme $*: rc=$rc"
+	fi
+}
+
+# nvread DEV ARGS...: nvme read DEV ARGS into $TMP/back (nvme-cli 2.3
+# opens its data file without O_TRUNC: start from no file).
+nvread() {
+	rm -f "$TMP/back"
+	nv read "$@" -d "$TMP/back"
+}
+
+# jget KEY...: the value at KEY/KEY/... (numbers index arrays) in the
+# JSON in $TMP/out; strings have their padding stripped.
+jget() {
+	python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2:]:
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(v.strip() if isinstance(v, str) else v)
+' "$TMP/out" "$@"
+}
+
+# load_stats DISK: ST[counter]=value for each counter of DISK
+# (`zcblkctl stats DISK -j`, one flat object), parsed without a fork.
+declare -A ST
+load_stats() {
+	local json re='"([a-z_]+)": ([0-9]+)'
+	json=$("$ZCBLKCTL" stats "$1" -j) || fail "zcblkctl stats $1"
+	ST=()
+	while [[ $json =~ $re ]]; do
+		ST[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+		json=${json#*"${BASH_REMATCH[0]}"}
+	done
+	[ -n "${ST[pinned_current]:-}" ] || fail "zcblkctl stats $1 -j: $json"
+}
+
+# FOLL_PIN pages held in the whole system (per-CPU counters: fold first).
+vmstat_pins() {
+	local k v a=0 r=0
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+	while read -r k v; do
+		case $k in
+		nr_foll_pin_acquired) a=$v ;;
+		nr_foll_pin_released) r=$v ;;
+		esac
+	done </proc/vmstat
+	echo $((a - r))
+}
+
+pins_before=$(vmstat_pins)
+
+# check_disk NAME BS QUEUES: every check on disk NAME (mem, 16 MiB,
+# BS-byte blocks, QUEUES hardware queues in all, poll queues included).
+check_disk() {
+	local name=$1 bs=$2 nq0=$(($3 - 1)) dev=/dev/$1c blk=/dev/$1 shift=9 nguid
+	local lba blocks bytes before after alloc
+	[ "$bs" = 4096 ] && shift=12
+	log "$name: $bs-byte blocks"
+
+	nv id-ctrl "$dev" -o json
+	[[ $(jget mn) == *zcblk* ]] || fail "$name: id-ctrl mn '$(jget mn)'"
+	[ "$(jget mdts)" = 7 ] || fail "$name: id-ctrl mdts $(jget mdts)"
+	[ "$(jget nn)" = 1 ] || fail "$name: id-ctrl nn $(jget nn)"
+	[ "$(jget oncs)" = $((0xd)) ] || fail "$name: id-ctrl oncs $(jget oncs)"
+	[ "$(jget vwc)" = 0 ] || fail "$name: id-ctrl vwc $(jget vwc)"
+
+	nv id-ns "$dev" -o json
+	[ "$(jget nsze)" = $(((16 << 20) / bs)) ] ||
+		fail "$name: id-ns nsze $(jget nsze), want $(((16 << 20) / bs))"
+	[ "$(jget nlbaf)" = 0 ] || fail "$name: id-ns nlbaf $(jget nlbaf)"
+	[ "$(jget flbas)" = 0 ] || fail "$name: id-ns flbas $(jget flbas)"
+	[ "$(jget lbafs 0 ds)" = $shift ] ||
+		fail "$name: id-ns lbaf 0 ds $(jget lbafs 0 ds), want $shift"
+	[ "$(jget lbafs 0 ms)" = 0 ] || fail "$name: id-ns lbaf 0 ms $(jget lbafs 0 ms)"
+	nguid=$(jget nguid)
+	[[ $nguid =~ ^[0-9a-f]{32}$ && $nguid != 00000000000000000000000000000000 ]] ||
+		fail "$name: id-ns nguid '$nguid'"
+
+	nv ns-descs "$dev"
+	grep -q "^nguid *: $nguid\$" "$TMP/out" ||
+		{ sed 's/^/# /' "$TMP/out"; fail "$name: ns-descs has no nguid $nguid"; }
+	grep -Eq '^eui64 *: [0-9a-f]{16}$' "$TMP/out" ||
+		{ sed 's/^/# /' "$TMP/out"; fail "$name: ns-descs has no eui64"; }
+
+	nv list-ns "$dev"
+	[ "$(cat "$TMP/out")" = "[   0]:0x1" ] ||
+		{ sed 's/^/# /' "$TMP/out"; fail "$name: list-ns does not list namespace 1 alone"; }
+
+	# No volatile write cache (vwc 0): WCE clear.
+	nv get-feature "$dev" -f 6
+	grep -q 'Current value:00000000$' "$TMP/out" ||
+		{ sed 's/^/# /' "$TMP/out"; fail "$name: get-feature 6"; }
+	# Number of queues (0-based): the disk's hardware queues, poll
+	# included. (nvme-cli prints it with "%#010x": no 0x for 0.)
+	nv get-feature "$dev" -f 7
+	grep -Eq "Current value:(0x)?$(printf '%04x%04x' $nq0 $nq0)\$" "$TMP/out" ||
+		{ sed 's/^/# /' "$TMP/out"; fail "$name: get-feature 7, want $3 queues"; }
+
+	# Write 32 KiB of random data at a nonzero LBA; read it back through
+	# the char device and through the block device.
+	nv smart-log "$dev" -o json
+	before=$(jget host_write_commands)
+	lba=1000 bytes=32768 blocks=$((32768 / bs))
+	head -c $bytes /dev/urandom >"$TMP/data"
+	nv write "$dev" -s $lba -c $((blocks - 1)) -z $bytes -d "$TMP/data"
+	nv smart-log "$dev" -o json
+	after=$(jget host_write_commands)
+	[ "$after" = $((before + 1)) ] ||
+		fail "$name: smart-log host_write_commands $before -> $after after one write"
+	nvread "$dev" -s $lba -c $((blocks - 1)) -z $bytes
+	cmp "$TMP/data" "$TMP/back" || fail "$name: nvme read differs from nvme write"
+	dd if="$blk" of="$TMP/back" bs="$bs" skip=$lba count=$blocks iflag=direct \
+		status=none || fail "$name: dd from $blk"
+	cmp "$TMP/data" "$TMP/back" || fail "$name: the block device differs from nvme write"
+
+	nv flush "$dev"
+
+	# Write Zeroes over the first half: zeros there, the data after.
+	nv write-zeroes "$dev" -s $lba -c $((blocks / 2 - 1))
+	{ head -c $((bytes / 2)) /dev/zero; tail -c $((bytes / 2)) "$TMP/data"; } >"$TMP/want"
+	nvread "$dev" -s $lba -c $((blocks - 1)) -z $bytes
+	cmp "$TMP/want" "$TMP/back" || fail "$name: wrong data after write-zeroes"
+
+	# Deallocate 256 KiB written at 1 MiB: zeros, and the pages freed.
+	lba=$(((1 << 20) / bs)) bytes=262144 blocks=$((262144 / bs))
+	head -c $bytes /dev/urandom >"$TMP/data"
+	nv write "$dev" -s $lba -c $((blocks - 1)) -z $bytes -d "$TMP/data"
+	nvread "$dev" -s $lba -c $((blocks - 1)) -z $bytes
+	cmp "$TMP/data" "$TMP/back" || fail "$name: 256 KiB read back differs"
+	alloc=$(json_field "$name" alloc_bytes)
+	nv dsm "$dev" --ad -s $lba -b $blocks
+	after=$(json_field "$name" alloc_bytes)
+	[ "$after" = $((alloc - bytes)) ] ||
+		fail "$name: alloc_bytes $alloc -> $after after deallocating $bytes bytes"
+	nvread "$dev" -s $lba -c $((blocks - 1)) -z $bytes
+	cmp -n $bytes /dev/zero "$TMP/back" || fail "$name: deallocated range not zero"
+}
+
+d512=$(add_disk --backend mem --size 16M --block-size 512)
+d4k=$(add_disk --backend mem --size 16M --block-size 4096 --queues 2 \
+	--poll-queues 1)
+check_disk "$d512" 512 1
+check_disk "$d4k" 4096 3
+
+for name in "$d512" "$d4k"; do
+	load_stats "$name"
+	[ "${ST[errors]}" = 0 ] || fail "$name: ${ST[errors]} errors counted"
+	[ "${ST[pt_inflight]}" = 0 ] || fail "$name: commands still in flight"
+	[ "${ST[pinned_current]}" = 0 ] ||
+		fail "$name: pinned_current ${ST[pinned_current]}"
+	[ "${ST[pinned_pages]}" = "${ST[unpinned_pages]}" ] ||
+		fail "$name: pinned_pages ${ST[pinned_pages]} != unpinned_pages ${ST[unpinned_pages]}"
+	[ "${ST[pinned_pages]}" -gt 0 ] || fail "$name: nvme-cli's buffers were not pinned"
+done
+now=$(vmstat_pins)
+[ "$now" = "$pins_before" ] || fail "/proc/vmstat pins $now, was $pins_before before the test"
+exit $KSFT_PASS
