@@ -19,14 +19,36 @@
  * transitions. It is never held across del_gendisk(), which may wait for
  * I/O; an index stays taken in zcblk_devs until its disk is fully gone.
  */
-static DEFINE_MUTEX(zcblk_devs_lock);
-static DEFINE_XARRAY_ALLOC(zcblk_devs);
-
 static const struct zcblk_backend_ops *const zcblk_backends[] = {
 	&zcblk_null_backend,
 	&zcblk_mem_backend,
 	&zcblk_file_backend,
 };
+
+static DEFINE_MUTEX(zcblk_devs_lock);
+static DEFINE_XARRAY_ALLOC(zcblk_devs);
+/* Bumped whenever a disk appears or goes: lets dumps spot a race. */
+static atomic_t zcblk_devs_gen = ATOMIC_INIT(1);
+
+unsigned int zcblk_dev_generation(void)
+{
+	return atomic_read(&zcblk_devs_gen);
+}
+
+/* For FEATURES: calls @fn for each backend's name. */
+int zcblk_backends_each(int (*fn)(const char *name, void *arg), void *arg)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(zcblk_backends); i++) {
+		ret = fn(zcblk_backends[i]->name, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 
 const struct zcblk_backend_ops *zcblk_backend_find(const char *name)
 {
@@ -189,6 +211,7 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 
 	mutex_lock(&zcblk_devs_lock);
 	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_LIVE);
+	atomic_inc(&zcblk_devs_gen);
 	if (out) {
 		kref_get(&dev->ref);
 		*out = dev;
@@ -247,6 +270,7 @@ int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
 		return -ENODEV;
 	}
 	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_REMOVING);
+	atomic_inc(&zcblk_devs_gen);
 	mutex_unlock(&zcblk_devs_lock);
 
 	zcblk_dev_teardown(dev);

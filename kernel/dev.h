@@ -13,6 +13,8 @@
 
 #include "pin.h"
 
+#define ZCBLK_VERSION	"0.1"
+
 struct dentry;
 struct netlink_ext_ack;
 struct zcblk_backend_ops;
@@ -132,6 +134,8 @@ int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack);
 int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u32 mask,
 		     struct netlink_ext_ack *extack);
 void zcblk_devs_lock_assert_held(void);
+unsigned int zcblk_dev_generation(void);
+int zcblk_backends_each(int (*fn)(const char *name, void *arg), void *arg);
 struct zcblk_dev *zcblk_dev_get(u32 index);
 struct zcblk_dev *zcblk_dev_get_next(u32 *index);
 struct zcblk_dev *zcblk_dev_get_live(struct zcblk_dev *dev);

@@ -41,3 +41,4 @@ module_exit(zcblk_exit);
 
 MODULE_DESCRIPTION("zcblk: virtual disks with an NVMe passthrough char device");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(ZCBLK_VERSION);

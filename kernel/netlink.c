@@ -14,6 +14,12 @@
 #include "compat.h"
 #include "dev.h"
 #include "netlink.h"
+#include "nvme.h"
+
+/* Index of the multicast groups in zcblk_genl_mcgrps. */
+enum {
+	ZCBLK_NL_MCGRP_MONITOR,
+};
 
 /* genl_ops.internal_flags */
 #define ZCBLK_NL_F_ADMIN	BIT(0)	/* needs CAP_SYS_ADMIN */
@@ -22,6 +28,11 @@
 #define ZCBLK_DEFAULT_NR_QUEUES		1
 #define ZCBLK_DEFAULT_QUEUE_DEPTH	128
 #define ZCBLK_DEFAULT_TIMEOUT_MS	30000
+
+/* What FEATURES reports as served. */
+#define ZCBLK_NL_CMDS	(BIT(ZCBLK_CMD_DEV_ADD) | BIT(ZCBLK_CMD_DEV_DEL) | \
+			 BIT(ZCBLK_CMD_DEV_GET) | BIT(ZCBLK_CMD_DEV_STATS) | \
+			 BIT(ZCBLK_CMD_DEV_SET) | BIT(ZCBLK_CMD_FEATURES))
 
 static struct genl_family zcblk_genl_family;
 
@@ -187,7 +198,8 @@ static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 
 /* One message about @dev: its attributes (DEV_GET) or counters (STATS). */
 static int zcblk_nl_fill(struct sk_buff *skb, struct zcblk_dev *dev,
-			 u32 portid, u32 seq, int flags, u8 cmd)
+			 u32 portid, u32 seq, int flags, u8 cmd,
+			 struct netlink_callback *cb)
 {
 	void *hdr;
 	int ret;
@@ -195,6 +207,8 @@ static int zcblk_nl_fill(struct sk_buff *skb, struct zcblk_dev *dev,
 	hdr = genlmsg_put(skb, portid, seq, &zcblk_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	ret = nla_put_u32(skb, ZCBLK_A_DEV_INDEX, dev->index);
 	if (!ret)
 		ret = cmd == ZCBLK_CMD_DEV_STATS ? zcblk_nl_put_stats(skb, dev) :
@@ -207,13 +221,30 @@ static int zcblk_nl_fill(struct sk_buff *skb, struct zcblk_dev *dev,
 	return 0;
 }
 
+/* A DEV_ADDED/CHANGED/REMOVED event to the monitor group; best effort. */
+static void zcblk_nl_notify(struct zcblk_dev *dev, u8 cmd)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (zcblk_nl_fill(msg, dev, 0, 0, 0, cmd, NULL)) {
+		nlmsg_free(msg);
+		return;
+	}
+	/* -ESRCH just means nobody listens. */
+	genlmsg_multicast(&zcblk_genl_family, msg, 0, ZCBLK_NL_MCGRP_MONITOR,
+			  GFP_KERNEL);
+}
+
 static int zcblk_nl_reply_dev(struct genl_info *info, struct sk_buff *msg,
 			      struct zcblk_dev *dev)
 {
 	int ret;
 
 	ret = zcblk_nl_fill(msg, dev, info->snd_portid, info->snd_seq, 0,
-			    info->genlhdr->cmd);
+			    info->genlhdr->cmd, NULL);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -423,6 +454,7 @@ static int zcblk_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return ret;
 	}
+	zcblk_nl_notify(dev, ZCBLK_CMD_DEV_ADDED);
 	ret = zcblk_nl_reply_dev(info, msg, dev);
 	zcblk_dev_put(dev);
 	return ret;
@@ -430,12 +462,24 @@ static int zcblk_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
 
 static int zcblk_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
 {
+	struct zcblk_dev *dev;
+	u32 index;
+	int ret;
+
 	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_INDEX)) {
 		NL_SET_ERR_MSG(info->extack, "index: missing");
 		return -EINVAL;
 	}
-	return zcblk_dev_del(nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]),
-			     info->extack);
+	index = nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]);
+	/* Kept for the event: the configuration outlives the teardown. */
+	dev = zcblk_dev_get(index);
+	ret = zcblk_dev_del(index, info->extack);
+	if (dev) {
+		if (!ret)
+			zcblk_nl_notify(dev, ZCBLK_CMD_DEV_REMOVED);
+		zcblk_dev_put(dev);
+	}
+	return ret;
 }
 
 static int zcblk_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
@@ -461,6 +505,7 @@ static int zcblk_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
 	dev = zcblk_dev_get(index);
 	if (!dev)
 		return 0;	/* removed meanwhile: the change was made */
+	zcblk_nl_notify(dev, ZCBLK_CMD_DEV_CHANGED);
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	ret = msg ? zcblk_nl_reply_dev(info, msg, dev) : -ENOMEM;
 	zcblk_dev_put(dev);
@@ -505,10 +550,12 @@ static int zcblk_nl_dev_dumpit(struct sk_buff *skb,
 	struct zcblk_dev *dev;
 	int ret;
 
+	/* A disk added or removed between parts flags the dump. */
+	cb->seq = zcblk_dev_generation();
 	while ((dev = zcblk_dev_get_next(&index))) {
 		ret = zcblk_nl_fill(skb, dev, NETLINK_CB(cb->skb).portid,
 				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				    ghdr->cmd);
+				    ghdr->cmd, cb);
 		zcblk_dev_put(dev);
 		if (ret)
 			break;
@@ -516,6 +563,42 @@ static int zcblk_nl_dev_dumpit(struct sk_buff *skb,
 	}
 	cb->args[0] = index;
 	return skb->len;
+}
+
+static int zcblk_nl_put_backend(const char *name, void *skb)
+{
+	return nla_put_string(skb, ZCBLK_A_FEAT_BACKEND, name);
+}
+
+static int zcblk_nl_features(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &zcblk_genl_family, 0,
+				ZCBLK_CMD_FEATURES);
+	if (!hdr ||
+	    zcblk_backends_each(zcblk_nl_put_backend, msg) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_CMDS, ZCBLK_NL_CMDS) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_DEV_FLAGS, __ZCBLK_DEV_F_ALL) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_COMPLETIONS,
+			GENMASK(ZCBLK_COMPLETION_MAX, 1)) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_FAIL_OPS,
+			GENMASK(ZCBLK_FAIL_OPS_MAX, 1)) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_DEVS, ZCBLK_MAX_DEVS) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_QUEUES, ZCBLK_MAX_QUEUES) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_QUEUE_DEPTH,
+			ZCBLK_MAX_QUEUE_DEPTH) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_TRANSFER, ZCBLK_MAX_TRANSFER) ||
+	    nla_put_string(msg, ZCBLK_A_FEAT_VERSION, ZCBLK_VERSION)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 static int zcblk_nl_pre_doit(const struct zcblk_genl_hook_ops *ops,
@@ -559,12 +642,20 @@ static const struct genl_ops zcblk_genl_ops[] = {
 		.internal_flags	= ZCBLK_NL_F_ADMIN,
 	},
 	{
+		.cmd		= ZCBLK_CMD_FEATURES,
+		.doit		= zcblk_nl_features,
+	},
+	{
 		.cmd		= ZCBLK_CMD_DEV_STATS,
 		.doit		= zcblk_nl_dev_get_doit,
 		.dumpit		= zcblk_nl_dev_dumpit,
 		.policy		= zcblk_dev_index_policy,
 		.maxattr	= ZCBLK_A_DEV_MAX,
 	},
+};
+
+static const struct genl_multicast_group zcblk_genl_mcgrps[] = {
+	[ZCBLK_NL_MCGRP_MONITOR] = { .name = ZCBLK_GENL_MCGRP_MONITOR },
 };
 
 static struct genl_family zcblk_genl_family __ro_after_init = {
@@ -578,6 +669,8 @@ static struct genl_family zcblk_genl_family __ro_after_init = {
 	.pre_doit	= zcblk_nl_pre_doit,
 	.ops		= zcblk_genl_ops,
 	.n_ops		= ARRAY_SIZE(zcblk_genl_ops),
+	.mcgrps		= zcblk_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(zcblk_genl_mcgrps),
 };
 
 int __init zcblk_netlink_init(void)

@@ -34,6 +34,10 @@
  * ZCBLK_CMD_DEV_STATS (any user)
  *   request:  INDEX (doit); nothing (dump: every disk)
  *   reply:    INDEX, STATS (nest of ZCBLK_A_STATS_*)
+ * ZCBLK_CMD_FEATURES (any user): what this module offers
+ *   reply:    ZCBLK_A_FEAT_* (BACKEND once per backend)
+ * ZCBLK_CMD_DEV_ADDED, _DEV_CHANGED, _DEV_REMOVED: notifications on the
+ *   "monitor" multicast group, carrying the disk as DEV_GET does
  *
  * Every request attribute is validated strictly: unknown attributes and
  * values outside a range are refused, with an extack message naming the
@@ -46,6 +50,7 @@
 
 #define ZCBLK_GENL_NAME		"zcblk"
 #define ZCBLK_GENL_VERSION	1
+#define ZCBLK_GENL_MCGRP_MONITOR	"monitor"	/* DEV_ADDED ... */
 
 #define ZCBLK_MAX_DEVS		(1U << 16)	/* indexes 0 .. ZCBLK_MAX_DEVS - 1 */
 #define ZCBLK_MAX_QUEUES	64
@@ -57,6 +62,10 @@ enum zcblk_cmd {
 	ZCBLK_CMD_DEV_GET,
 	ZCBLK_CMD_DEV_STATS,
 	ZCBLK_CMD_DEV_SET,
+	ZCBLK_CMD_FEATURES,
+	ZCBLK_CMD_DEV_ADDED,		/* notification */
+	ZCBLK_CMD_DEV_CHANGED,		/* notification */
+	ZCBLK_CMD_DEV_REMOVED,		/* notification */
 
 	__ZCBLK_CMD_MAX,
 	ZCBLK_CMD_MAX = __ZCBLK_CMD_MAX - 1
@@ -151,6 +160,23 @@ enum zcblk_stats_attr {
 
 	__ZCBLK_A_STATS_MAX,
 	ZCBLK_A_STATS_MAX = __ZCBLK_A_STATS_MAX - 1
+};
+
+/* ZCBLK_CMD_FEATURES reply */
+enum zcblk_feat_attr {
+	ZCBLK_A_FEAT_BACKEND = 1,	/* string, once per backend */
+	ZCBLK_A_FEAT_CMDS,		/* u32: BIT(ZCBLK_CMD_*) served */
+	ZCBLK_A_FEAT_DEV_FLAGS,		/* u32: ZCBLK_DEV_F_* understood */
+	ZCBLK_A_FEAT_COMPLETIONS,	/* u32: BIT(ZCBLK_COMPLETION_*) */
+	ZCBLK_A_FEAT_FAIL_OPS,		/* u32: BIT(ZCBLK_FAIL_OPS_*) */
+	ZCBLK_A_FEAT_MAX_DEVS,		/* u32 */
+	ZCBLK_A_FEAT_MAX_QUEUES,	/* u32 */
+	ZCBLK_A_FEAT_MAX_QUEUE_DEPTH,	/* u32 */
+	ZCBLK_A_FEAT_MAX_TRANSFER,	/* u32: bytes per passthrough command */
+	ZCBLK_A_FEAT_VERSION,		/* string: module version */
+
+	__ZCBLK_A_FEAT_MAX,
+	ZCBLK_A_FEAT_MAX = __ZCBLK_A_FEAT_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_ZCBLK_H */
