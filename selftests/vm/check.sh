@@ -8,7 +8,9 @@
 # ends with one line "N passed, N failed, N skipped". A VM that times
 # out, reports a splat or fails without a failed test counts as one more
 # failure. Exit 1 on any failure.
-# Env: ZCBLK_KMOD_DIR (default build/kmod), ZCBLK_VM_TIMEOUT (s, 1200).
+# Env: ZCBLK_KMOD_DIR (default build/kmod), ZCBLK_VM_TIMEOUT (s, 1200),
+# ZCBLK_HOST_CHECKS=0 (skip them), ZCBLK_TESTS (the guest's test list),
+# ZCBLK_DEBUG=1 (passed to the guest: debug-kernel extras).
 set -euo pipefail
 # Parsed whole before it runs, so that editing this file cannot derail
 # a run in progress (bash reads scripts as it goes).
@@ -34,7 +36,9 @@ count() {
 
 shopt -s nullglob
 hosts=()
-for c in selftests/host/*.sh; do [ -x "$c" ] && hosts+=("$c"); done
+if [ "${ZCBLK_HOST_CHECKS:-1}" = 1 ]; then
+	for c in selftests/host/*.sh; do [ -x "$c" ] && hosts+=("$c"); done
+fi
 echo "# host checks"
 echo "1..${#hosts[@]}"
 n=0
@@ -61,7 +65,9 @@ for rel in "${kernels[@]}"; do
 	fi
 	rc=0
 	"$here/vm.sh" --kernel "$rel" --quiet --timeout "${ZCBLK_VM_TIMEOUT:-1200}" \
-		-- env ZCBLK_MODULE="$ko" selftests/run_tests.sh >"$out" || rc=$?
+		-- env ZCBLK_MODULE="$ko" ${ZCBLK_TESTS:+ZCBLK_TESTS="$ZCBLK_TESTS"} \
+		${ZCBLK_DEBUG:+ZCBLK_DEBUG="$ZCBLK_DEBUG"} \
+		selftests/run_tests.sh >"$out" || rc=$?
 	cat "$out"
 	before=$fail
 	count "$out"
