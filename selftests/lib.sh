@@ -18,6 +18,9 @@ TMP=$(mktemp -d /tmp/zcblk-test.XXXXXX)
 # whatever happens. A file: add_disk runs in command substitutions.
 ZCBLK_DISKS=$TMP/disks
 : >"$ZCBLK_DISKS"
+# Mount points to unmount before those disks go.
+ZCBLK_MOUNTS=$TMP/mounts
+: >"$ZCBLK_MOUNTS"
 
 log() { echo "# $*"; }
 
@@ -39,10 +42,17 @@ need() {
 }
 
 cleanup() {
-	local rc=$? idx
+	local rc=$? idx mnt
+	while read -r mnt; do
+		umount "$mnt" 2>/dev/null
+	done < <(tac "$ZCBLK_MOUNTS")
 	while read -r idx; do
 		"$ZCBLKCTL" del "$idx" >/dev/null 2>&1
 	done <"$ZCBLK_DISKS"
+	# A test's own teardown, after its disks are gone.
+	if declare -F test_cleanup >/dev/null; then
+		test_cleanup
+	fi
 	rm -rf "$TMP"
 	exit $rc
 }
@@ -62,6 +72,48 @@ del_disk() {
 	"$ZCBLKCTL" del "$idx" || fail "zcblkctl del $name"
 	sed -i "/^$idx\$/d" "$ZCBLK_DISKS"
 	[ ! -e "/dev/$name" ] || fail "/dev/$name still exists after del"
+}
+
+# scratch_ext4: an ext4 on a 128 MiB mem disk, mounted; prints the mount
+# point. For backing files: the VM's own /tmp is tmpfs, which refuses
+# direct I/O on 6.1.
+scratch_ext4() {
+	local name mnt=$TMP/ext4
+	name=$(add_disk --backend mem --size 128M --block-size 4096)
+	mkfs.ext4 -q -F "/dev/$name" || fail "mkfs.ext4 /dev/$name"
+	mkdir -p "$mnt"
+	mount "/dev/$name" "$mnt" || fail "mount /dev/$name"
+	echo "$mnt" >>"$ZCBLK_MOUNTS"
+	echo "$mnt"
+}
+
+# load_stats DISK: ST[counter]=value for each counter of DISK
+# (`zcblkctl stats DISK -j`, one flat object), parsed without a fork:
+# every exec is slow under TCG.
+declare -A ST
+load_stats() {
+	local json re='"([a-z_]+)": ([0-9]+)'
+	json=$("$ZCBLKCTL" stats "$1" -j) || fail "zcblkctl stats $1"
+	ST=()
+	while [[ $json =~ $re ]]; do
+		ST[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+		json=${json#*"${BASH_REMATCH[0]}"}
+	done
+	[ -n "${ST[pinned_current]:-}" ] || fail "zcblkctl stats $1 -j: $json"
+}
+
+# FOLL_PIN pages held in the whole system (the counters are per-CPU:
+# fold them first).
+vmstat_pins() {
+	local k v a=0 r=0
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+	while read -r k v; do
+		case $k in
+		nr_foll_pin_acquired) a=$v ;;
+		nr_foll_pin_released) r=$v ;;
+		esac
+	done </proc/vmstat
+	echo $((a - r))
 }
 
 # devtmpfs creates nodes asynchronously to the netlink reply.

@@ -34,18 +34,6 @@ expect() {
 	log "$what: $got"
 }
 
-# FOLL_PIN pages held in the whole system (per-CPU counters: fold first).
-vmstat_pins() {
-	local k v a=0 r=0
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	while read -r k v; do
-		case $k in
-		nr_foll_pin_acquired) a=$v ;;
-		nr_foll_pin_released) r=$v ;;
-		esac
-	done </proc/vmstat
-	echo $((a - r))
-}
 pins_before=$(vmstat_pins)
 
 # The default node: root's alone.

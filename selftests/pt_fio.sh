@@ -10,35 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 need fio python3
 
-# load_stats DISK: ST[counter]=value for each counter of DISK
-# (`zcblkctl stats DISK -j`, one flat object), parsed without a fork:
-# every exec is slow under TCG.
-declare -A ST
-load_stats() {
-	local json re='"([a-z_]+)": ([0-9]+)'
-	json=$("$ZCBLKCTL" stats "$1" -j) || fail "zcblkctl stats $1"
-	ST=()
-	while [[ $json =~ $re ]]; do
-		ST[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
-		json=${json#*"${BASH_REMATCH[0]}"}
-	done
-	[ -n "${ST[pinned_current]:-}" ] || fail "zcblkctl stats $1 -j: $json"
-}
-
-# FOLL_PIN pages held in the whole system (the counters are per-CPU:
-# fold them first).
-vmstat_pins() {
-	local k v a=0 r=0
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	while read -r k v; do
-		case $k in
-		nr_foll_pin_acquired) a=$v ;;
-		nr_foll_pin_released) r=$v ;;
-		esac
-	done </proc/vmstat
-	echo $((a - r))
-}
-
 # check_pins BASELINE DISK...: nothing pinned by zcblk, and the system's
 # pins back to BASELINE (io_uring frees a ring, and unregisters its
 # buffers, from a workqueue after fio exits: give it a moment).

@@ -40,33 +40,6 @@ print(v.strip() if isinstance(v, str) else v)
 ' "$TMP/out" "$@"
 }
 
-# load_stats DISK: ST[counter]=value for each counter of DISK
-# (`zcblkctl stats DISK -j`, one flat object), parsed without a fork.
-declare -A ST
-load_stats() {
-	local json re='"([a-z_]+)": ([0-9]+)'
-	json=$("$ZCBLKCTL" stats "$1" -j) || fail "zcblkctl stats $1"
-	ST=()
-	while [[ $json =~ $re ]]; do
-		ST[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
-		json=${json#*"${BASH_REMATCH[0]}"}
-	done
-	[ -n "${ST[pinned_current]:-}" ] || fail "zcblkctl stats $1 -j: $json"
-}
-
-# FOLL_PIN pages held in the whole system (per-CPU counters: fold first).
-vmstat_pins() {
-	local k v a=0 r=0
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	while read -r k v; do
-		case $k in
-		nr_foll_pin_acquired) a=$v ;;
-		nr_foll_pin_released) r=$v ;;
-		esac
-	done </proc/vmstat
-	echo $((a - r))
-}
-
 pins_before=$(vmstat_pins)
 
 # check_disk NAME BS QUEUES: every check on disk NAME (mem, 16 MiB,
