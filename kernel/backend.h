@@ -47,6 +47,12 @@ struct zcblk_backend_ops {
 	const char *name;
 	/* queue_rq may sleep: the tag set gets BLK_MQ_F_BLOCKING */
 	bool blocking;
+	/*
+	 * Run requests from a per-disk workqueue, never in the submitter's
+	 * context: backends that call into another file system must not
+	 * inherit the submitter's locks and plug (loop does the same).
+	 */
+	bool deferred;
 	/* Discarded ranges read back as zeros (NVMe DLFEAT) */
 	bool zeroes_after_discard;
 	/* Implements ZCBLK_IO_COMPARE (NVMe ONCS Compare) */

@@ -91,9 +91,11 @@ void zcblk_chardev_wait_idle(struct zcblk_dev *dev)
 /* Maps the data of @a into @rq: registered, vectored or plain. */
 static int zcblk_pt_map(struct zcblk_dev *dev, struct request *rq,
 			const struct zcblk_pt_args *a, struct iov_iter *iter,
-			u64 bytes, struct io_uring_cmd *ioucmd)
+			u64 bytes, struct io_uring_cmd *ioucmd, bool media)
 {
 	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+	/* Only data that reaches a backing file needs its alignment. */
+	unsigned int align = media ? dev->dio_align : 0;
 	struct iovec one;
 	int ret;
 
@@ -104,14 +106,15 @@ static int zcblk_pt_map(struct zcblk_dev *dev, struct request *rq,
 						iter, ioucmd);
 		if (ret)
 			return ret;
-		return zcblk_map_bvec(dev, rq, &cmd->map, iter);
+		return zcblk_map_bvec(dev, rq, &cmd->map, iter, align);
 	}
 	if (a->vec)
 		return zcblk_map_user(dev, rq, &cmd->map,
-				      zcblk_iter_iov(iter), iter->nr_segs);
+				      zcblk_iter_iov(iter), iter->nr_segs,
+				      align);
 	one.iov_base = u64_to_user_ptr(a->addr);
 	one.iov_len = bytes;
-	return zcblk_map_user(dev, rq, &cmd->map, &one, 1);
+	return zcblk_map_user(dev, rq, &cmd->map, &one, 1, align);
 }
 
 /*
@@ -193,7 +196,8 @@ static struct request *zcblk_pt_prepare(struct zcblk_dev *dev,
 	if (a->nc.timeout_ms)
 		rq->timeout = msecs_to_jiffies(a->nc.timeout_ms);
 	if (bytes) {
-		ret = zcblk_pt_map(dev, rq, a, &iter, bytes, ioucmd);
+		ret = zcblk_pt_map(dev, rq, a, &iter, bytes, ioucmd,
+				   data.media);
 		if (ret) {
 			blk_mq_free_request(rq);
 			goto out_free_iov;

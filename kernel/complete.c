@@ -118,10 +118,16 @@ void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
 	zcblk_hold(dev, pdu, delay);
 }
 
-/* queue_rq: park @rq unexecuted if the disk is stalled. */
+/*
+ * queue_rq: park @rq unexecuted if the disk is stalled. Admin commands
+ * still answer, as a controller whose namespace hangs would.
+ */
 bool zcblk_stall(struct zcblk_dev *dev, struct request *rq)
 {
-	if (!READ_ONCE(dev->set.stall) || !zcblk_dev_live(dev))
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	if (!READ_ONCE(dev->set.stall) || !zcblk_dev_live(dev) ||
+	    (blk_rq_is_passthrough(rq) && pdu->nc.admin))
 		return false;
 	zcblk_hold(dev, blk_mq_rq_to_pdu(rq), 0);
 	/* Unstalled or removed meanwhile: nobody would look at the list. */

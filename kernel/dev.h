@@ -98,6 +98,7 @@ struct zcblk_dev {
 
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
+	struct workqueue_struct *wq;	/* deferred backends only */
 	struct zcblk_poll_queue *poll_queues;	/* one per hardware queue */
 
 	struct device cdev_dev;		/* /dev/zcblk<N>c */

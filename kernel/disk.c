@@ -119,9 +119,21 @@ static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if (!blk_rq_is_passthrough(rq))
 		pdu->status = 0;
 	blk_mq_start_request(rq);
-	if (!zcblk_stall(dev, rq))
+	if (zcblk_stall(dev, rq))
+		return BLK_STS_OK;
+	if (dev->wq)
+		queue_work(dev->wq, &pdu->work);
+	else
 		zcblk_disk_execute(dev, rq);
 	return BLK_STS_OK;
+}
+
+static void zcblk_rq_work(struct work_struct *work)
+{
+	struct zcblk_pdu *pdu = container_of(work, struct zcblk_pdu, work);
+	struct request *rq = blk_mq_rq_from_pdu(pdu);
+
+	zcblk_disk_execute(rq->q->queuedata, rq);
 }
 
 /* SOFTIRQ completion mode, through blk_mq_complete_request(). */
@@ -157,7 +169,10 @@ static int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 static int zcblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 			      unsigned int hctx_idx, unsigned int numa_node)
 {
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
 	zcblk_rq_init(rq);
+	INIT_WORK(&pdu->work, zcblk_rq_work);
 	return 0;
 }
 
@@ -262,9 +277,18 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	if (ret)
 		return ret;
 	lim.logical_block_size = cfg->block_size;
+	if (dev->ops->deferred) {
+		/* Reclaim may write through us: keep a rescuer. */
+		dev->wq = alloc_workqueue("zcblk%u", WQ_UNBOUND | WQ_MEM_RECLAIM,
+					  0, dev->index);
+		if (!dev->wq) {
+			ret = -ENOMEM;
+			goto err_release_backend;
+		}
+	}
 	ret = zcblk_tag_set_init(dev);
 	if (ret)
-		goto err_release_backend;
+		goto err_destroy_wq;
 
 	disk = zcblk_compat_alloc_disk(&dev->tag_set, &lim, dev);
 	if (IS_ERR(disk)) {
@@ -289,6 +313,10 @@ err_put_disk:
 	dev->disk = NULL;
 err_free_tag_set:
 	zcblk_tag_set_free(dev);
+err_destroy_wq:
+	if (dev->wq)
+		destroy_workqueue(dev->wq);
+	dev->wq = NULL;
 err_release_backend:
 	dev->ops->release(dev);
 	return ret;
@@ -306,5 +334,8 @@ void zcblk_disk_free(struct zcblk_dev *dev)
 	put_disk(dev->disk);
 	dev->disk = NULL;
 	zcblk_tag_set_free(dev);
+	if (dev->wq)
+		destroy_workqueue(dev->wq);
+	dev->wq = NULL;
 	dev->ops->release(dev);
 }

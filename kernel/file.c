@@ -319,7 +319,7 @@ static u64 zcblk_file_alloc_bytes(struct zcblk_dev *dev)
 
 const struct zcblk_backend_ops zcblk_file_backend = {
 	.name		= "file",
-	.blocking	= true,		/* fsync, fallocate, direct I/O setup */
+	.deferred	= true,		/* fsync, fallocate, writeback of the file */
 	.open		= zcblk_file_open,
 	.release	= zcblk_file_release,
 	.submit		= zcblk_file_submit,

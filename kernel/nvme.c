@@ -81,6 +81,7 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 
 	data->to_dev = nc->opcode & 1;
 	data->bytes = ZCBLK_ANY_LEN;
+	data->media = false;
 
 	if (nc->admin) {
 		switch (nc->opcode) {
@@ -102,6 +103,7 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	case nvme_cmd_write:
 	case nvme_cmd_compare:
 		data->bytes = (u64)nlb << zcblk_lba_shift(dev);
+		data->media = true;
 		break;
 	case nvme_cmd_flush:
 	case nvme_cmd_write_zeroes:

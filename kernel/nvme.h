@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "pin.h"
 
@@ -53,7 +54,8 @@ struct zcblk_pdu {
 	struct hrtimer timer;		/* delayed completion */
 	bool in_backend;		/* file I/O in flight: never end early */
 
-	/* file backend */
+	/* deferred backends (file): the request runs from dev->wq */
+	struct work_struct work;
 	struct kiocb iocb;
 	struct bio_vec *file_bvecs;	/* for requests of several bios */
 };
@@ -61,6 +63,7 @@ struct zcblk_pdu {
 /* How a command moves data, from zcblk_nvme_prep(). */
 struct zcblk_nvme_data {
 	bool to_dev;		/* host to device (REQ_OP_DRV_OUT) */
+	bool media;		/* the data goes to or from the backend */
 	u64 bytes;		/* exact length required, or ZCBLK_ANY_LEN */
 };
 #define ZCBLK_ANY_LEN	U64_MAX

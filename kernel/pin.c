@@ -70,7 +70,7 @@ static int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
  */
 int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 		   struct zcblk_map *map, const struct iovec *segs,
-		   unsigned int nr_segs)
+		   unsigned int nr_segs, unsigned int align)
 {
 	bool dev_writes = req_op(rq) == REQ_OP_DRV_IN;
 	unsigned int nr_pages = 0, done = 0, i;
@@ -80,8 +80,7 @@ int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 		unsigned long base = (unsigned long)segs[i].iov_base;
 
 		/* Direct I/O to a backing file needs aligned segments. */
-		if (dev->dio_align &&
-		    ((base | segs[i].iov_len) & (dev->dio_align - 1)))
+		if (align && ((base | segs[i].iov_len) & (align - 1)))
 			return -EINVAL;
 		if (segs[i].iov_len)
 			nr_pages += DIV_ROUND_UP(offset_in_page(base) +
@@ -155,7 +154,8 @@ err_unpin:
  * no pin and drop none.
  */
 int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
-		   struct zcblk_map *map, struct iov_iter *iter)
+		   struct zcblk_map *map, struct iov_iter *iter,
+		   unsigned int align)
 {
 	const struct bio_vec *first = iter->bvec, *bv;
 	size_t skip = iter->iov_offset, left = iov_iter_count(iter);
@@ -169,8 +169,7 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
 	for (bv = first; left; bv++) {
 		size_t len = min_t(size_t, bv->bv_len - skip, left);
 
-		if (dev->dio_align &&
-		    ((bv->bv_offset + skip) | len) & (dev->dio_align - 1))
+		if (align && (((bv->bv_offset + skip) | len) & (align - 1)))
 			return -EINVAL;
 		skip = 0;
 		left -= len;

@@ -36,11 +36,13 @@ struct zcblk_map {
 	struct page *inline_pages[ZCBLK_INLINE_PAGES];
 };
 
+/* @align: every segment's address and length a multiple of it (0: any) */
 int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 		   struct zcblk_map *map, const struct iovec *segs,
-		   unsigned int nr_segs);
+		   unsigned int nr_segs, unsigned int align);
 int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
-		   struct zcblk_map *map, struct iov_iter *iter);
+		   struct zcblk_map *map, struct iov_iter *iter,
+		   unsigned int align);
 void zcblk_unmap(struct zcblk_dev *dev, struct zcblk_map *map);
 
 #endif /* ZCBLK_PIN_H */
