@@ -117,6 +117,12 @@ rc=$?
 check "unprivileged: del exits 2, Operation not permitted" 2 "$rc" "$out" \
 	"Operation not permitted"
 
+# set (live settings of root's disk)
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" set "$disk" --stall on 2>&1)
+rc=$?
+check "unprivileged: set exits 2, Operation not permitted" 2 "$rc" "$out" \
+	"Operation not permitted"
+
 # list
 out=$("${UNPRIV[@]}" "$ZCBLKCTL" list 2>&1)
 rc=$?
@@ -125,7 +131,7 @@ if [[ $rc -ne 0 ]]; then
 elif ! awk -v i="$index" -v n="$disk" '
 	NR == 1 { hdr = ($1 == "INDEX" && $2 == "NAME") }
 	NR > 1 && $1 == i && $2 == n && $3 == n "c" && $4 == "null" &&
-		$5 == "16.0MiB" && $9 == "live" { f = 1 }
+		$5 == "16.0MiB" && $9 == "live" && $11 == "-" && $12 == "-" { f = 1 }
 	END { exit !(hdr && f) }' <<<"$out"; then
 	not_ok "unprivileged: list shows $disk" "output: $out"
 else
@@ -148,12 +154,18 @@ import json, sys
 disks = json.loads(sys.argv[1])
 keys = {"index", "name", "char_name", "backend", "size", "block_size",
         "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes",
-        "node_uid", "node_gid", "node_mode"}
+        "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered",
+        "timeout_ms", "completion", "completion_ns", "latency_ns",
+        "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall"}
 sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
                  d["name"] == sys.argv[3] and
                  d["char_name"] == sys.argv[3] + "c" and
                  d["backend"] == "null" and d["size"] == 16 << 20 and
-                 d["state"] == "live" and d["node_mode"] == 0o600
+                 d["state"] == "live" and d["node_mode"] == 0o600 and
+                 d["path"] is None and d["read_only"] is False and
+                 d["buffered"] is False and d["timeout_ms"] == 30000 and
+                 d["completion"] == "inline" and d["fail_ops"] == "all" and
+                 d["fail_status"] == 6 and d["stall"] is False
                  for d in disks))' "$out" "$index" "$disk" 2>/dev/null; then
 		ok "unprivileged: list -j has $disk"
 	else

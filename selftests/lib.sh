@@ -14,13 +14,12 @@ ZCBLK_BUILD=${ZCBLK_BUILD:-build}
 ZCBLKCTL=${ZCBLKCTL:-$ZCBLK_BUILD/userlib/zcblkctl}
 # Scratch directory, removed on exit.
 TMP=$(mktemp -d /tmp/zcblk-test.XXXXXX)
-# Indexes of the disks this test made, one a line, deleted on exit
-# whatever happens. A file: add_disk runs in command substitutions.
-ZCBLK_DISKS=$TMP/disks
-: >"$ZCBLK_DISKS"
-# Mount points to unmount before those disks go.
-ZCBLK_MOUNTS=$TMP/mounts
-: >"$ZCBLK_MOUNTS"
+# What to undo on exit whatever happens, in reverse order: lines
+# "disk <index>" and "mount <dir>" (a file system on a zcblk disk goes
+# before the disk; a disk backed by a file on a mount goes before the
+# mount). A file: add_disk runs in command substitutions.
+ZCBLK_UNDO=$TMP/undo
+: >"$ZCBLK_UNDO"
 
 log() { echo "# $*"; }
 
@@ -42,14 +41,25 @@ need() {
 }
 
 cleanup() {
-	local rc=$? idx mnt
-	while read -r mnt; do
-		umount "$mnt" 2>/dev/null
-	done < <(tac "$ZCBLK_MOUNTS")
-	while read -r idx; do
-		"$ZCBLKCTL" del "$idx" >/dev/null 2>&1
-	done <"$ZCBLK_DISKS"
-	# A test's own teardown, after its disks are gone.
+	local rc=$? what arg pass
+	# Newest first; a mounted disk waits for its file system to go, and
+	# a few passes untangle the rest.
+	for pass in 1 2 3; do
+		while read -r what arg; do
+			case $what in
+			mount)
+				mountpoint -q "$arg" && umount "$arg" 2>/dev/null
+				mountpoint -q "$arg" && continue ;;
+			disk)
+				grep -q "^/dev/zcblk$arg " /proc/mounts && continue
+				"$ZCBLKCTL" del "$arg" >/dev/null 2>&1
+				[ -e "/sys/block/zcblk$arg" ] && continue ;;
+			esac
+			sed -i "/^$what ${arg//\//\\/}\$/d" "$ZCBLK_UNDO"
+		done < <(tac "$ZCBLK_UNDO")
+		[ -s "$ZCBLK_UNDO" ] || break
+	done
+	# A test's own teardown, after its disks and mounts are gone.
 	if declare -F test_cleanup >/dev/null; then
 		test_cleanup
 	fi
@@ -62,7 +72,7 @@ trap cleanup EXIT
 add_disk() {
 	local name
 	name=$("$ZCBLKCTL" add "$@") || fail "zcblkctl add $*"
-	echo "${name#zcblk}" >>"$ZCBLK_DISKS"
+	echo "disk ${name#zcblk}" >>"$ZCBLK_UNDO"
 	udev_settle "/dev/$name"
 	echo "$name"
 }
@@ -70,7 +80,7 @@ add_disk() {
 del_disk() {
 	local name=$1 idx=${1#zcblk}
 	"$ZCBLKCTL" del "$idx" || fail "zcblkctl del $name"
-	sed -i "/^$idx\$/d" "$ZCBLK_DISKS"
+	sed -i "/^disk $idx\$/d" "$ZCBLK_UNDO"
 	[ ! -e "/dev/$name" ] || fail "/dev/$name still exists after del"
 }
 
@@ -83,7 +93,7 @@ scratch_ext4() {
 	mkfs.ext4 -q -F "/dev/$name" || fail "mkfs.ext4 /dev/$name"
 	mkdir -p "$mnt"
 	mount "/dev/$name" "$mnt" || fail "mount /dev/$name"
-	echo "$mnt" >>"$ZCBLK_MOUNTS"
+	echo "mount $mnt" >>"$ZCBLK_UNDO"
 	echo "$mnt"
 }
 

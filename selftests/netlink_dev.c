@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The zcblk generic netlink family through libzcblk: DEV_ADD, DEV_DEL,
- * DEV_GET and DEV_STATS (doit and dump), their errors, and who may use
- * them.
+ * DEV_GET, DEV_SET and DEV_STATS (doit and dump), their errors, and who
+ * may use them.
  *
  * Needs root and zcblk.ko loaded (every test skips if the module is not).
  * Every disk a test creates is removed by its fixture's teardown, which
@@ -18,7 +18,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -44,6 +46,12 @@
 /* Indexes for the tests that pick one: well away from the ones handed out. */
 #define TEST_INDEX	4242
 #define UNUSED_INDEX	65000
+/* The DEV_ADD attributes of the first version of this test. */
+#define BASE_PARAMS	((1ULL << 10) - 1)
+/* The kernel's defaults for what DEV_ADD leaves out. */
+#define DEFAULT_TIMEOUT_MS	30000
+#define NVME_SC_INTERNAL	0x6
+#define NS_PER_S	1000000000ULL
 
 /*
  * The test's netlink context, and the disks it created (for the teardown,
@@ -185,6 +193,17 @@ static void expect_same_disk(struct __test_metadata *_metadata,
 	EXPECT_EQ(a->node_uid, b->node_uid);
 	EXPECT_EQ(a->node_gid, b->node_gid);
 	EXPECT_EQ(a->node_mode, b->node_mode);
+	EXPECT_STREQ(a->path, b->path);
+	EXPECT_EQ(a->flags, b->flags);
+	EXPECT_EQ(a->timeout_ms, b->timeout_ms);
+	EXPECT_EQ(a->completion, b->completion);
+	EXPECT_EQ(a->completion_ns, b->completion_ns);
+	EXPECT_EQ(a->latency_ns, b->latency_ns);
+	EXPECT_EQ(a->fail_every, b->fail_every);
+	EXPECT_EQ(a->fail_ppm, b->fail_ppm);
+	EXPECT_EQ(a->fail_status, b->fail_status);
+	EXPECT_EQ(a->fail_ops, b->fail_ops);
+	EXPECT_EQ(a->stall, b->stall);
 }
 
 /* Read a sysfs file holding one unsigned number; -1 if unreadable. */
@@ -403,8 +422,49 @@ TEST_F(lifecycle, defaults)
 	EXPECT_EQ(0, info.node_uid);
 	EXPECT_EQ(0, info.node_gid);
 	EXPECT_EQ(0600, info.node_mode);
+	EXPECT_STREQ("", info.path);
+	EXPECT_EQ(0, info.flags);
+	EXPECT_EQ(DEFAULT_TIMEOUT_MS, info.timeout_ms);
+	EXPECT_EQ(ZCBLK_COMPLETION_INLINE, info.completion);
+	EXPECT_EQ(0, info.completion_ns);
+	EXPECT_EQ(0, info.latency_ns);
+	EXPECT_EQ(0, info.fail_every);
+	EXPECT_EQ(0, info.fail_ppm);
+	EXPECT_EQ(NVME_SC_INTERNAL, info.fail_status);
+	EXPECT_EQ(ZCBLK_FAIL_OPS_ALL, info.fail_ops);
+	EXPECT_EQ(0, info.stall);
 	check_block_device(_metadata, &info);
 	check_char_device(_metadata, &info);
+}
+
+/* Read-only, a timeout, timer completion: reported back as given. */
+TEST_F(lifecycle, read_only_timer)
+{
+	struct zcblk_dev_params p = null_params(variant->size);
+	struct zcblk_dev_info info, got = { .size = sizeof(got) };
+	int ret;
+
+	strcpy(p.backend, variant->backend);
+	p.set |= ZCBLK_PARAM_FLAGS | ZCBLK_PARAM_TIMEOUT_MS |
+		 ZCBLK_PARAM_COMPLETION | ZCBLK_PARAM_COMPLETION_NS;
+	p.flags = ZCBLK_DEV_F_READ_ONLY;
+	p.timeout_ms = 5000;
+	p.completion = ZCBLK_COMPLETION_TIMER;
+	p.completion_ns = 250000;
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	EXPECT_EQ(ZCBLK_DEV_F_READ_ONLY, info.flags);
+	EXPECT_EQ(5000, info.timeout_ms);
+	EXPECT_EQ(ZCBLK_COMPLETION_TIMER, info.completion);
+	EXPECT_EQ(250000, info.completion_ns);
+	EXPECT_EQ(1, read_sysfs("/sys/block/zcblk%u/ro", info.index));
+	EXPECT_EQ(5000, read_sysfs("/sys/block/zcblk%u/queue/io_timeout",
+				   info.index));
+	ASSERT_EQ(0, zcblk_dev_get(self->zc.ctx, info.index, &got));
+	expect_same_disk(_metadata, &info, &got);
 }
 
 /* Poll queues and the char device node's owner, group and mode. */
@@ -541,6 +601,7 @@ TEST_F(dev, get_unknown)
 struct unpriv_result {
 	int step_failed;		/* 0, or the setup step that failed */
 	int add_ret, del_ret, list_ret, list_found, get_ret, stats_ret;
+	int set_ret;
 	int add_leaked;			/* add wrongly succeeded */
 	__u32 leaked_index;
 	char add_msg[128];
@@ -551,6 +612,11 @@ static void unpriv_child(struct unpriv_result *r, __u32 root_index)
 	struct zcblk_dev_params p = null_params(16 * MiB);
 	struct zcblk_dev_info info = { .size = sizeof(info) };
 	struct zcblk_dev_stats st = { .size = sizeof(st) };
+	struct zcblk_dev_settings s = {
+		.size = sizeof(s),
+		.set = ZCBLK_SET_STALL,
+		.stall = 1,
+	};
 	struct find f = { .index = root_index };
 	struct zcblk_ctx *ctx;
 
@@ -578,6 +644,7 @@ static void unpriv_child(struct unpriv_result *r, __u32 root_index)
 		r->leaked_index = info.index;
 	}
 	r->del_ret = zcblk_dev_del(ctx, root_index);
+	r->set_ret = zcblk_dev_set(ctx, root_index, &s, NULL);
 	r->list_ret = zcblk_dev_list(ctx, find_cb, &f);
 	r->list_found = f.found;
 	r->get_ret = zcblk_dev_get(ctx, root_index, &info);
@@ -604,7 +671,7 @@ TEST_F(dev, unprivileged)
 	ASSERT_NE(MAP_FAILED, r);
 	memset(r, 0, sizeof(*r));
 	r->add_ret = r->del_ret = r->list_ret = r->get_ret = 1;
-	r->stats_ret = 1;
+	r->stats_ret = r->set_ret = 1;
 
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -625,13 +692,15 @@ TEST_F(dev, unprivileged)
 		TH_LOG("unprivileged add: %d (%s)", r->add_ret, r->add_msg);
 	}
 	EXPECT_EQ(-EPERM, r->del_ret);
+	EXPECT_EQ(-EPERM, r->set_ret);
 	EXPECT_EQ(0, r->list_ret);
 	EXPECT_EQ(1, r->list_found);
 	EXPECT_EQ(0, r->get_ret);
 	EXPECT_EQ(0, r->stats_ret);
 
-	/* The refused del did not remove root's disk. */
+	/* The refused del did not remove root's disk, nor set stall it. */
 	EXPECT_EQ(0, zcblk_dev_get(self->zc.ctx, info.index, &info));
+	EXPECT_EQ(0, info.stall);
 	munmap(r, sizeof(*r));
 }
 
@@ -684,6 +753,9 @@ static void expect_zero_stats(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, st->unpinned_pages);
 	EXPECT_EQ(0, st->pinned_current);
 	EXPECT_EQ(0, st->fixed_bytes);
+	EXPECT_EQ(0, st->flushes);
+	EXPECT_EQ(0, st->timeouts);
+	EXPECT_EQ(0, st->injected);
 }
 
 struct find_stats {
@@ -762,6 +834,403 @@ TEST_F(stats, size_too_small)
 }
 
 /*
+ * file: the file backend over a file in a scratch directory, through the
+ * page cache (buffered: /tmp may be tmpfs, which refuses direct I/O on
+ * 6.1): its size is the default size, and its path comes back.
+ */
+FIXTURE(file) {
+	struct zc zc;
+	char dir[64];
+	char path[128];
+};
+
+FIXTURE_SETUP(file)
+{
+	int fd;
+
+	self->dir[0] = self->path[0] = '\0';
+	zc_setup(_metadata, &self->zc);
+	if (_metadata->exit_code)
+		return;
+	snprintf(self->dir, sizeof(self->dir), "/tmp/zcblk-nl.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->path, sizeof(self->path), "%s/backing.img", self->dir);
+	fd = open(self->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	/* Not a multiple of 4096: the size is rounded down to the block. */
+	ASSERT_EQ(0, ftruncate(fd, 8 * MiB + 1000));
+	close(fd);
+}
+
+FIXTURE_TEARDOWN_PARENT(file)
+{
+	zc_teardown(_metadata, &self->zc);
+	if (self->path[0])
+		unlink(self->path);
+	if (self->dir[0])
+		rmdir(self->dir);
+}
+
+static struct zcblk_dev_params file_params(const char *path, __u32 flags)
+{
+	struct zcblk_dev_params p = {
+		.size = sizeof(p),
+		.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_PATH |
+		       ZCBLK_PARAM_FLAGS | ZCBLK_PARAM_BLOCK_SIZE,
+		.block_size = 4096,
+		.path = path,
+		.flags = flags,
+	};
+
+	strcpy(p.backend, "file");
+	return p;
+}
+
+TEST_F(file, size_defaults_to_the_file)
+{
+	struct zcblk_dev_params p = file_params(self->path,
+						ZCBLK_DEV_F_BUFFERED);
+	struct zcblk_dev_info info, got = { .size = sizeof(got) };
+	struct find f = { 0 };
+	int ret;
+
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	EXPECT_STREQ("file", info.backend);
+	EXPECT_STREQ(self->path, info.path);
+	EXPECT_EQ(ZCBLK_DEV_F_BUFFERED, info.flags);
+	EXPECT_EQ(8 * MiB, info.disk_size);
+	EXPECT_EQ(4096, info.block_size);
+	check_block_device(_metadata, &info);
+
+	ASSERT_EQ(0, zcblk_dev_get(self->zc.ctx, info.index, &got));
+	expect_same_disk(_metadata, &info, &got);
+	f.index = info.index;
+	ASSERT_EQ(0, zcblk_dev_list(self->zc.ctx, find_cb, &f));
+	ASSERT_EQ(1, f.found);
+	expect_same_disk(_metadata, &info, &f.info);
+
+	/* The same file cannot back a second disk. */
+	ret = add_disk(_metadata, &self->zc, &p, NULL);
+	EXPECT_EQ(-EBUSY, ret) {
+		TH_LOG("second add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->zc.ctx), "path"));
+}
+
+/* A size larger than the file is refused; a smaller one is the size. */
+TEST_F(file, size)
+{
+	struct zcblk_dev_params p = file_params(self->path,
+						ZCBLK_DEV_F_BUFFERED);
+	struct zcblk_dev_info info;
+	int ret;
+
+	p.set |= ZCBLK_PARAM_SIZE;
+	p.disk_size = 16 * MiB;
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	EXPECT_EQ(-EINVAL, ret);
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->zc.ctx), "size")) {
+		TH_LOG("errmsg: \"%s\"", zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	p.disk_size = 4 * MiB;
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	EXPECT_EQ(4 * MiB, info.disk_size);
+}
+
+/* What the library refuses itself: no path, a path beyond PATH_MAX. */
+TEST_F(file, bad_path_args)
+{
+	struct zcblk_dev_params p = file_params(NULL, 0);
+	char *long_path;
+	int i, ret;
+
+	ret = add_disk(_metadata, &self->zc, &p, NULL);
+	EXPECT_EQ(-EINVAL, ret);
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->zc.ctx), "path"));
+
+	/* Components of 100 bytes: each is short enough (NAME_MAX). */
+	long_path = malloc(PATH_MAX + 1);
+	ASSERT_NE(NULL, long_path);
+	memset(long_path, 'a', PATH_MAX);
+	for (i = 0; i < PATH_MAX; i += 100)
+		long_path[i] = '/';
+	long_path[PATH_MAX] = '\0';
+	p.path = long_path;
+	ret = add_disk(_metadata, &self->zc, &p, NULL);
+	EXPECT_EQ(-ENAMETOOLONG, ret);
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->zc.ctx), "path"));
+	/* One byte less is the kernel's to judge: no such file. */
+	long_path[PATH_MAX - 1] = '\0';
+	ret = add_disk(_metadata, &self->zc, &p, NULL);
+	EXPECT_EQ(-ENOENT, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	free(long_path);
+}
+
+/*
+ * set: DEV_SET changes the live settings, which DEV_GET (doit and dump)
+ * reports; a refused DEV_SET changes nothing.
+ */
+FIXTURE(set) {
+	struct zc zc;
+	struct zcblk_dev_info info;	/* the test's disk */
+};
+
+FIXTURE_SETUP(set)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	int ret;
+
+	zc_setup(_metadata, &self->zc);
+	if (_metadata->exit_code)
+		return;
+	ret = add_disk(_metadata, &self->zc, &p, &self->info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+}
+
+FIXTURE_TEARDOWN_PARENT(set)
+{
+	zc_teardown(_metadata, &self->zc);
+}
+
+/* DEV_GET and the dump both report @want's settings. */
+static void expect_settings(struct __test_metadata *_metadata,
+			    struct zc *zc, const struct zcblk_dev_info *want)
+{
+	struct zcblk_dev_info got = { .size = sizeof(got) };
+	struct find f = { .index = want->index };
+
+	ASSERT_EQ(0, zcblk_dev_get(zc->ctx, want->index, &got));
+	expect_same_disk(_metadata, want, &got);
+	ASSERT_EQ(0, zcblk_dev_list(zc->ctx, find_cb, &f));
+	ASSERT_EQ(1, f.found);
+	expect_same_disk(_metadata, want, &f.info);
+}
+
+TEST_F(set, values_come_back)
+{
+	struct zcblk_dev_settings s = {
+		.size = sizeof(s),
+		.set = ZCBLK_SET_ALL,
+		.completion = ZCBLK_COMPLETION_TIMER,
+		.completion_ns = 123456,
+		.latency_ns = 2 * NS_PER_S,
+		.fail_every = 7,
+		.fail_ppm = 0,
+		.fail_status = 0x281,
+		.fail_ops = ZCBLK_FAIL_OPS_READS,
+		.stall = 1,
+	};
+	struct zcblk_dev_info out = { .size = sizeof(out) };
+	struct zcblk_dev_info want = self->info;
+	int ret;
+
+	ret = zcblk_dev_set(self->zc.ctx, want.index, &s, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("set: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	want.completion = ZCBLK_COMPLETION_TIMER;
+	want.completion_ns = 123456;
+	want.latency_ns = 2 * NS_PER_S;
+	want.fail_every = 7;
+	want.fail_ppm = 0;
+	want.fail_status = 0x281;
+	want.fail_ops = ZCBLK_FAIL_OPS_READS;
+	want.stall = 1;
+	expect_same_disk(_metadata, &want, &out);
+	expect_settings(_metadata, &self->zc, &want);
+
+	/* Only what is named changes; fail-ppm turns fail-every off. */
+	memset(&s, 0, sizeof(s));
+	s.size = sizeof(s);
+	s.set = ZCBLK_SET_FAIL_PPM | ZCBLK_SET_STALL | ZCBLK_SET_COMPLETION;
+	s.fail_ppm = 1000000;
+	s.completion = ZCBLK_COMPLETION_SOFTIRQ;
+	ret = zcblk_dev_set(self->zc.ctx, want.index, &s, NULL);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("set: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	want.fail_ppm = 1000000;
+	want.fail_every = 0;
+	want.stall = 0;
+	want.completion = ZCBLK_COMPLETION_SOFTIRQ;
+	expect_settings(_metadata, &self->zc, &want);
+
+	/* And fail-every turns fail-ppm off. */
+	s.set = ZCBLK_SET_FAIL_EVERY;
+	s.fail_every = 3;
+	ASSERT_EQ(0, zcblk_dev_set(self->zc.ctx, want.index, &s, NULL));
+	want.fail_every = 3;
+	want.fail_ppm = 0;
+	expect_settings(_metadata, &self->zc, &want);
+
+	/* Back to normal. */
+	s.set = ZCBLK_SET_ALL;
+	s.completion = ZCBLK_COMPLETION_INLINE;
+	s.completion_ns = 0;
+	s.latency_ns = 0;
+	s.fail_every = 0;
+	s.fail_ppm = 0;
+	s.fail_status = NVME_SC_INTERNAL;
+	s.fail_ops = ZCBLK_FAIL_OPS_ALL;
+	s.stall = 0;
+	ASSERT_EQ(0, zcblk_dev_set(self->zc.ctx, want.index, &s, NULL));
+	expect_settings(_metadata, &self->zc, &self->info);
+}
+
+TEST_F(set, unknown_index)
+{
+	struct zcblk_dev_settings s = {
+		.size = sizeof(s),
+		.set = ZCBLK_SET_STALL,
+		.stall = 1,
+	};
+	int ret = zcblk_dev_set(self->zc.ctx, UNUSED_INDEX, &s, NULL);
+
+	EXPECT_EQ(-ENODEV, ret) {
+		TH_LOG("set: %s", strerror(-ret));
+	}
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->zc.ctx), "index")) {
+		TH_LOG("errmsg: \"%s\"", zcblk_ctx_errmsg(self->zc.ctx));
+	}
+}
+
+/* What the library refuses before sending anything. */
+TEST_F(set, bad_struct)
+{
+	struct zcblk_dev_settings s = { .size = sizeof(s) };
+	struct zcblk_dev_info small = { .size = ZCBLK_DEV_INFO_SIZE_VER1 - 8 };
+
+	s.size = ZCBLK_DEV_SETTINGS_SIZE_VER1 - 8;
+	EXPECT_EQ(-EINVAL, zcblk_dev_set(self->zc.ctx, self->info.index, &s,
+					 NULL));
+	s.size = sizeof(s);
+	s.__reserved = 1;
+	EXPECT_EQ(-EINVAL, zcblk_dev_set(self->zc.ctx, self->info.index, &s,
+					 NULL));
+	s.__reserved = 0;
+	s.set = ZCBLK_SET_ALL + 1;
+	EXPECT_EQ(-EOPNOTSUPP, zcblk_dev_set(self->zc.ctx, self->info.index,
+					     &s, NULL));
+	s.set = ZCBLK_SET_STALL;
+	EXPECT_EQ(-EINVAL, zcblk_dev_set(self->zc.ctx, self->info.index, &s,
+					 &small));
+	EXPECT_EQ(-EINVAL, zcblk_dev_set(self->zc.ctx, self->info.index, NULL,
+					 NULL));
+	/* Nothing was changed. */
+	expect_settings(_metadata, &self->zc, &self->info);
+}
+
+/*
+ * bad_set: each invalid DEV_SET is refused with its errno and an extack
+ * message naming the attribute, and changes nothing (the valid setting
+ * sent along is not applied either).
+ */
+FIXTURE(bad_set) {
+	struct zc zc;
+	struct zcblk_dev_info info;
+};
+
+FIXTURE_VARIANT(bad_set) {
+	struct zcblk_dev_settings s;
+	int err;
+	const char *attr;
+};
+
+#define BAD_SET(name, _err, _attr, _set, ...)				\
+	FIXTURE_VARIANT_ADD(bad_set, name) {				\
+		.s = { .size = sizeof(struct zcblk_dev_settings),	\
+		       .set = ZCBLK_SET_LATENCY_NS | (_set),		\
+		       .latency_ns = 1000, __VA_ARGS__ },		\
+		.err = _err, .attr = _attr,				\
+	}
+
+BAD_SET(fail_every_and_ppm, -EINVAL, "fail-ppm",
+	ZCBLK_SET_FAIL_EVERY | ZCBLK_SET_FAIL_PPM,
+	.fail_every = 10, .fail_ppm = 10);
+BAD_SET(fail_ppm_1000001, -ERANGE, "fail-ppm", ZCBLK_SET_FAIL_PPM,
+	.fail_ppm = 1000001);
+BAD_SET(fail_status_0, -ERANGE, "fail-status", ZCBLK_SET_FAIL_STATUS,
+	.fail_status = 0);
+BAD_SET(fail_status_0x8000, -ERANGE, "fail-status", ZCBLK_SET_FAIL_STATUS,
+	.fail_status = 0x8000);
+BAD_SET(completion_0, -ERANGE, "completion", ZCBLK_SET_COMPLETION,
+	.completion = 0);
+BAD_SET(completion_4, -ERANGE, "completion", ZCBLK_SET_COMPLETION,
+	.completion = 4);
+BAD_SET(completion_ns_10s_plus_1, -ERANGE, "completion-ns",
+	ZCBLK_SET_COMPLETION_NS, .completion_ns = 10 * NS_PER_S + 1);
+FIXTURE_VARIANT_ADD(bad_set, latency_ns_10s_plus_1) {
+	.s = { .size = sizeof(struct zcblk_dev_settings),
+	       .set = ZCBLK_SET_LATENCY_NS | ZCBLK_SET_STALL,
+	       .latency_ns = 10 * NS_PER_S + 1, .stall = 1 },
+	.err = -ERANGE, .attr = "latency-ns",
+};
+BAD_SET(fail_ops_0, -ERANGE, "fail-ops", ZCBLK_SET_FAIL_OPS,
+	.fail_ops = 0);
+BAD_SET(fail_ops_4, -ERANGE, "fail-ops", ZCBLK_SET_FAIL_OPS,
+	.fail_ops = 4);
+BAD_SET(stall_2, -ERANGE, "stall", ZCBLK_SET_STALL, .stall = 2);
+BAD_SET(stall_256, -ERANGE, "stall", ZCBLK_SET_STALL, .stall = 256);
+
+FIXTURE_SETUP(bad_set)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	int ret;
+
+	zc_setup(_metadata, &self->zc);
+	if (_metadata->exit_code)
+		return;
+	ret = add_disk(_metadata, &self->zc, &p, &self->info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+}
+
+FIXTURE_TEARDOWN_PARENT(bad_set)
+{
+	zc_teardown(_metadata, &self->zc);
+}
+
+TEST_F(bad_set, refused)
+{
+	struct zcblk_dev_info out = { .size = sizeof(out) };
+	const char *msg;
+	int ret;
+
+	out.index = 0xdeadbeef;
+	ret = zcblk_dev_set(self->zc.ctx, self->info.index, &variant->s, &out);
+	msg = zcblk_ctx_errmsg(self->zc.ctx);
+	EXPECT_EQ(variant->err, ret) {
+		TH_LOG("set: expected %s, got %s (\"%s\")",
+		       strerror(-variant->err), ret ? strerror(-ret) : "success",
+		       msg);
+	}
+	EXPECT_NE(NULL, strstr(msg, variant->attr)) {
+		TH_LOG("errmsg \"%s\" does not name %s", msg, variant->attr);
+	}
+	EXPECT_EQ(0xdeadbeef, out.index);
+	expect_settings(_metadata, &self->zc, &self->info);
+}
+
+/*
  * bad_add: each invalid DEV_ADD is refused with its errno and an extack
  * message that names the attribute.
  */
@@ -779,6 +1248,12 @@ FIXTURE_VARIANT(bad_add) {
 	__u32 index;
 	__u32 poll_queues;
 	__u32 node_mode;	/* 0: 0600 */
+	__u64 extra_set;	/* ZCBLK_PARAM_* bits beyond BASE_PARAMS */
+	const char *path;
+	__u32 flags;
+	__u32 timeout_ms;
+	__u32 completion;
+	__u64 completion_ns;
 	int err;		/* expected: -errno */
 	const char *attr;	/* expected in the message */
 };
@@ -848,6 +1323,38 @@ BAD_ADD_PT(node_mode_01000,        0,                    01000,
 BAD_ADD_PT(node_mode_04755,        0,                    04755,
 	   -ERANGE, "node-mode");
 
+/* The attributes of the file backend, flags, timeouts, completion. */
+#define BAD_ADD_X(name, _backend, _extra_set, _err, _attr, ...)		\
+	FIXTURE_VARIANT_ADD(bad_add, name) {				\
+		.backend = _backend, .size = 4 * MiB, .block_size = 512,	\
+		.nr_queues = 1, .queue_depth = 16,			\
+		.index = UNUSED_INDEX, .extra_set = _extra_set,		\
+		.err = _err, .attr = _attr, __VA_ARGS__			\
+	}
+
+/* NLA_POLICY_MASK: the netlink core's "reserved bit set", -EINVAL. */
+BAD_ADD_X(flags_0x4, "null", ZCBLK_PARAM_FLAGS, -EINVAL, "flags",
+	  .flags = 0x4);
+BAD_ADD_X(buffered_mem, "mem", ZCBLK_PARAM_FLAGS, -EINVAL, "flags",
+	  .flags = ZCBLK_DEV_F_BUFFERED);
+BAD_ADD_X(timeout_ms_99, "null", ZCBLK_PARAM_TIMEOUT_MS, -ERANGE,
+	  "timeout-ms", .timeout_ms = 99);
+BAD_ADD_X(timeout_ms_1h_plus_1, "null", ZCBLK_PARAM_TIMEOUT_MS, -ERANGE,
+	  "timeout-ms", .timeout_ms = 3600 * 1000 + 1);
+BAD_ADD_X(completion_4, "null", ZCBLK_PARAM_COMPLETION, -ERANGE,
+	  "completion", .completion = 4);
+BAD_ADD_X(completion_ns_10s_plus_1, "null", ZCBLK_PARAM_COMPLETION_NS,
+	  -ERANGE, "completion-ns", .completion_ns = 10 * NS_PER_S + 1);
+BAD_ADD_X(path_on_null, "null", ZCBLK_PARAM_PATH, -EINVAL, "path",
+	  .path = "/dev/null");
+BAD_ADD_X(file_without_path, "file", 0, -EINVAL, "path");
+BAD_ADD_X(file_path_missing, "file", ZCBLK_PARAM_PATH, -ENOENT, "path",
+	  .path = "/nonexistent/zcblk-test.img");
+BAD_ADD_X(file_path_directory, "file", ZCBLK_PARAM_PATH, -EINVAL, "path",
+	  .path = "/");
+BAD_ADD_X(file_path_char_device, "file", ZCBLK_PARAM_PATH, -EINVAL, "path",
+	  .path = "/dev/null");
+
 FIXTURE_SETUP(bad_add)
 {
 	zc_setup(_metadata, &self->zc);
@@ -866,7 +1373,7 @@ TEST_F(bad_add, refused)
 	const char *msg;
 	int ret;
 
-	p.set = ZCBLK_PARAM_ALL & ~variant->unset;
+	p.set = (BASE_PARAMS & ~variant->unset) | variant->extra_set;
 	strcpy(p.backend, variant->backend);
 	p.disk_size = variant->size;
 	p.block_size = variant->block_size;
@@ -875,6 +1382,11 @@ TEST_F(bad_add, refused)
 	p.index = variant->index;
 	p.poll_queues = variant->poll_queues;
 	p.node_mode = variant->node_mode ? variant->node_mode : 0600;
+	p.path = variant->path;
+	p.flags = variant->flags;
+	p.timeout_ms = variant->timeout_ms;
+	p.completion = variant->completion;
+	p.completion_ns = variant->completion_ns;
 
 	ret = add_disk(_metadata, &self->zc, &p, &info);
 	msg = zcblk_ctx_errmsg(self->zc.ctx);

@@ -2,26 +2,41 @@
 /*
  * zcblkctl add: create a disk and print its name.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static void add_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s add --backend null|mem --size SIZE [--block-size 512|4096]\n"
-		"                [--queues N] [--depth N] [--poll-queues N] [--index N]\n"
-		"                [--uid USER] [--gid GROUP] [--mode MODE]\n"
+		"Usage: %s add --backend null|mem --size SIZE [options]\n"
+		"       %s add --backend file --path PATH [--size SIZE] [options]\n"
+		"Options: [--block-size 512|4096] [--queues N] [--depth N]\n"
+		"         [--poll-queues N] [--index N] [--uid USER] [--gid GROUP]\n"
+		"         [--mode MODE] [--read-only] [--buffered] [--timeout-ms N]\n"
+		"         [--completion inline|softirq|timer] [--completion-ns N]\n"
 		"\n"
 		"Create a disk and print its name (e.g. zcblk0).\n"
 		"\n"
-		"  -b, --backend NAME    backend: null (discards writes, reads zeroes)\n"
-		"                        or mem (RAM, allocated on first write)\n"
+		"  -b, --backend NAME    backend: null (discards writes, reads zeroes),\n"
+		"                        mem (RAM, allocated on first write) or file\n"
+		"                        (a regular file or a block device, --path)\n"
 		"  -s, --size SIZE       capacity: bytes, or with a K, M, G, T suffix\n"
-		"                        (KiB .. TiB); a multiple of the block size\n"
-		"  -B, --block-size N    logical block size: 512 (default) or 4096\n"
+		"                        (KiB .. TiB); a multiple of the block size.\n"
+		"                        Required, except for the file backend, whose\n"
+		"                        default is the file's size (rounded down to the\n"
+		"                        block size); a larger size is refused\n"
+		"  -P, --path PATH       file backend: the backing file or block device\n"
+		"                        (a relative path is made absolute). It is\n"
+		"                        opened O_DIRECT (zero copy) and held open;\n"
+		"                        block devices are opened exclusively\n"
+		"  -B, --block-size N    logical block size: 512 (default) or 4096; on a\n"
+		"                        block device, its logical block size by default\n"
 		"  -q, --queues N        hardware queues, 1..%u (default 1)\n"
 		"  -d, --depth N         tags per queue, 1..%u (default 128)\n"
 		"  -p, --poll-queues N   polled queues, for io_uring IOPOLL rings on the\n"
@@ -32,13 +47,51 @@ static void add_usage(FILE *f)
 		"  -g, --gid GROUP       its group: a name or a number (default root)\n"
 		"  -m, --mode MODE       its permission bits, in octal, at most 0777\n"
 		"                        (default 0600)\n"
+		"  -r, --read-only       refuse writes (any backend): EPERM on the block\n"
+		"                        device, NVMe status 0x4020 (Namespace Is Write\n"
+		"                        Protected) for write commands on the char device\n"
+		"      --buffered        file backend: go through the page cache, for\n"
+		"                        file systems that refuse direct I/O (tmpfs on\n"
+		"                        6.1, ramfs); this copies (stats: copied_bytes)\n"
+		"      --timeout-ms N    request timeout, 100..3600000 ms (default 30000)\n"
+		"      --completion MODE how requests complete: inline (default, where\n"
+		"                        the backend finishes), softirq (like a device\n"
+		"                        interrupt) or timer (--completion-ns later)\n"
+		"      --completion-ns N timer mode: nanoseconds, 0..10000000000\n"
 		"  -h, --help            show this\n"
 		"\n"
 		"The char device speaks the NVMe passthrough ABI: who may open it\n"
 		"may read through a read-only descriptor and write through a writable\n"
-		"one. The block device /dev/zcblkN stays root:disk 0660.\n",
-		PROG_NAME, ZCBLK_MAX_QUEUES, ZCBLK_MAX_QUEUE_DEPTH,
-		ZCBLK_MAX_QUEUES, ZCBLK_MAX_DEVS - 1);
+		"one. The block device /dev/zcblkN stays root:disk 0660. Completion\n"
+		"mode and fault injection can be changed later: '%s set'.\n",
+		PROG_NAME, PROG_NAME, ZCBLK_MAX_QUEUES, ZCBLK_MAX_QUEUE_DEPTH,
+		ZCBLK_MAX_QUEUES, ZCBLK_MAX_DEVS - 1, PROG_NAME);
+}
+
+/* Long-only options. */
+enum {
+	OPT_BUFFERED = 256,
+	OPT_TIMEOUT_MS,
+	OPT_COMPLETION,
+	OPT_COMPLETION_NS,
+};
+
+/*
+ * @path made absolute (against the working directory) in @buf, so that
+ * `list` shows what it is whatever directory one asks from; -ENAMETOOLONG
+ * if that does not fit.
+ */
+static int absolute_path(const char *path, char *buf, size_t len)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (path[0] == '/' || !path[0] || !getcwd(cwd, sizeof(cwd)))
+		n = snprintf(buf, len, "%s", path);
+	else
+		n = snprintf(buf, len, "%s%s%s", cwd,
+			     cwd[strlen(cwd) - 1] == '/' ? "" : "/", path);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 int add_main(int argc, char *argv[])
@@ -46,6 +99,7 @@ int add_main(int argc, char *argv[])
 	static const struct option options[] = {
 		{ "backend",	required_argument, NULL, 'b' },
 		{ "size",	required_argument, NULL, 's' },
+		{ "path",	required_argument, NULL, 'P' },
 		{ "block-size",	required_argument, NULL, 'B' },
 		{ "queues",	required_argument, NULL, 'q' },
 		{ "depth",	required_argument, NULL, 'd' },
@@ -54,17 +108,24 @@ int add_main(int argc, char *argv[])
 		{ "uid",	required_argument, NULL, 'u' },
 		{ "gid",	required_argument, NULL, 'g' },
 		{ "mode",	required_argument, NULL, 'm' },
+		{ "read-only",	no_argument,	   NULL, 'r' },
+		{ "buffered",	no_argument,	   NULL, OPT_BUFFERED },
+		{ "timeout-ms",	required_argument, NULL, OPT_TIMEOUT_MS },
+		{ "completion",	required_argument, NULL, OPT_COMPLETION },
+		{ "completion-ns", required_argument, NULL, OPT_COMPLETION_NS },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct zcblk_dev_params p = { .size = sizeof(p) };
 	struct zcblk_dev_info info = { .size = sizeof(info) };
+	/* The kernel takes PATH_MAX - 1 bytes and a NUL. */
+	char path[PATH_MAX];
 	struct zcblk_ctx *ctx;
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":b:s:B:q:d:p:i:u:g:m:h", options,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":b:s:P:B:q:d:p:i:u:g:m:rh",
+				  options, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
 			if (strlen(optarg) >= sizeof(p.backend))
@@ -77,6 +138,13 @@ int add_main(int argc, char *argv[])
 			if (parse_size(optarg, &p.disk_size))
 				return usage_error("add", "invalid size: %s", optarg);
 			p.set |= ZCBLK_PARAM_SIZE;
+			break;
+		case 'P':
+			if (absolute_path(optarg, path, sizeof(path)))
+				return usage_error("add", "path too long: %s",
+						   optarg);
+			p.path = path;
+			p.set |= ZCBLK_PARAM_PATH;
 			break;
 		case 'B':
 			if (parse_u32(optarg, &p.block_size))
@@ -122,6 +190,32 @@ int add_main(int argc, char *argv[])
 						   optarg);
 			p.set |= ZCBLK_PARAM_NODE_MODE;
 			break;
+		case 'r':
+			p.flags |= ZCBLK_DEV_F_READ_ONLY;
+			p.set |= ZCBLK_PARAM_FLAGS;
+			break;
+		case OPT_BUFFERED:
+			p.flags |= ZCBLK_DEV_F_BUFFERED;
+			p.set |= ZCBLK_PARAM_FLAGS;
+			break;
+		case OPT_TIMEOUT_MS:
+			if (parse_u32(optarg, &p.timeout_ms))
+				return usage_error("add", "invalid timeout: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_TIMEOUT_MS;
+			break;
+		case OPT_COMPLETION:
+			if (parse_completion(optarg, &p.completion))
+				return usage_error("add", "invalid completion mode (inline, softirq, timer): %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_COMPLETION;
+			break;
+		case OPT_COMPLETION_NS:
+			if (parse_u64(optarg, &p.completion_ns))
+				return usage_error("add", "invalid completion latency (ns): %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_COMPLETION_NS;
+			break;
 		case 'h':
 			add_usage(stdout);
 			return 0;
@@ -133,7 +227,12 @@ int add_main(int argc, char *argv[])
 		return usage_error("add", "unexpected argument: %s", argv[optind]);
 	if (!(p.set & ZCBLK_PARAM_BACKEND))
 		return usage_error("add", "--backend is required");
-	if (!(p.set & ZCBLK_PARAM_SIZE))
+	/*
+	 * The file backend's default size is the file's. The kernel knows
+	 * which backends there are, and says so about any other name.
+	 */
+	if (!(p.set & ZCBLK_PARAM_SIZE) &&
+	    (!strcmp(p.backend, "null") || !strcmp(p.backend, "mem")))
 		return usage_error("add", "--size is required");
 
 	ret = open_ctx(&ctx);

@@ -22,6 +22,7 @@
 int add_main(int argc, char *argv[]);
 int del_main(int argc, char *argv[]);
 int list_main(int argc, char *argv[]);
+int set_main(int argc, char *argv[]);
 int stats_main(int argc, char *argv[]);
 
 /* Print "zcblkctl <cmd>: <message>" and a hint to stderr; EXIT_USAGE. */
@@ -47,6 +48,16 @@ int open_ctx(struct zcblk_ctx **ctx);
 int parse_size(const char *s, __u64 *out);
 /* Decimal, 0 .. UINT32_MAX. */
 int parse_u32(const char *s, __u32 *out);
+/* Decimal, 0 .. UINT64_MAX. */
+int parse_u64(const char *s, __u64 *out);
+/* Decimal, or hexadecimal with 0x: "641", "0x281"; 0 .. UINT32_MAX. */
+int parse_u32_hex(const char *s, __u32 *out);
+/* "on" -> 1, "off" -> 0. */
+int parse_on_off(const char *s, __u32 *out);
+/* "inline", "softirq", "timer" -> enum zcblk_completion. */
+int parse_completion(const char *s, __u32 *out);
+/* "all", "reads", "writes" -> enum zcblk_fail_ops. */
+int parse_fail_ops(const char *s, __u32 *out);
 /* "3", "zcblk3" or "/dev/zcblk3" -> 3. */
 int parse_disk(const char *s, __u32 *index);
 /* Octal, as chmod takes it: "0660" or "660" -> 0660; 0 .. UINT32_MAX. */
@@ -58,7 +69,14 @@ int parse_group(const char *s, __u32 *gid);
 /* 268435456 -> "256.0MiB"; 512 -> "512B". */
 void format_size(__u64 bytes, char *buf, size_t len);
 
+/* The names parse_completion() and parse_fail_ops() take; "unknown". */
+const char *completion_name(__u32 completion);
+const char *fail_ops_name(__u32 fail_ops);
+
 /* @s as a JSON string, quoted and escaped, on stdout. */
 void json_string(const char *s);
+
+/* One disk as a JSON object (no newline), as `list -j` prints each. */
+void json_disk(const struct zcblk_dev_info *info);
 
 #endif /* ZCBLKCTL_CLI_H */

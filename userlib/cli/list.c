@@ -20,11 +20,20 @@ static void list_usage(FILE *f)
 		"the keys index, name, char_name, backend, size, block_size,\n"
 		"nr_queues, poll_queues, queue_depth, state, alloc_bytes (sizes in\n"
 		"bytes), node_uid, node_gid, node_mode (the char device node's owner,\n"
-		"group and permission bits, as numbers: 0660 is 432).\n"
+		"group and permission bits, as numbers: 0660 is 432), path (the\n"
+		"backing file, or null), read_only, buffered (booleans), timeout_ms,\n"
+		"and the live settings ('%s set'): completion (inline, softirq,\n"
+		"timer), completion_ns, latency_ns, fail_every, fail_ppm, fail_status\n"
+		"(a number: 0x281 is 641), fail_ops (all, reads, writes) and stall\n"
+		"(a boolean).\n"
+		"\n"
+		"The table's FLAGS column: ro (read-only), buf (buffered), stall,\n"
+		"inject (error injection on), delay (added latency or timer\n"
+		"completion); '-' for none.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
 		"  -h, --help    show this\n",
-		PROG_NAME);
+		PROG_NAME, PROG_NAME);
 }
 
 struct disks {
@@ -49,45 +58,97 @@ static int collect(const struct zcblk_dev_info *info, void *arg)
 	return 0;
 }
 
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
+void json_disk(const struct zcblk_dev_info *x)
+{
+	printf("{\"index\": %u, \"name\": ", x->index);
+	json_string(x->disk_name);
+	printf(", \"char_name\": ");
+	json_string(x->char_name);
+	printf(", \"backend\": ");
+	json_string(x->backend);
+	printf(", \"size\": %llu, \"block_size\": %u, \"nr_queues\": %u, "
+	       "\"poll_queues\": %u, \"queue_depth\": %u, \"state\": ",
+	       (unsigned long long)x->disk_size, x->block_size,
+	       x->nr_queues, x->poll_queues, x->queue_depth);
+	json_string(zcblk_state_name(x->state));
+	printf(", \"alloc_bytes\": %llu, \"node_uid\": %u, "
+	       "\"node_gid\": %u, \"node_mode\": %u, \"path\": ",
+	       (unsigned long long)x->alloc_bytes, x->node_uid,
+	       x->node_gid, x->node_mode);
+	if (x->path[0])
+		json_string(x->path);
+	else
+		printf("null");
+	printf(", \"read_only\": %s, \"buffered\": %s, \"timeout_ms\": %u, "
+	       "\"completion\": ",
+	       json_bool(x->flags & ZCBLK_DEV_F_READ_ONLY),
+	       json_bool(x->flags & ZCBLK_DEV_F_BUFFERED), x->timeout_ms);
+	json_string(completion_name(x->completion));
+	printf(", \"completion_ns\": %llu, \"latency_ns\": %llu, "
+	       "\"fail_every\": %u, \"fail_ppm\": %u, \"fail_status\": %u, "
+	       "\"fail_ops\": ",
+	       (unsigned long long)x->completion_ns,
+	       (unsigned long long)x->latency_ns, x->fail_every, x->fail_ppm,
+	       x->fail_status);
+	json_string(fail_ops_name(x->fail_ops));
+	printf(", \"stall\": %s}", json_bool(x->stall));
+}
+
 static void print_json(const struct disks *d)
 {
 	size_t i;
 
 	printf("[");
 	for (i = 0; i < d->n; i++) {
-		const struct zcblk_dev_info *x = &d->v[i];
-
-		printf("%s\n  {\"index\": %u, \"name\": ", i ? "," : "",
-		       x->index);
-		json_string(x->disk_name);
-		printf(", \"char_name\": ");
-		json_string(x->char_name);
-		printf(", \"backend\": ");
-		json_string(x->backend);
-		printf(", \"size\": %llu, \"block_size\": %u, \"nr_queues\": %u, "
-		       "\"poll_queues\": %u, \"queue_depth\": %u, \"state\": ",
-		       (unsigned long long)x->disk_size, x->block_size,
-		       x->nr_queues, x->poll_queues, x->queue_depth);
-		json_string(zcblk_state_name(x->state));
-		printf(", \"alloc_bytes\": %llu, \"node_uid\": %u, "
-		       "\"node_gid\": %u, \"node_mode\": %u}",
-		       (unsigned long long)x->alloc_bytes, x->node_uid,
-		       x->node_gid, x->node_mode);
+		printf("%s\n  ", i ? "," : "");
+		json_disk(&d->v[i]);
 	}
 	printf("%s]\n", d->n ? "\n" : "");
 }
 
+/* PATH, the last column, is printed as it is: it may be long. */
 enum {
 	C_INDEX, C_NAME, C_CHAR, C_BACKEND, C_SIZE, C_BS, C_QUEUES, C_DEPTH,
-	C_STATE, C_ALLOC, NR_COLS
+	C_STATE, C_ALLOC, C_FLAGS, NR_COLS
 };
 
 static const char *const headers[NR_COLS] = {
 	"INDEX", "NAME", "CHAR", "BACKEND", "SIZE", "BS", "QUEUES", "DEPTH",
-	"STATE", "ALLOC",
+	"STATE", "ALLOC", "FLAGS",
 };
 
 #define CELL_LEN 32
+
+/* "ro,buf,stall,inject,delay", or "-". */
+static void fill_flags(const struct zcblk_dev_info *x, char *buf, size_t len)
+{
+	const struct {
+		bool on;
+		const char *name;
+	} flags[] = {
+		{ x->flags & ZCBLK_DEV_F_READ_ONLY, "ro" },
+		{ x->flags & ZCBLK_DEV_F_BUFFERED, "buf" },
+		{ x->stall, "stall" },
+		{ x->fail_every || x->fail_ppm, "inject" },
+		{ x->latency_ns || (x->completion == ZCBLK_COMPLETION_TIMER &&
+				    x->completion_ns), "delay" },
+	};
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		if (flags[i].on && n < len)
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				      flags[i].name);
+	}
+	if (!n)
+		snprintf(buf, len, "-");
+}
 
 static void fill_row(const struct zcblk_dev_info *x, char row[][CELL_LEN])
 {
@@ -101,15 +162,17 @@ static void fill_row(const struct zcblk_dev_info *x, char row[][CELL_LEN])
 	snprintf(row[C_DEPTH], CELL_LEN, "%u", x->queue_depth);
 	snprintf(row[C_STATE], CELL_LEN, "%s", zcblk_state_name(x->state));
 	format_size(x->alloc_bytes, row[C_ALLOC], CELL_LEN);
+	fill_flags(x, row[C_FLAGS], CELL_LEN);
 }
 
-static void print_row(char row[][CELL_LEN], const int *width)
+static void print_row(char row[][CELL_LEN], const int *width,
+		      const char *path)
 {
 	int c;
 
-	for (c = 0; c < NR_COLS - 1; c++)
+	for (c = 0; c < NR_COLS; c++)
 		printf("%-*s  ", width[c], row[c]);
-	printf("%s\n", row[NR_COLS - 1]);
+	printf("%s\n", path);
 }
 
 static int print_table(const struct disks *d)
@@ -136,9 +199,9 @@ static int print_table(const struct disks *d)
 				width[c] = len;
 		}
 	}
-	print_row(head, width);
+	print_row(head, width, "PATH");
 	for (i = 0; i < d->n; i++)
-		print_row(cells[i], width);
+		print_row(cells[i], width, d->v[i].path[0] ? d->v[i].path : "-");
 	free(cells);
 	return 0;
 }

@@ -28,12 +28,17 @@ static void stats_usage(FILE *f)
 		"  pinned_current            pinned now: 0 when nothing is in flight\n"
 		"  fixed_bytes               bytes moved through io_uring registered\n"
 		"                            buffers (pinned by io_uring, not zcblk)\n"
+		"  copied_bytes              data bytes zcblk copied: mem backend, file\n"
+		"                            --buffered; 0 for file direct I/O\n"
+		"  flushes                   flushes run on the backing file (file)\n"
+		"  timeouts                  requests whose timeout expired\n"
+		"  injected                  errors injected ('%s set --fail-*')\n"
 		"With -j: one JSON object (a disk given) or an array of them, with\n"
 		"the keys index, name and the counters above.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
 		"  -h, --help    show this\n",
-		PROG_NAME);
+		PROG_NAME, PROG_NAME);
 }
 
 struct disk_stats {
@@ -82,6 +87,10 @@ static const struct {
 	COUNTER(unpinned_pages, false),
 	COUNTER(pinned_current, false),
 	COUNTER(fixed_bytes, true),
+	COUNTER(copied_bytes, true),
+	COUNTER(flushes, false),
+	COUNTER(timeouts, false),
+	COUNTER(injected, false),
 #undef COUNTER
 };
 
@@ -147,12 +156,14 @@ static void print_one(const struct disk_stats *d)
 
 enum {
 	C_INDEX, C_NAME, C_READS, C_WRITES, C_READ, C_WRITTEN, C_ERRORS,
-	C_INFLIGHT, C_PINNED, C_UNPINNED, C_PINNED_NOW, C_FIXED, NR_COLS
+	C_INFLIGHT, C_PINNED, C_UNPINNED, C_PINNED_NOW, C_FIXED, C_COPIED,
+	C_FLUSHES, C_TIMEOUTS, C_INJECTED, NR_COLS
 };
 
 static const char *const headers[NR_COLS] = {
 	"INDEX", "NAME", "READS", "WRITES", "READ", "WRITTEN", "ERRORS",
-	"INFLIGHT", "PINNED", "UNPINNED", "PINNED_NOW", "FIXED",
+	"INFLIGHT", "PINNED", "UNPINNED", "PINNED_NOW", "FIXED", "COPIED",
+	"FLUSHES", "TIMEOUTS", "INJECTED",
 };
 
 #define CELL_LEN 32
@@ -179,6 +190,13 @@ static void fill_row(const struct disk_stats *d, char row[][CELL_LEN])
 	snprintf(row[C_PINNED_NOW], CELL_LEN, "%llu",
 		 (unsigned long long)st->pinned_current);
 	format_size(st->fixed_bytes, row[C_FIXED], CELL_LEN);
+	format_size(st->copied_bytes, row[C_COPIED], CELL_LEN);
+	snprintf(row[C_FLUSHES], CELL_LEN, "%llu",
+		 (unsigned long long)st->flushes);
+	snprintf(row[C_TIMEOUTS], CELL_LEN, "%llu",
+		 (unsigned long long)st->timeouts);
+	snprintf(row[C_INJECTED], CELL_LEN, "%llu",
+		 (unsigned long long)st->injected);
 }
 
 static void print_row(char row[][CELL_LEN], const int *width)

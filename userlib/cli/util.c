@@ -124,6 +124,112 @@ int parse_u32(const char *s, __u32 *out)
 	return 0;
 }
 
+int parse_u64(const char *s, __u64 *out)
+{
+	char *end;
+	__u64 v;
+	int ret;
+
+	ret = parse_decimal(s, &v, &end);
+	if (ret)
+		return ret;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_u32_hex(const char *s, __u32 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return parse_u32(s, out);
+	if (!isxdigit((unsigned char)s[2]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s + 2, &end, 16);
+	if (errno)
+		return -errno;
+	if (*end)
+		return -EINVAL;
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* @s's index in @names (@n of them, NULL ones skipped), or -EINVAL. */
+static int parse_name(const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
+			return i;
+	return -EINVAL;
+}
+
+static const char *const on_off_names[] = { "off", "on" };
+
+static const char *const completion_names[] = {
+	[ZCBLK_COMPLETION_INLINE] = "inline",
+	[ZCBLK_COMPLETION_SOFTIRQ] = "softirq",
+	[ZCBLK_COMPLETION_TIMER] = "timer",
+};
+
+static const char *const fail_ops_names[] = {
+	[ZCBLK_FAIL_OPS_ALL] = "all",
+	[ZCBLK_FAIL_OPS_READS] = "reads",
+	[ZCBLK_FAIL_OPS_WRITES] = "writes",
+};
+
+int parse_on_off(const char *s, __u32 *out)
+{
+	int v = parse_name(s, on_off_names, ARRAY_SIZE(on_off_names));
+
+	if (v < 0)
+		return v;
+	*out = v;
+	return 0;
+}
+
+int parse_completion(const char *s, __u32 *out)
+{
+	int v = parse_name(s, completion_names, ARRAY_SIZE(completion_names));
+
+	if (v < 0)
+		return v;
+	*out = v;
+	return 0;
+}
+
+int parse_fail_ops(const char *s, __u32 *out)
+{
+	int v = parse_name(s, fail_ops_names, ARRAY_SIZE(fail_ops_names));
+
+	if (v < 0)
+		return v;
+	*out = v;
+	return 0;
+}
+
+const char *completion_name(__u32 completion)
+{
+	if (completion < ARRAY_SIZE(completion_names) &&
+	    completion_names[completion])
+		return completion_names[completion];
+	return "unknown";
+}
+
+const char *fail_ops_name(__u32 fail_ops)
+{
+	if (fail_ops < ARRAY_SIZE(fail_ops_names) && fail_ops_names[fail_ops])
+		return fail_ops_names[fail_ops];
+	return "unknown";
+}
+
 int parse_disk(const char *s, __u32 *index)
 {
 	if (!strncmp(s, "/dev/", 5))

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * zcblkctl: create, list, remove zcblk disks and show their counters.  One
- * file per subcommand.
+ * zcblkctl: create, list, change and remove zcblk disks and show their
+ * counters.  One file per subcommand.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +16,7 @@ static const struct {
 	{ "add",  add_main,  "create a disk" },
 	{ "del",  del_main,  "remove a disk" },
 	{ "list", list_main, "list the disks" },
+	{ "set",  set_main,  "change a disk's live settings (faults, latency)" },
 	{ "stats", stats_main, "show a disk's I/O and pin counters" },
 };
 

@@ -11,10 +11,13 @@
  *  - A context is not thread-safe: use one per thread, or lock around it.
  *
  * Extensible structures (struct zcblk_dev_params, struct zcblk_dev_info,
- * struct zcblk_dev_stats) begin with a __u32 @size that the caller sets to
- * sizeof(the structure) as it was compiled.  New fields are only ever appended; the library uses
- * @size to tell which fields the caller knows about, so a program built
- * against an older header keeps working with a newer library.
+ * struct zcblk_dev_stats, struct zcblk_dev_settings) begin with a __u32
+ * @size that the caller sets to sizeof(the structure) as it was compiled.
+ * New fields are only ever appended; the library uses @size to tell which
+ * fields the caller knows about, so a program built against an older
+ * header keeps working with a newer library.  Their layout is the same on
+ * 32- and 64-bit systems: every __u64 is 8-byte aligned, padding is
+ * explicit (and must be zero where the caller passes it in).
  */
 #ifndef LIBZCBLK_H
 #define LIBZCBLK_H
@@ -70,8 +73,13 @@ ZCBLK_EXPORT void zcblk_ctx_close(struct zcblk_ctx *ctx);
  * "node-mode: integer out of range (valid: 0..0777)").  Attribute names are
  * the YNL-style ones: index, backend, size, block-size, nr-queues,
  * queue-depth, state, disk-name, alloc-bytes, poll-queues, node-uid,
- * node-gid, node-mode, char-name, stats.  A few errors detected by the
- * library itself (invalid arguments) are explained the same way.
+ * node-gid, node-mode, char-name, stats, path, flags, timeout-ms,
+ * completion, completion-ns, latency-ns, fail-every, fail-ppm,
+ * fail-status, fail-ops, stall (inside stats: read-cmds, write-cmds,
+ * read-bytes, write-bytes, errors, pt-inflight, pinned-pages,
+ * unpinned-pages, pinned-current, fixed-bytes, copied-bytes, flushes,
+ * timeouts, injected).  A few errors detected by the library itself
+ * (invalid arguments) are explained the same way.
  *
  * Return: a string owned by @ctx, valid until the next call on @ctx; the
  * empty string if there is no explanation.  Never NULL.
@@ -89,7 +97,12 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
 #define ZCBLK_PARAM_NODE_UID	(1ULL << 7)
 #define ZCBLK_PARAM_NODE_GID	(1ULL << 8)
 #define ZCBLK_PARAM_NODE_MODE	(1ULL << 9)
-#define ZCBLK_PARAM_ALL		((1ULL << 10) - 1)
+#define ZCBLK_PARAM_PATH	(1ULL << 10)
+#define ZCBLK_PARAM_FLAGS	(1ULL << 11)
+#define ZCBLK_PARAM_TIMEOUT_MS	(1ULL << 12)
+#define ZCBLK_PARAM_COMPLETION	(1ULL << 13)
+#define ZCBLK_PARAM_COMPLETION_NS (1ULL << 14)
+#define ZCBLK_PARAM_ALL		((1ULL << 15) - 1)
 
 /**
  * struct zcblk_dev_params - configuration of a new disk (zcblk_dev_add())
@@ -97,21 +110,44 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
  * @__reserved: must be zero
  * @set: ZCBLK_PARAM_* bits: the fields to send.  A field whose bit is clear
  *	is not sent at all and the kernel applies its default (or refuses the
- *	request if the attribute is required: backend and size are).
+ *	request if the attribute is required: backend is, and size is for
+ *	every backend but file).
  * @index: the index wanted (0 .. %ZCBLK_MAX_DEVS - 1); without
  *	%ZCBLK_PARAM_INDEX the kernel picks a free one
  * @block_size: logical block size in bytes: 512 (default) or 4096
- * @disk_size: capacity in bytes, a multiple of @block_size
+ * @disk_size: capacity in bytes, a multiple of @block_size.  For the file
+ *	backend it may be left out: the backing file's size rounded down to
+ *	the block size is the default, and a larger size is refused
  * @nr_queues: hardware queues, 1 .. %ZCBLK_MAX_QUEUES (default 1)
  * @queue_depth: tags per hardware queue, 1 .. %ZCBLK_MAX_QUEUE_DEPTH
  *	(default 128)
- * @backend: backend name, NUL-terminated: "null", "mem"
+ * @backend: backend name, NUL-terminated: "null", "mem", "file"
  * @poll_queues: polled hardware queues (for io_uring IOPOLL rings),
  *	0 .. %ZCBLK_MAX_QUEUES (default 0: no polling)
  * @node_uid: owner of the char device node /dev/zcblk<N>c (default 0)
  * @node_gid: group of the char device node (default 0)
  * @node_mode: permission bits of the char device node, 0 .. 0777
  *	(default 0600)
+ * @path: file backend (required there, refused elsewhere): the backing
+ *	regular file or block device, NUL-terminated, at most PATH_MAX - 1
+ *	(4095) bytes.  A relative path is resolved by the kernel against the
+ *	caller's working directory; DEV_GET reports it as given.  The
+ *	library reads the string during the call only.  @__path_u64 only
+ *	pads the pointer to 64 bits: do not use it
+ * @flags: ZCBLK_DEV_F_* bits (<linux/zcblk.h>): %ZCBLK_DEV_F_READ_ONLY
+ *	(any backend: the disk refuses writes), %ZCBLK_DEV_F_BUFFERED (file
+ *	backend: through the page cache, which copies, for file systems
+ *	that refuse direct I/O).  Unknown bits are refused (-EINVAL).
+ *	Default 0
+ * @timeout_ms: request timeout in milliseconds, 100 .. 3600000 (default
+ *	30000).  A request zcblk holds itself (stalled, delayed) ends with
+ *	-ETIMEDOUT when it expires
+ * @completion: enum zcblk_completion: %ZCBLK_COMPLETION_INLINE (default),
+ *	%ZCBLK_COMPLETION_SOFTIRQ or %ZCBLK_COMPLETION_TIMER; changeable
+ *	later with zcblk_dev_set()
+ * @__reserved2: padding, must be zero
+ * @completion_ns: %ZCBLK_COMPLETION_TIMER: nanoseconds from the end of
+ *	the backend's work to the completion, 0 .. 10^10 (default 0)
  *
  * Initialise with all fields zero, e.g.
  * ``struct zcblk_dev_params p = { .size = sizeof(p) };``
@@ -133,9 +169,18 @@ struct zcblk_dev_params {
 	__u32 node_uid;
 	__u32 node_gid;
 	__u32 node_mode;
+	union {
+		const char *path;
+		__u64 __path_u64;
+	};
+	__u32 flags;
+	__u32 timeout_ms;
+	__u32 completion;
+	__u32 __reserved2;
+	__u64 completion_ns;
 	/* version 1 ends here (ZCBLK_DEV_PARAMS_SIZE_VER1 bytes) */
 };
-#define ZCBLK_DEV_PARAMS_SIZE_VER1	72
+#define ZCBLK_DEV_PARAMS_SIZE_VER1	104
 
 /**
  * struct zcblk_dev_info - a disk as the kernel describes it (DEV_GET reply)
@@ -157,8 +202,22 @@ struct zcblk_dev_params {
  * @node_uid: owner of the char device node
  * @node_gid: group of the char device node
  * @node_mode: permission bits of the char device node (e.g. 0600)
+ * @flags: ZCBLK_DEV_F_* bits the disk was made with
+ * @timeout_ms: request timeout in milliseconds
+ * @completion: enum zcblk_completion: how requests complete now
+ * @fail_every: error injection: every N-th matching command fails (0: off)
+ * @fail_ppm: error injection: this many commands per million fail (0: off)
+ * @fail_status: the NVMe status injected errors carry (e.g. 0x6, 0x281)
+ * @fail_ops: enum zcblk_fail_ops: which commands injection hits
+ * @stall: 1 while new requests are held unrun, else 0
+ * @completion_ns: %ZCBLK_COMPLETION_TIMER latency in nanoseconds
+ * @latency_ns: nanoseconds added to every request
+ * @path: file backend: the backing file or block device as given at
+ *	creation (empty for other backends), NUL-terminated
  *
- * A field the kernel did not report is 0 (strings: empty).
+ * The fields from @flags on are the disk's configuration and its live
+ * settings (zcblk_dev_set() changes those from @completion to
+ * @latency_ns).  A field the kernel did not report is 0 (strings: empty).
  */
 struct zcblk_dev_info {
 	__u32 size;
@@ -176,9 +235,20 @@ struct zcblk_dev_info {
 	__u32 node_uid;
 	__u32 node_gid;
 	__u32 node_mode;
+	__u32 flags;
+	__u32 timeout_ms;
+	__u32 completion;
+	__u32 fail_every;
+	__u32 fail_ppm;
+	__u32 fail_status;
+	__u32 fail_ops;
+	__u32 stall;
+	__u64 completion_ns;
+	__u64 latency_ns;
+	char path[4096];
 	/* version 1 ends here (ZCBLK_DEV_INFO_SIZE_VER1 bytes) */
 };
-#define ZCBLK_DEV_INFO_SIZE_VER1	136
+#define ZCBLK_DEV_INFO_SIZE_VER1	4280
 
 /**
  * struct zcblk_dev_stats - a disk's counters (DEV_STATS reply)
@@ -197,6 +267,14 @@ struct zcblk_dev_info {
  *	passthrough command is in flight
  * @fixed_bytes: bytes moved through io_uring registered buffers (which
  *	zcblk does not pin itself)
+ * @copied_bytes: data bytes zcblk copied: the mem backend's copies to and
+ *	from its pages, the file backend's buffered mode (page cache).
+ *	Stays 0 for the file backend's direct I/O, which is zero-copy
+ * @flushes: flushes run on the backing file (file backend: vfs_fsync;
+ *	the other backends have no cache to flush and count none)
+ * @timeouts: requests whose timeout expired (those zcblk held ended with
+ *	-ETIMEDOUT; a file request with its I/O in flight is only counted)
+ * @injected: errors injected (zcblk_dev_set() fail-every / fail-ppm)
  *
  * Every counter counts from the creation of the disk.  A counter the
  * kernel did not report is 0.
@@ -213,9 +291,69 @@ struct zcblk_dev_stats {
 	__u64 unpinned_pages;
 	__u64 pinned_current;
 	__u64 fixed_bytes;
+	__u64 copied_bytes;
+	__u64 flushes;
+	__u64 timeouts;
+	__u64 injected;
 	/* version 1 ends here (ZCBLK_DEV_STATS_SIZE_VER1 bytes) */
 };
-#define ZCBLK_DEV_STATS_SIZE_VER1	80
+#define ZCBLK_DEV_STATS_SIZE_VER1	112
+
+/* Bits of zcblk_dev_settings.set: which settings to change. */
+#define ZCBLK_SET_COMPLETION	(1ULL << 0)
+#define ZCBLK_SET_COMPLETION_NS	(1ULL << 1)
+#define ZCBLK_SET_LATENCY_NS	(1ULL << 2)
+#define ZCBLK_SET_FAIL_EVERY	(1ULL << 3)
+#define ZCBLK_SET_FAIL_PPM	(1ULL << 4)
+#define ZCBLK_SET_FAIL_STATUS	(1ULL << 5)
+#define ZCBLK_SET_FAIL_OPS	(1ULL << 6)
+#define ZCBLK_SET_STALL		(1ULL << 7)
+#define ZCBLK_SET_ALL		((1ULL << 8) - 1)
+
+/**
+ * struct zcblk_dev_settings - live settings of a disk (zcblk_dev_set())
+ * @size: sizeof(struct zcblk_dev_settings), set by the caller (versioning)
+ * @__reserved: must be zero
+ * @set: ZCBLK_SET_* bits: the settings to change; the others keep their
+ *	values
+ * @completion: enum zcblk_completion: how requests complete from now on
+ * @fail_every: fail every N-th matching command, counting from this
+ *	call; 0 turns this off.  Setting it non-zero turns @fail_ppm off (the
+ *	two are ways of saying how often); setting both non-zero in one call
+ *	is refused (-EINVAL)
+ * @completion_ns: %ZCBLK_COMPLETION_TIMER latency, 0 .. 10^10 ns
+ * @latency_ns: nanoseconds added to every request after the backend is
+ *	done with it, 0 .. 10^10 (0: none)
+ * @fail_ppm: fail this many matching commands per million, at random,
+ *	0 .. 1000000; 0 turns this off.  Setting it non-zero turns
+ *	@fail_every off
+ * @fail_status: the NVMe status injected errors carry (DNR << 14 | SCT << 8
+ *	| SC), 1 .. 0x7fff; the default is 0x6 (Internal Error)
+ * @fail_ops: enum zcblk_fail_ops: %ZCBLK_FAIL_OPS_ALL (default), _READS
+ *	(Read, Compare) or _WRITES (Write, Write Zeroes, DSM, discard)
+ * @stall: 1 holds new requests unrun until it is set to 0 again (then
+ *	they run); 0 or 1
+ *
+ * Initialise with all fields zero, e.g.
+ * ``struct zcblk_dev_settings s = { .size = sizeof(s) };``
+ * then set fields and their bits in @set.  Out-of-range values are
+ * refused by the kernel (-ERANGE) and nothing is changed.
+ */
+struct zcblk_dev_settings {
+	__u32 size;
+	__u32 __reserved;
+	__u64 set;
+	__u32 completion;
+	__u32 fail_every;
+	__u64 completion_ns;
+	__u64 latency_ns;
+	__u32 fail_ppm;
+	__u32 fail_status;
+	__u32 fail_ops;
+	__u32 stall;
+	/* version 1 ends here (ZCBLK_DEV_SETTINGS_SIZE_VER1 bytes) */
+};
+#define ZCBLK_DEV_SETTINGS_SIZE_VER1	56
 
 /**
  * zcblk_dev_add() - create a disk (ZCBLK_CMD_DEV_ADD; needs CAP_SYS_ADMIN)
@@ -224,13 +362,19 @@ struct zcblk_dev_stats {
  * @out: the new disk as the kernel reports it, or NULL; if not NULL,
  *	@out->size must be set
  *
- * Return: 0; -EINVAL if @params->size or @out->size is too small or
- * @params->__reserved is not zero, -EOPNOTSUPP if @params->set has unknown
- * bits, -E2BIG if a caller's structure is larger than this library knows and
- * a field it does not know is non-zero; else the kernel's answer: -EPERM,
- * -EINVAL (missing or malformed attribute, unknown backend, size not a
- * multiple of the block size), -ERANGE (value out of range), -EEXIST (index
- * in use), -ENOSPC (no free index), -ENOMEM, ...
+ * Return: 0; -EINVAL if @params->size or @out->size is too small,
+ * @params->__reserved or @params->__reserved2 is not zero or
+ * %ZCBLK_PARAM_PATH is set with a NULL @params->path, -ENAMETOOLONG if
+ * @params->path is longer than 4095 bytes, -EOPNOTSUPP if @params->set has
+ * unknown bits, -E2BIG if a caller's structure is larger than this library
+ * knows and a field it does not know is non-zero; else the kernel's
+ * answer: -EPERM, -EINVAL (missing or malformed attribute, unknown
+ * backend, unknown flags, size not a multiple of the block size; file
+ * backend: path not a regular file or block device, size larger than the
+ * file, direct I/O refused without %ZCBLK_DEV_F_BUFFERED), -ENOENT (no
+ * such path), -EBUSY (path already backs a disk, or is one, or a block
+ * device in use), -ERANGE (value out of range), -EEXIST (index in use),
+ * -ENOSPC (no free index), -ENOMEM, ...
  */
 ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 			       const struct zcblk_dev_params *params,
@@ -245,6 +389,30 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
  * -EPERM, ...
  */
 ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index);
+
+/**
+ * zcblk_dev_set() - change a disk's live settings (ZCBLK_CMD_DEV_SET; needs
+ *	CAP_SYS_ADMIN)
+ * @ctx: context
+ * @index: disk index
+ * @s: the settings to change; @s->size must be set (see the structure)
+ * @out: the disk after the change, as zcblk_dev_get() reports it, or NULL;
+ *	if not NULL, @out->size must be set
+ *
+ * The settings apply to requests from now on (clearing a stall runs what
+ * it held).  They are all applied, or none is.
+ *
+ * Return: 0; -EINVAL if @s->size or @out->size is too small or
+ * @s->__reserved is not zero, -EOPNOTSUPP if @s->set has unknown bits,
+ * -E2BIG as for zcblk_dev_add(); else the kernel's answer: -ENODEV (no
+ * disk @index, or it is being removed), -EPERM, -ERANGE (value out of
+ * range), -EINVAL (fail_every and fail_ppm both non-zero), ...  If the
+ * disk is removed right after the change, 0 is returned and @out is left
+ * as it was.
+ */
+ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
+			       const struct zcblk_dev_settings *s,
+			       struct zcblk_dev_info *out);
 
 /**
  * zcblk_dev_get() - describe one disk (ZCBLK_CMD_DEV_GET, any user)

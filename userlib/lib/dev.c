@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The zcblk commands: DEV_ADD, DEV_DEL, DEV_GET and DEV_STATS (one disk,
- * or a dump).
+ * The zcblk commands: DEV_ADD, DEV_DEL, DEV_SET, DEV_GET and DEV_STATS (one
+ * disk, or a dump).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -16,6 +16,21 @@ _Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER1,
 	       "struct zcblk_dev_info: layout changed");
 _Static_assert(sizeof(struct zcblk_dev_stats) == ZCBLK_DEV_STATS_SIZE_VER1,
 	       "struct zcblk_dev_stats: layout changed");
+_Static_assert(sizeof(struct zcblk_dev_settings) ==
+	       ZCBLK_DEV_SETTINGS_SIZE_VER1,
+	       "struct zcblk_dev_settings: layout changed");
+/* The same layout on 32-bit systems: 64-bit fields at 8-byte offsets. */
+_Static_assert(offsetof(struct zcblk_dev_params, path) == 72 &&
+	       offsetof(struct zcblk_dev_params, completion_ns) == 96,
+	       "struct zcblk_dev_params: misaligned");
+_Static_assert(offsetof(struct zcblk_dev_info, completion_ns) == 168 &&
+	       offsetof(struct zcblk_dev_info, path) == 184,
+	       "struct zcblk_dev_info: misaligned");
+_Static_assert(offsetof(struct zcblk_dev_settings, completion_ns) == 24,
+	       "struct zcblk_dev_settings: misaligned");
+
+/* The longest backing path the kernel takes: PATH_MAX - 1 bytes. */
+#define ZCBLK_PATH_MAX_LEN	4095
 
 static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_PAD]		= "pad",
@@ -34,6 +49,17 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_NODE_MODE]		= "node-mode",
 	[ZCBLK_A_DEV_CHAR_NAME]		= "char-name",
 	[ZCBLK_A_DEV_STATS]		= "stats",
+	[ZCBLK_A_DEV_PATH]		= "path",
+	[ZCBLK_A_DEV_FLAGS]		= "flags",
+	[ZCBLK_A_DEV_TIMEOUT_MS]	= "timeout-ms",
+	[ZCBLK_A_DEV_COMPLETION]	= "completion",
+	[ZCBLK_A_DEV_COMPLETION_NS]	= "completion-ns",
+	[ZCBLK_A_DEV_LATENCY_NS]	= "latency-ns",
+	[ZCBLK_A_DEV_FAIL_EVERY]	= "fail-every",
+	[ZCBLK_A_DEV_FAIL_PPM]		= "fail-ppm",
+	[ZCBLK_A_DEV_FAIL_STATUS]	= "fail-status",
+	[ZCBLK_A_DEV_FAIL_OPS]		= "fail-ops",
+	[ZCBLK_A_DEV_STALL]		= "stall",
 };
 
 const struct zcblk_attr_names zcblk_dev_attr_names = {
@@ -95,15 +121,28 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_NODE_UID:
 	case ZCBLK_A_DEV_NODE_GID:
 	case ZCBLK_A_DEV_NODE_MODE:
+	case ZCBLK_A_DEV_FLAGS:
+	case ZCBLK_A_DEV_TIMEOUT_MS:
+	case ZCBLK_A_DEV_COMPLETION:
+	case ZCBLK_A_DEV_FAIL_EVERY:
+	case ZCBLK_A_DEV_FAIL_PPM:
+	case ZCBLK_A_DEV_FAIL_STATUS:
+	case ZCBLK_A_DEV_FAIL_OPS:
 		type = MNL_TYPE_U32;
 		break;
 	case ZCBLK_A_DEV_SIZE:
 	case ZCBLK_A_DEV_ALLOC_BYTES:
+	case ZCBLK_A_DEV_COMPLETION_NS:
+	case ZCBLK_A_DEV_LATENCY_NS:
 		type = MNL_TYPE_U64;
+		break;
+	case ZCBLK_A_DEV_STALL:
+		type = MNL_TYPE_U8;
 		break;
 	case ZCBLK_A_DEV_BACKEND:
 	case ZCBLK_A_DEV_DISK_NAME:
 	case ZCBLK_A_DEV_CHAR_NAME:
+	case ZCBLK_A_DEV_PATH:
 		type = MNL_TYPE_NUL_STRING;
 		break;
 	default:
@@ -156,6 +195,39 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_CHAR_NAME:
 		copy_str(info->char_name, sizeof(info->char_name), attr);
 		break;
+	case ZCBLK_A_DEV_PATH:
+		copy_str(info->path, sizeof(info->path), attr);
+		break;
+	case ZCBLK_A_DEV_FLAGS:
+		info->flags = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_TIMEOUT_MS:
+		info->timeout_ms = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_COMPLETION:
+		info->completion = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_FAIL_EVERY:
+		info->fail_every = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_FAIL_PPM:
+		info->fail_ppm = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_FAIL_STATUS:
+		info->fail_status = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_FAIL_OPS:
+		info->fail_ops = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_COMPLETION_NS:
+		info->completion_ns = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_DEV_LATENCY_NS:
+		info->latency_ns = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_DEV_STALL:
+		info->stall = mnl_attr_get_u8(attr);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -207,31 +279,52 @@ static int one_dev_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
+ * Check the @size of a caller's extensible structure @ptr (@name, of which
+ * this library knows @known bytes): at least @min, and larger structures
+ * from a newer caller only if the fields this library does not know are
+ * zero (as openat2() does).
+ */
+static int check_ext_size(struct zcblk_ctx *ctx, const void *ptr,
+			  size_t known, size_t min, const char *name)
+{
+	const unsigned char *extra = ptr;
+	__u32 size;
+	size_t i;
+
+	if (!ptr) {
+		zcblk_set_errmsg(ctx, "%s: NULL", name);
+		return -EINVAL;
+	}
+	memcpy(&size, ptr, sizeof(size));
+	if (size < min) {
+		zcblk_set_errmsg(ctx, "%s: size too small", name);
+		return -EINVAL;
+	}
+	for (i = known; i < size; i++) {
+		if (extra[i]) {
+			zcblk_set_errmsg(ctx, "%s: unknown field set", name);
+			return -E2BIG;
+		}
+	}
+	return 0;
+}
+
+/*
  * Validate the caller's @params and copy what this library knows of them
- * into @p.  Larger structures from a newer caller are accepted if the
- * fields this library does not know are zero (as openat2() does).
+ * into @p.
  */
 static int copy_params(struct zcblk_ctx *ctx,
 		       const struct zcblk_dev_params *params,
 		       struct zcblk_dev_params *p)
 {
-	const unsigned char *extra;
-	size_t i;
+	int ret;
 
-	if (!params || params->size < ZCBLK_DEV_PARAMS_SIZE_VER1) {
-		zcblk_set_errmsg(ctx, "zcblk_dev_params: size too small");
-		return -EINVAL;
-	}
-	extra = (const unsigned char *)params;
-	for (i = sizeof(*p); i < params->size; i++) {
-		if (extra[i]) {
-			zcblk_set_errmsg(ctx,
-					 "zcblk_dev_params: unknown field set");
-			return -E2BIG;
-		}
-	}
+	ret = check_ext_size(ctx, params, sizeof(*p),
+			     ZCBLK_DEV_PARAMS_SIZE_VER1, "zcblk_dev_params");
+	if (ret)
+		return ret;
 	memcpy(p, params, sizeof(*p));
-	if (p->__reserved) {
+	if (p->__reserved || p->__reserved2) {
 		zcblk_set_errmsg(ctx, "zcblk_dev_params: reserved field set");
 		return -EINVAL;
 	}
@@ -243,6 +336,18 @@ static int copy_params(struct zcblk_ctx *ctx,
 	    !memchr(p->backend, '\0', sizeof(p->backend))) {
 		zcblk_set_errmsg(ctx, "backend: name too long");
 		return -EINVAL;
+	}
+	if (p->set & ZCBLK_PARAM_PATH) {
+		if (!p->path) {
+			zcblk_set_errmsg(ctx, "path: NULL");
+			return -EINVAL;
+		}
+		if (strnlen(p->path, ZCBLK_PATH_MAX_LEN + 1) >
+		    ZCBLK_PATH_MAX_LEN) {
+			zcblk_set_errmsg(ctx, "path: longer than %u bytes",
+					 ZCBLK_PATH_MAX_LEN);
+			return -ENAMETOOLONG;
+		}
 	}
 	return 0;
 }
@@ -288,6 +393,17 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_NODE_GID, p.node_gid);
 	if (p.set & ZCBLK_PARAM_NODE_MODE)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_NODE_MODE, p.node_mode);
+	if (p.set & ZCBLK_PARAM_PATH)
+		mnl_attr_put_strz(nlh, ZCBLK_A_DEV_PATH, p.path);
+	if (p.set & ZCBLK_PARAM_FLAGS)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FLAGS, p.flags);
+	if (p.set & ZCBLK_PARAM_TIMEOUT_MS)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_TIMEOUT_MS, p.timeout_ms);
+	if (p.set & ZCBLK_PARAM_COMPLETION)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_COMPLETION, p.completion);
+	if (p.set & ZCBLK_PARAM_COMPLETION_NS)
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_COMPLETION_NS,
+				 p.completion_ns);
 
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
 }
@@ -302,6 +418,63 @@ ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index)
 	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_DEL, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, NULL, NULL);
+}
+
+ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
+			       const struct zcblk_dev_settings *settings,
+			       struct zcblk_dev_info *out)
+{
+	struct zcblk_dev_settings s;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	ret = check_ext_size(ctx, settings, sizeof(s),
+			     ZCBLK_DEV_SETTINGS_SIZE_VER1,
+			     "zcblk_dev_settings");
+	if (ret)
+		return ret;
+	memcpy(&s, settings, sizeof(s));
+	if (s.__reserved) {
+		zcblk_set_errmsg(ctx, "zcblk_dev_settings: reserved field set");
+		return -EINVAL;
+	}
+	if (s.set & ~ZCBLK_SET_ALL) {
+		zcblk_set_errmsg(ctx,
+				 "zcblk_dev_settings: unknown bits in set");
+		return -EOPNOTSUPP;
+	}
+	if (out) {
+		ret = check_info_out(ctx, out);
+		if (ret)
+			return ret;
+	}
+
+	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	if (s.set & ZCBLK_SET_COMPLETION)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_COMPLETION, s.completion);
+	if (s.set & ZCBLK_SET_COMPLETION_NS)
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_COMPLETION_NS,
+				 s.completion_ns);
+	if (s.set & ZCBLK_SET_LATENCY_NS)
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_LATENCY_NS, s.latency_ns);
+	if (s.set & ZCBLK_SET_FAIL_EVERY)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FAIL_EVERY, s.fail_every);
+	if (s.set & ZCBLK_SET_FAIL_PPM)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FAIL_PPM, s.fail_ppm);
+	if (s.set & ZCBLK_SET_FAIL_STATUS)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FAIL_STATUS, s.fail_status);
+	if (s.set & ZCBLK_SET_FAIL_OPS)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FAIL_OPS, s.fail_ops);
+	/* A u8 on the wire: larger values stay out of range (-ERANGE). */
+	if (s.set & ZCBLK_SET_STALL)
+		mnl_attr_put_u8(nlh, ZCBLK_A_DEV_STALL,
+				ZCBLK_MIN(s.stall, 0xffU));
+
+	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
 }
 
 ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,
@@ -485,6 +658,18 @@ static int stats_nest_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_STATS_FIXED_BYTES:
 		v = &st->fixed_bytes;
+		break;
+	case ZCBLK_A_STATS_COPIED_BYTES:
+		v = &st->copied_bytes;
+		break;
+	case ZCBLK_A_STATS_FLUSHES:
+		v = &st->flushes;
+		break;
+	case ZCBLK_A_STATS_TIMEOUTS:
+		v = &st->timeouts;
+		break;
+	case ZCBLK_A_STATS_INJECTED:
+		v = &st->injected;
 		break;
 	default:
 		return MNL_CB_OK;	/* newer than us, or padding */

@@ -12,7 +12,8 @@
 
 #include "zcblk.h"
 
-#define ZCBLK_REQ_BUF_SIZE	4096
+/* Room for every attribute of a request, a backing path of PATH_MAX too. */
+#define ZCBLK_REQ_BUF_SIZE	8192
 /* The kernel never builds a dump skb larger than 32 KiB. */
 #define ZCBLK_RCV_BUF_SIZE	32768
 #define ZCBLK_ERRMSG_SIZE	256

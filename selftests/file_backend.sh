@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The file backend over a file on ext4, a loop device and a brd ramdisk:
+# fio verify through the char device (io_uring_cmd) and the block device
+# (io_uring); data written through zcblk is in the backing store byte for
+# byte at the same offset; flush reaches fsync; discard punches a hole.
+. "$(dirname "$0")/lib.sh"
+need fio nvme losetup mkfs.ext4 python3
+
+stat_field() { "$ZCBLKCTL" stats "$1" -j | python3 -c \
+	'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"; }
+
+modprobe brd rd_nr=1 rd_size=65536 || skip "no brd module"
+modprobe loop 2>/dev/null	# built in on some kernels
+mkfs.ext4 -q -F /dev/ram0 || fail "mkfs.ext4 /dev/ram0"
+mnt=$TMP/mnt
+mkdir -p "$mnt"
+mount /dev/ram0 "$mnt" || fail "mount"
+# shellcheck disable=SC2317 # called from lib.sh's cleanup
+test_cleanup() {
+	umount "$mnt" 2>/dev/null
+	[ -n "${loopdev:-}" ] && losetup -d "$loopdev" 2>/dev/null
+	rmmod brd 2>/dev/null
+}
+
+truncate -s 32M "$mnt/backing.img" || fail "truncate"
+truncate -s 32M "$TMP/loop.img"
+loopdev=$(losetup --find --show "$TMP/loop.img") || fail "losetup"
+
+check_backing() {	# NAME BACKING
+	local name=$1 backing=$2 dev=/dev/$1 off=$((3 << 20))
+
+	for bs in 4k 64k; do
+		run_fio "$name-cmd-$bs" --filename="${dev}c" \
+			--ioengine=io_uring_cmd --cmd_type=nvme --rw=randwrite \
+			--bs=$bs --iodepth=16 --size=8M --randseed=$RANDOM \
+			--verify=crc32c --verify_fatal=1 --do_verify=1
+		run_fio "$name-blk-$bs" --filename="$dev" --ioengine=io_uring \
+			--direct=1 --rw=randwrite --bs=$bs --iodepth=16 \
+			--size=8M --offset=16M --randseed=$RANDOM \
+			--verify=crc32c --verify_fatal=1 --do_verify=1
+	done
+	head -c 65536 /dev/urandom >"$TMP/pat"
+	nvme write "${dev}c" -s $((off / 512)) -c 127 -z 65536 -d "$TMP/pat" \
+		>/dev/null || fail "$name: nvme write"
+	nvme flush "${dev}c" -n 1 >/dev/null || fail "$name: nvme flush"
+	cmp -n 65536 -i 0:$off "$TMP/pat" "$backing" ||
+		fail "$name: backing store differs from what zcblk wrote"
+	[ "$(stat_field "${name#zcblk}" flushes)" -ge 1 ] ||
+		fail "$name: flush did not reach the backend"
+	nvme read "${dev}c" -s 0 -c $((524288 / 512 - 1)) -z 524288 \
+		-d "$TMP/big" >/dev/null || fail "$name: 512 KiB nvme read"
+	cmp -n 524288 "$TMP/big" "$backing" || fail "$name: 512 KiB read differs"
+	[ "$(stat_field "${name#zcblk}" copied_bytes)" = 0 ] ||
+		fail "$name: zcblk copied data (direct I/O should not)"
+	[ "$(stat_field "${name#zcblk}" pinned_current)" = 0 ] ||
+		fail "$name: pages still pinned"
+}
+
+name=$(add_disk --backend file --path "$mnt/backing.img")
+check_backing "$name" "$mnt/backing.img"
+# Discard punches a hole in the backing file.
+dd if=/dev/urandom of="/dev/$name" bs=1M count=8 oflag=direct status=none
+sync
+before=$(stat -c %b "$mnt/backing.img")
+blkdiscard -o 0 -l $((8 << 20)) "/dev/$name" || fail "blkdiscard"
+after=$(stat -c %b "$mnt/backing.img")
+log "backing blocks $before -> $after after discarding 8 MiB"
+[ "$after" -lt $((before - 8192)) ] || fail "discard did not punch a hole"
+del_disk "$name"
+
+name=$(add_disk --backend file --path "$loopdev")
+check_backing "$name" "$loopdev"
+del_disk "$name"
+
+umount "$mnt"
+# Smaller than the device (64 MiB), and room for check_backing's 24 MiB.
+name=$(add_disk --backend file --path /dev/ram0 --size 32M)
+check_backing "$name" /dev/ram0
+del_disk "$name"
+
+# A backing device that shrank under the disk: what lies past its new end
+# fails with Internal Error (0x6, retryable) and EIO, and nothing hangs.
+name=$(add_disk --backend file --path "$loopdev")
+truncate -s 1M "$TMP/loop.img"
+losetup -c "$loopdev" || fail "losetup -c"
+out=$(nvme read "/dev/${name}c" -s $((8 << 11)) -c 7 -z 4096 -d "$TMP/r" 2>&1) &&
+	fail "read past the shrunk backing device succeeded"
+case $out in
+*"(0x6)"*|*INTERNAL*) log "char device: $out" ;;
+*) fail "char device: want status 0x6, got: $out" ;;
+esac
+out=$(dd if="/dev/$name" of=/dev/null bs=4k count=1 skip=2048 iflag=direct 2>&1) &&
+	fail "block read past the shrunk backing device succeeded"
+case $out in
+*"Input/output error"*) log "block device: $out" ;;
+*) fail "block device: want EIO, got: $out" ;;
+esac
+del_disk "$name"
+exit $KSFT_PASS

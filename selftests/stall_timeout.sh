@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Stall and timeouts: with stall on and a 2 s timeout, a held command ends
+# with ETIMEDOUT after at least 2 s on both paths; with stall on and I/O
+# held on a disk whose timeout is 30 s, DEV_DEL still returns promptly and
+# the held I/O fails.
+. "$(dirname "$0")/lib.sh"
+need nvme python3
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# pt_read DISK: one 4 KiB Read at LBA 0 through the char device. Not
+# `nvme read`: it sends Identify first, and nvme-cli 2.3 exits 0 when that
+# fails (e.g. with ETIMEDOUT), without reading. The data goes to stdout.
+pt_read() {
+	nvme io-passthru "/dev/$1c" --opcode=2 --namespace-id=1 --cdw10=0 \
+		--cdw12=7 --data-len=4096 --read --raw-binary
+}
+
+name=$(add_disk --backend mem --size 16M --timeout-ms 2000)
+idx=${name#zcblk}
+"$ZCBLKCTL" set "$idx" --stall on >/dev/null || fail "stall on"
+
+t0=$(now_ms)
+out=$(pt_read "$name" 2>&1 >/dev/null) &&
+	fail "a stalled read succeeded"
+t=$(($(now_ms) - t0))
+log "char device: '$out' after $t ms"
+case $out in *"timed out"*) ;; *) fail "char device: not ETIMEDOUT: $out" ;; esac
+[ $t -ge 2000 ] || fail "char device: timed out after $t ms, timeout 2000"
+
+t0=$(now_ms)
+out=$(dd if="/dev/$name" of=/dev/null bs=4k count=1 iflag=direct 2>&1) &&
+	fail "a stalled block read succeeded"
+t=$(($(now_ms) - t0))
+log "block device: '$out' after $t ms"
+case $out in *"timed out"*) ;; *) fail "block device: not ETIMEDOUT: $out" ;; esac
+[ $t -ge 2000 ] || fail "block device: timed out after $t ms, timeout 2000"
+
+timeouts=$("$ZCBLKCTL" stats "$idx" -j | python3 -c \
+	'import json,sys; print(json.load(sys.stdin)["timeouts"])')
+[ "$timeouts" -ge 2 ] || fail "timeouts counter $timeouts"
+"$ZCBLKCTL" set "$idx" --stall off >/dev/null || fail "stall off"
+out=$(pt_read "$name" 2>&1 >/dev/null) || fail "read after the stall: $out"
+del_disk "$name"
+
+# Removal under a stall: held I/O fails, nothing waits for 30 s.
+name=$(add_disk --backend mem --size 16M)
+"$ZCBLKCTL" set "${name#zcblk}" --stall on >/dev/null || fail "stall on"
+pt_read "$name" >/dev/null 2>"$TMP/nvme.out" &
+nvme_pid=$!
+dd if="/dev/$name" of=/dev/null bs=4k count=1 iflag=direct \
+	>"$TMP/dd.out" 2>&1 &
+dd_pid=$!
+sleep 1
+t0=$(now_ms)
+del_disk "$name"
+t=$(($(now_ms) - t0))
+wait $nvme_pid && fail "held passthrough read succeeded"
+wait $dd_pid && fail "held block read succeeded"
+log "del with held I/O took $t ms; nvme: $(cat "$TMP/nvme.out"); dd: $(cat "$TMP/dd.out")"
+[ $t -lt 10000 ] || fail "del took $t ms with I/O held"
+exit $KSFT_PASS

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zcblkctl set: change a disk's live settings (completion, added latency,
+ * error injection, stall).
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void set_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s set <index|zcblkN> [--completion inline|softirq|timer]\n"
+		"                [--completion-ns N] [--latency-ns N] [--fail-every N]\n"
+		"                [--fail-ppm N] [--fail-status S]\n"
+		"                [--fail-ops all|reads|writes] [--stall on|off] [-j]\n"
+		"\n"
+		"Change a disk's live settings; they apply to requests from now on.\n"
+		"Prints nothing, or the disk as 'list -j' shows it (-j).\n"
+		"\n"
+		"      --completion MODE   inline (where the backend finishes), softirq\n"
+		"                          (like a device interrupt) or timer\n"
+		"      --completion-ns N   timer mode: nanoseconds, 0..10000000000\n"
+		"      --latency-ns N      add N ns to every request, 0..10000000000\n"
+		"                          (0: none)\n"
+		"      --fail-every N      fail every N-th matching command (0: off);\n"
+		"                          turns --fail-ppm off\n"
+		"      --fail-ppm N        fail N matching commands per million, at\n"
+		"                          random, 0..1000000 (0: off); turns\n"
+		"                          --fail-every off\n"
+		"      --fail-status S     the NVMe status they fail with, 1..0x7fff,\n"
+		"                          decimal or 0x hex (default 0x6, Internal\n"
+		"                          Error; e.g. 0x281 Unrecovered Read Error,\n"
+		"                          ENODATA on the block device)\n"
+		"      --fail-ops OPS      which commands: all (default), reads (Read,\n"
+		"                          Compare) or writes (Write, Write Zeroes, DSM,\n"
+		"                          discard)\n"
+		"      --stall on|off      on: hold new requests unrun (they time out\n"
+		"                          after the disk's timeout); off: run them\n"
+		"  -j, --json              print the disk afterwards, as JSON\n"
+		"  -h, --help              show this\n"
+		"\n"
+		"Example: %s set 0 --fail-every 10 --fail-status 0x281 --fail-ops reads\n",
+		PROG_NAME, PROG_NAME);
+}
+
+/* Long-only options. */
+enum {
+	OPT_COMPLETION = 256,
+	OPT_COMPLETION_NS,
+	OPT_LATENCY_NS,
+	OPT_FAIL_EVERY,
+	OPT_FAIL_PPM,
+	OPT_FAIL_STATUS,
+	OPT_FAIL_OPS,
+	OPT_STALL,
+};
+
+int set_main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "completion",	   required_argument, NULL, OPT_COMPLETION },
+		{ "completion-ns", required_argument, NULL, OPT_COMPLETION_NS },
+		{ "latency-ns",	   required_argument, NULL, OPT_LATENCY_NS },
+		{ "fail-every",	   required_argument, NULL, OPT_FAIL_EVERY },
+		{ "fail-ppm",	   required_argument, NULL, OPT_FAIL_PPM },
+		{ "fail-status",   required_argument, NULL, OPT_FAIL_STATUS },
+		{ "fail-ops",	   required_argument, NULL, OPT_FAIL_OPS },
+		{ "stall",	   required_argument, NULL, OPT_STALL },
+		{ "json",	   no_argument,	      NULL, 'j' },
+		{ "help",	   no_argument,	      NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct zcblk_dev_settings s = { .size = sizeof(s) };
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct zcblk_ctx *ctx;
+	bool json = false;
+	__u32 index;
+	int opt, ret;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":jh", options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_COMPLETION:
+			if (parse_completion(optarg, &s.completion))
+				return usage_error("set", "invalid completion mode (inline, softirq, timer): %s",
+						   optarg);
+			s.set |= ZCBLK_SET_COMPLETION;
+			break;
+		case OPT_COMPLETION_NS:
+			if (parse_u64(optarg, &s.completion_ns))
+				return usage_error("set", "invalid completion latency (ns): %s",
+						   optarg);
+			s.set |= ZCBLK_SET_COMPLETION_NS;
+			break;
+		case OPT_LATENCY_NS:
+			if (parse_u64(optarg, &s.latency_ns))
+				return usage_error("set", "invalid latency (ns): %s",
+						   optarg);
+			s.set |= ZCBLK_SET_LATENCY_NS;
+			break;
+		case OPT_FAIL_EVERY:
+			if (parse_u32(optarg, &s.fail_every))
+				return usage_error("set", "invalid --fail-every: %s",
+						   optarg);
+			s.set |= ZCBLK_SET_FAIL_EVERY;
+			break;
+		case OPT_FAIL_PPM:
+			if (parse_u32(optarg, &s.fail_ppm))
+				return usage_error("set", "invalid --fail-ppm: %s",
+						   optarg);
+			s.set |= ZCBLK_SET_FAIL_PPM;
+			break;
+		case OPT_FAIL_STATUS:
+			if (parse_u32_hex(optarg, &s.fail_status))
+				return usage_error("set", "invalid NVMe status: %s",
+						   optarg);
+			s.set |= ZCBLK_SET_FAIL_STATUS;
+			break;
+		case OPT_FAIL_OPS:
+			if (parse_fail_ops(optarg, &s.fail_ops))
+				return usage_error("set", "invalid --fail-ops (all, reads, writes): %s",
+						   optarg);
+			s.set |= ZCBLK_SET_FAIL_OPS;
+			break;
+		case OPT_STALL:
+			if (parse_on_off(optarg, &s.stall))
+				return usage_error("set", "invalid --stall (on, off): %s",
+						   optarg);
+			s.set |= ZCBLK_SET_STALL;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			set_usage(stdout);
+			return 0;
+		default:
+			return bad_option("set", opt, argv);
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("set", "expected one disk (index or name)");
+	if (parse_disk(argv[optind], &index))
+		return usage_error("set", "not a disk index or name: %s",
+				   argv[optind]);
+	if (!s.set)
+		return usage_error("set", "nothing to set");
+
+	ret = open_ctx(&ctx);
+	if (ret)
+		return ret;
+	ret = zcblk_dev_set(ctx, index, &s, json ? &info : NULL);
+	if (ret) {
+		ret = report_error(ctx, ret);
+	} else if (json) {
+		json_disk(&info);
+		printf("\n");
+	}
+	zcblk_ctx_close(ctx);
+	return ret;
+}
