@@ -3,6 +3,8 @@
 # zcblk: `make` builds the module for every target kernel whose headers
 # are installed (or for KDIR=<tree> alone), libzcblk, zcblkctl and the
 # selftests. `make demo` runs it in a VM, `make check` tests it.
+# `make install` installs what `make` built (DESTDIR, PREFIX, KRELS/KDIR);
+# `make dkms-install` hands the module's sources to DKMS instead.
 
 REPO	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD	:= $(REPO)/build
@@ -10,6 +12,23 @@ VM	:= $(REPO)/selftests/vm
 # Kernel releases to build for (Debian 12's 6.1 and 6.12 cloud kernels).
 KRELS	?= $(shell $(VM)/kernels.sh 2>/dev/null)
 W	?= 1
+# The module's version (MODULE_VERSION), for DKMS and zcblk.pc.
+ZCBLK_VERSION := $(shell sed -n 's/.*ZCBLK_VERSION[[:space:]]*"\(.*\)".*/\1/p' \
+		   $(REPO)/kernel/dev.h)
+
+# Installation. The module goes to $(DESTDIR)/lib/modules/<rel>/updates,
+# whatever PREFIX is; depmod and ldconfig run only without DESTDIR.
+PREFIX		?= /usr/local
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+MODDIR		:= /lib/modules
+DKMS_SRC	:= /usr/src/zcblk-$(ZCBLK_VERSION)
+# Kernels `dkms-install` builds for now (later ones: AUTOINSTALL).
+DKMS_KRELS	?= $(shell uname -r)
 
 ifeq ($(V),1)
 Q :=
@@ -18,7 +37,11 @@ Q := @
 MAKEFLAGS += --no-print-directory
 endif
 
-.PHONY: all modules userlib selftests check demo bench-quick deps clean help
+CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
+
+.PHONY: all modules userlib selftests check check-debug demo bench-quick deps clean help \
+	install install-modules install-userlib uninstall uninstall-modules \
+	uninstall-userlib dkms-install dkms-uninstall
 
 all: modules userlib selftests
 
@@ -26,6 +49,11 @@ ifdef KDIR
 # One given tree, built in place: kernel/zcblk.ko.
 modules:
 	$(Q)$(MAKE) -C $(KDIR) M=$(REPO) W=$(W) modules
+
+# What install-modules installs: <rel>:<zcblk.ko> pairs. UTS_RELEASE, not
+# include/config/kernel.release: Debian's 6.1 headers have 6.1.<n> there.
+KMODS = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	  $(KDIR)/include/generated/utsrelease.h 2>/dev/null):$(REPO)/kernel/zcblk.ko
 else
 # One object tree per kernel, made of links to the sources.
 modules: $(addprefix $(BUILD)/kmod/,$(addsuffix /kernel/zcblk.ko,$(KRELS)))
@@ -37,7 +65,10 @@ $(BUILD)/kmod/%/kernel/zcblk.ko: FORCE
 	$(Q)ln -sfn $(REPO)/uapi $(BUILD)/kmod/$*/uapi
 	$(Q)find $(BUILD)/kmod/$*/kernel -xtype l -delete
 	$(Q)ln -sf $(REPO)/kernel/*.[ch] $(REPO)/kernel/Kbuild $(BUILD)/kmod/$*/kernel/
-	$(Q)$(MAKE) -C /usr/src/linux-headers-$* M=$(BUILD)/kmod/$* W=$(W) modules
+	$(Q)$(MAKE) -C $(or $(wildcard /usr/src/linux-headers-$*),$(CACHE)/kernels/$*/lib/modules/$*/build) \
+		M=$(BUILD)/kmod/$* W=$(W) modules
+
+KMODS = $(foreach rel,$(KRELS),$(rel):$(BUILD)/kmod/$(rel)/kernel/zcblk.ko)
 endif
 
 userlib:
@@ -49,9 +80,101 @@ selftests: userlib
 deps:
 	$(Q)$(VM)/install-deps.sh
 
+install: install-modules install-userlib
+
+# Installs the modules `make` built (it builds none): one per kernel of
+# KRELS, or the one of KDIR.
+install-modules:
+	$(Q)test -n "$(KMODS)" || { echo "no kernel headers: make deps" >&2; exit 1; }
+	$(Q)set -e; for m in $(KMODS); do \
+		rel=$${m%%:*} ko=$${m#*:}; \
+		test -n "$$rel" || { echo "$(KDIR): no kernel release" >&2; exit 1; }; \
+		test -f "$$ko" || { echo "$$ko: not built (make modules)" >&2; exit 1; }; \
+		vermagic=$$(modinfo -F vermagic "$$ko"); \
+		test "$${vermagic%% *}" = "$$rel" || \
+			{ echo "$$ko: built for $${vermagic%% *}, not $$rel" >&2; exit 1; }; \
+		install -D -m 644 "$$ko" "$(DESTDIR)$(MODDIR)/$$rel/updates/zcblk.ko"; \
+		if [ -z "$(DESTDIR)" ]; then depmod -a "$$rel"; fi; \
+	done
+
+install-userlib: userlib
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(ZCBLK_VERSION)|g' \
+		$(REPO)/userlib/zcblk.pc.in >$(BUILD)/userlib/zcblk.pc
+	$(Q)install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/linux \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(Q)install -m 755 $(BUILD)/userlib/libzcblk.so.1 $(DESTDIR)$(LIBDIR)/
+	$(Q)ln -sfn libzcblk.so.1 $(DESTDIR)$(LIBDIR)/libzcblk.so
+	$(Q)install -m 644 $(BUILD)/userlib/libzcblk.a $(DESTDIR)$(LIBDIR)/
+	$(Q)install -m 644 $(REPO)/userlib/include/zcblk.h $(DESTDIR)$(INCLUDEDIR)/
+	$(Q)install -m 644 $(REPO)/uapi/linux/zcblk.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(Q)install -m 644 $(BUILD)/userlib/zcblk.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(Q)install -m 755 $(BUILD)/userlib/zcblkctl $(DESTDIR)$(SBINDIR)/
+	$(Q)install -m 644 $(REPO)/userlib/man/zcblkctl.8 $(DESTDIR)$(MANDIR)/man8/
+	$(Q)install -m 644 $(REPO)/userlib/man/libzcblk.3 $(DESTDIR)$(MANDIR)/man3/
+	$(Q)install -m 644 $(REPO)/userlib/zcblkctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/zcblkctl
+	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+uninstall: uninstall-modules uninstall-userlib
+
+uninstall-modules:
+	$(Q)set -e; for m in $(KMODS); do \
+		rel=$${m%%:*}; \
+		test -n "$$rel" || continue; \
+		rm -f "$(DESTDIR)$(MODDIR)/$$rel/updates/zcblk.ko"; \
+		if [ -z "$(DESTDIR)" ] && [ -d "$(MODDIR)/$$rel" ]; then \
+			depmod -a "$$rel"; \
+		fi; \
+	done
+
+uninstall-userlib:
+	$(Q)rm -f $(DESTDIR)$(LIBDIR)/libzcblk.so.1 $(DESTDIR)$(LIBDIR)/libzcblk.so \
+		$(DESTDIR)$(LIBDIR)/libzcblk.a $(DESTDIR)$(INCLUDEDIR)/zcblk.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/zcblk.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/zcblk.pc $(DESTDIR)$(SBINDIR)/zcblkctl \
+		$(DESTDIR)$(MANDIR)/man8/zcblkctl.8 \
+		$(DESTDIR)$(MANDIR)/man3/libzcblk.3 \
+		$(DESTDIR)$(BASHCOMPDIR)/zcblkctl
+	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+# The module's sources to $(DKMS_SRC), then (without DESTDIR) dkms add and
+# install for DKMS_KRELS; dkms rebuilds it for later kernels itself.
+dkms-install:
+	$(Q)test -n "$(ZCBLK_VERSION)" || { echo "no ZCBLK_VERSION in kernel/dev.h" >&2; exit 1; }
+	$(Q)install -d $(DESTDIR)$(DKMS_SRC)/kernel $(DESTDIR)$(DKMS_SRC)/uapi/linux
+	$(Q)install -m 644 $(REPO)/Kbuild $(REPO)/Makefile $(REPO)/dkms.conf $(DESTDIR)$(DKMS_SRC)/
+	$(Q)install -m 644 $(REPO)/kernel/*.[ch] $(REPO)/kernel/Kbuild $(DESTDIR)$(DKMS_SRC)/kernel/
+	$(Q)install -m 644 $(REPO)/uapi/linux/zcblk.h $(DESTDIR)$(DKMS_SRC)/uapi/linux/
+	$(Q)set -e; if [ -z "$(DESTDIR)" ]; then \
+		dkms status -m zcblk -v $(ZCBLK_VERSION) | grep -q . || \
+			dkms add -m zcblk -v $(ZCBLK_VERSION); \
+		for rel in $(DKMS_KRELS); do \
+			dkms install -m zcblk -v $(ZCBLK_VERSION) -k "$$rel"; \
+		done; \
+	fi
+
+dkms-uninstall:
+	$(Q)set -e; if [ -z "$(DESTDIR)" ] && \
+		dkms status -m zcblk -v $(ZCBLK_VERSION) | grep -q .; then \
+		dkms remove -m zcblk -v $(ZCBLK_VERSION) --all; \
+	fi
+	$(Q)rm -rf $(DESTDIR)$(DKMS_SRC)
+
 check: deps
 	$(Q)$(MAKE) all
 	$(Q)$(VM)/check.sh
+
+# The debug kernel (KASAN, lockdep, kmemleak, fault injection), built once
+# into the cache, then the tests of selftests/tests-debug.txt on it.
+check-debug: deps
+	$(Q)$(MAKE) userlib selftests
+	$(Q)rel=$$($(VM)/debug-kernel.sh) && \
+	$(MAKE) KRELS=$$rel modules && \
+	KERNELS=$$rel ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 \
+	ZCBLK_TESTS=selftests/tests-debug.txt ZCBLK_VM_TIMEOUT=2700 $(VM)/check.sh
 
 demo: deps
 	$(Q)$(MAKE) all
@@ -72,5 +195,8 @@ help:
 	@echo "make demo       boot a VM and show a zcblk disk at work"
 	@echo "make check      build and run every test on every kernel"
 	@echo "make bench-quick  passthrough vs block path vs null_blk, 4k QD32"
+	@echo "make install    install the built module(s), libzcblk, zcblkctl, man pages"
+	@echo "                (DESTDIR, PREFIX=/usr/local, KRELS or KDIR); make uninstall"
+	@echo "make dkms-install  module sources to $(DKMS_SRC), dkms add + install"
 
 FORCE:

@@ -359,6 +359,11 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 		NL_SET_ERR_MSG(extack, "size: missing");
 		return -EINVAL;
 	}
+	if (cfg->backend == &zcblk_file_backend &&
+	    GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_PATH)) {
+		NL_SET_ERR_MSG(extack, "path: missing, the file backend needs one");
+		return -EINVAL;
+	}
 	if (cfg->backend != &zcblk_file_backend && attrs[ZCBLK_A_DEV_PATH]) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[ZCBLK_A_DEV_PATH],
 				    "path: only the file backend has one");
