@@ -36,8 +36,10 @@
  * FOLL_PIN balance is back and the kernel logged no splat.
  *
  * Env: ZCBLK_FUZZ_SECONDS (default 60), ZCBLK_FUZZ_SEED (default: from
- * the clock; always printed). A failure prints the seed, the process and
- * the iteration; the same seed replays the same command sequence per
+ * the clock; always printed). Unexpected results are reported by kind
+ * (path and result) with a count and the first one in full: its process,
+ * iteration and command. A crash or a hang of a fuzzing process names its
+ * last command. The same seed replays the same command sequence per
  * process (not the same interleaving).
  */
 #include <grp.h>
@@ -105,12 +107,23 @@ static const char *const path_name[P_MAX] = {
 	[P_U_NL_RAW] = "nobody: netlink, raw messages",
 };
 
-#define MAX_VIOL	16
+/* Violations, by kind (path and result): a count and the first one. */
+#define MAX_VIOL	32
+#define V_OTHER		P_MAX		/* not a command's result */
+struct viol {
+	int path, res;
+	unsigned long count;
+	char where[48];			/* of the first one */
+	char first[272];
+};
+
 struct shared {
 	struct hist h[P_MAX];
 	unsigned long iters[3];		/* pt, unpriv, netlink */
+	atomic_int lock;		/* the violations, across processes */
 	atomic_int nviol;
-	char viol[MAX_VIOL][320];
+	int nkinds;
+	struct viol viol[MAX_VIOL];
 	char last[3][320];		/* the command in progress */
 };
 
@@ -138,22 +151,47 @@ static void hist_add(struct hist *h, int res)
 	}
 }
 
-static void violation(const char *fmt, ...)
+/* Records a violation of kind (@path, @res): V_OTHER, 0 for the rest. */
+static void violation_kind(int path, int res, const char *fmt, ...)
 {
-	int i = atomic_fetch_add(&sh->nviol, 1);
+	struct viol *v = NULL;
 	char msg[256];
 	va_list ap;
+	int i;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (i < MAX_VIOL)
-		snprintf(sh->viol[i], sizeof(sh->viol[i]),
-			 "%s iteration %lu: %s", proc_name[proc_id], cur_iter,
-			 msg);
+	atomic_fetch_add(&sh->nviol, 1);
+	while (atomic_exchange(&sh->lock, 1))
+		;
+	for (i = 0; i < sh->nkinds; i++)
+		if (sh->viol[i].path == path && sh->viol[i].res == res &&
+		    (path != V_OTHER || !strncmp(sh->viol[i].first, msg,
+						  sizeof(v->first) - 1)))
+			v = &sh->viol[i];
+	if (!v && sh->nkinds < MAX_VIOL) {
+		v = &sh->viol[sh->nkinds++];
+		v->path = path;
+		v->res = res;
+		snprintf(v->where, sizeof(v->where), "%s iteration %lu",
+			 proc_name[proc_id], cur_iter);
+		snprintf(v->first, sizeof(v->first), "%s", msg);
+	}
+	if (v)
+		v->count++;
+	atomic_store(&sh->lock, 0);
 }
 
+#define violation(...) violation_kind(V_OTHER, 0, __VA_ARGS__)
+
 /* ---------------------------------------------------------- random */
+
+/* One of the arguments, at random (all of them are evaluated). */
+#define PICK(r, ...) ({						\
+	const __u64 _pick[] = { __VA_ARGS__ };			\
+	_pick[below((r), ARRAY_SIZE(_pick))];			\
+})
 
 struct rng {
 	__u64 s;
@@ -228,7 +266,8 @@ static void check_pt(enum path p, int res, const int *errnos,
 	hist_add(&sh->h[p], res);
 	if (res >= 0 ? res < 0x8000 : in_set(res, errnos))
 		return;
-	violation("%s: %s gave %s", path_name[p], what, pt_res_str(res));
+	violation_kind(p, res, "%s: %s gave %s", path_name[p], what,
+		       pt_res_str(res));
 }
 
 static void check_nl(enum path p, int res, const int *errnos,
@@ -237,7 +276,8 @@ static void check_nl(enum path p, int res, const int *errnos,
 	hist_add(&sh->h[p], res);
 	if (!res || in_set(res, errnos))
 		return;
-	violation("%s: %s gave %s", path_name[p], what, pt_res_str(res));
+	violation_kind(p, res, "%s: %s gave %s", path_name[p], what,
+		       pt_res_str(res));
 }
 
 /* ---------------------------------------------------------- the arena */
@@ -455,8 +495,8 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 		c->opcode = pct(r, 75) ? admin_ops[below(r, 3)] : rnd(r);
 	else
 		c->opcode = pct(r, 80) ? io_ops[below(r, 6)] : rnd(r);
-	c->nsid = pct(r, 75) ? 1 : (__u32[]){ 0, 2, 0xffffffff, 0xfffffffe,
-					       (__u32)rnd(r) }[below(r, 5)];
+	c->nsid = pct(r, 75) ? 1 : PICK(r, 0, 2, 0xffffffff, 0xfffffffe,
+					       (__u32)rnd(r));
 	nlb = pct(r, 70) ? below(r, 16) : pct(r, 50) ? below(r, 128) :
 							(__u16)rnd(r);
 	switch (below(r, 10)) {
@@ -496,8 +536,7 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 	} else {
 		switch (c->opcode) {
 		case 0x06:
-			c->cdw10 = pct(r, 80) ? (__u32[]){ 0, 1, 2, 3, 5, 6 }
-						[below(r, 6)] : rnd(r);
+			c->cdw10 = pct(r, 80) ? PICK(r, 0, 1, 2, 3, 5, 6) : rnd(r);
 			c->cdw11 = pct(r, 90) ? 0 : rnd(r);
 			c->cdw12 = 0;
 			want = 4096;
@@ -547,8 +586,8 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 
 	if (vec) {
 		__u32 n = pct(r, 70) ? 1 + below(r, 8) :
-			  (__u32[]){ 0, 128, 129, 1024, 1025, 0xffffffff,
-				     (__u32)below(r, 256) }[below(r, 7)];
+			  PICK(r, 0, 128, 129, 1024, 1025, 0xffffffff,
+				     (__u32)below(r, 256));
 
 		c->addr = gen_iov(r, a, iov_slot, n, want);
 		c->data_len = n;
@@ -644,7 +683,7 @@ static void ioctl_one(struct rng *r, struct arena *a, int fd,
 
 		gen_cmd(r, a, dk, false, false, 0, &c);
 		memset(&io, 0, sizeof(io));
-		io.opcode = pct(r, 80) ? (__u8[]){ 1, 2, 5 }[below(r, 3)] :
+		io.opcode = pct(r, 80) ? PICK(r, 1, 2, 5) :
 					 c.opcode;
 		io.flags = pct(r, 95) ? 0 : rnd(r);
 		io.control = pct(r, 90) ? 0 : rnd(r);
@@ -786,8 +825,11 @@ static void *scribble(void *arg)
 
 	while (!atomic_load_explicit(&s->stop, memory_order_relaxed)) {
 		char *sqe = sqes + below(&r, n) * 128;
-		/* The command area, but never its addr (a different
-		 * address could turn an iovec array into data). */
+		/*
+		 * The command area, but never its addr (a different address
+		 * could turn an iovec array into data). Volatile: these are
+		 * stores into memory the kernel reads concurrently.
+		 */
 		volatile struct nvme_uring_cmd *c = (void *)(sqe + 48);
 
 		switch (below(&r, 12)) {
@@ -947,7 +989,8 @@ static void uring_batch(struct rng *r, struct arena *a, struct ring *q,
 		}
 		res = cqe->res;
 		check_pt(q->path, res, errnos,
-			 desc[cqe->user_data < (unsigned)n ? cqe->user_data : 0]);
+			 desc[cqe->user_data < (unsigned int)n ?
+			      cqe->user_data : 0]);
 		io_uring_cqe_seen(&q->ring, cqe);
 	}
 }
@@ -971,9 +1014,9 @@ static int pt_main(const struct disk *dks, int nd, time_t deadline)
 	r0 = iter_rng(~0UL);
 	iov_area_init(&r0, &a);
 	for (i = 0; i < nd; i++) {
-		fds[i] = open(dks[i].d.chr, (int[]){ O_RDWR, O_RDONLY,
-						      O_WRONLY }[i % 3] |
-			      O_CLOEXEC);
+		static const int modes[3] = { O_RDWR, O_RDONLY, O_WRONLY };
+
+		fds[i] = open(dks[i].d.chr, modes[i % 3] | O_CLOEXEC);
 		if (fds[i] < 0)
 			return 3;
 	}
@@ -1114,15 +1157,15 @@ static int raw_payload(struct rng *r, __u16 type, char *p, int room)
 
 	switch (below(r, 6)) {
 	case 0:		/* u32, in or out of the usual ranges */
-		v = (__u32[]){ 0, 1, 2, 3, 512, 4096, 64, 65, 4097, 0777,
+		v = PICK(r, 0, 1, 2, 3, 512, 4096, 64, 65, 4097, 0777,
 			       0xffffffff, 1000000, 0x7fff,
-			       (__u32)v }[below(r, 14)];
+			       (__u32)v);
 		memcpy(p, &v, 4);
 		return 4;
 	case 1:		/* u64 */
-		v = (__u64[]){ 0, 1, 1 << 20, 16 << 20, 1ULL << 60,
+		v = PICK(r, 0, 1, 1 << 20, 16 << 20, 1ULL << 60,
 			       10000000000ULL, 10000000001ULL, ~0ULL,
-			       v }[below(r, 9)];
+			       v);
 		memcpy(p, &v, 8);
 		return 8;
 	case 2: {	/* strings */
@@ -1143,7 +1186,7 @@ static int raw_payload(struct rng *r, __u16 type, char *p, int room)
 		p[0] = pct(r, 50) ? below(r, 3) : rnd(r);
 		return 1;
 	default:	/* anything */
-		len = (int[]){ 0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 33, 64 }[below(r, 12)];
+		len = PICK(r, 0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 33, 64);
 		if (len > room)
 			len = room;
 		for (int i = 0; i < len; i++)
@@ -1330,7 +1373,7 @@ static int unpriv_main(const struct disk *dk, time_t deadline)
 			switch (below(&r, 5)) {
 			case 0:
 				p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE;
-				strcpy(p.backend, "null");
+				snprintf(p.backend, sizeof(p.backend), "null");
 				p.disk_size = PT_MiB;
 				res = zcblk_dev_add(ctx, &p, NULL);
 				if (!res)
@@ -1429,11 +1472,11 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 	if (pct(r, 2))
 		p.set |= 1ULL << (15 + below(r, 40));
 	if (pct(r, 3))
-		p.size = (__u32[]){ 0, 8, 71, ZCBLK_DEV_PARAMS_SIZE_VER1 - 1,
-				    sizeof(p) + 8 }[below(r, 5)];
+		p.size = PICK(r, 0, 8, 71, ZCBLK_DEV_PARAMS_SIZE_VER1 - 1,
+				    sizeof(p) + 8);
 	p.index = pct(r, 60) ? 1000 + below(r, 1000) :
-		  (__u32[]){ 65535, 65536, 0xffffffff, 0,
-			     dks[below(r, nd)].d.index }[below(r, 5)];
+		  PICK(r, 65535, 65536, 0xffffffff, 0,
+			     dks[below(r, nd)].d.index);
 	if (pct(r, 95)) {
 		snprintf(p.backend, sizeof(p.backend), "%s",
 			 backends[pct(r, 80) ? below(r, 3) :
@@ -1442,43 +1485,42 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 		memset(p.backend, 'x', sizeof(p.backend));
 	}
 	p.block_size = pct(r, 80) ? (pct(r, 50) ? 512 : 4096) :
-		       (__u32[]){ 0, 1024, 513, 8192, (__u32)rnd(r) }[below(r, 5)];
+		       PICK(r, 0, 1024, 513, 8192, (__u32)rnd(r));
 	p.disk_size = pct(r, 70) ? (1 + below(r, 64)) * PT_MiB :
-		      (__u64[]){ 0, 1, 511, 1ULL << 40, 1ULL << 62, ~0ULL,
-				 rnd(r) }[below(r, 7)];
+		      PICK(r, 0, 1, 511, 1ULL << 40, 1ULL << 62, ~0ULL,
+				 rnd(r));
 	/* Big tag sets cost memory: keep queues x depth within reason. */
-	q = pct(r, 80) ? 1 + below(r, 4) : (__u32[]){ 0, 64, 65, (__u32)rnd(r) }
-					    [below(r, 4)];
+	q = pct(r, 80) ? 1 + below(r, 4) : PICK(r, 0, 64, 65, (__u32)rnd(r));
 	depth = pct(r, 80) ? 1 + below(r, 256) :
-		(__u32[]){ 0, 4096, 4097, (__u32)rnd(r) }[below(r, 4)];
+		PICK(r, 0, 4096, 4097, (__u32)rnd(r));
 	p.nr_queues = q;
 	p.queue_depth = depth;
-	p.poll_queues = pct(r, 80) ? below(r, 3) : (__u32[]){ 64, 65,
-				     (__u32)rnd(r) }[below(r, 3)];
+	p.poll_queues = pct(r, 80) ? below(r, 3) : PICK(r, 64, 65,
+				     (__u32)rnd(r));
 	if ((__u64)(q <= 64 ? q : 1) * (depth <= 4096 ? depth : 1) +
 	    (__u64)(p.poll_queues <= 64 ? p.poll_queues : 0) *
 	    (depth <= 4096 ? depth : 1) > 8192)
 		p.queue_depth = 32;
-	p.node_uid = pct(r, 70) ? 0 : (__u32[]){ NOBODY, 0xffffffff,
-					 (__u32)rnd(r) }[below(r, 3)];
-	p.node_gid = pct(r, 70) ? 0 : (__u32[]){ NOBODY, 0xffffffff,
-					 (__u32)rnd(r) }[below(r, 3)];
-	p.node_mode = pct(r, 70) ? 0600 : (__u32[]){ 0, 0666, 0777, 01000,
-					   (__u32)rnd(r) }[below(r, 5)];
+	p.node_uid = pct(r, 70) ? 0 : PICK(r, NOBODY, 0xffffffff,
+					 (__u32)rnd(r));
+	p.node_gid = pct(r, 70) ? 0 : PICK(r, NOBODY, 0xffffffff,
+					 (__u32)rnd(r));
+	p.node_mode = pct(r, 70) ? 0600 : PICK(r, 0, 0666, 0777, 01000,
+					   (__u32)rnd(r));
 	p.path = gen_path(r, dks, nd);
 	if (pct(r, 2)) {
 		p.path = NULL;
 		p.set |= ZCBLK_PARAM_PATH;
 	}
-	p.flags = pct(r, 70) ? 0 : (__u32[]){ 1, 2, 3, 4,
-				     (__u32)rnd(r) }[below(r, 5)];
-	p.timeout_ms = pct(r, 60) ? 30000 : (__u32[]){ 0, 99, 100, 3600000,
-					      3600001, (__u32)rnd(r) }[below(r, 6)];
-	p.completion = pct(r, 60) ? 1 + below(r, 3) : (__u32[]){ 0, 4,
-					   (__u32)rnd(r) }[below(r, 3)];
+	p.flags = pct(r, 70) ? 0 : PICK(r, 1, 2, 3, 4,
+				     (__u32)rnd(r));
+	p.timeout_ms = pct(r, 60) ? 30000 : PICK(r, 0, 99, 100, 3600000,
+					      3600001, (__u32)rnd(r));
+	p.completion = pct(r, 60) ? 1 + below(r, 3) : PICK(r, 0, 4,
+					   (__u32)rnd(r));
 	p.completion_ns = pct(r, 60) ? below(r, 100000) :
-			  (__u64[]){ 10000000000ULL, 10000000001ULL,
-				     rnd(r) }[below(r, 3)];
+			  PICK(r, 10000000000ULL, 10000000001ULL,
+				     rnd(r));
 	if (pct(r, 2))
 		p.__reserved = 1;
 
@@ -1801,8 +1843,16 @@ TEST_F_TIMEOUT(fuzz, random_input, 7200)
 		       sh->iters[0], sh->iters[1], sh->iters[2],
 		       (unsigned long long)seed);
 	nviol = atomic_load(&sh->nviol);
-	for (i = 0; i < nviol && i < MAX_VIOL; i++)
-		TH_LOG("%s", sh->viol[i]);
+	for (i = 0; i < sh->nkinds; i++)
+		TH_LOG("%lu x %s%s%s", sh->viol[i].count,
+		       sh->viol[i].path == V_OTHER ? "" :
+		       path_name[sh->viol[i].path],
+		       sh->viol[i].path == V_OTHER ? "" : ": ",
+		       sh->viol[i].path == V_OTHER ? sh->viol[i].first :
+		       pt_res_str(sh->viol[i].res));
+	for (i = 0; i < sh->nkinds; i++)
+		TH_LOG("first of kind %d (%s): %s", i + 1, sh->viol[i].where,
+		       sh->viol[i].first);
 	EXPECT_TRUE(ok);
 	EXPECT_EQ(0, nviol) {
 		TH_LOG("%d unexpected results; seed 0x%llx", nviol,
