@@ -399,6 +399,13 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 				  ZCBLK_DEFAULT_QUEUE_DEPTH;
 	attr = attrs[ZCBLK_A_DEV_POLL_QUEUES];
 	cfg->poll_queues = attr ? nla_get_u32(attr) : 0;
+	/*
+	 * blk_mq_map_queues() spreads each map over the CPUs and warns when a
+	 * map has more queues than CPUs; clamp as null_blk and ublk do, the
+	 * reply shows the numbers in effect.
+	 */
+	cfg->nr_queues = min(cfg->nr_queues, nr_cpu_ids);
+	cfg->poll_queues = min(cfg->poll_queues, nr_cpu_ids);
 	attr = attrs[ZCBLK_A_DEV_FLAGS];
 	cfg->flags = attr ? nla_get_u32(attr) : 0;
 	if ((cfg->flags & ZCBLK_DEV_F_BUFFERED) &&

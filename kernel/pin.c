@@ -104,7 +104,8 @@ int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 		if (ret > 0)
 			done += ret;
 		if (ret != n) {
-			ret = ret < 0 ? ret : -EFAULT;
+			/* 6.12 says -EOVERFLOW for a range that wraps */
+			ret = ret < 0 && ret != -EOVERFLOW ? ret : -EFAULT;
 			goto err_unpin;
 		}
 	}

@@ -566,6 +566,64 @@ TEST_F(dev, explicit_index)
 	EXPECT_EQ(16 * MiB, info.disk_size);
 }
 
+/* nr_cpu_ids, from the "0-N" (or "0") in sysfs. */
+static unsigned int possible_cpus(void)
+{
+	unsigned int first = 0, last = 0;
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	int n;
+
+	if (!f)
+		return 0;
+	n = fscanf(f, "%u-%u", &first, &last);
+	fclose(f);
+	if (n == 1)
+		last = first;
+	return n >= 1 ? last + 1 : 0;
+}
+
+static unsigned int count_hctx(const char *disk)
+{
+	char path[PATH_MAX], name[32];
+	unsigned int n = 0;
+
+	for (;;) {
+		snprintf(name, sizeof(name), "%u", n);
+		snprintf(path, sizeof(path), "/sys/block/%s/mq/%s", disk, name);
+		if (access(path, F_OK))
+			return n;
+		n++;
+	}
+}
+
+/*
+ * More queues than CPUs: clamped to the CPUs as null_blk and ublk do
+ * (blk_mq_map_queues() warns otherwise); the reply says what is in effect.
+ */
+TEST_F(dev, queues_clamped_to_cpus)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	unsigned int cpus = possible_cpus();
+	int ret;
+
+	ASSERT_LT(0, cpus);
+	if (cpus >= ZCBLK_MAX_QUEUES)
+		SKIP(return, "%u CPUs: no queue count above them", cpus);
+	p.set |= ZCBLK_PARAM_NR_QUEUES | ZCBLK_PARAM_POLL_QUEUES;
+	p.nr_queues = cpus + 1;
+	p.poll_queues = ZCBLK_MAX_QUEUES;
+	ret = add_disk(_metadata, &self->zc, &p, &info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->zc.ctx));
+	}
+	EXPECT_EQ(cpus, info.nr_queues);
+	EXPECT_EQ(cpus, info.poll_queues);
+	EXPECT_EQ(2 * cpus, count_hctx(info.disk_name));
+	check_block_device(_metadata, &info);
+}
+
 /* The last valid index (ZCBLK_MAX_DEVS is refused: bad_add.index_max). */
 TEST_F(dev, last_index)
 {

@@ -762,6 +762,22 @@ TEST_F(bad, unmapped_addr)
 	c = pt_identify(PT_NSID, 0, 0, hole);
 	expect_admin(_metadata, &b, &c, -EFAULT, "Identify into unmapped");
 
+	/*
+	 * Kernel addresses, and a range that wraps past the top of the
+	 * address space (6.12's pin_user_pages_fast says -EOVERFLOW there;
+	 * found by fuzz_passthru).
+	 */
+	c = pt_rw(PT_OP_READ, 0, 1, (void *)0xffff888000000000UL, bs);
+	expect_io(_metadata, &b, &c, false, -EFAULT, "Read into kernel memory");
+	c = pt_rw(PT_OP_WRITE, 0, 2 * PT_PAGE / bs,
+		  (void *)(-(unsigned long)PT_PAGE), 2 * PT_PAGE);
+	expect_io(_metadata, &b, &c, false, -EFAULT,
+		  "Write from a range that wraps");
+	c = pt_rw(PT_OP_READ, 0, 2 * PT_PAGE / bs,
+		  (void *)(-(unsigned long)PT_PAGE), 2 * PT_PAGE);
+	expect_io(_metadata, &b, &c, false, -EFAULT,
+		  "Read into a range that wraps");
+
 	/* one bad iovec among good ones */
 	spread_iov(iov, 3, b.buf, 2 * bs);
 	iov[2].iov_base = hole + 17;

@@ -26,12 +26,15 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo clear >/sys/kernel/debug/kmemleak
 fi
 
+# An unreadable or empty list is an error, not zero passing tests.
+[ -r "$list" ] || { echo "# $list: cannot read the test list" >&2; exit 1; }
 names=() tmos=()
 while read -r name tmo _; do
 	[ -n "$name" ] || continue
 	names+=("$name")
 	tmos+=("${tmo:-60}")
 done < <(sed 's/#.*//' "$list")
+[ "${#names[@]}" -gt 0 ] || { echo "# $list: no tests listed" >&2; exit 1; }
 
 # Sets $pins: pages pinned with FOLL_PIN and not yet released, system-wide.
 # The counters are per-CPU: stat_refresh folds them into /proc/vmstat.
