@@ -39,7 +39,7 @@ endif
 
 CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
 
-.PHONY: all modules userlib selftests check check-debug demo bench-quick deps clean help \
+.PHONY: all modules userlib selftests check check-debug stress fuzz soak demo bench-quick deps clean help \
 	install install-modules install-userlib uninstall uninstall-modules \
 	uninstall-userlib dkms-install dkms-uninstall
 
@@ -176,6 +176,28 @@ check-debug: deps
 	KERNELS=$$rel ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 \
 	ZCBLK_TESTS=selftests/tests-debug.txt ZCBLK_VM_TIMEOUT=2700 $(VM)/check.sh
 
+# Long runs, not in CI, on the debug kernel (KERNELS="<rel> ..." picks
+# others): stress runs the race tests at full counts, fuzz the fuzzer for
+# FUZZ_SECONDS, soak selftests/soak.sh for DURATION seconds.
+FUZZ_SECONDS	?= 600
+DURATION	?= 600
+stress: LONG_LIST = race_lifecycle 3600
+stress: LONG_SECS = 3600
+fuzz: LONG_LIST = fuzz_passthru $(shell echo $$(($(FUZZ_SECONDS) + 600)))
+fuzz: LONG_SECS = $(FUZZ_SECONDS)
+fuzz: LONG_ENV = ZCBLK_FUZZ_SECONDS=$(FUZZ_SECONDS)
+soak: LONG_LIST = soak.sh $(shell echo $$(($(DURATION) + 900)))
+soak: LONG_SECS = $(DURATION)
+soak: LONG_ENV = ZCBLK_SOAK_SECONDS=$(DURATION)
+stress fuzz soak: deps
+	$(Q)$(MAKE) userlib selftests
+	$(Q)mkdir -p $(BUILD) && echo "$(LONG_LIST)" >$(BUILD)/$@.txt
+	$(Q)rels="$(KERNELS)"; [ -n "$$rels" ] || rels=$$($(VM)/debug-kernel.sh) && \
+	$(MAKE) KRELS="$$rels" modules && \
+	KERNELS="$$rels" ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 \
+	ZCBLK_GUEST_ENV="$(LONG_ENV)" ZCBLK_TESTS=$(BUILD)/$@.txt \
+	ZCBLK_VM_TIMEOUT=$$(($(LONG_SECS) * 2 + 1800)) $(VM)/check.sh
+
 demo: deps
 	$(Q)$(MAKE) all
 	$(Q)$(VM)/vm.sh --quiet --kernel $(firstword $(KRELS)) -- selftests/demo.sh
@@ -194,6 +216,10 @@ help:
 	@echo "make KDIR=...   build the module for one kernel tree, in place"
 	@echo "make demo       boot a VM and show a zcblk disk at work"
 	@echo "make check      build and run every test on every kernel"
+	@echo "make check-debug  the tests on a KASAN/lockdep/kmemleak kernel (built once)"
+	@echo "make stress     race tests at full counts (debug kernel; KERNELS=...)"
+	@echo "make fuzz       the fuzzer for FUZZ_SECONDS (600) on the debug kernel"
+	@echo "make soak       fio verify + settings/injection churn, DURATION s (600)"
 	@echo "make bench-quick  passthrough vs block path vs null_blk, 4k QD32"
 	@echo "make install    install the built module(s), libzcblk, zcblkctl, man pages"
 	@echo "                (DESTDIR, PREFIX=/usr/local, KRELS or KDIR); make uninstall"

@@ -10,7 +10,8 @@
 # failure. Exit 1 on any failure.
 # Env: ZCBLK_KMOD_DIR (default build/kmod), ZCBLK_VM_TIMEOUT (s, 1200),
 # ZCBLK_HOST_CHECKS=0 (skip them), ZCBLK_TESTS (the guest's test list),
-# ZCBLK_DEBUG=1 (passed to the guest: debug-kernel extras).
+# ZCBLK_DEBUG=1 (passed to the guest: debug-kernel extras),
+# ZCBLK_GUEST_ENV="VAR=value ..." (more variables for the guest's tests).
 set -euo pipefail
 # Parsed whole before it runs, so that editing this file cannot derail
 # a run in progress (bash reads scripts as it goes).
@@ -64,9 +65,11 @@ for rel in "${kernels[@]}"; do
 		continue
 	fi
 	rc=0
+	# shellcheck disable=SC2086 # ZCBLK_GUEST_ENV: words VAR=value
 	"$here/vm.sh" --kernel "$rel" --quiet --timeout "${ZCBLK_VM_TIMEOUT:-1200}" \
 		-- env ZCBLK_MODULE="$ko" ${ZCBLK_TESTS:+ZCBLK_TESTS="$ZCBLK_TESTS"} \
 		${ZCBLK_DEBUG:+ZCBLK_DEBUG="$ZCBLK_DEBUG"} \
+		${ZCBLK_GUEST_ENV:-} \
 		selftests/run_tests.sh >"$out" || rc=$?
 	cat "$out"
 	before=$fail

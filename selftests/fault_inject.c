@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault_inject: every memory allocation zcblk's control and I/O paths make
+ * on behalf of a task, failed one at a time (debug kernel only: needs
+ * CONFIG_FAULT_INJECTION, FAILSLAB and FAIL_PAGE_ALLOC).
+ *
+ * /proc/thread-self/fail-nth set to N makes the N-th slab or page
+ * allocation of this thread fail (whatever failslab's and fail_page_alloc's
+ * probability), so injection is restricted to the test's own task: the
+ * command it issues and what the kernel does synchronously for it. For
+ * N = 1, 2, ... until an operation runs without reaching its N-th
+ * allocation, each operation must fail cleanly (an allocation errno, or
+ * an I/O error for I/O) or succeed, and afterwards: no disk appeared or
+ * vanished unannounced, the data is the old or the new, pins balance. A
+ * leak is kmemleak.sh's to find, a splat run_tests.sh's.
+ *
+ * fail_make_request, per disk, fails bios at submit_bio(): the block
+ * device's I/O, not passthrough requests, which never go through it.
+ *
+ * ZCBLK_FI_MAX (default 4000) bounds the N tried per operation.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "pt_common.h"
+
+#define DBG		"/sys/kernel/debug/"
+#define FI_BS		4096U
+#define FI_SMALL	FI_BS			/* inline bvecs */
+#define FI_LARGE	(32 * FI_BS)		/* kvmalloc'ed bvecs and pages */
+
+/* Write @val to debugfs file @path: 0 or -errno. */
+static int put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* fail-nth of this thread, opened once: opening it allocates. */
+static int nth_fd = -1;
+
+static void nth_set(unsigned int n)
+{
+	char s[16];
+	int len = snprintf(s, sizeof(s), "%u", n);
+
+	if (pwrite(nth_fd, s, len, 0) != len)
+		abort();	/* the file was there at setup */
+}
+
+/* What is left of fail-nth: 0 once the fault was injected. */
+static unsigned int nth_left(void)
+{
+	char s[16] = "";
+
+	if (pread(nth_fd, s, sizeof(s) - 1, 0) <= 0)
+		abort();
+	return strtoul(s, NULL, 10);
+}
+
+static unsigned int fi_max(void)
+{
+	const char *s = getenv("ZCBLK_FI_MAX");
+
+	return s && atoi(s) > 0 ? atoi(s) : 4000;
+}
+
+/* An allocation failure may surface as these, nothing else. */
+static bool alloc_errno(int ret)
+{
+	return ret == -ENOMEM || ret == -ENOBUFS || ret == -EAGAIN;
+}
+
+FIXTURE(fi) {
+	struct pt_env env;
+	struct pt_disk d;
+	struct pt_q q;
+	int cfd, bfd;
+	char *buf, *rd;
+};
+
+FIXTURE_SETUP(fi)
+{
+	struct pt_disk_cfg cfg = { .size = 16 * PT_MiB, .bs = FI_BS };
+
+	self->cfd = self->bfd = -1;
+	pt_env_setup(_metadata, &self->env);
+	if (_metadata->exit_code)
+		return;
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (nth_fd < 0)
+		SKIP(return, "no /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION)");
+	if (access(DBG "failslab", F_OK) || access(DBG "fail_page_alloc", F_OK))
+		SKIP(return, "no failslab or fail_page_alloc in debugfs");
+	/*
+	 * Sleeping allocations too (GFP_KERNEL is what matters), order 0
+	 * pages too, and no stack dump per failure: it would read as a splat.
+	 */
+	ASSERT_EQ(0, put(DBG "failslab/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, put(DBG "failslab/verbose", "0"));
+	ASSERT_EQ(0, put(DBG "fail_page_alloc/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, put(DBG "fail_page_alloc/ignore-gfp-highmem", "N"));
+	ASSERT_EQ(0, put(DBG "fail_page_alloc/min-order", "0"));
+	ASSERT_EQ(0, put(DBG "fail_page_alloc/verbose", "0"));
+
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
+	pt_open(_metadata, &self->d, &self->cfd, &self->bfd);
+	ASSERT_EQ(0, pt_q_init(&self->q, self->cfd, 8, PT_RING_FLAGS));
+	self->buf = pt_map(FI_LARGE);
+	self->rd = pt_map(FI_LARGE);
+	ASSERT_NE(NULL, self->buf);
+	ASSERT_NE(NULL, self->rd);
+}
+
+FIXTURE_TEARDOWN_PARENT(fi)
+{
+	if (nth_fd >= 0)
+		nth_set(0);
+	pt_q_exit(&self->q);
+	if (self->cfd >= 0)
+		close(self->cfd);
+	if (self->bfd >= 0)
+		close(self->bfd);
+	pt_env_teardown(_metadata, &self->env);
+}
+
+static int count_cb(const struct zcblk_dev_info *info, void *arg)
+{
+	(void)info;
+	++*(int *)arg;
+	return 0;
+}
+
+static int count_disks(struct zcblk_ctx *ctx)
+{
+	int n = 0, ret = zcblk_dev_list(ctx, count_cb, &n);
+
+	return ret ? ret : n;
+}
+
+/*
+ * Runs @op with its 1st, 2nd, ... allocation failed until one run reaches
+ * no failure; @check judges each run (ret: @op's return, faulted: whether
+ * the failure was injected). Returns how many allocations were failed.
+ */
+#define FAIL_EACH(op, check)						\
+	({								\
+		unsigned int __n, __max = fi_max();			\
+		for (__n = 1; __n <= __max; __n++) {			\
+			bool faulted;					\
+			int ret;					\
+			nth_set(__n);					\
+			ret = (op);					\
+			faulted = !nth_left();				\
+			nth_set(0);					\
+			check;						\
+			if (!faulted)					\
+				break;					\
+		}							\
+		EXPECT_LE(__n, __max) {					\
+			TH_LOG("%s: still failing at %u: raise ZCBLK_FI_MAX", \
+			       #op, __max);				\
+		}							\
+		ksft_print_msg("%s: %u allocation sites failed in turn\n", \
+			       #op, __n - 1);				\
+		__n - 1;						\
+	})
+
+/* Control: DEV_ADD, DEV_SET, DEV_GET, DEV_DEL (a fault anywhere in them). */
+TEST_F(fi, control)
+{
+	struct zcblk_dev_params p = { .size = sizeof(p) };
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct zcblk_dev_settings s = { .size = sizeof(s) };
+	struct zcblk_ctx *ctx = self->env.ctx;
+	int before = count_disks(ctx);
+
+	ASSERT_LT(0, before);
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_NR_QUEUES |
+		ZCBLK_PARAM_POLL_QUEUES;
+	strcpy(p.backend, "mem");
+	p.disk_size = 8 * PT_MiB;
+	p.nr_queues = 2;
+	p.poll_queues = 1;
+
+	/* An error means no disk: a disk made is always reported. */
+	FAIL_EACH(zcblk_dev_add(ctx, &p, &info), ({
+		if (ret) {
+			EXPECT_TRUE(alloc_errno(ret)) {
+				TH_LOG("add, fault %u: %s (%s)", __n,
+				       strerror(-ret), zcblk_ctx_errmsg(ctx));
+			}
+			EXPECT_EQ(before, count_disks(ctx));
+		} else {
+			EXPECT_EQ(before + 1, count_disks(ctx));
+			EXPECT_EQ(0, zcblk_dev_del(ctx, info.index));
+		}
+	}));
+
+	/* All of a change applies or none. */
+	s.set = ZCBLK_SET_LATENCY_NS;
+	FAIL_EACH(({ s.latency_ns = __n * 1000ULL;
+		     zcblk_dev_set(ctx, self->d.index, &s, NULL); }), ({
+		struct zcblk_dev_info got = { .size = sizeof(got) };
+
+		ASSERT_EQ(0, zcblk_dev_get(ctx, self->d.index, &got));
+		if (ret) {
+			EXPECT_TRUE(alloc_errno(ret)) {
+				TH_LOG("set, fault %u: %s (%s)", __n,
+				       strerror(-ret), zcblk_ctx_errmsg(ctx));
+			}
+			EXPECT_NE(s.latency_ns, got.latency_ns);
+		} else {
+			EXPECT_EQ(s.latency_ns, got.latency_ns);
+		}
+	}));
+	s.latency_ns = 0;
+	ASSERT_EQ(0, zcblk_dev_set(ctx, self->d.index, &s, NULL));
+
+	FAIL_EACH(zcblk_dev_get(ctx, self->d.index, &info), ({
+		if (ret) {
+			EXPECT_TRUE(alloc_errno(ret)) {
+				TH_LOG("get, fault %u: %s", __n, strerror(-ret));
+			}
+		} else {
+			EXPECT_EQ(self->d.index, info.index);
+		}
+	}));
+
+	/*
+	 * A failed delete leaves the disk whole, to be deleted later; only a
+	 * lost acknowledgement (-ENOBUFS) may hide a delete that happened.
+	 */
+	ASSERT_EQ(0, zcblk_dev_add(ctx, &p, &info));
+	FAIL_EACH(zcblk_dev_del(ctx, info.index), ({
+		struct zcblk_dev_info got = { .size = sizeof(got) };
+		int g = zcblk_dev_get(ctx, info.index, &got);
+
+		if (ret) {
+			EXPECT_TRUE(alloc_errno(ret)) {
+				TH_LOG("del, fault %u: %s (%s)", __n,
+				       strerror(-ret), zcblk_ctx_errmsg(ctx));
+			}
+			EXPECT_EQ(g == -ENODEV ? -ENOBUFS : 0,
+				  g == -ENODEV ? ret : g);
+		} else {
+			EXPECT_EQ(-ENODEV, g);
+		}
+		if (g == -ENODEV && faulted)
+			ASSERT_EQ(0, zcblk_dev_add(ctx, &p, &info));
+	}));
+	EXPECT_EQ(before, count_disks(ctx));
+}
+
+/* Reads @len at @off into self->rd through the ioctl path: 0 or -errno. */
+static int read_back(FIXTURE_DATA(fi) *self, __u64 off, __u32 len)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_READ, off / FI_BS, len / FI_BS,
+					self->rd, len);
+
+	return pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
+/*
+ * After a write of generation @gen at @off that returned @ret: a success
+ * reads back whole; a failure reads back, block by block, the old data or
+ * the new.
+ */
+static void check_write(struct __test_metadata *_metadata,
+			FIXTURE_DATA(fi) *self, __u64 off, __u32 len,
+			unsigned int gen, int ret, const char *path)
+{
+	__u32 b;
+
+	ASSERT_EQ(0, read_back(self, off, len));
+	if (!ret) {
+		EXPECT_TRUE(pt_verify(_metadata, self->rd, FI_BS, off / FI_BS,
+				      len / FI_BS, gen, path));
+		return;
+	}
+	EXPECT_TRUE(alloc_errno(ret) || ret == -EIO || ret == 0x6) {
+		TH_LOG("%s, write %u: %d (%s)", path, gen, ret,
+		       pt_res_str(ret));
+	}
+	for (b = 0; b < len / FI_BS; b++) {
+		char *blk = self->rd + b * FI_BS;
+		char want[FI_BS];
+		bool ok = false;
+
+		pt_fill_block(want, FI_BS, off / FI_BS + b, gen);
+		ok = !memcmp(want, blk, FI_BS);
+		pt_fill_block(want, FI_BS, off / FI_BS + b, gen - 1);
+		ok = ok || !memcmp(want, blk, FI_BS);
+		EXPECT_TRUE(ok) {
+			TH_LOG("%s, write %u failed (%d): block %u is neither old nor new",
+			       path, gen, ret, b);
+			break;
+		}
+	}
+}
+
+/* One uring_cmd write, submitted and reaped under the fault: its result. */
+static int uring_write(FIXTURE_DATA(fi) *self, __u64 off, __u32 len)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_WRITE, off / FI_BS, len / FI_BS,
+					self->buf, len);
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&self->q.ring);
+	int ret;
+
+	pt_q_prep(&self->q, sqe, NVME_URING_CMD_IO, &c, -1, 1);
+	ret = io_uring_submit(&self->q.ring);
+	if (ret <= 0)
+		return ret ? ret : -EAGAIN;	/* the SQE is still queued */
+	return pt_q_reap(&self->q, NULL, NULL);
+}
+
+/* After a failed submission the SQE may still be queued: drain it. */
+static void uring_drain(struct __test_metadata *_metadata, struct pt_q *q)
+{
+	struct io_uring_cqe *cqe;
+
+	while (io_uring_sq_ready(&q->ring))
+		ASSERT_LE(0, io_uring_submit(&q->ring));
+	while (!io_uring_peek_cqe(&q->ring, &cqe))
+		io_uring_cqe_seen(&q->ring, cqe);
+}
+
+static void io_paths(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(fi) *self, __u64 off, __u32 len)
+{
+	unsigned int gen = 0;
+	long long pins;
+
+	/* generation 0 on the disk first */
+	pt_fill(self->buf, FI_BS, off / FI_BS, len / FI_BS, gen);
+	ASSERT_EQ(0, pt_blk_rw(self->bfd, true, self->buf, off, len));
+
+	FAIL_EACH(({ pt_fill(self->buf, FI_BS, off / FI_BS, len / FI_BS,
+			     ++gen);
+		     uring_write(self, off, len); }), ({
+		uring_drain(_metadata, &self->q);
+		check_write(_metadata, self, off, len, gen, ret, "uring_cmd");
+	}));
+	FAIL_EACH(({ struct nvme_uring_cmd c;
+
+		     pt_fill(self->buf, FI_BS, off / FI_BS, len / FI_BS, ++gen);
+		     c = pt_rw(PT_OP_WRITE, off / FI_BS, len / FI_BS,
+			       self->buf, len);
+		     pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL); }),
+		  check_write(_metadata, self, off, len, gen, ret, "ioctl"));
+	FAIL_EACH(({ pt_fill(self->buf, FI_BS, off / FI_BS, len / FI_BS,
+			     ++gen);
+		     pt_blk_rw(self->bfd, true, self->buf, off, len); }),
+		  check_write(_metadata, self, off, len, gen, ret, "block"));
+	FAIL_EACH(({ struct nvme_uring_cmd c = pt_identify(0, 1, 0, self->rd);
+
+		     pt_passthru(self->cfd, NVME_IOCTL_ADMIN_CMD, &c, NULL); }),
+		  ({ EXPECT_TRUE(!ret || alloc_errno(ret)) {
+			TH_LOG("identify, fault %u: %s", __n, pt_res_str(ret));
+		  } }));
+	FAIL_EACH(({ int fd = open(self->d.chr, O_RDWR | O_CLOEXEC);
+
+		     fd < 0 ? -errno : close(fd); }),
+		  ({ EXPECT_TRUE(!ret || alloc_errno(ret)) {
+			TH_LOG("open, fault %u: %s", __n, strerror(-ret));
+		  } }));
+
+	pins = pt_vm_pins_wait(self->env.vm_pins0, 10000);
+	EXPECT_EQ(self->env.vm_pins0, pins);
+}
+
+/* 4 KiB: the pdu's inline arrays; on blocks the mem backend has not yet. */
+TEST_F(fi, io_small)
+{
+	io_paths(_metadata, self, 1 * PT_MiB, FI_SMALL);
+}
+
+/* 128 KiB: allocated bvec and page arrays. */
+TEST_F(fi, io_large)
+{
+	io_paths(_metadata, self, 4 * PT_MiB, FI_LARGE);
+}
+
+/*
+ * fail_make_request on the disk: the block device's writes fail with EIO,
+ * the same write as a passthrough command succeeds.
+ */
+TEST_F(fi, make_request_spares_passthrough)
+{
+	struct nvme_uring_cmd c;
+	char path[128];
+
+	if (access(DBG "fail_make_request", F_OK))
+		SKIP(return, "no fail_make_request (CONFIG_FAIL_MAKE_REQUEST)");
+	snprintf(path, sizeof(path), "/sys/block/%s/make-it-fail",
+		 self->d.blk + strlen("/dev/"));
+	ASSERT_EQ(0, put(DBG "fail_make_request/verbose", "0"));
+	ASSERT_EQ(0, put(DBG "fail_make_request/probability", "100"));
+	ASSERT_EQ(0, put(DBG "fail_make_request/times", "-1"));
+	ASSERT_EQ(0, put(path, "1"));
+
+	pt_fill(self->buf, FI_BS, 0, 8, 1);
+	EXPECT_EQ(-EIO, pt_blk_rw(self->bfd, true, self->buf, 0, 8 * FI_BS));
+	EXPECT_EQ(-EIO, pt_blk_rw(self->bfd, false, self->rd, 0, 8 * FI_BS));
+	c = pt_rw(PT_OP_WRITE, 0, 8, self->buf, 8 * FI_BS);
+	EXPECT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(0, uring_write(self, 0, 8 * FI_BS));
+	EXPECT_EQ(0, read_back(self, 0, 8 * FI_BS));
+	EXPECT_TRUE(pt_verify(_metadata, self->rd, FI_BS, 0, 8, 1, "read"));
+
+	ASSERT_EQ(0, put(path, "0"));
+	ASSERT_EQ(0, put(DBG "fail_make_request/probability", "0"));
+	EXPECT_EQ(0, pt_blk_rw(self->bfd, false, self->rd, 0, 8 * FI_BS));
+	EXPECT_TRUE(pt_verify(_metadata, self->rd, FI_BS, 0, 8, 1, "read"));
+}
+
+TEST_HARNESS_MAIN
