@@ -11,6 +11,7 @@
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/netlink.h>
@@ -234,6 +235,36 @@ static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,
 	return 0;
 }
 
+/*
+ * Looked at before it is opened: opening a device node or a FIFO can have
+ * effects of its own (a watchdog starts, a FIFO waits for a writer).
+ * zcblk_file_check() checks the opened file again.
+ */
+static int zcblk_file_check_type(const char *name,
+				 struct netlink_ext_ack *extack)
+{
+	struct path path;
+	umode_t mode;
+	int ret;
+
+	ret = kern_path(name, LOOKUP_FOLLOW, &path);
+	if (ret) {
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG(extack, "path: no such file");
+		else
+			NL_SET_ERR_MSG(extack, "path: cannot look it up");
+		return ret;
+	}
+	mode = d_inode(path.dentry)->i_mode;
+	path_put(&path);
+	if (!S_ISREG(mode) && !S_ISBLK(mode)) {
+		NL_SET_ERR_MSG(extack,
+			       "path: not a regular file or a block device");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int zcblk_file_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 			   struct netlink_ext_ack *extack)
 {
@@ -246,6 +277,9 @@ static int zcblk_file_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		NL_SET_ERR_MSG(extack, "path: required by the file backend");
 		return -EINVAL;
 	}
+	ret = zcblk_file_check_type(dev->cfg.path, extack);
+	if (ret)
+		return ret;
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# zcblkctl run by an unprivileged user (uid/gid 65534, no groups): add and
-# del are refused, list (table and JSON) works and shows root's disk; and
-# the exit codes and messages of a refused del.
+# zcblkctl run by an unprivileged user (uid/gid 65534, no groups): add,
+# del and set are refused; list (table and JSON), show, stats and features
+# work and show root's disk; monitor sees root's changes; and the exit
+# codes and messages of a refused del.
 #
 # Needs root, zcblk.ko loaded and setpriv (util-linux). Run from the repo
 # root; zcblkctl is taken from ${ZCBLK_BUILD:-build}/userlib/zcblkctl.
@@ -177,6 +178,62 @@ else
 		ok "unprivileged: list -j has $disk"
 	else
 		not_ok "unprivileged: list -j has $disk" "output: $out"
+	fi
+fi
+
+# show, -j and not
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" show "$disk" 2>&1)
+rc=$?
+check "unprivileged: show $disk" 0 "$rc" "$out" "backend        null"
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" show -j "$index" 2>&1)
+rc=$?
+check "unprivileged: show -j $disk" 0 "$rc" "$out" "\"name\": \"$disk\""
+
+# features
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" features -j 2>&1)
+rc=$?
+check "unprivileged: features -j" 0 "$rc" "$out" \
+	'"backends": ["null", "mem", "file"]'
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" features 2>&1)
+rc=$?
+check "unprivileged: features" 0 "$rc" "$out" "max_queue_depth  4096"
+
+# stats
+out=$("${UNPRIV[@]}" "$ZCBLKCTL" stats -j "$disk" 2>&1)
+rc=$?
+check "unprivileged: stats -j $disk" 0 "$rc" "$out" "\"index\": $index,"
+
+# monitor: nobody sees root's changes to a disk. Its ready file goes in a
+# directory nobody may write to.
+mkdir -m 1777 "$tmpdir/mon"
+"${UNPRIV[@]}" "$ZCBLKCTL" monitor -j --count 2 --ready-file "$tmpdir/mon/ready" \
+	>"$tmpdir/events" 2>&1 &
+mon=$!
+for _ in $(seq 100); do
+	[[ -e $tmpdir/mon/ready ]] && break
+	kill -0 "$mon" 2>/dev/null || break
+	sleep 0.1
+done
+if [[ ! -e $tmpdir/mon/ready ]]; then
+	not_ok "unprivileged: monitor subscribes" "output: $(cat "$tmpdir/events")"
+	kill "$mon" 2>/dev/null
+else
+	"$ZCBLKCTL" set "$disk" --latency-ns 4321 >/dev/null 2>&1
+	"$ZCBLKCTL" set "$disk" --latency-ns 0 >/dev/null 2>&1
+	for _ in $(seq 200); do
+		kill -0 "$mon" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$mon" 2>/dev/null
+	wait "$mon"
+	rc=$?
+	out=$(cat "$tmpdir/events")
+	if [[ $rc -eq 0 && $(grep -c "^{\"event\": \"changed\", \"index\": $index, " <<<"$out") -eq 2 &&
+	      $out == *'"latency_ns": 4321'* ]]; then
+		ok "unprivileged: monitor -j sees two changed events"
+	else
+		not_ok "unprivileged: monitor -j sees two changed events" \
+			"exit code $rc" "output: $out"
 	fi
 fi
 

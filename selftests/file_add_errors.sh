@@ -23,7 +23,12 @@ refused() {
 ext4=$(scratch_ext4)
 truncate -s 16M "$ext4/f.img"
 refused "No such file or directory" "path" --backend file --path "$ext4/none"
-refused "Invalid argument" "path" --backend file --path "$ext4"
+refused "Invalid argument" "path: not a regular file" --backend file --path "$ext4"
+# Device nodes and FIFOs are refused before they are opened (a FIFO's
+# open would wait for a writer).
+refused "Invalid argument" "path: not a regular file" --backend file --path /dev/null
+mkfifo "$ext4/fifo"
+refused "Invalid argument" "path: not a regular file" --backend file --path "$ext4/fifo"
 refused "Invalid argument" "size" --backend file --path "$ext4/f.img" --size 32M
 refused "Invalid argument" "path" --backend file
 name=$(add_disk --backend file --path "$ext4/f.img")

@@ -6,8 +6,10 @@
  * in the VM). Not a harness test: the selftests Makefile leaves it alone.
  *
  *   install_prog          make a mem disk, write 4 KiB through its
- *                         passthrough char device (NVME_IOCTL_IO_CMD),
- *                         read them back, compare, delete the disk
+ *                         passthrough char device (libzcblk's ioctl
+ *                         helpers: NVME_IOCTL_IO_CMD), read them back,
+ *                         compare, check that a read past the end is LBA
+ *                         Out of Range, delete the disk
  *   install_prog --open   only open and close a libzcblk context (a
  *                         link check for the host, which has no zcblk)
  *
@@ -15,12 +17,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/nvme_ioctl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,23 +29,15 @@
 #define BLOCK		512
 #define LEN		4096
 #define SLBA		8		/* byte offset 4096 */
-#define NSID		1
 #define OP_WRITE	0x01
 #define OP_READ		0x02
 
+/* 4 KiB at SLBA through the passthrough ioctl helpers of libzcblk. */
 static int io(int fd, unsigned char opcode, void *buf)
 {
-	struct nvme_passthru_cmd cmd = {
-		.opcode = opcode,
-		.nsid = NSID,
-		.addr = (uintptr_t)buf,
-		.data_len = LEN,
-		.cdw10 = SLBA & 0xffffffff,
-		.cdw11 = (uint64_t)SLBA >> 32,
-		.cdw12 = LEN / BLOCK - 1,	/* NLB, 0's based */
-	};
-
-	return ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
+	if (opcode == OP_WRITE)
+		return zcblk_pt_write(fd, SLBA, LEN / BLOCK, buf, LEN);
+	return zcblk_pt_read(fd, SLBA, LEN / BLOCK, buf, LEN);
 }
 
 /* devtmpfs makes the node a little after the netlink reply. */
@@ -101,7 +93,7 @@ static int round_trip(struct zcblk_ctx *ctx)
 	ret = io(fd, OP_READ, rbuf);
 	if (ret) {
 		printf("# read before write: %d (%s)\n", ret,
-		       ret < 0 ? strerror(errno) : "NVMe status");
+		       zcblk_pt_status_str(ret));
 		goto out;
 	}
 	for (i = 0; i < LEN; i++) {
@@ -117,15 +109,13 @@ static int round_trip(struct zcblk_ctx *ctx)
 		wbuf[i] = rand();
 	ret = io(fd, OP_WRITE, wbuf);
 	if (ret) {
-		printf("# write: %d (%s)\n", ret,
-		       ret < 0 ? strerror(errno) : "NVMe status");
+		printf("# write: %d (%s)\n", ret, zcblk_pt_status_str(ret));
 		goto out;
 	}
 	memset(rbuf, 0, LEN);
 	ret = io(fd, OP_READ, rbuf);
 	if (ret) {
-		printf("# read: %d (%s)\n", ret,
-		       ret < 0 ? strerror(errno) : "NVMe status");
+		printf("# read: %d (%s)\n", ret, zcblk_pt_status_str(ret));
 		goto out;
 	}
 	if (memcmp(wbuf, rbuf, LEN)) {
@@ -133,6 +123,14 @@ static int round_trip(struct zcblk_ctx *ctx)
 		goto out;
 	}
 	printf("# 4 KiB written and read back through %s\n", path);
+	/* The last block and one past it: the disk's end, as NVMe says it. */
+	ret = zcblk_pt_read(fd, info.disk_size / BLOCK - 1, 2, rbuf, 2 * BLOCK);
+	if (ret != 0x4080 ||
+	    strcmp(zcblk_pt_status_str(ret), "LBA Out of Range")) {
+		printf("# read past the end: %#x (%s), want 0x4080\n", ret,
+		       zcblk_pt_status_str(ret));
+		goto out;
+	}
 	rc = 0;
 out:
 	if (fd >= 0)

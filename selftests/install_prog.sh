@@ -3,7 +3,8 @@
 # The program selftests/host/install.sh built against a `make install`
 # (pkg-config zcblk, libzcblk linked in statically) works: it makes a mem
 # disk with libzcblk, writes 4 KiB through /dev/zcblk<N>c with
-# NVME_IOCTL_IO_CMD, reads them back, compares, and deletes the disk.
+# the NVME_IOCTL_IO_CMD helpers of libzcblk, reads them back, compares,
+# checks that a read past the end is LBA Out of Range, deletes the disk.
 . "$(dirname "$0")/lib.sh"
 
 prog=$ZCBLK_BUILD/selftests/install_prog

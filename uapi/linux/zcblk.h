@@ -110,7 +110,7 @@ enum zcblk_dev_state {
 enum zcblk_dev_attr {
 	ZCBLK_A_DEV_PAD = 1,		/* padding for 64-bit attributes */
 	ZCBLK_A_DEV_INDEX,		/* u32 */
-	ZCBLK_A_DEV_BACKEND,		/* string: "null", "mem" */
+	ZCBLK_A_DEV_BACKEND,		/* string: "null", "mem", "file" */
 	ZCBLK_A_DEV_SIZE,		/* u64: bytes, a multiple of BLOCK_SIZE */
 	ZCBLK_A_DEV_BLOCK_SIZE,		/* u32: logical block size */
 	ZCBLK_A_DEV_NR_QUEUES,		/* u32: hardware submission queues */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,8 +21,10 @@ static void add_usage(FILE *f)
 		"         [--poll-queues N] [--index N] [--uid USER] [--gid GROUP]\n"
 		"         [--mode MODE] [--read-only] [--buffered] [--timeout-ms N]\n"
 		"         [--completion inline|softirq|timer] [--completion-ns N]\n"
+		"         [-j|--json]\n"
 		"\n"
-		"Create a disk and print its name (e.g. zcblk0).\n"
+		"Create a disk and print its name (e.g. zcblk0), or with -j the disk\n"
+		"as a JSON object with the keys of '%s list -j'.\n"
 		"\n"
 		"  -b, --backend NAME    backend: null (discards writes, reads zeroes),\n"
 		"                        mem (RAM, allocated on first write) or file\n"
@@ -58,13 +61,14 @@ static void add_usage(FILE *f)
 		"                        the backend finishes), softirq (like a device\n"
 		"                        interrupt) or timer (--completion-ns later)\n"
 		"      --completion-ns N timer mode: nanoseconds, 0..10000000000\n"
+		"  -j, --json            print the new disk as JSON\n"
 		"  -h, --help            show this\n"
 		"\n"
 		"The char device speaks the NVMe passthrough ABI: who may open it\n"
 		"may read through a read-only descriptor and write through a writable\n"
 		"one. The block device /dev/zcblkN stays root:disk 0660. Completion\n"
 		"mode and fault injection can be changed later: '%s set'.\n",
-		PROG_NAME, PROG_NAME, ZCBLK_MAX_QUEUES, ZCBLK_MAX_QUEUE_DEPTH,
+		PROG_NAME, PROG_NAME, PROG_NAME, ZCBLK_MAX_QUEUES, ZCBLK_MAX_QUEUE_DEPTH,
 		ZCBLK_MAX_QUEUES, ZCBLK_MAX_DEVS - 1, PROG_NAME);
 }
 
@@ -113,6 +117,7 @@ int add_main(int argc, char *argv[])
 		{ "timeout-ms",	required_argument, NULL, OPT_TIMEOUT_MS },
 		{ "completion",	required_argument, NULL, OPT_COMPLETION },
 		{ "completion-ns", required_argument, NULL, OPT_COMPLETION_NS },
+		{ "json",	no_argument,	   NULL, 'j' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -121,10 +126,11 @@ int add_main(int argc, char *argv[])
 	/* The kernel takes PATH_MAX - 1 bytes and a NUL. */
 	char path[PATH_MAX];
 	struct zcblk_ctx *ctx;
+	bool json = false;
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":b:s:P:B:q:d:p:i:u:g:m:rh",
+	while ((opt = getopt_long(argc, argv, ":b:s:P:B:q:d:p:i:u:g:m:rjh",
 				  options, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -216,6 +222,9 @@ int add_main(int argc, char *argv[])
 						   optarg);
 			p.set |= ZCBLK_PARAM_COMPLETION_NS;
 			break;
+		case 'j':
+			json = true;
+			break;
 		case 'h':
 			add_usage(stdout);
 			return 0;
@@ -239,12 +248,16 @@ int add_main(int argc, char *argv[])
 	if (ret)
 		return ret;
 	ret = zcblk_dev_add(ctx, &p, &info);
-	if (ret)
+	if (ret) {
 		ret = report_error(ctx, ret);
-	else if (info.disk_name[0])
+	} else if (json) {
+		json_disk(&info);
+		printf("\n");
+	} else if (info.disk_name[0]) {
 		printf("%s\n", info.disk_name);
-	else	/* not reported: the kernel's naming rule */
+	} else {	/* not reported: the kernel's naming rule */
 		printf("zcblk%u\n", info.index);
+	}
 	zcblk_ctx_close(ctx);
-	return ret;
+	return finish_output(ret);
 }

@@ -5,7 +5,9 @@
 #ifndef ZCBLKCTL_CLI_H
 #define ZCBLKCTL_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <linux/types.h>
 
 #include "zcblk.h"
@@ -24,6 +26,10 @@ int del_main(int argc, char *argv[]);
 int list_main(int argc, char *argv[]);
 int set_main(int argc, char *argv[]);
 int stats_main(int argc, char *argv[]);
+int show_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
+int features_main(int argc, char *argv[]);
+int version_main(int argc, char *argv[]);
 
 /* Print "zcblkctl <cmd>: <message>" and a hint to stderr; EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -40,6 +46,14 @@ int bad_option(const char *cmd, int opt, char *argv[]);
  * message part only if there is one.  Returns EXIT_FAILED.
  */
 int report_error(const struct zcblk_ctx *ctx, int err);
+
+/*
+ * The options of a read command that takes only -j/--json and -h/--help
+ * (@usage prints its help): sets *@json.  Returns -1 to go on, optind at
+ * the first operand; else the exit code (0 after --help, EXIT_USAGE).
+ */
+int json_options(const char *cmd, int argc, char *argv[], bool *json,
+		 void (*usage)(FILE *f));
 
 /* zcblk_ctx_open(), reporting a failure; 0 or EXIT_FAILED. */
 int open_ctx(struct zcblk_ctx **ctx);
@@ -78,5 +92,47 @@ void json_string(const char *s);
 
 /* One disk as a JSON object (no newline), as `list -j` prints each. */
 void json_disk(const struct zcblk_dev_info *info);
+/* Its members only: `"index": 3, ...`, for objects with more keys. */
+void json_disk_members(const struct zcblk_dev_info *info);
+/* "true" or "false". */
+const char *json_bool(int b);
+
+/* The FLAGS column of `list`: "ro,buf,stall,inject,delay", or "-". */
+void disk_flags(const struct zcblk_dev_info *info, char *buf, size_t len);
+
+/*
+ * Append @elem (@elem_size bytes) to the array *@v of *@n elements,
+ * growing it (*@cap: its room); 0 or -ENOMEM.
+ */
+int vec_push(void *v, size_t *n, size_t *cap, const void *elem,
+	     size_t elem_size);
+
+/*
+ * The end of a command that printed to stdout: if @ret is 0, check that
+ * everything was written (EXIT_FAILED with a message if not).  Returns
+ * @ret otherwise.
+ */
+int finish_output(int ret);
+
+/*
+ * A table in aligned columns: the headers, then the cells row after row,
+ * left to right.  Allocation failures are remembered and reported by
+ * table_print().
+ */
+struct table {
+	size_t ncols, ncells, cap;
+	char **cells;
+	int err;
+};
+
+void table_init(struct table *t, const char *const *headers, size_t ncols);
+/* The next cell, printf-style. */
+void table_cell(struct table *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The next cell: a size in human units (format_size()). */
+void table_size_cell(struct table *t, __u64 bytes);
+/* Print it, columns two spaces apart; 0 or a negative errno. */
+int table_print(const struct table *t);
+void table_free(struct table *t);
 
 #endif /* ZCBLKCTL_CLI_H */

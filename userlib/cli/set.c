@@ -160,5 +160,5 @@ int set_main(int argc, char *argv[])
 		printf("\n");
 	}
 	zcblk_ctx_close(ctx);
-	return ret;
+	return finish_output(ret);
 }

@@ -54,20 +54,9 @@ struct all_stats {
 static int collect(__u32 index, const struct zcblk_dev_stats *st, void *arg)
 {
 	struct all_stats *a = arg;
+	struct disk_stats d = { .index = index, .st = *st };
 
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 16;
-		struct disk_stats *v = realloc(a->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n].index = index;
-	a->v[a->n].st = *st;
-	a->n++;
-	return 0;
+	return vec_push(&a->v, &a->n, &a->cap, &d, sizeof(d));
 }
 
 /* The counters in output order; @bytes: also shown as a size. */
@@ -154,117 +143,55 @@ static void print_one(const struct disk_stats *d)
 	}
 }
 
-enum {
-	C_INDEX, C_NAME, C_READS, C_WRITES, C_READ, C_WRITTEN, C_ERRORS,
-	C_INFLIGHT, C_PINNED, C_UNPINNED, C_PINNED_NOW, C_FIXED, C_COPIED,
-	C_FLUSHES, C_TIMEOUTS, C_INJECTED, NR_COLS
-};
-
-static const char *const headers[NR_COLS] = {
+static const char *const headers[] = {
 	"INDEX", "NAME", "READS", "WRITES", "READ", "WRITTEN", "ERRORS",
 	"INFLIGHT", "PINNED", "UNPINNED", "PINNED_NOW", "FIXED", "COPIED",
 	"FLUSHES", "TIMEOUTS", "INJECTED",
 };
 
-#define CELL_LEN 32
-
-static void fill_row(const struct disk_stats *d, char row[][CELL_LEN])
-{
-	const struct zcblk_dev_stats *st = &d->st;
-
-	snprintf(row[C_INDEX], CELL_LEN, "%u", d->index);
-	snprintf(row[C_NAME], CELL_LEN, "zcblk%u", d->index);
-	snprintf(row[C_READS], CELL_LEN, "%llu",
-		 (unsigned long long)st->read_cmds);
-	snprintf(row[C_WRITES], CELL_LEN, "%llu",
-		 (unsigned long long)st->write_cmds);
-	format_size(st->read_bytes, row[C_READ], CELL_LEN);
-	format_size(st->write_bytes, row[C_WRITTEN], CELL_LEN);
-	snprintf(row[C_ERRORS], CELL_LEN, "%llu",
-		 (unsigned long long)st->errors);
-	snprintf(row[C_INFLIGHT], CELL_LEN, "%u", st->pt_inflight);
-	snprintf(row[C_PINNED], CELL_LEN, "%llu",
-		 (unsigned long long)st->pinned_pages);
-	snprintf(row[C_UNPINNED], CELL_LEN, "%llu",
-		 (unsigned long long)st->unpinned_pages);
-	snprintf(row[C_PINNED_NOW], CELL_LEN, "%llu",
-		 (unsigned long long)st->pinned_current);
-	format_size(st->fixed_bytes, row[C_FIXED], CELL_LEN);
-	format_size(st->copied_bytes, row[C_COPIED], CELL_LEN);
-	snprintf(row[C_FLUSHES], CELL_LEN, "%llu",
-		 (unsigned long long)st->flushes);
-	snprintf(row[C_TIMEOUTS], CELL_LEN, "%llu",
-		 (unsigned long long)st->timeouts);
-	snprintf(row[C_INJECTED], CELL_LEN, "%llu",
-		 (unsigned long long)st->injected);
-}
-
-static void print_row(char row[][CELL_LEN], const int *width)
-{
-	int c;
-
-	for (c = 0; c < NR_COLS - 1; c++)
-		printf("%-*s  ", width[c], row[c]);
-	printf("%s\n", row[NR_COLS - 1]);
-}
-
 static int print_table(const struct all_stats *a)
 {
-	char (*cells)[NR_COLS][CELL_LEN];
-	char head[NR_COLS][CELL_LEN];
-	int width[NR_COLS];
+	struct table t;
 	size_t i;
-	int c;
+	int ret;
 
-	cells = calloc(a->n ? a->n : 1, sizeof(*cells));
-	if (!cells)
-		return -ENOMEM;
-	for (c = 0; c < NR_COLS; c++) {
-		snprintf(head[c], CELL_LEN, "%s", headers[c]);
-		width[c] = strlen(headers[c]);
-	}
+	table_init(&t, headers, ARRAY_SIZE(headers));
 	for (i = 0; i < a->n; i++) {
-		fill_row(&a->v[i], cells[i]);
-		for (c = 0; c < NR_COLS; c++) {
-			int len = strlen(cells[i][c]);
+		const struct zcblk_dev_stats *st = &a->v[i].st;
 
-			if (len > width[c])
-				width[c] = len;
-		}
+		table_cell(&t, "%u", a->v[i].index);
+		table_cell(&t, "zcblk%u", a->v[i].index);
+		table_cell(&t, "%llu", (unsigned long long)st->read_cmds);
+		table_cell(&t, "%llu", (unsigned long long)st->write_cmds);
+		table_size_cell(&t, st->read_bytes);
+		table_size_cell(&t, st->write_bytes);
+		table_cell(&t, "%llu", (unsigned long long)st->errors);
+		table_cell(&t, "%u", st->pt_inflight);
+		table_cell(&t, "%llu", (unsigned long long)st->pinned_pages);
+		table_cell(&t, "%llu", (unsigned long long)st->unpinned_pages);
+		table_cell(&t, "%llu", (unsigned long long)st->pinned_current);
+		table_size_cell(&t, st->fixed_bytes);
+		table_size_cell(&t, st->copied_bytes);
+		table_cell(&t, "%llu", (unsigned long long)st->flushes);
+		table_cell(&t, "%llu", (unsigned long long)st->timeouts);
+		table_cell(&t, "%llu", (unsigned long long)st->injected);
 	}
-	print_row(head, width);
-	for (i = 0; i < a->n; i++)
-		print_row(cells[i], width);
-	free(cells);
-	return 0;
+	ret = table_print(&t);
+	table_free(&t);
+	return ret;
 }
 
 int stats_main(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct all_stats a = { 0 };
 	struct disk_stats one = { .st.size = sizeof(one.st) };
 	struct zcblk_ctx *ctx;
-	bool json = false, single = false;
-	int opt, ret;
+	bool json, single = false;
+	int ret;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":jh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			stats_usage(stdout);
-			return 0;
-		default:
-			return bad_option("stats", opt, argv);
-		}
-	}
+	ret = json_options("stats", argc, argv, &json, stats_usage);
+	if (ret >= 0)
+		return ret;
 	if (optind < argc - 1)
 		return usage_error("stats", "unexpected argument: %s",
 				   argv[optind + 1]);
@@ -300,10 +227,5 @@ int stats_main(int argc, char *argv[])
 	zcblk_ctx_close(ctx);
 	if (!single)
 		free(a.v);
-	if (!ret && (fflush(stdout) || ferror(stdout))) {
-		fprintf(stderr, "%s: write error: %s\n", PROG_NAME,
-			strerror(errno));
-		ret = EXIT_FAILED;
-	}
-	return ret;
+	return finish_output(ret);
 }

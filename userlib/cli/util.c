@@ -38,6 +38,33 @@ int bad_option(const char *cmd, int opt, char *argv[])
 	return usage_error(cmd, "unknown option: %s", arg);
 }
 
+int json_options(const char *cmd, int argc, char *argv[], bool *json,
+		 void (*usage)(FILE *f))
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+
+	*json = false;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":jh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return bad_option(cmd, opt, argv);
+		}
+	}
+	return -1;
+}
+
 int report_error(const struct zcblk_ctx *ctx, int err)
 {
 	const char *msg = zcblk_ctx_errmsg(ctx);
@@ -107,23 +134,6 @@ int parse_size(const char *s, __u64 *out)
 	return 0;
 }
 
-int parse_u32(const char *s, __u32 *out)
-{
-	char *end;
-	__u64 v;
-	int ret;
-
-	ret = parse_decimal(s, &v, &end);
-	if (ret)
-		return ret;
-	if (*end)
-		return -EINVAL;
-	if (v > UINT32_MAX)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
 int parse_u64(const char *s, __u64 *out)
 {
 	char *end;
@@ -135,6 +145,19 @@ int parse_u64(const char *s, __u64 *out)
 		return ret;
 	if (*end)
 		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_u32(const char *s, __u32 *out)
+{
+	__u64 v;
+	int ret = parse_u64(s, &v);
+
+	if (ret)
+		return ret;
+	if (v > UINT32_MAX)
+		return -ERANGE;
 	*out = v;
 	return 0;
 }
@@ -314,4 +337,33 @@ void format_size(__u64 bytes, char *buf, size_t len)
 		u++;
 	}
 	snprintf(buf, len, "%.1f%s", v, units[u]);
+}
+
+int vec_push(void *v, size_t *n, size_t *cap, const void *elem,
+	     size_t elem_size)
+{
+	void **vp = v;
+
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		void *p = realloc(*vp, c * elem_size);
+
+		if (!p)
+			return -ENOMEM;
+		*vp = p;
+		*cap = c;
+	}
+	memcpy((char *)*vp + *n * elem_size, elem, elem_size);
+	(*n)++;
+	return 0;
+}
+
+int finish_output(int ret)
+{
+	if (!ret && (fflush(stdout) || ferror(stdout))) {
+		fprintf(stderr, "%s: write error: %s\n", PROG_NAME,
+			strerror(errno));
+		ret = EXIT_FAILED;
+	}
+	return ret;
 }

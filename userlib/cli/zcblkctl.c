@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * zcblkctl: create, list, change and remove zcblk disks and show their
- * counters.  One file per subcommand.
+ * zcblkctl: create, list, show, change and remove zcblk disks, show their
+ * counters, follow their events, and what the module offers.  One file
+ * per subcommand.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,11 +14,15 @@ static const struct {
 	int (*fn)(int argc, char *argv[]);
 	const char *description;
 } subcommands[] = {
-	{ "add",  add_main,  "create a disk" },
-	{ "del",  del_main,  "remove a disk" },
-	{ "list", list_main, "list the disks" },
-	{ "set",  set_main,  "change a disk's live settings (faults, latency)" },
-	{ "stats", stats_main, "show a disk's I/O and pin counters" },
+	{ "add",      add_main,      "create a disk" },
+	{ "del",      del_main,      "remove a disk" },
+	{ "list",     list_main,     "list the disks" },
+	{ "show",     show_main,     "show one disk and its settings" },
+	{ "set",      set_main,      "change a disk's live settings (faults, latency)" },
+	{ "stats",    stats_main,    "show a disk's I/O and pin counters" },
+	{ "monitor",  monitor_main,  "print the disks' events as they happen" },
+	{ "features", features_main, "show what the loaded module offers" },
+	{ "version",  version_main,  "show the versions of zcblkctl, libzcblk, zcblk.ko" },
 };
 
 static void show_usage(FILE *f)
@@ -26,9 +31,9 @@ static void show_usage(FILE *f)
 
 	fprintf(f, "Usage: %s <command> [<args>]\n\nCommands:\n", PROG_NAME);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-		fprintf(f, "  %-6s %s\n", subcommands[i].name,
+		fprintf(f, "  %-9s %s\n", subcommands[i].name,
 			subcommands[i].description);
-	fprintf(f, "  %-6s %s\n\n", "help", "show this, or help on a command");
+	fprintf(f, "  %-9s %s\n\n", "help", "show this, or help on a command");
 	fprintf(f, "'%s <command> --help' describes a command.\n"
 		"Exit status: 0 success, 1 usage error, 2 the operation failed.\n",
 		PROG_NAME);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The netlink side of libzcblk: the socket, family resolution, one
- * request/answer transaction, and turning extended ACKs into a message.
+ * The netlink side of libzcblk: the socket, family (and monitor group)
+ * resolution, one request/answer transaction, and turning extended ACKs
+ * into a message.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -331,11 +332,45 @@ static const struct zcblk_attr_names ctrl_names = {
 	.count = ZCBLK_ARRAY_SIZE(ctrl_attr_names),
 };
 
+static int mcgrp_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type <= CTRL_ATTR_MCAST_GRP_MAX)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* One group of CTRL_ATTR_MCAST_GROUPS: remember the monitor group's id. */
+static int mcgrps_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+	struct zcblk_ctx *ctx = data;
+
+	if (mnl_attr_parse_nested(attr, mcgrp_attr_cb, tb) != MNL_CB_OK)
+		return MNL_CB_ERROR;
+	if (!tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID] ||
+	    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_NAME],
+			      MNL_TYPE_NUL_STRING) < 0 ||
+	    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_ID], MNL_TYPE_U32) < 0)
+		return MNL_CB_OK;	/* not one we can use */
+	if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+		    ZCBLK_GENL_MCGRP_MONITOR))
+		ctx->monitor_grp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
+}
+
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct zcblk_ctx *ctx = data;
 
 	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_MCAST_GROUPS:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(attr, mcgrps_cb, ctx) != MNL_CB_OK)
+			return MNL_CB_ERROR;
+		break;
 	case CTRL_ATTR_FAMILY_ID:
 		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
 			return MNL_CB_ERROR;

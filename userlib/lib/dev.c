@@ -32,226 +32,11 @@ _Static_assert(offsetof(struct zcblk_dev_settings, completion_ns) == 24,
 /* The longest backing path the kernel takes: PATH_MAX - 1 bytes. */
 #define ZCBLK_PATH_MAX_LEN	4095
 
-static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
-	[ZCBLK_A_DEV_PAD]		= "pad",
-	[ZCBLK_A_DEV_INDEX]		= "index",
-	[ZCBLK_A_DEV_BACKEND]		= "backend",
-	[ZCBLK_A_DEV_SIZE]		= "size",
-	[ZCBLK_A_DEV_BLOCK_SIZE]	= "block-size",
-	[ZCBLK_A_DEV_NR_QUEUES]		= "nr-queues",
-	[ZCBLK_A_DEV_QUEUE_DEPTH]	= "queue-depth",
-	[ZCBLK_A_DEV_STATE]		= "state",
-	[ZCBLK_A_DEV_DISK_NAME]		= "disk-name",
-	[ZCBLK_A_DEV_ALLOC_BYTES]	= "alloc-bytes",
-	[ZCBLK_A_DEV_POLL_QUEUES]	= "poll-queues",
-	[ZCBLK_A_DEV_NODE_UID]		= "node-uid",
-	[ZCBLK_A_DEV_NODE_GID]		= "node-gid",
-	[ZCBLK_A_DEV_NODE_MODE]		= "node-mode",
-	[ZCBLK_A_DEV_CHAR_NAME]		= "char-name",
-	[ZCBLK_A_DEV_STATS]		= "stats",
-	[ZCBLK_A_DEV_PATH]		= "path",
-	[ZCBLK_A_DEV_FLAGS]		= "flags",
-	[ZCBLK_A_DEV_TIMEOUT_MS]	= "timeout-ms",
-	[ZCBLK_A_DEV_COMPLETION]	= "completion",
-	[ZCBLK_A_DEV_COMPLETION_NS]	= "completion-ns",
-	[ZCBLK_A_DEV_LATENCY_NS]	= "latency-ns",
-	[ZCBLK_A_DEV_FAIL_EVERY]	= "fail-every",
-	[ZCBLK_A_DEV_FAIL_PPM]		= "fail-ppm",
-	[ZCBLK_A_DEV_FAIL_STATUS]	= "fail-status",
-	[ZCBLK_A_DEV_FAIL_OPS]		= "fail-ops",
-	[ZCBLK_A_DEV_STALL]		= "stall",
-};
-
-const struct zcblk_attr_names zcblk_dev_attr_names = {
-	.names = dev_attr_names,
-	.count = ZCBLK_ARRAY_SIZE(dev_attr_names),
-	.octal = 1ULL << ZCBLK_A_DEV_NODE_MODE,
-};
-
-ZCBLK_EXPORT const char *zcblk_state_name(__u32 state)
-{
-	switch (state) {
-	case ZCBLK_DEV_STATE_CREATING:
-		return "creating";
-	case ZCBLK_DEV_STATE_LIVE:
-		return "live";
-	case ZCBLK_DEV_STATE_REMOVING:
-		return "removing";
-	case ZCBLK_DEV_STATE_DEAD:
-		return "dead";
-	}
-	return "unknown";
-}
-
-static struct nlmsghdr *dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
-				      __u16 flags)
+struct nlmsghdr *zcblk_dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
+				     __u16 flags)
 {
 	return zcblk_req_start(ctx, ctx->family_id, flags, cmd,
 			       ZCBLK_GENL_VERSION);
-}
-
-/* Copy a NUL-terminated attribute into @buf, truncating if need be. */
-static void copy_str(char *buf, size_t len, const struct nlattr *attr)
-{
-	const char *s = mnl_attr_get_str(attr);
-	size_t n = strnlen(s, len - 1);
-
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-}
-
-struct dev_parse {
-	struct zcblk_dev_info info;
-	bool has_index;
-};
-
-static int dev_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct dev_parse *p = data;
-	struct zcblk_dev_info *info = &p->info;
-	enum mnl_attr_data_type type;
-
-	switch (mnl_attr_get_type(attr)) {
-	case ZCBLK_A_DEV_INDEX:
-	case ZCBLK_A_DEV_STATE:
-	case ZCBLK_A_DEV_BLOCK_SIZE:
-	case ZCBLK_A_DEV_NR_QUEUES:
-	case ZCBLK_A_DEV_QUEUE_DEPTH:
-	case ZCBLK_A_DEV_POLL_QUEUES:
-	case ZCBLK_A_DEV_NODE_UID:
-	case ZCBLK_A_DEV_NODE_GID:
-	case ZCBLK_A_DEV_NODE_MODE:
-	case ZCBLK_A_DEV_FLAGS:
-	case ZCBLK_A_DEV_TIMEOUT_MS:
-	case ZCBLK_A_DEV_COMPLETION:
-	case ZCBLK_A_DEV_FAIL_EVERY:
-	case ZCBLK_A_DEV_FAIL_PPM:
-	case ZCBLK_A_DEV_FAIL_STATUS:
-	case ZCBLK_A_DEV_FAIL_OPS:
-		type = MNL_TYPE_U32;
-		break;
-	case ZCBLK_A_DEV_SIZE:
-	case ZCBLK_A_DEV_ALLOC_BYTES:
-	case ZCBLK_A_DEV_COMPLETION_NS:
-	case ZCBLK_A_DEV_LATENCY_NS:
-		type = MNL_TYPE_U64;
-		break;
-	case ZCBLK_A_DEV_STALL:
-		type = MNL_TYPE_U8;
-		break;
-	case ZCBLK_A_DEV_BACKEND:
-	case ZCBLK_A_DEV_DISK_NAME:
-	case ZCBLK_A_DEV_CHAR_NAME:
-	case ZCBLK_A_DEV_PATH:
-		type = MNL_TYPE_NUL_STRING;
-		break;
-	default:
-		return MNL_CB_OK;	/* newer than us, or padding */
-	}
-	if (mnl_attr_validate(attr, type) < 0)
-		return MNL_CB_ERROR;
-
-	switch (mnl_attr_get_type(attr)) {
-	case ZCBLK_A_DEV_INDEX:
-		info->index = mnl_attr_get_u32(attr);
-		p->has_index = true;
-		break;
-	case ZCBLK_A_DEV_STATE:
-		info->state = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_BLOCK_SIZE:
-		info->block_size = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_NR_QUEUES:
-		info->nr_queues = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_QUEUE_DEPTH:
-		info->queue_depth = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_POLL_QUEUES:
-		info->poll_queues = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_NODE_UID:
-		info->node_uid = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_NODE_GID:
-		info->node_gid = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_NODE_MODE:
-		info->node_mode = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_SIZE:
-		info->disk_size = mnl_attr_get_u64(attr);
-		break;
-	case ZCBLK_A_DEV_ALLOC_BYTES:
-		info->alloc_bytes = mnl_attr_get_u64(attr);
-		break;
-	case ZCBLK_A_DEV_BACKEND:
-		copy_str(info->backend, sizeof(info->backend), attr);
-		break;
-	case ZCBLK_A_DEV_DISK_NAME:
-		copy_str(info->disk_name, sizeof(info->disk_name), attr);
-		break;
-	case ZCBLK_A_DEV_CHAR_NAME:
-		copy_str(info->char_name, sizeof(info->char_name), attr);
-		break;
-	case ZCBLK_A_DEV_PATH:
-		copy_str(info->path, sizeof(info->path), attr);
-		break;
-	case ZCBLK_A_DEV_FLAGS:
-		info->flags = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_TIMEOUT_MS:
-		info->timeout_ms = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_COMPLETION:
-		info->completion = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_FAIL_EVERY:
-		info->fail_every = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_FAIL_PPM:
-		info->fail_ppm = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_FAIL_STATUS:
-		info->fail_status = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_FAIL_OPS:
-		info->fail_ops = mnl_attr_get_u32(attr);
-		break;
-	case ZCBLK_A_DEV_COMPLETION_NS:
-		info->completion_ns = mnl_attr_get_u64(attr);
-		break;
-	case ZCBLK_A_DEV_LATENCY_NS:
-		info->latency_ns = mnl_attr_get_u64(attr);
-		break;
-	case ZCBLK_A_DEV_STALL:
-		info->stall = mnl_attr_get_u8(attr);
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-/* Parse a DEV_GET (or DEV_ADD) reply into @info. */
-static int parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info)
-{
-	struct dev_parse p = { .info.size = sizeof(p.info) };
-
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), dev_attr_cb,
-			   &p) != MNL_CB_OK || !p.has_index)
-		return -EBADMSG;
-	*info = p.info;
-	return 0;
-}
-
-/* Copy @info to the caller's @out, no more than @out->size bytes. */
-static void copy_info_out(struct zcblk_dev_info *out,
-			  const struct zcblk_dev_info *info)
-{
-	__u32 size = out->size;
-
-	memcpy(out, info, ZCBLK_MIN(size, sizeof(*info)));
-	out->size = size;
 }
 
 static int check_info_out(struct zcblk_ctx *ctx,
@@ -270,11 +55,11 @@ static int one_dev_cb(const struct nlmsghdr *nlh, void *data)
 	struct zcblk_dev_info info;
 	int ret;
 
-	ret = parse_dev(nlh, &info);
+	ret = zcblk_parse_dev(nlh, &info);
 	if (ret)
 		return ret;
 	if (data)
-		copy_info_out(data, &info);
+		zcblk_copy_info_out(data, &info);
 	return 0;
 }
 
@@ -372,7 +157,7 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 			return ret;
 	}
 
-	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_ADD, NLM_F_ACK);
+	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_ADD, NLM_F_ACK);
 	if (p.set & ZCBLK_PARAM_INDEX)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, p.index);
 	if (p.set & ZCBLK_PARAM_BACKEND)
@@ -415,7 +200,7 @@ ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index)
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
-	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_DEL, NLM_F_ACK);
+	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_DEL, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, NULL, NULL);
 }
@@ -452,7 +237,7 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 			return ret;
 	}
 
-	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
+	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
 	if (s.set & ZCBLK_SET_COMPLETION)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_COMPLETION, s.completion);
@@ -491,7 +276,7 @@ ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,
 	ret = check_info_out(ctx, out);
 	if (ret)
 		return ret;
-	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_GET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
 }
@@ -546,7 +331,7 @@ static int dump_all(struct zcblk_ctx *ctx, __u8 cmd, struct dump_array *a)
 	for (tries = 0; tries < ZCBLK_DUMP_TRIES; tries++) {
 		a->n = 0;
 		a->interrupted = false;
-		nlh = dev_req_start(ctx, cmd, NLM_F_DUMP);
+		nlh = zcblk_dev_req_start(ctx, cmd, NLM_F_DUMP);
 		ret = zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, dump_cb,
 				     a);
 		if (ret || !a->interrupted)
@@ -566,9 +351,32 @@ static int dump_all(struct zcblk_ctx *ctx, __u8 cmd, struct dump_array *a)
 	return 0;
 }
 
+/*
+ * Dump @cmd into @a, sorted, then call @visit on each element in turn
+ * until it returns non-zero (its return value, else 0 or a negative errno
+ * from the dump).
+ */
+static int dump_visit(struct zcblk_ctx *ctx, __u8 cmd, struct dump_array *a,
+		      int (*visit)(const void *elem, void *data), void *data)
+{
+	size_t i;
+	int ret;
+
+	ret = dump_all(ctx, cmd, a);
+	if (ret)
+		return ret;
+	for (i = 0; i < a->n; i++) {
+		ret = visit((const char *)a->v + i * a->elem_size, data);
+		if (ret)
+			break;
+	}
+	free(a->v);
+	return ret;
+}
+
 static int parse_dev_elem(const struct nlmsghdr *nlh, void *elem)
 {
-	return parse_dev(nlh, elem);
+	return zcblk_parse_dev(nlh, elem);
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -576,6 +384,19 @@ static int cmp_index(const void *a, const void *b)
 	const struct zcblk_dev_info *x = a, *y = b;
 
 	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* What zcblk_dev_list() hands each disk to. */
+struct list_visit {
+	int (*cb)(const struct zcblk_dev_info *info, void *arg);
+	void *arg;
+};
+
+static int visit_dev(const void *elem, void *data)
+{
+	const struct list_visit *v = data;
+
+	return v->cb(elem, v->arg);
 }
 
 ZCBLK_EXPORT int zcblk_dev_list(struct zcblk_ctx *ctx,
@@ -588,26 +409,14 @@ ZCBLK_EXPORT int zcblk_dev_list(struct zcblk_ctx *ctx,
 		.parse = parse_dev_elem,
 		.cmp = cmp_index,
 	};
-	const struct zcblk_dev_info *v;
-	size_t i;
-	int ret;
+	struct list_visit v = { .cb = cb, .arg = arg };
 
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
 	if (!cb)
 		return -EINVAL;
-	ret = dump_all(ctx, ZCBLK_CMD_DEV_GET, &a);
-	if (ret)
-		return ret;
-	v = a.v;
-	for (i = 0; i < a.n; i++) {
-		ret = cb(&v[i], arg);
-		if (ret)
-			break;
-	}
-	free(a.v);
-	return ret;
+	return dump_visit(ctx, ZCBLK_CMD_DEV_GET, &a, visit_dev, &v);
 }
 
 /* A DEV_STATS answer: the disk's index and its counters. */
@@ -743,7 +552,7 @@ ZCBLK_EXPORT int zcblk_dev_stats(struct zcblk_ctx *ctx, __u32 index,
 		zcblk_set_errmsg(ctx, "zcblk_dev_stats: size too small");
 		return -EINVAL;
 	}
-	nlh = dev_req_start(ctx, ZCBLK_CMD_DEV_STATS, NLM_F_ACK);
+	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_STATS, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_stats_cb,
 			      out);
@@ -761,6 +570,20 @@ static int cmp_stats_index(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
+/* What zcblk_dev_stats_list() hands each disk's counters to. */
+struct stats_visit {
+	int (*cb)(__u32 index, const struct zcblk_dev_stats *stats, void *arg);
+	void *arg;
+};
+
+static int visit_stats(const void *elem, void *data)
+{
+	const struct dev_stats_msg *m = elem;
+	const struct stats_visit *v = data;
+
+	return v->cb(m->index, &m->stats, v->arg);
+}
+
 ZCBLK_EXPORT int zcblk_dev_stats_list(struct zcblk_ctx *ctx,
 				      int (*cb)(__u32 index,
 						const struct zcblk_dev_stats *stats,
@@ -772,24 +595,12 @@ ZCBLK_EXPORT int zcblk_dev_stats_list(struct zcblk_ctx *ctx,
 		.parse = parse_stats_elem,
 		.cmp = cmp_stats_index,
 	};
-	const struct dev_stats_msg *v;
-	size_t i;
-	int ret;
+	struct stats_visit v = { .cb = cb, .arg = arg };
 
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
 	if (!cb)
 		return -EINVAL;
-	ret = dump_all(ctx, ZCBLK_CMD_DEV_STATS, &a);
-	if (ret)
-		return ret;
-	v = a.v;
-	for (i = 0; i < a.n; i++) {
-		ret = cb(v[i].index, &v[i].stats, arg);
-		if (ret)
-			break;
-	}
-	free(a.v);
-	return ret;
+	return dump_visit(ctx, ZCBLK_CMD_DEV_STATS, &a, visit_stats, &v);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libzcblk internals, shared by ctx.c (socket, transactions, extended ACKs)
- * and dev.c (the zcblk commands).  Nothing here is exported.
+ * libzcblk internals, shared by ctx.c (socket, transactions, extended ACKs),
+ * parse.c (a disk's attributes), dev.c (the zcblk commands), features.c
+ * and monitor.c.  Nothing here is exported.
  */
 #ifndef LIBZCBLK_INTERNAL_H
 #define LIBZCBLK_INTERNAL_H
@@ -24,6 +25,8 @@ struct zcblk_ctx {
 	unsigned int seq;
 	__u16 family_id;
 	__u32 family_version;
+	/* Id of the "monitor" multicast group; 0: not advertised. */
+	__u32 monitor_grp;
 	/* The last request sent: extack offsets point into it. */
 	char req[ZCBLK_REQ_BUF_SIZE] __attribute__((aligned(8)));
 	char rcv[ZCBLK_RCV_BUF_SIZE] __attribute__((aligned(8)));
@@ -51,8 +54,16 @@ struct nlmsghdr *zcblk_req_start(struct zcblk_ctx *ctx, __u16 type,
 int zcblk_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
 		   const struct zcblk_attr_names *names, zcblk_msg_cb cb,
 		   void *data);
+struct nlmsghdr *zcblk_dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
+				     __u16 flags);
 void zcblk_set_errmsg(struct zcblk_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* parse.c */
+void zcblk_copy_str(char *buf, size_t len, const struct nlattr *attr);
+int zcblk_parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info);
+void zcblk_copy_info_out(struct zcblk_dev_info *out,
+			 const struct zcblk_dev_info *info);
 
 #define ZCBLK_MIN(a, b)	((a) < (b) ? (a) : (b))
 #define ZCBLK_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

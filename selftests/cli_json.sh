@@ -1,0 +1,247 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every zcblkctl command's happy path through -j, parsed and checked field
+# by field against what was asked: version, features (the uapi limits),
+# add (its reply), list, show, stats (exact deltas after known I/O), set
+# (the values come back, and show agrees), monitor (exactly the events of
+# an add, a set and a del, in order; SIGINT and SIGTERM end it with exit
+# 0), del (show then exits 2 with "No such device"); --help of every
+# command.
+#
+# Needs root, zcblk.ko loaded, python3 and dd. Exit: 0 pass, 1 fail, 4 skip.
+. "$(dirname "$0")/lib.sh"
+
+need python3 dd
+[ -d /sys/module/zcblk ] || skip "zcblk module not loaded"
+
+# jcheck FILE WHAT EXPR...: each Python expression must hold with d = the
+# JSON in FILE (and re, uapi: the constants of uapi/linux/zcblk.h, mv: the
+# module's version); one python3 run for many checks (exec is slow under
+# TCG).
+jcheck() {
+	local file=$1 what=$2
+	shift 2
+	python3 - "$file" "$what" "$@" <<'EOF' || fail "$what"
+import json, re, sys
+file, what, exprs = sys.argv[1], sys.argv[2], sys.argv[3:]
+text = open(file).read()
+try:
+    d = json.loads(text)
+except ValueError as e:
+    print("# %s: not JSON (%s): %s" % (what, e, text))
+    sys.exit(1)
+uapi = {}
+for m in re.finditer(r"#define\s+(ZCBLK_MAX_\w+)\s+\(?([0-9U <]+)\)?",
+                     open("uapi/linux/zcblk.h").read()):
+    uapi[m.group(1)] = eval(m.group(2).replace("U", ""))
+mv = open("/sys/module/zcblk/version").read().strip()
+bad = [e for e in exprs if not eval(e)]
+for e in bad:
+    print("# %s: false: %s" % (what, e))
+if bad:
+    print("# %s: %s" % (what, text.strip()))
+sys.exit(1 if bad else 0)
+EOF
+	log "$what: ok ($# checks)"
+}
+
+# ctl ARGS...: zcblkctl ARGS, stdout to $TMP/out; fails the test on error.
+ctl() {
+	"$ZCBLKCTL" "$@" >"$TMP/out" 2>"$TMP/err" ||
+		fail "zcblkctl $*: exit $?: $(cat "$TMP/err")"
+}
+
+# --help of every command: exit 0, a usage line on stdout.
+for cmd in add del list show set stats monitor features version; do
+	out=$("$ZCBLKCTL" "$cmd" --help) || fail "$cmd --help: exit $?"
+	[[ $out == "Usage: zcblkctl $cmd"* ]] || fail "$cmd --help: $out"
+done
+log "--help of every command: ok"
+
+ctl version -j
+jcheck "$TMP/out" "version -j" \
+	'set(d) == {"cli", "library", "module"}' \
+	'd["module"] == mv' 'd["library"] == mv' 'd["cli"] == mv'
+
+ctl features -j
+jcheck "$TMP/out" "features -j" \
+	'set(d) == {"version", "backends", "commands", "dev_flags", "completions", "fail_ops", "max_devs", "max_queues", "max_queue_depth", "max_transfer"}' \
+	'd["version"] == mv' \
+	'd["backends"] == ["null", "mem", "file"]' \
+	'd["commands"] == ["dev-add", "dev-del", "dev-get", "dev-stats", "dev-set", "features"]' \
+	'd["dev_flags"] == ["read_only", "buffered"]' \
+	'd["completions"] == ["inline", "softirq", "timer"]' \
+	'd["fail_ops"] == ["all", "reads", "writes"]' \
+	'd["max_devs"] == uapi["ZCBLK_MAX_DEVS"] == 65536' \
+	'd["max_queues"] == uapi["ZCBLK_MAX_QUEUES"]' \
+	'd["max_queue_depth"] == uapi["ZCBLK_MAX_QUEUE_DEPTH"]' \
+	'd["max_transfer"] == 512 * 1024'
+
+# add -j: the reply is the disk as asked.
+ctl add -j --backend mem --size 16M --block-size 4096 --depth 64 \
+	--uid 1000 --gid 4242 --mode 0640 --timeout-ms 5000 \
+	--completion softirq
+cp "$TMP/out" "$TMP/added"
+idx=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["index"])' "$TMP/added") ||
+	fail "add -j: $(cat "$TMP/added")"
+echo "disk $idx" >>"$ZCBLK_UNDO"
+disk=zcblk$idx
+udev_settle "/dev/$disk"
+keys='{"index", "name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall"}'
+asked=(
+	"set(d) == $keys"
+	"d[\"index\"] == $idx" "d[\"name\"] == \"$disk\""
+	"d[\"char_name\"] == \"${disk}c\"" 'd["backend"] == "mem"'
+	'd["size"] == 16 << 20' 'd["block_size"] == 4096'
+	'd["nr_queues"] == 1' 'd["poll_queues"] == 0' 'd["queue_depth"] == 64'
+	'd["state"] == "live"' 'd["node_uid"] == 1000' 'd["node_gid"] == 4242'
+	'd["node_mode"] == 0o640' 'd["path"] is None'
+	'd["read_only"] is False' 'd["buffered"] is False'
+	'd["timeout_ms"] == 5000' 'd["completion"] == "softirq"'
+	'd["completion_ns"] == 0' 'd["latency_ns"] == 0'
+	'd["fail_every"] == 0' 'd["fail_ppm"] == 0' 'd["fail_status"] == 6'
+	'd["fail_ops"] == "all"' 'd["stall"] is False'
+)
+jcheck "$TMP/added" "add -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
+
+# list -j and show -j: the same disk, the same values.
+ctl list -j
+python3 -c '
+import json, sys
+disks = [d for d in json.load(open(sys.argv[1])) if d["index"] == int(sys.argv[2])]
+json.dump(disks[0] if len(disks) == 1 else None, sys.stdout)' "$TMP/out" "$idx" >"$TMP/listed" ||
+	fail "list -j: $(cat "$TMP/out")"
+jcheck "$TMP/listed" "list -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
+ctl show -j "$disk"
+jcheck "$TMP/out" "show -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
+
+# stats -j: exact deltas after 16 direct writes and 8 direct reads of
+# 64 KiB (the disk may have been read by the partition scan before).
+ctl stats -j "$idx"
+cp "$TMP/out" "$TMP/stats0"
+dd if=/dev/urandom of="$TMP/data" bs=64K count=16 status=none
+dd if="$TMP/data" of="/dev/$disk" bs=64K count=16 oflag=direct status=none ||
+	fail "dd to /dev/$disk"
+dd if="/dev/$disk" of="$TMP/back" bs=64K count=8 iflag=direct status=none ||
+	fail "dd from /dev/$disk"
+cmp -s "$TMP/back" <(head -c $((512 << 10)) "$TMP/data") ||
+	fail "/dev/$disk: the first 512 KiB read back differ"
+ctl stats -j "$idx"
+cp "$TMP/out" "$TMP/stats1"
+python3 -c '
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+json.dump({k: b[k] - a[k] if isinstance(b[k], int) else b[k] for k in b}, sys.stdout)' \
+	"$TMP/stats0" "$TMP/stats1" >"$TMP/delta" || fail "stats -j: $(cat "$TMP/stats1")"
+jcheck "$TMP/stats1" "stats -j (keys)" \
+	'set(d) == {"index", "name", "pt_inflight", "read_cmds", "write_cmds", "read_bytes", "write_bytes", "errors", "pinned_pages", "unpinned_pages", "pinned_current", "fixed_bytes", "copied_bytes", "flushes", "timeouts", "injected"}' \
+	"d[\"index\"] == $idx" "d[\"name\"] == \"$disk\"" \
+	'd["write_cmds"] == 16' 'd["write_bytes"] == 1 << 20'
+jcheck "$TMP/delta" "stats -j (after 16 writes, 8 reads of 64 KiB)" \
+	'd["write_cmds"] == 16' 'd["write_bytes"] == 1 << 20' \
+	'd["read_cmds"] == 8' 'd["read_bytes"] == 512 << 10' \
+	'd["copied_bytes"] == (1 << 20) + (512 << 10)' \
+	'd["errors"] == 0' 'd["pt_inflight"] == 0' 'd["pinned_pages"] == 0' \
+	'd["pinned_current"] == 0' 'd["fixed_bytes"] == 0' \
+	'd["flushes"] == 0' 'd["timeouts"] == 0' 'd["injected"] == 0'
+ctl stats -j
+jcheck "$TMP/out" "stats -j (every disk)" \
+	'isinstance(d, list)' \
+	"[s[\"write_bytes\"] for s in d if s[\"index\"] == $idx] == [1 << 20]"
+ctl show -j "$idx"
+jcheck "$TMP/out" "show -j after I/O" 'd["alloc_bytes"] == 1 << 20'
+
+# set -j: the values come back, and show agrees.
+ctl set -j "$disk" --completion timer --completion-ns 5000 \
+	--latency-ns 1000 --fail-every 1000 --fail-status 0x281 \
+	--fail-ops reads
+settings=(
+	"d[\"index\"] == $idx" 'd["completion"] == "timer"'
+	'd["completion_ns"] == 5000' 'd["latency_ns"] == 1000'
+	'd["fail_every"] == 1000' 'd["fail_ppm"] == 0'
+	'd["fail_status"] == 0x281' 'd["fail_ops"] == "reads"'
+	'd["stall"] is False' 'd["timeout_ms"] == 5000' 'd["size"] == 16 << 20'
+)
+jcheck "$TMP/out" "set -j" "${settings[@]}"
+ctl show -j "$idx"
+jcheck "$TMP/out" "show -j after set" "${settings[@]}"
+ctl set "$idx" --fail-every 0 --latency-ns 0 --completion inline
+
+# monitor -j: an add, a set and a del give exactly three events, in order.
+"$ZCBLKCTL" monitor -j --count 3 --ready-file "$TMP/ready" \
+	>"$TMP/events" 2>"$TMP/monitor.err" &
+mon=$!
+for _ in $(seq 100); do
+	[ -e "$TMP/ready" ] && break
+	kill -0 "$mon" 2>/dev/null || break
+	sleep 0.1
+done
+[ -e "$TMP/ready" ] || fail "monitor never subscribed: $(cat "$TMP/monitor.err")"
+mdisk=$(add_disk --backend null --size 8M)
+midx=${mdisk#zcblk}
+ctl set "$midx" --latency-ns 777 --fail-every 5
+del_disk "$mdisk"
+for _ in $(seq 300); do
+	kill -0 "$mon" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$mon" 2>/dev/null && { kill "$mon"; fail "monitor --count 3 still running after 30 s"; }
+wait "$mon" || fail "monitor --count 3: exit $?: $(cat "$TMP/monitor.err")"
+python3 -c '
+import json, sys
+print(json.dumps([json.loads(l) for l in open(sys.argv[1])]))' "$TMP/events" >"$TMP/evlist" ||
+	fail "monitor -j: not one JSON object per line: $(cat "$TMP/events")"
+jcheck "$TMP/evlist" "monitor -j --count 3" \
+	'len(d) == 3' \
+	'[e["event"] for e in d] == ["added", "changed", "removed"]' \
+	"all(e[\"index\"] == $midx and e[\"name\"] == \"$mdisk\" for e in d)" \
+	"all(set(e) == $keys | {\"event\"} for e in d)" \
+	'all(e["backend"] == "null" and e["size"] == 8 << 20 for e in d)' \
+	'[e["state"] for e in d] == ["live", "live", "dead"]' \
+	'[e["latency_ns"] for e in d] == [0, 777, 777]' \
+	'[e["fail_every"] for e in d] == [0, 5, 5]'
+
+# monitor -j until a signal: add then del give added, removed; SIGINT and
+# SIGTERM end it with exit 0.
+for sig in INT TERM; do
+	rm -f "$TMP/ready"
+	"$ZCBLKCTL" monitor -j --ready-file "$TMP/ready" \
+		>"$TMP/events" 2>"$TMP/monitor.err" &
+	mon=$!
+	for _ in $(seq 100); do
+		[ -e "$TMP/ready" ] && break
+		sleep 0.1
+	done
+	[ -e "$TMP/ready" ] || fail "monitor never subscribed: $(cat "$TMP/monitor.err")"
+	mdisk=$(add_disk --backend mem --size 4M)
+	del_disk "$mdisk"
+	for _ in $(seq 100); do
+		[ "$(wc -l <"$TMP/events")" -ge 2 ] && break
+		sleep 0.1
+	done
+	kill -s "$sig" "$mon"
+	wait "$mon" || fail "monitor: exit $? after SIG$sig: $(cat "$TMP/monitor.err")"
+	python3 -c '
+import json, sys
+print(json.dumps([json.loads(l) for l in open(sys.argv[1])]))' "$TMP/events" >"$TMP/evlist" ||
+		fail "monitor -j: $(cat "$TMP/events")"
+	jcheck "$TMP/evlist" "monitor -j, ended by SIG$sig" \
+		'[e["event"] for e in d] == ["added", "removed"]' \
+		"all(e[\"name\"] == \"$mdisk\" for e in d)" \
+		'[e["state"] for e in d] == ["live", "dead"]'
+done
+
+# del: gone from list; show then exits 2, with the kernel's reason.
+del_disk "$disk"
+ctl list -j
+jcheck "$TMP/out" "list -j after del" "all(x[\"index\"] != $idx for x in d)"
+out=$("$ZCBLKCTL" show -j "$idx" 2>&1)
+rc=$?
+[ $rc -eq 2 ] || fail "show of a deleted disk: exit $rc, want 2: $out"
+[[ $out == *"No such device"* ]] || fail "show of a deleted disk: $out"
+out=$("$ZCBLKCTL" show 2>&1)
+rc=$?
+[ $rc -eq 1 ] || fail "show without a disk: exit $rc, want 1: $out"
+log "del, then show: exit 2, No such device: ok"
+exit $KSFT_PASS

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zcblkctl show: one disk, its attributes and live settings, one per line
+ * or as a JSON object (-j).
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void show_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s show <index|zcblkN> [-j|--json]\n"
+		"\n"
+		"Show one disk: what it was made with and its live settings, one per\n"
+		"line, or as a JSON object with the keys of '%s list -j'.\n"
+		"Any user may run it.\n"
+		"\n"
+		"  -j, --json    print JSON\n"
+		"  -h, --help    show this\n",
+		PROG_NAME, PROG_NAME);
+}
+
+#define ROW(name, fmt, ...)	printf("  %-14s " fmt "\n", name, __VA_ARGS__)
+
+static const char *on_off(bool b)
+{
+	return b ? "on" : "off";
+}
+
+static void print_human(const struct zcblk_dev_info *x)
+{
+	char size[32], alloc[32], flags[64];
+
+	format_size(x->disk_size, size, sizeof(size));
+	format_size(x->alloc_bytes, alloc, sizeof(alloc));
+	disk_flags(x, flags, sizeof(flags));
+
+	printf("%s\n", x->disk_name);
+	ROW("index", "%u", x->index);
+	ROW("char_name", "%s", x->char_name);
+	ROW("state", "%s", zcblk_state_name(x->state));
+	ROW("backend", "%s", x->backend);
+	ROW("path", "%s", x->path[0] ? x->path : "-");
+	ROW("size", "%llu (%s)", (unsigned long long)x->disk_size, size);
+	ROW("block_size", "%u", x->block_size);
+	ROW("nr_queues", "%u", x->nr_queues);
+	ROW("poll_queues", "%u", x->poll_queues);
+	ROW("queue_depth", "%u", x->queue_depth);
+	ROW("alloc_bytes", "%llu (%s)", (unsigned long long)x->alloc_bytes,
+	    alloc);
+	ROW("node", "uid %u, gid %u, mode %04o", x->node_uid, x->node_gid,
+	    x->node_mode);
+	ROW("read_only", "%s", on_off(x->flags & ZCBLK_DEV_F_READ_ONLY));
+	ROW("buffered", "%s", on_off(x->flags & ZCBLK_DEV_F_BUFFERED));
+	ROW("timeout_ms", "%u", x->timeout_ms);
+	ROW("flags", "%s", flags);
+	printf("settings\n");
+	ROW("completion", "%s", completion_name(x->completion));
+	ROW("completion_ns", "%llu", (unsigned long long)x->completion_ns);
+	ROW("latency_ns", "%llu", (unsigned long long)x->latency_ns);
+	ROW("fail_every", "%u", x->fail_every);
+	ROW("fail_ppm", "%u", x->fail_ppm);
+	ROW("fail_status", "%#x (%s)", x->fail_status,
+	    zcblk_pt_status_str(x->fail_status));
+	ROW("fail_ops", "%s", fail_ops_name(x->fail_ops));
+	ROW("stall", "%s", on_off(x->stall));
+}
+
+int show_main(int argc, char *argv[])
+{
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct zcblk_ctx *ctx;
+	bool json;
+	__u32 index;
+	int ret;
+
+	ret = json_options("show", argc, argv, &json, show_usage);
+	if (ret >= 0)
+		return ret;
+	if (optind != argc - 1)
+		return usage_error("show", "expected one disk (index or name)");
+	if (parse_disk(argv[optind], &index))
+		return usage_error("show", "not a disk index or name: %s",
+				   argv[optind]);
+
+	ret = open_ctx(&ctx);
+	if (ret)
+		return ret;
+	ret = zcblk_dev_get(ctx, index, &info);
+	if (ret) {
+		ret = report_error(ctx, ret);
+	} else if (json) {
+		json_disk(&info);
+		printf("\n");
+	} else {
+		print_human(&info);
+	}
+	zcblk_ctx_close(ctx);
+	return finish_output(ret);
+}

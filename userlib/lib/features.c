@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What the loaded module offers (ZCBLK_CMD_FEATURES), and this library's
+ * own version.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+_Static_assert(sizeof(struct zcblk_features) == ZCBLK_FEATURES_SIZE_VER1,
+	       "struct zcblk_features: layout changed");
+
+/* The zcblk release, from kernel/dev.h by the Makefile. */
+#ifndef ZCBLK_LIB_VERSION
+#define ZCBLK_LIB_VERSION "unknown"
+#endif
+
+ZCBLK_EXPORT const char *zcblk_version(void)
+{
+	return ZCBLK_LIB_VERSION;
+}
+
+static const char *const feat_attr_names[ZCBLK_A_FEAT_MAX + 1] = {
+	[ZCBLK_A_FEAT_BACKEND]		= "backend",
+	[ZCBLK_A_FEAT_CMDS]		= "cmds",
+	[ZCBLK_A_FEAT_DEV_FLAGS]	= "dev-flags",
+	[ZCBLK_A_FEAT_COMPLETIONS]	= "completions",
+	[ZCBLK_A_FEAT_FAIL_OPS]		= "fail-ops",
+	[ZCBLK_A_FEAT_MAX_DEVS]		= "max-devs",
+	[ZCBLK_A_FEAT_MAX_QUEUES]	= "max-queues",
+	[ZCBLK_A_FEAT_MAX_QUEUE_DEPTH]	= "max-queue-depth",
+	[ZCBLK_A_FEAT_MAX_TRANSFER]	= "max-transfer",
+	[ZCBLK_A_FEAT_VERSION]		= "version",
+};
+
+static const struct zcblk_attr_names feat_names = {
+	.names = feat_attr_names,
+	.count = ZCBLK_ARRAY_SIZE(feat_attr_names),
+};
+
+static int feat_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct zcblk_features *f = data;
+	__u32 *v;
+
+	switch (mnl_attr_get_type(attr)) {
+	case ZCBLK_A_FEAT_BACKEND:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		if (f->nr_backends < ZCBLK_FEATURES_MAX_BACKENDS)
+			zcblk_copy_str(f->backends[f->nr_backends++],
+				       sizeof(f->backends[0]), attr);
+		return MNL_CB_OK;
+	case ZCBLK_A_FEAT_VERSION:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		zcblk_copy_str(f->version, sizeof(f->version), attr);
+		return MNL_CB_OK;
+	case ZCBLK_A_FEAT_CMDS:
+		v = &f->cmds;
+		break;
+	case ZCBLK_A_FEAT_DEV_FLAGS:
+		v = &f->dev_flags;
+		break;
+	case ZCBLK_A_FEAT_COMPLETIONS:
+		v = &f->completions;
+		break;
+	case ZCBLK_A_FEAT_FAIL_OPS:
+		v = &f->fail_ops;
+		break;
+	case ZCBLK_A_FEAT_MAX_DEVS:
+		v = &f->max_devs;
+		break;
+	case ZCBLK_A_FEAT_MAX_QUEUES:
+		v = &f->max_queues;
+		break;
+	case ZCBLK_A_FEAT_MAX_QUEUE_DEPTH:
+		v = &f->max_queue_depth;
+		break;
+	case ZCBLK_A_FEAT_MAX_TRANSFER:
+		v = &f->max_transfer;
+		break;
+	default:
+		return MNL_CB_OK;	/* newer than us */
+	}
+	if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return MNL_CB_ERROR;
+	*v = mnl_attr_get_u32(attr);
+	return MNL_CB_OK;
+}
+
+static int features_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct zcblk_features *out = data;
+	struct zcblk_features f = { .size = sizeof(f) };
+	__u32 size = out->size;
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), feat_attr_cb,
+			   &f) != MNL_CB_OK)
+		return -EBADMSG;
+	memcpy(out, &f, ZCBLK_MIN(size, sizeof(f)));
+	out->size = size;
+	return 0;
+}
+
+ZCBLK_EXPORT int zcblk_features(struct zcblk_ctx *ctx,
+				struct zcblk_features *out)
+{
+	struct nlmsghdr *nlh;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	if (!out)
+		return -EINVAL;
+	if (out->size < ZCBLK_FEATURES_SIZE_VER1) {
+		zcblk_set_errmsg(ctx, "zcblk_features: size too small");
+		return -EINVAL;
+	}
+	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_FEATURES, NLM_F_ACK);
+	return zcblk_transact(ctx, nlh, &feat_names, features_cb, out);
+}
