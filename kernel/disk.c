@@ -160,7 +160,11 @@ static int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 		struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
 		list_del_init(&rq->queuelist);
-		blk_mq_end_request(rq, pdu->sts);
+		/* Successes end together, as NVMe's poll does. */
+		if (pdu->sts != BLK_STS_OK ||
+		    !blk_mq_add_to_batch(rq, iob, false,
+					 blk_mq_end_request_batch))
+			blk_mq_end_request(rq, pdu->sts);
 		nr++;
 	}
 	return nr;
