@@ -33,6 +33,7 @@ struct zcblk_io {
 	u64 len;		/* bytes */
 	struct request *rq;
 	bool fua;		/* WRITE: durable before completion */
+	bool nowait;		/* in queue_rq's context: must not sleep */
 	bool unmap;		/* WRITE_ZEROES: may deallocate */
 	bool miscompare;	/* COMPARE: set by the backend on mismatch */
 };
@@ -43,10 +44,22 @@ struct zcblk_io {
  */
 #define ZCBLK_STS_QUEUED	((__force blk_status_t)0xff)
 
+/*
+ * submit() may return this when @io->nowait and it would have to sleep:
+ * the request runs again, from the disk's workqueue, from the start. So
+ * what it did before returning must be harmless to redo.
+ */
+#define ZCBLK_STS_DEFER		((__force blk_status_t)0xfe)
+
 struct zcblk_backend_ops {
 	const char *name;
-	/* queue_rq may sleep: the tag set gets BLK_MQ_F_BLOCKING */
-	bool blocking;
+	/*
+	 * submit() may return ZCBLK_STS_DEFER: the disk gets a workqueue.
+	 * Keeps queue_rq non-blocking, so that passthrough requests run in
+	 * the submitter's context (blk-mq punts those of BLK_MQ_F_BLOCKING
+	 * queues to kblockd).
+	 */
+	bool may_defer;
 	/*
 	 * Run requests from a per-disk workqueue, never in the submitter's
 	 * context: backends that call into another file system must not

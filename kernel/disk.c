@@ -28,6 +28,7 @@ static blk_status_t zcblk_disk_rw(struct zcblk_dev *dev, struct request *rq)
 		.len	= blk_rq_bytes(rq),
 		.rq	= rq,
 		.fua	= rq->cmd_flags & REQ_FUA,
+		.nowait	= zcblk_rq_nowait(rq),
 	};
 
 	switch (req_op(rq)) {
@@ -57,6 +58,15 @@ static blk_status_t zcblk_disk_rw(struct zcblk_dev *dev, struct request *rq)
 	return zcblk_disk_submit(dev, &io);
 }
 
+/* Must the backend not sleep for @rq? Only dev->wq's requests may. */
+bool zcblk_rq_nowait(struct request *rq)
+{
+	struct zcblk_dev *dev = rq->q->queuedata;
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	return !dev->ops->deferred && !pdu->deferred;
+}
+
 /* Every backend operation goes through here, for the counters. */
 blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 {
@@ -64,7 +74,7 @@ blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	blk_status_t sts = dev->ops->submit(dev, io);
 
 	if (sts && sts != ZCBLK_STS_QUEUED)
-		return sts;
+		return sts;	/* ZCBLK_STS_DEFER: counted when it runs */
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_COMPARE:
@@ -89,7 +99,8 @@ blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
-	u16 injected = zcblk_inject(dev, rq);
+	/* A deferred request was not chosen to fail: do not count it twice. */
+	u16 injected = pdu->deferred ? 0 : zcblk_inject(dev, rq);
 	blk_status_t sts;
 
 	if (blk_rq_is_passthrough(rq)) {
@@ -103,8 +114,19 @@ void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 	}
 	sts = injected ? zcblk_nvme_to_blk_status(injected) :
 			 zcblk_disk_rw(dev, rq);
-	if (sts != ZCBLK_STS_QUEUED)
+	if (sts == ZCBLK_STS_DEFER)
+		zcblk_disk_defer(dev, rq);
+	else if (sts != ZCBLK_STS_QUEUED)
 		zcblk_io_done(dev, rq, sts);
+}
+
+/* Runs @rq again from the disk's workqueue, where the backend may sleep. */
+void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	pdu->deferred = true;
+	queue_work(dev->wq, &pdu->work);
 }
 
 static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -116,12 +138,13 @@ static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	pdu->sts = BLK_STS_OK;
 	pdu->in_backend = false;
+	pdu->deferred = false;
 	if (!blk_rq_is_passthrough(rq))
 		pdu->status = 0;
 	blk_mq_start_request(rq);
 	if (zcblk_stall(dev, rq))
 		return BLK_STS_OK;
-	if (dev->wq)
+	if (dev->ops->deferred)
 		queue_work(dev->wq, &pdu->work);
 	else
 		zcblk_disk_execute(dev, rq);
@@ -246,8 +269,6 @@ static int zcblk_tag_set_init(struct zcblk_dev *dev)
 	set->timeout = msecs_to_jiffies(cfg->timeout_ms);
 	/* A RAM-speed device gains nothing from an I/O scheduler. */
 	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
-	if (dev->ops->blocking)
-		set->flags |= BLK_MQ_F_BLOCKING;
 	set->driver_data = dev;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret) {
@@ -281,7 +302,7 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	if (ret)
 		return ret;
 	lim.logical_block_size = cfg->block_size;
-	if (dev->ops->deferred) {
+	if (dev->ops->deferred || dev->ops->may_defer) {
 		/* Reclaim may write through us: keep a rescuer. */
 		dev->wq = alloc_workqueue("zcblk%u", WQ_UNBOUND | WQ_MEM_RECLAIM,
 					  0, dev->index);

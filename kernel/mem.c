@@ -50,14 +50,14 @@ static bool zcblk_mem_differs(struct page *page, unsigned int off,
 }
 
 /* Makes sure a page exists at @idx; false when out of memory. */
-static bool zcblk_mem_alloc(struct zcblk_mem *mem, pgoff_t idx)
+static bool zcblk_mem_alloc(struct zcblk_mem *mem, pgoff_t idx, gfp_t gfp)
 {
 	struct page *page, *old;
 
-	page = alloc_page(GFP_NOIO | __GFP_ZERO | __GFP_HIGHMEM | __GFP_NOWARN);
+	page = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM | __GFP_NOWARN);
 	if (!page)
 		return false;
-	old = xa_cmpxchg(&mem->pages, idx, NULL, page, GFP_NOIO);
+	old = xa_cmpxchg(&mem->pages, idx, NULL, page, gfp);
 	if (old) {
 		__free_page(page);
 		return !xa_is_err(old);
@@ -96,9 +96,11 @@ static blk_status_t zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
 		rcu_read_unlock();
 
 		if (write && !page) {
-			if (!zcblk_mem_alloc(mem, idx))
-				return BLK_STS_RESOURCE;
-			continue;	/* copy into the new page */
+			/* Rewriting what was copied so far is harmless. */
+			if (zcblk_mem_alloc(mem, idx, io->nowait ? GFP_NOWAIT :
+							       GFP_NOIO))
+				continue;	/* copy into the new page */
+			return io->nowait ? ZCBLK_STS_DEFER : BLK_STS_RESOURCE;
 		}
 		pos += n;
 		bv_off += n;
@@ -190,22 +192,28 @@ static blk_status_t zcblk_mem_submit(struct zcblk_dev *dev,
 				     struct zcblk_io *io)
 {
 	struct zcblk_mem *mem = zcblk_mem(dev);
+	blk_status_t sts;
+	bool unmap;
 
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_WRITE:
+		sts = zcblk_mem_rw(mem, io);
 		/* The copy is the media access; counted all the same. */
-		atomic64_add(io->len, &dev->stats.copied_bytes);
-		return zcblk_mem_rw(mem, io);
+		if (sts != ZCBLK_STS_DEFER)
+			atomic64_add(io->len, &dev->stats.copied_bytes);
+		return sts;
 	case ZCBLK_IO_COMPARE:
 		return zcblk_mem_rw(mem, io);
 	case ZCBLK_IO_FLUSH:
 		return BLK_STS_OK;	/* RAM has no volatile cache */
 	case ZCBLK_IO_DISCARD:
-		zcblk_mem_zero(mem, io->pos, io->len, true);
-		return BLK_STS_OK;
 	case ZCBLK_IO_WRITE_ZEROES:
-		zcblk_mem_zero(mem, io->pos, io->len, io->unmap);
+		unmap = io->op == ZCBLK_IO_DISCARD || io->unmap;
+		/* Freeing pages waits for an RCU grace period. */
+		if (unmap && io->nowait)
+			return ZCBLK_STS_DEFER;
+		zcblk_mem_zero(mem, io->pos, io->len, unmap);
 		return BLK_STS_OK;
 	}
 	return BLK_STS_NOTSUPP;
@@ -249,7 +257,7 @@ static u64 zcblk_mem_alloc_bytes(struct zcblk_dev *dev)
 
 const struct zcblk_backend_ops zcblk_mem_backend = {
 	.name		= "mem",
-	.blocking	= true,		/* allocates pages on first write */
+	.may_defer	= true,		/* allocating and freeing may sleep */
 	.zeroes_after_discard = true,
 	.compare	= true,
 	.open		= zcblk_mem_open,

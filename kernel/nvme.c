@@ -27,6 +27,7 @@
 #define ZCBLK_ST_INTERNAL	NVME_SC_INTERNAL	/* retryable: no DNR */
 /* Not a status: the backend completes the command later. */
 #define ZCBLK_ST_QUEUED		(-EIOCBQUEUED)
+#define ZCBLK_ST_DEFER		(-EAGAIN)	/* ZCBLK_STS_DEFER */
 
 #define ZCBLK_NSID_ALL		0xffffffff
 
@@ -417,6 +418,8 @@ static int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 
 	if (sts == ZCBLK_STS_QUEUED)
 		return ZCBLK_ST_QUEUED;
+	if (sts == ZCBLK_STS_DEFER)
+		return ZCBLK_ST_DEFER;
 	if (sts) {
 		atomic64_inc(&dev->stats.errors);
 		return ZCBLK_ST_INTERNAL;
@@ -441,7 +444,10 @@ static int zcblk_nvme_dsm(struct zcblk_dev *dev, struct request *rq,
 	/* Check every range before deallocating any. */
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < nr; i++) {
-			struct zcblk_io io = { .op = ZCBLK_IO_DISCARD };
+			struct zcblk_io io = {
+				.op = ZCBLK_IO_DISCARD,
+				.nowait = zcblk_rq_nowait(rq),
+			};
 			u64 slba, nlb;
 
 			zcblk_rq_copy_from(rq, i * sizeof(range), &range,
@@ -477,6 +483,7 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		.len = nlb << shift,
 		.rq = rq,
 		.fua = nc->cdw12 & ZCBLK_RW_FUA,
+		.nowait = zcblk_rq_nowait(rq),
 	};
 	bool ro = dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY;
 	u32 cdw12_ok = ZCBLK_RW_CDW12_OK;
@@ -486,7 +493,9 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		if (nc->cdw2 || nc->cdw3 || nc->cdw10 || nc->cdw11 ||
 		    nc->cdw12 || nc->cdw13 || nc->cdw14 || nc->cdw15)
 			return ZCBLK_ST_FIELD;
-		io = (struct zcblk_io){ .op = ZCBLK_IO_FLUSH };
+		io = (struct zcblk_io){
+			.op = ZCBLK_IO_FLUSH, .nowait = io.nowait,
+		};
 		return zcblk_nvme_submit(dev, &io);
 	case nvme_cmd_dsm:
 		if (nc->cdw2 || nc->cdw3)
@@ -541,6 +550,10 @@ void zcblk_nvme_execute(struct zcblk_dev *dev, struct request *rq)
 		status = zcblk_nvme_io(dev, rq, cmd);
 	if (status == ZCBLK_ST_QUEUED)
 		return;
+	if (status == ZCBLK_ST_DEFER) {
+		zcblk_disk_defer(dev, rq);
+		return;
+	}
 	cmd->status = status;
 	zcblk_io_done(dev, rq, BLK_STS_OK);
 }

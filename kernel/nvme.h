@@ -54,8 +54,12 @@ struct zcblk_pdu {
 	struct hrtimer timer;		/* delayed completion */
 	bool in_backend;		/* file I/O in flight: never end early */
 
-	/* deferred backends (file): the request runs from dev->wq */
+	/*
+	 * The request runs from dev->wq: always for deferred backends
+	 * (file), after ZCBLK_STS_DEFER for the others (@deferred).
+	 */
 	struct work_struct work;
+	bool deferred;
 	struct kiocb iocb;
 	struct bio_vec *file_bvecs;	/* for requests of several bios */
 };
