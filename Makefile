@@ -202,9 +202,16 @@ demo: deps
 	$(Q)$(MAKE) all
 	$(Q)$(VM)/vm.sh --quiet --kernel $(firstword $(KRELS)) -- selftests/demo.sh
 
+# One-vCPU VMs, deterministic (-icount) and wall clock: results in
+# Documentation/performance/results/<kernel>-<date>.{md,json,png}.
+# KERNELS: the kernels to measure (default the first of KRELS, 6.1).
+bench: deps
+	$(Q)$(MAKE) all
+	$(Q)$(REPO)/selftests/bench/run.sh $(or $(KERNELS),$(firstword $(KRELS)))
+
 bench-quick: deps
 	$(Q)$(MAKE) all
-	$(Q)$(VM)/vm.sh --quiet --kernel $(firstword $(KRELS)) -- selftests/bench/quick.sh
+	$(Q)$(REPO)/selftests/bench/run.sh --quick $(firstword $(KRELS))
 
 clean:
 	$(Q)rm -rf $(BUILD)
@@ -220,6 +227,8 @@ help:
 	@echo "make stress     race tests at full counts (debug kernel; KERNELS=...)"
 	@echo "make fuzz       the fuzzer for FUZZ_SECONDS (600) on the debug kernel"
 	@echo "make soak       fio verify + settings/injection churn, DURATION s (600)"
+	@echo "make bench      passthrough, block path, null_blk, brd: results in"
+	@echo "                Documentation/performance/results (KERNELS=...; ~25 min each)"
 	@echo "make bench-quick  passthrough vs block path vs null_blk, 4k QD32"
 	@echo "make install    install the built module(s), libzcblk, zcblkctl, man pages"
 	@echo "                (DESTDIR, PREFIX=/usr/local, KRELS or KDIR); make uninstall"

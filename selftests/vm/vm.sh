@@ -6,12 +6,15 @@
 # so the guest never writes to the host), and report its result.
 #
 #   vm.sh [--kernel <rel>] [--timeout <s>] [--out <dir>] [--quiet]
-#         [--interactive] -- <command...>
+#         [--interactive] [--smp <n>] [--qemu-arg <arg>]... -- <command...>
 #
 # The command runs as root in the caller's directory. Its output goes to
 # stdout; vm.sh exits with its status, 124 if the VM timed out or ended
 # without reporting one, or 3 if it passed but the kernel log shows a splat
 # (then also in <out>/splats.txt). Logs: <out>/{console,output}.log.
+# --smp sets the vCPU count (default 2); each --qemu-arg appends one word to
+# QEMU's command line (make bench: --smp 1 and, for its deterministic
+# clock, --qemu-arg -icount --qemu-arg shift=0,sleep=off).
 # Env: ZCBLK_ACCEL=kvm (default tcg), ZCBLK_APPEND (extra kernel params),
 # ZCBLK_VFS_CACHE (virtiofsd cache mode, default always).
 set -euo pipefail
@@ -21,7 +24,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-rel='' tmo=1200 out='' quiet=0 interactive=0
+rel='' tmo=1200 out='' quiet=0 interactive=0 smp=2 extra=()
 
 usage() { sed -n 's/^#   \{0,1\}//p' "$0" | sed -n '/^vm.sh/,/^$/p' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -31,6 +34,8 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?}; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--interactive) interactive=1; shift ;;
+	--smp) smp=${2:?}; shift 2 ;;
+	--qemu-arg) extra+=("${2:?}"); shift 2 ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -96,14 +101,14 @@ fi
 if [ "${ZCBLK_ACCEL:-tcg}" = kvm ]; then accel=(-accel kvm -cpu host)
 else accel=(-accel tcg -cpu max); fi
 # shellcheck disable=SC2054 # commas are QEMU's
-qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m 2G
+qemu=(qemu-system-x86_64 "${accel[@]}" -smp "$smp" -m 2G
 	-nodefaults -no-user-config -display none -no-reboot
 	-object memory-backend-memfd,id=mem,size=2G,share=on
 	-numa node,memdev=mem
 	-chardev "socket,id=vfs,path=$tmp/vfs.sock"
 	-device vhost-user-fs-pci,chardev=vfs,tag=hostroot
 	-kernel "$kdir/boot/vmlinuz-$rel" -initrd "$out/initramfs.cpio.gz"
-	-append "$append")
+	-append "$append" ${extra[@]+"${extra[@]}"})
 con=$out/console.log res=$out/output.log
 rm -f "$con" "$res" "$out/splats.txt"
 

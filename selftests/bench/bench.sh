@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh: make bench's guest side (run.sh boots the VM and runs it).
+#
+#   bench.sh [--clock wall|icount] [--reps N] [--quick]
+#
+# Runs the workloads of workloads.fio on each target below and prints, for
+# each fio run, one line
+#   BENCH_JSON <rep> <target> <workload> <base64 of the gzipped fio JSON>
+# plus BENCH_META <key> <value> lines (kernel, clocksource, ...), for
+# report.py. --clock wall: timed runs (BENCH_RUNTIME s after BENCH_RAMP s
+# of warm-up); --clock icount: for QEMU -icount shift=0,sleep=off, a fixed
+# number of I/Os per run (BENCH_LOOPS times BENCH_IOS_SMALL for 4k or
+# BENCH_IOS_LARGE for 128k; at most a disk's size per loop), whose IOPS
+# then count guest instructions per I/O (fio's runtime
+# is in ms: keep runs near a guest second or more). Reps go round
+# all runs, so that noise spreads over every row. --quick: the 4k random
+# read QD32 subset of make bench-quick, one rep.
+#
+# Targets (one vCPU, one submission queue each, no I/O scheduler):
+#   zc-*   zcblk null disk (inline completion; *-sirq: softirq), one poll
+#          queue; chr: /dev/zcblkNc + io_uring_cmd, blk: /dev/zcblkN +
+#          io_uring direct=1; -fb: fixedbufs=1; -hipri: hipri=1
+#   nullb* null_blk /dev/nullb0, irqmode=0 (nullb-sirq: irqmode=1), one
+#          poll queue, io_uring direct=1: the null backend's reference
+#   zcm-*  zcblk mem disk, 256 MiB, written once before the runs
+#   brd    /dev/ram0, 256 MiB, written once: the mem backend's reference
+# Nothing is asserted: numbers depend on the machine.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${ZCBLK_BUILD:-build}
+ctl=$build/userlib/zcblkctl
+mod=${ZCBLK_MODULE:-$build/kmod/$(uname -r)/kernel/zcblk.ko}
+clock=wall reps=3 quick=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--clock) clock=${2:?}; shift 2 ;;
+	--reps) reps=${2:?}; shift 2 ;;
+	--quick) quick=1 reps=1; shift ;;
+	*) echo "usage: bench.sh [--clock wall|icount] [--reps N] [--quick]" >&2
+	   exit 2 ;;
+	esac
+done
+case $clock in
+wall)	runlen=(--time_based "--runtime=${BENCH_RUNTIME:-3}"
+		"--ramp_time=${BENCH_RAMP:-1}")
+	export BENCH_IOS_SMALL=0 BENCH_IOS_LARGE=0 BENCH_LOOPS=1 ;;
+icount)	runlen=()
+	export BENCH_IOS_SMALL=${BENCH_IOS_SMALL:-20000}
+	export BENCH_IOS_LARGE=${BENCH_IOS_LARGE:-2000}
+	export BENCH_LOOPS=${BENCH_LOOPS:-5} ;;
+*)	echo "bench.sh: clock wall or icount" >&2; exit 2 ;;
+esac
+[ "$quick" = 0 ] || runlen=(--time_based "--runtime=${BENCH_RUNTIME:-8}" --ramp_time=1)
+tmp=$(mktemp -d)
+mibs=256	# mem disk and brd size
+
+meta() { printf 'BENCH_META %s %s\n' "$1" "$2"; }
+
+# The null_blk reference, irqmode $1 (0: in queue_rq, 1: softirq).
+nullb_load() {
+	modprobe -r null_blk 2>/dev/null || true
+	# max_sectors: zcblk's 512 KiB (null_blk's default, 255 sectors,
+	# splits each 128k I/O in two).
+	modprobe null_blk queue_mode=2 irqmode="$1" nr_devices=1 gb=1 bs=512 \
+		submit_queues=1 poll_queues=1 hw_queue_depth=128 max_sectors=1024
+	noscheduler nullb0
+}
+
+noscheduler() {
+	[ ! -w "/sys/block/$1/queue/scheduler" ] ||
+		echo none >"/sys/block/$1/queue/scheduler"
+	meta "scheduler.$1" "$(cat "/sys/block/$1/queue/scheduler" 2>/dev/null || echo -)"
+}
+
+[ -d /sys/module/zcblk ] || insmod "$mod"
+modprobe configfs 2>/dev/null || true
+nullb_load 0
+modprobe brd rd_nr=1 rd_size=$((mibs * 1024))
+zn=$("$ctl" add --backend null --size 1G --queues 1 --depth 128 --poll-queues 1)
+zm=$("$ctl" add --backend mem --size "${mibs}M" --queues 1 --depth 128 --poll-queues 1)
+for d in "$zn" "$zm"; do
+	for _ in $(seq 100); do [ -c "/dev/${d}c" ] && [ -b "/dev/$d" ] && break; sleep 0.1; done
+	noscheduler "$d"
+done
+# Reads of the mem disks copy real pages, not the zeroes of a hole.
+for d in "/dev/$zm" /dev/ram0; do
+	dd if=/dev/zero of="$d" bs=1M count=$mibs oflag=direct status=none
+done
+
+meta kernel "$(uname -r)"
+meta clock "$clock"
+meta fio "$(fio --version)"
+meta nproc "$(nproc)"
+meta clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+meta cmdline "$(tr ' ' '\n' </proc/cmdline | grep -v '^zcblkvm\.' | tr '\n' ' ')"
+
+# target NAME -> fio options (as words on stdout, one a line)
+target() {
+	local t=$1 chr blk
+	case $t in
+	zcm-*) chr=(--filename="/dev/${zm}c" --ioengine=io_uring_cmd --cmd_type=nvme "--size=${mibs}M")
+	       blk=(--filename="/dev/$zm" --ioengine=io_uring --direct=1 "--size=${mibs}M") ;;
+	*)     chr=(--filename="/dev/${zn}c" --ioengine=io_uring_cmd --cmd_type=nvme --size=1G)
+	       blk=(--filename="/dev/$zn" --ioengine=io_uring --direct=1 --size=1G) ;;
+	esac
+	case $t in
+	zc-chr|zc-chr-sirq|zcm-chr) printf '%s\n' "${chr[@]}" ;;
+	zc-chr-fb|zcm-chr-fb) printf '%s\n' "${chr[@]}" --fixedbufs=1 ;;
+	zc-chr-hipri) printf '%s\n' "${chr[@]}" --hipri=1 ;;
+	zc-blk|zc-blk-sirq|zcm-blk) printf '%s\n' "${blk[@]}" ;;
+	zc-blk-fb) printf '%s\n' "${blk[@]}" --fixedbufs=1 ;;
+	zc-blk-hipri) printf '%s\n' "${blk[@]}" --hipri=1 ;;
+	nullb|nullb-sirq) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G ;;
+	nullb-fb) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G --fixedbufs=1 ;;
+	nullb-hipri) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G --hipri=1 ;;
+	brd) printf '%s\n' --filename=/dev/ram0 --ioengine=io_uring --direct=1 --size=${mibs}M ;;
+	*) echo "bench.sh: no target $t" >&2; return 1 ;;
+	esac
+}
+
+# run REP WORKLOAD TARGET...
+run() {
+	local rep=$1 w=$2 t opts f
+	shift 2
+	for t in "$@"; do
+		mapfile -t opts < <(target "$t")
+		f=$tmp/$t.$w.json
+		if ! timeout -k 10 "${BENCH_JOB_TIMEOUT:-900}" fio "${opts[@]}" "${runlen[@]}" --output-format=json \
+			--output="$f" --section="$w" "$here/workloads.fio" >"$tmp/err" 2>&1; then
+			echo "bench.sh: fio $t $w failed:" >&2
+			cat "$tmp/err" "$f" >&2
+			return 1
+		fi
+		printf 'BENCH_JSON %s %s %s %s\n' "$rep" "$t" "$w" "$(gzip -9c "$f" | base64 -w0)"
+	done
+}
+
+small='randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd32'
+large='read-128k-qd8 write-128k-qd8'
+for rep in $(seq "$reps"); do
+	if [ "$quick" = 1 ]; then
+		run "$rep" randread-4k-qd32 zc-chr zc-chr-fb zc-blk nullb
+		break
+	fi
+	# Inline completion: in queue_rq for null_blk irqmode=0 and zcblk's
+	# null backend alike.
+	for w in $small $large; do
+		run "$rep" "$w" zc-chr zc-chr-fb zc-chr-hipri zc-blk zc-blk-fb \
+			zc-blk-hipri nullb nullb-fb nullb-hipri
+	done
+	for w in $small $large; do
+		run "$rep" "$w" zcm-chr zcm-chr-fb zcm-blk brd
+	done
+	# Softirq completion on both sides.
+	nullb_load 1
+	"$ctl" set "$zn" --completion softirq
+	for w in $small; do
+		run "$rep" "$w" zc-chr-sirq zc-blk-sirq nullb-sirq
+	done
+	"$ctl" set "$zn" --completion inline
+	nullb_load 0
+done
+
+"$ctl" del "${zn#zcblk}"
+"$ctl" del "${zm#zcblk}"
+modprobe -r null_blk brd
+rm -rf "$tmp"

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh: `make bench` and `make bench-quick`, on the host.
+#
+#   run.sh [--quick] [<kernel release>...]
+#
+# For each kernel (default: the first of kernels.sh, i.e. 6.1), boots a
+# one-vCPU VM and runs bench.sh in it: once under QEMU -icount
+# shift=0,sleep=off (deterministic: BENCH_ICOUNT_RUNS runs, default 1; two
+# show how far apart they are), then once in TCG's wall clock with
+# BENCH_REPS reps (default 3, reported as medians). report.py then writes
+# $BENCH_RESULTS/<kernel>-<date>.{json,md,png} (default
+# Documentation/performance/results). --quick: one wall-clock VM, the 4k
+# random read QD32 subset, a table on stdout, nothing written.
+# Env: BENCH_VMOUT (VM logs and guest outputs, default build/bench),
+# BENCH_RUNTIME, BENCH_RAMP, BENCH_IOS_SMALL, BENCH_IOS_LARGE, BENCH_LOOPS
+# (passed to bench.sh), BENCH_DATE (default today, UTC).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+vm=$repo/selftests/vm
+quick=0
+[ "${1:-}" != --quick ] || { quick=1; shift; }
+[ $# -gt 0 ] || set -- "$("$vm/kernels.sh" | head -n1)"
+vmout=${BENCH_VMOUT:-$repo/build/bench}
+results=${BENCH_RESULTS:-$repo/Documentation/performance/results}
+date=${BENCH_DATE:-$(date -u +%F)}
+mkdir -p "$vmout"
+cd "$repo"
+
+# The guest's environment is clean: hand bench.sh its knobs explicitly.
+envs=()
+for v in BENCH_RUNTIME BENCH_RAMP BENCH_IOS_SMALL BENCH_IOS_LARGE BENCH_LOOPS; do
+	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
+done
+
+# guest NAME OUTFILE VM-ARGS... -- BENCH-ARGS...
+guest() {
+	local name=$1 res=$2 vmargs=()
+	shift 2
+	while [ "$1" != -- ]; do vmargs+=("$1"); shift; done
+	shift
+	echo "bench: $name ($(date -u +%T))" >&2
+	"$vm/vm.sh" --quiet --smp 1 --timeout 2700 --out "$vmout/$name" \
+		"${vmargs[@]}" -- env "${envs[@]}" selftests/bench/bench.sh "$@" >"$res"
+}
+
+# Why there is no ublk row (a ublk server from Debian packages or the
+# kernel's source tarball: Debian 12 packages none).
+ublk_skip() {
+	local rel=$1 kdir src
+	kdir=$("$vm/fetch-kernel.sh" "$rel")
+	if ! grep -q '^CONFIG_BLK_DEV_UBLK=[ym]' "$kdir/boot/config-$rel" 2>/dev/null; then
+		echo "ublk: $rel is built without CONFIG_BLK_DEV_UBLK"
+		return
+	fi
+	src=/usr/src/linux-source-${rel%.*}.tar.xz
+	[ -f "$src" ] || src=/usr/src/linux-source-$(echo "$rel" | cut -d. -f1,2).tar.xz
+	if [ ! -f "$src" ]; then
+		echo "ublk: no Debian package has a ublk server, and $src is not installed"
+	elif tar -tJf "$src" --wildcards '*/tools/testing/selftests/ublk/kublk.c' >/dev/null 2>&1; then
+		echo "ublk: $src has the kublk server, but make bench does not build it yet"
+	else
+		echo "ublk: no Debian package has a ublk server (ubdsrv), and $(basename "$src")'s" \
+			"tools/testing/selftests/ublk/ has no server (kublk.c), only" \
+			"$(tar -tJf "$src" --wildcards '*/tools/testing/selftests/ublk/*' 2>/dev/null |
+			   sed -n 's|.*/ublk/\(..*\)|\1|p' | paste -sd ' ')"
+	fi
+}
+
+if [ $quick = 1 ]; then
+	guest "$1-quick" "$vmout/$1-quick.out" --kernel "$1" -- --quick
+	python3 "$here/report.py" --quick --wall "$vmout/$1-quick.out"
+	exit 0
+fi
+
+mkdir -p "$results"
+for rel in "$@"; do
+	icount=()
+	for i in $(seq "${BENCH_ICOUNT_RUNS:-1}"); do
+		f=$vmout/$rel-icount$i.out
+		guest "$rel-icount$i" "$f" --kernel "$rel" \
+			--qemu-arg -icount --qemu-arg shift=0,sleep=off -- --clock icount --reps 1
+		icount+=(--icount "$f")
+	done
+	f=$vmout/$rel-wall.out
+	guest "$rel-wall" "$f" --kernel "$rel" -- --clock wall --reps "${BENCH_REPS:-3}"
+	skip=$(ublk_skip "$rel")
+	python3 "$here/report.py" --kernel "$rel" --date "$date" \
+		--prefix "$results/$rel-$date" "${icount[@]}" --wall "$f" --skip "$skip"
+	echo "bench: $results/$rel-$date.md" >&2
+done
