@@ -61,6 +61,18 @@ struct zcblk_pt_args {
 	bool fixed;
 };
 
+static void zcblk_pt_exit(struct zcblk_dev *dev)
+{
+	/*
+	 * Inline completion empties the disk after every command: wake
+	 * (lock, walk, unlock) only when teardown waits. The value-returning
+	 * atomic orders the count before wq_has_sleeper()'s barrier.
+	 */
+	if (atomic_dec_and_test(&dev->pt_inflight) &&
+	    wq_has_sleeper(&dev->pt_wait))
+		wake_up_all(&dev->pt_wait);
+}
+
 /*
  * Counts a command in flight. Pairs with the barrier in dev.c's teardown:
  * either this sees REMOVING, or teardown waits for the command.
@@ -72,15 +84,8 @@ static int zcblk_pt_enter(struct zcblk_dev *dev)
 	smp_mb__after_atomic();
 	if (zcblk_dev_live(dev))
 		return 0;
-	if (atomic_dec_and_test(&dev->pt_inflight))
-		wake_up_all(&dev->pt_wait);
+	zcblk_pt_exit(dev);
 	return -ENODEV;
-}
-
-static void zcblk_pt_exit(struct zcblk_dev *dev)
-{
-	if (atomic_dec_and_test(&dev->pt_inflight))
-		wake_up_all(&dev->pt_wait);
 }
 
 void zcblk_chardev_wait_idle(struct zcblk_dev *dev)
@@ -440,7 +445,20 @@ static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 	cmd = blk_mq_rq_to_pdu(rq);
 	if (rq->cmd_flags & REQ_POLLED)
 		WRITE_ONCE(cmd->poll_bio, &cmd->map.bio);
-	blk_execute_rq_nowait(rq, false);
+	/*
+	 * io_uring plugs only batches of three or more; without a plug,
+	 * blk_execute_rq_nowait() inserts the request and runs the queue.
+	 * A plug of our own issues it directly, as submit_bio() does.
+	 */
+	if (!current->plug) {
+		struct blk_plug plug;
+
+		blk_start_plug(&plug);
+		blk_execute_rq_nowait(rq, false);
+		blk_finish_plug(&plug);
+	} else {
+		blk_execute_rq_nowait(rq, false);
+	}
 	return -EIOCBQUEUED;
 }
 

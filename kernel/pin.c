@@ -22,8 +22,7 @@ static void zcblk_count(atomic64_t *dev_ctr, atomic64_t *total_ctr, long n)
 }
 
 /* Arrays for @nr entries: the inline ones when they fit. */
-static int zcblk_map_arrays(struct zcblk_map *map, unsigned int nr,
-			    bool pages)
+static int zcblk_map_arrays(struct zcblk_map *map, unsigned int nr)
 {
 	map->bvecs = map->inline_bvecs;
 	map->pages = map->inline_pages;
@@ -33,8 +32,6 @@ static int zcblk_map_arrays(struct zcblk_map *map, unsigned int nr,
 	map->bvecs = kvmalloc_array(nr, sizeof(*map->bvecs), GFP_KERNEL);
 	if (!map->bvecs)
 		goto err_inline;
-	if (!pages)
-		return 0;
 	map->pages = kvmalloc_array(nr, sizeof(*map->pages), GFP_KERNEL);
 	if (map->pages)
 		return 0;
@@ -86,7 +83,7 @@ int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 			nr_pages += DIV_ROUND_UP(offset_in_page(base) +
 						 segs[i].iov_len, PAGE_SIZE);
 	}
-	ret = zcblk_map_arrays(map, nr_pages, true);
+	ret = zcblk_map_arrays(map, nr_pages);
 	if (ret)
 		return ret;
 
@@ -160,58 +157,44 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
 {
 	const struct bio_vec *first = iter->bvec, *bv;
 	size_t skip = iter->iov_offset, left = iov_iter_count(iter);
-	unsigned int nr = 0;
+	struct bio *bio = &map->bio;
 	int ret;
 
 	while (left && skip >= first->bv_len) {
 		skip -= first->bv_len;
 		first++;
 	}
-	for (bv = first; left; bv++) {
-		size_t len = min_t(size_t, bv->bv_len - skip, left);
+	for (bv = first; align && left; bv++) {
+		size_t len = min_t(size_t, bv->bv_len - (bv == first ? skip : 0),
+				   left);
 
-		if (align && (((bv->bv_offset + skip) | len) & (align - 1)))
+		if (((bv->bv_offset + (bv == first ? skip : 0)) | len) &
+		    (align - 1))
 			return -EINVAL;
-		skip = 0;
-		left -= len;
-		nr++;
-	}
-	ret = zcblk_map_arrays(map, nr, false);
-	if (ret)
-		return ret;
-
-	bio_init(&map->bio, dev->disk->part0, map->bvecs, nr, rq->cmd_flags);
-	left = iov_iter_count(iter);
-	skip = iter->iov_offset;
-	while (left && skip >= first->bv_len) {
-		skip -= first->bv_len;
-		first++;
-	}
-	for (bv = first; left; bv++) {
-		size_t off = bv->bv_offset + skip;
-		unsigned int len = min_t(size_t, bv->bv_len - skip, left);
-
-		if (bio_add_page(&map->bio, nth_page(bv->bv_page,
-						     off >> PAGE_SHIFT),
-				 len, offset_in_page(off)) != len) {
-			ret = -EINVAL;
-			goto err_uninit;
-		}
-		skip = 0;
 		left -= len;
 	}
+	/*
+	 * The bio uses io_uring's bvecs themselves, as bio_iov_bvec_set()
+	 * does for the block path: nothing copied per page, no array to
+	 * allocate. io_uring keeps them until the CQE is posted.
+	 */
+	bio_init(bio, dev->disk->part0, NULL, 0, rq->cmd_flags);
+	bio->bi_io_vec = (struct bio_vec *)first;
+	bio->bi_vcnt = iter->nr_segs - (first - iter->bvec);
+	bio->bi_iter.bi_bvec_done = skip;
+	bio->bi_iter.bi_size = iov_iter_count(iter);
+	bio_set_flag(bio, BIO_CLONED);
+	map->bvecs = map->inline_bvecs;
+	map->pages = map->inline_pages;
 	ret = zcblk_map_attach(dev, rq, map);
-	if (ret)
-		goto err_uninit;
+	if (ret) {
+		bio_uninit(bio);
+		return ret;
+	}
 	map->nr_pinned = 0;
 	zcblk_count(&dev->pins.fixed_bytes, &zcblk_pins_total.fixed_bytes,
 		    iov_iter_count(iter));
 	return 0;
-
-err_uninit:
-	bio_uninit(&map->bio);
-	zcblk_map_free_arrays(map);
-	return ret;
 }
 
 /* In task context: dirtying may sleep. */
