@@ -510,17 +510,24 @@ static int zcblk_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	index = nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]);
+	/* Allocated first: a change, once made, must be reported. */
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
 	ret = zcblk_dev_change(index, &set, mask, info->extack);
 	if (ret)
-		return ret;
+		goto out_free;
 
 	dev = zcblk_dev_get(index);
 	if (!dev)
-		return 0;	/* removed meanwhile: the change was made */
+		goto out_free;	/* removed meanwhile: the change was made */
 	zcblk_nl_notify(dev, ZCBLK_CMD_DEV_CHANGED);
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	ret = msg ? zcblk_nl_reply_dev(info, msg, dev) : -ENOMEM;
+	ret = zcblk_nl_reply_dev(info, msg, dev);
 	zcblk_dev_put(dev);
+	return ret;
+
+out_free:
+	nlmsg_free(msg);
 	return ret;
 }
 

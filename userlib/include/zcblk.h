@@ -389,7 +389,9 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
  * @index: disk index
  *
  * Return: 0 once the disk is gone; -ENODEV if there is no disk @index,
- * -EPERM, ...
+ * -EPERM, ...; -ENOBUFS if the kernel could not send its answer (out of
+ * memory): the outcome is unknown, zcblk_dev_get() tells.  Commands with
+ * a reply (add, set, get) return 0 whenever the reply arrived.
  */
 ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index);
 

@@ -248,6 +248,7 @@ int zcblk_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
 		   void *data)
 {
 	const bool dump = req->nlmsg_flags & NLM_F_DUMP;
+	bool replied = false, lost = false;
 	int cb_ret = 0;
 
 	ctx->errmsg[0] = '\0';
@@ -259,10 +260,24 @@ int zcblk_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
 		ssize_t len;
 		int left;
 
-		len = mnl_socket_recvfrom(ctx->nl, ctx->rcv, sizeof(ctx->rcv));
+		len = recv(mnl_socket_get_fd(ctx->nl), ctx->rcv,
+			   sizeof(ctx->rcv), lost ? MSG_DONTWAIT : 0);
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
+			/*
+			 * ENOBUFS: the kernel could not queue a message for
+			 * us, the ACK perhaps. It replies only once a command
+			 * succeeded, and the reply may be queued still: that
+			 * is the answer then (a disk that was made must not
+			 * look refused). Without one, the outcome is unknown.
+			 */
+			if (errno == ENOBUFS && !dump && !lost) {
+				lost = true;
+				continue;
+			}
+			if (lost)
+				return replied ? cb_ret : -ENOBUFS;
 			return -errno;
 		}
 		left = len;
@@ -313,6 +328,7 @@ int zcblk_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
 			default:
 				if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 					continue;
+				replied = true;
 				if (!cb_ret && cb)
 					cb_ret = cb(nlh, data);
 			}
