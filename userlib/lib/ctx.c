@@ -234,6 +234,25 @@ static void parse_extack(struct zcblk_ctx *ctx, const struct nlmsghdr *nlh,
 }
 
 /*
+ * An output structure of the caller's: not NULL, and its leading __u32
+ * size at least @min (the first version). 0 or -EINVAL with a message.
+ */
+int zcblk_check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
+		    const char *name)
+{
+	__u32 size;
+
+	if (!out)
+		return -EINVAL;
+	memcpy(&size, out, sizeof(size));
+	if (size < min) {
+		zcblk_set_errmsg(ctx, "%s: size too small", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * Send @req (built in ctx->req by zcblk_req_start()) and read the answer
  * until its end: the ACK or error of a request (NLM_F_ACK is always set on
  * non-dump requests), NLMSG_DONE or an error for a dump.  @cb sees every

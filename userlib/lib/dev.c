@@ -42,11 +42,8 @@ struct nlmsghdr *zcblk_dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
 static int check_info_out(struct zcblk_ctx *ctx,
 			  const struct zcblk_dev_info *out)
 {
-	if (out->size < ZCBLK_DEV_INFO_SIZE_VER1) {
-		zcblk_set_errmsg(ctx, "zcblk_dev_info: size too small");
-		return -EINVAL;
-	}
-	return 0;
+	return zcblk_check_out(ctx, out, ZCBLK_DEV_INFO_SIZE_VER1,
+			       "zcblk_dev_info");
 }
 
 /* One-disk answer (DEV_ADD, DEV_GET doit). */
@@ -271,8 +268,6 @@ ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
-	if (!out)
-		return -EINVAL;
 	ret = check_info_out(ctx, out);
 	if (ret)
 		return ret;
@@ -542,16 +537,15 @@ ZCBLK_EXPORT int zcblk_dev_stats(struct zcblk_ctx *ctx, __u32 index,
 				 struct zcblk_dev_stats *out)
 {
 	struct nlmsghdr *nlh;
+	int ret;
 
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
-	if (!out)
-		return -EINVAL;
-	if (out->size < ZCBLK_DEV_STATS_SIZE_VER1) {
-		zcblk_set_errmsg(ctx, "zcblk_dev_stats: size too small");
-		return -EINVAL;
-	}
+	ret = zcblk_check_out(ctx, out, ZCBLK_DEV_STATS_SIZE_VER1,
+			      "zcblk_dev_stats");
+	if (ret)
+		return ret;
 	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_STATS, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_stats_cb,

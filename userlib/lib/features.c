@@ -108,16 +108,15 @@ ZCBLK_EXPORT int zcblk_features(struct zcblk_ctx *ctx,
 				struct zcblk_features *out)
 {
 	struct nlmsghdr *nlh;
+	int ret;
 
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
-	if (!out)
-		return -EINVAL;
-	if (out->size < ZCBLK_FEATURES_SIZE_VER1) {
-		zcblk_set_errmsg(ctx, "zcblk_features: size too small");
-		return -EINVAL;
-	}
+	ret = zcblk_check_out(ctx, out, ZCBLK_FEATURES_SIZE_VER1,
+			      "zcblk_features");
+	if (ret)
+		return ret;
 	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_FEATURES, NLM_F_ACK);
 	return zcblk_transact(ctx, nlh, &feat_names, features_cb, out);
 }

@@ -56,6 +56,8 @@ int zcblk_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
 		   void *data);
 struct nlmsghdr *zcblk_dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
 				     __u16 flags);
+int zcblk_check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
+		    const char *name);
 void zcblk_set_errmsg(struct zcblk_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
