@@ -39,7 +39,7 @@ endif
 
 CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
 
-.PHONY: all modules userlib selftests check check-debug stress fuzz soak demo bench-quick deps clean help \
+.PHONY: all modules userlib selftests check check-debug stress fuzz soak demo bench bench-quick bench-costs deps clean help \
 	install install-modules install-userlib uninstall uninstall-modules \
 	uninstall-userlib dkms-install dkms-uninstall
 
@@ -213,6 +213,12 @@ bench-quick: deps
 	$(Q)$(MAKE) all
 	$(Q)$(REPO)/selftests/bench/run.sh --quick $(firstword $(KRELS))
 
+# Instructions per I/O by function, passthrough against block path (one
+# deterministic VM per kernel): results/costs-<kernel>-<date>.md.
+bench-costs: deps
+	$(Q)$(MAKE) all
+	$(Q)$(REPO)/selftests/bench/run.sh --costs $(or $(KERNELS),$(KRELS))
+
 clean:
 	$(Q)rm -rf $(BUILD)
 	$(Q)rm -f kernel/*.o kernel/.*.cmd kernel/*.ko kernel/*.mod kernel/*.mod.c \
@@ -230,6 +236,7 @@ help:
 	@echo "make bench      passthrough, block path, null_blk, brd: results in"
 	@echo "                Documentation/performance/results (KERNELS=...; ~25 min each)"
 	@echo "make bench-quick  passthrough vs block path vs null_blk, 4k QD32"
+	@echo "make bench-costs  instructions per I/O by kernel function (KERNELS=...)"
 	@echo "make install    install the built module(s), libzcblk, zcblkctl, man pages"
 	@echo "                (DESTDIR, PREFIX=/usr/local, KRELS or KDIR); make uninstall"
 	@echo "make dkms-install  module sources to $(DKMS_SRC), dkms add + install"

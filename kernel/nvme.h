@@ -42,6 +42,13 @@ struct zcblk_pdu {
 	int status;			/* NVMe status once executed */
 	u64 result;			/* the completion's command result */
 	struct io_uring_cmd *ioucmd;	/* NULL for ioctls */
+	/*
+	 * uring_cmd issued by this task, until zcblk_chr_uring_cmd()
+	 * returns: an end_io in it may leave the completion to the issue
+	 * (@done_inline). Written and matched by that task only.
+	 */
+	struct task_struct *issuer;
+	bool done_inline;
 	/* What ->uring_cmd_iopoll polls: NULL unless polled and in flight. */
 	struct bio *poll_bio;
 	blk_status_t sts;		/* status once done, until ended */

@@ -17,7 +17,8 @@
  * fail_make_request, per disk, fails bios at submit_bio(): the block
  * device's I/O, not passthrough requests, which never go through it.
  *
- * ZCBLK_FI_MAX (default 4000) bounds the N tried per operation.
+ * ZCBLK_FI_MAX (default 4000) bounds the N tried per operation;
+ * ZCBLK_FI_FROM (default 1) is the first, to look at a range by hand.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -70,11 +71,11 @@ static unsigned int nth_left(void)
 	return strtoul(s, NULL, 10);
 }
 
-static unsigned int fi_max(void)
+static unsigned int env_uint(const char *name, unsigned int def)
 {
-	const char *s = getenv("ZCBLK_FI_MAX");
+	const char *s = getenv(name);
 
-	return s && atoi(s) > 0 ? atoi(s) : 4000;
+	return s && atoi(s) > 0 ? (unsigned int)atoi(s) : def;
 }
 
 /* An allocation failure may surface as these, nothing else. */
@@ -159,8 +160,8 @@ static int count_disks(struct zcblk_ctx *ctx)
  */
 #define FAIL_EACH(prep, op, check)					\
 	({								\
-		unsigned int __n, __max = fi_max();			\
-		for (__n = 1; __n <= __max; __n++) {			\
+		unsigned int __n, __max = env_uint("ZCBLK_FI_MAX", 4000); \
+		for (__n = env_uint("ZCBLK_FI_FROM", 1); __n <= __max; __n++) { \
 			bool faulted;					\
 			int ret;					\
 			(void)(prep);					\

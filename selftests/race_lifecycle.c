@@ -56,6 +56,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "hist.h"
 #include "pt_common.h"
 
 #define DISK_SIZE	(16 * PT_MiB)
@@ -123,72 +124,15 @@ static const char *res_str(int res)
 }
 
 
-#define HIST_N	24
 #define RES_END	INT_MIN
-
-/* How often each result was seen. */
-struct hist {
-	int res[HIST_N];
-	unsigned long cnt[HIST_N];
-	int n;
-	unsigned long total, lost;
-};
-
-static void hist_add(struct hist *h, int res)
-{
-	int i;
-
-	h->total++;
-	for (i = 0; i < h->n; i++) {
-		if (h->res[i] == res) {
-			h->cnt[i]++;
-			return;
-		}
-	}
-	if (h->n < HIST_N) {
-		h->res[h->n] = res;
-		h->cnt[h->n++] = 1;
-	} else {
-		h->lost++;
-	}
-}
-
-static void hist_merge(struct hist *dst, const struct hist *src)
-{
-	int i;
-	unsigned long k;
-
-	for (i = 0; i < src->n; i++)
-		for (k = 0; k < src->cnt[i]; k++)
-			hist_add(dst, src->res[i]);
-	dst->lost += src->lost;
-}
-
-static unsigned long hist_count(const struct hist *h, int res)
-{
-	int i;
-
-	for (i = 0; i < h->n; i++)
-		if (h->res[i] == res)
-			return h->cnt[i];
-	return 0;
-}
 
 static const char *hist_str(const struct hist *h)
 {
 	static char buf[4][512];
 	static int k;
 	char *s = buf[k++ & 3];
-	size_t len = 0;
-	int i;
 
-	s[0] = '\0';
-	for (i = 0; i < h->n && len < 400; i++)
-		len += snprintf(s + len, 512 - len, "%s%s x%lu",
-				i ? ", " : "", res_str(h->res[i]),
-				h->cnt[i]);
-	if (!h->n)
-		snprintf(s, 512, "none");
+	hist_format(h, s, 512, res_str);
 	return s;
 }
 

@@ -56,34 +56,16 @@ esac
 tmp=$(mktemp -d)
 mibs=256	# mem disk and brd size
 
-meta() { printf 'BENCH_META %s %s\n' "$1" "$2"; }
-
-# The null_blk reference, irqmode $1 (0: in queue_rq, 1: softirq).
-nullb_load() {
-	modprobe -r null_blk 2>/dev/null || true
-	# max_sectors: zcblk's 512 KiB (null_blk's default, 255 sectors,
-	# splits each 128k I/O in two).
-	modprobe null_blk queue_mode=2 irqmode="$1" nr_devices=1 gb=1 bs=512 \
-		submit_queues=1 poll_queues=1 hw_queue_depth=128 max_sectors=1024
-	noscheduler nullb0
-}
-
-noscheduler() {
-	[ ! -w "/sys/block/$1/queue/scheduler" ] ||
-		echo none >"/sys/block/$1/queue/scheduler"
-	meta "scheduler.$1" "$(cat "/sys/block/$1/queue/scheduler" 2>/dev/null || echo -)"
-}
+. "$here/common.sh"
 
 [ -d /sys/module/zcblk ] || insmod "$mod"
 modprobe configfs 2>/dev/null || true
 nullb_load 0
 modprobe brd rd_nr=1 rd_size=$((mibs * 1024))
-zn=$("$ctl" add --backend null --size 1G --queues 1 --depth 128 --poll-queues 1)
-zm=$("$ctl" add --backend mem --size "${mibs}M" --queues 1 --depth 128 --poll-queues 1)
-for d in "$zn" "$zm"; do
-	for _ in $(seq 100); do [ -c "/dev/${d}c" ] && [ -b "/dev/$d" ] && break; sleep 0.1; done
-	noscheduler "$d"
-done
+zn=$(zcblk_add --backend null --size 1G)
+zm=$(zcblk_add --backend mem --size "${mibs}M")
+noscheduler "$zn"
+noscheduler "$zm"
 # Reads of the mem disks copy real pages, not the zeroes of a hole.
 for d in "/dev/$zm" /dev/ram0; do
 	dd if=/dev/zero of="$d" bs=1M count=$mibs oflag=direct status=none

@@ -3,7 +3,7 @@
 #
 # run.sh: `make bench` and `make bench-quick`, on the host.
 #
-#   run.sh [--quick] [<kernel release>...]
+#   run.sh [--quick | --costs] [<kernel release>...]
 #
 # For each kernel (default: the first of kernels.sh, i.e. 6.1), boots a
 # one-vCPU VM and runs bench.sh in it: once under QEMU -icount
@@ -12,7 +12,10 @@
 # BENCH_REPS reps (default 3, reported as medians). report.py then writes
 # $BENCH_RESULTS/<kernel>-<date>.{json,md,png} (default
 # Documentation/performance/results). --quick: one wall-clock VM, the 4k
-# random read QD32 subset, a table on stdout, nothing written.
+# random read QD32 subset, a table on stdout, nothing written. --costs:
+# one deterministic VM per kernel running costs.sh (instructions per I/O,
+# by function, passthrough against block path), written to
+# $BENCH_RESULTS/costs-<kernel>-<date>.md.
 # Env: BENCH_VMOUT (VM logs and guest outputs, default build/bench),
 # BENCH_RUNTIME, BENCH_RAMP, BENCH_IOS_SMALL, BENCH_IOS_LARGE, BENCH_LOOPS
 # (passed to bench.sh), BENCH_DATE (default today, UTC).
@@ -20,8 +23,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 vm=$repo/selftests/vm
-quick=0
-[ "${1:-}" != --quick ] || { quick=1; shift; }
+quick=0 costs=0
+case ${1:-} in
+--quick) quick=1; shift ;;
+--costs) costs=1; shift ;;
+esac
 [ $# -gt 0 ] || set -- "$("$vm/kernels.sh" | head -n1)"
 vmout=${BENCH_VMOUT:-$repo/build/bench}
 results=${BENCH_RESULTS:-$repo/Documentation/performance/results}
@@ -43,8 +49,9 @@ guest() {
 	shift
 	echo "bench: $name ($(date -u +%T))" >&2
 	"$vm/vm.sh" --quiet --smp 1 --timeout 2700 --out "$vmout/$name" \
-		"${vmargs[@]}" -- env "${envs[@]}" selftests/bench/bench.sh "$@" >"$res"
+		"${vmargs[@]}" -- env "${envs[@]}" "$@" >"$res"
 }
+icount=(--qemu-arg -icount --qemu-arg "shift=0,sleep=off")
 
 # Why there is no ublk row (a ublk server from Debian packages or the
 # kernel's source tarball: Debian 12 packages none).
@@ -70,24 +77,35 @@ ublk_skip() {
 }
 
 if [ $quick = 1 ]; then
-	guest "$1-quick" "$vmout/$1-quick.out" --kernel "$1" -- --quick
+	guest "$1-quick" "$vmout/$1-quick.out" --kernel "$1" -- \
+		selftests/bench/bench.sh --quick
 	python3 "$here/report.py" --quick --wall "$vmout/$1-quick.out"
 	exit 0
 fi
 
 mkdir -p "$results"
+if [ $costs = 1 ]; then
+	for rel in "$@"; do
+		f=$results/costs-$rel-$date.md
+		guest "$rel-costs" "$f" --kernel "$rel" "${icount[@]}" -- \
+			selftests/bench/costs.sh
+		echo "bench: $f" >&2
+	done
+	exit 0
+fi
 for rel in "$@"; do
-	icount=()
+	runs=()
 	for i in $(seq "${BENCH_ICOUNT_RUNS:-1}"); do
 		f=$vmout/$rel-icount$i.out
-		guest "$rel-icount$i" "$f" --kernel "$rel" \
-			--qemu-arg -icount --qemu-arg shift=0,sleep=off -- --clock icount --reps 1
-		icount+=(--icount "$f")
+		guest "$rel-icount$i" "$f" --kernel "$rel" "${icount[@]}" -- \
+			selftests/bench/bench.sh --clock icount --reps 1
+		runs+=(--icount "$f")
 	done
 	f=$vmout/$rel-wall.out
-	guest "$rel-wall" "$f" --kernel "$rel" -- --clock wall --reps "${BENCH_REPS:-3}"
+	guest "$rel-wall" "$f" --kernel "$rel" -- \
+		selftests/bench/bench.sh --clock wall --reps "${BENCH_REPS:-3}"
 	skip=$(ublk_skip "$rel")
 	python3 "$here/report.py" --kernel "$rel" --date "$date" \
-		--prefix "$results/$rel-$date" "${icount[@]}" --wall "$f" --skip "$skip"
+		--prefix "$results/$rel-$date" "${runs[@]}" --wall "$f" --skip "$skip"
 	echo "bench: $results/$rel-$date.md" >&2
 done

@@ -160,7 +160,16 @@ fi
 # detector, and run_tests.sh's markers (a test name may contain "kmemleak").
 splat='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|kmemleak|general protection|Call Trace:'
 harmless='KASAN: KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector (initialized|disabled)|kmemleak: Automatic memory scanning thread|zcblk-selftest: begin'
-scan() { tr -d '\r' | grep -a -n -E -B3 -A15 "$splat" | grep -v -E "$harmless" | head -n 200; }
+# fault_inject fails its own task's allocations on purpose: the stack of
+# the kernel's warn_alloc() report of one is renamed, not a splat.
+injected='fault_inject: (page allocation failure|vmalloc error):'
+scan() {
+	tr -d '\r' |
+	awk -v inj="$injected" '$0 ~ inj { w = NR }
+		/Call Trace:/ && w && NR - w <= 4 { sub(/Call Trace:/, "Call trace (injected failure):") }
+		{ print }' |
+	grep -a -n -E -B3 -A15 "$splat" | grep -v -E "$harmless" | head -n 200
+}
 found=$(scan <"$con" 2>/dev/null || true)
 if ! printf '%s\n' "$found" | grep -q -E "$splat"; then
 	found=$(sed -n '/^ZCBLK_DMESG_BEGIN$/,/^ZCBLK_DMESG_END$/p' "$res" 2>/dev/null | scan || true)

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # ctl: set by the sourcing script
+# Sourced by bench.sh and costs.sh (guest side): the reference drivers,
+# set up the same way for both.
+
+meta() { printf 'BENCH_META %s %s\n' "$1" "$2"; }
+
+noscheduler() {
+	[ ! -w "/sys/block/$1/queue/scheduler" ] ||
+		echo none >"/sys/block/$1/queue/scheduler"
+	meta "scheduler.$1" "$(cat "/sys/block/$1/queue/scheduler" 2>/dev/null || echo -)"
+}
+
+# The null_blk reference, irqmode $1 (0: in queue_rq, 1: softirq).
+nullb_load() {
+	modprobe -r null_blk 2>/dev/null || true
+	# max_sectors: zcblk's 512 KiB (null_blk's default, 255 sectors,
+	# splits each 128k I/O in two).
+	modprobe null_blk queue_mode=2 irqmode="$1" nr_devices=1 gb=1 bs=512 \
+		submit_queues=1 poll_queues=1 hw_queue_depth=128 max_sectors=1024
+	noscheduler nullb0
+}
+
+# zcblk_add ARGS...: add a disk like make bench's (one submission queue,
+# one poll queue, depth 128), wait for its nodes, print its name (then:
+# noscheduler NAME).
+zcblk_add() {
+	local d
+	d=$("$ctl" add --queues 1 --depth 128 --poll-queues 1 "$@")
+	for _ in $(seq 100); do [ -c "/dev/${d}c" ] && [ -b "/dev/$d" ] && break; sleep 0.1; done
+	echo "$d"
+}

@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# costs.sh: where the instructions of a 4k random read at QD32 go, per I/O,
+# on zcblk's passthrough path (zc-chr, zc-chr-fb: null disk, inline
+# completion) and on null_blk's block path (nullb, nullb-fb: irqmode=0).
+# Guest side of `make bench-costs`; run under QEMU -icount
+# shift=0,sleep=off, where guest time advances one nanosecond per guest
+# instruction, so that
+#   - an untraced run's IOPS give the instructions per I/O (10^9 / IOPS);
+#   - in a run traced with function_graph (max_graph_depth 1: only the
+#     outermost traced call counts, nested ones are inside its duration),
+#     the durations are the instructions spent in each traced function,
+#     children included, plus the tracer's own cost per traced call (the
+#     "tracer" line: the traced run's extra instructions per traced call).
+# Each group below is one traced run; its functions do not nest within
+# the group. Prints a Markdown report on stdout. Nothing is asserted.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${ZCBLK_BUILD:-build}
+ctl=$build/userlib/zcblkctl
+mod=${ZCBLK_MODULE:-$build/kmod/$(uname -r)/kernel/zcblk.ko}
+ios=${COSTS_IOS:-100000}		# untraced runs
+tios=${COSTS_TRACED_IOS:-4000}	# traced runs (trace buffer)
+targets="zc-chr-fb nullb-fb zc-chr nullb"
+# name:functions (comma-separated). Absent functions (inlined, renamed in
+# another kernel) are left out of the table and listed under it.
+groups=(
+	"phases:io_submit_sqes,tctx_task_work"
+	"issue:io_issue_sqe,blk_mq_flush_plug_list"
+	"completion:io_uring_cmd_work,io_req_task_complete,__io_submit_flush_completions"
+	"leaves:io_req_complete_post,__io_req_task_work_add,__io_alloc_req_refill,blk_mq_free_request,blk_execute_rq_nowait,submit_bio"
+	"zcblk:zcblk_pt_prepare,zcblk_uring_end_io,zcblk_unmap,bio_iov_iter_get_pages,__blkdev_direct_IO_async"
+)
+T=/sys/kernel/tracing
+tmp=$(mktemp -d)
+trap 'echo 0 >$T/tracing_on 2>/dev/null; echo nop >$T/current_tracer 2>/dev/null; rm -rf "$tmp"' EXIT
+
+. "$here/common.sh"
+
+[ -d "$T/events" ] || mount -t tracefs tracefs "$T"
+[ -d /sys/module/zcblk ] || insmod "$mod"
+modprobe configfs 2>/dev/null || true
+nullb_load 0 >/dev/null
+zn=$(zcblk_add --backend null --size 1G)
+noscheduler "$zn" >/dev/null
+
+fio_opts() {
+	case $1 in
+	zc-chr) echo "--filename=/dev/${zn}c --ioengine=io_uring_cmd --cmd_type=nvme" ;;
+	zc-chr-fb) echo "--filename=/dev/${zn}c --ioengine=io_uring_cmd --cmd_type=nvme --fixedbufs=1" ;;
+	nullb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1" ;;
+	nullb-fb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --fixedbufs=1" ;;
+	esac
+}
+
+# run TARGET NIOS OUT.json: the 4k random read QD32 of make bench.
+run() {
+	# shellcheck disable=SC2046 # fio_opts: words
+	fio --name=costs $(fio_opts "$1") --size=1G --rw=randread --bs=4k \
+		--iodepth=32 --number_ios="$2" --randrepeat=1 --numjobs=1 \
+		--output-format=json --output="$3" >/dev/null
+}
+
+trace_setup() {	# FUNCTIONS (comma-separated) -> the ones that exist
+	local f ok=()
+	echo 0 >$T/tracing_on
+	echo nop >$T/current_tracer
+	: >$T/set_ftrace_filter
+	for f in ${1//,/ }; do
+		if grep -qx "$f" "$tmp/avail"; then
+			echo "$f" >>$T/set_ftrace_filter
+			ok+=("$f")
+		fi
+	done
+	echo 1 >$T/max_graph_depth
+	echo 32768 >$T/buffer_size_kb
+	echo function_graph >$T/current_tracer
+	echo funcgraph-tail >$T/trace_options
+	echo nofuncgraph-irqs >$T/trace_options
+	echo noirq-info >$T/trace_options
+	: >$T/trace
+	echo "${ok[*]}"
+}
+
+# Only the symbol names; modules' are suffixed " [zcblk]".
+sed 's/ .*//' $T/available_filter_functions | sort -u >"$tmp/avail"
+echo 0 >$T/tracing_on
+
+for t in $targets; do
+	run "$t" "$ios" "$tmp/$t.base.json"
+	for g in "${groups[@]}"; do
+		name=${g%%:*}
+		fns=$(trace_setup "${g#*:}")
+		echo "$fns" >"$tmp/$name.fns"
+		echo "${g#*:}" | tr , ' ' >"$tmp/$name.want"
+		# An empty filter would trace every function.
+		[ -n "$fns" ] || continue
+		echo 1 >$T/tracing_on
+		run "$t" "$tios" "$tmp/$t.$name.json"
+		echo 0 >$T/tracing_on
+		cp $T/trace "$tmp/$t.$name.trace"
+		grep -h overrun $T/per_cpu/cpu*/stats >"$tmp/$t.$name.overrun"
+	done
+done
+echo nop >$T/current_tracer
+
+python3 "$here/costs.py" --dir "$tmp" --kernel "$(uname -r)" \
+	--targets "$targets" --groups "$(printf '%s\n' "${groups[@]%%:*}" | paste -sd ' ')"
+
+"$ctl" del "${zn#zcblk}"
+modprobe -r null_blk

@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "zcblk" generic netlink family on the wire (nl_raw.h), beyond
+ * validation: FEATURES and who may ask; the "monitor" multicast group
+ * (events in order, what each carries, who may listen); a DEV_ADD that
+ * fails leaves no disk and no event; DEV_GET dumps stay consistent, or
+ * say they are not (NLM_F_DUMP_INTR), while disks come and go.
+ *
+ * Needs root and zcblk.ko loaded (every test skips if the family is
+ * missing).
+ */
+
+#include "nl_raw.h"
+
+/* dump_consistency: disks that stay, and the two that take turns. */
+#define DUMP_STATIC	32
+#define DUMP_A		42000	/* walked first */
+#define DUMP_B		65000	/* walked last */
+#define DUMP_SECONDS	12
+
+struct features {
+	struct attrs at;
+	char backends[8][16];
+	int nbackends;
+	bool seen;
+};
+
+static void features_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct features *f = arg;
+	const struct nlattr *a;
+
+	f->seen = true;
+	parse_attrs(nlh, &f->at, ZCBLK_A_FEAT_MAX);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == ZCBLK_A_FEAT_BACKEND &&
+		    f->nbackends < 8)
+			snprintf(f->backends[f->nbackends++], 16, "%s",
+				 mnl_attr_get_str(a));
+	}
+}
+
+static int count_backend(const struct features *f, const char *name)
+{
+	int i, n = 0;
+
+	for (i = 0; i < f->nbackends; i++)
+		n += !strcmp(f->backends[i], name);
+	return n;
+}
+
+/* As user nobody: FEATURES is served, DEV_ADD and DEV_SET are not. */
+static int features_unprivileged(void)
+{
+	struct nlr r;
+	struct msg m;
+	struct ack a;
+
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return 10;
+	if (nlr_open(&r))
+		return 11;
+	msg_init(&m, &r, ZCBLK_CMD_FEATURES, 0);
+	if (nlr_xfer(&r, m.nlh, &a, NULL, NULL) || a.err || a.replies != 1)
+		return 12;
+	msg_init(&m, &r, ZCBLK_CMD_DEV_ADD, 0);
+	put_strz(&m, ZCBLK_A_DEV_BACKEND, "null");
+	put_u64(&m, ZCBLK_A_DEV_SIZE, MiB);
+	if (nlr_xfer(&r, m.nlh, &a, NULL, NULL) || a.err != -EPERM)
+		return 13;
+	msg_init(&m, &r, ZCBLK_CMD_DEV_SET, 0);
+	put_u32(&m, ZCBLK_A_DEV_INDEX, BASE_INDEX);
+	put_u8(&m, ZCBLK_A_DEV_STALL, 1);
+	if (nlr_xfer(&r, m.nlh, &a, NULL, NULL) || a.err != -EPERM)
+		return 14;
+	nlr_close(&r);
+	return 0;
+}
+
+TEST_F(raw, features)
+{
+	struct features f = { 0 };
+	char version[64] = "";
+	struct msg m;
+	struct ack a;
+	int status;
+	pid_t pid;
+	FILE *fp;
+
+	msg_init(&m, &self->r, ZCBLK_CMD_FEATURES, 0);
+	ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, features_cb, &f));
+	ASSERT_EQ(0, a.err) {
+		TH_LOG("FEATURES: %s \"%s\"", strerror(-a.err), a.msg);
+	}
+	ASSERT_EQ(1, a.replies);
+	EXPECT_EQ(ZCBLK_CMD_FEATURES, f.at.cmd);
+	EXPECT_EQ(0, f.at.unknown);
+
+	EXPECT_EQ(3, f.nbackends);
+	EXPECT_EQ(1, count_backend(&f, "null"));
+	EXPECT_EQ(1, count_backend(&f, "mem"));
+	EXPECT_EQ(1, count_backend(&f, "file"));
+
+	/* The version is the module's, as sysfs shows it. */
+	ASSERT_NE(NULL, f.at.tb[ZCBLK_A_FEAT_VERSION]);
+	EXPECT_LT(0, (int)strlen(get_str(&f.at, ZCBLK_A_FEAT_VERSION)));
+	fp = fopen("/sys/module/zcblk/version", "r");
+	EXPECT_NE(NULL, fp) {
+		TH_LOG("/sys/module/zcblk/version: %s", strerror(errno));
+	}
+	if (fp) {
+		if (fgets(version, sizeof(version), fp))
+			version[strcspn(version, "\n")] = 0;
+		fclose(fp);
+		EXPECT_STREQ(version, get_str(&f.at, ZCBLK_A_FEAT_VERSION));
+	}
+
+	EXPECT_EQ((1U << ZCBLK_CMD_DEV_ADD) | (1U << ZCBLK_CMD_DEV_DEL) |
+		  (1U << ZCBLK_CMD_DEV_GET) | (1U << ZCBLK_CMD_DEV_STATS) |
+		  (1U << ZCBLK_CMD_DEV_SET) | (1U << ZCBLK_CMD_FEATURES),
+		  get_u32(&f.at, ZCBLK_A_FEAT_CMDS));
+	EXPECT_EQ(__ZCBLK_DEV_F_ALL, get_u32(&f.at, ZCBLK_A_FEAT_DEV_FLAGS));
+	EXPECT_EQ((1U << ZCBLK_COMPLETION_INLINE) |
+		  (1U << ZCBLK_COMPLETION_SOFTIRQ) |
+		  (1U << ZCBLK_COMPLETION_TIMER),
+		  get_u32(&f.at, ZCBLK_A_FEAT_COMPLETIONS));
+	EXPECT_EQ((1U << ZCBLK_FAIL_OPS_ALL) | (1U << ZCBLK_FAIL_OPS_READS) |
+		  (1U << ZCBLK_FAIL_OPS_WRITES),
+		  get_u32(&f.at, ZCBLK_A_FEAT_FAIL_OPS));
+	EXPECT_EQ(ZCBLK_MAX_DEVS, get_u32(&f.at, ZCBLK_A_FEAT_MAX_DEVS));
+	EXPECT_EQ(ZCBLK_MAX_QUEUES, get_u32(&f.at, ZCBLK_A_FEAT_MAX_QUEUES));
+	EXPECT_EQ(ZCBLK_MAX_QUEUE_DEPTH,
+		  get_u32(&f.at, ZCBLK_A_FEAT_MAX_QUEUE_DEPTH));
+	EXPECT_EQ(512 * 1024, get_u32(&f.at, ZCBLK_A_FEAT_MAX_TRANSFER));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(features_unprivileged());
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("as nobody: step %d failed (10 setuid, 11 open, "
+		       "12 FEATURES refused, 13 DEV_ADD not EPERM, "
+		       "14 DEV_SET not EPERM)", WEXITSTATUS(status));
+	}
+}
+
+/* One event read from the monitor socket. */
+struct event {
+	uint8_t cmd;
+	uint8_t version;
+	uint32_t pid;
+	uint32_t index;
+	uint32_t state;
+	uint64_t size;
+	uint64_t latency_ns;
+	char backend[16];
+	char disk_name[32];
+};
+
+/* Next event within @ms; 1 if one came, 0 if none, EHARNESS on error. */
+static int read_event(struct mnl_socket *nl, struct event *ev, int ms)
+{
+	static char buf[RECV_BUF];
+	struct pollfd p = { .fd = mnl_socket_get_fd(nl), .events = POLLIN };
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	struct attrs at;
+	ssize_t len;
+
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (len < (ssize_t)NLMSG_HDRLEN || !mnl_nlmsg_ok(nlh, len))
+		return EHARNESS;
+	/* One event per datagram: multicast sends them one by one. */
+	parse_attrs(nlh, &at, ZCBLK_A_DEV_MAX);
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = at.cmd;
+	ev->version = at.version;
+	ev->pid = nlh->nlmsg_pid;
+	ev->index = get_u32(&at, ZCBLK_A_DEV_INDEX);
+	ev->state = get_u32(&at, ZCBLK_A_DEV_STATE);
+	ev->size = get_u64(&at, ZCBLK_A_DEV_SIZE);
+	ev->latency_ns = get_u64(&at, ZCBLK_A_DEV_LATENCY_NS);
+	snprintf(ev->backend, sizeof(ev->backend), "%s",
+		 get_str(&at, ZCBLK_A_DEV_BACKEND));
+	snprintf(ev->disk_name, sizeof(ev->disk_name), "%s",
+		 get_str(&at, ZCBLK_A_DEV_DISK_NAME));
+	return 1;
+}
+
+/*
+ * Subscribed to "monitor": add, DEV_SET, delete give exactly DEV_ADDED,
+ * DEV_CHANGED, DEV_REMOVED, in order, about the disk; refused requests
+ * give no event.
+ */
+TEST_F(raw, monitor)
+{
+	uint32_t index = BASE_INDEX + 7;
+	struct mnl_socket *mon;
+	struct event ev[4];
+	char name[32];
+	struct msg m;
+	struct ack a;
+	uint32_t grp;
+	int i, n, ret;
+
+	ASSERT_NE(0, self->r.monitor_grp) {
+		TH_LOG("CTRL_CMD_GETFAMILY: no \"%s\" multicast group",
+		       ZCBLK_GENL_MCGRP_MONITOR);
+	}
+	grp = self->r.monitor_grp;
+	mon = mnl_socket_open(NETLINK_GENERIC);
+	ASSERT_NE(NULL, mon);
+	ASSERT_EQ(0, mnl_socket_bind(mon, 0, MNL_SOCKET_AUTOPID));
+	ASSERT_EQ(0, mnl_socket_setsockopt(mon, NETLINK_ADD_MEMBERSHIP, &grp,
+					   sizeof(grp))) {
+		TH_LOG("NETLINK_ADD_MEMBERSHIP %u: %s", grp, strerror(errno));
+	}
+
+	track(_metadata, self, index);
+	ret = dev_add(&self->r, "mem", MiB, index);
+	ASSERT_EQ(0, ret);
+
+	/* Refused: no event. */
+	msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
+	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
+	put_u8(&m, ZCBLK_A_DEV_STALL, 2);
+	ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, NULL, NULL));
+	EXPECT_EQ(-ERANGE, a.err);
+	msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
+	put_u32(&m, ZCBLK_A_DEV_INDEX, index + 1);
+	put_u64(&m, ZCBLK_A_DEV_LATENCY_NS, 1);
+	ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, NULL, NULL));
+	EXPECT_EQ(-ENODEV, a.err);
+	EXPECT_EQ(-EEXIST, dev_add(&self->r, "mem", MiB, index));
+
+	msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
+	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
+	put_u64(&m, ZCBLK_A_DEV_LATENCY_NS, 12345);
+	ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, NULL, NULL));
+	ASSERT_EQ(0, a.err) {
+		TH_LOG("DEV_SET: %s \"%s\"", strerror(-a.err), a.msg);
+	}
+
+	ASSERT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_DEL, index));
+	EXPECT_EQ(-ENODEV, dev_cmd(&self->r, ZCBLK_CMD_DEV_DEL, index));
+
+	for (n = 0; n < 4; n++) {
+		ret = read_event(mon, &ev[n], n < 3 ? 10000 : 1000);
+		ASSERT_NE(EHARNESS, ret);
+		if (!ret)
+			break;
+	}
+	mnl_socket_close(mon);
+	EXPECT_EQ(3, n) {
+		TH_LOG("%d events, want 3 (added, changed, removed):", n);
+		for (i = 0; i < n; i++)
+			TH_LOG("  event cmd %u index %u", ev[i].cmd,
+			       ev[i].index);
+	}
+	ASSERT_LE(3, n);
+
+	snprintf(name, sizeof(name), "zcblk%u", index);
+	EXPECT_EQ(ZCBLK_CMD_DEV_ADDED, ev[0].cmd);
+	EXPECT_EQ(ZCBLK_CMD_DEV_CHANGED, ev[1].cmd);
+	EXPECT_EQ(ZCBLK_CMD_DEV_REMOVED, ev[2].cmd);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(index, ev[i].index) {
+			TH_LOG("event %d: index %u, want %u", i, ev[i].index,
+			       index);
+		}
+		EXPECT_EQ(0, ev[i].pid);
+		EXPECT_EQ(ZCBLK_GENL_VERSION, ev[i].version);
+		EXPECT_STREQ("mem", ev[i].backend);
+		EXPECT_STREQ(name, ev[i].disk_name);
+		EXPECT_EQ(MiB, ev[i].size);
+	}
+	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, ev[0].state);
+	EXPECT_EQ(0, ev[0].latency_ns);
+	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, ev[1].state);
+	EXPECT_EQ(12345, ev[1].latency_ns);
+	EXPECT_EQ(ZCBLK_DEV_STATE_DEAD, ev[2].state);
+}
+
+/*
+ * DEV_ADDs refused late, once the backend is being set up (file backend
+ * without a path, with a path that is missing, a directory, a char device
+ * or a zcblk disk): no event, and the index wanted is free again.
+ */
+TEST_F(raw, failed_add)
+{
+	static const struct {
+		const char *path;	/* NULL: none */
+		uint64_t size;		/* 0: none */
+		int err;
+	} cases[] = {
+		{ NULL, 0, -EINVAL },
+		{ NULL, MiB, -EINVAL },
+		{ "/nonexistent/zcblk-test", 0, -ENOENT },
+		{ "/", 0, -EINVAL },
+		{ "/dev/null", 0, -EINVAL },
+		{ "zcblk", 0, -EBUSY },		/* a zcblk disk: /dev/zcblk<N> */
+	};
+	uint32_t index = BASE_INDEX + 3, grp = self->r.monitor_grp;
+	struct mnl_socket *mon;
+	char zpath[32];
+	struct event ev;
+	unsigned int i;
+	struct msg m;
+	struct ack a;
+	int ret;
+
+	add_tracked(_metadata, self, "null", index + 1);
+	snprintf(zpath, sizeof(zpath), "/dev/zcblk%u", index + 1);
+	for (i = 0; i < 100 && access(zpath, F_OK); i++)
+		usleep(50000);	/* devtmpfs makes it a little later */
+	ASSERT_EQ(0, access(zpath, F_OK)) {
+		TH_LOG("%s: %s", zpath, strerror(errno));
+	}
+
+	ASSERT_NE(0, grp);
+	mon = mnl_socket_open(NETLINK_GENERIC);
+	ASSERT_NE(NULL, mon);
+	ASSERT_EQ(0, mnl_socket_bind(mon, 0, MNL_SOCKET_AUTOPID));
+	ASSERT_EQ(0, mnl_socket_setsockopt(mon, NETLINK_ADD_MEMBERSHIP, &grp,
+					   sizeof(grp)));
+	track(_metadata, self, index);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *path = cases[i].path;
+
+		if (path && !strcmp(path, "zcblk"))
+			path = zpath;
+		msg_init(&m, &self->r, ZCBLK_CMD_DEV_ADD, 0);
+		put_strz(&m, ZCBLK_A_DEV_BACKEND, "file");
+		if (path)
+			put_strz(&m, ZCBLK_A_DEV_PATH, path);
+		if (cases[i].size)
+			put_u64(&m, ZCBLK_A_DEV_SIZE, cases[i].size);
+		put_u32(&m, ZCBLK_A_DEV_INDEX, index);
+		ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, NULL, NULL));
+		EXPECT_EQ(cases[i].err, a.err) {
+			TH_LOG("file backend, path %s, size %llu: %d (%s), "
+			       "want %d; \"%s\"", path ?: "(none)",
+			       (unsigned long long)cases[i].size, a.err,
+			       strerror(-a.err), cases[i].err, a.msg);
+		}
+		EXPECT_NE(0, a.msg[0]) {
+			TH_LOG("path %s: no extack message", path ?: "(none)");
+		}
+		expect_no_disk(_metadata, &self->r, index, "failed file add");
+	}
+	ret = read_event(mon, &ev, 500);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("event %u about disk %u after refused adds", ev.cmd,
+		       ev.index);
+	}
+
+	/* The index is free: a null disk takes it. */
+	ret = dev_add(&self->r, "null", MiB, index);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("DEV_ADD at %u after refused adds: %d", index, ret);
+	}
+	ret = read_event(mon, &ev, 10000);
+	EXPECT_EQ(1, ret);
+	if (ret == 1) {
+		EXPECT_EQ(ZCBLK_CMD_DEV_ADDED, ev.cmd);
+		EXPECT_EQ(index, ev.index);
+	}
+	mnl_socket_close(mon);
+	EXPECT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_DEL, index));
+}
+
+/*
+ * dump_consistency: the churner keeps at least one of disks A (walked
+ * first) and B (walked last) at every instant: add B, del A, add A,
+ * del B, ... A dump that saw neither walked past A while only B was there
+ * and reached B after it had gone: it must carry NLM_F_DUMP_INTR.
+ */
+struct churn {
+	pthread_mutex_t lock;
+	bool stop;
+	int err;		/* first failure: step * 1000 - errno */
+	unsigned int cycles;
+};
+
+static bool churn_stopped(struct churn *c)
+{
+	bool stop;
+
+	pthread_mutex_lock(&c->lock);
+	stop = c->stop;
+	pthread_mutex_unlock(&c->lock);
+	return stop;
+}
+
+static void *churn_fn(void *arg)
+{
+	struct churn *c = arg;
+	struct nlr r;
+	int ret;
+
+	ret = nlr_open(&r);
+	if (ret) {
+		c->err = -1000 + ret;
+		return NULL;
+	}
+	/* Stops between cycles: A is there, B is not. */
+	while (!churn_stopped(c)) {
+		ret = dev_add(&r, "null", MiB, DUMP_B);
+		if (ret) {
+			c->err = -2000 + ret;
+			break;
+		}
+		ret = dev_cmd(&r, ZCBLK_CMD_DEV_DEL, DUMP_A);
+		if (ret) {
+			c->err = -3000 + ret;
+			break;
+		}
+		ret = dev_add(&r, "null", MiB, DUMP_A);
+		if (ret) {
+			c->err = -4000 + ret;
+			break;
+		}
+		ret = dev_cmd(&r, ZCBLK_CMD_DEV_DEL, DUMP_B);
+		if (ret) {
+			c->err = -5000 + ret;
+			break;
+		}
+		c->cycles++;
+	}
+	nlr_close(&r);
+	return NULL;
+}
+
+struct dump_seen {
+	int nstatic[DUMP_STATIC];
+	int a, b;
+	bool sorted;
+	uint32_t last;
+	unsigned int n;
+};
+
+static void dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dump_seen *s = arg;
+	struct attrs at;
+	uint32_t index;
+
+	parse_attrs(nlh, &at, ZCBLK_A_DEV_MAX);
+	index = get_u32(&at, ZCBLK_A_DEV_INDEX);
+	if (s->n && index <= s->last)
+		s->sorted = false;
+	s->last = index;
+	s->n++;
+	if (index == DUMP_A)
+		s->a++;
+	else if (index == DUMP_B)
+		s->b++;
+	else if (index > DUMP_A && index <= DUMP_A + DUMP_STATIC)
+		s->nstatic[index - DUMP_A - 1]++;
+}
+
+/* One DEV_GET dump read in small parts; 0 or EHARNESS. */
+static int dump_once(struct nlr *r, struct dump_seen *s, struct ack *a)
+{
+	struct msg m;
+
+	memset(s, 0, sizeof(*s));
+	s->sorted = true;
+	msg_init(&m, r, ZCBLK_CMD_DEV_GET, NLM_F_DUMP);
+	return nlr_xfer(r, m.nlh, a, dump_cb, s);
+}
+
+static bool statics_once(const struct dump_seen *s)
+{
+	int i;
+
+	for (i = 0; i < DUMP_STATIC; i++)
+		if (s->nstatic[i] != 1)
+			return false;
+	return true;
+}
+
+TEST_F_TIMEOUT(raw, dump_consistency, 150)
+{
+	unsigned int clean = 0, intr = 0, torn = 0, both = 0, bad = 0;
+	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct dump_seen s;
+	struct timespec t0, t;
+	pthread_t thread;
+	struct nlr d;
+	struct ack a;
+	int i, ret;
+
+	add_tracked(_metadata, self, "null", DUMP_A);
+	for (i = 1; i <= DUMP_STATIC; i++)
+		add_tracked(_metadata, self, "null", DUMP_A + i);
+	track(_metadata, self, DUMP_B);
+
+	/* A socket that never reads more than DUMP_RECV_BUF at once. */
+	ASSERT_EQ(0, nlr_open_buf(&d, DUMP_RECV_BUF));
+
+	/* Quiet: one consistent dump, in several parts. */
+	ASSERT_EQ(0, dump_once(&d, &s, &a));
+	ASSERT_TRUE(a.done) {
+		TH_LOG("dump: no NLMSG_DONE; error %d \"%s\"", a.err, a.msg);
+	}
+	EXPECT_FALSE(a.intr);
+	EXPECT_TRUE(s.sorted);
+	EXPECT_TRUE(statics_once(&s));
+	EXPECT_EQ(1, s.a);
+	EXPECT_EQ(0, s.b);
+	ASSERT_LE(2, a.recvs) {
+		TH_LOG("the dump came in one part: it cannot be torn");
+	}
+	TH_LOG("quiet dump: %u disks in %u parts", s.n, a.recvs);
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, churn_fn, &c));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		ret = dump_once(&d, &s, &a);
+		if (ret || !a.done || a.err) {
+			bad++;
+			TH_LOG("dump failed: %d, done %d, error %d \"%s\"",
+			       ret, a.done, a.err, a.msg);
+			break;
+		}
+		if (!s.sorted || !statics_once(&s) || s.a > 1 || s.b > 1) {
+			bad++;
+			TH_LOG("dump: sorted %d, statics %s, A %d, B %d%s",
+			       s.sorted, statics_once(&s) ? "ok" : "wrong",
+			       s.a, s.b, a.intr ? " (INTR)" : "");
+		}
+		if (a.intr) {
+			intr++;
+			torn += !s.a && !s.b;
+		} else {
+			clean++;
+			both += s.a && s.b;
+			if (!s.a && !s.b) {
+				bad++;
+				TH_LOG("dump without NLM_F_DUMP_INTR saw "
+				       "neither A nor B");
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < DUMP_SECONDS);
+	pthread_mutex_lock(&c.lock);
+	c.stop = true;
+	pthread_mutex_unlock(&c.lock);
+	pthread_join(thread, NULL);
+	nlr_close(&d);
+
+	TH_LOG("%u dumps: %u clean (%u with A and B), %u NLM_F_DUMP_INTR "
+	       "(%u torn); %u churn cycles", clean + intr, clean, both, intr,
+	       torn, c.cycles);
+	EXPECT_EQ(0, c.err) {
+		TH_LOG("churn failed at step %d: %s", -c.err / 1000,
+		       strerror(-(c.err % 1000)));
+	}
+	EXPECT_EQ(0, bad);
+	EXPECT_LE(1, clean);
+	EXPECT_LE(1, c.cycles);
+	/* The churner ends with A there and B gone. */
+	EXPECT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_GET, DUMP_A));
+	EXPECT_EQ(-ENODEV, dev_cmd(&self->r, ZCBLK_CMD_DEV_GET, DUMP_B));
+}
+
+TEST_HARNESS_MAIN
