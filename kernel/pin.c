@@ -50,6 +50,21 @@ static void zcblk_map_free_arrays(struct zcblk_map *map)
 		kvfree(map->pages);
 }
 
+/*
+ * No block device, as the NVMe driver's passthrough bios: with one,
+ * bio_init() would tie the bio to a blk-cgroup (a lookup and a reference
+ * per command), which passthrough requests, never throttled, do not use.
+ * A polled bio names its disk, for bio_poll() on 6.1.
+ */
+static void zcblk_map_bio_init(struct zcblk_dev *dev, struct request *rq,
+			       struct bio *bio, struct bio_vec *table,
+			       unsigned short max_vecs)
+{
+	bio_init(bio, NULL, table, max_vecs, rq->cmd_flags);
+	if (rq->cmd_flags & REQ_POLLED)
+		bio->bi_bdev = dev->disk->part0;
+}
+
 static int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
 			    struct zcblk_map *map)
 {
@@ -110,8 +125,7 @@ int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 	map->nr_pinned = done;
 	map->dirty = dev_writes;
 
-	bio_init(&map->bio, dev->disk->part0, map->bvecs, nr_pages,
-		 rq->cmd_flags);
+	zcblk_map_bio_init(dev, rq, &map->bio, map->bvecs, nr_pages);
 	for (i = 0, done = 0; i < nr_segs; i++) {
 		unsigned long base = (unsigned long)segs[i].iov_base;
 		unsigned int off = offset_in_page(base);
@@ -178,7 +192,7 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
 	 * does for the block path: nothing copied per page, no array to
 	 * allocate. io_uring keeps them until the CQE is posted.
 	 */
-	bio_init(bio, dev->disk->part0, NULL, 0, rq->cmd_flags);
+	zcblk_map_bio_init(dev, rq, bio, NULL, 0);
 	bio->bi_io_vec = (struct bio_vec *)first;
 	bio->bi_vcnt = iter->nr_segs - (first - iter->bvec);
 	bio->bi_iter.bi_bvec_done = skip;

@@ -18,7 +18,8 @@ cd "$(dirname "$0")/.."
 list=${ZCBLK_TESTS:-selftests/tests.txt}
 ctl=build/userlib/zcblkctl
 splat='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|kmemleak|general protection|Call Trace:'
-harmless='KASAN: KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector (initialized|disabled)|kmemleak: Automatic memory scanning thread'
+# kmemleak's count of suspects is no splat: kmemleak.sh judges them.
+harmless='KASAN: KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector (initialized|disabled)|kmemleak: Automatic memory scanning thread|kmemleak: [0-9]+ new suspected memory leaks|kmemleak: Cannot allocate a scan area'
 # fault_inject fails its own task's allocations on purpose: the kernel's
 # warn_alloc() report of one (its task named, then a stack) is no splat.
 injected='^(\[[ 0-9.]*\] )?fault_inject: (page allocation failure|vmalloc error):'

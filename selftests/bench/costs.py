@@ -11,8 +11,11 @@ import json
 import os
 import re
 
+# " 0) + 12.345 us   |    name();" or "} /* name */" (funcgraph-tail);
+# a module's functions are "name [module]".
 LINE = re.compile(r'\)\s*[+!#*@$]?\s*([\d.]+) us\s*\|\s*'
-                  r'(?:\}\s*/\*\s*([\w.]+)\s*\*/|([\w.]+)\(\);)')
+                  r'(?:\}\s*/\*\s*([\w.]+)(?: \[\w+\])?\s*\*/|'
+                  r'([\w.]+)(?: \[\w+\])?\(\);)')
 
 
 def fio_ios_and_instr(path):
