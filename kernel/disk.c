@@ -329,8 +329,11 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	dev->disk = disk;
 
 	ret = add_disk(disk);
-	if (ret)
+	if (ret) {
+		/* 6.12 reports a failed name allocation here as EINVAL. */
+		NL_SET_ERR_MSG(extack, "add_disk failed");
 		goto err_put_disk;
+	}
 	return 0;
 
 err_put_disk:
