@@ -183,10 +183,11 @@ check-debug: deps
 
 # Long runs, not in CI, on the debug kernel (KERNELS="<rel> ..." picks
 # others): stress runs the race tests at full counts, fuzz the fuzzer for
-# FUZZ_SECONDS, soak selftests/soak.sh for DURATION seconds.
+# FUZZ_SECONDS, soak selftests/soak.sh for DURATION seconds. LONG_LIST:
+# the test list, "<name> <timeout>" pairs.
 FUZZ_SECONDS	?= 600
 DURATION	?= 600
-stress: LONG_LIST = race_lifecycle 3600
+stress: LONG_LIST = race_lifecycle 3600 race_unload 1800 race_backing 1800
 stress: LONG_SECS = 3600
 fuzz: LONG_LIST = fuzz_passthru $(shell echo $$(($(FUZZ_SECONDS) + 600)))
 fuzz: LONG_SECS = $(FUZZ_SECONDS)
@@ -196,7 +197,7 @@ soak: LONG_SECS = $(DURATION)
 soak: LONG_ENV = ZCBLK_SOAK_SECONDS=$(DURATION)
 stress fuzz soak: deps
 	$(Q)$(MAKE) userlib selftests
-	$(Q)mkdir -p $(BUILD) && echo "$(LONG_LIST)" >$(BUILD)/$@.txt
+	$(Q)mkdir -p $(BUILD) && printf '%s %s\n' $(LONG_LIST) >$(BUILD)/$@.txt
 	$(Q)rels="$(KERNELS)"; [ -n "$$rels" ] || rels=$$($(VM)/debug-kernel.sh) && \
 	$(MAKE) KRELS="$$rels" modules && \
 	KERNELS="$$rels" ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 ZCBLK_CPU=$(DEBUG_CPU) \

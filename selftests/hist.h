@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * How often each result was seen: a small histogram for the tests that
- * count outcomes (race_lifecycle, fuzz_passthru). Define HIST_N before
+ * count outcomes (the race tests, fuzz_passthru). Define HIST_N before
  * including to change how many distinct results it keeps; more are
  * counted in "lost".
  */
