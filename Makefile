@@ -108,7 +108,8 @@ install-userlib: userlib
 	$(Q)install -m 755 $(BUILD)/userlib/libzcblk.so.1 $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sfn libzcblk.so.1 $(DESTDIR)$(LIBDIR)/libzcblk.so
 	$(Q)install -m 644 $(BUILD)/userlib/libzcblk.a $(DESTDIR)$(LIBDIR)/
-	$(Q)install -m 644 $(REPO)/userlib/include/zcblk.h $(DESTDIR)$(INCLUDEDIR)/
+	$(Q)install -m 644 $(REPO)/userlib/include/zcblk.h \
+		$(REPO)/userlib/include/zcblk_pt.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 644 $(REPO)/uapi/linux/zcblk.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	$(Q)install -m 644 $(BUILD)/userlib/zcblk.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	$(Q)install -m 755 $(BUILD)/userlib/zcblkctl $(DESTDIR)$(SBINDIR)/
@@ -133,6 +134,7 @@ uninstall-modules:
 uninstall-userlib:
 	$(Q)rm -f $(DESTDIR)$(LIBDIR)/libzcblk.so.1 $(DESTDIR)$(LIBDIR)/libzcblk.so \
 		$(DESTDIR)$(LIBDIR)/libzcblk.a $(DESTDIR)$(INCLUDEDIR)/zcblk.h \
+		$(DESTDIR)$(INCLUDEDIR)/zcblk_pt.h \
 		$(DESTDIR)$(INCLUDEDIR)/linux/zcblk.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/zcblk.pc $(DESTDIR)$(SBINDIR)/zcblkctl \
 		$(DESTDIR)$(MANDIR)/man8/zcblkctl.8 \

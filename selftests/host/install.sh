@@ -34,6 +34,7 @@ fi
 {
 	for rel in $krels; do echo "lib/modules/$rel/updates/zcblk.ko"; done
 	printf '%s\n' usr/include/linux/zcblk.h usr/include/zcblk.h \
+		usr/include/zcblk_pt.h \
 		usr/lib/libzcblk.a usr/lib/libzcblk.so usr/lib/libzcblk.so.1 \
 		usr/lib/pkgconfig/zcblk.pc usr/sbin/zcblkctl \
 		usr/share/bash-completion/completions/zcblkctl \
@@ -66,8 +67,10 @@ soname=$(objdump -p "$lib/libzcblk.so.1" 2>/dev/null | awk '$1 == "SONAME" { pri
 [ "$soname" = libzcblk.so.1 ] || bad "libzcblk.so.1: SONAME '$soname'"
 cmp -s "$dest/usr/include/linux/zcblk.h" uapi/linux/zcblk.h ||
 	bad "include/linux/zcblk.h differs from uapi/linux/zcblk.h"
-cmp -s "$dest/usr/include/zcblk.h" userlib/include/zcblk.h ||
-	bad "include/zcblk.h differs from userlib/include/zcblk.h"
+for h in zcblk.h zcblk_pt.h; do
+	cmp -s "$dest/usr/include/$h" "userlib/include/$h" ||
+		bad "include/$h differs from userlib/include/$h"
+done
 [ -x "$dest/usr/sbin/zcblkctl" ] || bad "sbin/zcblkctl not executable"
 "$dest/usr/sbin/zcblkctl" help 2>&1 | grep -q '^Usage: zcblkctl' ||
 	bad "installed zcblkctl: 'zcblkctl help' prints no usage"
