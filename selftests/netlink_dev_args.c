@@ -154,6 +154,22 @@ TEST_F(file, bad_path_args)
 	free(long_path);
 }
 
+/* The set and bad_set fixtures: a context and a 16 MiB null disk. */
+static void setup_null_disk(struct __test_metadata *_metadata, struct zc *zc,
+			    struct zcblk_dev_info *info)
+{
+	struct zcblk_dev_params p = null_params(16 * MiB);
+	int ret;
+
+	zc_setup(_metadata, zc);
+	if (_metadata->exit_code)
+		return;
+	ret = add_disk(_metadata, zc, &p, info);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("add: %s: %s", strerror(-ret), zcblk_ctx_errmsg(zc->ctx));
+	}
+}
+
 /*
  * set: DEV_SET changes the live settings, which DEV_GET (doit and dump)
  * reports; a refused DEV_SET changes nothing.
@@ -165,17 +181,7 @@ FIXTURE(set) {
 
 FIXTURE_SETUP(set)
 {
-	struct zcblk_dev_params p = null_params(16 * MiB);
-	int ret;
-
-	zc_setup(_metadata, &self->zc);
-	if (_metadata->exit_code)
-		return;
-	ret = add_disk(_metadata, &self->zc, &p, &self->info);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("add: %s: %s", strerror(-ret),
-		       zcblk_ctx_errmsg(self->zc.ctx));
-	}
+	setup_null_disk(_metadata, &self->zc, &self->info);
 }
 
 FIXTURE_TEARDOWN_PARENT(set)
@@ -367,17 +373,7 @@ BAD_SET(stall_256, -ERANGE, "stall", ZCBLK_SET_STALL, .stall = 256);
 
 FIXTURE_SETUP(bad_set)
 {
-	struct zcblk_dev_params p = null_params(16 * MiB);
-	int ret;
-
-	zc_setup(_metadata, &self->zc);
-	if (_metadata->exit_code)
-		return;
-	ret = add_disk(_metadata, &self->zc, &p, &self->info);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("add: %s: %s", strerror(-ret),
-		       zcblk_ctx_errmsg(self->zc.ctx));
-	}
+	setup_null_disk(_metadata, &self->zc, &self->info);
 }
 
 FIXTURE_TEARDOWN_PARENT(bad_set)
