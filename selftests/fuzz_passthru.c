@@ -274,37 +274,16 @@ static int add_disk(struct __test_metadata *_metadata, struct pt_env *env,
 		    const char *backend, __u32 bs, __u32 nrq, __u32 pollq,
 		    __u32 mode, __u32 timeout_ms, struct disk *dk)
 {
-	struct zcblk_dev_params p = { .size = sizeof(p) };
-	struct zcblk_dev_info info = { .size = sizeof(info) };
-	int ret;
+	struct pt_disk_cfg cfg = {
+		.backend = backend, .size = DISK_SIZE, .bs = bs,
+		.nr_queues = nrq, .poll_queues = pollq, .node_mode = mode,
+		.timeout_ms = timeout_ms,
+	};
+	int ret = pt_disk_add(_metadata, env, &cfg, &dk->d);
 
-	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE |
-		ZCBLK_PARAM_BLOCK_SIZE | ZCBLK_PARAM_NR_QUEUES |
-		ZCBLK_PARAM_POLL_QUEUES | ZCBLK_PARAM_NODE_MODE |
-		ZCBLK_PARAM_TIMEOUT_MS;
-	snprintf(p.backend, sizeof(p.backend), "%s", backend);
-	p.disk_size = DISK_SIZE;
-	p.block_size = bs;
-	p.nr_queues = nrq;
-	p.poll_queues = pollq;
-	p.node_mode = mode;
-	p.timeout_ms = timeout_ms;
-	ret = zcblk_dev_add(env->ctx, &p, &info);
-	if (ret) {
-		TH_LOG("zcblk_dev_add %s: %s: %s", backend, strerror(-ret),
-		       zcblk_ctx_errmsg(env->ctx));
+	if (ret)
 		return ret;
-	}
-	env->idx[env->n++] = info.index;
-	memset(dk, 0, sizeof(*dk));
-	dk->d.index = info.index;
-	dk->d.bs = bs;
-	dk->d.shift = __builtin_ctz(bs);
-	dk->d.size = DISK_SIZE;
-	dk->d.nlbas = DISK_SIZE / bs;
 	dk->poll = pollq;
-	snprintf(dk->d.blk, sizeof(dk->d.blk), "/dev/%s", info.disk_name);
-	snprintf(dk->d.chr, sizeof(dk->d.chr), "/dev/%s", info.char_name);
 	return pt_wait_node(dk->d.chr) ?: pt_wait_node(dk->d.blk);
 }
 

@@ -198,6 +198,18 @@ static inline int pt_ioctl_res(int r)
 	return r < 0 ? -errno : r;
 }
 
+/* The fields nvme_passthru_cmd(64) shares with nvme_uring_cmd. */
+#define PT_FIELDS_OF(c)							\
+	.opcode = (c)->opcode, .flags = (c)->flags,			\
+	.rsvd1 = (c)->rsvd1, .nsid = (c)->nsid,				\
+	.cdw2 = (c)->cdw2, .cdw3 = (c)->cdw3,				\
+	.metadata = (c)->metadata, .addr = (c)->addr,			\
+	.metadata_len = (c)->metadata_len, .data_len = (c)->data_len,	\
+	.cdw10 = (c)->cdw10, .cdw11 = (c)->cdw11,			\
+	.cdw12 = (c)->cdw12, .cdw13 = (c)->cdw13,			\
+	.cdw14 = (c)->cdw14, .cdw15 = (c)->cdw15,			\
+	.timeout_ms = (c)->timeout_ms
+
 /*
  * @c through one of the passthru ioctls (NVME_IOCTL_{ADMIN,IO}_CMD, their
  * 64-bit twins, IO64_CMD_VEC): the ioctl's return, -errno on failure.
@@ -211,16 +223,7 @@ static inline int pt_passthru(int fd, unsigned long req,
 
 	if (req == NVME_IOCTL_IO_CMD || req == NVME_IOCTL_ADMIN_CMD) {
 		struct nvme_passthru_cmd p = {
-			.opcode = c->opcode, .flags = c->flags,
-			.rsvd1 = c->rsvd1, .nsid = c->nsid,
-			.cdw2 = c->cdw2, .cdw3 = c->cdw3,
-			.metadata = c->metadata, .addr = c->addr,
-			.metadata_len = c->metadata_len,
-			.data_len = c->data_len,
-			.cdw10 = c->cdw10, .cdw11 = c->cdw11,
-			.cdw12 = c->cdw12, .cdw13 = c->cdw13,
-			.cdw14 = c->cdw14, .cdw15 = c->cdw15,
-			.timeout_ms = c->timeout_ms,
+			PT_FIELDS_OF(c),
 			.result = 0xdeadbeef,
 		};
 
@@ -229,16 +232,7 @@ static inline int pt_passthru(int fd, unsigned long req,
 			*result = p.result;
 	} else {
 		struct nvme_passthru_cmd64 p = {
-			.opcode = c->opcode, .flags = c->flags,
-			.rsvd1 = c->rsvd1, .nsid = c->nsid,
-			.cdw2 = c->cdw2, .cdw3 = c->cdw3,
-			.metadata = c->metadata, .addr = c->addr,
-			.metadata_len = c->metadata_len,
-			.data_len = c->data_len,
-			.cdw10 = c->cdw10, .cdw11 = c->cdw11,
-			.cdw12 = c->cdw12, .cdw13 = c->cdw13,
-			.cdw14 = c->cdw14, .cdw15 = c->cdw15,
-			.timeout_ms = c->timeout_ms,
+			PT_FIELDS_OF(c),
 			.rsvd2 = c->rsvd2,
 			.result = 0xdeadbeefdeadbeefULL,
 		};

@@ -219,11 +219,14 @@ static inline void pt_env_setup(struct __test_metadata *_metadata,
 
 struct pt_disk_cfg {
 	const char *backend;	/* default "mem" */
+	const char *path;	/* file backend's */
 	__u64 size;
 	__u32 bs;
-	__u32 queue_depth;	/* 0: the kernel's default */
-	__u32 nr_queues;	/* 0: the kernel's default */
+	__u32 queue_depth;	/* 0: the kernel's default, as below */
+	__u32 nr_queues;
 	__u32 poll_queues;
+	__u32 node_mode;
+	__u32 timeout_ms;
 };
 
 /* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
@@ -255,9 +258,21 @@ static inline int pt_disk_add(struct __test_metadata *_metadata,
 		p.set |= ZCBLK_PARAM_POLL_QUEUES;
 		p.poll_queues = cfg->poll_queues;
 	}
+	if (cfg->path) {
+		p.set |= ZCBLK_PARAM_PATH;
+		p.path = cfg->path;
+	}
+	if (cfg->node_mode) {
+		p.set |= ZCBLK_PARAM_NODE_MODE;
+		p.node_mode = cfg->node_mode;
+	}
+	if (cfg->timeout_ms) {
+		p.set |= ZCBLK_PARAM_TIMEOUT_MS;
+		p.timeout_ms = cfg->timeout_ms;
+	}
 	ret = zcblk_dev_add(env->ctx, &p, &info);
 	if (ret) {
-		TH_LOG("zcblk_dev_add: %s: %s", strerror(-ret),
+		TH_LOG("zcblk_dev_add %s: %s: %s", p.backend, strerror(-ret),
 		       zcblk_ctx_errmsg(env->ctx));
 		return ret;
 	}

@@ -154,41 +154,12 @@ static inline int rl_add(struct __test_metadata *_metadata, struct pt_env *env,
 			 const char *backend, const char *path, __u32 bs,
 			 __u32 poll_queues, struct pt_disk *d)
 {
-	struct zcblk_dev_params p = { .size = sizeof(p) };
-	struct zcblk_dev_info info = { .size = sizeof(info) };
-	int ret;
+	struct pt_disk_cfg cfg = {
+		.backend = backend, .path = path, .size = DISK_SIZE, .bs = bs,
+		.poll_queues = poll_queues,
+	};
 
-	if (env->n >= PT_MAX_DISKS)
-		return -ENOSPC;
-	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE |
-		ZCBLK_PARAM_BLOCK_SIZE;
-	snprintf(p.backend, sizeof(p.backend), "%s", backend);
-	p.disk_size = DISK_SIZE;
-	p.block_size = bs;
-	if (path) {
-		p.set |= ZCBLK_PARAM_PATH;
-		p.path = path;
-	}
-	if (poll_queues) {
-		p.set |= ZCBLK_PARAM_POLL_QUEUES;
-		p.poll_queues = poll_queues;
-	}
-	ret = zcblk_dev_add(env->ctx, &p, &info);
-	if (ret) {
-		TH_LOG("zcblk_dev_add %s: %s: %s", backend, strerror(-ret),
-		       zcblk_ctx_errmsg(env->ctx));
-		return ret;
-	}
-	env->idx[env->n++] = info.index;
-	memset(d, 0, sizeof(*d));
-	d->index = info.index;
-	d->bs = bs;
-	d->shift = __builtin_ctz(bs);
-	d->size = DISK_SIZE;
-	d->nlbas = DISK_SIZE / bs;
-	snprintf(d->blk, sizeof(d->blk), "/dev/%s", info.disk_name);
-	snprintf(d->chr, sizeof(d->chr), "/dev/%s", info.char_name);
-	return 0;
+	return pt_disk_add(_metadata, env, &cfg, d);
 }
 
 static inline int set_latency(struct zcblk_ctx *ctx, __u32 index, __u64 ns)
