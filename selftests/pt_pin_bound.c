@@ -16,9 +16,9 @@
  * (io_uring's workers and the threads wait for one; the rest wait in
  * io-wq), the disk must pin exactly PAGES_PER_CMD for each request it
  * has, and the system's FOLL_PIN balance must have grown by that much and
- * no more: the commands waiting for a request have pinned nothing. Then the stall ends, every command
- * succeeds, its data is the disk's, and the pins balance; no sample,
- * draining included, is above the bound.
+ * no more: the commands waiting for a request have pinned nothing. Then
+ * the stall ends, every command succeeds, its data is the disk's, and the
+ * pins balance; no sample, draining included, is above the bound.
  */
 #include <grp.h>
 #include <pthread.h>
