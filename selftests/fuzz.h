@@ -48,7 +48,8 @@
 
 enum path {
 	P_IOCTL, P_IOCTL_BAD, P_URING, P_URING_IOPOLL, P_URING_SQPOLL,
-	P_URING_FIXEDFILE, P_URING_NOBIG, P_U_IOCTL, P_U_IOCTL_BAD, P_U_URING,
+	P_URING_FIXEDFILE, P_URING_NOBIG, P_URING_RAND, P_U_IOCTL,
+	P_U_IOCTL_BAD, P_U_URING,
 	P_U_OPEN,
 	P_NL_LIB, P_NL_SET, P_NL_RAW, P_U_NL_LIB, P_U_NL_RAW, P_MAX
 };
@@ -59,6 +60,7 @@ static const char *const path_name[P_MAX] = {
 	[P_URING_SQPOLL] = "uring_cmd, SQPOLL ring under a concurrent SQE writer",
 	[P_URING_FIXEDFILE] = "uring_cmd, registered file",
 	[P_URING_NOBIG] = "uring_cmd, ring without SQE128/CQE32",
+	[P_URING_RAND] = "uring_cmd, random setup and SQE flags",
 	[P_U_IOCTL] = "nobody: ioctl",
 	[P_U_IOCTL_BAD] = "nobody: ioctl, bad number or argument",
 	[P_U_URING] = "nobody: uring_cmd",
@@ -86,7 +88,7 @@ struct shared {
 	atomic_int nviol;
 	int nkinds;
 	struct viol viol[MAX_VIOL];
-	char last[3][320];		/* the command in progress */
+	char last[3][640];		/* the command in progress */
 };
 
 static struct shared *sh;
@@ -171,6 +173,10 @@ static struct rng iter_rng(unsigned long iter)
 /* Passthrough, root: section 7's errnos, and what io_uring adds. */
 static const int pt_errnos[] = {
 	-EINVAL, -EFAULT, -ENOTTY, -EOPNOTSUPP, -ETIMEDOUT, RES_END
+};
+/* Linked SQEs: a failed command cancels the rest of its chain. */
+static const int pt_link_errnos[] = {
+	-EINVAL, -EFAULT, -ENOTTY, -EOPNOTSUPP, -ETIMEDOUT, -ECANCELED, RES_END
 };
 /* Passthrough, nobody: the same and access refused. */
 static const int pt_u_errnos[] = {

@@ -153,6 +153,7 @@ struct ring {
 	struct io_uring ring;
 	unsigned int flags;
 	bool up, fixed_bufs, fixed_file, nobig;
+	bool rand_sqe_flags;	/* ASYNC, links, DRAIN at random */
 	enum path path;
 	int nfiles;
 };
@@ -265,19 +266,35 @@ static void *scribble(void *arg)
 	return NULL;
 }
 
+/* The batch in progress, for hang_alarm(). */
+static int batch_ring_fd = -1;
+static int batch_n;
+static char batch_desc[BATCH_MAX][300];
+
 static void hang_alarm(int sig)
 {
-	char msg[512];
-	int n;
+	char msg[1024];
+	int n, i, fd;
 
 	(void)sig;
 	n = snprintf(msg, sizeof(msg),
 		     "# fuzz_passthru: %s hung for %d s in iteration %lu (seed 0x%llx); last: %s\n",
 		     proc_name[proc_id], HANG_SECONDS, cur_iter,
 		     (unsigned long long)seed, sh->last[proc_id]);
-	if (write(2, msg, n) < 0) {
-		/* nothing more to do */
+	if (write(2, msg, n) < 0)
+		_exit(99);
+	for (i = 0; batch_ring_fd >= 0 && i < batch_n; i++) {
+		n = snprintf(msg, sizeof(msg), "#   %d: %s\n", i,
+			     batch_desc[i]);
+		if (write(2, msg, n) < 0)
+			_exit(99);
 	}
+	/* The ring's own account of what it holds. */
+	snprintf(msg, sizeof(msg), "/proc/self/fdinfo/%d", batch_ring_fd);
+	fd = batch_ring_fd >= 0 ? open(msg, O_RDONLY) : -1;
+	while (fd >= 0 && (n = read(fd, msg, sizeof(msg))) > 0)
+		if (write(2, msg, n) < 0)
+			break;
 	_exit(99);
 }
 
@@ -290,7 +307,7 @@ static void uring_batch(struct rng *r, struct arena *a, struct ring *q,
 			const struct disk *dks, const int *fds, int nd,
 			const int *errnos)
 {
-	char desc[BATCH_MAX][300];
+	char (*desc)[300] = batch_desc;
 	int n = 1 + below(r, BATCH_MAX), i, ret;
 
 	for (i = 0; i < n; i++) {
@@ -344,6 +361,16 @@ static void uring_batch(struct rng *r, struct arena *a, struct ring *q,
 			sqe->fd = di;
 			sqe->flags = IOSQE_FIXED_FILE;
 		}
+		/*
+		 * No IOSQE_IO_DRAIN: on 6.1 and 6.12, io_uring never
+		 * completes some batches that drain around failed links,
+		 * for the NVMe driver's /dev/ng0n1 as for zcblk (testing.rst).
+		 */
+		if (q->rand_sqe_flags)
+			sqe->flags |= PICK(r, 0, 0, IOSQE_ASYNC, IOSQE_IO_LINK,
+					   IOSQE_IO_HARDLINK,
+					   IOSQE_ASYNC | IOSQE_IO_LINK,
+					   IOSQE_ASYNC | IOSQE_IO_HARDLINK);
 		sqe->cmd_op = op;
 		sqe->user_data = i;
 		if (bi >= 0) {
@@ -357,11 +384,16 @@ static void uring_batch(struct rng *r, struct arena *a, struct ring *q,
 		describe(desc[i], sizeof(desc[i]), "uring_cmd", &c);
 		snprintf(desc[i] + strlen(desc[i]),
 			 sizeof(desc[i]) - strlen(desc[i]),
-			 " cmd_op 0x%x fixed %d", op, bi);
+			 " cmd_op 0x%x fixed %d sqe_flags 0x%x", op, bi,
+			 sqe->flags);
 	}
 	if (!n)
 		return;
-	snprintf(sh->last[proc_id], sizeof(sh->last[0]), "%s", desc[0]);
+	batch_n = n;
+	batch_ring_fd = q->ring.ring_fd;
+	snprintf(sh->last[proc_id], sizeof(sh->last[0]),
+		 "%s (setup flags 0x%x), %d commands, the first: %.300s",
+		 path_name[q->path], q->flags, n, desc[0]);
 	ret = io_uring_submit(&q->ring);
 	/* With SQPOLL, liburing's count may overestimate (its comment). */
 	if (ret < 0 || (ret != n && !(q->flags & IORING_SETUP_SQPOLL))) {
@@ -384,6 +416,40 @@ static void uring_batch(struct rng *r, struct arena *a, struct ring *q,
 			      cqe->user_data : 0]);
 		io_uring_cqe_seen(&q->ring, cqe);
 	}
+}
+
+/*
+ * A ring made for one or two batches with random setup flags (io_uring
+ * refuses some mixes: then nothing is sent), and random SQE flags.
+ */
+static void rand_ring_batches(struct rng *r, struct arena *a,
+			      const struct disk *dks, const int *fds, int nd)
+{
+	static const unsigned int pool[] = {
+		IORING_SETUP_IOPOLL, IORING_SETUP_SQPOLL, IORING_SETUP_CLAMP,
+		IORING_SETUP_COOP_TASKRUN, IORING_SETUP_TASKRUN_FLAG,
+		IORING_SETUP_SINGLE_ISSUER, IORING_SETUP_DEFER_TASKRUN,
+	};
+	unsigned int flags = 0, i;
+	struct ring q;
+
+	if (pct(r, 90))
+		flags |= IORING_SETUP_SQE128;
+	if (pct(r, 90))
+		flags |= IORING_SETUP_CQE32;
+	for (i = 0; i < ARRAY_SIZE(pool); i++)
+		if (pct(r, 25))
+			flags |= pool[i];
+	if ((flags & IORING_SETUP_DEFER_TASKRUN) && pct(r, 80))
+		flags |= IORING_SETUP_SINGLE_ISSUER;
+	if (ring_init(&q, a, flags, pct(r, 50), NULL, 0, P_URING_RAND)) {
+		ring_exit(&q);
+		return;
+	}
+	q.rand_sqe_flags = true;
+	for (i = 1 + below(r, 2); i; i--)
+		uring_batch(r, a, &q, dks, fds, nd, pt_link_errnos);
+	ring_exit(&q);
 }
 
 #endif /* ZCBLK_SELFTEST_FUZZ_IO_H */

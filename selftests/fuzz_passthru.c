@@ -18,7 +18,9 @@
  *    (random buf_index), a registered file, IOPOLL rings, an SQPOLL ring
  *    whose SQEs a second thread rewrites while the kernel reads them (a
  *    malicious concurrent writer of the SQE memory), rings without SQE128
- *    or CQE32, random cmd_op;
+ *    or CQE32, rings with random setup flags (IOPOLL, SQPOLL, CLAMP,
+ *    COOP_TASKRUN, TASKRUN_FLAG, SINGLE_ISSUER, DEFER_TASKRUN) and random
+ *    SQE flags (ASYNC, IO_LINK, IO_HARDLINK), random cmd_op;
  *  - as root (process "pt") and as nobody (process "unpriv", fds opened
  *    read-only, write-only and read-write on the 0666 node);
  *  - random DEV_ADD / DEV_SET / DEV_DEL / DEV_GET / DEV_STATS through
@@ -105,6 +107,8 @@ static int pt_main(const struct disk *dks, int nd, time_t deadline)
 		else if (k < 63)
 			uring_batch(&r, &a, &nobig[k & 1], dks, fds, nd,
 				    pt_errnos);
+		else if (k < 66)
+			rand_ring_batches(&r, &a, dks, fds, nd);
 		else {
 			int di = below(&r, nd);
 

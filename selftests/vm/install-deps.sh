@@ -10,6 +10,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio kmod fio liburing-dev nvme-cli
 	libmnl-dev sparse shellcheck e2fsprogs pkg-config util-linux iproute2
 	python3-yaml dkms gnuplot-nox
+	flex bison bc libelf-dev libssl-dev
 	xz-utils zstd
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64
 	linux-source-6.1 linux-source-6.12
