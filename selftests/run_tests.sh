@@ -86,10 +86,13 @@ for i in "${!names[@]}"; do
 	# would hold a pipe open. timeout(1) leads a new process group: its
 	# pid names the group of everything the test started.
 	rc=0
+	t0=$SECONDS
 	(echo "$BASHPID" >"$pidf"
 	 exec timeout --kill-after=10 "$tmo" "$path" </dev/null >"$log" 2>&1) || rc=$?
 	read -r pgid <"$pidf"
 	sed 's/^/# /' "$log"
+	# For sizing the timeouts and CI's budget (testing.rst).
+	echo "# $name: $((SECONDS - t0)) s of $tmo"
 
 	disks=(/sys/block/zcblk*)
 	if [ ${#disks[@]} -gt 0 ]; then
