@@ -153,7 +153,7 @@ struct ring {
 	struct io_uring ring;
 	unsigned int flags;
 	bool up, fixed_bufs, fixed_file, nobig;
-	bool rand_sqe_flags;	/* ASYNC, links, DRAIN at random */
+	bool rand_sqe_flags;	/* ASYNC and links at random */
 	enum path path;
 	int nfiles;
 };
@@ -192,8 +192,15 @@ static int ring_init(struct ring *q, struct arena *a, unsigned int flags,
 	return 0;
 }
 
+/* The batch in progress, for hang_alarm(). */
+static int batch_ring_fd = -1;
+static int batch_n;
+static char batch_desc[BATCH_MAX][300];
+
 static void ring_exit(struct ring *q)
 {
+	if (q->up && batch_ring_fd == q->ring.ring_fd)
+		batch_ring_fd = -1;
 	if (q->up)
 		io_uring_queue_exit(&q->ring);
 	q->up = false;
@@ -266,11 +273,6 @@ static void *scribble(void *arg)
 	return NULL;
 }
 
-/* The batch in progress, for hang_alarm(). */
-static int batch_ring_fd = -1;
-static int batch_n;
-static char batch_desc[BATCH_MAX][300];
-
 static void hang_alarm(int sig)
 {
 	char msg[1024];
@@ -307,7 +309,7 @@ static void uring_batch(struct rng *r, struct arena *a, struct ring *q,
 			const struct disk *dks, const int *fds, int nd,
 			const int *errnos)
 {
-	char (*desc)[300] = batch_desc;
+	char (*desc)[300] = batch_desc;	/* hang_alarm() prints them */
 	int n = 1 + below(r, BATCH_MAX), i, ret;
 
 	for (i = 0; i < n; i++) {
