@@ -4,9 +4,10 @@
  * uring_cmd of /dev/ngXnY, on a cdev region and a "zcblk" class (misc
  * devices are capped at 128 dynamic minors on 6.1).
  *
- * A command: snapshot (READ_ONCE, once) -> validate -> request with our
- * own bio over the pinned user pages -> queue_rq executes it -> end_io
- * records and punts to task context -> unpin, free the request, post.
+ * A command: snapshot (READ_ONCE, once) -> validate -> a map slot with
+ * our own bio over the pinned user pages -> a request carrying it ->
+ * queue_rq executes it -> end_io records, ends the request and punts to
+ * task context -> unpin, give the slot back, post.
  */
 #include <linux/blk-mq.h>
 #include <linux/cdev.h>
@@ -27,10 +28,28 @@
 static dev_t zcblk_chr_devt;
 static struct class *zcblk_class;
 
-/* io_uring's 32-byte per-command area: the request; the rest is its pdu. */
+/*
+ * io_uring's 32-byte per-command area: what the command needs after its
+ * request has ended, until its CQE is posted.
+ */
 struct zcblk_uring_pdu {
-	struct request *rq;
+	struct zcblk_map *map;		/* the data's; NULL without data */
+	/*
+	 * The task issuing the command, until zcblk_chr_uring_cmd()
+	 * returns: an end_io in it may leave the completion to the issue
+	 * (@done_inline). Written and matched by that task only.
+	 */
+	struct task_struct *issuer;
+	u64 result;			/* the command's, from end_io */
+	int status;
+	bool done_inline;
 };
+
+static struct zcblk_uring_pdu *zcblk_uring_pdu(struct io_uring_cmd *ioucmd)
+{
+	BUILD_BUG_ON(sizeof(struct zcblk_uring_pdu) > sizeof(ioucmd->pdu));
+	return (struct zcblk_uring_pdu *)ioucmd->pdu;
+}
 
 /* The 32-bit ABI's nvme_user_io has no tail padding: another number. */
 struct zcblk_user_io32 {
@@ -68,18 +87,20 @@ static void zcblk_pt_exit(struct zcblk_dev *dev)
 	 * (lock, walk, unlock) only when teardown waits. The value-returning
 	 * atomic orders the count before wq_has_sleeper()'s barrier.
 	 */
-	if (atomic_dec_and_test(&dev->pt_inflight) &&
+	if (atomic_dec_and_test(&dev->pt_issuing) &&
 	    wq_has_sleeper(&dev->pt_wait))
 		wake_up_all(&dev->pt_wait);
 }
 
 /*
- * Counts a command in flight. Pairs with the barrier in dev.c's teardown:
- * either this sees REMOVING, or teardown waits for the command.
+ * Counts a command that is about to allocate a request. Pairs with the
+ * barrier in dev.c's teardown: either this sees REMOVING, or teardown
+ * waits until the command has executed (or given up) before it frees the
+ * tag set.
  */
 static int zcblk_pt_enter(struct zcblk_dev *dev)
 {
-	atomic_inc(&dev->pt_inflight);
+	atomic_inc(&dev->pt_issuing);
 	/* Count before looking at the state; teardown orders the reverse. */
 	smp_mb__after_atomic();
 	if (zcblk_dev_live(dev))
@@ -90,51 +111,101 @@ static int zcblk_pt_enter(struct zcblk_dev *dev)
 
 void zcblk_chardev_wait_idle(struct zcblk_dev *dev)
 {
-	wait_event(dev->pt_wait, !atomic_read(&dev->pt_inflight));
+	wait_event(dev->pt_wait, !atomic_read(&dev->pt_issuing));
 }
 
-/* Maps the data of @a into @rq: registered, vectored or plain. */
-static int zcblk_pt_map(struct zcblk_dev *dev, struct request *rq,
-			const struct zcblk_pt_args *a, struct iov_iter *iter,
-			u64 bytes, struct io_uring_cmd *ioucmd, bool media)
+/* Trims @iov to its first @bytes, which it has; the segments left. */
+static unsigned int zcblk_iov_trim(struct iovec *iov, unsigned int nr,
+				   u64 bytes)
 {
-	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+	unsigned int i;
+
+	for (i = 0; i < nr && bytes; i++) {
+		if (iov[i].iov_len > bytes)
+			iov[i].iov_len = bytes;
+		bytes -= iov[i].iov_len;
+	}
+	return i;
+}
+
+/*
+ * Takes a map slot and maps the first @bytes of the command's buffer into
+ * it: registered, vectored (@iov, @nr_segs, which it trims) or plain. Only
+ * what the command moves is mapped: the rest of a longer buffer is never
+ * touched, and need not be mapped memory.
+ */
+static struct zcblk_map *zcblk_pt_map(struct zcblk_dev *dev,
+				      const struct zcblk_pt_args *a,
+				      blk_opf_t opf, struct iovec *iov,
+				      unsigned int nr_segs, u64 bytes,
+				      struct io_uring_cmd *ioucmd, bool media,
+				      bool nowait)
+{
 	/* Only data that reaches a backing file needs its alignment. */
 	unsigned int align = media ? dev->dio_align : 0;
+	struct zcblk_map *map;
+	struct iov_iter iter;
 	struct iovec one;
+	long pages;
 	int ret;
 
 	if (a->fixed) {
 		ret = io_uring_cmd_import_fixed(a->addr, bytes,
-						op_is_write(req_op(rq)) ?
+						op_is_write(opf) ?
 						ITER_SOURCE : ITER_DEST,
-						iter, ioucmd);
+						&iter, ioucmd);
 		if (ret)
-			return ret;
-		return zcblk_map_bvec(dev, rq, &cmd->map, iter, align);
+			return ERR_PTR(ret);
+		map = zcblk_map_get(dev, 0, nowait);
+		if (IS_ERR(map))
+			return map;
+		ret = zcblk_map_bvec(dev, map, opf, &iter, align);
+		goto out;
 	}
-	if (a->vec)
-		return zcblk_map_user(dev, rq, &cmd->map,
-				      zcblk_iter_iov(iter), iter->nr_segs,
-				      align);
-	one.iov_base = u64_to_user_ptr(a->addr);
-	one.iov_len = bytes;
-	return zcblk_map_user(dev, rq, &cmd->map, &one, 1, align);
+	if (a->vec) {
+		nr_segs = zcblk_iov_trim(iov, nr_segs, bytes);
+	} else {
+		one.iov_base = u64_to_user_ptr(a->addr);
+		one.iov_len = bytes;
+		iov = &one;
+		nr_segs = 1;
+	}
+	pages = zcblk_map_user_pages(iov, nr_segs, align);
+	if (pages < 0)
+		return ERR_PTR(pages);
+	map = zcblk_map_get(dev, pages, nowait);
+	if (IS_ERR(map))
+		return map;
+	ret = zcblk_map_user(dev, map, opf, iov, nr_segs, nowait);
+	/* Pages to fault in: the worker io_uring retries from may. */
+	if (ret && nowait)
+		ret = -EAGAIN;
+out:
+	if (ret) {
+		zcblk_map_put(dev, map);
+		return ERR_PTR(ret);
+	}
+	return map;
 }
 
 /*
- * Validates @a and returns a request ready to execute, its data mapped.
- * Everything a user controls is checked before anything is allocated.
+ * Validates @a, maps its data and makes a request ready to execute, the
+ * caller inside zcblk_pt_enter(). Everything a user controls is checked
+ * before anything is allocated. The data is mapped (which may wait for
+ * the user's page faults, or for the disk's pin budget) before there is a
+ * request, so that no queue freeze or removal waits on either.
  */
-static struct request *zcblk_pt_prepare(struct zcblk_dev *dev,
-					struct file *file,
-					const struct zcblk_pt_args *a,
-					struct io_uring_cmd *ioucmd,
-					unsigned int issue_flags)
+static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
+			    const struct zcblk_pt_args *a,
+			    struct io_uring_cmd *ioucmd,
+			    unsigned int issue_flags, struct request **rqp,
+			    struct zcblk_map **mapp)
 {
 	bool nowait = issue_flags & IO_URING_F_NONBLOCK;
-	struct iovec fast[UIO_FASTIOV], *iov = NULL;
+	struct iovec fast[UIO_FASTIOV], *iov = NULL, *segs = NULL;
+	struct zcblk_map *map = NULL;
 	struct zcblk_nvme_data data;
+	unsigned int nr_segs = 0;
 	struct iov_iter iter;
 	struct zcblk_pdu *cmd;
 	struct request *rq;
@@ -142,20 +213,23 @@ static struct request *zcblk_pt_prepare(struct zcblk_dev *dev,
 	u64 bytes;
 	int ret;
 
+	/* An fd that outlives its disk only ever sees -ENODEV. */
+	if (!zcblk_dev_live(dev))
+		return -ENODEV;
 	if (a->nonzero_rsvd || a->metadata || a->metadata_len ||
 	    (a->fixed && a->vec))
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	ret = zcblk_nvme_prep(dev, &a->nc, &data);
 	if (ret)
-		return ERR_PTR(ret);
+		return ret;
 	ret = zcblk_nvme_access(&a->nc, file->f_mode);
 	if (ret)
-		return ERR_PTR(ret);
+		return ret;
 
 	bytes = a->data_len;
 	if (a->vec) {
 		if (a->data_len > ZCBLK_MAX_SEGS)
-			return ERR_PTR(-EINVAL);
+			return -EINVAL;
 		bytes = 0;
 		if (a->data_len) {
 			ssize_t n;
@@ -168,54 +242,95 @@ static struct request *zcblk_pt_prepare(struct zcblk_dev *dev,
 						 a->data_len, UIO_FASTIOV,
 						 &iov, &iter);
 			if (n < 0)
-				return ERR_PTR(n);
+				return n;
 			bytes = n;
+			segs = (struct iovec *)zcblk_iter_iov(&iter);
+			nr_segs = iter.nr_segs;
 		}
 	} else if (bytes && !a->addr) {
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	}
+	/*
+	 * A buffer longer than the command moves is normal (nvme-cli rounds
+	 * its size up): the device moves what the command says. A shorter
+	 * one would be a DMA past its end on hardware.
+	 */
 	ret = -EINVAL;
 	if (bytes > ZCBLK_MAX_TRANSFER ||
-	    (data.bytes != ZCBLK_ANY_LEN && bytes != data.bytes))
+	    (data.bytes != ZCBLK_ANY_LEN && bytes < data.bytes))
 		goto out_free_iov;
+	if (data.bytes != ZCBLK_ANY_LEN)
+		bytes = data.bytes;
 
 	opf = data.to_dev ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN;
 	if (nowait)
 		opf |= REQ_NOWAIT;
-	/* Only commands with data can be polled: the bio is the handle. */
+	/* Only commands with data can be polled: their map is the handle. */
 	if ((issue_flags & IO_URING_F_IOPOLL) && bytes && dev->cfg.poll_queues)
 		opf |= REQ_POLLED;
+	/*
+	 * io_uring's nonblocking issue, the fast path: a request first, then
+	 * the pages, if they are there (no faults, see zcblk_map_user()).
+	 * Anything that would wait makes io_uring retry from a worker. There,
+	 * and for the ioctls, the pages come first: faulting them in may take
+	 * as long as their owner likes, and no request waits meanwhile.
+	 */
+	if (bytes && !nowait) {
+		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes, ioucmd,
+				   data.media, false);
+		if (IS_ERR(map)) {
+			ret = PTR_ERR(map);
+			goto out_free_iov;
+		}
+	}
+	ret = zcblk_pt_enter(dev);
+	if (ret)
+		goto out_release_map;
 	rq = blk_mq_alloc_request(dev->disk->queue, opf,
 				  nowait ? BLK_MQ_REQ_NOWAIT : 0);
 	if (IS_ERR(rq)) {
 		ret = PTR_ERR(rq);
-		goto out_free_iov;
+		goto out_exit;
+	}
+	if (bytes && nowait) {
+		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes, ioucmd,
+				   data.media, true);
+		if (IS_ERR(map)) {
+			ret = PTR_ERR(map);
+			map = NULL;
+			goto out_free_rq;
+		}
 	}
 	cmd = blk_mq_rq_to_pdu(rq);
 	cmd->nc = a->nc;
 	cmd->status = 0;
 	cmd->result = 0;
-	cmd->ioucmd = ioucmd;
-	cmd->issuer = NULL;
-	cmd->done_inline = false;
-	cmd->poll_bio = NULL;
-	cmd->map.mapped = false;
+	/* Never past the disk's: removal and freezes wait that long at most. */
 	if (a->nc.timeout_ms)
-		rq->timeout = msecs_to_jiffies(a->nc.timeout_ms);
-	if (bytes) {
-		ret = zcblk_pt_map(dev, rq, a, &iter, bytes, ioucmd,
-				   data.media);
-		if (ret) {
-			blk_mq_free_request(rq);
-			goto out_free_iov;
-		}
+		rq->timeout = min_t(unsigned long,
+				    msecs_to_jiffies(a->nc.timeout_ms),
+				    dev->tag_set.timeout);
+	if (map) {
+		ret = zcblk_map_attach(dev, rq, map);
+		if (ret)
+			goto out_free_rq;
 	}
 	kfree(iov);
-	return rq;
+	atomic_inc(&dev->pt_inflight);	/* DEV_STATS: until the CQE or return */
+	*rqp = rq;
+	*mapp = map;
+	return 0;
 
+out_free_rq:
+	blk_mq_free_request(rq);
+out_exit:
+	zcblk_pt_exit(dev);
+out_release_map:
+	if (map)
+		zcblk_map_release(dev, map);
 out_free_iov:
 	kfree(iov);
-	return ERR_PTR(ret);
+	return ret;
 }
 
 /* The status a caller sees: errno for host-side failures, else NVMe's. */
@@ -230,25 +345,22 @@ static int zcblk_pt_status(struct request *rq, blk_status_t sts)
 static int zcblk_pt_sync(struct zcblk_dev *dev, struct file *file,
 			 const struct zcblk_pt_args *a, u64 *result)
 {
+	struct zcblk_map *map;
 	struct zcblk_pdu *cmd;
 	struct request *rq;
 	int status;
 
-	status = zcblk_pt_enter(dev);
+	status = zcblk_pt_prepare(dev, file, a, NULL, 0, &rq, &map);
 	if (status)
 		return status;
-	rq = zcblk_pt_prepare(dev, file, a, NULL, 0);
-	if (IS_ERR(rq)) {
-		status = PTR_ERR(rq);
-		goto out_exit;
-	}
 	cmd = blk_mq_rq_to_pdu(rq);
 	status = zcblk_pt_status(rq, blk_execute_rq(rq, false));
 	*result = cmd->result;
-	zcblk_unmap(dev, &cmd->map);
 	blk_mq_free_request(rq);
-out_exit:
 	zcblk_pt_exit(dev);
+	if (map)
+		zcblk_map_release(dev, map);
+	atomic_dec(&dev->pt_inflight);
 	return status;
 }
 
@@ -357,66 +469,63 @@ static long zcblk_chr_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
-/* Task context: unpin (dirtying may sleep), free. */
-static void zcblk_uring_release(struct zcblk_dev *dev, struct request *rq)
-{
-	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
-
-	zcblk_unmap(dev, &cmd->map);
-	blk_mq_free_request(rq);
-}
-
+/* The submitter's task: unpin (dirtying may sleep), post. */
 static void zcblk_uring_task_cb(struct io_uring_cmd *ioucmd,
 				unsigned int issue_flags)
 {
-	struct zcblk_uring_pdu *pdu = (struct zcblk_uring_pdu *)ioucmd->pdu;
-	struct request *rq = pdu->rq;
-	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
-	struct zcblk_dev *dev = rq->q->queuedata;
-	int status = cmd->status;
-	u64 result = cmd->result;
+	struct zcblk_uring_pdu *pdu = zcblk_uring_pdu(ioucmd);
+	struct zcblk_dev *dev = ioucmd->file->private_data;
 
-	zcblk_uring_release(dev, rq);
-	io_uring_cmd_done(ioucmd, status, result, issue_flags);
-	zcblk_pt_exit(dev);
+	if (pdu->map)
+		zcblk_map_release(dev, pdu->map);
+	/* Before the CQE: posting it may drop the last reference on @dev. */
+	atomic_dec(&dev->pt_inflight);
+	io_uring_cmd_done(ioucmd, pdu->status, pdu->result, issue_flags);
 }
 
-/* Any context: record, and leave the rest to the submitter's task. */
+/*
+ * Any context: record the outcome, leave the unpin and the CQE to the
+ * submitter's task, and end the request now, so that nothing in blk-mq
+ * (removal, a freeze, the timeout handler) waits for userspace to reap.
+ */
 static enum rq_end_io_ret zcblk_uring_end_io(struct request *rq,
 					     blk_status_t sts)
 {
+	struct io_uring_cmd *ioucmd = rq->end_io_data;
+	struct zcblk_uring_pdu *pdu = zcblk_uring_pdu(ioucmd);
 	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
 
-	WRITE_ONCE(cmd->poll_bio, NULL);
-	cmd->status = zcblk_pt_status(rq, sts);
+	pdu->status = zcblk_pt_status(rq, sts);
+	pdu->result = cmd->result;
+	if (pdu->map)
+		WRITE_ONCE(pdu->map->poll_queue, NULL);
 	/*
 	 * Done within its own issue (inline completion): the issue returns
 	 * the status, and io_uring posts it with its batch, sparing a task
 	 * work round trip (and, on 6.1, a locked one-at-a-time post). The
 	 * CQE of a returned status has no result dword: only for 0 and 0.
 	 */
-	if (READ_ONCE(cmd->issuer) == current && in_task() &&
-	    !cmd->status && !cmd->result) {
-		cmd->done_inline = true;
-		return RQ_END_IO_NONE;
-	}
-	io_uring_cmd_complete_in_task(cmd->ioucmd, zcblk_uring_task_cb);
-	/* The pdu must outlive end_io: the task callback frees the request. */
-	return RQ_END_IO_NONE;
+	if (READ_ONCE(pdu->issuer) == current && in_task() &&
+	    !pdu->status && !pdu->result)
+		pdu->done_inline = true;
+	else
+		io_uring_cmd_complete_in_task(ioucmd, zcblk_uring_task_cb);
+	return RQ_END_IO_FREE;
 }
 
 static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 			       unsigned int issue_flags)
 {
-	struct zcblk_uring_pdu *pdu = (struct zcblk_uring_pdu *)ioucmd->pdu;
+	struct zcblk_uring_pdu *pdu = zcblk_uring_pdu(ioucmd);
 	struct zcblk_dev *dev = ioucmd->file->private_data;
 	const struct nvme_uring_cmd *uc;
 	struct zcblk_pt_args a = {};
-	struct zcblk_pdu *cmd;
+	struct zcblk_map *map;
+	struct blk_plug plug;
 	struct request *rq;
+	bool may_inline;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(*pdu) > sizeof(ioucmd->pdu));
 	if ((issue_flags & (IO_URING_F_SQE128 | IO_URING_F_CQE32)) !=
 	    (IO_URING_F_SQE128 | IO_URING_F_CQE32))
 		return -EOPNOTSUPP;
@@ -451,20 +560,22 @@ static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 			 READ_ONCE(uc->rsvd2);
 	a.fixed = ioucmd->flags & IORING_URING_CMD_FIXED;
 
-	ret = zcblk_pt_enter(dev);
+	ret = zcblk_pt_prepare(dev, ioucmd->file, &a, ioucmd, issue_flags,
+			       &rq, &map);
 	if (ret)
-		return ret;
-	rq = zcblk_pt_prepare(dev, ioucmd->file, &a, ioucmd, issue_flags);
-	if (IS_ERR(rq)) {
-		zcblk_pt_exit(dev);
-		return PTR_ERR(rq);
-	}
-	pdu->rq = rq;
+		return ret == -ERESTARTSYS ? -EINTR : ret;
+	pdu->map = map;
+	pdu->issuer = NULL;
+	pdu->done_inline = false;
 	rq->end_io = zcblk_uring_end_io;
 	rq->end_io_data = ioucmd;
-	cmd = blk_mq_rq_to_pdu(rq);
 	if (rq->cmd_flags & REQ_POLLED)
-		WRITE_ONCE(cmd->poll_bio, &cmd->map.bio);
+		WRITE_ONCE(map->poll_queue, rq->mq_hctx->driver_data);
+	if (current->plug) {
+		blk_execute_rq_nowait(rq, false);
+		zcblk_pt_exit(dev);
+		return -EIOCBQUEUED;
+	}
 	/*
 	 * io_uring plugs only batches of three or more; without a plug,
 	 * blk_execute_rq_nowait() inserts the request and runs the queue.
@@ -473,56 +584,50 @@ static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 	 * return. Only in io_uring's nonblocking issue, which runs in the
 	 * task the completion's task work would (never in io-wq for a
 	 * uring_cmd); never on IOPOLL rings, where io_uring would poll a
-	 * request it has already completed.
+	 * command it has already completed.
 	 */
-	if (!current->plug) {
-		bool may_inline = (issue_flags & (IO_URING_F_NONBLOCK |
-						  IO_URING_F_IOPOLL)) ==
-				  IO_URING_F_NONBLOCK;
-		struct blk_plug plug;
-
-		if (may_inline)
-			WRITE_ONCE(cmd->issuer, current);
-		blk_start_plug(&plug);
-		blk_execute_rq_nowait(rq, false);
-		blk_finish_plug(&plug);
-		if (!may_inline)
-			return -EIOCBQUEUED;
-		if (cmd->done_inline) {
-			zcblk_uring_release(dev, rq);
-			zcblk_pt_exit(dev);
-			return 0;
-		}
-		/*
-		 * Not done yet: a later end_io in this task (from another
-		 * plug's dispatch) must not take it for inline. The request
-		 * is still ours to write: it is freed only by the task work
-		 * its end_io adds to this task (the issuer), which runs after
-		 * we return.
-		 */
-		WRITE_ONCE(cmd->issuer, NULL);
-	} else {
-		blk_execute_rq_nowait(rq, false);
+	may_inline = (issue_flags &
+		      (IO_URING_F_NONBLOCK | IO_URING_F_IOPOLL)) ==
+		     IO_URING_F_NONBLOCK;
+	if (may_inline)
+		WRITE_ONCE(pdu->issuer, current);
+	blk_start_plug(&plug);
+	blk_execute_rq_nowait(rq, false);
+	blk_finish_plug(&plug);
+	/* The request may be gone from here on: only the pdu is ours. */
+	zcblk_pt_exit(dev);
+	if (!may_inline)
+		return -EIOCBQUEUED;
+	if (pdu->done_inline) {
+		if (map)
+			zcblk_map_release(dev, map);
+		atomic_dec(&dev->pt_inflight);
+		return 0;
 	}
+	/*
+	 * Not done yet: a later end_io in this task (from another plug's
+	 * dispatch) must not take it for inline. The pdu is still ours: the
+	 * command is posted only by the task work its end_io adds to this
+	 * task (the issuer), which runs after we return.
+	 */
+	WRITE_ONCE(pdu->issuer, NULL);
 	return -EIOCBQUEUED;
 }
 
 /*
- * IOPOLL rings. Runs in the submitter's task, like the completion
- * callback, so the request cannot be freed under us; end_io clears
- * poll_bio once it is done.
+ * IOPOLL rings. This may run in any task that waits on the ring,
+ * concurrently with the command's completion (on 6.1, not always under
+ * the ring's lock): it looks only at what the disk object owns, which the
+ * command's file keeps, never at the request, which ends at end_io.
  */
 static int zcblk_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 				      struct io_comp_batch *iob,
 				      unsigned int poll_flags)
 {
-	struct zcblk_uring_pdu *pdu = (struct zcblk_uring_pdu *)ioucmd->pdu;
-	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(pdu->rq);
-	struct bio *bio = READ_ONCE(cmd->poll_bio);
+	struct zcblk_map *map = READ_ONCE(zcblk_uring_pdu(ioucmd)->map);
+	struct zcblk_hctx *zh = map ? READ_ONCE(map->poll_queue) : NULL;
 
-	if (!bio)
-		return 0;
-	return zcblk_poll_rq(pdu->rq, bio, iob, poll_flags);
+	return zh ? zcblk_hctx_reap(zh, iob) : 0;
 }
 
 static int zcblk_chr_open(struct inode *inode, struct file *file)

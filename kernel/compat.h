@@ -112,23 +112,6 @@ static inline const void *zcblk_uring_cmd_payload(struct io_uring_cmd *ioucmd)
 }
 #endif
 
-/* Polls one request: by its bio on 6.1, by the request where exported. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-static inline int zcblk_poll_rq(struct request *rq, struct bio *bio,
-				struct io_comp_batch *iob,
-				unsigned int poll_flags)
-{
-	return blk_rq_poll(rq, iob, poll_flags);
-}
-#else
-static inline int zcblk_poll_rq(struct request *rq, struct bio *bio,
-				struct io_comp_batch *iob,
-				unsigned int poll_flags)
-{
-	return bio_poll(bio, iob, poll_flags);
-}
-#endif
-
 /* The iovec array behind an iov_iter from import_iovec(). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #define zcblk_iter_iov(iter)	iter_iov(iter)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * How requests end: completion modes (inline, softirq, timer), requests
- * zcblk holds (stall, added latency), timeouts, and letting go of
- * everything held when a disk goes away.
+ * How requests end: completion modes (inline, softirq, timer), poll
+ * queues, requests zcblk holds (stall, added latency), timeouts, and
+ * letting go of everything held when a disk goes away.
  *
  * A held request is on dev->held with pdu->held set, both under
  * dev->held_lock. Whoever clears pdu->held under the lock (the hrtimer,
@@ -16,7 +16,7 @@
 #include <linux/workqueue.h>
 
 #include "dev.h"
-#include "nvme.h"
+#include "rq.h"
 
 /*
  * Holds @pdu: stalled (@delay 0) or until an hrtimer @delay ns away. The
@@ -61,12 +61,19 @@ void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq)
 	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
 
 	if (hctx->type == HCTX_TYPE_POLL) {
-		struct zcblk_poll_queue *pq = hctx->driver_data;
+		struct zcblk_hctx *zh = hctx->driver_data;
 		unsigned long flags;
+		bool parked;
 
-		spin_lock_irqsave(&pq->lock, flags);
-		list_add_tail(&rq->queuelist, &pq->list);
-		spin_unlock_irqrestore(&pq->lock, flags);
+		spin_lock_irqsave(&zh->lock, flags);
+		parked = !zh->dead;
+		if (parked)
+			list_add_tail(&rq->queuelist, &zh->list);
+		spin_unlock_irqrestore(&zh->lock, flags);
+		if (parked)
+			return;
+		/* Removal: nobody may poll any more. */
+		blk_mq_end_request(rq, pdu->sts);
 		return;
 	}
 	if (READ_ONCE(dev->set.completion) == ZCBLK_COMPLETION_SOFTIRQ)
@@ -160,6 +167,52 @@ void zcblk_unstall_work(struct work_struct *work)
 	}
 }
 
+/*
+ * ->poll, and ->uring_cmd_iopoll by the command's queue: ends what is
+ * done. Successes end together, as NVMe's poll does.
+ */
+int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
+{
+	struct request *rq, *next;
+	unsigned long flags;
+	LIST_HEAD(done);
+	int nr = 0;
+
+	spin_lock_irqsave(&zh->lock, flags);
+	list_splice_init(&zh->list, &done);
+	spin_unlock_irqrestore(&zh->lock, flags);
+
+	list_for_each_entry_safe(rq, next, &done, queuelist) {
+		struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+		list_del_init(&rq->queuelist);
+		if (pdu->sts != BLK_STS_OK || !iob ||
+		    !blk_mq_add_to_batch(rq, iob, false,
+					 blk_mq_end_request_batch))
+			blk_mq_end_request(rq, pdu->sts);
+		nr++;
+	}
+	return nr;
+}
+
+/*
+ * Removal: what waits on a poll queue is done; end it, whoever polls or
+ * not, and let nothing wait there again.
+ */
+static void zcblk_hctxs_drain(struct zcblk_dev *dev)
+{
+	unsigned int i, nr = dev->cfg.nr_queues + dev->cfg.poll_queues;
+
+	for (i = 0; i < nr; i++) {
+		struct zcblk_hctx *zh = &dev->hctxs[i];
+
+		spin_lock_irq(&zh->lock);
+		zh->dead = true;
+		spin_unlock_irq(&zh->lock);
+		zcblk_hctx_reap(zh, NULL);
+	}
+}
+
 /* End a request we own with @sts, its timer stopped. */
 static void zcblk_end_held(struct zcblk_dev *dev, struct zcblk_pdu *pdu,
 			   blk_status_t sts)
@@ -174,13 +227,15 @@ static void zcblk_end_held(struct zcblk_dev *dev, struct zcblk_pdu *pdu,
 
 /*
  * Removal: the disk is no longer LIVE, so nothing new is held; fail what
- * is, so that nothing below del_gendisk() waits on zcblk.
+ * is, and end what waits to be polled, so that nothing below
+ * del_gendisk() waits on zcblk or on userspace.
  */
 void zcblk_release_held(struct zcblk_dev *dev)
 {
 	struct zcblk_pdu *pdu;
 
 	cancel_work_sync(&dev->unstall_work);
+	zcblk_hctxs_drain(dev);
 	for (;;) {
 		spin_lock_irq(&dev->held_lock);
 		pdu = list_first_entry_or_null(&dev->held, struct zcblk_pdu,
@@ -199,40 +254,42 @@ void zcblk_release_held(struct zcblk_dev *dev)
 /* Takes @rq off its poll list if it waits there; true if it did. */
 static bool zcblk_unpoll(struct request *rq)
 {
-	struct zcblk_poll_queue *pq = rq->mq_hctx->driver_data;
+	struct zcblk_hctx *zh = rq->mq_hctx->driver_data;
 	struct request *pos;
 	unsigned long flags;
 	bool found = false;
 
-	spin_lock_irqsave(&pq->lock, flags);
-	list_for_each_entry(pos, &pq->list, queuelist) {
+	spin_lock_irqsave(&zh->lock, flags);
+	list_for_each_entry(pos, &zh->list, queuelist) {
 		if (pos == rq) {
 			list_del_init(&rq->queuelist);
 			found = true;
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&pq->lock, flags);
+	spin_unlock_irqrestore(&zh->lock, flags);
 	return found;
 }
 
 /*
- * Only what zcblk itself holds times out. A file request whose direct I/O
- * is in flight may still be written into by the backing device: it is
- * counted and waited for, as loop does.
+ * Only what zcblk itself holds times out. A request done but not polled
+ * in time is delivered, not failed, as NVMe's timeout handler does for a
+ * missed completion: a command that completed never counts as timed out.
+ * A file request whose direct I/O is in flight may still be written into
+ * by the backing device: it is counted and waited for, as loop does.
  */
 enum blk_eh_timer_return zcblk_timeout(struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 	struct zcblk_dev *dev = rq->q->queuedata;
 
+	if (rq->mq_hctx->type == HCTX_TYPE_POLL && zcblk_unpoll(rq)) {
+		blk_mq_end_request(rq, pdu->sts);
+		return BLK_EH_DONE;
+	}
 	atomic64_inc(&dev->stats.timeouts);
 	if (zcblk_unhold(dev, pdu)) {
 		zcblk_end_held(dev, pdu, BLK_STS_TIMEOUT);
-		return BLK_EH_DONE;
-	}
-	if (rq->mq_hctx->type == HCTX_TYPE_POLL && zcblk_unpoll(rq)) {
-		blk_mq_end_request(rq, BLK_STS_TIMEOUT);
 		return BLK_EH_DONE;
 	}
 	if (READ_ONCE(pdu->in_backend))

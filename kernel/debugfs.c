@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/debug/zcblk/pins (module-wide) and .../zcblk/<N>/pins: the
- * pin accounting, for people and tests. DEV_STATS carries the same.
+ * pin accounting, for people and tests. DEV_STATS carries the same; a
+ * disk's file also shows its pin budget and what of it is reserved.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -11,18 +12,34 @@
 
 static struct dentry *zcblk_debugfs_root;
 
-static int zcblk_pins_show(struct seq_file *m, void *v)
+static void zcblk_pins_print(struct seq_file *m, struct zcblk_pins *p)
 {
-	struct zcblk_pins *p = m->private;
 	s64 pinned = atomic64_read(&p->pinned);
 	s64 unpinned = atomic64_read(&p->unpinned);
 
 	seq_printf(m, "pinned %lld\nunpinned %lld\ncurrent %lld\nfixed_bytes %lld\n",
 		   pinned, unpinned, pinned - unpinned,
 		   (s64)atomic64_read(&p->fixed_bytes));
+}
+
+static int zcblk_pins_show(struct seq_file *m, void *v)
+{
+	zcblk_pins_print(m, m->private);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zcblk_pins);
+
+static int zcblk_dev_pins_show(struct seq_file *m, void *v)
+{
+	struct zcblk_dev *dev = m->private;
+
+	zcblk_pins_print(m, &dev->pins);
+	seq_printf(m, "budget %lu\nreserved %lu\nmaps %u\n",
+		   dev->maps.budget, READ_ONCE(dev->maps.reserved),
+		   dev->maps.nr);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zcblk_dev_pins);
 
 void zcblk_debugfs_add(struct zcblk_dev *dev)
 {
@@ -31,8 +48,8 @@ void zcblk_debugfs_add(struct zcblk_dev *dev)
 	snprintf(name, sizeof(name), "%u", dev->index);
 	/* debugfs failures are not errors: the files are for debugging. */
 	dev->debugfs = debugfs_create_dir(name, zcblk_debugfs_root);
-	debugfs_create_file("pins", 0444, dev->debugfs, &dev->pins,
-			    &zcblk_pins_fops);
+	debugfs_create_file("pins", 0444, dev->debugfs, dev,
+			    &zcblk_dev_pins_fops);
 }
 
 void zcblk_debugfs_del(struct zcblk_dev *dev)

@@ -67,6 +67,8 @@ static void zcblk_dev_free(struct kref *ref)
 	/* Every pinned page must have been unpinned by now. */
 	WARN_ON_ONCE(atomic64_read(&dev->pins.pinned) !=
 		     atomic64_read(&dev->pins.unpinned));
+	zcblk_map_pool_free(&dev->maps);
+	kfree(dev->hctxs);
 	kfree(dev->cfg.path);
 	kfree(dev);
 }
@@ -145,6 +147,25 @@ static void zcblk_dev_set_state(struct zcblk_dev *dev,
 	WRITE_ONCE(dev->state, state);
 }
 
+/*
+ * What outlives the tag set, for commands still to be reaped: the map
+ * slots and the per-queue state ->uring_cmd_iopoll looks at. Freed with
+ * the disk object.
+ */
+static int zcblk_dev_alloc_queues(struct zcblk_dev *dev)
+{
+	unsigned int i, nr = dev->cfg.nr_queues + dev->cfg.poll_queues;
+
+	dev->hctxs = kcalloc(nr, sizeof(*dev->hctxs), GFP_KERNEL);
+	if (!dev->hctxs)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		spin_lock_init(&dev->hctxs[i].lock);
+		INIT_LIST_HEAD(&dev->hctxs[i].list);
+	}
+	return zcblk_map_pool_init(&dev->maps, nr * dev->cfg.queue_depth);
+}
+
 int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 		  struct netlink_ext_ack *extack)
 {
@@ -167,7 +188,11 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	INIT_LIST_HEAD(&dev->held);
 	INIT_WORK(&dev->unstall_work, zcblk_unstall_work);
 	atomic_set(&dev->pt_inflight, 0);
+	atomic_set(&dev->pt_issuing, 0);
 	init_waitqueue_head(&dev->pt_wait);
+	ret = zcblk_dev_alloc_queues(dev);
+	if (ret)
+		goto err_put_dev;
 
 	/* Reserve the index first so that concurrent adds cannot race. */
 	mutex_lock(&zcblk_devs_lock);
@@ -188,7 +213,7 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	}
 	mutex_unlock(&zcblk_devs_lock);
 	if (ret)
-		goto err_free_dev;
+		goto err_put_dev;
 	dev->index = index;
 	dev->cfg.index = index;
 
@@ -228,21 +253,26 @@ err_erase_index:
 	mutex_lock(&zcblk_devs_lock);
 	xa_erase(&zcblk_devs, index);
 	mutex_unlock(&zcblk_devs_lock);
-err_free_dev:
+err_put_dev:
 	zcblk_dev_put(dev);
 	return ret;
 }
 
 /*
  * Tears down a disk the caller has moved to REMOVING (architecture.md
- * section 6): no new command starts, the node goes, del_gendisk drains
- * the queue, the last passthrough command posts its CQE, then the backend
- * goes. Open files keep the memory and see -ENODEV.
+ * section 6): no new command starts, what zcblk holds or would wait to be
+ * polled ends, the node goes, del_gendisk drains the queue, the
+ * submitters still between allocating a request and executing it finish,
+ * then the backend goes. Nothing here waits for userspace: commands not
+ * yet reaped hold their map slots (and their pins) in the disk object,
+ * which their files keep, and complete whenever their task runs. Open
+ * files see -ENODEV.
  */
 static void zcblk_dev_teardown(struct zcblk_dev *dev)
 {
 	/* Pairs with zcblk_pt_enter(): it sees REMOVING or we see it. */
 	smp_mb();
+	zcblk_map_pool_wake(&dev->maps);
 	zcblk_release_held(dev);
 	zcblk_chardev_del(dev);
 	zcblk_disk_del(dev);

@@ -70,10 +70,15 @@ struct zcblk_io_stats {
 	atomic64_t injected;		/* injected errors */
 };
 
-/* One hardware queue's list of requests that ->poll will end. */
-struct zcblk_poll_queue {
-	spinlock_t lock;		/* protects list */
-	struct list_head list;
+/*
+ * Per hardware queue (hctx->driver_data), of every queue; only a poll
+ * queue's list is ever used. Part of the disk object, not of its tag set:
+ * ->uring_cmd_iopoll may look at it as long as a file is open.
+ */
+struct zcblk_hctx {
+	spinlock_t lock;		/* protects list and dead */
+	struct list_head list;		/* done, for ->poll to end */
+	bool dead;			/* removal: end at once, never park */
 };
 
 /*
@@ -83,8 +88,9 @@ struct zcblk_poll_queue {
  * torn the disk down; the char device's struct device holds one until its
  * release; every zcblk_dev_get() and every open char-device file holds one
  * until it is put. The memory goes at the last put. A passthrough command
- * in flight is covered by its file's reference (io_uring holds the file
- * until the CQE is posted) and counted in @pt_inflight.
+ * is covered by its file's reference (io_uring holds the file until the
+ * CQE is posted, an ioctl until it returns): its map slot and its
+ * hardware queue's state are the disk object's, not the tag set's.
  */
 struct zcblk_dev {
 	struct kref ref;
@@ -99,14 +105,21 @@ struct zcblk_dev {
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 	struct workqueue_struct *wq;	/* deferred backends only */
-	struct zcblk_poll_queue *poll_queues;	/* one per hardware queue */
+	struct zcblk_hctx *hctxs;	/* one per hardware queue */
 
 	struct device cdev_dev;		/* /dev/zcblk<N>c */
 	struct cdev cdev;
 	bool cdev_added;
-	/* Passthrough commands between submission and their CQE or return */
+	/* Passthrough commands from acceptance to their CQE or return */
 	atomic_t pt_inflight;
-	wait_queue_head_t pt_wait;	/* woken when pt_inflight drops to 0 */
+	/*
+	 * Of those, the ones between their request's allocation and their
+	 * execution (or failure), which removal waits out: bounded, since
+	 * nothing there waits for userspace.
+	 */
+	atomic_t pt_issuing;
+	wait_queue_head_t pt_wait;	/* woken when pt_issuing drops to 0 */
+	struct zcblk_map_pool maps;	/* passthrough data; pin budget */
 
 	struct zcblk_settings set;
 	atomic_t fail_count;		/* matching commands, for fail_every */
@@ -165,6 +178,7 @@ void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
 void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq);
 bool zcblk_stall(struct zcblk_dev *dev, struct request *rq);
 void zcblk_release_held(struct zcblk_dev *dev);
+int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob);
 void zcblk_unstall_work(struct work_struct *work);
 enum blk_eh_timer_return zcblk_timeout(struct request *rq);
 void zcblk_rq_init(struct request *rq);

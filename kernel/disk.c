@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "dev.h"
 #include "nvme.h"
+#include "rq.h"
 
 static const struct block_device_operations zcblk_bdev_ops;
 
@@ -169,28 +170,7 @@ static void zcblk_complete(struct request *rq)
 
 static int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 {
-	struct zcblk_poll_queue *pq = hctx->driver_data;
-	struct request *rq, *next;
-	unsigned long flags;
-	LIST_HEAD(done);
-	int nr = 0;
-
-	spin_lock_irqsave(&pq->lock, flags);
-	list_splice_init(&pq->list, &done);
-	spin_unlock_irqrestore(&pq->lock, flags);
-
-	list_for_each_entry_safe(rq, next, &done, queuelist) {
-		struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
-
-		list_del_init(&rq->queuelist);
-		/* Successes end together, as NVMe's poll does. */
-		if (pdu->sts != BLK_STS_OK ||
-		    !blk_mq_add_to_batch(rq, iob, false,
-					 blk_mq_end_request_batch))
-			blk_mq_end_request(rq, pdu->sts);
-		nr++;
-	}
-	return nr;
+	return zcblk_hctx_reap(hctx->driver_data, iob);
 }
 
 static int zcblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
@@ -208,7 +188,7 @@ static int zcblk_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
 {
 	struct zcblk_dev *dev = data;
 
-	hctx->driver_data = &dev->poll_queues[index];
+	hctx->driver_data = &dev->hctxs[index];
 	return 0;
 }
 
@@ -249,19 +229,9 @@ static int zcblk_tag_set_init(struct zcblk_dev *dev)
 {
 	const struct zcblk_config *cfg = &dev->cfg;
 	struct blk_mq_tag_set *set = &dev->tag_set;
-	unsigned int i, nr = cfg->nr_queues + cfg->poll_queues;
-	int ret;
-
-	dev->poll_queues = kcalloc(nr, sizeof(*dev->poll_queues), GFP_KERNEL);
-	if (!dev->poll_queues)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		spin_lock_init(&dev->poll_queues[i].lock);
-		INIT_LIST_HEAD(&dev->poll_queues[i].list);
-	}
 
 	set->ops = &zcblk_mq_ops;
-	set->nr_hw_queues = nr;
+	set->nr_hw_queues = cfg->nr_queues + cfg->poll_queues;
 	set->nr_maps = cfg->poll_queues ? HCTX_MAX_TYPES : 1;
 	set->queue_depth = cfg->queue_depth;
 	set->numa_node = NUMA_NO_NODE;
@@ -270,19 +240,7 @@ static int zcblk_tag_set_init(struct zcblk_dev *dev)
 	/* A RAM-speed device gains nothing from an I/O scheduler. */
 	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	set->driver_data = dev;
-	ret = blk_mq_alloc_tag_set(set);
-	if (ret) {
-		kfree(dev->poll_queues);
-		dev->poll_queues = NULL;
-	}
-	return ret;
-}
-
-static void zcblk_tag_set_free(struct zcblk_dev *dev)
-{
-	blk_mq_free_tag_set(&dev->tag_set);
-	kfree(dev->poll_queues);
-	dev->poll_queues = NULL;
+	return blk_mq_alloc_tag_set(set);
 }
 
 int zcblk_disk_create(struct zcblk_dev *dev,
@@ -340,7 +298,7 @@ err_put_disk:
 	put_disk(disk);
 	dev->disk = NULL;
 err_free_tag_set:
-	zcblk_tag_set_free(dev);
+	blk_mq_free_tag_set(&dev->tag_set);
 err_destroy_wq:
 	if (dev->wq)
 		destroy_workqueue(dev->wq);
@@ -361,7 +319,7 @@ void zcblk_disk_free(struct zcblk_dev *dev)
 {
 	put_disk(dev->disk);
 	dev->disk = NULL;
-	zcblk_tag_set_free(dev);
+	blk_mq_free_tag_set(&dev->tag_set);
 	if (dev->wq)
 		destroy_workqueue(dev->wq);
 	dev->wq = NULL;

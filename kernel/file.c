@@ -19,7 +19,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
-#include "nvme.h"
+#include "rq.h"
 
 struct zcblk_file {
 	struct file *file;

@@ -141,7 +141,8 @@ int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 		unstall = cur->stall && !set->stall;
 		WRITE_ONCE(cur->stall, set->stall);
 	}
+	/* Held file I/O runs on the disk's reclaim-safe workqueue. */
 	if (unstall)
-		schedule_work(&dev->unstall_work);
+		queue_work(dev->wq ?: system_wq, &dev->unstall_work);
 	return 0;
 }

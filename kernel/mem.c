@@ -188,6 +188,9 @@ static blk_status_t zcblk_mem_rw(struct zcblk_mem *mem, struct zcblk_io *io)
 	return BLK_STS_OK;
 }
 
+/* Write Zeroes (NOUNMAP) up to this size zero in queue_rq's context. */
+#define ZCBLK_MEM_ZERO_INLINE	(128 * 1024)
+
 static blk_status_t zcblk_mem_submit(struct zcblk_dev *dev,
 				     struct zcblk_io *io)
 {
@@ -210,8 +213,11 @@ static blk_status_t zcblk_mem_submit(struct zcblk_dev *dev,
 	case ZCBLK_IO_DISCARD:
 	case ZCBLK_IO_WRITE_ZEROES:
 		unmap = io->op == ZCBLK_IO_DISCARD || io->unmap;
-		/* Freeing pages waits for an RCU grace period. */
-		if (unmap && io->nowait)
+		/*
+		 * Freeing pages waits for an RCU grace period, and zeroing
+		 * a large range is long work for queue_rq's context.
+		 */
+		if ((unmap || io->len > ZCBLK_MEM_ZERO_INLINE) && io->nowait)
 			return ZCBLK_STS_DEFER;
 		zcblk_mem_zero(mem, io->pos, io->len, unmap);
 		return BLK_STS_OK;

@@ -427,13 +427,19 @@ static int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	return io->miscompare ? ZCBLK_ST_COMPARE : 0;
 }
 
+/*
+ * The range list is copied out of the user's buffer once, then checked
+ * and executed from the copy: the buffer is user memory that another
+ * thread may rewrite between the check and the use.
+ */
 static int zcblk_nvme_dsm(struct zcblk_dev *dev, struct request *rq,
 			  const struct zcblk_nvme_cmd *nc)
 {
-	unsigned int nr = (nc->cdw10 & 0xff) + 1, i, pass;
+	unsigned int nr = (nc->cdw10 & 0xff) + 1, i;
 	u32 shift = zcblk_lba_shift(dev);
-	struct nvme_dsm_range range;
-	int status;
+	bool nowait = zcblk_rq_nowait(rq);
+	struct nvme_dsm_range *ranges;
+	int status = 0;
 
 	if ((nc->cdw10 & ~0xffU) || (nc->cdw11 & ~ZCBLK_DSM_CDW11_OK) ||
 	    nc->cdw12 || nc->cdw13 || nc->cdw14 || nc->cdw15)
@@ -441,34 +447,35 @@ static int zcblk_nvme_dsm(struct zcblk_dev *dev, struct request *rq,
 	if (!(nc->cdw11 & ZCBLK_DSM_AD))
 		return 0;	/* only hints: nothing to do */
 
-	/* Check every range before deallocating any. */
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < nr; i++) {
-			struct zcblk_io io = {
-				.op = ZCBLK_IO_DISCARD,
-				.nowait = zcblk_rq_nowait(rq),
-			};
-			u64 slba, nlb;
+	ranges = kmalloc_array(nr, sizeof(*ranges),
+			       nowait ? GFP_NOWAIT : GFP_NOIO);
+	if (!ranges)
+		return nowait ? ZCBLK_ST_DEFER : ZCBLK_ST_INTERNAL;
+	zcblk_rq_copy_from(rq, 0, ranges, nr * sizeof(*ranges));
 
-			zcblk_rq_copy_from(rq, i * sizeof(range), &range,
-					   sizeof(range));
-			slba = le64_to_cpu(range.slba);
-			nlb = le32_to_cpu(range.nlb);
-			if (!nlb)
-				continue;
-			if (!pass) {
-				if (!zcblk_lba_ok(dev, slba, nlb))
-					return ZCBLK_ST_LBA_RANGE;
-				continue;
-			}
-			io.pos = slba << shift;
-			io.len = nlb << shift;
-			status = zcblk_nvme_submit(dev, &io);
-			if (status)
-				return status;
+	/* Check every range before deallocating any. */
+	for (i = 0; i < nr; i++) {
+		if (ranges[i].nlb &&
+		    !zcblk_lba_ok(dev, le64_to_cpu(ranges[i].slba),
+				  le32_to_cpu(ranges[i].nlb))) {
+			status = ZCBLK_ST_LBA_RANGE;
+			goto out_free;
 		}
 	}
-	return 0;
+	for (i = 0; i < nr && !status; i++) {
+		struct zcblk_io io = {
+			.op = ZCBLK_IO_DISCARD,
+			.pos = le64_to_cpu(ranges[i].slba) << shift,
+			.len = (u64)le32_to_cpu(ranges[i].nlb) << shift,
+			.nowait = nowait,
+		};
+
+		if (io.len)
+			status = zcblk_nvme_submit(dev, &io);
+	}
+out_free:
+	kfree(ranges);
+	return status;
 }
 
 static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,

@@ -5,9 +5,15 @@
  * our own, attached to the request. No bounce buffer, ever; no
  * blk_rq_map_user*(), which takes FOLL_GET references on 6.1 and bounces
  * misaligned buffers.
+ *
+ * The bio and the pages live in a map slot of the disk's pool, not in the
+ * request: the request ends at end_io, the pages are unpinned when the
+ * submitter's task completes the command. The pool bounds how many
+ * commands hold pins, and its budget how many pages they hold.
  */
 #include <linux/blkdev.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "dev.h"
@@ -21,12 +27,116 @@ static void zcblk_count(atomic64_t *dev_ctr, atomic64_t *total_ctr, long n)
 	atomic64_add(n, total_ctr);
 }
 
+/* @tags: the requests of the disk's tag set. */
+int zcblk_map_pool_init(struct zcblk_map_pool *pool, unsigned int tags)
+{
+	unsigned int i;
+
+	spin_lock_init(&pool->lock);
+	init_waitqueue_head(&pool->wait);
+	pool->nr = min_t(unsigned int, 2 * tags, ZCBLK_MAX_MAPS);
+	pool->budget = ZCBLK_PIN_BUDGET(tags);
+	pool->reserved = 0;
+	pool->maps = kvcalloc(pool->nr, sizeof(*pool->maps), GFP_KERNEL);
+	if (!pool->maps)
+		return -ENOMEM;
+	pool->free = NULL;
+	for (i = 0; i < pool->nr; i++) {
+		pool->maps[i].next_free = pool->free;
+		pool->free = &pool->maps[i];
+	}
+	return 0;
+}
+
+/* With the disk object: every slot is back by then (open files hold it). */
+void zcblk_map_pool_free(struct zcblk_map_pool *pool)
+{
+	WARN_ON_ONCE(pool->reserved);
+	kvfree(pool->maps);
+	pool->maps = NULL;
+}
+
+/* Removal: waiters give up (they see the disk is no longer LIVE). */
+void zcblk_map_pool_wake(struct zcblk_map_pool *pool)
+{
+	wake_up_all(&pool->wait);
+}
+
+static struct zcblk_map *zcblk_map_try(struct zcblk_map_pool *pool,
+				       unsigned long pages)
+{
+	struct zcblk_map *map = NULL;
+
+	spin_lock(&pool->lock);
+	if (pool->free && pages <= pool->budget - pool->reserved) {
+		map = pool->free;
+		pool->free = map->next_free;
+		pool->reserved += pages;
+	}
+	spin_unlock(&pool->lock);
+	if (map) {
+		map->nr_reserved = pages;
+		map->nr_pinned = 0;
+		map->poll_queue = NULL;
+	}
+	return map;
+}
+
+/* Gives back a slot whose pages, if any, are unpinned, and its budget. */
+void zcblk_map_put(struct zcblk_dev *dev, struct zcblk_map *map)
+{
+	struct zcblk_map_pool *pool = &dev->maps;
+
+	spin_lock(&pool->lock);
+	pool->reserved -= map->nr_reserved;
+	map->next_free = pool->free;
+	pool->free = map;
+	spin_unlock(&pool->lock);
+	/* The barrier of the unlock orders the put before the check. */
+	if (wq_has_sleeper(&pool->wait))
+		wake_up(&pool->wait);
+}
+
+/*
+ * A slot with @pages of the disk's pin budget. Without one: -EAGAIN when
+ * @nowait (io_uring retries from a worker), else wait for it. The wait is
+ * interruptible, so that a submitter whose own unreaped commands hold the
+ * slots runs its task work (it is woken for that), and it rechecks now
+ * and then for the notifications that do not wake it (COOP_TASKRUN).
+ */
+struct zcblk_map *zcblk_map_get(struct zcblk_dev *dev, unsigned long pages,
+				bool nowait)
+{
+	struct zcblk_map_pool *pool = &dev->maps;
+	struct zcblk_map *map;
+
+	if (pages > pool->budget)
+		return ERR_PTR(-EINVAL);	/* never happens: see the bound */
+	map = zcblk_map_try(pool, pages);
+	if (map)
+		return map;
+	if (nowait)
+		return ERR_PTR(-EAGAIN);
+	for (;;) {
+		long ret;
+
+		ret = wait_event_interruptible_timeout(pool->wait,
+				(map = zcblk_map_try(pool, pages)) ||
+				!zcblk_dev_live(dev), HZ / 10);
+		if (map)
+			return map;
+		if (!zcblk_dev_live(dev))
+			return ERR_PTR(-ENODEV);
+		if (ret < 0 || signal_pending(current))
+			return ERR_PTR(-ERESTARTSYS);
+	}
+}
+
 /* Arrays for @nr entries: the inline ones when they fit. */
 static int zcblk_map_arrays(struct zcblk_map *map, unsigned int nr)
 {
 	map->bvecs = map->inline_bvecs;
 	map->pages = map->inline_pages;
-	map->nr_bvecs = nr;
 	if (nr <= ZCBLK_INLINE_PAGES)
 		return 0;
 	map->bvecs = kvmalloc_array(nr, sizeof(*map->bvecs), GFP_KERNEL);
@@ -48,56 +158,60 @@ static void zcblk_map_free_arrays(struct zcblk_map *map)
 		kvfree(map->bvecs);
 	if (map->pages != map->inline_pages)
 		kvfree(map->pages);
+	map->bvecs = map->inline_bvecs;
+	map->pages = map->inline_pages;
 }
 
 /*
  * No block device, as the NVMe driver's passthrough bios: with one,
  * bio_init() would tie the bio to a blk-cgroup (a lookup and a reference
  * per command), which passthrough requests, never throttled, do not use.
- * A polled bio names its disk, for bio_poll() on 6.1.
  */
-static void zcblk_map_bio_init(struct zcblk_dev *dev, struct request *rq,
-			       struct bio *bio, struct bio_vec *table,
-			       unsigned short max_vecs)
+static void zcblk_map_bio_init(struct zcblk_map *map, blk_opf_t opf,
+			       struct bio_vec *table, unsigned short max_vecs)
 {
-	bio_init(bio, NULL, table, max_vecs, rq->cmd_flags);
-	if (rq->cmd_flags & REQ_POLLED)
-		bio->bi_bdev = dev->disk->part0;
-}
-
-static int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
-			    struct zcblk_map *map)
-{
-	int ret = blk_rq_append_bio(rq, &map->bio);
-
-	if (!ret)
-		map->mapped = true;
-	return ret;
+	bio_init(&map->bio, NULL, table, max_vecs, opf);
 }
 
 /*
- * Pins the user segments (whose lengths the caller has checked against the
- * command's limits) and attaches them to @rq. Pages the device will write
- * are pinned with FOLL_WRITE.
+ * The pages @segs span (each segment its own pages: a misaligned one
+ * straddles), or -EINVAL if a segment is not aligned to @align (direct
+ * I/O to a backing file needs that; 0: any alignment).
  */
-int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
-		   struct zcblk_map *map, const struct iovec *segs,
-		   unsigned int nr_segs, unsigned int align)
+long zcblk_map_user_pages(const struct iovec *segs, unsigned int nr_segs,
+			  unsigned int align)
 {
-	bool dev_writes = req_op(rq) == REQ_OP_DRV_IN;
-	unsigned int nr_pages = 0, done = 0, i;
-	int ret;
+	unsigned long base;
+	long nr_pages = 0;
+	unsigned int i;
 
 	for (i = 0; i < nr_segs; i++) {
-		unsigned long base = (unsigned long)segs[i].iov_base;
-
-		/* Direct I/O to a backing file needs aligned segments. */
+		base = (unsigned long)segs[i].iov_base;
 		if (align && ((base | segs[i].iov_len) & (align - 1)))
 			return -EINVAL;
 		if (segs[i].iov_len)
 			nr_pages += DIV_ROUND_UP(offset_in_page(base) +
 						 segs[i].iov_len, PAGE_SIZE);
 	}
+	return nr_pages;
+}
+
+/*
+ * Pins the user segments into @map, which holds their pages' budget
+ * (zcblk_map_user_pages()), and builds its bio. The caller has checked
+ * the lengths against the command's limits. Pages the device will write
+ * are pinned with FOLL_WRITE. Faulting pages in may take as long as their
+ * owner likes (userfaultfd, FUSE): with @nofault, pages that are not
+ * there fail instead (-EFAULT), for a caller that holds a request.
+ */
+int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
+		   blk_opf_t opf, const struct iovec *segs,
+		   unsigned int nr_segs, bool nofault)
+{
+	bool dev_writes = (opf & REQ_OP_MASK) == REQ_OP_DRV_IN;
+	unsigned int nr_pages = map->nr_reserved, done = 0, i;
+	int ret;
+
 	ret = zcblk_map_arrays(map, nr_pages);
 	if (ret)
 		return ret;
@@ -111,7 +225,8 @@ int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 		n = DIV_ROUND_UP(offset_in_page(base) + segs[i].iov_len,
 				 PAGE_SIZE);
 		ret = pin_user_pages_fast(base & PAGE_MASK, n,
-					  dev_writes ? FOLL_WRITE : 0,
+					  (dev_writes ? FOLL_WRITE : 0) |
+					  (nofault ? FOLL_NOFAULT : 0),
 					  map->pages + done);
 		if (ret > 0)
 			done += ret;
@@ -125,7 +240,7 @@ int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 	map->nr_pinned = done;
 	map->dirty = dev_writes;
 
-	zcblk_map_bio_init(dev, rq, &map->bio, map->bvecs, nr_pages);
+	zcblk_map_bio_init(map, opf, map->bvecs, nr_pages);
 	for (i = 0, done = 0; i < nr_segs; i++) {
 		unsigned long base = (unsigned long)segs[i].iov_base;
 		unsigned int off = offset_in_page(base);
@@ -143,16 +258,12 @@ int zcblk_map_user(struct zcblk_dev *dev, struct request *rq,
 			off = 0;
 		}
 	}
-	ret = zcblk_map_attach(dev, rq, map);
-	if (ret)
-		goto err_uninit;
 	return 0;
 
 err_uninit:
 	bio_uninit(&map->bio);
 	done = map->nr_pinned;
-	zcblk_count(&dev->pins.unpinned, &zcblk_pins_total.unpinned,
-		    done);
+	zcblk_count(&dev->pins.unpinned, &zcblk_pins_total.unpinned, done);
 	map->nr_pinned = 0;
 err_unpin:
 	unpin_user_pages(map->pages, done);
@@ -161,18 +272,16 @@ err_unpin:
 }
 
 /*
- * Attaches an ITER_BVEC over a registered buffer. io_uring pinned those
- * pages at registration and keeps them until the CQE is posted: we take
- * no pin and drop none.
+ * Builds @map's bio over an ITER_BVEC of a registered buffer. io_uring
+ * pinned those pages at registration and keeps them until the CQE is
+ * posted: we take no pin and drop none.
  */
-int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
-		   struct zcblk_map *map, struct iov_iter *iter,
-		   unsigned int align)
+int zcblk_map_bvec(struct zcblk_dev *dev, struct zcblk_map *map,
+		   blk_opf_t opf, struct iov_iter *iter, unsigned int align)
 {
 	const struct bio_vec *first = iter->bvec, *bv;
 	size_t skip = iter->iov_offset, left = iov_iter_count(iter);
 	struct bio *bio = &map->bio;
-	int ret;
 
 	while (left && skip >= first->bv_len) {
 		skip -= first->bv_len;
@@ -192,7 +301,7 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
 	 * does for the block path: nothing copied per page, no array to
 	 * allocate. io_uring keeps them until the CQE is posted.
 	 */
-	zcblk_map_bio_init(dev, rq, bio, NULL, 0);
+	zcblk_map_bio_init(map, opf, NULL, 0);
 	bio->bi_io_vec = (struct bio_vec *)first;
 	bio->bi_vcnt = iter->nr_segs - (first - iter->bvec);
 	bio->bi_iter.bi_bvec_done = skip;
@@ -200,22 +309,30 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct request *rq,
 	bio_set_flag(bio, BIO_CLONED);
 	map->bvecs = map->inline_bvecs;
 	map->pages = map->inline_pages;
-	ret = zcblk_map_attach(dev, rq, map);
-	if (ret) {
-		bio_uninit(bio);
-		return ret;
-	}
 	map->nr_pinned = 0;
 	zcblk_count(&dev->pins.fixed_bytes, &zcblk_pins_total.fixed_bytes,
 		    iov_iter_count(iter));
 	return 0;
 }
 
-/* In task context: dirtying may sleep. */
-void zcblk_unmap(struct zcblk_dev *dev, struct zcblk_map *map)
+/*
+ * Attaches @map's bio to @rq. A polled bio names its disk, as the block
+ * layer's polled bios do.
+ */
+int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
+		     struct zcblk_map *map)
 {
-	if (!map->mapped)
-		return;
+	if (rq->cmd_flags & REQ_POLLED)
+		map->bio.bi_bdev = dev->disk->part0;
+	return blk_rq_append_bio(rq, &map->bio);
+}
+
+/*
+ * Process context (dirtying may sleep), once the request that carried the
+ * map has ended or was never executed: unpins, then zcblk_map_put().
+ */
+void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map)
+{
 	if (map->nr_pinned) {
 		unpin_user_pages_dirty_lock(map->pages, map->nr_pinned,
 					    map->dirty);
@@ -225,5 +342,5 @@ void zcblk_unmap(struct zcblk_dev *dev, struct zcblk_map *map)
 	}
 	bio_uninit(&map->bio);
 	zcblk_map_free_arrays(map);
-	map->mapped = false;
+	zcblk_map_put(dev, map);
 }

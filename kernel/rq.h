@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The per-request state every layer shares (the tag set's cmd_size),
+ * each group of fields owned by the layer named above it. It lives as
+ * long as its request: from queue_rq (or, for passthrough commands, from
+ * allocation) to the request's end. What a passthrough command needs after
+ * that (its pages, its completion) is outside it: see pin.h.
+ */
+#ifndef ZCBLK_RQ_H
+#define ZCBLK_RQ_H
+
+#include <linux/blk-mq.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+/*
+ * An NVMe command, snapshotted once from user memory (SQE or ioctl
+ * argument): nothing reads user memory for it again.
+ */
+struct zcblk_nvme_cmd {
+	u8 opcode;
+	bool admin;
+	u32 nsid;
+	u32 cdw2, cdw3;
+	u32 cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
+	u32 timeout_ms;
+};
+
+struct zcblk_pdu {
+	/* chardev.c and nvme.c: a passthrough command and its outcome */
+	struct zcblk_nvme_cmd nc;
+	int status;			/* NVMe status once executed */
+	u64 result;			/* the completion's command result */
+
+	/* complete.c: how the request ends */
+	blk_status_t sts;		/* status once done, until ended */
+	struct list_head held_node;	/* on dev->held while @held */
+	bool held;			/* under dev->held_lock */
+	bool stalled;			/* held before execution */
+	struct hrtimer timer;		/* delayed completion */
+
+	/*
+	 * disk.c: the request runs from dev->wq, always for deferred
+	 * backends (file), after ZCBLK_STS_DEFER for the others (@deferred).
+	 */
+	struct work_struct work;
+	bool deferred;
+
+	/* file.c: the backing I/O */
+	bool in_backend;		/* in flight: never end early */
+	struct kiocb iocb;
+	struct bio_vec *file_bvecs;	/* for requests of several bios */
+};
+
+#endif /* ZCBLK_RQ_H */
