@@ -22,6 +22,21 @@ enum zcblk_io_op {
 };
 
 /*
+ * What submit() did with an operation:
+ * DONE: finished, and io->sts says how;
+ * QUEUED: (READ and WRITE of a request only) the backend calls
+ *	zcblk_io_done() later;
+ * DEFER: (only when io->nowait) it would have to sleep: the request runs
+ *	again, from the disk's workqueue, from the start, so what it did
+ *	before returning must be harmless to redo.
+ */
+enum zcblk_submit {
+	ZCBLK_SUBMIT_DONE,
+	ZCBLK_SUBMIT_QUEUED,
+	ZCBLK_SUBMIT_DEFER,
+};
+
+/*
  * One backend operation, from a block request or an NVMe command. The
  * data of READ, WRITE and COMPARE is the segments of @rq, @len bytes in
  * all; segments may have any length and offset (passthrough buffers need
@@ -36,25 +51,13 @@ struct zcblk_io {
 	bool nowait;		/* in queue_rq's context: must not sleep */
 	bool unmap;		/* WRITE_ZEROES: may deallocate */
 	bool miscompare;	/* COMPARE: set by the backend on mismatch */
+	blk_status_t sts;	/* the outcome, once DONE */
 };
-
-/*
- * submit() may return this for READ and WRITE of a request: the backend
- * calls zcblk_io_done() later. Private to zcblk: never given to blk-mq.
- */
-#define ZCBLK_STS_QUEUED	((__force blk_status_t)0xff)
-
-/*
- * submit() may return this when @io->nowait and it would have to sleep:
- * the request runs again, from the disk's workqueue, from the start. So
- * what it did before returning must be harmless to redo.
- */
-#define ZCBLK_STS_DEFER		((__force blk_status_t)0xfe)
 
 struct zcblk_backend_ops {
 	const char *name;
 	/*
-	 * submit() may return ZCBLK_STS_DEFER: the disk gets a workqueue.
+	 * submit() may return ZCBLK_SUBMIT_DEFER: the disk gets a workqueue.
 	 * Keeps queue_rq non-blocking, so that passthrough requests run in
 	 * the submitter's context (blk-mq punts those of BLK_MQ_F_BLOCKING
 	 * queues to kblockd).
@@ -76,8 +79,8 @@ struct zcblk_backend_ops {
 		    struct netlink_ext_ack *extack);
 	/* Called after the block device is gone: no request is in flight. */
 	void (*release)(struct zcblk_dev *dev);
-	/* Carry out @io and return its status; the caller completes it. */
-	blk_status_t (*submit)(struct zcblk_dev *dev, struct zcblk_io *io);
+	/* Carry out @io; the caller completes it unless QUEUED. */
+	enum zcblk_submit (*submit)(struct zcblk_dev *dev, struct zcblk_io *io);
 	/* Optional: bytes of backing store in use, for DEV_GET. */
 	u64 (*alloc_bytes)(struct zcblk_dev *dev);
 };
@@ -87,5 +90,8 @@ extern const struct zcblk_backend_ops zcblk_mem_backend;
 extern const struct zcblk_backend_ops zcblk_file_backend;
 
 const struct zcblk_backend_ops *zcblk_backend_find(const char *name);
+/* disk.c: how zcblk calls submit(), counting what it moved */
+enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
+				    struct zcblk_io *io);
 
 #endif /* ZCBLK_BACKEND_H */

@@ -11,6 +11,7 @@
 #include <linux/version.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/fs.h>
 #include <net/genetlink.h>
 
 /* Queue limits zcblk sets; applied the way each kernel wants them. */
@@ -25,6 +26,10 @@ struct zcblk_limits {
 	unsigned int dma_alignment;		/* mask; 0: the default */
 };
 
+/*
+ * blk_mq_alloc_disk() takes the queue limits since 6.9, and the features
+ * (BLK_FEAT_*) are among them since 6.11: both on one side of 6.11.
+ */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 
 static inline struct gendisk *
@@ -109,6 +114,28 @@ static inline const void *zcblk_uring_cmd_payload(struct io_uring_cmd *ioucmd)
 static inline const void *zcblk_uring_cmd_payload(struct io_uring_cmd *ioucmd)
 {
 	return ioucmd->cmd;
+}
+#endif
+
+/* vfs_iter_write() takes the file system's freeze protection since 6.8. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+static inline ssize_t zcblk_vfs_iter_write(struct file *file,
+					   struct iov_iter *iter,
+					   loff_t *pos, rwf_t flags)
+{
+	return vfs_iter_write(file, iter, pos, flags);
+}
+#else
+static inline ssize_t zcblk_vfs_iter_write(struct file *file,
+					   struct iov_iter *iter,
+					   loff_t *pos, rwf_t flags)
+{
+	ssize_t ret;
+
+	file_start_write(file);
+	ret = vfs_iter_write(file, iter, pos, flags);
+	file_end_write(file);
+	return ret;
 }
 #endif
 

@@ -166,7 +166,6 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 		      struct netlink_ext_ack *extack);
 void zcblk_disk_del(struct zcblk_dev *dev);
 void zcblk_disk_free(struct zcblk_dev *dev);
-blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io);
 void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq);
 void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq);
 bool zcblk_rq_nowait(struct request *rq);

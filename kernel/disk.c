@@ -22,9 +22,11 @@ bool zcblk_disk_is_ours(struct gendisk *disk)
 	return disk->fops == &zcblk_bdev_ops;
 }
 
-static blk_status_t zcblk_disk_rw(struct zcblk_dev *dev, struct request *rq)
+/* A block request, as a backend operation in @io. */
+static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
+				       struct request *rq, struct zcblk_io *io)
 {
-	struct zcblk_io io = {
+	*io = (struct zcblk_io){
 		.pos	= (u64)blk_rq_pos(rq) << SECTOR_SHIFT,
 		.len	= blk_rq_bytes(rq),
 		.rq	= rq,
@@ -34,29 +36,32 @@ static blk_status_t zcblk_disk_rw(struct zcblk_dev *dev, struct request *rq)
 
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
-		io.op = ZCBLK_IO_READ;
+		io->op = ZCBLK_IO_READ;
 		break;
 	case REQ_OP_WRITE:
-		io.op = ZCBLK_IO_WRITE;
+		io->op = ZCBLK_IO_WRITE;
 		break;
 	case REQ_OP_FLUSH:
-		io.op = ZCBLK_IO_FLUSH;
+		io->op = ZCBLK_IO_FLUSH;
 		break;
 	case REQ_OP_DISCARD:
-		io.op = ZCBLK_IO_DISCARD;
+		io->op = ZCBLK_IO_DISCARD;
 		break;
 	case REQ_OP_WRITE_ZEROES:
-		io.op = ZCBLK_IO_WRITE_ZEROES;
-		io.unmap = !(rq->cmd_flags & REQ_NOUNMAP);
+		io->op = ZCBLK_IO_WRITE_ZEROES;
+		io->unmap = !(rq->cmd_flags & REQ_NOUNMAP);
 		break;
 	default:
-		return BLK_STS_NOTSUPP;
+		io->sts = BLK_STS_NOTSUPP;
+		return ZCBLK_SUBMIT_DONE;
 	}
 	/* set_disk_ro() stops write(2); whatever still comes fails here. */
 	if ((dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY) && op_is_write(req_op(rq)) &&
-	    io.op != ZCBLK_IO_FLUSH)
-		return BLK_STS_IOERR;
-	return zcblk_disk_submit(dev, &io);
+	    io->op != ZCBLK_IO_FLUSH) {
+		io->sts = BLK_STS_IOERR;
+		return ZCBLK_SUBMIT_DONE;
+	}
+	return zcblk_disk_submit(dev, io);
 }
 
 /* Must the backend not sleep for @rq? Only dev->wq's requests may. */
@@ -69,13 +74,16 @@ bool zcblk_rq_nowait(struct request *rq)
 }
 
 /* Every backend operation goes through here, for the counters. */
-blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io)
+enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
+				    struct zcblk_io *io)
 {
 	struct zcblk_io_stats *st = &dev->stats;
-	blk_status_t sts = dev->ops->submit(dev, io);
+	enum zcblk_submit ret = dev->ops->submit(dev, io);
 
-	if (sts && sts != ZCBLK_STS_QUEUED)
-		return sts;	/* ZCBLK_STS_DEFER: counted when it runs */
+	/* Deferred: counted when it runs. */
+	if (ret == ZCBLK_SUBMIT_DEFER ||
+	    (ret == ZCBLK_SUBMIT_DONE && io->sts))
+		return ret;
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_COMPARE:
@@ -89,7 +97,7 @@ blk_status_t zcblk_disk_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	default:
 		break;
 	}
-	return sts;
+	return ret;
 }
 
 /*
@@ -102,7 +110,7 @@ void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 	/* A deferred request was not chosen to fail: do not count it twice. */
 	u16 injected = pdu->deferred ? 0 : zcblk_inject(dev, rq);
-	blk_status_t sts;
+	struct zcblk_io io;
 
 	if (blk_rq_is_passthrough(rq)) {
 		if (injected) {
@@ -113,12 +121,20 @@ void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 		zcblk_nvme_execute(dev, rq);
 		return;
 	}
-	sts = injected ? zcblk_nvme_to_blk_status(injected) :
-			 zcblk_disk_rw(dev, rq);
-	if (sts == ZCBLK_STS_DEFER)
+	if (injected) {
+		zcblk_io_done(dev, rq, zcblk_nvme_to_blk_status(injected));
+		return;
+	}
+	switch (zcblk_disk_rw(dev, rq, &io)) {
+	case ZCBLK_SUBMIT_DONE:
+		zcblk_io_done(dev, rq, io.sts);
+		break;
+	case ZCBLK_SUBMIT_QUEUED:
+		break;
+	case ZCBLK_SUBMIT_DEFER:
 		zcblk_disk_defer(dev, rq);
-	else if (sts != ZCBLK_STS_QUEUED)
-		zcblk_io_done(dev, rq, sts);
+		break;
+	}
 }
 
 /* Runs @rq again from the disk's workqueue, where the backend may sleep. */

@@ -68,7 +68,8 @@ static void zcblk_file_aio_complete(struct kiocb *iocb, long ret)
 	zcblk_file_rw_done(container_of(iocb, struct zcblk_pdu, iocb), ret);
 }
 
-static blk_status_t zcblk_file_rw(struct zcblk_dev *dev, struct zcblk_io *io)
+static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
+				       struct zcblk_io *io)
 {
 	struct zcblk_file *f = zcblk_file(dev);
 	struct request *rq = io->rq;
@@ -89,8 +90,11 @@ static blk_status_t zcblk_file_rw(struct zcblk_dev *dev, struct zcblk_io *io)
 		rq_for_each_bvec(tmp, rq, rq_iter)
 			nr++;
 		bvec = kmalloc_array(nr, sizeof(*bvec), GFP_NOIO);
-		if (!bvec)
-			return BLK_STS_RESOURCE;
+		if (!bvec) {
+			/* Not an I/O error: try again, as loop would. */
+			blk_mq_requeue_request(rq, true);
+			return ZCBLK_SUBMIT_QUEUED;
+		}
 		pdu->file_bvecs = bvec;
 		nr = 0;
 		rq_for_each_bvec(tmp, rq, rq_iter)
@@ -113,19 +117,27 @@ static blk_status_t zcblk_file_rw(struct zcblk_dev *dev, struct zcblk_io *io)
 	if (write && io->fua)
 		pdu->iocb.ki_flags |= IOCB_DSYNC;
 	pdu->iocb.ki_ioprio = req_get_ioprio(rq);
-	if (f->buffered) {
-		pdu->iocb.ki_complete = NULL;	/* synchronous */
-		atomic64_add(io->len, &dev->stats.copied_bytes);
-	}
-
 	WRITE_ONCE(pdu->in_backend, true);
+	if (f->buffered) {
+		/* Through the VFS, as loop: freeze protection, range checks. */
+		loff_t pos = io->pos;
+
+		atomic64_add(io->len, &dev->stats.copied_bytes);
+		if (write)
+			ret = zcblk_vfs_iter_write(f->file, &iter, &pos,
+						   io->fua ? RWF_DSYNC : 0);
+		else
+			ret = vfs_iter_read(f->file, &iter, &pos, 0);
+		zcblk_file_rw_done(pdu, ret);
+		return ZCBLK_SUBMIT_QUEUED;
+	}
 	if (write)
 		ret = f->file->f_op->write_iter(&pdu->iocb, &iter);
 	else
 		ret = f->file->f_op->read_iter(&pdu->iocb, &iter);
 	if (ret != -EIOCBQUEUED)
 		zcblk_file_rw_done(pdu, ret);
-	return ZCBLK_STS_QUEUED;
+	return ZCBLK_SUBMIT_QUEUED;
 }
 
 static blk_status_t zcblk_file_fallocate(struct zcblk_file *f, int mode,
@@ -145,8 +157,8 @@ static blk_status_t zcblk_file_fallocate(struct zcblk_file *f, int mode,
 	return errno_to_blk_status(ret);
 }
 
-static blk_status_t zcblk_file_submit(struct zcblk_dev *dev,
-				      struct zcblk_io *io)
+static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
+					   struct zcblk_io *io)
 {
 	struct zcblk_file *f = zcblk_file(dev);
 	int mode;
@@ -157,19 +169,24 @@ static blk_status_t zcblk_file_submit(struct zcblk_dev *dev,
 		return zcblk_file_rw(dev, io);
 	case ZCBLK_IO_FLUSH:
 		atomic64_inc(&dev->stats.flushes);
-		return errno_to_blk_status(vfs_fsync(f->file, 0));
+		io->sts = errno_to_blk_status(vfs_fsync(f->file, 0));
+		break;
 	case ZCBLK_IO_DISCARD:
 		/* On a block device this is a discard, on a file a hole. */
 		mode = FALLOC_FL_PUNCH_HOLE;
 		if (f->bdev)
 			mode |= FALLOC_FL_NO_HIDE_STALE;
-		return zcblk_file_fallocate(f, mode, io->pos, io->len);
+		io->sts = zcblk_file_fallocate(f, mode, io->pos, io->len);
+		break;
 	case ZCBLK_IO_WRITE_ZEROES:
 		mode = io->unmap ? FALLOC_FL_PUNCH_HOLE : FALLOC_FL_ZERO_RANGE;
-		return zcblk_file_fallocate(f, mode, io->pos, io->len);
+		io->sts = zcblk_file_fallocate(f, mode, io->pos, io->len);
+		break;
 	default:
-		return BLK_STS_NOTSUPP;
+		io->sts = BLK_STS_NOTSUPP;
+		break;
 	}
+	return ZCBLK_SUBMIT_DONE;
 }
 
 static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,

@@ -70,9 +70,10 @@ static bool zcblk_mem_alloc(struct zcblk_mem *mem, pgoff_t idx, gfp_t gfp)
  * Moves @len bytes between @bv_page at @bv_off and the store at byte @pos,
  * or compares them. Any byte alignment works.
  */
-static blk_status_t zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
-				   struct page *bv_page, unsigned int bv_off,
-				   unsigned int len, struct zcblk_io *io)
+static enum zcblk_submit zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
+					struct page *bv_page,
+					unsigned int bv_off, unsigned int len,
+					struct zcblk_io *io)
 {
 	bool write = io->op == ZCBLK_IO_WRITE;
 
@@ -100,13 +101,16 @@ static blk_status_t zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
 			if (zcblk_mem_alloc(mem, idx, io->nowait ? GFP_NOWAIT :
 							       GFP_NOIO))
 				continue;	/* copy into the new page */
-			return io->nowait ? ZCBLK_STS_DEFER : BLK_STS_RESOURCE;
+			if (io->nowait)
+				return ZCBLK_SUBMIT_DEFER;
+			io->sts = BLK_STS_RESOURCE;
+			return ZCBLK_SUBMIT_DONE;
 		}
 		pos += n;
 		bv_off += n;
 		len -= n;
 	}
-	return BLK_STS_OK;
+	return ZCBLK_SUBMIT_DONE;
 }
 
 /* Zeroes [pos, end) in place, allocating nothing. */
@@ -171,45 +175,46 @@ static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
 	}
 }
 
-static blk_status_t zcblk_mem_rw(struct zcblk_mem *mem, struct zcblk_io *io)
+static enum zcblk_submit zcblk_mem_rw(struct zcblk_mem *mem,
+				      struct zcblk_io *io)
 {
 	struct req_iterator iter;
+	enum zcblk_submit ret;
 	u64 pos = io->pos;
 	struct bio_vec bv;
-	blk_status_t sts;
 
 	rq_for_each_segment(bv, io->rq, iter) {
-		sts = zcblk_mem_copy(mem, pos, bv.bv_page, bv.bv_offset,
+		ret = zcblk_mem_copy(mem, pos, bv.bv_page, bv.bv_offset,
 				     bv.bv_len, io);
-		if (sts)
-			return sts;
+		if (ret != ZCBLK_SUBMIT_DONE || io->sts)
+			return ret;
 		pos += bv.bv_len;
 	}
-	return BLK_STS_OK;
+	return ZCBLK_SUBMIT_DONE;
 }
 
 /* Write Zeroes (NOUNMAP) up to this size zero in queue_rq's context. */
 #define ZCBLK_MEM_ZERO_INLINE	(128 * 1024)
 
-static blk_status_t zcblk_mem_submit(struct zcblk_dev *dev,
-				     struct zcblk_io *io)
+static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
+					  struct zcblk_io *io)
 {
 	struct zcblk_mem *mem = zcblk_mem(dev);
-	blk_status_t sts;
+	enum zcblk_submit ret;
 	bool unmap;
 
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_WRITE:
-		sts = zcblk_mem_rw(mem, io);
+		ret = zcblk_mem_rw(mem, io);
 		/* The copy is the media access; counted all the same. */
-		if (sts != ZCBLK_STS_DEFER)
+		if (ret == ZCBLK_SUBMIT_DONE)
 			atomic64_add(io->len, &dev->stats.copied_bytes);
-		return sts;
+		return ret;
 	case ZCBLK_IO_COMPARE:
 		return zcblk_mem_rw(mem, io);
 	case ZCBLK_IO_FLUSH:
-		return BLK_STS_OK;	/* RAM has no volatile cache */
+		return ZCBLK_SUBMIT_DONE;	/* RAM has no volatile cache */
 	case ZCBLK_IO_DISCARD:
 	case ZCBLK_IO_WRITE_ZEROES:
 		unmap = io->op == ZCBLK_IO_DISCARD || io->unmap;
@@ -218,11 +223,12 @@ static blk_status_t zcblk_mem_submit(struct zcblk_dev *dev,
 		 * a large range is long work for queue_rq's context.
 		 */
 		if ((unmap || io->len > ZCBLK_MEM_ZERO_INLINE) && io->nowait)
-			return ZCBLK_STS_DEFER;
+			return ZCBLK_SUBMIT_DEFER;
 		zcblk_mem_zero(mem, io->pos, io->len, unmap);
-		return BLK_STS_OK;
+		return ZCBLK_SUBMIT_DONE;
 	}
-	return BLK_STS_NOTSUPP;
+	io->sts = BLK_STS_NOTSUPP;
+	return ZCBLK_SUBMIT_DONE;
 }
 
 static int zcblk_mem_open(struct zcblk_dev *dev, struct zcblk_limits *lim,

@@ -36,6 +36,12 @@ enum {
 
 static struct genl_family zcblk_genl_family;
 
+/* Sizes the block layer addresses in bytes (loff_t), in whole 4 KiB blocks. */
+static struct netlink_range_validation zcblk_size_range = {
+	.min = 1,
+	.max = ZCBLK_MAX_SIZE,
+};
+
 static struct netlink_range_validation zcblk_index_range = {
 	.min = 0,
 	.max = ZCBLK_MAX_DEVS - 1,
@@ -80,7 +86,8 @@ static const struct nla_policy zcblk_dev_add_policy[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &zcblk_index_range),
 	[ZCBLK_A_DEV_BACKEND]	  = { .type = NLA_NUL_STRING, .len = 15 },
-	[ZCBLK_A_DEV_SIZE]	  = NLA_POLICY_MIN(NLA_U64, 1),
+	[ZCBLK_A_DEV_SIZE]	  = NLA_POLICY_FULL_RANGE(NLA_U64,
+							  &zcblk_size_range),
 	[ZCBLK_A_DEV_BLOCK_SIZE]  = NLA_POLICY_RANGE(NLA_U32, 512, 4096),
 	[ZCBLK_A_DEV_NR_QUEUES]	  = NLA_POLICY_RANGE(NLA_U32, 1,
 						     ZCBLK_MAX_QUEUES),

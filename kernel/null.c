@@ -17,10 +17,10 @@ static void zcblk_null_release(struct zcblk_dev *dev)
 {
 }
 
-static blk_status_t zcblk_null_submit(struct zcblk_dev *dev,
-				      struct zcblk_io *io)
+static enum zcblk_submit zcblk_null_submit(struct zcblk_dev *dev,
+					   struct zcblk_io *io)
 {
-	return BLK_STS_OK;
+	return ZCBLK_SUBMIT_DONE;	/* io->sts is 0 */
 }
 
 const struct zcblk_backend_ops zcblk_null_backend = {

@@ -17,17 +17,20 @@
 #include "nvme.h"
 
 #define ZCBLK_DNR		0x4000
-#define ZCBLK_ST(sc)		(ZCBLK_DNR | (sc))
-#define ZCBLK_ST_OPCODE		ZCBLK_ST(NVME_SC_INVALID_OPCODE)
-#define ZCBLK_ST_FIELD		ZCBLK_ST(NVME_SC_INVALID_FIELD)
-#define ZCBLK_ST_NS		ZCBLK_ST(NVME_SC_INVALID_NS)
-#define ZCBLK_ST_LBA_RANGE	ZCBLK_ST(NVME_SC_LBA_RANGE)
-#define ZCBLK_ST_COMPARE	ZCBLK_ST(NVME_SC_COMPARE_FAILED)
-#define ZCBLK_ST_WRITE_PROT	ZCBLK_ST(NVME_SC_NS_WRITE_PROTECTED)
-#define ZCBLK_ST_INTERNAL	NVME_SC_INTERNAL	/* retryable: no DNR */
-/* Not a status: the backend completes the command later. */
-#define ZCBLK_ST_QUEUED		(-EIOCBQUEUED)
-#define ZCBLK_ST_DEFER		(-EAGAIN)	/* ZCBLK_STS_DEFER */
+#define ZCBLK_STATUS(sc)		(ZCBLK_DNR | (sc))
+#define ZCBLK_STATUS_OPCODE		ZCBLK_STATUS(NVME_SC_INVALID_OPCODE)
+#define ZCBLK_STATUS_FIELD		ZCBLK_STATUS(NVME_SC_INVALID_FIELD)
+#define ZCBLK_STATUS_NS			ZCBLK_STATUS(NVME_SC_INVALID_NS)
+#define ZCBLK_STATUS_LBA_RANGE		ZCBLK_STATUS(NVME_SC_LBA_RANGE)
+#define ZCBLK_STATUS_COMPARE		ZCBLK_STATUS(NVME_SC_COMPARE_FAILED)
+#define ZCBLK_STATUS_WRITE_PROT		ZCBLK_STATUS(NVME_SC_NS_WRITE_PROTECTED)
+#define ZCBLK_STATUS_INTERNAL		NVME_SC_INTERNAL	/* retryable: no DNR */
+/*
+ * Not statuses: the backend completes the command later, or it runs
+ * again from the disk's workqueue.
+ */
+#define ZCBLK_STATUS_QUEUED		(-EIOCBQUEUED)
+#define ZCBLK_STATUS_DEFER		(-EAGAIN)	/* ZCBLK_SUBMIT_DEFER */
 
 #define ZCBLK_NSID_ALL		0xffffffff
 
@@ -271,12 +274,12 @@ static int zcblk_nvme_identify(struct zcblk_dev *dev, struct request *rq,
 	/* CNTID, CNSSID, CSI, UUID index: none is supported. */
 	if ((nc->cdw10 & ~0xffU) || nc->cdw11 || nc->cdw12 || nc->cdw13 ||
 	    nc->cdw14 || nc->cdw15)
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 
 	switch (cns) {
 	case NVME_ID_CNS_NS:
 		if (nc->nsid != ZCBLK_NSID && nc->nsid != ZCBLK_NSID_ALL)
-			return ZCBLK_ST_NS;
+			return ZCBLK_STATUS_NS;
 		zcblk_rq_fill(rq, &id->ns, sizeof(id->ns));
 		return 0;
 	case NVME_ID_CNS_CTRL:
@@ -284,25 +287,25 @@ static int zcblk_nvme_identify(struct zcblk_dev *dev, struct request *rq,
 		return 0;
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
 		if (nc->nsid >= 0xfffffffe)
-			return ZCBLK_ST_NS;
+			return ZCBLK_STATUS_NS;
 		/* Active namespaces with an ID greater than nsid. */
 		zcblk_rq_fill(rq, &list, nc->nsid < ZCBLK_NSID ?
 			      sizeof(list) : 0);
 		return 0;
 	case NVME_ID_CNS_NS_DESC_LIST:
 		if (nc->nsid != ZCBLK_NSID)
-			return ZCBLK_ST_NS;
+			return ZCBLK_STATUS_NS;
 		return zcblk_nvme_ns_descs(dev, rq);
 	case NVME_ID_CNS_CS_NS:
 		if (nc->nsid != ZCBLK_NSID)
-			return ZCBLK_ST_NS;
+			return ZCBLK_STATUS_NS;
 		fallthrough;
 	case NVME_ID_CNS_CS_CTRL:
 		/* NVM command set (CSI 0): every field zero is valid. */
 		zcblk_rq_fill(rq, NULL, 0);
 		return 0;
 	default:
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 	}
 }
 
@@ -319,9 +322,9 @@ static int zcblk_nvme_get_features(struct zcblk_dev *dev,
 	u8 sel = (nc->cdw10 >> 8) & 0x7;
 
 	if (!zcblk_nvme_nsid_ok(nc->nsid))
-		return ZCBLK_ST_NS;
+		return ZCBLK_STATUS_NS;
 	if ((nc->cdw10 & ~0x7ffU) || sel > 3)
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 	switch (nc->cdw10 & 0xff) {
 	case NVME_FEAT_VOLATILE_WC:
 		cmd->result = dev->nvme_ident->ctrl.vwc;	/* WCE */
@@ -330,7 +333,7 @@ static int zcblk_nvme_get_features(struct zcblk_dev *dev,
 		cmd->result = nr_queues | nr_queues << 16;
 		break;
 	default:
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 	}
 	if (sel == 3)
 		cmd->result = 0;	/* not saveable, not changeable */
@@ -353,11 +356,11 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 	size_t size;
 
 	if (!zcblk_nvme_nsid_ok(nc->nsid))
-		return ZCBLK_ST_NS;
+		return ZCBLK_STATUS_NS;
 	/* LSP, LSI, CSI, OT, UUID index: none is supported. */
 	if ((nc->cdw10 & 0x7f00) || (nc->cdw11 >> 16) || nc->cdw14 ||
 	    (off & 3))
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 
 	switch (nc->cdw10 & 0xff) {
 	case NVME_LOG_ERROR:
@@ -381,10 +384,10 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 		size = sizeof(smart);
 		break;
 	default:
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 	}
 	if (off >= size)
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 	zcblk_rq_fill(rq, log ? log + off : NULL, log ? size - off : 0);
 	return 0;
 }
@@ -400,7 +403,7 @@ static int zcblk_nvme_admin(struct zcblk_dev *dev, struct request *rq,
 	case nvme_admin_get_log_page:
 		return zcblk_nvme_get_log(dev, rq, &cmd->nc);
 	default:
-		return ZCBLK_ST_OPCODE;
+		return ZCBLK_STATUS_OPCODE;
 	}
 }
 
@@ -414,17 +417,19 @@ static bool zcblk_lba_ok(struct zcblk_dev *dev, u64 slba, u64 nlb)
 
 static int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 {
-	blk_status_t sts = zcblk_disk_submit(dev, io);
-
-	if (sts == ZCBLK_STS_QUEUED)
-		return ZCBLK_ST_QUEUED;
-	if (sts == ZCBLK_STS_DEFER)
-		return ZCBLK_ST_DEFER;
-	if (sts) {
-		atomic64_inc(&dev->stats.errors);
-		return ZCBLK_ST_INTERNAL;
+	switch (zcblk_disk_submit(dev, io)) {
+	case ZCBLK_SUBMIT_QUEUED:
+		return ZCBLK_STATUS_QUEUED;
+	case ZCBLK_SUBMIT_DEFER:
+		return ZCBLK_STATUS_DEFER;
+	case ZCBLK_SUBMIT_DONE:
+		break;
 	}
-	return io->miscompare ? ZCBLK_ST_COMPARE : 0;
+	if (io->sts) {
+		atomic64_inc(&dev->stats.errors);
+		return ZCBLK_STATUS_INTERNAL;
+	}
+	return io->miscompare ? ZCBLK_STATUS_COMPARE : 0;
 }
 
 /*
@@ -443,14 +448,14 @@ static int zcblk_nvme_dsm(struct zcblk_dev *dev, struct request *rq,
 
 	if ((nc->cdw10 & ~0xffU) || (nc->cdw11 & ~ZCBLK_DSM_CDW11_OK) ||
 	    nc->cdw12 || nc->cdw13 || nc->cdw14 || nc->cdw15)
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 	if (!(nc->cdw11 & ZCBLK_DSM_AD))
 		return 0;	/* only hints: nothing to do */
 
 	ranges = kmalloc_array(nr, sizeof(*ranges),
 			       nowait ? GFP_NOWAIT : GFP_NOIO);
 	if (!ranges)
-		return nowait ? ZCBLK_ST_DEFER : ZCBLK_ST_INTERNAL;
+		return nowait ? ZCBLK_STATUS_DEFER : ZCBLK_STATUS_INTERNAL;
 	zcblk_rq_copy_from(rq, 0, ranges, nr * sizeof(*ranges));
 
 	/* Check every range before deallocating any. */
@@ -458,7 +463,7 @@ static int zcblk_nvme_dsm(struct zcblk_dev *dev, struct request *rq,
 		if (ranges[i].nlb &&
 		    !zcblk_lba_ok(dev, le64_to_cpu(ranges[i].slba),
 				  le32_to_cpu(ranges[i].nlb))) {
-			status = ZCBLK_ST_LBA_RANGE;
+			status = ZCBLK_STATUS_LBA_RANGE;
 			goto out_free;
 		}
 	}
@@ -499,16 +504,16 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	case nvme_cmd_flush:
 		if (nc->cdw2 || nc->cdw3 || nc->cdw10 || nc->cdw11 ||
 		    nc->cdw12 || nc->cdw13 || nc->cdw14 || nc->cdw15)
-			return ZCBLK_ST_FIELD;
+			return ZCBLK_STATUS_FIELD;
 		io = (struct zcblk_io){
 			.op = ZCBLK_IO_FLUSH, .nowait = io.nowait,
 		};
 		return zcblk_nvme_submit(dev, &io);
 	case nvme_cmd_dsm:
 		if (nc->cdw2 || nc->cdw3)
-			return ZCBLK_ST_FIELD;
+			return ZCBLK_STATUS_FIELD;
 		if (ro && (nc->cdw11 & ZCBLK_DSM_AD))
-			return ZCBLK_ST_WRITE_PROT;
+			return ZCBLK_STATUS_WRITE_PROT;
 		return zcblk_nvme_dsm(dev, rq, nc);
 	case nvme_cmd_read:
 		io.op = ZCBLK_IO_READ;
@@ -518,7 +523,7 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		break;
 	case nvme_cmd_compare:
 		if (!dev->ops->compare)
-			return ZCBLK_ST_OPCODE;
+			return ZCBLK_STATUS_OPCODE;
 		io.op = ZCBLK_IO_COMPARE;
 		break;
 	case nvme_cmd_write_zeroes:
@@ -528,16 +533,16 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		cdw12_ok = ZCBLK_WZ_CDW12_OK;
 		break;
 	default:
-		return ZCBLK_ST_OPCODE;
+		return ZCBLK_STATUS_OPCODE;
 	}
 	/* cdw13 bits 7:0 are access hints; cdw14/15 only matter with PI. */
 	if (nc->cdw2 || nc->cdw3 || (nc->cdw12 & ~cdw12_ok) ||
 	    (nc->cdw13 & ~0xffU))
-		return ZCBLK_ST_FIELD;
+		return ZCBLK_STATUS_FIELD;
 	if (ro && (io.op == ZCBLK_IO_WRITE || io.op == ZCBLK_IO_WRITE_ZEROES))
-		return ZCBLK_ST_WRITE_PROT;
+		return ZCBLK_STATUS_WRITE_PROT;
 	if (!zcblk_lba_ok(dev, slba, nlb))
-		return ZCBLK_ST_LBA_RANGE;
+		return ZCBLK_STATUS_LBA_RANGE;
 	return zcblk_nvme_submit(dev, &io);
 }
 
@@ -555,9 +560,9 @@ void zcblk_nvme_execute(struct zcblk_dev *dev, struct request *rq)
 		status = zcblk_nvme_admin(dev, rq, cmd);
 	else
 		status = zcblk_nvme_io(dev, rq, cmd);
-	if (status == ZCBLK_ST_QUEUED)
+	if (status == ZCBLK_STATUS_QUEUED)
 		return;
-	if (status == ZCBLK_ST_DEFER) {
+	if (status == ZCBLK_STATUS_DEFER) {
 		zcblk_disk_defer(dev, rq);
 		return;
 	}

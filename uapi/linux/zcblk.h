@@ -6,7 +6,8 @@
  * Documentation/netlink/zcblk.yaml is the full specification; in short:
  *
  * ZCBLK_CMD_DEV_ADD (CAP_SYS_ADMIN)
- *   request:  BACKEND (string, required), SIZE (u64 bytes, required),
+ *   request:  BACKEND (string, required), SIZE (u64 bytes, required,
+ *             1..ZCBLK_MAX_SIZE),
  *             BLOCK_SIZE (u32, 512 or 4096, default 512),
  *             NR_QUEUES (u32, 1..ZCBLK_MAX_QUEUES, default 1),
  *             QUEUE_DEPTH (u32, 1..ZCBLK_MAX_QUEUE_DEPTH, default 128),
@@ -55,6 +56,8 @@
 #define ZCBLK_MAX_DEVS		(1U << 16)	/* indexes 0 .. ZCBLK_MAX_DEVS - 1 */
 #define ZCBLK_MAX_QUEUES	64
 #define ZCBLK_MAX_QUEUE_DEPTH	4096
+/* Largest disk: 8 EiB less 4 KiB (loff_t's reach, in 4 KiB blocks) */
+#define ZCBLK_MAX_SIZE		0x7ffffffffffff000ULL
 
 enum zcblk_cmd {
 	ZCBLK_CMD_DEV_ADD = 1,
