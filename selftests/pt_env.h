@@ -227,6 +227,7 @@ struct pt_disk_cfg {
 	__u32 poll_queues;
 	__u32 node_mode;
 	__u32 timeout_ms;
+	__u32 flags;		/* ZCBLK_DEV_F_* */
 };
 
 /* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
@@ -269,6 +270,10 @@ static inline int pt_disk_add(struct __test_metadata *_metadata,
 	if (cfg->timeout_ms) {
 		p.set |= ZCBLK_PARAM_TIMEOUT_MS;
 		p.timeout_ms = cfg->timeout_ms;
+	}
+	if (cfg->flags) {
+		p.set |= ZCBLK_PARAM_FLAGS;
+		p.flags = cfg->flags;
 	}
 	ret = zcblk_dev_add(env->ctx, &p, &info);
 	if (ret) {

@@ -4,9 +4,10 @@
 # would an NVMe generic device /dev/ngXnY: id-ctrl, id-ns, ns-descs,
 # list-ns, get-feature and smart-log describe the disk truthfully; data
 # written with `nvme write` reads back with `nvme read` and through the
-# block device; flush works; write-zeroes and dsm --ad (deallocate) leave
-# zeros, and deallocating frees a mem disk's pages. On 512- and 4096-byte
-# block disks; nothing stays pinned afterwards.
+# block device; with -z larger than the blocks, one block is written and
+# read; flush works; write-zeroes and dsm --ad (deallocate) leave zeros,
+# and deallocating frees a mem disk's pages. On 512- and 4096-byte block
+# disks; nothing stays pinned afterwards.
 . "$(dirname "$0")/lib.sh"
 need nvme python3 cmp dd
 
@@ -107,6 +108,27 @@ check_disk() {
 	cmp "$TMP/data" "$TMP/back" || fail "$name: the block device differs from nvme write"
 
 	nv flush "$dev"
+
+	# -z larger than the blocks, as users type it: nvme-cli 2.3 sends
+	# data_len = -z (it rounds only a -z too small for -c up), and the
+	# device moves the command's one block: LBA 8 gets the file's first
+	# block, LBAs 7 and 9 keep theirs; a read returns the block in the
+	# first BS bytes of what nvme-cli writes to its file.
+	head -c $((4 * bs)) /dev/urandom >"$TMP/old"
+	dd if="$TMP/old" of="$blk" bs="$bs" seek=7 count=4 oflag=direct \
+		conv=notrunc status=none || fail "$name: dd to $blk"
+	head -c $((8 * bs)) /dev/urandom >"$TMP/long"
+	nv write "$dev" -s 8 -c 0 -z $((8 * bs)) -d "$TMP/long"
+	dd if="$blk" of="$TMP/now" bs="$bs" skip=7 count=4 iflag=direct \
+		status=none || fail "$name: dd from $blk"
+	{ head -c "$bs" "$TMP/old"; head -c "$bs" "$TMP/long"
+	  tail -c $((2 * bs)) "$TMP/old"; } >"$TMP/want"
+	cmp "$TMP/want" "$TMP/now" ||
+		fail "$name: nvme write -c 0 -z $((8 * bs)) did not write exactly LBA 8"
+	nvread "$dev" -s 8 -c 0 -z $((8 * bs))
+	cmp -n "$bs" "$TMP/long" "$TMP/back" ||
+		fail "$name: nvme read -c 0 -z $((8 * bs)): the first $bs bytes are not LBA 8"
+	log "$name: nvme write/read -c 0 -z $((8 * bs)): one block moved ($(stat -c %s "$TMP/back") bytes in nvme-cli's file)"
 
 	# Write Zeroes over the first half: zeros there, the data after.
 	nv write-zeroes "$dev" -s $lba -c $((blocks / 2 - 1))
