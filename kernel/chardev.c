@@ -109,6 +109,16 @@ static int zcblk_pt_enter(struct zcblk_dev *dev)
 	return -ENODEV;
 }
 
+/**
+ * zcblk_chardev_wait_idle() - wait for the commands still issuing
+ * @dev: the disk being torn down
+ *
+ * Pairs with zcblk_pt_enter(): a command that saw the disk LIVE there may
+ * still be allocating or executing its request; teardown waits for it before
+ * it frees the tag set.
+ *
+ * Context: process context; may sleep.
+ */
 void zcblk_chardev_wait_idle(struct zcblk_dev *dev)
 {
 	wait_event(dev->pt_wait, !atomic_read(&dev->pt_issuing));
@@ -686,6 +696,15 @@ static const struct device_type zcblk_chr_type = {
 	.release	= zcblk_chr_release_dev,
 };
 
+/**
+ * zcblk_chardev_add() - create a disk's passthrough node, /dev/zcblk<N>c
+ * @dev: the disk being added
+ *
+ * The device holds a reference on @dev, dropped when it is released.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or a negative errno.
+ */
 int zcblk_chardev_add(struct zcblk_dev *dev)
 {
 	struct device *d = &dev->cdev_dev;
@@ -711,13 +730,28 @@ err_put_device:
 	return ret;
 }
 
-/* Removes the node; open files keep the device until they close. */
+/**
+ * zcblk_chardev_del() - remove a disk's passthrough node
+ * @dev: the disk being torn down
+ *
+ * Open files keep the device until they close.
+ *
+ * Context: process context; may sleep.
+ */
 void zcblk_chardev_del(struct zcblk_dev *dev)
 {
 	cdev_device_del(&dev->cdev, &dev->cdev_dev);
 	put_device(&dev->cdev_dev);
 }
 
+/**
+ * zcblk_chardev_init() - register the char device region and class
+ *
+ * A region of our own: misc devices are capped at 128 dynamic minors on 6.1.
+ *
+ * Context: module init.
+ * Return: 0, or a negative errno.
+ */
 int __init zcblk_chardev_init(void)
 {
 	int ret;
@@ -737,6 +771,11 @@ err_unregister_region:
 	return ret;
 }
 
+/**
+ * zcblk_chardev_exit() - unregister the char device region and class
+ *
+ * Context: module exit or failed init, with no disk left.
+ */
 void zcblk_chardev_exit(void)
 {
 	class_destroy(zcblk_class);

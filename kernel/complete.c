@@ -54,7 +54,15 @@ static bool zcblk_unhold(struct zcblk_dev *dev, struct zcblk_pdu *pdu)
 	return owner;
 }
 
-/* The last step: end now, from softirq, or when ->poll comes. */
+/**
+ * zcblk_rq_end() - end a request as the disk's completion mode says
+ * @dev: the disk
+ * @rq: the request, its status in its pdu
+ *
+ * The last step: end now, from softirq, or when ->poll comes.
+ *
+ * Context: any context.
+ */
 void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
@@ -93,9 +101,17 @@ static enum hrtimer_restart zcblk_timer_fn(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/*
- * The backend is done with @rq (any context). Passthrough commands carry
- * their NVMe status in the pdu: a backend failure is Internal Error there.
+/**
+ * zcblk_io_done() - the backend is done with a request
+ * @dev: the disk
+ * @rq: the request
+ * @sts: the backend's outcome
+ *
+ * Passthrough commands carry their NVMe status in the pdu: a backend failure
+ * is Internal Error there. Added latency and the timer completion mode hold
+ * @rq; otherwise it ends now.
+ *
+ * Context: any context.
  */
 void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
 		   blk_status_t sts)
@@ -125,9 +141,15 @@ void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
 	zcblk_hold(dev, pdu, delay);
 }
 
-/*
- * queue_rq: park @rq unexecuted if the disk is stalled. Admin commands
- * still answer, as a controller whose namespace hangs would.
+/**
+ * zcblk_stall() - park a request unexecuted while the disk is stalled
+ * @dev: the disk
+ * @rq: the request queue_rq was given
+ *
+ * Admin commands still answer, as a controller whose namespace hangs would.
+ *
+ * Context: queue_rq; does not sleep.
+ * Return: true if @rq is held, false if it is to run now.
  */
 bool zcblk_stall(struct zcblk_dev *dev, struct request *rq)
 {
@@ -144,7 +166,14 @@ bool zcblk_stall(struct zcblk_dev *dev, struct request *rq)
 	return true;
 }
 
-/* Stall cleared: run what was held, in process context. */
+/**
+ * zcblk_unstall_work() - run the requests the stall held
+ * @work: the disk's unstall_work
+ *
+ * Stall cleared: run what was held, in process context.
+ *
+ * Context: process context (a workqueue).
+ */
 void zcblk_unstall_work(struct work_struct *work)
 {
 	struct zcblk_dev *dev = container_of(work, struct zcblk_dev,
@@ -167,9 +196,16 @@ void zcblk_unstall_work(struct work_struct *work)
 	}
 }
 
-/*
- * ->poll, and ->uring_cmd_iopoll by the command's queue: ends what is
- * done. Successes end together, as NVMe's poll does.
+/**
+ * zcblk_hctx_reap() - end what waits on a poll queue
+ * @zh: the poll queue's state
+ * @iob: the batch for successes, or NULL to end each one now
+ *
+ * For ->poll, and ->uring_cmd_iopoll by the command's queue. Successes end
+ * together, as NVMe's poll does.
+ *
+ * Context: any context.
+ * Return: the number of requests ended.
  */
 int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
 {
@@ -225,10 +261,15 @@ static void zcblk_end_held(struct zcblk_dev *dev, struct zcblk_pdu *pdu,
 	blk_mq_end_request(rq, sts);
 }
 
-/*
- * Removal: the disk is no longer LIVE, so nothing new is held; fail what
- * is, and end what waits to be polled, so that nothing below
- * del_gendisk() waits on zcblk or on userspace.
+/**
+ * zcblk_release_held() - let go of every request the disk holds
+ * @dev: the disk, no longer LIVE
+ *
+ * Removal: nothing new is held once the disk is no longer LIVE; fail what is,
+ * and end what waits to be polled, so that nothing below del_gendisk() waits
+ * on zcblk or on userspace.
+ *
+ * Context: process context; may sleep (waits for the unstall work).
  */
 void zcblk_release_held(struct zcblk_dev *dev)
 {
@@ -271,12 +312,18 @@ static bool zcblk_unpoll(struct request *rq)
 	return found;
 }
 
-/*
- * Only what zcblk itself holds times out. A request done but not polled
- * in time is delivered, not failed, as NVMe's timeout handler does for a
- * missed completion: a command that completed never counts as timed out.
- * A file request whose direct I/O is in flight may still be written into
- * by the backing device: it is counted and waited for, as loop does.
+/**
+ * zcblk_timeout() - the tag set's timeout handler
+ * @rq: the request past its timeout
+ *
+ * Only what zcblk itself holds times out. A request done but not polled in
+ * time is delivered, not failed, as NVMe's timeout handler does for a missed
+ * completion: a command that completed never counts as timed out. A file
+ * request whose direct I/O is in flight may still be written into by the
+ * backing device: it is counted and waited for, as loop does.
+ *
+ * Context: process context (blk-mq's timeout work).
+ * Return: BLK_EH_DONE if @rq was ended here, else BLK_EH_RESET_TIMER.
  */
 enum blk_eh_timer_return zcblk_timeout(struct request *rq)
 {
@@ -298,7 +345,12 @@ enum blk_eh_timer_return zcblk_timeout(struct request *rq)
 	return BLK_EH_RESET_TIMER;
 }
 
-/* Once per request of the tag set (its init_request). */
+/**
+ * zcblk_rq_init() - set up the hold state of a request
+ * @rq: the request
+ *
+ * Once per request of the tag set (its init_request).
+ */
 void zcblk_rq_init(struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);

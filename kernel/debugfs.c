@@ -41,6 +41,12 @@ static int zcblk_dev_pins_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(zcblk_dev_pins);
 
+/**
+ * zcblk_debugfs_add() - create a disk's debugfs directory and pins file
+ * @dev: the disk being added
+ *
+ * Context: process context; may sleep.
+ */
 void zcblk_debugfs_add(struct zcblk_dev *dev)
 {
 	char name[16];
@@ -52,12 +58,27 @@ void zcblk_debugfs_add(struct zcblk_dev *dev)
 			    &zcblk_dev_pins_fops);
 }
 
+/**
+ * zcblk_debugfs_del() - remove a disk's debugfs directory
+ * @dev: the disk being torn down
+ *
+ * Returns once no reader is in the pins file, which reads @dev.
+ *
+ * Context: process context; may sleep.
+ */
 void zcblk_debugfs_del(struct zcblk_dev *dev)
 {
 	debugfs_remove_recursive(dev->debugfs);
 	dev->debugfs = NULL;
 }
 
+/**
+ * zcblk_debugfs_init() - create zcblk's debugfs directory and its pins file
+ *
+ * Failures are not errors: the files are for debugging.
+ *
+ * Context: module init.
+ */
 void zcblk_debugfs_init(void)
 {
 	zcblk_debugfs_root = debugfs_create_dir("zcblk", NULL);
@@ -65,6 +86,11 @@ void zcblk_debugfs_init(void)
 			    &zcblk_pins_total, &zcblk_pins_fops);
 }
 
+/**
+ * zcblk_debugfs_exit() - remove zcblk's debugfs directory
+ *
+ * Context: module exit or failed init, with no disk left.
+ */
 void zcblk_debugfs_exit(void)
 {
 	debugfs_remove_recursive(zcblk_debugfs_root);

@@ -30,12 +30,29 @@ static DEFINE_XARRAY_ALLOC(zcblk_devs);
 /* Bumped whenever a disk appears or goes: lets dumps spot a race. */
 static atomic_t zcblk_devs_gen = ATOMIC_INIT(1);
 
+/**
+ * zcblk_dev_generation() - the registry's generation number
+ *
+ * It changes whenever a disk appears or goes, so that a dump in several parts
+ * can tell that it raced with one.
+ *
+ * Context: any context.
+ * Return: the current generation.
+ */
 unsigned int zcblk_dev_generation(void)
 {
 	return atomic_read(&zcblk_devs_gen);
 }
 
-/* For FEATURES: calls @fn for each backend's name. */
+/**
+ * zcblk_backends_each() - call a function with each backend's name
+ * @fn: called with each name and @arg; a nonzero return stops the walk
+ * @arg: passed to @fn
+ *
+ * For FEATURES, which lists the backends.
+ *
+ * Return: 0, or the first nonzero value @fn returned.
+ */
 int zcblk_backends_each(int (*fn)(const char *name, void *arg), void *arg)
 {
 	unsigned int i;
@@ -50,6 +67,12 @@ int zcblk_backends_each(int (*fn)(const char *name, void *arg), void *arg)
 }
 
 
+/**
+ * zcblk_backend_find() - look up a backend by name
+ * @name: the name DEV_ADD was given
+ *
+ * Return: the backend's operations, or NULL if there is no such backend.
+ */
 const struct zcblk_backend_ops *zcblk_backend_find(const char *name)
 {
 	unsigned int i;
@@ -73,12 +96,27 @@ static void zcblk_dev_free(struct kref *ref)
 	kfree(dev);
 }
 
+/**
+ * zcblk_dev_put() - drop a reference on a disk
+ * @dev: the disk
+ *
+ * The last one frees the disk object, and with it what outlives the tag set
+ * for commands still to be reaped: the map slots and the poll queues' state.
+ *
+ * Context: process context.
+ */
 void zcblk_dev_put(struct zcblk_dev *dev)
 {
 	kref_put(&dev->ref, zcblk_dev_free);
 }
 
-/* Takes a reference on a LIVE disk; NULL if there is none at @index. */
+/**
+ * zcblk_dev_get() - take a reference on the LIVE disk at an index
+ * @index: the disk's index
+ *
+ * Context: process context; takes zcblk_devs_lock (may sleep).
+ * Return: the disk, or NULL if there is no LIVE disk at @index.
+ */
 struct zcblk_dev *zcblk_dev_get(u32 index)
 {
 	struct zcblk_dev *dev;
@@ -93,7 +131,15 @@ struct zcblk_dev *zcblk_dev_get(u32 index)
 	return dev;
 }
 
-/* A reference on @dev if it is LIVE (char device open). */
+/**
+ * zcblk_dev_get_live() - take a reference on a disk if it is LIVE
+ * @dev: the disk
+ *
+ * For the char device's open.
+ *
+ * Context: process context; takes zcblk_devs_lock (may sleep).
+ * Return: @dev, or NULL if it is not LIVE.
+ */
 struct zcblk_dev *zcblk_dev_get_live(struct zcblk_dev *dev)
 {
 	mutex_lock(&zcblk_devs_lock);
@@ -105,7 +151,15 @@ struct zcblk_dev *zcblk_dev_get_live(struct zcblk_dev *dev)
 	return dev;
 }
 
-/* For dumps: the LIVE disk at *@index or the next one after it. */
+/**
+ * zcblk_dev_get_next() - take a reference on the next LIVE disk
+ * @index: where to look from; set to the index of the disk found
+ *
+ * For dumps: the LIVE disk at @index or the next one after it.
+ *
+ * Context: process context; takes zcblk_devs_lock (may sleep).
+ * Return: the disk, or NULL if there is none at or after @index.
+ */
 struct zcblk_dev *zcblk_dev_get_next(u32 *index)
 {
 	unsigned long i = *index;
@@ -124,7 +178,15 @@ struct zcblk_dev *zcblk_dev_get_next(u32 *index)
 	return NULL;
 }
 
-/* The backend is only there while the disk is LIVE: look under the lock. */
+/**
+ * zcblk_dev_get_status() - read a disk's state and its backend's allocation
+ * @dev: the disk, referenced
+ * @st: set to the disk's state and the bytes its backend has allocated
+ *
+ * The backend is only there while the disk is LIVE: look under the lock.
+ *
+ * Context: process context; takes zcblk_devs_lock (may sleep).
+ */
 void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st)
 {
 	mutex_lock(&zcblk_devs_lock);
@@ -135,6 +197,14 @@ void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st)
 	mutex_unlock(&zcblk_devs_lock);
 }
 
+/**
+ * zcblk_devs_lock_assert_held() - assert that the registry lock is held
+ *
+ * zcblk_devs_lock is dev.c's own: this lets other files check (with lockdep)
+ * that their callers hold it.
+ *
+ * Context: zcblk_devs_lock held.
+ */
 void zcblk_devs_lock_assert_held(void)
 {
 	lockdep_assert_held(&zcblk_devs_lock);
@@ -166,6 +236,21 @@ static int zcblk_dev_alloc_queues(struct zcblk_dev *dev)
 	return zcblk_map_pool_init(&dev->maps, nr * dev->cfg.queue_depth);
 }
 
+/**
+ * zcblk_dev_add() - create a disk
+ * @cfg: the disk's configuration; its path is the disk's from here on, even
+ *       on failure
+ * @out: if not NULL, set to the new disk, with a reference for the caller
+ * @extack: for the reason of a failure
+ *
+ * The index is reserved first so that concurrent adds cannot race; the disk
+ * becomes LIVE only once its block device, char device and debugfs files are
+ * all there.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or a negative errno: -EEXIST (the index is in use), -ENOSPC (no
+ * free index), -ENOMEM, or what the backend or the block layer said.
+ */
 int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 		  struct netlink_ext_ack *extack)
 {
@@ -288,6 +373,18 @@ static void zcblk_dev_teardown(struct zcblk_dev *dev)
 	zcblk_dev_put(dev);	/* the registry's reference */
 }
 
+/**
+ * zcblk_dev_del() - remove a LIVE disk
+ * @index: the disk's index
+ * @extack: for the reason of a failure
+ *
+ * Nothing here waits for userspace: commands not yet reaped hold their map
+ * slots (and their pins) in the disk object, which their files keep, and
+ * complete whenever their task runs (architecture.md section 6).
+ *
+ * Context: process context; may sleep (del_gendisk() drains the queue).
+ * Return: 0, or -ENODEV if there is no LIVE disk at @index.
+ */
 int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
 {
 	struct zcblk_dev *dev;
@@ -307,6 +404,19 @@ int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/**
+ * zcblk_dev_change() - change a disk's live settings (DEV_SET)
+ * @index: the disk's index
+ * @set: the new values
+ * @mask: which of them to apply, as for zcblk_dev_set()
+ * @extack: for the reason of a failure
+ *
+ * Under zcblk_devs_lock: the disk found can neither start going away nor be
+ * freed meanwhile.
+ *
+ * Context: process context; takes zcblk_devs_lock (may sleep).
+ * Return: 0, or -ENODEV if there is no LIVE disk at @index.
+ */
 int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u32 mask,
 		     struct netlink_ext_ack *extack)
 {
@@ -323,7 +433,13 @@ int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u32 mask,
 	return ret;
 }
 
-/* Module exit: no netlink request can arrive any more. */
+/**
+ * zcblk_dev_remove_all() - remove every disk
+ *
+ * Module exit: no netlink request can arrive any more.
+ *
+ * Context: process context; may sleep.
+ */
 void zcblk_dev_remove_all(void)
 {
 	struct zcblk_dev *dev;

@@ -17,6 +17,15 @@
 
 static const struct block_device_operations zcblk_bdev_ops;
 
+/**
+ * zcblk_disk_is_ours() - tell whether a gendisk is a zcblk disk
+ * @disk: the gendisk
+ *
+ * The file backend refuses one of ours as its backing device.
+ *
+ * Context: any context.
+ * Return: true if @disk is a zcblk disk.
+ */
 bool zcblk_disk_is_ours(struct gendisk *disk)
 {
 	return disk->fops == &zcblk_bdev_ops;
@@ -64,7 +73,15 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 	return zcblk_disk_submit(dev, io);
 }
 
-/* Must the backend not sleep for @rq? Only dev->wq's requests may. */
+/**
+ * zcblk_rq_nowait() - tell whether the backend must not sleep for a request
+ * @rq: the request
+ *
+ * Only the requests the disk's workqueue runs may sleep.
+ *
+ * Context: any context.
+ * Return: true if the backend must not sleep for @rq.
+ */
 bool zcblk_rq_nowait(struct request *rq)
 {
 	struct zcblk_dev *dev = rq->q->queuedata;
@@ -73,7 +90,18 @@ bool zcblk_rq_nowait(struct request *rq)
 	return !dev->ops->deferred && !pdu->deferred;
 }
 
-/* Every backend operation goes through here, for the counters. */
+/**
+ * zcblk_disk_submit() - hand an operation to the disk's backend
+ * @dev: the disk
+ * @io: the operation
+ *
+ * Every backend operation goes through here, for the counters; a deferred one
+ * is counted when it runs.
+ *
+ * Context: the backend may sleep only if @io->nowait is false, on the disk's
+ * workqueue.
+ * Return: the backend's outcome.
+ */
 enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 				    struct zcblk_io *io)
 {
@@ -100,10 +128,16 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	return ret;
 }
 
-/*
- * Runs @rq: from queue_rq, or from the unstall work. An injected error
- * replaces the command; otherwise the backend runs it and zcblk_io_done()
- * follows, now or when the backend calls it.
+/**
+ * zcblk_disk_execute() - run a request
+ * @dev: the disk
+ * @rq: the request
+ *
+ * An injected error replaces the command; otherwise the backend runs it and
+ * zcblk_io_done() follows, now or when the backend calls it.
+ *
+ * Context: queue_rq, the unstall work or the disk's workqueue; whether the
+ * backend may sleep is zcblk_rq_nowait()'s to say.
  */
 void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 {
@@ -137,7 +171,15 @@ void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 	}
 }
 
-/* Runs @rq again from the disk's workqueue, where the backend may sleep. */
+/**
+ * zcblk_disk_defer() - run a request again from the disk's workqueue
+ * @dev: the disk
+ * @rq: the request
+ *
+ * There the backend may sleep.
+ *
+ * Context: any context.
+ */
 void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
@@ -259,6 +301,17 @@ static int zcblk_tag_set_init(struct zcblk_dev *dev)
 	return blk_mq_alloc_tag_set(set);
 }
 
+/**
+ * zcblk_disk_create() - create a disk's tag set and block device
+ * @dev: the disk being added
+ * @extack: for the reason of a failure
+ *
+ * The backend opens first: it may settle the size and block size (file
+ * backend).
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or a negative errno, the backend released again.
+ */
 int zcblk_disk_create(struct zcblk_dev *dev,
 		      struct netlink_ext_ack *extack)
 {
@@ -324,13 +377,27 @@ err_release_backend:
 	return ret;
 }
 
-/* Drains and freezes the queue: no block request is in flight after it. */
+/**
+ * zcblk_disk_del() - remove a disk's block device
+ * @dev: the disk being torn down
+ *
+ * Drains and freezes the queue: no block request is in flight after it.
+ *
+ * Context: process context; may sleep.
+ */
 void zcblk_disk_del(struct zcblk_dev *dev)
 {
 	del_gendisk(dev->disk);
 }
 
-/* After zcblk_disk_del() and once no passthrough command is left. */
+/**
+ * zcblk_disk_free() - free a disk's block device, tag set and backend
+ * @dev: the disk being torn down, or whose adding failed
+ *
+ * After zcblk_disk_del() and once no passthrough command is left.
+ *
+ * Context: process context; may sleep.
+ */
 void zcblk_disk_free(struct zcblk_dev *dev)
 {
 	put_disk(dev->disk);

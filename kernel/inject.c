@@ -16,7 +16,16 @@
 
 #define ZCBLK_PPM	1000000
 
-/* As nvme_error_status() maps them (DNR and the More bit ignored). */
+/**
+ * zcblk_nvme_to_blk_status() - the block status an NVMe status becomes
+ * @status: the NVMe status
+ *
+ * As nvme_error_status() maps them (DNR and the More bit ignored), so that a
+ * block request fails as on an NVMe disk.
+ *
+ * Context: any context.
+ * Return: the blk_status_t.
+ */
 blk_status_t zcblk_nvme_to_blk_status(u16 status)
 {
 	switch (status & 0x7ff) {
@@ -84,7 +93,14 @@ static u32 zcblk_inject_class(struct request *rq)
 	}
 }
 
-/* The NVMe status to fail @rq with instead of running it, or 0. */
+/**
+ * zcblk_inject() - choose whether a request fails by injection
+ * @dev: the disk
+ * @rq: the request about to run
+ *
+ * Context: any context.
+ * Return: the NVMe status to fail @rq with instead of running it, or 0.
+ */
 u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq)
 {
 	u32 every = READ_ONCE(dev->set.fail_every);
@@ -107,9 +123,17 @@ u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq)
 	return READ_ONCE(dev->set.fail_status);
 }
 
-/*
- * DEV_SET: copy the fields of @set named in @mask (BIT(ZCBLK_A_DEV_*)) to
- * a LIVE disk. Clearing the stall runs what it held.
+/**
+ * zcblk_dev_set() - apply DEV_SET to a disk
+ * @dev: the disk
+ * @set: the new values
+ * @mask: the fields of @set to copy, BIT(ZCBLK_A_DEV_*)
+ * @extack: for the reason of a failure
+ *
+ * Only to a LIVE disk. Clearing the stall runs what it held.
+ *
+ * Context: zcblk_devs_lock held.
+ * Return: 0, or -ENODEV if the disk is not LIVE.
  */
 int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 		  u32 mask, struct netlink_ext_ack *extack)

@@ -74,9 +74,18 @@ static bool zcblk_is_write_class(u8 opcode)
 	}
 }
 
-/*
- * Host-side checks, before anything is allocated: what the kernel would
- * refuse with an errno rather than send to a controller.
+/**
+ * zcblk_nvme_prep() - host-side checks of a passthrough command
+ * @dev: the disk
+ * @nc: the command, read once
+ * @data: set to the data's direction, its length (ZCBLK_ANY_LEN: not set by
+ *        the command) and whether it reaches the media
+ *
+ * Before anything is allocated: what the kernel would refuse with an errno
+ * rather than send to a controller.
+ *
+ * Context: any context.
+ * Return: 0, or -EINVAL for an I/O command to another namespace.
  */
 int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 		    struct zcblk_nvme_data *data)
@@ -121,9 +130,16 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	return 0;
 }
 
-/*
+/**
+ * zcblk_nvme_access() - check the caller may send a command on its file
+ * @nc: the command
+ * @mode: the file's open mode
+ *
  * CAP_SYS_ADMIN may do anything whatever the open mode (nvme-cli opens
  * O_RDONLY to write); others need the fd opened for what the command does.
+ *
+ * Context: process context: capable() checks the current task's credentials.
+ * Return: 0, or -EACCES.
  */
 int zcblk_nvme_access(const struct zcblk_nvme_cmd *nc, fmode_t mode)
 {
@@ -184,6 +200,16 @@ static void zcblk_strpad(char *dst, size_t size, const char *src)
 	memcpy(dst, src, min(strlen(src), size));
 }
 
+/**
+ * zcblk_nvme_ident_init() - build a disk's Identify data
+ * @dev: the disk being added, its backend open
+ *
+ * Fixed for the disk's life: built once, after the backend settled the size
+ * and block size.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM.
+ */
 int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 {
 	struct zcblk_nvme_ident *id;
@@ -233,6 +259,10 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	return 0;
 }
 
+/**
+ * zcblk_nvme_ident_free() - free a disk's Identify data
+ * @dev: the disk
+ */
 void zcblk_nvme_ident_free(struct zcblk_dev *dev)
 {
 	kfree(dev->nvme_ident);
@@ -546,9 +576,16 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	return zcblk_nvme_submit(dev, &io);
 }
 
-/*
- * Runs a passthrough command: its NVMe status goes in the pdu and
- * zcblk_io_done() follows, now or from the backend.
+/**
+ * zcblk_nvme_execute() - run a passthrough command
+ * @dev: the disk
+ * @rq: the command's request
+ *
+ * Its NVMe status goes in the pdu and zcblk_io_done() follows, now or from
+ * the backend; a command the backend would sleep for runs again from the
+ * disk's workqueue.
+ *
+ * Context: as zcblk_disk_execute().
  */
 void zcblk_nvme_execute(struct zcblk_dev *dev, struct request *rq)
 {

@@ -27,7 +27,14 @@ static void zcblk_count(atomic64_t *dev_ctr, atomic64_t *total_ctr, long n)
 	atomic64_add(n, total_ctr);
 }
 
-/* @tags: the requests of the disk's tag set. */
+/**
+ * zcblk_map_pool_init() - set up a disk's map slots and pin budget
+ * @pool: the disk's pool
+ * @tags: the requests of the disk's tag set, which size both (pin.h)
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM.
+ */
 int zcblk_map_pool_init(struct zcblk_map_pool *pool, unsigned int tags)
 {
 	unsigned int i;
@@ -48,7 +55,14 @@ int zcblk_map_pool_init(struct zcblk_map_pool *pool, unsigned int tags)
 	return 0;
 }
 
-/* With the disk object: every slot is back by then (open files hold it). */
+/**
+ * zcblk_map_pool_free() - free a disk's map slots
+ * @pool: the disk's pool
+ *
+ * With the disk object: every slot is back by then (open files hold it).
+ *
+ * Context: process context, from the last zcblk_dev_put().
+ */
 void zcblk_map_pool_free(struct zcblk_map_pool *pool)
 {
 	WARN_ON_ONCE(pool->reserved);
@@ -56,7 +70,14 @@ void zcblk_map_pool_free(struct zcblk_map_pool *pool)
 	pool->maps = NULL;
 }
 
-/* Removal: waiters give up (they see the disk is no longer LIVE). */
+/**
+ * zcblk_map_pool_wake() - wake whoever waits for a slot or budget
+ * @pool: the disk's pool
+ *
+ * Removal: waiters give up (they see the disk is no longer LIVE).
+ *
+ * Context: any context.
+ */
 void zcblk_map_pool_wake(struct zcblk_map_pool *pool)
 {
 	wake_up_all(&pool->wait);
@@ -82,7 +103,13 @@ static struct zcblk_map *zcblk_map_try(struct zcblk_map_pool *pool,
 	return map;
 }
 
-/* Gives back a slot whose pages, if any, are unpinned, and its budget. */
+/**
+ * zcblk_map_put() - give back a map slot and its budget
+ * @dev: the disk
+ * @map: the slot, whose pages, if any, are unpinned
+ *
+ * Context: task context: the pool's lock does not disable interrupts.
+ */
 void zcblk_map_put(struct zcblk_dev *dev, struct zcblk_map *map)
 {
 	struct zcblk_map_pool *pool = &dev->maps;
@@ -97,12 +124,22 @@ void zcblk_map_put(struct zcblk_dev *dev, struct zcblk_map *map)
 		wake_up(&pool->wait);
 }
 
-/*
- * A slot with @pages of the disk's pin budget. Without one: -EAGAIN when
- * @nowait (io_uring retries from a worker), else wait for it. The wait is
- * interruptible, so that a submitter whose own unreaped commands hold the
- * slots runs its task work (it is woken for that), and it rechecks now
- * and then for the notifications that do not wake it (COOP_TASKRUN).
+/**
+ * zcblk_map_get() - take a map slot with a share of the pin budget
+ * @dev: the disk
+ * @pages: how many pages of the disk's pin budget the slot holds
+ * @nowait: fail rather than wait
+ *
+ * If none is free: -EAGAIN when @nowait (io_uring retries from a worker),
+ * else wait for one. The wait is interruptible, so that a submitter whose own
+ * unreaped commands hold the slots runs its task work (it is woken for that),
+ * and it rechecks now and then for the notifications that do not wake it
+ * (COOP_TASKRUN).
+ *
+ * Context: task context; may sleep unless @nowait.
+ * Return: the slot, or ERR_PTR() of -EAGAIN (@nowait), -ENODEV (the disk is
+ * going away), -ERESTARTSYS (a signal) or -EINVAL (more than the whole
+ * budget).
  */
 struct zcblk_map *zcblk_map_get(struct zcblk_dev *dev, unsigned long pages,
 				bool nowait)
@@ -173,10 +210,18 @@ static void zcblk_map_bio_init(struct zcblk_map *map, blk_opf_t opf,
 	bio_init(&map->bio, NULL, table, max_vecs, opf);
 }
 
-/*
- * The pages @segs span (each segment its own pages: a misaligned one
- * straddles), or -EINVAL if a segment is not aligned to @align (direct
- * I/O to a backing file needs that; 0: any alignment).
+/**
+ * zcblk_map_user_pages() - count the pages a user buffer spans
+ * @segs: the buffer's segments
+ * @nr_segs: the number of @segs
+ * @align: the alignment each segment needs (0: any)
+ *
+ * Each segment its own pages: a misaligned one straddles. Direct I/O to a
+ * backing file needs @align.
+ *
+ * Context: any context.
+ * Return: the number of pages, or -EINVAL if a segment is not aligned to
+ * @align.
  */
 long zcblk_map_user_pages(const struct iovec *segs, unsigned int nr_segs,
 			  unsigned int align)
@@ -196,13 +241,24 @@ long zcblk_map_user_pages(const struct iovec *segs, unsigned int nr_segs,
 	return nr_pages;
 }
 
-/*
- * Pins the user segments into @map, which holds their pages' budget
- * (zcblk_map_user_pages()), and builds its bio. The caller has checked
- * the lengths against the command's limits. Pages the device will write
- * are pinned with FOLL_WRITE. Faulting pages in may take as long as their
- * owner likes (userfaultfd, FUSE): with @nofault, pages that are not
- * there fail instead (-EFAULT), for a caller that holds a request.
+/**
+ * zcblk_map_user() - pin a user buffer into a map slot and build its bio
+ * @dev: the disk, for the pin counters
+ * @map: a slot that holds the buffer's pages of the budget
+ *       (zcblk_map_user_pages())
+ * @opf: the request's operation
+ * @segs: the buffer's segments
+ * @nr_segs: the number of @segs
+ * @nofault: fail on pages that are not there instead of faulting them in
+ *
+ * The caller has checked the lengths against the command's limits. Pages the
+ * device will write are pinned with FOLL_WRITE. Faulting pages in may take as
+ * long as their owner likes (userfaultfd, FUSE): @nofault is for a caller
+ * that holds a request.
+ *
+ * Context: the task whose buffer it is; may sleep.
+ * Return: 0, or a negative errno: -EFAULT for pages that cannot be pinned or,
+ * with @nofault, are not there.
  */
 int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 		   blk_opf_t opf, const struct iovec *segs,
@@ -271,10 +327,18 @@ err_unpin:
 	return ret;
 }
 
-/*
- * Builds @map's bio over an ITER_BVEC of a registered buffer. io_uring
- * pinned those pages at registration and keeps them until the CQE is
+/**
+ * zcblk_map_bvec() - build a map slot's bio over a registered buffer
+ * @dev: the disk, for the counters
+ * @map: a slot that holds none of the pin budget
+ * @opf: the request's operation
+ * @iter: the ITER_BVEC io_uring imported, of the command's length
+ * @align: the alignment each segment needs (0: any)
+ *
+ * io_uring pinned those pages at registration and keeps them until the CQE is
  * posted: we take no pin and drop none.
+ *
+ * Return: 0, or -EINVAL if a segment is not aligned to @align.
  */
 int zcblk_map_bvec(struct zcblk_dev *dev, struct zcblk_map *map,
 		   blk_opf_t opf, struct iov_iter *iter, unsigned int align)
@@ -315,9 +379,15 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct zcblk_map *map,
 	return 0;
 }
 
-/*
- * Attaches @map's bio to @rq. A polled bio names its disk, as the block
- * layer's polled bios do.
+/**
+ * zcblk_map_attach() - attach a map slot's bio to its request
+ * @dev: the disk
+ * @rq: the command's request
+ * @map: the command's slot, its bio built
+ *
+ * A polled bio names its disk, as the block layer's polled bios do.
+ *
+ * Return: 0, or the error of blk_rq_append_bio().
  */
 int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
 		     struct zcblk_map *map)
@@ -327,9 +397,15 @@ int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
 	return blk_rq_append_bio(rq, &map->bio);
 }
 
-/*
- * Process context (dirtying may sleep), once the request that carried the
- * map has ended or was never executed: unpins, then zcblk_map_put().
+/**
+ * zcblk_map_release() - unpin a map slot's pages and give the slot back
+ * @dev: the disk
+ * @map: the slot
+ *
+ * Once the request that carried @map has ended or was never executed: unpins,
+ * then zcblk_map_put().
+ *
+ * Context: process context; may sleep (dirtying the pages may).
  */
 void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map)
 {
