@@ -228,6 +228,8 @@ int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
 			blk_mq_end_request(rq, pdu->sts);
 		nr++;
 	}
+	if (iob)
+		atomic64_add(nr, &zh->dev->stats.polled);
 	return nr;
 }
 

@@ -41,6 +41,18 @@ static int zcblk_dev_pins_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(zcblk_dev_pins);
 
+/* How requests ran: for tests that must see the path they claim. */
+static int zcblk_dev_queues_show(struct seq_file *m, void *v)
+{
+	struct zcblk_dev *dev = m->private;
+
+	seq_printf(m, "deferred %lld\npolled %lld\n",
+		   (s64)atomic64_read(&dev->stats.deferred),
+		   (s64)atomic64_read(&dev->stats.polled));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zcblk_dev_queues);
+
 /**
  * zcblk_debugfs_add() - create a disk's debugfs directory and pins file
  * @dev: the disk being added
@@ -56,6 +68,8 @@ void zcblk_debugfs_add(struct zcblk_dev *dev)
 	dev->debugfs = debugfs_create_dir(name, zcblk_debugfs_root);
 	debugfs_create_file("pins", 0444, dev->debugfs, dev,
 			    &zcblk_dev_pins_fops);
+	debugfs_create_file("queues", 0444, dev->debugfs, dev,
+			    &zcblk_dev_queues_fops);
 }
 
 /**

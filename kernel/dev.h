@@ -68,6 +68,8 @@ struct zcblk_io_stats {
 	atomic64_t flushes;		/* flushes that reached the backend */
 	atomic64_t timeouts;
 	atomic64_t injected;		/* injected errors */
+	atomic64_t deferred;		/* run again from dev->wq (debugfs) */
+	atomic64_t polled;		/* ended by a poll (debugfs) */
 };
 
 /*
@@ -79,6 +81,7 @@ struct zcblk_hctx {
 	spinlock_t lock;		/* protects list and dead */
 	struct list_head list;		/* done, for ->poll to end */
 	bool dead;			/* removal: end at once, never park */
+	struct zcblk_dev *dev;		/* its disk */
 };
 
 /*

@@ -185,6 +185,7 @@ void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq)
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
 	pdu->deferred = true;
+	atomic64_inc(&dev->stats.deferred);
 	queue_work(dev->wq, &pdu->work);
 }
 

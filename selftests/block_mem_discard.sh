@@ -2,8 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Discard on a mem disk: the range reads back as zeros, data around it is
 # kept, and the disk's allocated bytes (DEV_GET) drop by the range's pages.
+# Write Zeroes that keeps the blocks zeroes them in place: up to 128 KiB
+# in queue_rq's own context, anything larger from the disk's workqueue
+# (debugfs zcblk/<N>/queues: deferred), never gigabytes inline.
 . "$(dirname "$0")/lib.sh"
-need blkdiscard fallocate cmp python3
+need blkdiscard fallocate cmp python3 nvme
+
+# deferred DISK: requests of DISK run again from its workqueue so far.
+deferred() {
+	sed -n 's/^deferred //p' "/sys/kernel/debug/zcblk/${1#zcblk}/queues"
+}
 
 name=$(add_disk --backend mem --size 16M)
 dev=/dev/$name
@@ -43,4 +51,30 @@ fallocate -p -o 0 -l $((16 << 20)) "$dev" || fail "fallocate --punch-hole"
 left=$(json_field "$name" alloc_bytes)
 [ "$left" = 0 ] || fail "alloc_bytes $left after punching the whole disk"
 cmp -n $((16 << 20)) /dev/zero "$dev" || fail "disk not zero after punch hole"
+
+# NVMe Write Zeroes without DEAC (NOUNMAP) through the char device, where
+# nothing else defers: 64 KiB runs inline, 512 KiB on the workqueue.
+dd if="$TMP/data" of="$dev" bs=1M oflag=direct status=none || fail "dd rewrite"
+d0=$(deferred "$name")
+[ -n "$d0" ] || fail "no deferred counter in debugfs"
+nvme write-zeroes "${dev}c" -s 0 -c 127 >/dev/null || fail "write-zeroes 64 KiB"
+d1=$(deferred "$name")
+[ "$d1" = "$d0" ] || fail "64 KiB Write Zeroes deferred ($d0 -> $d1)"
+nvme write-zeroes "${dev}c" -s 2048 -c 1023 >/dev/null ||
+	fail "write-zeroes 512 KiB"
+d2=$(deferred "$name")
+[ "$d2" = $((d1 + 1)) ] ||
+	fail "512 KiB Write Zeroes ran inline (deferred $d1 -> $d2)"
+python3 - "$TMP/data" "$TMP/want" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[0:64 << 10] = bytes(64 << 10)
+d[1 << 20:(1 << 20) + (512 << 10)] = bytes(512 << 10)
+open(sys.argv[2], "wb").write(d)
+PY
+dd if="$dev" of="$TMP/back" bs=1M count=8 iflag=direct status=none || fail "dd read"
+cmp "$TMP/want" "$TMP/back" || fail "data after Write Zeroes differs"
+left=$(json_field "$name" alloc_bytes)
+[ "$left" = $((8 << 20)) ] || fail "alloc_bytes $left after Write Zeroes (NOUNMAP)"
+log "Write Zeroes: 64 KiB inline, 512 KiB deferred ($d0 -> $d2), blocks kept"
 exit $KSFT_PASS

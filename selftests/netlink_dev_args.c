@@ -445,6 +445,11 @@ FIXTURE_VARIANT(bad_add) {
 BAD_ADD(size_zero,                  0,                  "null", 0,
 	512,  1,                    16,                 UNUSED_INDEX,
 	-ERANGE, "size");
+/* 2^63 bytes: past what loff_t addresses (the review found it accepted) */
+BAD_ADD(size_above_max,             0,                  "null",
+	ZCBLK_MAX_SIZE + 4096,
+	4096, 1,                    16,                 UNUSED_INDEX,
+	-ERANGE, "size");
 BAD_ADD(size_not_multiple_of_block, 0,                  "null", 4096 + 512,
 	4096, 1,                    16,                 UNUSED_INDEX,
 	-EINVAL, "size");

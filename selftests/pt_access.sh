@@ -3,8 +3,8 @@
 # Who may use a zcblk char device /dev/zcblk<N>c: its node has the owner,
 # group and mode given to `zcblkctl add` (default root:root 0600); a user
 # who may open it reads through a read-only descriptor and writes only
-# through a writable one (Write, Write Zeroes and DSM on a read-only
-# descriptor: EACCES, data untouched); a user outside the group cannot
+# through a writable one (Write, Write Zeroes, DSM and Compare on a
+# read-only descriptor: EACCES, data untouched); a user outside the group cannot
 # open it; root may write through a read-only descriptor, as nvme-cli
 # does. pt_access_helper (build/selftests) opens the node with a given
 # mode and issues one NVMe command through NVME_IOCTL_IO_CMD.
@@ -76,6 +76,14 @@ expect "member, O_RDONLY write-zeroes" "EACCES" \
 	"${MEMBER[@]}" "$TMP/helper" "$node" ro write-zeroes 8
 expect "member, O_RDONLY dsm (deallocate)" "EACCES" \
 	"${MEMBER[@]}" "$TMP/helper" "$node" ro dsm 8
+# Compare moves data to the device: a writable fd, as upstream's
+# nvme_is_write() has it for /dev/ngXnY.
+expect "member, O_RDONLY compare" "EACCES" \
+	"${MEMBER[@]}" "$TMP/helper" "$node" ro compare 8 0x5a
+expect "member, O_RDWR compare, equal" "ok" \
+	"${MEMBER[@]}" "$TMP/helper" "$node" rw compare 8 0x5a
+expect "member, O_RDWR compare, different" "status 0x4285" \
+	"${MEMBER[@]}" "$TMP/helper" "$node" rw compare 8 0x5b
 expect "member, data kept after the refused commands" "ok fill=5a" \
 	"${MEMBER[@]}" "$TMP/helper" "$node" rw read 8
 expect "member, O_RDWR write-zeroes" "ok" \

@@ -4,7 +4,7 @@
  * one NVMe I/O command through NVME_IOCTL_IO_CMD, for pt_access.sh (which
  * runs it as different users).  Not a test by itself.
  *
- *   pt_access_helper <node> <ro|rw> <read|write|write-zeroes|dsm> [<lba> [<byte>]]
+ *   pt_access_helper <node> <ro|rw> <read|write|compare|write-zeroes|dsm> [<lba> [<byte>]]
  *
  * ro opens O_RDONLY, rw O_RDWR.  One logical block at <lba> (default 8):
  * write fills it with <byte> (default 0x5a), write-zeroes zeroes it, dsm
@@ -34,6 +34,7 @@
 #define NSID		1
 #define OP_WRITE	0x01
 #define OP_READ		0x02
+#define OP_COMPARE	0x05
 #define OP_WRITE_ZEROES	0x08
 #define OP_DSM		0x09
 #define OP_IDENTIFY	0x06
@@ -89,7 +90,7 @@ int main(int argc, char *argv[])
 
 	if (argc < 4 || argc > 6) {
 		fprintf(stderr,
-			"usage: %s <node> <ro|rw> <read|write|write-zeroes|dsm> [<lba> [<byte>]]\n",
+			"usage: %s <node> <ro|rw> <read|write|compare|write-zeroes|dsm> [<lba> [<byte>]]\n",
 			argv[0]);
 		return 1;
 	}
@@ -132,6 +133,12 @@ int main(int argc, char *argv[])
 	} else if (!strcmp(op, "write")) {
 		memset(buf, fill, bs);
 		cmd.opcode = OP_WRITE;
+		cmd.addr = (uintptr_t)buf;
+		cmd.data_len = bs;
+	} else if (!strcmp(op, "compare")) {
+		/* Data to the device (opcode bit 0): a writable fd's, as ng */
+		memset(buf, fill, bs);
+		cmd.opcode = OP_COMPARE;
 		cmd.addr = (uintptr_t)buf;
 		cmd.data_len = bs;
 	} else if (!strcmp(op, "write-zeroes")) {
