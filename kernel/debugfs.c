@@ -34,8 +34,8 @@ static int zcblk_dev_pins_show(struct seq_file *m, void *v)
 	struct zcblk_dev *dev = m->private;
 
 	zcblk_pins_print(m, &dev->pins);
-	seq_printf(m, "budget %lu\nreserved %lu\nmaps %u\n",
-		   dev->maps.budget, READ_ONCE(dev->maps.reserved),
+	seq_printf(m, "budget %lu\nreserved %ld\nmaps %u\n",
+		   dev->maps.budget, atomic_long_read(&dev->maps.reserved),
 		   dev->maps.nr);
 	return 0;
 }

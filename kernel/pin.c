@@ -13,6 +13,7 @@
  */
 #include <linux/blkdev.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -43,10 +44,13 @@ int zcblk_map_pool_init(struct zcblk_map_pool *pool, unsigned int tags)
 	init_waitqueue_head(&pool->wait);
 	pool->nr = min_t(unsigned int, 2 * tags, ZCBLK_MAX_MAPS);
 	pool->budget = ZCBLK_PIN_BUDGET(tags);
-	pool->reserved = 0;
+	atomic_long_set(&pool->reserved, 0);
+	pool->cache = alloc_percpu(struct zcblk_map *);
+	if (!pool->cache)
+		return -ENOMEM;
 	pool->maps = kvcalloc(pool->nr, sizeof(*pool->maps), GFP_KERNEL);
 	if (!pool->maps)
-		return -ENOMEM;
+		return -ENOMEM;	/* the cache goes with the disk */
 	pool->free = NULL;
 	for (i = 0; i < pool->nr; i++) {
 		pool->maps[i].next_free = pool->free;
@@ -65,9 +69,11 @@ int zcblk_map_pool_init(struct zcblk_map_pool *pool, unsigned int tags)
  */
 void zcblk_map_pool_free(struct zcblk_map_pool *pool)
 {
-	WARN_ON_ONCE(pool->reserved);
+	WARN_ON_ONCE(atomic_long_read(&pool->reserved));
 	kvfree(pool->maps);
 	pool->maps = NULL;
+	free_percpu(pool->cache);
+	pool->cache = NULL;
 }
 
 /**
@@ -83,23 +89,59 @@ void zcblk_map_pool_wake(struct zcblk_map_pool *pool)
 	wake_up_all(&pool->wait);
 }
 
+/* A free slot: this CPU's cached one, else the list's, else any CPU's. */
+static struct zcblk_map *zcblk_map_take(struct zcblk_map_pool *pool)
+{
+	struct zcblk_map *map = this_cpu_xchg(*pool->cache, NULL);
+	int cpu;
+
+	if (likely(map))
+		return map;
+	spin_lock(&pool->lock);
+	map = pool->free;
+	if (map)
+		pool->free = map->next_free;
+	spin_unlock(&pool->lock);
+	if (map)
+		return map;
+	/* The list is empty: a slot may sit in another CPU's cache. */
+	for_each_possible_cpu(cpu) {
+		map = xchg(per_cpu_ptr(pool->cache, cpu), NULL);
+		if (map)
+			return map;
+	}
+	return NULL;
+}
+
+static void zcblk_map_give(struct zcblk_map_pool *pool, struct zcblk_map *map)
+{
+	if (likely(!this_cpu_cmpxchg(*pool->cache, NULL, map)))
+		return;
+	spin_lock(&pool->lock);
+	map->next_free = pool->free;
+	pool->free = map;
+	spin_unlock(&pool->lock);
+}
+
 static struct zcblk_map *zcblk_map_try(struct zcblk_map_pool *pool,
 				       unsigned long pages)
 {
-	struct zcblk_map *map = NULL;
+	struct zcblk_map *map;
 
-	spin_lock(&pool->lock);
-	if (pool->free && pages <= pool->budget - pool->reserved) {
-		map = pool->free;
-		pool->free = map->next_free;
-		pool->reserved += pages;
+	if (pages && atomic_long_add_return(pages, &pool->reserved) >
+		     pool->budget) {
+		atomic_long_sub(pages, &pool->reserved);
+		return NULL;
 	}
-	spin_unlock(&pool->lock);
-	if (map) {
-		map->nr_reserved = pages;
-		map->nr_pinned = 0;
-		map->poll_queue = NULL;
+	map = zcblk_map_take(pool);
+	if (unlikely(!map)) {
+		if (pages)
+			atomic_long_sub(pages, &pool->reserved);
+		return NULL;
 	}
+	map->nr_reserved = pages;
+	map->nr_pinned = 0;
+	map->poll_queue = NULL;
 	return map;
 }
 
@@ -114,12 +156,10 @@ void zcblk_map_put(struct zcblk_dev *dev, struct zcblk_map *map)
 {
 	struct zcblk_map_pool *pool = &dev->maps;
 
-	spin_lock(&pool->lock);
-	pool->reserved -= map->nr_reserved;
-	map->next_free = pool->free;
-	pool->free = map;
-	spin_unlock(&pool->lock);
-	/* The barrier of the unlock orders the put before the check. */
+	if (map->nr_reserved)
+		atomic_long_sub(map->nr_reserved, &pool->reserved);
+	zcblk_map_give(pool, map);
+	/* Orders the slot's and the budget's return before the check. */
 	if (wq_has_sleeper(&pool->wait))
 		wake_up(&pool->wait);
 }

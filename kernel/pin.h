@@ -61,11 +61,16 @@ struct zcblk_map {
 	struct page *inline_pages[ZCBLK_INLINE_PAGES];
 };
 
-/* A disk's map slots and pin budget; lives as long as the disk object. */
+/*
+ * A disk's map slots and pin budget; lives as long as the disk object.
+ * A free slot is on @free or cached in one CPU's @cache, where the CPU
+ * that gave it back takes it again without a lock.
+ */
 struct zcblk_map_pool {
-	spinlock_t lock;		/* protects free and reserved */
+	spinlock_t lock;		/* protects free */
 	struct zcblk_map *free;
-	unsigned long reserved;		/* pages pinned, or about to be */
+	struct zcblk_map * __percpu *cache;
+	atomic_long_t reserved;		/* pages pinned, or about to be */
 	unsigned long budget;		/* reserved never exceeds it */
 	unsigned int nr;
 	struct zcblk_map *maps;
