@@ -39,7 +39,7 @@ endif
 
 CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
 
-.PHONY: all modules userlib selftests check check-debug stress fuzz soak demo bench bench-quick bench-costs deps clean help \
+.PHONY: all modules userlib selftests ynl-gen check check-debug stress fuzz soak demo bench bench-quick bench-costs deps clean help \
 	install install-modules install-userlib uninstall uninstall-modules \
 	uninstall-userlib dkms-install dkms-uninstall
 
@@ -79,6 +79,12 @@ selftests: userlib
 
 deps:
 	$(Q)$(VM)/install-deps.sh
+
+# Regenerate uapi/linux/zcblk.h and kernel/netlink-gen.[ch] from
+# Documentation/netlink/zcblk.yaml with the kernel's YNL generator
+# (Documentation/netlink.rst, "Generated code").
+ynl-gen:
+	$(Q)$(REPO)/selftests/host/ynl_gen.sh --update
 
 install: install-modules install-userlib
 

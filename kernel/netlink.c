@@ -14,15 +14,23 @@
 #include "compat.h"
 #include "dev.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "nvme.h"
 
-/* Index of the multicast groups in zcblk_genl_mcgrps. */
-enum {
-	ZCBLK_NL_MCGRP_MONITOR,
-};
+/*
+ * netlink-gen.[ch] are generated from the spec (Documentation/netlink.rst,
+ * "Generated code"): the policies, the genl_ops table of every command but
+ * FEATURES and the ZCBLK_NLGRP_* indexes. This file has the handlers and
+ * what the generator cannot give on 6.1 and 6.12 alike: the family, the
+ * FEATURES op and the CAP_SYS_ADMIN check.
+ */
 
-/* genl_ops.internal_flags */
-#define ZCBLK_NL_F_ADMIN	BIT(0)	/* needs CAP_SYS_ADMIN */
+/* Commands that need CAP_SYS_ADMIN (zcblk_nl_pre_doit). */
+#define ZCBLK_NL_ADMIN_CMDS	(BIT(ZCBLK_CMD_DEV_ADD) | BIT(ZCBLK_CMD_DEV_DEL) | \
+				 BIT(ZCBLK_CMD_DEV_SET))
+
+/* The spec's index limit is a number: it cannot say max-devs - 1. */
+static_assert(ZCBLK_MAX_DEVS - 1 == 65535);
 
 #define ZCBLK_DEFAULT_BLOCK_SIZE	512
 #define ZCBLK_DEFAULT_NR_QUEUES		1
@@ -35,85 +43,6 @@ enum {
 			 BIT(ZCBLK_CMD_DEV_SET) | BIT(ZCBLK_CMD_FEATURES))
 
 static struct genl_family zcblk_genl_family;
-
-/* Sizes the block layer addresses in bytes (loff_t), in whole 4 KiB blocks. */
-static struct netlink_range_validation zcblk_size_range = {
-	.min = 1,
-	.max = ZCBLK_MAX_SIZE,
-};
-
-static struct netlink_range_validation zcblk_index_range = {
-	.min = 0,
-	.max = ZCBLK_MAX_DEVS - 1,
-};
-
-static struct netlink_range_validation zcblk_ns_range = {
-	.max = 10ULL * NSEC_PER_SEC,
-};
-
-static struct netlink_range_validation zcblk_timeout_range = {
-	.min = 100,
-	.max = 3600 * MSEC_PER_SEC,
-};
-
-static struct netlink_range_validation zcblk_ppm_range = {
-	.max = 1000000,
-};
-
-static struct netlink_range_validation zcblk_status_range = {
-	.min = 1,
-	.max = 0x7fff,
-};
-
-/* The live settings, in DEV_ADD and DEV_SET alike. */
-#define ZCBLK_SETTINGS_POLICY						\
-	[ZCBLK_A_DEV_COMPLETION]  = NLA_POLICY_RANGE(NLA_U32, 1,	\
-						ZCBLK_COMPLETION_MAX),	\
-	[ZCBLK_A_DEV_COMPLETION_NS] = NLA_POLICY_FULL_RANGE(NLA_U64,	\
-						&zcblk_ns_range),	\
-	[ZCBLK_A_DEV_LATENCY_NS]  = NLA_POLICY_FULL_RANGE(NLA_U64,	\
-						&zcblk_ns_range),	\
-	[ZCBLK_A_DEV_FAIL_EVERY]  = { .type = NLA_U32 },		\
-	[ZCBLK_A_DEV_FAIL_PPM]	  = NLA_POLICY_FULL_RANGE(NLA_U32,	\
-						&zcblk_ppm_range),	\
-	[ZCBLK_A_DEV_FAIL_STATUS] = NLA_POLICY_FULL_RANGE(NLA_U32,	\
-						&zcblk_status_range),	\
-	[ZCBLK_A_DEV_FAIL_OPS]	  = NLA_POLICY_RANGE(NLA_U32, 1,	\
-						ZCBLK_FAIL_OPS_MAX),	\
-	[ZCBLK_A_DEV_STALL]	  = NLA_POLICY_MAX(NLA_U8, 1)
-
-static const struct nla_policy zcblk_dev_add_policy[ZCBLK_A_DEV_MAX + 1] = {
-	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
-							  &zcblk_index_range),
-	[ZCBLK_A_DEV_BACKEND]	  = { .type = NLA_NUL_STRING, .len = 15 },
-	[ZCBLK_A_DEV_SIZE]	  = NLA_POLICY_FULL_RANGE(NLA_U64,
-							  &zcblk_size_range),
-	[ZCBLK_A_DEV_BLOCK_SIZE]  = NLA_POLICY_RANGE(NLA_U32, 512, 4096),
-	[ZCBLK_A_DEV_NR_QUEUES]	  = NLA_POLICY_RANGE(NLA_U32, 1,
-						     ZCBLK_MAX_QUEUES),
-	[ZCBLK_A_DEV_QUEUE_DEPTH] = NLA_POLICY_RANGE(NLA_U32, 1,
-						     ZCBLK_MAX_QUEUE_DEPTH),
-	[ZCBLK_A_DEV_POLL_QUEUES] = NLA_POLICY_MAX(NLA_U32, ZCBLK_MAX_QUEUES),
-	[ZCBLK_A_DEV_NODE_UID]	  = { .type = NLA_U32 },
-	[ZCBLK_A_DEV_NODE_GID]	  = { .type = NLA_U32 },
-	[ZCBLK_A_DEV_NODE_MODE]	  = NLA_POLICY_MAX(NLA_U32, 0777),
-	[ZCBLK_A_DEV_PATH]	  = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
-	[ZCBLK_A_DEV_FLAGS]	  = NLA_POLICY_MASK(NLA_U32, __ZCBLK_DEV_F_ALL),
-	[ZCBLK_A_DEV_TIMEOUT_MS]  = NLA_POLICY_FULL_RANGE(NLA_U32,
-						&zcblk_timeout_range),
-	ZCBLK_SETTINGS_POLICY,
-};
-
-static const struct nla_policy zcblk_dev_set_policy[ZCBLK_A_DEV_MAX + 1] = {
-	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
-							  &zcblk_index_range),
-	ZCBLK_SETTINGS_POLICY,
-};
-
-static const struct nla_policy zcblk_dev_index_policy[ZCBLK_A_DEV_MAX + 1] = {
-	[ZCBLK_A_DEV_INDEX]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
-							  &zcblk_index_range),
-};
 
 static int zcblk_nl_put_settings(struct sk_buff *skb, struct zcblk_dev *dev)
 {
@@ -241,7 +170,7 @@ static void zcblk_nl_notify(struct zcblk_dev *dev, u8 cmd)
 		return;
 	}
 	/* -ESRCH just means nobody listens. */
-	genlmsg_multicast(&zcblk_genl_family, msg, 0, ZCBLK_NL_MCGRP_MONITOR,
+	genlmsg_multicast(&zcblk_genl_family, msg, 0, ZCBLK_NLGRP_MONITOR,
 			  GFP_KERNEL);
 }
 
@@ -447,7 +376,15 @@ static int zcblk_nl_parse_path(struct genl_info *info,
 	return cfg->path ? 0 : -ENOMEM;
 }
 
-static int zcblk_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
+/**
+ * zcblk_nl_dev_add_doit() - DEV_ADD: make a disk, reply with it, announce it
+ * @skb: the request
+ * @info: its parsed attributes (the generated policy checked them)
+ *
+ * Context: process context, CAP_SYS_ADMIN checked in pre_doit.
+ * Return: 0, or a negative errno with an extack message.
+ */
+int zcblk_nl_dev_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcblk_config cfg = {};
 	struct zcblk_dev *dev;
@@ -479,7 +416,16 @@ static int zcblk_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int zcblk_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
+/**
+ * zcblk_nl_dev_del_doit() - DEV_DEL: remove a disk and announce it
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Context: process context, CAP_SYS_ADMIN checked in pre_doit; waits for
+ * the disk's teardown, never for userspace.
+ * Return: 0, or a negative errno (-ENODEV: no such disk).
+ */
+int zcblk_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcblk_dev *dev;
 	u32 index;
@@ -501,7 +447,15 @@ static int zcblk_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int zcblk_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
+/**
+ * zcblk_nl_dev_set_doit() - DEV_SET: change a disk's live settings
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Context: process context, CAP_SYS_ADMIN checked in pre_doit.
+ * Return: 0 with the disk as the reply, or a negative errno.
+ */
+int zcblk_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcblk_settings set = {};
 	struct zcblk_dev *dev;
@@ -538,8 +492,15 @@ out_free:
 	return ret;
 }
 
-/* DEV_GET and DEV_STATS for one disk. */
-static int zcblk_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * zcblk_nl_dev_get_doit() - DEV_GET and DEV_STATS for one disk
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Context: process context; open to every user.
+ * Return: 0 with the disk as the reply, or a negative errno.
+ */
+int zcblk_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcblk_dev *dev;
 	struct sk_buff *msg;
@@ -567,9 +528,27 @@ out_put_dev:
 	return ret;
 }
 
-/* DEV_GET and DEV_STATS dumps. cb->args[0]: the index to resume from. */
-static int zcblk_nl_dev_dumpit(struct sk_buff *skb,
-			       struct netlink_callback *cb)
+/**
+ * zcblk_nl_dev_stats_doit() - DEV_STATS for one disk
+ * @skb: the request
+ * @info: its parsed attributes
+ *
+ * Return: as zcblk_nl_dev_get_doit(), whose reply carries the counters.
+ */
+int zcblk_nl_dev_stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return zcblk_nl_dev_get_doit(skb, info);
+}
+
+/**
+ * zcblk_nl_dev_get_dumpit() - DEV_GET and DEV_STATS dumps
+ * @skb: the message to fill
+ * @cb: the dump's state; cb->args[0] is the index to resume from
+ *
+ * Context: process context; open to every user.
+ * Return: the length filled; 0 once every disk is in.
+ */
+int zcblk_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genlmsghdr *ghdr = nlmsg_data(cb->nlh);
 	u32 index = cb->args[0];
@@ -591,6 +570,18 @@ static int zcblk_nl_dev_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+/**
+ * zcblk_nl_dev_stats_dumpit() - DEV_STATS dump
+ * @skb: the message to fill
+ * @cb: the dump's state
+ *
+ * Return: as zcblk_nl_dev_get_dumpit().
+ */
+int zcblk_nl_dev_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return zcblk_nl_dev_get_dumpit(skb, cb);
+}
+
 static int zcblk_nl_put_backend(const char *name, void *skb)
 {
 	return nla_put_string(skb, ZCBLK_A_FEAT_BACKEND, name);
@@ -609,7 +600,7 @@ static int zcblk_nl_features(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr ||
 	    zcblk_backends_each(zcblk_nl_put_backend, msg) ||
 	    nla_put_u32(msg, ZCBLK_A_FEAT_CMDS, ZCBLK_NL_CMDS) ||
-	    nla_put_u32(msg, ZCBLK_A_FEAT_DEV_FLAGS, __ZCBLK_DEV_F_ALL) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_DEV_FLAGS, ZCBLK_DEV_F_MASK) ||
 	    nla_put_u32(msg, ZCBLK_A_FEAT_COMPLETIONS,
 			GENMASK(ZCBLK_COMPLETION_MAX, 1)) ||
 	    nla_put_u32(msg, ZCBLK_A_FEAT_FAIL_OPS,
@@ -630,7 +621,7 @@ static int zcblk_nl_features(struct sk_buff *skb, struct genl_info *info)
 static int zcblk_nl_pre_doit(const struct zcblk_genl_hook_ops *ops,
 			     struct sk_buff *skb, struct genl_info *info)
 {
-	if ((ops->internal_flags & ZCBLK_NL_F_ADMIN) &&
+	if ((BIT(ops->cmd) & ZCBLK_NL_ADMIN_CMDS) &&
 	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
 		NL_SET_ERR_MSG(info->extack, "CAP_SYS_ADMIN required");
 		return -EPERM;
@@ -638,50 +629,25 @@ static int zcblk_nl_pre_doit(const struct zcblk_genl_hook_ops *ops,
 	return 0;
 }
 
-static const struct genl_ops zcblk_genl_ops[] = {
+/*
+ * FEATURES, hand-written: the generator's per-op table (zcblk_nl_ops) wants
+ * a request policy for every command, and FEATURES takes no attributes.
+ * ops and small_ops together are served by 6.1 and 6.12 alike.
+ */
+static const struct genl_small_ops zcblk_genl_small_ops[] = {
 	{
-		.cmd		= ZCBLK_CMD_DEV_ADD,
-		.doit		= zcblk_nl_dev_add,
-		.policy		= zcblk_dev_add_policy,
-		.maxattr	= ZCBLK_A_DEV_MAX,
-		.internal_flags	= ZCBLK_NL_F_ADMIN,
-	},
-	{
-		.cmd		= ZCBLK_CMD_DEV_DEL,
-		.doit		= zcblk_nl_dev_del,
-		.policy		= zcblk_dev_index_policy,
-		.maxattr	= ZCBLK_A_DEV_MAX,
-		.internal_flags	= ZCBLK_NL_F_ADMIN,
-	},
-	{
-		.cmd		= ZCBLK_CMD_DEV_GET,
-		.doit		= zcblk_nl_dev_get_doit,
-		.dumpit		= zcblk_nl_dev_dumpit,
-		.policy		= zcblk_dev_index_policy,
-		.maxattr	= ZCBLK_A_DEV_MAX,
-	},
-	{
-		.cmd		= ZCBLK_CMD_DEV_SET,
-		.doit		= zcblk_nl_dev_set,
-		.policy		= zcblk_dev_set_policy,
-		.maxattr	= ZCBLK_A_DEV_MAX,
-		.internal_flags	= ZCBLK_NL_F_ADMIN,
-	},
-	{
-		.cmd		= ZCBLK_CMD_FEATURES,
-		.doit		= zcblk_nl_features,
-	},
-	{
-		.cmd		= ZCBLK_CMD_DEV_STATS,
-		.doit		= zcblk_nl_dev_get_doit,
-		.dumpit		= zcblk_nl_dev_dumpit,
-		.policy		= zcblk_dev_index_policy,
-		.maxattr	= ZCBLK_A_DEV_MAX,
+		.cmd	= ZCBLK_CMD_FEATURES,
+		.doit	= zcblk_nl_features,
 	},
 };
 
+/*
+ * The generated zcblk_nl_mcgrps is static to netlink-gen.c, made for the
+ * family struct the generator writes only for "genetlink" specs: this one
+ * is hand-written (pre_doit, resv_start_op, netnsok), so is its table.
+ */
 static const struct genl_multicast_group zcblk_genl_mcgrps[] = {
-	[ZCBLK_NL_MCGRP_MONITOR] = { .name = ZCBLK_GENL_MCGRP_MONITOR },
+	[ZCBLK_NLGRP_MONITOR] = { .name = ZCBLK_GENL_MCGRP_MONITOR },
 };
 
 static struct genl_family zcblk_genl_family __ro_after_init = {
@@ -693,17 +659,27 @@ static struct genl_family zcblk_genl_family __ro_after_init = {
 	.parallel_ops	= true,
 	.resv_start_op	= 0,	/* strict validation for every command */
 	.pre_doit	= zcblk_nl_pre_doit,
-	.ops		= zcblk_genl_ops,
-	.n_ops		= ARRAY_SIZE(zcblk_genl_ops),
+	.ops		= zcblk_nl_ops,	/* generated */
+	.n_ops		= ARRAY_SIZE(zcblk_nl_ops),
+	.small_ops	= zcblk_genl_small_ops,
+	.n_small_ops	= ARRAY_SIZE(zcblk_genl_small_ops),
 	.mcgrps		= zcblk_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(zcblk_genl_mcgrps),
 };
 
+/**
+ * zcblk_netlink_init() - Register the "zcblk" generic netlink family.
+ *
+ * Return: 0, or a negative errno from genl_register_family().
+ */
 int __init zcblk_netlink_init(void)
 {
 	return genl_register_family(&zcblk_genl_family);
 }
 
+/**
+ * zcblk_netlink_exit() - Unregister the "zcblk" generic netlink family.
+ */
 void zcblk_netlink_exit(void)
 {
 	genl_unregister_family(&zcblk_genl_family);

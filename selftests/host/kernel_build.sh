@@ -1,7 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Host check: zcblk.ko builds with W=1 and sparse (C=1) against every
-# target kernel with no warning at all.
+# target kernel with no warning at all, but one explained exception: on
+# 6.1, struct nla_policy's range pointer is not const (6.2 made it so),
+# while the YNL-generated policies of kernel/netlink-gen.c keep their
+# ranges const, as upstream's generator writes them. The kernel only
+# reads them; the compiler's own warning is turned off for that file in
+# kernel/Kbuild, and sparse's "different modifiers" for it is left out
+# here, for 6.1 only.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 krels=${KRELS:-$("$repo/selftests/vm/kernels.sh")}
@@ -25,7 +31,11 @@ for rel in $krels; do
 		continue
 	fi
 	# BTF is skipped for lack of a vmlinux: harmless, not ours.
-	if grep -v 'Skipping BTF generation' "$log" |
+	ignore='Skipping BTF generation'
+	case $rel in
+	6.1.*) ignore+='|netlink-gen\.c:[0-9]+:[0-9]+: warning: incorrect type in initializer \(different modifiers\)' ;;
+	esac
+	if grep -Ev "$ignore" "$log" |
 		grep -Ei 'warning|error:|sparse:'; then
 		echo "# $rel: warnings above"
 		rc=1

@@ -52,12 +52,15 @@ def spec_ops(prefix):
 
 def spec_enum(name, prefix):
     d = next(d for d in spec["definitions"] if d["name"] == name)
+    names = [(e["name"] if isinstance(e, dict) else e).upper().replace("-", "_")
+             for e in d["entries"]]
     if d["type"] == "flags":
-        return {prefix + e.upper().replace("-", "_"): 1 << i
-                for i, e in enumerate(d["entries"])}
+        out = {prefix + e: 1 << i for i, e in enumerate(names)}
+        if d.get("render-max"):
+            out[prefix + "MASK"] = (1 << len(names)) - 1
+        return out
     start = d.get("value-start", 0)
-    return {prefix + e.upper().replace("-", "_"): start + i
-            for i, e in enumerate(d["entries"])}
+    return {prefix + e: start + i for i, e in enumerate(names)}
 
 
 pairs = [
