@@ -33,16 +33,27 @@ static struct class *zcblk_class;
  * request has ended, until its CQE is posted.
  */
 struct zcblk_uring_pdu {
-	struct zcblk_map *map;		/* the data's; NULL without data */
+	struct zcblk_map *map;		/* user pages' slot, or NULL */
 	/*
-	 * The task issuing the command, until zcblk_chr_uring_cmd()
-	 * returns: an end_io in it may leave the completion to the issue
-	 * (@done_inline). Written and matched by that task only.
+	 * The poll queue a polled command completes on, for
+	 * ->uring_cmd_iopoll; NULL once its request has ended. The queue's
+	 * state is the disk object's, which the command's file keeps.
 	 */
-	struct task_struct *issuer;
+	struct zcblk_hctx *poll_queue;
 	u64 result;			/* the command's, from end_io */
 	int status;
-	bool done_inline;
+	/*
+	 * ZCBLK_UC_ISSUING while zcblk_chr_uring_cmd() executes the command,
+	 * when an end_io in the issuing task (the request's @issuer) may
+	 * leave the completion to the issue (ZCBLK_UC_INLINE); QUEUED after.
+	 */
+	u8 state;
+};
+
+enum {
+	ZCBLK_UC_QUEUED,
+	ZCBLK_UC_ISSUING,
+	ZCBLK_UC_INLINE,
 };
 
 static struct zcblk_uring_pdu *zcblk_uring_pdu(struct io_uring_cmd *ioucmd)
@@ -139,39 +150,24 @@ static unsigned int zcblk_iov_trim(struct iovec *iov, unsigned int nr,
 }
 
 /*
- * Takes a map slot and maps the first @bytes of the command's buffer into
- * it: registered, vectored (@iov, @nr_segs, which it trims) or plain. Only
- * what the command moves is mapped: the rest of a longer buffer is never
+ * Takes a map slot and pins the first @bytes of the command's user buffer
+ * into it: vectored (@iov, @nr_segs, which it trims) or plain. Only what
+ * the command moves is mapped: the rest of a longer buffer is never
  * touched, and need not be mapped memory.
  */
 static struct zcblk_map *zcblk_pt_map(struct zcblk_dev *dev,
 				      const struct zcblk_pt_args *a,
 				      blk_opf_t opf, struct iovec *iov,
 				      unsigned int nr_segs, u64 bytes,
-				      struct io_uring_cmd *ioucmd, bool media,
-				      bool nowait)
+				      bool media, bool nowait)
 {
 	/* Only data that reaches a backing file needs its alignment. */
 	unsigned int align = media ? dev->dio_align : 0;
 	struct zcblk_map *map;
-	struct iov_iter iter;
 	struct iovec one;
 	long pages;
 	int ret;
 
-	if (a->fixed) {
-		ret = io_uring_cmd_import_fixed(a->addr, bytes,
-						op_is_write(opf) ?
-						ITER_SOURCE : ITER_DEST,
-						&iter, ioucmd);
-		if (ret)
-			return ERR_PTR(ret);
-		map = zcblk_map_get(dev, 0, nowait);
-		if (IS_ERR(map))
-			return map;
-		ret = zcblk_map_bvec(dev, map, opf, &iter, align);
-		goto out;
-	}
 	if (a->vec) {
 		nr_segs = zcblk_iov_trim(iov, nr_segs, bytes);
 	} else {
@@ -183,16 +179,15 @@ static struct zcblk_map *zcblk_pt_map(struct zcblk_dev *dev,
 	pages = zcblk_map_user_pages(iov, nr_segs, align);
 	if (pages < 0)
 		return ERR_PTR(pages);
-	map = zcblk_map_get(dev, pages, nowait);
+	map = zcblk_map_get(dev, &dev->maps, pages, nowait);
 	if (IS_ERR(map))
 		return map;
 	ret = zcblk_map_user(dev, map, opf, iov, nr_segs, nowait);
 	/* Pages to fault in: the worker io_uring retries from may. */
 	if (ret && nowait)
 		ret = -EAGAIN;
-out:
 	if (ret) {
-		zcblk_map_put(dev, map);
+		zcblk_map_put(&dev->maps, map);
 		return ERR_PTR(ret);
 	}
 	return map;
@@ -285,8 +280,8 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	 * and for the ioctls, the pages come first: faulting them in may take
 	 * as long as their owner likes, and no request waits meanwhile.
 	 */
-	if (bytes && !nowait) {
-		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes, ioucmd,
+	if (bytes && !nowait && !a->fixed) {
+		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes,
 				   data.media, false);
 		if (IS_ERR(map)) {
 			ret = PTR_ERR(map);
@@ -302,8 +297,22 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 		ret = PTR_ERR(rq);
 		goto out_exit;
 	}
-	if (bytes && nowait) {
-		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes, ioucmd,
+	cmd = blk_mq_rq_to_pdu(rq);
+	if (bytes && a->fixed) {
+		/* io_uring's pages: no pin, no fault, nothing after end_io */
+		ret = io_uring_cmd_import_fixed(a->addr, bytes,
+						op_is_write(opf) ?
+						ITER_SOURCE : ITER_DEST,
+						&iter, ioucmd);
+		if (!ret)
+			ret = zcblk_map_bvec(dev, &cmd->fixed_bio, opf, &iter,
+					     data.media ? dev->dio_align : 0);
+		if (!ret)
+			ret = zcblk_map_attach(dev, rq, &cmd->fixed_bio);
+		if (ret)
+			goto out_free_rq;
+	} else if (bytes && nowait) {
+		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes,
 				   data.media, true);
 		if (IS_ERR(map)) {
 			ret = PTR_ERR(map);
@@ -311,7 +320,6 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 			goto out_free_rq;
 		}
 	}
-	cmd = blk_mq_rq_to_pdu(rq);
 	cmd->nc = a->nc;
 	cmd->status = 0;
 	cmd->result = 0;
@@ -321,7 +329,7 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 				    msecs_to_jiffies(a->nc.timeout_ms),
 				    dev->tag_set.timeout);
 	if (map) {
-		ret = zcblk_map_attach(dev, rq, map);
+		ret = zcblk_map_attach(dev, rq, &map->bio);
 		if (ret)
 			goto out_free_rq;
 	}
@@ -507,17 +515,17 @@ static enum rq_end_io_ret zcblk_uring_end_io(struct request *rq,
 
 	pdu->status = zcblk_pt_status(rq, sts);
 	pdu->result = cmd->result;
-	if (pdu->map)
-		WRITE_ONCE(pdu->map->poll_queue, NULL);
+	WRITE_ONCE(pdu->poll_queue, NULL);
 	/*
 	 * Done within its own issue (inline completion): the issue returns
 	 * the status, and io_uring posts it with its batch, sparing a task
 	 * work round trip (and, on 6.1, a locked one-at-a-time post). The
 	 * CQE of a returned status has no result dword: only for 0 and 0.
 	 */
-	if (READ_ONCE(pdu->issuer) == current && in_task() &&
+	if (READ_ONCE(pdu->state) == ZCBLK_UC_ISSUING &&
+	    cmd->issuer == current && in_task() &&
 	    !pdu->status && !pdu->result)
-		pdu->done_inline = true;
+		pdu->state = ZCBLK_UC_INLINE;
 	else
 		io_uring_cmd_complete_in_task(ioucmd, zcblk_uring_task_cb);
 	return RQ_END_IO_FREE;
@@ -531,6 +539,7 @@ static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 	const struct nvme_uring_cmd *uc;
 	struct zcblk_pt_args a = {};
 	struct zcblk_map *map;
+	struct zcblk_pdu *cmd;
 	struct blk_plug plug;
 	struct request *rq;
 	bool may_inline;
@@ -575,12 +584,11 @@ static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 	if (ret)
 		return ret == -ERESTARTSYS ? -EINTR : ret;
 	pdu->map = map;
-	pdu->issuer = NULL;
-	pdu->done_inline = false;
+	pdu->state = ZCBLK_UC_QUEUED;
+	pdu->poll_queue = rq->cmd_flags & REQ_POLLED ?
+			  rq->mq_hctx->driver_data : NULL;
 	rq->end_io = zcblk_uring_end_io;
 	rq->end_io_data = ioucmd;
-	if (rq->cmd_flags & REQ_POLLED)
-		WRITE_ONCE(map->poll_queue, rq->mq_hctx->driver_data);
 	if (current->plug) {
 		blk_execute_rq_nowait(rq, false);
 		zcblk_pt_exit(dev);
@@ -599,8 +607,11 @@ static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 	may_inline = (issue_flags &
 		      (IO_URING_F_NONBLOCK | IO_URING_F_IOPOLL)) ==
 		     IO_URING_F_NONBLOCK;
-	if (may_inline)
-		WRITE_ONCE(pdu->issuer, current);
+	if (may_inline) {
+		cmd = blk_mq_rq_to_pdu(rq);
+		cmd->issuer = current;
+		pdu->state = ZCBLK_UC_ISSUING;
+	}
 	blk_start_plug(&plug);
 	blk_execute_rq_nowait(rq, false);
 	blk_finish_plug(&plug);
@@ -608,7 +619,7 @@ static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 	zcblk_pt_exit(dev);
 	if (!may_inline)
 		return -EIOCBQUEUED;
-	if (pdu->done_inline) {
+	if (pdu->state == ZCBLK_UC_INLINE) {
 		if (map)
 			zcblk_map_release(dev, map);
 		atomic_dec(&dev->pt_inflight);
@@ -620,7 +631,7 @@ static int zcblk_chr_uring_cmd(struct io_uring_cmd *ioucmd,
 	 * command is posted only by the task work its end_io adds to this
 	 * task (the issuer), which runs after we return.
 	 */
-	WRITE_ONCE(pdu->issuer, NULL);
+	WRITE_ONCE(pdu->state, ZCBLK_UC_QUEUED);
 	return -EIOCBQUEUED;
 }
 
@@ -634,8 +645,7 @@ static int zcblk_chr_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 				      struct io_comp_batch *iob,
 				      unsigned int poll_flags)
 {
-	struct zcblk_map *map = READ_ONCE(zcblk_uring_pdu(ioucmd)->map);
-	struct zcblk_hctx *zh = map ? READ_ONCE(map->poll_queue) : NULL;
+	struct zcblk_hctx *zh = READ_ONCE(zcblk_uring_pdu(ioucmd)->poll_queue);
 
 	return zh ? zcblk_hctx_reap(zh, iob) : 0;
 }

@@ -113,26 +113,13 @@ static struct zcblk_map *zcblk_map_take(struct zcblk_map_pool *pool)
 	return NULL;
 }
 
-static void zcblk_map_give(struct zcblk_map_pool *pool, struct zcblk_map *map)
-{
-	if (likely(!this_cpu_cmpxchg(*pool->cache, NULL, map)))
-		return;
-	spin_lock(&pool->lock);
-	map->next_free = pool->free;
-	pool->free = map;
-	spin_unlock(&pool->lock);
-}
-
 static struct zcblk_map *zcblk_map_try(struct zcblk_map_pool *pool,
 				       unsigned long pages)
 {
 	struct zcblk_map *map;
 
-	if (pages && atomic_long_add_return(pages, &pool->reserved) >
-		     pool->budget) {
-		atomic_long_sub(pages, &pool->reserved);
+	if (!zcblk_map_reserve(pool, pages))
 		return NULL;
-	}
 	map = zcblk_map_take(pool);
 	if (unlikely(!map)) {
 		if (pages)
@@ -141,31 +128,28 @@ static struct zcblk_map *zcblk_map_try(struct zcblk_map_pool *pool,
 	}
 	map->nr_reserved = pages;
 	map->nr_pinned = 0;
-	map->poll_queue = NULL;
 	return map;
 }
 
 /**
- * zcblk_map_put() - give back a map slot and its budget
- * @dev: the disk
- * @map: the slot, whose pages, if any, are unpinned
+ * zcblk_map_put_slow() - give back a map slot this CPU's cache has no room for
+ * @pool: the disk's pool
+ * @map: the slot, whose pages are unpinned and budget returned
  *
  * Context: task context: the pool's lock does not disable interrupts.
  */
-void zcblk_map_put(struct zcblk_dev *dev, struct zcblk_map *map)
+void zcblk_map_put_slow(struct zcblk_map_pool *pool, struct zcblk_map *map)
 {
-	struct zcblk_map_pool *pool = &dev->maps;
-
-	if (map->nr_reserved)
-		atomic_long_sub(map->nr_reserved, &pool->reserved);
-	zcblk_map_give(pool, map);
-	/* Orders the slot's and the budget's return before the check. */
-	if (wq_has_sleeper(&pool->wait))
-		wake_up(&pool->wait);
+	spin_lock(&pool->lock);
+	map->next_free = pool->free;
+	pool->free = map;
+	spin_unlock(&pool->lock);
+	zcblk_map_wake(pool);
 }
 
+
 /**
- * zcblk_map_get() - take a map slot with a share of the pin budget
+ * zcblk_map_get_slow() - take a map slot with a share of the pin budget
  * @dev: the disk
  * @pages: how many pages of the disk's pin budget the slot holds
  * @nowait: fail rather than wait
@@ -181,8 +165,8 @@ void zcblk_map_put(struct zcblk_dev *dev, struct zcblk_map *map)
  * going away), -ERESTARTSYS (a signal) or -EINVAL (more than the whole
  * budget).
  */
-struct zcblk_map *zcblk_map_get(struct zcblk_dev *dev, unsigned long pages,
-				bool nowait)
+struct zcblk_map *zcblk_map_get_slow(struct zcblk_dev *dev,
+				     unsigned long pages, bool nowait)
 {
 	struct zcblk_map_pool *pool = &dev->maps;
 	struct zcblk_map *map;
@@ -248,37 +232,6 @@ static void zcblk_map_bio_init(struct zcblk_map *map, blk_opf_t opf,
 			       struct bio_vec *table, unsigned short max_vecs)
 {
 	bio_init(&map->bio, NULL, table, max_vecs, opf);
-}
-
-/**
- * zcblk_map_user_pages() - count the pages a user buffer spans
- * @segs: the buffer's segments
- * @nr_segs: the number of @segs
- * @align: the alignment each segment needs (0: any)
- *
- * Each segment its own pages: a misaligned one straddles. Direct I/O to a
- * backing file needs @align.
- *
- * Context: any context.
- * Return: the number of pages, or -EINVAL if a segment is not aligned to
- * @align.
- */
-long zcblk_map_user_pages(const struct iovec *segs, unsigned int nr_segs,
-			  unsigned int align)
-{
-	unsigned long base;
-	long nr_pages = 0;
-	unsigned int i;
-
-	for (i = 0; i < nr_segs; i++) {
-		base = (unsigned long)segs[i].iov_base;
-		if (align && ((base | segs[i].iov_len) & (align - 1)))
-			return -EINVAL;
-		if (segs[i].iov_len)
-			nr_pages += DIV_ROUND_UP(offset_in_page(base) +
-						 segs[i].iov_len, PAGE_SIZE);
-	}
-	return nr_pages;
 }
 
 /**
@@ -368,24 +321,24 @@ err_unpin:
 }
 
 /**
- * zcblk_map_bvec() - build a map slot's bio over a registered buffer
+ * zcblk_map_bvec() - build a bio over a registered buffer
  * @dev: the disk, for the counters
- * @map: a slot that holds none of the pin budget
+ * @bio: the bio, in the request's pdu
  * @opf: the request's operation
  * @iter: the ITER_BVEC io_uring imported, of the command's length
  * @align: the alignment each segment needs (0: any)
  *
  * io_uring pinned those pages at registration and keeps them until the CQE is
- * posted: we take no pin and drop none.
+ * posted: we take no pin and drop none, and nothing of the command outlives
+ * its request, so the bio lives in the request (no map slot).
  *
  * Return: 0, or -EINVAL if a segment is not aligned to @align.
  */
-int zcblk_map_bvec(struct zcblk_dev *dev, struct zcblk_map *map,
-		   blk_opf_t opf, struct iov_iter *iter, unsigned int align)
+int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
+		   struct iov_iter *iter, unsigned int align)
 {
 	const struct bio_vec *first = iter->bvec, *bv;
 	size_t skip = iter->iov_offset, left = iov_iter_count(iter);
-	struct bio *bio = &map->bio;
 
 	while (left && skip >= first->bv_len) {
 		skip -= first->bv_len;
@@ -405,36 +358,33 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct zcblk_map *map,
 	 * does for the block path: nothing copied per page, no array to
 	 * allocate. io_uring keeps them until the CQE is posted.
 	 */
-	zcblk_map_bio_init(map, opf, NULL, 0);
+	bio_init(bio, NULL, NULL, 0, opf);
 	bio->bi_io_vec = (struct bio_vec *)first;
 	bio->bi_vcnt = iter->nr_segs - (first - iter->bvec);
 	bio->bi_iter.bi_bvec_done = skip;
 	bio->bi_iter.bi_size = iov_iter_count(iter);
 	bio_set_flag(bio, BIO_CLONED);
-	map->bvecs = map->inline_bvecs;
-	map->pages = map->inline_pages;
-	map->nr_pinned = 0;
 	zcblk_count(&dev->pins.fixed_bytes, &zcblk_pins_total.fixed_bytes,
 		    iov_iter_count(iter));
 	return 0;
 }
 
 /**
- * zcblk_map_attach() - attach a map slot's bio to its request
+ * zcblk_map_attach() - attach a command's bio to its request
  * @dev: the disk
  * @rq: the command's request
- * @map: the command's slot, its bio built
+ * @bio: its bio, built by zcblk_map_user() or zcblk_map_bvec()
  *
  * A polled bio names its disk, as the block layer's polled bios do.
  *
  * Return: 0, or the error of blk_rq_append_bio().
  */
 int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
-		     struct zcblk_map *map)
+		     struct bio *bio)
 {
 	if (rq->cmd_flags & REQ_POLLED)
-		map->bio.bi_bdev = dev->disk->part0;
-	return blk_rq_append_bio(rq, &map->bio);
+		bio->bi_bdev = dev->disk->part0;
+	return blk_rq_append_bio(rq, bio);
 }
 
 /**
@@ -458,5 +408,5 @@ void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map)
 	}
 	bio_uninit(&map->bio);
 	zcblk_map_free_arrays(map);
-	zcblk_map_put(dev, map);
+	zcblk_map_put(&dev->maps, map);
 }

@@ -3,13 +3,14 @@
 #define ZCBLK_PIN_H
 
 #include <linux/bio.h>
+#include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <linux/blk-mq.h>
 #include <linux/spinlock.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
 
 struct zcblk_dev;
-struct zcblk_hctx;
 
 /* Commands of up to this many pages map with no allocation. */
 #define ZCBLK_INLINE_PAGES	16
@@ -35,8 +36,9 @@ struct zcblk_pins {
 extern struct zcblk_pins zcblk_pins_total;
 
 /*
- * A passthrough command's data: a bio of our own over the pinned user
- * pages (or io_uring's registered bvecs). It lives outside the request,
+ * A passthrough command's data in user pages: a bio of our own over the
+ * pinned pages (registered buffers need none: see zcblk_map_bvec()). It
+ * lives outside the request,
  * in a slot of the disk's pool, from before the request is allocated
  * until the command's completion has unpinned the pages: the request
  * itself ends at end_io, so that nothing in blk-mq waits for userspace
@@ -49,13 +51,6 @@ struct zcblk_map {
 	unsigned int nr_pinned;		/* 0 for registered buffers */
 	unsigned int nr_reserved;	/* pages of the pin budget held */
 	bool dirty;			/* device wrote memory: dirty on unpin */
-	/*
-	 * The poll queue a polled command completes on, for
-	 * ->uring_cmd_iopoll; NULL once its request has ended. The queue's
-	 * state belongs to the disk object, so a stale pointer is still
-	 * memory that an open file keeps.
-	 */
-	struct zcblk_hctx *poll_queue;
 	struct zcblk_map *next_free;	/* on the pool's free list */
 	struct bio_vec inline_bvecs[ZCBLK_INLINE_PAGES];
 	struct page *inline_pages[ZCBLK_INLINE_PAGES];
@@ -80,19 +75,121 @@ struct zcblk_map_pool {
 int zcblk_map_pool_init(struct zcblk_map_pool *pool, unsigned int tags);
 void zcblk_map_pool_free(struct zcblk_map_pool *pool);
 void zcblk_map_pool_wake(struct zcblk_map_pool *pool);
-
-long zcblk_map_user_pages(const struct iovec *segs, unsigned int nr_segs,
-			  unsigned int align);
-struct zcblk_map *zcblk_map_get(struct zcblk_dev *dev, unsigned long pages,
-				bool nowait);
+struct zcblk_map *zcblk_map_get_slow(struct zcblk_dev *dev,
+				     unsigned long pages, bool nowait);
+void zcblk_map_put_slow(struct zcblk_map_pool *pool, struct zcblk_map *map);
 int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 		   blk_opf_t opf, const struct iovec *segs,
 		   unsigned int nr_segs, bool nofault);
-int zcblk_map_bvec(struct zcblk_dev *dev, struct zcblk_map *map,
-		   blk_opf_t opf, struct iov_iter *iter, unsigned int align);
+int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
+		   struct iov_iter *iter, unsigned int align);
 int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
-		     struct zcblk_map *map);
+		     struct bio *bio);
 void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map);
-void zcblk_map_put(struct zcblk_dev *dev, struct zcblk_map *map);
+
+/*
+ * The fast paths, inline: every passthrough command with user pages takes
+ * and gives back a slot (chardev.c, pin.c).
+ */
+
+/**
+ * zcblk_map_user_pages() - the pages user segments span
+ * @segs: the segments
+ * @nr_segs: how many
+ * @align: the alignment each segment needs (0: any)
+ *
+ * Each segment has its own pages: a misaligned one straddles.
+ *
+ * Return: the pages, or -EINVAL if a segment is not aligned to @align (direct
+ * I/O to a backing file needs that).
+ */
+static inline long zcblk_map_user_pages(const struct iovec *segs,
+					unsigned int nr_segs,
+					unsigned int align)
+{
+	unsigned long base;
+	long nr_pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr_segs; i++) {
+		base = (unsigned long)segs[i].iov_base;
+		if (align && ((base | segs[i].iov_len) & (align - 1)))
+			return -EINVAL;
+		if (segs[i].iov_len)
+			nr_pages += DIV_ROUND_UP(offset_in_page(base) +
+						 segs[i].iov_len, PAGE_SIZE);
+	}
+	return nr_pages;
+}
+
+/* Takes @pages of @pool's budget; false (and nothing taken) if over. */
+static inline bool zcblk_map_reserve(struct zcblk_map_pool *pool,
+				     unsigned long pages)
+{
+	if (!pages ||
+	    atomic_long_add_return(pages, &pool->reserved) <= pool->budget)
+		return true;
+	atomic_long_sub(pages, &pool->reserved);
+	return false;
+}
+
+/* Wakes a waiter; the barrier orders a slot's return before the check. */
+static inline void zcblk_map_wake(struct zcblk_map_pool *pool)
+{
+	if (wq_has_sleeper(&pool->wait))
+		wake_up(&pool->wait);
+}
+
+/**
+ * zcblk_map_get() - take a map slot with a share of the pin budget
+ * @dev: the disk
+ * @pool: its pool
+ * @pages: how many pages of the disk's pin budget the slot holds
+ * @nowait: fail rather than wait
+ *
+ * The slot this CPU gave back last, if it is there and the budget allows;
+ * else zcblk_map_get_slow().
+ *
+ * Context: task context; may sleep unless @nowait.
+ * Return: as zcblk_map_get_slow().
+ */
+static inline struct zcblk_map *zcblk_map_get(struct zcblk_dev *dev,
+					      struct zcblk_map_pool *pool,
+					      unsigned long pages, bool nowait)
+{
+	struct zcblk_map *map;
+
+	if (likely(zcblk_map_reserve(pool, pages))) {
+		map = this_cpu_xchg(*pool->cache, NULL);
+		if (likely(map)) {
+			map->nr_reserved = pages;
+			map->nr_pinned = 0;
+			return map;
+		}
+		if (pages)
+			atomic_long_sub(pages, &pool->reserved);
+	}
+	return zcblk_map_get_slow(dev, pages, nowait);
+}
+
+/**
+ * zcblk_map_put() - give back a map slot and its budget
+ * @pool: the disk's pool
+ * @map: the slot, whose pages, if any, are unpinned
+ *
+ * Into this CPU's cache if it is empty, else zcblk_map_put_slow().
+ *
+ * Context: task context.
+ */
+static inline void zcblk_map_put(struct zcblk_map_pool *pool,
+				 struct zcblk_map *map)
+{
+	if (map->nr_reserved)
+		atomic_long_sub(map->nr_reserved, &pool->reserved);
+	if (unlikely(this_cpu_cmpxchg(*pool->cache, NULL, map)))
+		zcblk_map_put_slow(pool, map);
+	else
+		zcblk_map_wake(pool);
+}
 
 #endif /* ZCBLK_PIN_H */

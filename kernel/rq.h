@@ -9,6 +9,7 @@
 #ifndef ZCBLK_RQ_H
 #define ZCBLK_RQ_H
 
+#include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
@@ -34,6 +35,12 @@ struct zcblk_pdu {
 	struct zcblk_nvme_cmd nc;
 	int status;			/* NVMe status once executed */
 	u64 result;			/* the completion's command result */
+	/*
+	 * A uring_cmd's issuing task, whose end_io may then leave the
+	 * completion to the issue (chardev.c); written before execution.
+	 */
+	struct task_struct *issuer;
+	struct bio fixed_bio;		/* over a registered buffer */
 
 	/* complete.c: how the request ends */
 	blk_status_t sts;		/* status once done, until ended */
