@@ -97,6 +97,16 @@ scratch_ext4() {
 	echo "$mnt"
 }
 
+# polled DISK VAR: VAR=the requests of DISK that zcblk's poll callback
+# ended so far (debugfs zcblk/<N>/queues). Only requests blk-mq sent to a
+# poll hardware queue wait there for it. The VM always mounts debugfs.
+polled() {
+	local f=/sys/kernel/debug/zcblk/${1#zcblk}/queues n
+	n=$(sed -n 's/^polled //p' "$f" 2>/dev/null)
+	[ -n "$n" ] || fail "$f: no polled counter"
+	printf -v "$2" '%s' "$n"
+}
+
 # load_stats DISK: ST[counter]=value for each counter of DISK
 # (`zcblkctl stats DISK -j`, one flat object), parsed without a fork:
 # every exec is slow under TCG.

@@ -84,7 +84,16 @@ load_stats "$d4k"
 	fail "$d4k: fixedbufs runs pinned $((ST[pinned_pages] - pinned)) pages"
 
 verify vectored "$d512" --bsrange=512-64k --nonvectored=0
+# Polled passthrough: the commands wait on the poll queue and zcblk's
+# ->uring_cmd_iopoll ends them (debugfs polled): two runs of 2048 writes
+# and 2048 verify reads.
+p0=0 p1=0
+polled "$dpoll" p0
 verify hipri "$dpoll" --bs=4k --hipri=1
+polled "$dpoll" p1
+[ $((p1 - p0)) -ge 8192 ] ||
+	fail "$dpoll: zcblk's poll ended $((p1 - p0)) commands, want 8192"
+log "$dpoll: $((p1 - p0)) commands ended by a poll"
 verify sqpoll "$d4k" --bs=4k --sqthread_poll=1
 for name in "$d512" "$d4k" "$dpoll"; do
 	load_stats "$name"
