@@ -187,7 +187,7 @@ check-debug: deps
 	$(Q)rel=$$($(VM)/debug-kernel.sh) && \
 	$(MAKE) KRELS=$$rel modules && \
 	KERNELS=$$rel ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 ZCBLK_CPU=$(DEBUG_CPU) \
-	ZCBLK_TESTS=selftests/tests-debug.txt ZCBLK_VM_TIMEOUT=2700 $(VM)/check.sh
+	ZCBLK_TESTS=selftests/tests-debug.txt ZCBLK_VM_TIMEOUT=3600 $(VM)/check.sh
 
 # Long runs, not in CI, on the debug kernel (KERNELS="<rel> ..." picks
 # others): stress runs the race tests at full counts, fuzz the fuzzer for

@@ -60,20 +60,26 @@ static inline long long pt_vm_pins_wait(long long want, unsigned int ms)
 	return now;
 }
 
-/* zcblk's module-wide counters (debugfs), -1 if unavailable. */
-static inline long long pt_debugfs_pins_current(void)
+/* The value of @key in a debugfs file of "key value" lines, -1 if none. */
+static inline long long pt_debugfs_value(const char *path, const char *key)
 {
-	long long v, cur = -1;
-	char key[64];
-	FILE *f = fopen("/sys/kernel/debug/zcblk/pins", "re");
+	long long v, val = -1;
+	char k[64];
+	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return -1;
-	while (fscanf(f, "%63s %lld", key, &v) == 2)
-		if (!strcmp(key, "current"))
-			cur = v;
+	while (fscanf(f, "%63s %lld", k, &v) == 2)
+		if (!strcmp(k, key))
+			val = v;
 	fclose(f);
-	return cur;
+	return val;
+}
+
+/* zcblk's module-wide counters (debugfs), -1 if unavailable. */
+static inline long long pt_debugfs_pins_current(void)
+{
+	return pt_debugfs_value("/sys/kernel/debug/zcblk/pins", "current");
 }
 
 static inline bool pt_is_splat(const char *msg)

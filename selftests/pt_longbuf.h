@@ -46,17 +46,7 @@ struct lb {
 /* The per-disk debugfs pin counter, -1 without debugfs. */
 static long long dbg_pinned(const struct lb *t)
 {
-	long long v, pinned = -1;
-	char key[64];
-	FILE *f = fopen(t->dbg_path, "re");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", key, &v) == 2)
-		if (!strcmp(key, "pinned"))
-			pinned = v;
-	fclose(f);
-	return pinned;
+	return pt_debugfs_value(t->dbg_path, "pinned");
 }
 
 static void lb_init(struct __test_metadata *_metadata, struct lb *t,

@@ -316,19 +316,10 @@ static long queue_attr_set(const struct pt_disk *d, const char *name,
 /* "budget" of the disk's debugfs pins file; -1 if it has none. */
 static long long debugfs_budget(__u32 index)
 {
-	long long v, budget = -1;
-	char path[64], key[64];
-	FILE *f;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/zcblk/%u/pins", index);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", key, &v) == 2)
-		if (!strcmp(key, "budget"))
-			budget = v;
-	fclose(f);
-	return budget;
+	return pt_debugfs_value(path, "budget");
 }
 
 static __u64 max_u64(__u64 a, __u64 b)

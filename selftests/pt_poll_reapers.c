@@ -68,23 +68,9 @@ struct round {
 	int other_res, post_bad_res;
 };
 
-static volatile sig_atomic_t round_no;
-static const char *volatile stage = "setup";
-
-static void on_alarm(int sig)
-{
-	char msg[160];
-	int n;
-
-	(void)sig;
-	n = snprintf(msg, sizeof(msg),
-		     "# pt_poll_reapers: round %d hung for %d s while %s\n",
-		     (int)round_no, ROUND_TIMEOUT, stage);
-	if (write(2, msg, n) < 0) {
-		/* nothing more to do */
-	}
-	_exit(KSFT_FAIL);
-}
+#define PT_HANG_NAME	"pt_poll_reapers"
+#define PT_HANG_SECONDS	ROUND_TIMEOUT
+#include "pt_hang.h"
 
 /* Polls the ring for completions; never reads or moves the CQ ring. */
 static void *poller(void *arg)

@@ -78,23 +78,9 @@ struct round {
 	int harness_err;
 };
 
-static volatile sig_atomic_t round_no;
-static const char *volatile stage = "setup";
-
-static void on_alarm(int sig)
-{
-	char msg[160];
-	int n;
-
-	(void)sig;
-	n = snprintf(msg, sizeof(msg),
-		     "# pt_remove: round %d hung for %d s while %s\n",
-		     (int)round_no, ROUND_TIMEOUT, stage);
-	if (write(2, msg, n) < 0) {
-		/* nothing more to do */
-	}
-	_exit(KSFT_FAIL);
-}
+#define PT_HANG_NAME	"pt_remove"
+#define PT_HANG_SECONDS	ROUND_TIMEOUT
+#include "pt_hang.h"
 
 static void count(struct tally *t, int res, bool after)
 {
