@@ -159,10 +159,8 @@ static struct zcblk_map *zcblk_pt_map(struct zcblk_dev *dev,
 				      const struct zcblk_pt_args *a,
 				      blk_opf_t opf, struct iovec *iov,
 				      unsigned int nr_segs, u64 bytes,
-				      bool media, bool nowait)
+				      unsigned int align, bool nowait)
 {
-	/* Only data that reaches a backing file needs its alignment. */
-	unsigned int align = media ? dev->dio_align : 0;
 	struct zcblk_map *map;
 	struct iovec one;
 	long pages;
@@ -196,9 +194,9 @@ static struct zcblk_map *zcblk_pt_map(struct zcblk_dev *dev,
 /*
  * Validates @a, maps its data and makes a request ready to execute, the
  * caller inside zcblk_pt_enter(). Everything a user controls is checked
- * before anything is allocated. The data is mapped (which may wait for
- * the user's page faults, or for the disk's pin budget) before there is a
- * request, so that no queue freeze or removal waits on either.
+ * before anything is allocated. Nothing that may wait for userspace (a
+ * page fault, the disk's pin budget) happens while a request is held, so
+ * that no queue freeze or removal waits on it.
  */
 static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 			    const struct zcblk_pt_args *a,
@@ -214,6 +212,7 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	struct iov_iter iter;
 	struct zcblk_pdu *cmd;
 	struct request *rq;
+	unsigned int align;
 	blk_opf_t opf;
 	u64 bytes;
 	int ret;
@@ -267,10 +266,12 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	if (data.bytes != ZCBLK_ANY_LEN)
 		bytes = data.bytes;
 
+	/* Only data that reaches a backing file needs its alignment. */
+	align = data.media ? dev->dio_align : 0;
 	opf = data.to_dev ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN;
 	if (nowait)
 		opf |= REQ_NOWAIT;
-	/* Only commands with data can be polled: their map is the handle. */
+	/* Only commands with data can be polled, as ng's. */
 	if ((issue_flags & IO_URING_F_IOPOLL) && bytes && dev->cfg.poll_queues)
 		opf |= REQ_POLLED;
 	/*
@@ -281,8 +282,8 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	 * as long as their owner likes, and no request waits meanwhile.
 	 */
 	if (bytes && !nowait && !a->fixed) {
-		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes,
-				   data.media, false);
+		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes, align,
+				   false);
 		if (IS_ERR(map)) {
 			ret = PTR_ERR(map);
 			goto out_free_iov;
@@ -306,14 +307,14 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 						&iter, ioucmd);
 		if (!ret)
 			ret = zcblk_map_bvec(dev, &cmd->fixed_bio, opf, &iter,
-					     data.media ? dev->dio_align : 0);
+					     align);
 		if (!ret)
 			ret = zcblk_map_attach(dev, rq, &cmd->fixed_bio);
 		if (ret)
 			goto out_free_rq;
 	} else if (bytes && nowait) {
-		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes,
-				   data.media, true);
+		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes, align,
+				   true);
 		if (IS_ERR(map)) {
 			ret = PTR_ERR(map);
 			map = NULL;

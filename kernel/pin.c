@@ -126,9 +126,7 @@ static struct zcblk_map *zcblk_map_try(struct zcblk_map_pool *pool,
 			atomic_long_sub(pages, &pool->reserved);
 		return NULL;
 	}
-	map->nr_reserved = pages;
-	map->nr_pinned = 0;
-	return map;
+	return zcblk_map_claim(map, pages);
 }
 
 /**
@@ -146,7 +144,6 @@ void zcblk_map_put_slow(struct zcblk_map_pool *pool, struct zcblk_map *map)
 	spin_unlock(&pool->lock);
 	zcblk_map_wake(pool);
 }
-
 
 /**
  * zcblk_map_get_slow() - take a map slot with a share of the pin budget
@@ -223,17 +220,6 @@ static void zcblk_map_free_arrays(struct zcblk_map *map)
 	map->pages = map->inline_pages;
 }
 
-/*
- * No block device, as the NVMe driver's passthrough bios: with one,
- * bio_init() would tie the bio to a blk-cgroup (a lookup and a reference
- * per command), which passthrough requests, never throttled, do not use.
- */
-static void zcblk_map_bio_init(struct zcblk_map *map, blk_opf_t opf,
-			       struct bio_vec *table, unsigned short max_vecs)
-{
-	bio_init(&map->bio, NULL, table, max_vecs, opf);
-}
-
 /**
  * zcblk_map_user() - pin a user buffer into a map slot and build its bio
  * @dev: the disk, for the pin counters
@@ -289,7 +275,12 @@ int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 	map->nr_pinned = done;
 	map->dirty = dev_writes;
 
-	zcblk_map_bio_init(map, opf, map->bvecs, nr_pages);
+	/*
+	 * No block device, as the NVMe driver's passthrough bios: with one,
+	 * bio_init() would tie the bio to a blk-cgroup (a lookup and a
+	 * reference per command), which passthrough requests do not use.
+	 */
+	bio_init(&map->bio, NULL, map->bvecs, nr_pages, opf);
 	for (i = 0, done = 0; i < nr_segs; i++) {
 		unsigned long base = (unsigned long)segs[i].iov_base;
 		unsigned int off = offset_in_page(base);

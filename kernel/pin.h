@@ -133,6 +133,15 @@ static inline bool zcblk_map_reserve(struct zcblk_map_pool *pool,
 	return false;
 }
 
+/* A slot just taken, now holding @pages of the budget. */
+static inline struct zcblk_map *zcblk_map_claim(struct zcblk_map *map,
+						unsigned long pages)
+{
+	map->nr_reserved = pages;
+	map->nr_pinned = 0;
+	return map;
+}
+
 /* Wakes a waiter; the barrier orders a slot's return before the check. */
 static inline void zcblk_map_wake(struct zcblk_map_pool *pool)
 {
@@ -161,11 +170,8 @@ static inline struct zcblk_map *zcblk_map_get(struct zcblk_dev *dev,
 
 	if (likely(zcblk_map_reserve(pool, pages))) {
 		map = this_cpu_xchg(*pool->cache, NULL);
-		if (likely(map)) {
-			map->nr_reserved = pages;
-			map->nr_pinned = 0;
-			return map;
-		}
+		if (likely(map))
+			return zcblk_map_claim(map, pages);
 		if (pages)
 			atomic_long_sub(pages, &pool->reserved);
 	}
