@@ -5,21 +5,10 @@
 # kernel versions by design: only there are those two warnings allowed.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-tools=$repo/build/linux-tools
-src=$(printf '%s\n' /usr/src/linux-source-6.*.tar.xz | sort -V | tail -n 1)
-[ -f "$src" ] || src=
-[ -n "$src" ] || { echo "# SKIP no linux-source-6.x package"; exit 4; }
-
-cps=("$tools"/*/scripts/checkpatch.pl)
-cp=${cps[0]}
-if [ ! -f "$cp" ]; then
-	mkdir -p "$tools"
-	tar -xJf "$src" -C "$tools" --wildcards '*/scripts/checkpatch.pl' \
-		'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch' ||
-		exit 1
-	cps=("$tools"/*/scripts/checkpatch.pl)
-	cp=${cps[0]}
-fi
+# shellcheck source=selftests/host/linux_tools.sh
+. "$repo/selftests/host/linux_tools.sh"
+cp=$(linux_tool scripts/checkpatch.pl scripts/spelling.txt \
+	scripts/const_structs.checkpatch) || exit $?
 
 cd "$repo" || exit 1
 rc=0

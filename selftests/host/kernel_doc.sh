@@ -6,20 +6,9 @@
 # kernel/*.[ch]: no missing parameter, Return: or short description.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-tools=$repo/build/linux-tools
-src=$(printf '%s\n' /usr/src/linux-source-6.*.tar.xz | sort -V | tail -n 1)
-[ -f "$src" ] || src=
-[ -n "$src" ] || { echo "# SKIP no linux-source-6.x package"; exit 4; }
-
-kds=("$tools"/*/scripts/kernel-doc)
-kd=${kds[0]}
-if [ ! -f "$kd" ]; then
-	mkdir -p "$tools"
-	tar -xJf "$src" -C "$tools" --wildcards '*/scripts/kernel-doc' ||
-		exit 1
-	kds=("$tools"/*/scripts/kernel-doc)
-	kd=${kds[0]}
-fi
+# shellcheck source=selftests/host/linux_tools.sh
+. "$repo/selftests/host/linux_tools.sh"
+kd=$(linux_tool scripts/kernel-doc) || exit $?
 
 cd "$repo" || exit 1
 rc=0
