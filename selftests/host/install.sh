@@ -7,6 +7,7 @@
 # build/selftests/install_prog, which the VM test install_prog.sh runs;
 # dynamically too, as a link check), and `make uninstall` removes every
 # file again. Also the default PREFIX (/usr/local). Runs after `make all`.
+# check.sh: before the VMs (their install_prog.sh runs what it builds)
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo" || exit 1

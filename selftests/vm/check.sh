@@ -2,15 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh: the host side of `make check`. Runs the host checks
-# (executable selftests/host/*.sh), then selftests/run_tests.sh in a VM
-# per target kernel (kernels.sh, or KERNELS="rel1 rel2") with that
-# kernel's build/kmod/<rel>/kernel/zcblk.ko, prints everything as TAP and
-# ends with one line "N passed, N failed, N skipped". A VM that times
-# out, reports a splat or fails without a failed test counts as one more
-# failure. Exit 1 on any failure.
+# (executable selftests/host/*.sh) and selftests/run_tests.sh in one VM
+# per target kernel (kernels.sh, or KERNELS="rel1 rel2") and test list,
+# with that kernel's build/kmod/<rel>/kernel/zcblk.ko; prints everything
+# as TAP and ends with one line "N passed, N failed, N skipped". A VM that
+# times out, reports a splat or fails without a failed test counts as one
+# more failure. Exit 1 on any failure.
+#
+# The VMs run ZCBLK_JOBS (default 2) at a time, beside the host checks:
+# a guest keeps about one host CPU busy (TCG runs each vCPU on a host
+# thread, and most tests wait on one), so two fill a 2-core machine.
+# Host checks that a VM test needs (a line "# check.sh: before the VMs"
+# in them) run first. Output is printed in a fixed order, each VM's
+# when it has ended.
+#
 # Env: ZCBLK_KMOD_DIR (default build/kmod), ZCBLK_VM_TIMEOUT (s, 1200),
-# ZCBLK_HOST_CHECKS=0 (skip them), ZCBLK_TESTS (the guest's test list),
-# ZCBLK_DEBUG=1 (passed to the guest: debug-kernel extras),
+# ZCBLK_HOST_CHECKS=0 (skip them), ZCBLK_TESTS (the guest's test lists,
+# space-separated: one VM per list and kernel, output in
+# build/vm/<rel>-<list> when there are several), ZCBLK_JOBS (VMs at a
+# time), ZCBLK_DEBUG=1 (passed to the guest: debug-kernel extras),
 # ZCBLK_GUEST_ENV="VAR=value ..." (more variables for the guest's tests).
 set -euo pipefail
 # Parsed whole before it runs, so that editing this file cannot derail
@@ -22,9 +32,12 @@ repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 kmods=${ZCBLK_KMOD_DIR:-$repo/build/kmod}
 read -r -a kernels <<<"${KERNELS:-$("$here/kernels.sh" | tr '\n' ' ')}"
+read -r -a lists <<<"${ZCBLK_TESTS:-}"
+[ ${#lists[@]} -gt 0 ] || lists=('')
+jobs=${ZCBLK_JOBS:-2}
 pass=0 fail=0 skip=0
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 # count <tap file>: add its top-level results to the totals.
 count() {
@@ -35,51 +48,94 @@ count() {
 	pass=$((pass + p - s)) skip=$((skip + s)) fail=$((fail + f))
 }
 
-shopt -s nullglob
-hosts=()
-if [ "${ZCBLK_HOST_CHECKS:-1}" = 1 ]; then
-	for c in selftests/host/*.sh; do [ -x "$c" ] && hosts+=("$c"); done
-fi
-echo "# host checks"
-echo "1..${#hosts[@]}"
-n=0
-for c in "${hosts[@]}"; do
-	n=$((n + 1)) rc=0
-	"$c" </dev/null >"$out" 2>&1 || rc=$?
-	sed 's/^/# /' "$out"
+# One VM: "rel|list|out dir", its TAP in $tmp/vm.<i>, its exit
+# status in $tmp/vm.<i>.rc.
+vms=()
+for rel in "${kernels[@]}"; do
+	for list in "${lists[@]}"; do
+		out=build/vm/$rel
+		[ ${#lists[@]} = 1 ] || out+=-$(basename "${list%.txt}")
+		vms+=("$rel|$list|$out")
+	done
+done
+
+run_vm() {
+	local i=$1 rel list out ko rc=0 t0=$SECONDS
+	IFS="|" read -r rel list out <<<"${vms[i]}"
+	ko=$kmods/$rel/kernel/zcblk.ko
+	if [ ! -f "$ko" ]; then
+		echo "not ok - vm $rel: $ko not built" >"$tmp/vm.$i"
+		: >"$tmp/vm.$i.err"
+		echo 0 >"$tmp/vm.$i.rc"
+		return
+	fi
+	# shellcheck disable=SC2086 # ZCBLK_GUEST_ENV: words VAR=value
+	"$here/vm.sh" --kernel "$rel" --out "$repo/$out" --quiet \
+		--timeout "${ZCBLK_VM_TIMEOUT:-1200}" \
+		-- env ZCBLK_MODULE="$ko" ${list:+ZCBLK_TESTS="$list"} \
+		${ZCBLK_DEBUG:+ZCBLK_DEBUG="$ZCBLK_DEBUG"} \
+		${ZCBLK_GUEST_ENV:-} \
+		selftests/run_tests.sh >"$tmp/vm.$i" 2>"$tmp/vm.$i.err" || rc=$?
+	# For sizing CI's budget (testing.rst).
+	echo "# vm $rel ${list:-selftests/tests.txt}: $((SECONDS - t0)) s" >>"$tmp/vm.$i"
+	echo "$rc" >"$tmp/vm.$i.rc.new"
+	mv "$tmp/vm.$i.rc.new" "$tmp/vm.$i.rc"
+}
+
+# host_check <n> <script>: run one, print its TAP line.
+host_check() {
+	local n=$1 c=$2 rc=0 why t0=$SECONDS
+	nice -n 10 "$c" </dev/null >"$tmp/host" 2>&1 || rc=$?
+	sed 's/^/# /' "$tmp/host"
+	echo "# ${c#selftests/}: $((SECONDS - t0)) s"
 	case $rc in
 	0) echo "ok $n ${c#selftests/}"; pass=$((pass + 1)) ;;
-	4) why=$(sed -n -E 's/.*# SKIP:? *//p; s/^(SKIP|[Ss]kip)[: ]+//p' "$out" | tail -n1)
+	4) why=$(sed -n -E 's/.*# SKIP:? *//p; s/^(SKIP|[Ss]kip)[: ]+//p' "$tmp/host" | tail -n1)
 	   echo "ok $n ${c#selftests/} # SKIP ${why:-no reason given}"
 	   skip=$((skip + 1)) ;;
 	*) echo "not ok $n ${c#selftests/} # exit=$rc"; fail=$((fail + 1)) ;;
 	esac
-done
+}
 
-for rel in "${kernels[@]}"; do
-	echo "# kernel $rel"
-	ko=$kmods/$rel/kernel/zcblk.ko
-	if [ ! -f "$ko" ]; then
-		echo "not ok - vm $rel: $ko not built"
-		fail=$((fail + 1))
-		continue
-	fi
-	rc=0
-	# shellcheck disable=SC2086 # ZCBLK_GUEST_ENV: words VAR=value
-	"$here/vm.sh" --kernel "$rel" --quiet --timeout "${ZCBLK_VM_TIMEOUT:-1200}" \
-		-- env ZCBLK_MODULE="$ko" ${ZCBLK_TESTS:+ZCBLK_TESTS="$ZCBLK_TESTS"} \
-		${ZCBLK_DEBUG:+ZCBLK_DEBUG="$ZCBLK_DEBUG"} \
-		${ZCBLK_GUEST_ENV:-} \
-		selftests/run_tests.sh >"$out" || rc=$?
-	cat "$out"
+shopt -s nullglob
+first=() later=()
+if [ "${ZCBLK_HOST_CHECKS:-1}" = 1 ]; then
+	for c in selftests/host/*.sh; do
+		[ -x "$c" ] || continue
+		if grep -q '^# check.sh: before the VMs' "$c"; then first+=("$c")
+		else later+=("$c"); fi
+	done
+fi
+echo "# host checks"
+echo "1..$((${#first[@]} + ${#later[@]}))"
+n=0
+for c in "${first[@]}"; do n=$((n + 1)); host_check $n "$c"; done
+
+# Start the VMs, at most $jobs at a time, from a background scheduler.
+(
+	for i in "${!vms[@]}"; do
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+		run_vm "$i" &
+	done
+	wait
+) &
+for c in "${later[@]}"; do n=$((n + 1)); host_check $n "$c"; done
+
+for i in "${!vms[@]}"; do
+	IFS="|" read -r rel list out <<<"${vms[i]}"
+	echo "# kernel $rel${list:+ ($list)}"
+	while [ ! -f "$tmp/vm.$i.rc" ]; do sleep 1; done
+	rc=$(cat "$tmp/vm.$i.rc")
+	cat "$tmp/vm.$i.err" >&2
+	cat "$tmp/vm.$i"
 	before=$fail
-	count "$out"
+	count "$tmp/vm.$i"
 	if [ "$rc" = 124 ]; then
 		echo "not ok - vm $rel: timeout"
 		fail=$((fail + 1))
 	fi
-	if [ -s "build/vm/$rel/splats.txt" ]; then
-		echo "not ok - vm $rel: splat (build/vm/$rel/splats.txt)"
+	if [ -s "$out/splats.txt" ]; then
+		echo "not ok - vm $rel: splat ($out/splats.txt)"
 		fail=$((fail + 1))
 	fi
 	if [ "$rc" != 0 ] && [ "$fail" = "$before" ]; then
@@ -87,6 +143,7 @@ for rel in "${kernels[@]}"; do
 		fail=$((fail + 1))
 	fi
 done
+wait
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
