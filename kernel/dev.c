@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "dev.h"
 #include "nvme.h"
+#include "passthru.h"
 
 /*
  * zcblk_devs_lock protects membership of zcblk_devs and every disk's state
@@ -362,7 +363,7 @@ static void zcblk_dev_teardown(struct zcblk_dev *dev)
 	zcblk_release_held(dev);
 	zcblk_chardev_del(dev);
 	zcblk_disk_del(dev);
-	zcblk_chardev_wait_idle(dev);
+	zcblk_pt_wait_idle(dev);
 	zcblk_debugfs_del(dev);
 	zcblk_disk_free(dev);
 	zcblk_nvme_ident_free(dev);

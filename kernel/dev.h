@@ -196,7 +196,6 @@ int zcblk_chardev_init(void);
 void zcblk_chardev_exit(void);
 int zcblk_chardev_add(struct zcblk_dev *dev);
 void zcblk_chardev_del(struct zcblk_dev *dev);
-void zcblk_chardev_wait_idle(struct zcblk_dev *dev);
 
 /* debugfs.c */
 void zcblk_debugfs_init(void);

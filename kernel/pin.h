@@ -89,7 +89,7 @@ void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map);
 
 /*
  * The fast paths, inline: every passthrough command with user pages takes
- * and gives back a slot (chardev.c, pin.c).
+ * and gives back a slot (passthru.c, pin.c).
  */
 
 /**

@@ -31,13 +31,13 @@ struct zcblk_nvme_cmd {
 };
 
 struct zcblk_pdu {
-	/* chardev.c and nvme.c: a passthrough command and its outcome */
+	/* passthru.c and nvme.c: a passthrough command and its outcome */
 	struct zcblk_nvme_cmd nc;
 	int status;			/* NVMe status once executed */
 	u64 result;			/* the completion's command result */
 	/*
 	 * A uring_cmd's issuing task, whose end_io may then leave the
-	 * completion to the issue (chardev.c); written before execution.
+	 * completion to the issue (passthru.c); written before execution.
 	 */
 	struct task_struct *issuer;
 	struct bio fixed_bio;		/* over a registered buffer */
