@@ -399,7 +399,8 @@ FIXTURE_TEARDOWN_PARENT(pt)
  * io_uring: Write then Read through plain, registered and vectored
  * buffers, each read compared with what was written; stats count the
  * registered bytes; Write Zeroes (with and without deallocate) and DSM
- * read back as zeroes; Flush succeeds.
+ * read back as zeroes; Flush succeeds. Every Read goes into a buffer
+ * filled with 0xaa first: the data or zeroes found there are its own.
  */
 TEST_F(pt, uring_round_trip)
 {
@@ -451,6 +452,7 @@ TEST_F(pt, uring_round_trip)
 	wiov[1] = (struct iovec){ (char *)self->wbuf + len / 2, len / 2 };
 	riov[0] = (struct iovec){ (char *)self->rbuf + len / 2, len / 2 };
 	riov[1] = (struct iovec){ self->rbuf, len / 2 };
+	memset(self->rbuf, 0xaa, len);
 	ASSERT_EQ(0, PREP(q, zcblk_pt_prep_writev(__sqe, self->cfd, 24, NBLK,
 						  wiov, 2)));
 	ASSERT_EQ(0, submit_one(q, NULL));
@@ -477,12 +479,22 @@ TEST_F(pt, uring_round_trip)
 	ASSERT_EQ(0, submit_one(q, NULL));
 	ASSERT_EQ(0, PREP(q, zcblk_pt_prep_flush(__sqe, self->cfd)));
 	ASSERT_EQ(0, submit_one(q, NULL));
+	/* Each Read into bytes it must overwrite: zeroes are its own. */
+	memset(self->rbuf, 0xaa, len);
 	ASSERT_EQ(0, zcblk_pt_read(self->cfd, 8, NBLK, self->rbuf, len));
-	EXPECT_TRUE(pt_all_bytes(self->rbuf, len, 0));
+	EXPECT_TRUE(pt_all_bytes(self->rbuf, len, 0)) {
+		TH_LOG("LBA 8: not zeroes after Write Zeroes");
+	}
+	memset(self->rbuf, 0xaa, len);
 	ASSERT_EQ(0, zcblk_pt_read(self->cfd, 16, NBLK, self->rbuf, len));
-	EXPECT_TRUE(pt_all_bytes(self->rbuf, len, 0));
+	EXPECT_TRUE(pt_all_bytes(self->rbuf, len, 0)) {
+		TH_LOG("LBA 16: not zeroes after Write Zeroes with deallocate");
+	}
+	memset(self->rbuf, 0xaa, len);
 	ASSERT_EQ(0, zcblk_pt_read(self->cfd, 40, NBLK, self->rbuf, len));
-	EXPECT_TRUE(pt_all_bytes(self->rbuf, len, 0));
+	EXPECT_TRUE(pt_all_bytes(self->rbuf, len, 0)) {
+		TH_LOG("LBA 40: not zeroes after DSM deallocate");
+	}
 	pt_q_exit(q);
 }
 
@@ -563,8 +575,9 @@ TEST_F(pt, errors_decoded)
 
 /*
  * The synchronous helpers: Write then Read compared, Flush, Write Zeroes
- * with deallocate; Identify Namespace reports the disk's size; the 64-bit
- * generic ioctls return the result dword.
+ * with deallocate (each Read into a buffer filled with 0xaa first);
+ * Identify Namespace reports the disk's size; the 64-bit generic ioctls
+ * return the result dword.
  */
 TEST_F(pt, sync_round_trip)
 {
@@ -577,13 +590,17 @@ TEST_F(pt, sync_round_trip)
 	pt_fill(self->wbuf, BS, 100, NBLK, 7);
 	ASSERT_EQ(0, zcblk_pt_write(self->cfd, 100, NBLK, self->wbuf, len));
 	ASSERT_EQ(0, zcblk_pt_flush(self->cfd));
+	memset(self->rbuf, 0xaa, len);
 	ASSERT_EQ(0, zcblk_pt_read(self->cfd, 100, NBLK, self->rbuf, len));
 	EXPECT_TRUE(pt_verify(_metadata, self->rbuf, BS, 100, NBLK, 7,
 			      "ioctl read"));
 	ASSERT_EQ(0, zcblk_pt_write_zeroes(self->cfd, 100, NBLK,
 					   ZCBLK_PT_DEALLOCATE));
+	memset(self->rbuf, 0xaa, len);
 	ASSERT_EQ(0, zcblk_pt_read(self->cfd, 100, NBLK, self->rbuf, len));
-	EXPECT_TRUE(pt_all_bytes(self->rbuf, len, 0));
+	EXPECT_TRUE(pt_all_bytes(self->rbuf, len, 0)) {
+		TH_LOG("LBA 100: not zeroes after Write Zeroes with deallocate");
+	}
 
 	ret = zcblk_pt_identify(self->cfd, ZCBLK_PT_NSID, 0x00, id);
 	ASSERT_EQ(0, ret) {

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pt_access_helper: open a zcblk char device with a given mode and issue
- * one NVMe I/O command through NVME_IOCTL_IO_CMD, for pt_access.sh (which
- * runs it as different users).  Not a test by itself.
+ * one NVMe I/O command through NVME_IOCTL_IO_CMD, or with -u through
+ * io_uring (IORING_OP_URING_CMD, NVME_URING_CMD_IO), for pt_access.sh
+ * (which runs it as different users) and readonly.sh.  Not a test by
+ * itself.
  *
- *   pt_access_helper <node> <ro|rw> <read|write|compare|write-zeroes|dsm> [<lba> [<byte>]]
+ *   pt_access_helper [-u] <node> <ro|rw> <read|write|compare|write-zeroes|dsm> [<lba> [<byte>]]
  *
  * ro opens O_RDONLY, rw O_RDWR.  One logical block at <lba> (default 8):
  * write fills it with <byte> (default 0x5a), write-zeroes zeroes it, dsm
- * deallocates it, read reads it.  The block size comes from Identify
+ * deallocates it, read reads it into a buffer filled beforehand with
+ * bytes that differ from their neighbours, so that a Read that moves
+ * nothing shows as "fill=mixed".  The block size comes from Identify
  * Namespace, issued first on the same descriptor.
  *
  * Prints one line and exits 0:
@@ -23,6 +27,8 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <liburing.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,20 +83,79 @@ static int lba_size(int fd, const char *node)
 	return 1 << id[128 + 4 * fmt + 2];	/* lbaf[fmt].ds */
 }
 
+/*
+ * @cmd through io_uring: a ring with SQE128 and CQE32, as NVMe passthrough
+ * needs.  The CQE's res: 0, an NVMe status, or -errno; 1 with a message
+ * if the ring itself fails.
+ */
+static int uring_cmd(int fd, const struct nvme_passthru_cmd *cmd, int *res)
+{
+	struct nvme_uring_cmd uc = {
+		.opcode = cmd->opcode,
+		.nsid = cmd->nsid,
+		.addr = cmd->addr,
+		.data_len = cmd->data_len,
+		.cdw10 = cmd->cdw10,
+		.cdw11 = cmd->cdw11,
+		.cdw12 = cmd->cdw12,
+	};
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	int ret;
+
+	ret = io_uring_queue_init(4, &ring,
+				  IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
+	if (ret) {
+		fprintf(stderr, "io_uring_queue_init: %s\n", strerror(-ret));
+		return 1;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	if (!sqe) {
+		fprintf(stderr, "io_uring_get_sqe: no SQE\n");
+		io_uring_queue_exit(&ring);
+		return 1;
+	}
+	memset(sqe, 0, 128);
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fd;
+	sqe->cmd_op = NVME_URING_CMD_IO;
+	memcpy(sqe->cmd, &uc, sizeof(uc));
+	ret = io_uring_submit(&ring);
+	if (ret == 1)
+		ret = io_uring_wait_cqe(&ring, &cqe);
+	else
+		ret = ret < 0 ? ret : -EIO;
+	if (ret) {
+		fprintf(stderr, "io_uring: %s\n", strerror(-ret));
+		io_uring_queue_exit(&ring);
+		return 1;
+	}
+	*res = cqe->res;
+	io_uring_queue_exit(&ring);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	struct nvme_passthru_cmd cmd = { 0 };
 	unsigned long long lba = 8;
 	unsigned int fill = 0x5a;
 	const char *node, *mode, *op;
+	bool uring = false;
 	unsigned char *buf;
 	int fd, bs, flags;
 	__u32 range[4];
 	int i, ret;
 
+	if (argc > 1 && !strcmp(argv[1], "-u")) {
+		uring = true;
+		argv++;
+		argc--;
+	}
 	if (argc < 4 || argc > 6) {
 		fprintf(stderr,
-			"usage: %s <node> <ro|rw> <read|write|compare|write-zeroes|dsm> [<lba> [<byte>]]\n",
+			"usage: %s [-u] <node> <ro|rw> <read|write|compare|write-zeroes|dsm> [<lba> [<byte>]]\n",
 			argv[0]);
 		return 1;
 	}
@@ -127,6 +192,8 @@ int main(int argc, char *argv[])
 	cmd.cdw10 = lba & 0xffffffff;
 	cmd.cdw11 = lba >> 32;
 	if (!strcmp(op, "read")) {
+		for (i = 0; i < bs; i++)
+			buf[i] = 0xa5 ^ (i & 0xff);
 		cmd.opcode = OP_READ;
 		cmd.addr = (uintptr_t)buf;
 		cmd.data_len = bs;
@@ -159,7 +226,16 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 
-	ret = ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
+	if (uring) {
+		if (uring_cmd(fd, &cmd, &ret))
+			return 1;
+		if (ret < 0) {
+			errno = -ret;
+			ret = -1;
+		}
+	} else {
+		ret = ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
+	}
 	if (ret < 0) {
 		printf("%s\n", errno_name(errno));
 	} else if (ret > 0) {

@@ -9,7 +9,8 @@
  * the NVMe statuses: pt_badstatus.c.)
  *
  * A valid control command next to the bad ones shows that it is the bad
- * field that fails. The fixture, and what every test ends with: pt_bad.h.
+ * field that fails. The fixture, what every test ends with, and the check
+ * that a refused command changed no data on the disk: pt_bad.h.
  * Variants: mem disks with 512- and 4096-byte blocks.
  */
 #include "pt_bad.h"
@@ -112,6 +113,7 @@ TEST_F(bad, unknown_cmd_op_and_ioctl)
 			       pt_res_str(got));
 		}
 	}
+	b_check_disk(_metadata, &b, "unknown cmd_ops and ioctls");
 	b_fini(&b);
 }
 
@@ -231,6 +233,7 @@ TEST_F(bad, fixed_and_vec)
 	/* and a plain address range, as if it were not vectored */
 	c = pt_rw_vec(PT_OP_READ, 0, 2, (struct iovec *)b.buf, 2 * b.bs);
 	EXPECT_EQ(-EINVAL, pt_q_cmd(&b.q, NVME_URING_CMD_IO_VEC, &c, 0, NULL));
+	b_check_disk(_metadata, &b, "FIXED + VEC");
 	/* control: the same buffer, not vectored */
 	c = pt_rw(PT_OP_READ, 0, 2, b.buf + 8192, 2 * b.bs);
 	EXPECT_EQ(0, pt_q_cmd(&b.q, NVME_URING_CMD_IO, &c, 0, NULL));

@@ -10,7 +10,8 @@
  * pt_badcmd.c; the NVMe statuses: pt_badstatus.c.)
  *
  * A valid control command next to the bad ones shows that it is the bad
- * field that fails. The fixture, and what every test ends with: pt_bad.h.
+ * field that fails. The fixture, what every test ends with, and the check
+ * that a refused command changed no data on the disk: pt_bad.h.
  * Variants: mem disks with 512- and 4096-byte blocks.
  */
 #include "pt_bad.h"
@@ -72,9 +73,12 @@ TEST_F(bad, data_len_short)
 	c = pt_rw(PT_OP_WRITE_ZEROES, 8, 1, b.buf, bs);
 	expect_io(_metadata, &b, &c, false, 0,
 		  "Write Zeroes with data (control)");
-	/* DSM: (NR + 1) * 16 bytes */
+	/* DSM: (NR + 1) * 16 bytes; ranges on guarded LBAs */
 	c = pt_admin(PT_OP_DSM, PT_NSID, 1, PT_DSM_AD, b.buf, 16);
 	memset(b.buf, 0, 64);
+	((struct pt_dsm_range *)b.buf)[0].nlb = 2;
+	((struct pt_dsm_range *)b.buf)[1] =
+		(struct pt_dsm_range){ .nlb = 4, .slba = 8 };
 	expect_io(_metadata, &b, &c, false, -EINVAL, "DSM, 2 ranges, 16 bytes");
 	c.data_len = 31;
 	expect_io(_metadata, &b, &c, false, -EINVAL, "DSM, 2 ranges, 31 bytes");
@@ -131,7 +135,7 @@ TEST_F(bad, data_len_above_max)
 	expect_io(_metadata, &b, &c, false, -EINVAL,
 		  "Write Zeroes, data_len 512 KiB + 1");
 	c = pt_admin(PT_OP_DSM, PT_NSID, 0, PT_DSM_AD, b.buf, PT_MiB);
-	memset(b.buf, 0, 16);
+	*(struct pt_dsm_range *)b.buf = (struct pt_dsm_range){ .nlb = 4 };
 	expect_io(_metadata, &b, &c, false, -EINVAL, "DSM, data_len 1 MiB");
 	c = pt_identify(PT_NSID, 0, 0, b.buf);
 	c.data_len = PT_MAX_TRANSFER + 1;
@@ -333,8 +337,10 @@ TEST_F(bad, fixed_buf_index)
 	EXPECT_EQ(-EFAULT, pt_q_cmd(&b.q, NVME_URING_CMD_IO, &c, 65535, NULL));
 	c = pt_rw(PT_OP_WRITE, 0, 1, b.buf, bs);
 	EXPECT_EQ(-EFAULT, pt_q_cmd(&b.q, NVME_URING_CMD_IO, &c, 3, NULL));
+	b_check_disk(_metadata, &b, "Write, buf_index 3 of 2");
 	/* controls */
 	EXPECT_EQ(0, pt_q_cmd(&b.q, NVME_URING_CMD_IO, &c, 0, NULL));
+	b_fill_disk(_metadata, &b);
 	c = pt_rw(PT_OP_READ, 0, 1, b.buf + PT_MiB, bs);
 	EXPECT_EQ(0, pt_q_cmd(&b.q, NVME_URING_CMD_IO, &c, 1, NULL));
 	b_fini(&b);
@@ -362,6 +368,8 @@ TEST_F(bad, fixed_out_of_range)
 	EXPECT_EQ(-EFAULT, pt_q_cmd(&b.q, NVME_URING_CMD_IO, &c, 0, NULL));
 	c = pt_rw(PT_OP_WRITE, 0, 1, base + len - bs + 1, bs);
 	EXPECT_EQ(-EFAULT, pt_q_cmd(&b.q, NVME_URING_CMD_IO, &c, 0, NULL));
+	b_check_disk(_metadata, &b,
+		     "Write, registered buffer 1 byte short at its end");
 	c = pt_rw(PT_OP_READ, 0, 1, base + len, bs);
 	EXPECT_EQ(-EFAULT, pt_q_cmd(&b.q, NVME_URING_CMD_IO, &c, 0, NULL));
 	c = pt_rw(PT_OP_READ, 0, 1, base - 1, bs);
@@ -377,7 +385,11 @@ TEST_F(bad, fixed_out_of_range)
 	b_fini(&b);
 }
 
-/* Row: unmapped buffer -> -EFAULT (and what was pinned is unpinned). */
+/*
+ * Row: unmapped buffer -> -EFAULT (and what was pinned is unpinned); the
+ * disk keeps its data (expect_io checks), a Read leaves the mapped part
+ * of a half-unmapped buffer alone.
+ */
 TEST_F(bad, unmapped_addr)
 {
 	const __u32 bs = self->d.bs;
@@ -409,6 +421,9 @@ TEST_F(bad, unmapped_addr)
 	c = pt_rw(PT_OP_READ, 0, 2, half + PT_PAGE - bs, 2 * bs);
 	expect_io(_metadata, &b, &c, false, -EFAULT,
 		  "Read into a half-unmapped buffer");
+	EXPECT_TRUE(pt_all_bytes(half, PT_PAGE, 1)) {
+		TH_LOG("Read into a half-unmapped buffer: its mapped page changed");
+	}
 	c = pt_rw(PT_OP_WRITE, 0, 2, half + PT_PAGE - bs, 2 * bs);
 	expect_io(_metadata, &b, &c, false, -EFAULT,
 		  "Write from a half-unmapped buffer");

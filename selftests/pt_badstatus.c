@@ -10,7 +10,8 @@
  * it moves: pt_badinput.c.)
  *
  * A valid control command next to the bad ones shows that it is the bad
- * field that fails. The fixture, and what every test ends with: pt_bad.h.
+ * field that fails. The fixture, what every test ends with, and the check
+ * that a refused command changed no data on the disk: pt_bad.h.
  * Variants: mem disks with 512- and 4096-byte blocks.
  */
 #include "pt_bad.h"
@@ -24,12 +25,13 @@ TEST_F(bad, unknown_io_opcode)
 	struct zcblk_dev_stats s0, s1;
 	struct nvme_uring_cmd c;
 	struct iovec iov;
-	__u64 result = 1;
+	__u64 result = 1, guard_pins;
 	struct b b;
 	int got;
 
 	b_init(_metadata, &b, &self->d);
 	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &s0));
+	guard_pins = b.guard_pins;
 	c = (struct nvme_uring_cmd){ .opcode = 0x7f, .nsid = PT_NSID };
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_OPCODE,
 		  "opcode 0x7f, no data");
@@ -74,7 +76,9 @@ TEST_F(bad, unknown_io_opcode)
 			 "Read (control)");
 
 	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &s1));
-	EXPECT_LT(s0.pinned_pages, s1.pinned_pages);	/* they were mapped */
+	/* they were mapped (besides the guard's reads) */
+	EXPECT_LT(s0.pinned_pages + b.guard_pins - guard_pins,
+		  s1.pinned_pages);
 	EXPECT_EQ(s1.pinned_pages, s1.unpinned_pages);
 	b_fini(&b);
 }
@@ -160,8 +164,9 @@ TEST_F(bad, reserved_cdw_bits)
 				     .cdw10 = 1 };
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_FIELD,
 		  "Flush, cdw10");
+	/* a range on guarded LBAs: deallocating it would show */
 	c = pt_admin(PT_OP_DSM, PT_NSID, 0, PT_DSM_AD | (1U << 3), b.buf, 16);
-	memset(b.buf, 0, 16);
+	*(struct pt_dsm_range *)b.buf = (struct pt_dsm_range){ .nlb = 4 };
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_FIELD,
 		  "DSM, cdw11 bit 3");
 	/* controls: access hints in cdw13 7:0, FUA */
@@ -280,7 +285,11 @@ TEST_F(bad, unknown_admin_opcode)
 	b_fini(&b);
 }
 
-/* Row: LBA ranges at and past the end of the namespace (overflow-safe). */
+/*
+ * Row: LBA ranges at and past the end of the namespace (overflow-safe).
+ * The data of refused Writes differs from the guarded LBAs' at both ends
+ * of the disk, where a wrapping range would land.
+ */
 TEST_F(bad, lba_range)
 {
 	const __u64 n = self->d.nlbas;
@@ -311,7 +320,7 @@ TEST_F(bad, lba_range)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		__u32 len = cases[i].nblocks * b.bs;
 
-		memset(b.buf, 0, len);
+		pt_fill(b.buf, b.bs, cases[i].slba, cases[i].nblocks, 2);
 		for (k = 0; k < ARRAY_SIZE(ops); k++) {
 			bool data = ops[k] != PT_OP_WRITE_ZEROES;
 
@@ -328,11 +337,16 @@ TEST_F(bad, lba_range)
 					 cases[i].want, what);
 		}
 	}
-	/* DSM ranges are checked the same way, all before any is done */
+	/*
+	 * DSM ranges are checked the same way, all before any is done:
+	 * range 0 (LBAs 0 and 1, guarded) keeps its data when range 1 is
+	 * refused.
+	 */
 	{
 		struct pt_dsm_range *r = (struct pt_dsm_range *)b.buf;
+		int got;
 
-		r[0] = (struct pt_dsm_range){ .nlb = 1, .slba = 0 };
+		r[0] = (struct pt_dsm_range){ .nlb = 2, .slba = 0 };
 		r[1] = (struct pt_dsm_range){ .nlb = 2, .slba = n - 1 };
 		c = pt_admin(PT_OP_DSM, PT_NSID, 1, PT_DSM_AD, r, 32);
 		expect_io(_metadata, &b, &c, false, PT_SC_LBA_RANGE,
@@ -343,6 +357,15 @@ TEST_F(bad, lba_range)
 		r[1] = (struct pt_dsm_range){ .nlb = 1, .slba = n - 1 };
 		expect_io(_metadata, &b, &c, false, 0,
 			  "DSM, range 1 on the last LBA (control)");
+		/* and the control does deallocate range 0 */
+		got = pt_passthru(b.cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+		EXPECT_EQ(0, got);
+		memset(b.chk, 0xee, 2 * b.bs);
+		c = pt_rw(PT_OP_READ, 0, 2, b.chk, 2 * b.bs);
+		EXPECT_EQ(0, pt_passthru(b.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		EXPECT_TRUE(pt_all_bytes(b.chk, 2 * b.bs, 0)) {
+			TH_LOG("DSM (control): LBAs 0 and 1 not zero after it");
+		}
 	}
 	b_fini(&b);
 }
