@@ -76,10 +76,64 @@ static inline long long pt_debugfs_value(const char *path, const char *key)
 	return val;
 }
 
-/* zcblk's module-wide counters (debugfs), -1 if unavailable. */
+/*
+ * zcblk's module-wide pinned pages (debugfs zcblk/pins "current"); -1 if
+ * the file or the line is missing. The VM always mounts debugfs and
+ * zcblk always makes the file: callers fail a -1.
+ */
 static inline long long pt_debugfs_pins_current(void)
 {
 	return pt_debugfs_value("/sys/kernel/debug/zcblk/pins", "current");
+}
+
+/* Waits (up to @ms) for pt_debugfs_pins_current() to be 0; returns it. */
+static inline long long pt_debugfs_pins_wait0(unsigned int ms)
+{
+	long long cur = pt_debugfs_pins_current();
+
+	for (; cur > 0 && ms >= 20; ms -= 20) {
+		pt_msleep(20);
+		cur = pt_debugfs_pins_current();
+	}
+	return cur;
+}
+
+/*
+ * @key ("pinned", "unpinned", "current", "budget", ...) of disk @index's
+ * debugfs pins file (zcblk/<N>/pins); -1 if the file or the line is
+ * missing.
+ */
+static inline long long pt_debugfs_disk_value(__u32 index, const char *key)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/zcblk/%u/pins", index);
+	return pt_debugfs_value(path, key);
+}
+
+/*
+ * Disk @index is idle and @st is its DEV_STATS: its debugfs pins file
+ * must say the same pages pinned and unpinned, and none pinned now. A
+ * missing file fails (-1): the VM always mounts debugfs. No EXPECT with
+ * a handler block: teardowns call this (see pt_env_teardown()).
+ */
+static inline void pt_expect_debugfs_disk_pins(struct __test_metadata *_metadata,
+					       __u32 index,
+					       const struct zcblk_dev_stats *st)
+{
+	long long pinned = pt_debugfs_disk_value(index, "pinned");
+	long long unpinned = pt_debugfs_disk_value(index, "unpinned");
+	long long cur = pt_debugfs_disk_value(index, "current");
+
+	EXPECT_EQ((long long)st->pinned_pages, pinned);
+	EXPECT_EQ((long long)st->unpinned_pages, unpinned);
+	EXPECT_EQ(0, cur);
+	if (pinned != (long long)st->pinned_pages ||
+	    unpinned != (long long)st->unpinned_pages || cur)
+		TH_LOG("disk %u: debugfs zcblk/%u/pins says pinned %lld unpinned %lld current %lld (-1: no such file or line), DEV_STATS pinned %llu unpinned %llu",
+		       index, index, pinned, unpinned, cur,
+		       (unsigned long long)st->pinned_pages,
+		       (unsigned long long)st->unpinned_pages);
 }
 
 static inline bool pt_is_splat(const char *msg)
@@ -386,8 +440,9 @@ static inline int pt_stats_idle(struct zcblk_ctx *ctx, __u32 index,
 }
 
 /*
- * The end of every test: per disk, pins balance in zcblk's counters; no
- * splat in the kernel log since setup; then the disks go, and the
+ * The end of every test: per disk, pins balance in zcblk's counters
+ * (DEV_STATS and the disk's debugfs pins file alike); no splat in the
+ * kernel log since setup; then the disks go, and the
  * system-wide FOLL_PIN balance is back where it was. No ASSERT here, and
  * no EXPECT with a handler block (see netlink_dev.c).
  */
@@ -423,6 +478,7 @@ static inline void pt_env_teardown(struct __test_metadata *_metadata,
 				       (unsigned long long)st.unpinned_pages,
 				       (unsigned long long)st.pinned_current,
 				       st.pt_inflight);
+			pt_expect_debugfs_disk_pins(_metadata, env->idx[i], &st);
 		}
 		ret = zcblk_dev_del(ctx, env->idx[i]);
 		EXPECT_TRUE(ret == 0 || ret == -ENODEV);

@@ -300,19 +300,16 @@ static void unblock_reap(void *arg)
 	rc_reap(arg, 30000);
 }
 
-/* After the delete: the module's pins come back to 0. */
+/* After the delete: the module's pins (debugfs) come back to 0. */
 static void pins_back(struct __test_metadata *_metadata)
 {
-	long long cur = pt_debugfs_pins_current();
-	int i;
+	long long cur;
 
 	stage = "waiting for the pins to balance";
-	for (i = 0; i < 500 && cur > 0; i++) {
-		pt_msleep(20);
-		cur = pt_debugfs_pins_current();
-	}
-	EXPECT_TRUE(cur == 0 || cur == -1) {
-		TH_LOG("zcblk's module-wide pinned pages: %lld", cur);
+	cur = pt_debugfs_pins_wait0(10000);
+	EXPECT_EQ(0, cur) {
+		TH_LOG("zcblk's module-wide pinned pages (debugfs zcblk/pins, -1: missing): %lld",
+		       cur);
 	}
 }
 

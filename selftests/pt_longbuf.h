@@ -39,14 +39,13 @@ struct lb {
 	char *blk;		/* block device side */
 	__u32 tag;
 	struct zcblk_dev_stats st;	/* counters after the last check */
-	long long dbg;			/* debugfs "pinned", -1 if none */
-	char dbg_path[64];
+	long long dbg;			/* debugfs "pinned" then */
 };
 
-/* The per-disk debugfs pin counter, -1 without debugfs. */
+/* The disk's debugfs pin counter; -1 if missing, which fails. */
 static long long dbg_pinned(const struct lb *t)
 {
-	return pt_debugfs_value(t->dbg_path, "pinned");
+	return pt_debugfs_disk_value(t->d->index, "pinned");
 }
 
 static void lb_init(struct __test_metadata *_metadata, struct lb *t,
@@ -70,12 +69,12 @@ static void lb_init(struct __test_metadata *_metadata, struct lb *t,
 	reg.iov_base = t->fixed;
 	reg.iov_len = FIXED_SIZE;
 	ASSERT_EQ(0, io_uring_register_buffers(&t->q.ring, &reg, 1));
-	snprintf(t->dbg_path, sizeof(t->dbg_path),
-		 "/sys/kernel/debug/zcblk/%u/pins", d->index);
 	ASSERT_EQ(0, pt_stats(env->ctx, d->index, &t->st));
 	t->dbg = dbg_pinned(t);
-	if (t->dbg < 0)
-		TH_LOG("no %s: pins counted from DEV_STATS only", t->dbg_path);
+	/* The VM always mounts debugfs; zcblk always makes the file. */
+	ASSERT_LE(0, t->dbg) {
+		TH_LOG("no debugfs zcblk/%u/pins", d->index);
+	}
 }
 
 static void lb_fini(struct lb *t)
@@ -115,12 +114,13 @@ static void expect_pins(struct __test_metadata *_metadata, struct lb *t,
 	EXPECT_EQ(0, s.pinned_current);
 	EXPECT_EQ(s.pinned_pages, s.unpinned_pages);
 	dbg = dbg_pinned(t);
-	if (t->dbg >= 0 && dbg >= 0) {
-		EXPECT_EQ((long long)pins, dbg - t->dbg) {
-			TH_LOG("%s: %s says %lld pages pinned, expected %llu",
-			       what, t->dbg_path, dbg - t->dbg,
-			       (unsigned long long)pins);
-		}
+	ASSERT_LE(0, dbg) {
+		TH_LOG("%s: no debugfs zcblk/%u/pins", what, t->d->index);
+	}
+	EXPECT_EQ((long long)pins, dbg - t->dbg) {
+		TH_LOG("%s: debugfs zcblk/%u/pins says %lld pages pinned, expected %llu",
+		       what, t->d->index, dbg - t->dbg,
+		       (unsigned long long)pins);
 	}
 	t->st = s;
 	t->dbg = dbg;

@@ -256,13 +256,9 @@ TEST_F_TIMEOUT(reapers, delete_while_polled, ROUNDS * ROUND_TIMEOUT)
 		close(cfd);
 
 		stage = "waiting for the pins to balance";
-		cur = pt_debugfs_pins_current();
-		for (i = 0; i < 500 && cur > 0; i++) {
-			pt_msleep(20);
-			cur = pt_debugfs_pins_current();
-		}
-		EXPECT_TRUE(cur == 0 || cur == -1) {
-			TH_LOG("round %d: zcblk's module-wide pinned pages: %lld",
+		cur = pt_debugfs_pins_wait0(10000);
+		EXPECT_EQ(0, cur) {
+			TH_LOG("round %d: zcblk's module-wide pinned pages (debugfs zcblk/pins, -1: missing): %lld",
 			       k, cur);
 		}
 		pins = pt_vm_pins_wait(self->env.vm_pins0, 10000);

@@ -332,9 +332,9 @@ TEST_F_TIMEOUT(rm, delete_with_io_in_flight, ROUNDS * ROUND_TIMEOUT)
 		close(r->cfd);
 
 		stage = "waiting for the pins to balance";
-		cur = pt_debugfs_pins_current();	/* -1: no debugfs */
-		EXPECT_TRUE(cur == 0 || cur == -1) {
-			TH_LOG("round %d: zcblk's module-wide pinned pages: %lld",
+		cur = pt_debugfs_pins_current();
+		EXPECT_EQ(0, cur) {
+			TH_LOG("round %d: zcblk's module-wide pinned pages (debugfs zcblk/pins, -1: missing): %lld",
 			       k, cur);
 		}
 		pins = pt_vm_pins_wait(self->env.vm_pins0, 10000);

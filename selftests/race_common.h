@@ -296,6 +296,7 @@ static inline void env_drop_others(struct __test_metadata *_metadata,
 		if (!ret) {
 			EXPECT_EQ(0, st.pt_inflight);
 			EXPECT_EQ(st.pinned_pages, st.unpinned_pages);
+			pt_expect_debugfs_disk_pins(_metadata, env->idx[i], &st);
 		}
 		ret = zcblk_dev_del(ctx, env->idx[i]);
 		EXPECT_EQ(0, ret);
@@ -315,20 +316,18 @@ static inline int node_err(const char *path)
 	return 0;
 }
 
-/* zcblk's module-wide pins (debugfs) back to 0, FOLL_PIN balance back. */
+/*
+ * zcblk's module-wide pins (debugfs, which must be there) back to 0,
+ * FOLL_PIN balance back.
+ */
 static inline void check_pins(struct __test_metadata *_metadata,
 			      struct pt_env *env)
 {
 	long long cur, pins;
-	int i;
 
-	cur = pt_debugfs_pins_current();	/* -1: no debugfs */
-	for (i = 0; i < 250 && cur > 0; i++) {
-		pt_msleep(20);
-		cur = pt_debugfs_pins_current();
-	}
-	EXPECT_TRUE(cur == 0 || cur == -1) {
-		TH_LOG("round %d: zcblk's module-wide pinned pages: %lld",
+	cur = pt_debugfs_pins_wait0(5000);
+	EXPECT_EQ(0, cur) {
+		TH_LOG("round %d: zcblk's module-wide pinned pages (debugfs zcblk/pins, -1: missing): %lld",
 		       (int)round_no, cur);
 	}
 	pins = pt_vm_pins_wait(env->vm_pins0, 10000);
@@ -338,7 +337,10 @@ static inline void check_pins(struct __test_metadata *_metadata,
 	}
 }
 
-/* The disk idle: no command in flight, nothing pinned, counters even. */
+/*
+ * The disk idle: no command in flight, nothing pinned, counters even, in
+ * DEV_STATS and in its debugfs pins file alike.
+ */
 static inline void check_idle(struct __test_metadata *_metadata,
 			      struct pt_env *env, __u32 index)
 {
@@ -357,6 +359,7 @@ static inline void check_idle(struct __test_metadata *_metadata,
 		       (unsigned long long)st.pinned_pages,
 		       (unsigned long long)st.unpinned_pages, st.pt_inflight);
 	}
+	pt_expect_debugfs_disk_pins(_metadata, index, &st);
 }
 
 #endif /* ZCBLK_SELFTEST_RACE_COMMON_H */

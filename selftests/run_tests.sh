@@ -4,9 +4,12 @@
 # run_tests.sh: kselftest-style TAP runner for zcblk, run as root inside
 # the test VM (selftests/vm/vm.sh). Runs each test of selftests/tests.txt
 # ("name timeout_seconds" lines) from build/selftests/ (C tests) or
-# selftests/ (scripts) with its timeout. Exit 0 passes, 4 skips; besides
+# selftests/ (scripts) with its timeout. Exit 0 passes, 4 skips; the
+# tests a passing kselftest-harness program skipped count as skips too
+# ("ok N name # <n> subtests skipped"; all of them: "# SKIP"). Besides
 # its exit status, a test fails if it changed the kernel's FOLL_PIN
-# balance, left a zcblk disk behind or made the kernel log a splat.
+# balance, left a zcblk disk behind (in sysfs, zcblk's registry or
+# /dev) or made the kernel log a splat.
 # Env: ZCBLK_MODULE=<zcblk.ko> is insmod'ed before any test that finds
 # it unloaded; ZCBLK_TESTS=<file> replaces the test list.
 set -euo pipefail
@@ -99,16 +102,41 @@ for i in "${!names[@]}"; do
 	# For sizing the timeouts and CI's budget (testing.rst).
 	echo "# $name: $((SECONDS - t0)) s of $tmo"
 
-	disks=(/sys/block/zcblk*)
-	if [ ${#disks[@]} -gt 0 ]; then
-		disks=("${disks[@]#/sys/block/}")
-		why+=("disk left behind: ${disks[*]}")
-		for d in "${disks[@]}"; do
-			[ -x "$ctl" ] || break
-			"$ctl" del "${d//[^0-9]/}" >/dev/null 2>&1 ||
-				"$ctl" del "$d" >/dev/null 2>&1 || true
-		done
+	# Disks left behind, wherever one shows: in sysfs, in zcblk's
+	# registry (a DEV_GET dump: a disk may be there and not in sysfs) or
+	# as device nodes. Each is named with where it was seen, then
+	# deleted; nodes no disk owns are removed.
+	left=() seen=()
+	for d in /sys/block/zcblk* /dev/zcblk*; do
+		if ! [[ ${d##*/} =~ ^zcblk([0-9]+)(c|p[0-9]+)?$ ]]; then
+			why+=("unexpected node left behind: $d")
+			rm -f "$d" 2>/dev/null || true
+			continue
+		fi
+		x=${BASH_REMATCH[1]}
+		[ -n "${seen[x]:-}" ] || left+=("$x")
+		seen[x]+=" $d"
+	done
+	if [ -d /sys/module/zcblk ] && [ -x "$ctl" ]; then
+		if json=$("$ctl" list -j 2>&1); then
+			while [[ $json =~ \"index\":\ ([0-9]+) ]]; do
+				x=${BASH_REMATCH[1]}
+				json=${json#*"${BASH_REMATCH[0]}"}
+				[ -n "${seen[x]:-}" ] || left+=("$x")
+				seen[x]+=" registry"
+			done
+		else
+			why+=("zcblkctl list -j failed: $json")
+		fi
 	fi
+	for x in "${left[@]}"; do
+		why+=("disk left behind: zcblk$x (${seen[x]# })")
+		if [ -x "$ctl" ]; then "$ctl" del "$x" >/dev/null 2>&1 || true; fi
+	done
+	for d in /dev/zcblk*; do
+		x=${d#/dev/zcblk} x=${x%%[!0-9]*}
+		[ -e "/sys/block/zcblk$x" ] || rm -f "$d" || true
+	done
 	pin_balance
 	[ "$pins" = "$before" ] || why+=("pin balance changed by $((pins - before))")
 	# Processes the test left running would disturb the next test.
@@ -136,8 +164,23 @@ for i in "${!names[@]}"; do
 		echo "not ok $n $name"
 		fail=$((fail + 1))
 	elif [ "$rc" = 0 ]; then
-		echo "ok $n $name"
-		pass=$((pass + 1))
+		# A kselftest-harness program passes with some of its tests
+		# skipped ("ok N test # SKIP reason" in its own TAP): those
+		# count as skips, told on its line as "# <n> subtests
+		# skipped"; with every one skipped, it skipped.
+		results=$(grep -c -E '^(not )?ok [0-9]+ ' "$log" || true)
+		skipped=$(grep -c -E '^ok [0-9]+ .*# SKIP' "$log" || true)
+		if [ "$skipped" = 0 ]; then
+			echo "ok $n $name"
+			pass=$((pass + 1))
+		elif [ "$skipped" = "$results" ]; then
+			reason=$(sed -n -E 's/^ok [0-9]+ .*# SKIP:? *//p' "$log" | tail -n1)
+			echo "ok $n $name # SKIP all $skipped subtests: ${reason:-no reason given}"
+			skip=$((skip + 1))
+		else
+			echo "ok $n $name # $skipped subtests skipped"
+			pass=$((pass + 1)) skip=$((skip + skipped))
+		fi
 	elif [ "$rc" = 4 ]; then
 		reason=$(sed -n -E 's/.*# SKIP:? *//p; s/^(SKIP|[Ss]kip)[: ]+//p' "$log" | tail -n1)
 		echo "ok $n $name # SKIP ${reason:-no reason given}"

@@ -39,13 +39,17 @@ pass=0 fail=0 skip=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# count <tap file>: add its top-level results to the totals.
+# count <tap file>: add its top-level results to the totals, and the
+# subtests a passing test skipped ("ok N name # <n> subtests skipped",
+# run_tests.sh) to the skips.
 count() {
-	local p f s
+	local p f s n
 	p=$(grep -c -E '^ok [0-9]+ ' "$1" || true)
 	s=$(grep -c -E '^ok [0-9]+ .*# SKIP' "$1" || true)
 	f=$(grep -c -E '^not ok ' "$1" || true)
-	pass=$((pass + p - s)) skip=$((skip + s)) fail=$((fail + f))
+	n=$(sed -n -E 's/^ok [0-9]+ [^#]*# ([0-9]+) subtests skipped$/\1/p' "$1" |
+		awk '{ n += $1 } END { print n + 0 }')
+	pass=$((pass + p - s)) skip=$((skip + s + n)) fail=$((fail + f))
 }
 
 # One VM: "rel|list|out dir", its TAP in $tmp/vm.<i>, its exit

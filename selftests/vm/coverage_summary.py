@@ -16,28 +16,45 @@ SLACK = 2.0
 
 
 def parse(path):
+    """Per source file: lines, functions and branches found and hit.
+
+    Counted from the DA, FN/FNDA and BRDA records (lcov 1.16 with gcc 12
+    leaves out the LF/LH summaries); a line or branch in several records
+    (two tracefiles merged) counts once, hit if any record hit it.
+    """
     files = {}
     cur = None
     with open(path) as f:
         for line in f:
-            line = line.rstrip("\n")
-            key, _, val = line.partition(":")
+            key, _, val = line.rstrip("\n").partition(":")
             if key == "SF":
-                cur = files.setdefault(val, {"LF": 0, "LH": 0, "FNF": 0,
-                                             "FNH": 0, "BRF": 0, "BRH": 0,
+                cur = files.setdefault(val, {"lines": {}, "br": {},
                                              "fn": {}, "hits": {}})
             elif cur is None:
                 continue
-            elif key in ("LF", "LH", "FNF", "FNH", "BRF", "BRH"):
-                cur[key] = int(val)
+            elif key == "DA":
+                lineno, count = val.split(",")[:2]
+                cur["lines"][lineno] = cur["lines"].get(lineno, 0) + int(count)
+            elif key == "BRDA":
+                lineno, block, branch, taken = val.split(",")
+                k = (lineno, block, branch)
+                t = 0 if taken == "-" else int(taken)
+                cur["br"][k] = cur["br"].get(k, 0) + t
             elif key == "FN":
                 lineno, name = val.split(",", 1)
                 cur["fn"][name] = int(lineno)
             elif key == "FNDA":
                 count, name = val.split(",", 1)
                 cur["hits"][name] = cur["hits"].get(name, 0) + int(count)
-            elif line == "end_of_record":
+            elif key == "end_of_record":
                 cur = None
+    for d in files.values():
+        d["LF"] = len(d["lines"])
+        d["LH"] = sum(1 for c in d["lines"].values() if c > 0)
+        d["BRF"] = len(d["br"])
+        d["BRH"] = sum(1 for c in d["br"].values() if c > 0)
+        d["FNF"] = len(d["fn"])
+        d["FNH"] = sum(1 for n in d["fn"] if d["hits"].get(n, 0) > 0)
     return files
 
 
