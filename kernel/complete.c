@@ -107,21 +107,39 @@ static enum hrtimer_restart zcblk_timer_fn(struct hrtimer *timer)
  * @rq: the request
  * @sts: the backend's outcome
  *
- * Passthrough commands carry their NVMe status in the pdu: a backend failure
- * is Internal Error there. Added latency and the timer completion mode hold
- * @rq; otherwise it ends now.
+ * A failure counts in the disk's errors (SMART's Media Errors); then as
+ * zcblk_io_complete().
  *
  * Context: any context.
  */
 void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
 		   blk_status_t sts)
 {
+	if (sts)
+		atomic64_inc(&dev->stats.errors);
+	zcblk_io_complete(dev, rq, sts);
+}
+
+/**
+ * zcblk_io_complete() - complete a request with @sts
+ * @dev: the disk
+ * @rq: the request
+ * @sts: its outcome
+ *
+ * Without counting an error: an injected failure never reached the backend
+ * (it counts in injected). Passthrough commands carry their NVMe status in
+ * the pdu: a backend failure is Internal Error there. Added latency and the
+ * timer completion mode hold @rq; otherwise it ends now.
+ *
+ * Context: any context.
+ */
+void zcblk_io_complete(struct zcblk_dev *dev, struct request *rq,
+		       blk_status_t sts)
+{
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 	u64 delay = 0;
 
 	pdu->in_backend = false;
-	if (sts)
-		atomic64_inc(&dev->stats.errors);
 	if (blk_rq_is_passthrough(rq)) {
 		if (sts && !pdu->status)
 			pdu->status = NVME_SC_INTERNAL;

@@ -177,6 +177,8 @@ bool zcblk_disk_is_ours(struct gendisk *disk);
 /* complete.c */
 void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
 		   blk_status_t sts);
+void zcblk_io_complete(struct zcblk_dev *dev, struct request *rq,
+		       blk_status_t sts);
 void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq);
 bool zcblk_stall(struct zcblk_dev *dev, struct request *rq);
 void zcblk_release_held(struct zcblk_dev *dev);

@@ -149,14 +149,14 @@ void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 	if (blk_rq_is_passthrough(rq)) {
 		if (injected) {
 			pdu->status = injected;
-			zcblk_io_done(dev, rq, BLK_STS_OK);
+			zcblk_io_complete(dev, rq, BLK_STS_OK);
 			return;
 		}
 		zcblk_nvme_execute(dev, rq);
 		return;
 	}
 	if (injected) {
-		zcblk_io_done(dev, rq, zcblk_nvme_to_blk_status(injected));
+		zcblk_io_complete(dev, rq, zcblk_nvme_to_blk_status(injected));
 		return;
 	}
 	switch (zcblk_disk_rw(dev, rq, &io)) {

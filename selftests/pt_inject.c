@@ -188,6 +188,7 @@ static int classes(struct __test_metadata *_metadata, struct it *t,
 TEST_F(inj, writes_only)
 {
 	struct it t;
+	__u64 errors;
 	int failed;
 
 	it_init(_metadata, &t, self);
@@ -205,7 +206,9 @@ TEST_F(inj, writes_only)
 	EXPECT_TRUE(pt_all_bytes(t.blk, NB * 4096, 0)) {
 		TH_LOG("a block write that failed by injection wrote data");
 	}
-	EXPECT_EQ(7, injected(_metadata, self, NULL));
+	EXPECT_EQ(7, injected(_metadata, self, &errors));
+	/* Not a media error on the block path either: it never ran. */
+	EXPECT_EQ(0, errors);
 
 	inject(_metadata, self, ZCBLK_SET_FAIL_EVERY, 0, 0, 0, 0, NULL);
 	EXPECT_EQ(0, classes(_metadata, &t, 0, 0));
