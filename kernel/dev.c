@@ -4,6 +4,7 @@
  * CREATING -> LIVE -> REMOVING -> DEAD.
  */
 #include <linux/lockdep.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -30,6 +31,23 @@ static DEFINE_MUTEX(zcblk_devs_lock);
 static DEFINE_XARRAY_ALLOC(zcblk_devs);
 /* Bumped whenever a disk appears or goes: lets dumps spot a race. */
 static atomic_t zcblk_devs_gen = ATOMIC_INIT(1);
+
+/* Disk indexes are below it (as ublk's ublks_max); set at load only. */
+static unsigned int max_disks = ZCBLK_MAX_DEVS;
+module_param(max_disks, uint, 0444);
+MODULE_PARM_DESC(max_disks, "disk indexes are below this: 1 to 65536 (default)");
+
+/**
+ * zcblk_max_disks() - the bound on disk indexes
+ *
+ * Context: any context.
+ * Return: the max_disks module parameter, or 0 if it is out of range (1 to
+ * %ZCBLK_MAX_DEVS; module init refuses to load then).
+ */
+unsigned int zcblk_max_disks(void)
+{
+	return max_disks && max_disks <= ZCBLK_MAX_DEVS ? max_disks : 0;
+}
 
 /**
  * zcblk_dev_generation() - the registry's generation number
@@ -250,8 +268,9 @@ static int zcblk_dev_alloc_queues(struct zcblk_dev *dev)
  * all there.
  *
  * Context: process context; may sleep.
- * Return: 0, or a negative errno: -EEXIST (the index is in use), -ENOSPC (no
- * free index), -ENOMEM, or what the backend or the block layer said.
+ * Return: 0, or a negative errno: -EEXIST (the index is in use), -ERANGE (it
+ * is not below max_disks), -ENOSPC (no free index), -ENOMEM, or what the
+ * backend or the block layer said.
  */
 int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 		  struct netlink_ext_ack *extack)
@@ -283,7 +302,10 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 
 	/* Reserve the index first so that concurrent adds cannot race. */
 	mutex_lock(&zcblk_devs_lock);
-	if (cfg->index != U32_MAX) {
+	if (cfg->index != U32_MAX && cfg->index >= max_disks) {
+		NL_SET_ERR_MSG(extack, "index: not below the max_disks module parameter");
+		ret = -ERANGE;
+	} else if (cfg->index != U32_MAX) {
 		index = cfg->index;
 		ret = xa_insert(&zcblk_devs, index, dev, GFP_KERNEL);
 		if (ret == -EBUSY) {
@@ -292,7 +314,7 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 		}
 	} else {
 		ret = xa_alloc(&zcblk_devs, &index, dev,
-			       XA_LIMIT(0, ZCBLK_MAX_DEVS - 1), GFP_KERNEL);
+			       XA_LIMIT(0, max_disks - 1), GFP_KERNEL);
 		if (ret == -EBUSY) {
 			NL_SET_ERR_MSG(extack, "no free index");
 			ret = -ENOSPC;

@@ -152,6 +152,7 @@ int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u32 mask,
 		     struct netlink_ext_ack *extack);
 void zcblk_devs_lock_assert_held(void);
 unsigned int zcblk_dev_generation(void);
+unsigned int zcblk_max_disks(void);
 int zcblk_backends_each(int (*fn)(const char *name, void *arg), void *arg);
 struct zcblk_dev *zcblk_dev_get(u32 index);
 struct zcblk_dev *zcblk_dev_get_next(u32 *index);

@@ -12,6 +12,10 @@ static int __init zcblk_init(void)
 {
 	int ret;
 
+	if (!zcblk_max_disks()) {
+		pr_err("zcblk: max_disks: 1 to %u\n", ZCBLK_MAX_DEVS);
+		return -EINVAL;
+	}
 	ret = zcblk_chardev_init();
 	if (ret)
 		return ret;

@@ -605,7 +605,7 @@ static int zcblk_nl_features(struct sk_buff *skb, struct genl_info *info)
 			GENMASK(ZCBLK_COMPLETION_MAX, 1)) ||
 	    nla_put_u32(msg, ZCBLK_A_FEAT_FAIL_OPS,
 			GENMASK(ZCBLK_FAIL_OPS_MAX, 1)) ||
-	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_DEVS, ZCBLK_MAX_DEVS) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_DEVS, zcblk_max_disks()) ||
 	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_QUEUES, ZCBLK_MAX_QUEUES) ||
 	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_QUEUE_DEPTH,
 			ZCBLK_MAX_QUEUE_DEPTH) ||

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the lifecycle race tests share (race_lifecycle.c, race_unload.c,
- * race_backing.c): round counts, the per-round alarm that names the stage
+ * race_backing.c): the round budget, the per-round alarm that names the stage
  * a round hung in, outcome histograms checked against the results each
  * path may give, disks made on the null, mem and file backends (the file
  * backend's backing file on an ext4 made on a zcblk mem disk), and the
  * checks a round ends with (the disk idle, its pins and zcblk's
  * module-wide pins balanced, the FOLL_PIN balance of /proc/vmstat back).
  *
- * Round counts: $ZCBLK_ROUNDS if set (the debug-kernel list uses 10),
- * else each test's default (see rounds()).
+ * How long each race runs: with $ZCBLK_RACE_SECONDS (race_debug.sh sets
+ * it from the runner's time limit: make check, check-debug) rounds until
+ * that many seconds have passed, at least MIN_ROUNDS; without it (make
+ * stress), the test's own round count. Each race reports how often its
+ * window was hit (struct window) and requires that it was.
  */
 #ifndef ZCBLK_SELFTEST_RACE_COMMON_H
 #define ZCBLK_SELFTEST_RACE_COMMON_H
@@ -17,6 +20,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "hist.h"
 #include "pt_common.h"
@@ -26,15 +30,83 @@
 #define QD		16
 #define LATENCY_NS	(50 * 1000 * 1000ULL)
 #define ROUND_TIMEOUT	120		/* seconds, KASAN under TCG */
+#define MIN_ROUNDS	2		/* sigkill alternates ring kinds */
 
 /* ------------------------------------------------------------ rounds */
 
-static inline int rounds(int dflt)
+static inline double now_s(void)
 {
-	const char *s = getenv("ZCBLK_ROUNDS");
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* $ZCBLK_RACE_SECONDS, or 0 if unset: rounds are then counted. */
+static inline int race_seconds(void)
+{
+	const char *s = getenv("ZCBLK_RACE_SECONDS");
 	int n = s ? atoi(s) : 0;
 
-	return n > 0 ? n : dflt;
+	return n > 0 ? n : 0;
+}
+
+struct budget {
+	double end;	/* time-boxed: until then */
+	int n;		/* else: this many rounds */
+};
+
+static inline struct budget budget_start(int dflt)
+{
+	int secs = race_seconds();
+
+	return (struct budget){ .end = secs ? now_s() + secs : 0, .n = dflt };
+}
+
+/* Whether round @k (from 0) runs. */
+static inline bool budget_more(const struct budget *b, int k)
+{
+	if (!b->end)
+		return k < b->n;
+	return k < MIN_ROUNDS || now_s() < b->end;
+}
+
+/* -------------------------------------------------------- the window */
+
+/*
+ * Rounds by how many passthrough commands were in flight at the moment
+ * a race is about (the delete, the kill, the close): 0, 1-3, 4-15, 16+.
+ * A round with none in flight did not race.
+ */
+struct window {
+	unsigned long n[4];
+	unsigned long rounds;
+};
+
+static inline void window_add(struct window *w, unsigned int inflight)
+{
+	w->n[inflight >= 16 ? 3 : inflight >= 4 ? 2 : inflight ? 1 : 0]++;
+	w->rounds++;
+}
+
+static inline unsigned long window_hits(const struct window *w)
+{
+	return w->rounds - w->n[0];
+}
+
+static inline void window_print(const char *what, const struct window *w)
+{
+	ksft_print_msg("  in flight at %s: 0 x%lu, 1-3 x%lu, 4-15 x%lu, 16+ x%lu: window hit in %lu of %lu rounds\n",
+		       what, w->n[0], w->n[1], w->n[2], w->n[3],
+		       window_hits(w), w->rounds);
+}
+
+/* The in-flight passthrough commands of disk @index now; 0 on error. */
+static inline unsigned int inflight_now(struct zcblk_ctx *ctx, __u32 index)
+{
+	struct zcblk_dev_stats st;
+
+	return pt_stats(ctx, index, &st) ? 0 : st.pt_inflight;
 }
 
 /* ------------------------------------------------------- alarm, stage */

@@ -15,8 +15,9 @@
  *                  or ENXIO); what is left matches the successes, deletes
  *                  cleanly, and the list is as before.
  *
- * add_del does 100 adds and deletes per round of $ZCBLK_ROUNDS if set
- * (the debug-kernel list uses 10), else 1000.
+ * add_del adds and deletes for $ZCBLK_RACE_SECONDS (race_debug.sh), else
+ * 1000 times (make stress); it reports how often each collision (EEXIST,
+ * ENODEV) happened and requires both.
  */
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -203,6 +204,7 @@ TEST_F_TIMEOUT(unload, refused_while_open, 600)
 
 struct addel {
 	int ops;			/* this thread's DEV_ADDs and DEV_DELs */
+	double end;			/* if set, until then instead */
 	int id;
 	unsigned long add_ok, add_exist, del_ok, del_nodev;
 	unsigned long get_ok, get_nodev, set_ok, set_nodev;
@@ -232,7 +234,7 @@ static void *addel_thread(void *arg)
 		return NULL;
 	}
 	/* DEV_GET, DEV_SET and opens come on top of the adds and deletes. */
-	for (i = 0; done < a->ops; i++) {
+	for (i = 0; a->end ? now_s() < a->end : done < a->ops; i++) {
 		__u64 rnd = pt_rand(((__u64)a->id << 32) | i);
 		__u32 idx = IDX_BASE + rnd % IDX_N;
 		unsigned int what = (rnd >> 16) % 20;
@@ -345,9 +347,8 @@ FIXTURE_TEARDOWN_PARENT(addel)
 
 TEST_F_TIMEOUT(addel, add_del, 3600)
 {
-	const char *s = getenv("ZCBLK_ROUNDS");
-	int total = s && atoi(s) > 0 ? atoi(s) * 100 : 1000;
 	struct addel a[ADD_DEL_THREADS] = { 0 }, sum = { 0 };
+	struct budget bu = budget_start(1000);
 	pthread_t t[ADD_DEL_THREADS];
 	int cnt0[2] = { 0, 0 }, cnt[2] = { 0, 0 }, i, ret;
 	long live;
@@ -358,11 +359,12 @@ TEST_F_TIMEOUT(addel, add_del, 3600)
 		TH_LOG("disks already at indexes %u..%u", IDX_BASE,
 		       IDX_BASE + IDX_N - 1);
 	}
-	alarm(ROUND_TIMEOUT * 10);
+	alarm(ROUND_TIMEOUT * 10 + race_seconds());
 	stage = "adding and deleting from 4 threads";
 	for (i = 0; i < ADD_DEL_THREADS; i++) {
 		a[i].id = i;
-		a[i].ops = total / ADD_DEL_THREADS;
+		a[i].ops = bu.n / ADD_DEL_THREADS;
+		a[i].end = bu.end;
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, addel_thread, &a[i]));
 	}
 	for (i = 0; i < ADD_DEL_THREADS; i++) {
@@ -383,8 +385,9 @@ TEST_F_TIMEOUT(addel, add_del, 3600)
 		sum.open_ok += a[i].open_ok;
 		sum.open_gone += a[i].open_gone;
 	}
-	ksft_print_msg("%d adds and deletes: add %lu ok / %lu EEXIST, del %lu ok / %lu ENODEV; also get %lu/%lu, set %lu/%lu, open %lu ok / %lu gone\n",
-		       total, sum.add_ok, sum.add_exist, sum.del_ok,
+	ksft_print_msg("%lu adds and deletes: add %lu ok / %lu EEXIST, del %lu ok / %lu ENODEV; also get %lu/%lu, set %lu/%lu, open %lu ok / %lu gone\n",
+		       sum.add_ok + sum.add_exist + sum.del_ok + sum.del_nodev,
+		       sum.add_ok, sum.add_exist, sum.del_ok,
 		       sum.del_nodev, sum.get_ok, sum.get_nodev, sum.set_ok,
 		       sum.set_nodev, sum.open_ok, sum.open_gone);
 

@@ -11,7 +11,9 @@
 # balance, left a zcblk disk behind (in sysfs, zcblk's registry or
 # /dev) or made the kernel log a splat.
 # Env: ZCBLK_MODULE=<zcblk.ko> is insmod'ed before any test that finds
-# it unloaded; ZCBLK_TESTS=<file> replaces the test list.
+# it unloaded; ZCBLK_TESTS=<file> replaces the test list. Each test gets
+# its time limit as ZCBLK_TEST_TIMEOUT (time-boxed tests size themselves
+# by it).
 set -euo pipefail
 # Parsed whole before it runs, so that editing this file cannot derail
 # a run in progress (bash reads scripts as it goes).
@@ -96,6 +98,7 @@ for i in "${!names[@]}"; do
 	rc=0
 	t0=$SECONDS
 	(echo "$BASHPID" >"$pidf"
+	 export ZCBLK_TEST_TIMEOUT=$tmo
 	 exec timeout --kill-after=10 "$tmo" "$path" </dev/null >"$log" 2>&1) || rc=$?
 	read -r pgid <"$pidf"
 	sed 's/^/# /' "$log"

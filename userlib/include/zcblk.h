@@ -116,7 +116,7 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
  *	is not sent at all and the kernel applies its default (or refuses the
  *	request if the attribute is required: backend is, and size is for
  *	every backend but file).
- * @index: the index wanted (0 .. %ZCBLK_MAX_DEVS - 1); without
+ * @index: the index wanted (below &zcblk_features.max_devs); without
  *	%ZCBLK_PARAM_INDEX the kernel picks a free one
  * @block_size: logical block size in bytes: 512 (default) or 4096
  * @disk_size: capacity in bytes, a multiple of @block_size.  For the file
@@ -524,7 +524,8 @@ ZCBLK_EXPORT const char *zcblk_version(void);
  * @dev_flags: ZCBLK_DEV_F_* bits DEV_ADD understands
  * @completions: bit N set for each enum zcblk_completion value N
  * @fail_ops: bit N set for each enum zcblk_fail_ops value N
- * @max_devs: disks indexes are below this (%ZCBLK_MAX_DEVS)
+ * @max_devs: disk indexes are below this: the module's max_disks
+ *	parameter, %ZCBLK_MAX_DEVS by default
  * @max_queues: most hardware queues a disk may have
  * @max_queue_depth: most tags per hardware queue
  * @max_transfer: most bytes one passthrough command may move
