@@ -500,14 +500,25 @@ TEST_F(pt, uring_round_trip)
 
 /*
  * Errors, decoded: a read past the end is LBA Out of Range (0x4080, DNR)
- * through io_uring and through the ioctl; an unknown DSM attribute bit is
- * not something the helpers build, so a raw command checks Invalid Field.
- * The helpers refuse bad arguments themselves.
+ * through io_uring and through the ioctl; an unknown opcode and an
+ * unknown DSM attribute bit are not something the helpers build, so raw
+ * commands through the generic prep check Invalid Command Opcode (0x4001)
+ * and Invalid Field in Command (0x4002). The helpers refuse bad arguments
+ * themselves.
  */
 TEST_F(pt, errors_decoded)
 {
 	const __u32 len = NBLK * BS;
 	struct nvme_uring_cmd c = pt_rw(PT_OP_READ, 0, 1, self->rbuf, BS);
+	struct zcblk_dsm_range range = { .nlb = 1, .slba = 0 };
+	struct nvme_uring_cmd dsm = {
+		.opcode = PT_OP_DSM,
+		.nsid = PT_NSID,
+		.cdw10 = 0,			/* one range */
+		.cdw11 = PT_DSM_AD | (1U << 3),	/* bit 3: undefined */
+		.addr = (uintptr_t)self->wbuf,
+		.data_len = sizeof(range),
+	};
 	struct io_uring_sqe sqe;
 	struct iovec iov = { self->rbuf, len };
 	int ret;
@@ -535,6 +546,15 @@ TEST_F(pt, errors_decoded)
 	ret = submit_one(&self->q, NULL);
 	EXPECT_EQ(0x4001, ret);
 	EXPECT_STREQ("Invalid Command Opcode", zcblk_pt_status_str(ret));
+
+	/* DSM with attribute bit 3 set, through the generic prep */
+	memcpy(self->wbuf, &range, sizeof(range));
+	ASSERT_EQ(0, PREP(&self->q, zcblk_pt_prep_cmd(__sqe, self->cfd,
+						      NVME_URING_CMD_IO, &dsm,
+						      -1)));
+	ret = submit_one(&self->q, NULL);
+	EXPECT_EQ(0x4002, ret);
+	EXPECT_STREQ("Invalid Field in Command", zcblk_pt_status_str(ret));
 
 	/* Names: zcblk's own, injected ones, errnos, unknown */
 	EXPECT_STREQ("Success", zcblk_pt_status_str(0));
