@@ -8,9 +8,15 @@
  * The answers are those of the kernel's strict validation (lib/nlattr.c
  * with NL_VALIDATE_STRICT, which resv_start_op = 0 gives every zcblk
  * command, on 6.1 and 6.12 alike) and of genetlink:
- *   - attribute type 0 or above the policy's maxattr: -EINVAL "Unknown
- *     attribute type"; a type the command's policy leaves NLA_UNSPEC (SIZE
- *     on DEV_DEL, a reply-only attribute): -EINVAL "Unsupported attribute";
+ *   - attribute type 0 or above the command's maxattr (each policy ends at
+ *     the last attribute its command takes: INDEX for DEV_DEL, DEV_GET and
+ *     DEV_STATS, so SIZE on DEV_DEL or a reply-only STATE on DEV_GET is
+ *     above it): -EINVAL "Unknown attribute type"; a type up to maxattr
+ *     that the command's policy leaves NLA_UNSPEC (PAD, BACKEND on
+ *     DEV_SET, a reply-only attribute on DEV_ADD or DEV_SET): -EINVAL
+ *     "Unsupported attribute"; FEATURES, which has no policy, gets
+ *     genetlink's reject-all one (maxattr 1, NLA_REJECT): attribute 1 is
+ *     -EINVAL "Attribute failed policy validation";
  *   - a fixed-size attribute of another length: -EINVAL (not -ERANGE:
  *     NL_VALIDATE_STRICT_ATTRS); NLA_F_NESTED on a scalar: -EINVAL;
  *   - an NLA_NUL_STRING with no NUL within its length limit + 1: -EINVAL;
@@ -19,12 +25,14 @@
  *   - each of those with NLMSGERR_ATTR_OFFS, the offset of the offending
  *     attribute from the start of the request's nlmsghdr;
  *   - bytes that do not make an attribute (an nla_len past the end, a
- *     stub shorter than an attribute header): -EINVAL "bytes leftover",
- *     no offset;
+ *     stub shorter than an attribute header, stray bytes): -EINVAL "bytes
+ *     leftover after parsing attributes", no offset;
  *   - a missing required attribute: -EINVAL with NLMSGERR_ATTR_MISS_TYPE;
  *   - unknown command, or dump of a command without one: -EOPNOTSUPP;
  *   - genlmsghdr.reserved != 0 or nlmsg_flags bits genetlink does not
  *     define for requests: -EINVAL, no offset.
+ * The extack texts quoted above (NLMSGERR_ATTR_MSG) are compared exactly;
+ * the other answers' texts are not.
  *
  * Needs root and zcblk.ko loaded (every test skips if the family is
  * missing).
@@ -32,7 +40,33 @@
 
 #include "nl_raw.h"
 
-/* Attribute types 0 and beyond ZCBLK_A_DEV_MAX: -EINVAL at the attribute. */
+/* lib/nlattr.c's extack texts, the same on 6.1 and 6.12 */
+#define MSG_UNKNOWN	"Unknown attribute type"
+#define MSG_UNSUPP	"Unsupported attribute"
+#define MSG_FAILED	"Attribute failed policy validation"
+#define MSG_LEFTOVER	"bytes leftover after parsing attributes"
+
+/* As expect_answer(), and the extack message must be exactly @text. */
+static void expect_text(struct __test_metadata *_metadata, struct nlr *r,
+			struct msg *m, int err, long offs, const char *text,
+			const char *what)
+{
+	struct ack a;
+
+	ASSERT_EQ(0, nlr_xfer(r, m->nlh, &a, NULL, NULL)) {
+		TH_LOG("%s: no answer", what);
+	}
+	expect_ack(_metadata, &a, err, offs, what);
+	EXPECT_STREQ(text, a.msg) {
+		TH_LOG("%s: NLMSGERR_ATTR_MSG", what);
+	}
+}
+
+/*
+ * Attribute types 0 and beyond ZCBLK_A_DEV_MAX: -EINVAL "Unknown attribute
+ * type" at the attribute; on FEATURES, attribute 1 is its reject-all
+ * policy's "Attribute failed policy validation".
+ */
 TEST_F(raw, unknown_attr_type)
 {
 	static const uint16_t types[] = { ZCBLK_A_DEV_MAX + 1, 0, 200,
@@ -49,13 +83,15 @@ TEST_F(raw, unknown_attr_type)
 		msg_init(&m, &self->r, ZCBLK_CMD_DEV_GET, 0);
 		put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 		off = put_u32(&m, types[i], 1);
-		expect_answer(_metadata, &self->r, &m, -EINVAL, off, what);
+		expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNKNOWN,
+			    what);
 
 		snprintf(what, sizeof(what), "DEV_GET dump + type %u",
 			 types[i]);
 		msg_init(&m, &self->r, ZCBLK_CMD_DEV_GET, NLM_F_DUMP);
 		off = put_u32(&m, types[i], 1);
-		expect_answer(_metadata, &self->r, &m, -EINVAL, off, what);
+		expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNKNOWN,
+			    what);
 	}
 
 	/* A request that would succeed but for the unknown attribute. */
@@ -65,19 +101,19 @@ TEST_F(raw, unknown_attr_type)
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	off = put_u32(&m, ZCBLK_A_DEV_MAX + 1, 0);
 	track(_metadata, self, index);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_ADD + unknown type");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNKNOWN,
+		    "DEV_ADD + unknown type");
 	expect_no_disk(_metadata, &self->r, index, "DEV_ADD + unknown type");
 
 	/* FEATURES takes no attribute at all. */
 	msg_init(&m, &self->r, ZCBLK_CMD_FEATURES, 0);
 	off = put_u32(&m, ZCBLK_A_FEAT_BACKEND, 0);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "FEATURES + attribute 1");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_FAILED,
+		    "FEATURES + attribute 1");
 	msg_init(&m, &self->r, ZCBLK_CMD_FEATURES, 0);
 	off = put_u32(&m, ZCBLK_A_DEV_INDEX, 0);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "FEATURES + attribute 2");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNKNOWN,
+		    "FEATURES + attribute 2");
 }
 
 /* Fixed-size attributes of the wrong size: -EINVAL at the attribute. */
@@ -155,14 +191,17 @@ TEST_F(raw, garbage_and_truncated)
 		      "DEV_DEL index with NLA_F_NESTED");
 	EXPECT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_GET, index));
 
-	/* STATS is a nest in replies only; inside: junk, then a stub. */
+	/*
+	 * STATS is a nest in replies only: refused as an attribute the
+	 * command does not take before its inside (junk) is read.
+	 */
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	off = put_raw(&m, ZCBLK_A_DEV_STATS | NLA_F_NESTED, 4 + 16, junk, 16);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_SET + nest of garbage");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNSUPP,
+		    "DEV_SET + nest of garbage");
 
-	/* A nest whose inner attribute claims more than the nest holds. */
+	/* A nest whose inner attribute overruns it: the same refusal. */
 	inner.nla_type = ZCBLK_A_STATS_READ_CMDS;
 	inner.nla_len = 200;
 	memset(nest, 0, sizeof(nest));
@@ -173,24 +212,24 @@ TEST_F(raw, garbage_and_truncated)
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index + 1);
 	off = put_raw(&m, ZCBLK_A_DEV_STATS | NLA_F_NESTED, 4 + 12, nest, 12);
 	track(_metadata, self, index + 1);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_ADD + truncated nest");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNSUPP,
+		    "DEV_ADD + truncated nest");
 	expect_no_disk(_metadata, &self->r, index + 1,
 		       "DEV_ADD + truncated nest");
 
 	/* An attribute running past the end of the message. */
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_DEL, 0);
 	put_raw(&m, ZCBLK_A_DEV_INDEX, 100, &v, 4);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, NO_OFFS,
-		      "DEV_DEL index with nla_len past the end");
+	expect_text(_metadata, &self->r, &m, -EINVAL, NO_OFFS, MSG_LEFTOVER,
+		    "DEV_DEL index with nla_len past the end");
 	EXPECT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_GET, index));
 
 	/* A valid index, then an attribute header shorter than itself. */
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_DEL, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	put_raw(&m, ZCBLK_A_DEV_SIZE, 2, &v, 4);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, NO_OFFS,
-		      "DEV_DEL + nla_len 2");
+	expect_text(_metadata, &self->r, &m, -EINVAL, NO_OFFS, MSG_LEFTOVER,
+		    "DEV_DEL + nla_len 2");
 	EXPECT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_GET, index));
 
 	/* Three stray bytes after the attributes. */
@@ -198,8 +237,8 @@ TEST_F(raw, garbage_and_truncated)
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	memcpy(m.buf + m.nlh->nlmsg_len, "xyz", 3);
 	m.nlh->nlmsg_len += 3;
-	expect_answer(_metadata, &self->r, &m, -EINVAL, NO_OFFS,
-		      "DEV_DEL + 3 stray bytes");
+	expect_text(_metadata, &self->r, &m, -EINVAL, NO_OFFS, MSG_LEFTOVER,
+		    "DEV_DEL + 3 stray bytes");
 	EXPECT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_GET, index));
 
 	/* A message too short for its genlmsghdr. */
@@ -259,7 +298,11 @@ TEST_F(raw, string_without_nul)
 	expect_no_disk(_metadata, &self->r, index, "strings");
 }
 
-/* Attributes the command's policy does not have: -EINVAL at them. */
+/*
+ * Attributes the command does not take: -EINVAL at them, "Unknown
+ * attribute type" above its policy's maxattr, "Unsupported attribute" at
+ * or below it.
+ */
 TEST_F(raw, attr_not_in_policy)
 {
 	uint32_t index = BASE_INDEX;
@@ -271,8 +314,8 @@ TEST_F(raw, attr_not_in_policy)
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_DEL, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	off = put_u64(&m, ZCBLK_A_DEV_SIZE, MiB);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_DEL + size");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNKNOWN,
+		    "DEV_DEL + size");
 	EXPECT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_GET, index)) {
 		TH_LOG("the disk went despite the refusal");
 	}
@@ -280,37 +323,38 @@ TEST_F(raw, attr_not_in_policy)
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_DEL, 0);
 	off = put_u64(&m, ZCBLK_A_DEV_SIZE, MiB);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_DEL size + index");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNKNOWN,
+		    "DEV_DEL size + index");
 
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_DEL, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	off = put_u32(&m, ZCBLK_A_DEV_PAD, 0);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off, "DEV_DEL + pad");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNSUPP,
+		    "DEV_DEL + pad");
 
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	off = put_strz(&m, ZCBLK_A_DEV_BACKEND, "mem");
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_SET + backend");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNSUPP,
+		    "DEV_SET + backend");
 
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	off = put_u32(&m, ZCBLK_A_DEV_TIMEOUT_MS, 1000);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_SET + timeout-ms (DEV_ADD only)");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNSUPP,
+		    "DEV_SET + timeout-ms (DEV_ADD only)");
 
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_GET, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	off = put_u32(&m, ZCBLK_A_DEV_STATE, ZCBLK_DEV_STATE_LIVE);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_GET + state (reply only)");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNKNOWN,
+		    "DEV_GET + state (reply only)");
 
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_STATS, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	off = put_strz(&m, ZCBLK_A_DEV_DISK_NAME, "zcblk0");
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_STATS + disk-name (reply only)");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNKNOWN,
+		    "DEV_STATS + disk-name (reply only)");
 
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_ADD, 0);
 	put_strz(&m, ZCBLK_A_DEV_BACKEND, "null");
@@ -318,8 +362,8 @@ TEST_F(raw, attr_not_in_policy)
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index + 1);
 	off = put_u64(&m, ZCBLK_A_DEV_ALLOC_BYTES, 0);
 	track(_metadata, self, index + 1);
-	expect_answer(_metadata, &self->r, &m, -EINVAL, off,
-		      "DEV_ADD + alloc-bytes (reply only)");
+	expect_text(_metadata, &self->r, &m, -EINVAL, off, MSG_UNSUPP,
+		    "DEV_ADD + alloc-bytes (reply only)");
 	expect_no_disk(_metadata, &self->r, index + 1, "DEV_ADD + alloc-bytes");
 
 	EXPECT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_DEL, index));

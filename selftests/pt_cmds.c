@@ -307,7 +307,9 @@ TEST_F(ptd, identify)
 
 		/*
 		 * The result is written back: Number of Queues, 0-based
-		 * (one queue here: 0), over the 0xdeadbeef... put there.
+		 * (one queue here: 0), over the 0xdeadbeef... pt_passthru()
+		 * puts in the ioctl structure's result field; it copies that
+		 * field to @result, so the 1 set here must be gone too.
 		 */
 		c = pt_admin(PT_ADM_GET_FEATURES, 0, 0x07, 0, NULL, 0);
 		result = 1;

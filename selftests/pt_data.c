@@ -6,7 +6,7 @@
  * device: io_uring NVME_URING_CMD_IO and _IO_VEC (1, 3, 16 iovecs of odd
  * sizes at odd offsets), registered buffers (also in a huge page), IOPOLL
  * and SQPOLL rings, and the sync ioctls (IO_CMD, IO64_CMD, IO64_CMD_VEC,
- * SUBMIT_IO). Other commands: pt_cmds.c.
+ * SUBMIT_IO). Other commands, Compare among them: pt_cmds.c.
  *
  * The teardown checks /proc/vmstat's FOLL_PIN balance and the kernel log.
  * Variants: mem disks with 512- and 4096-byte blocks.
@@ -202,7 +202,5 @@ TEST_F_TIMEOUT(ptd, ioctl_submit_io, 180)
 	EXPECT_LT(0, t.want_pins);
 	rt_fini(_metadata, &t);
 }
-
-/* Compare: 0 on a match, Compare Failure (0x4285) on one differing byte. */
 
 TEST_HARNESS_MAIN

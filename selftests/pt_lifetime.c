@@ -21,9 +21,9 @@
  *                   scheduler: a timeout_ms above the disk's is lowered
  *                   to it, and a polled request that times out ends with
  *                   its own status, not counted as a timeout;
- *  userfaultfd      has a uring_cmd Read whose buffer is a never-resolved
- *                   userfaultfd range (pages are pinned before the request
- *                   is allocated).
+ *  userfaultfd      has 4 uring_cmd Reads, one page each, whose buffers
+ *                   are a never-resolved userfaultfd range (pages are
+ *                   pinned before the request is allocated).
  * Afterwards the user gets its CQEs when it resumes or reaps: 0 for what
  * completed before the delete, -ENODEV (or the -EIO of a held command)
  * for the rest; zcblk's module-wide pins are back to 0 and
@@ -607,7 +607,7 @@ TEST_F_TIMEOUT(lt, userfaultfd, 180)
 	ASSERT_EQ(0, rc_init(&f->rc, self->d.chr, 0));
 	memset(f->rc.buf, 0, NCMD * BS);
 
-	/* The Read's pinning faults, and nobody answers. */
+	/* The Reads' pinning faults, and nobody answers. */
 	stage = "waiting for the fault";
 	ASSERT_EQ(0, pthread_create(&th, NULL, uffd_submitter, f));
 	pfd = (struct pollfd){ .fd = f->uffd, .events = POLLIN };

@@ -4,12 +4,20 @@
  * passthrough.rst): it replaces the disk's timeout if shorter, and is
  * lowered to it if longer; 0 means the disk's. On a stalled disk (zcblk
  * holds the command, so it times out) the command ends with -ETIMEDOUT
- * after its timeout, counted in "timeouts". blk-mq rounds a timeout up to
- * the next whole second and TCG is slow, so the bounds are loose: never
- * before the timeout, and long before the other timeout in play (the
- * disk's 30 s for a shorter command timeout; the command's hour for a
- * longer one). A command still stalled after 15 s is released (stall
- * off) so that the test ends and says so.
+ * after its timeout, counted in "timeouts". blk-mq rounds its timer up to
+ * the next whole second and TCG is slow, so the bounds are loose: no
+ * earlier than the timeout less EARLY_S, and long before the other
+ * timeout in play (the disk's 30 s for a shorter command timeout; the
+ * command's hour for a longer one). A command still stalled after 15 s is
+ * released (stall off) so that the test ends and says so.
+ *
+ * Why EARLY_S: blk-mq's deadline is in jiffies, the jiffies at the
+ * request's start plus timeout_ms rounded up to whole ticks, and its timer
+ * never expires a request before that; but those start jiffies date from
+ * the last tick, up to one tick (10 ms at HZ=100) before the moment the
+ * request starts, more in a TCG guest whose tick interrupts come late. So
+ * the command may end up to that much before its timeout_ms by
+ * CLOCK_MONOTONIC; 50 ms allows a few late ticks.
  *
  * The teardown checks /proc/vmstat's FOLL_PIN balance and the kernel log.
  */
@@ -19,6 +27,7 @@
 #include "pt_common.h"
 
 #define LIMIT_S		15	/* far below the other timeout in play */
+#define EARLY_S		0.05	/* jiffies behind the clock: see above */
 
 FIXTURE(tmo) {
 	struct pt_env env;
@@ -92,7 +101,7 @@ static __u64 timeouts(struct __test_metadata *_metadata,
 
 /*
  * A Read with the variant's timeout_ms on the stalled disk, through
- * uring_cmd: -ETIMEDOUT after want_ms, well before LIMIT_S.
+ * uring_cmd: -ETIMEDOUT after want_ms (less EARLY_S), well before LIMIT_S.
  */
 TEST_F_TIMEOUT(tmo, uring, 90)
 {
@@ -144,7 +153,7 @@ TEST_F_TIMEOUT(tmo, uring, 90)
 		       variant->cmd_ms, variant->disk_ms, pt_res_str(res),
 		       secs, LIMIT_S, variant->want_ms);
 	}
-	EXPECT_LE(variant->want_ms / 1000.0 - 0.05, secs);
+	EXPECT_LE(variant->want_ms / 1000.0 - EARLY_S, secs);
 	EXPECT_GT(LIMIT_S, secs);
 	EXPECT_EQ(tmo0 + 1, timeouts(_metadata, self));
 
@@ -199,7 +208,7 @@ TEST_F_TIMEOUT(tmo, ioctl, 90)
 		       variant->cmd_ms, variant->disk_ms, pt_res_str(res),
 		       secs, LIMIT_S, variant->want_ms);
 	}
-	EXPECT_LE(variant->want_ms / 1000.0 - 0.05, secs);
+	EXPECT_LE(variant->want_ms / 1000.0 - EARLY_S, secs);
 	EXPECT_GT(LIMIT_S, secs);
 	EXPECT_EQ(tmo0 + 1, timeouts(_metadata, self));
 	munmap(buf, PT_MiB);
