@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libzcblk beyond the disk commands: zcblk_features(), the monitor
- * (zcblk_monitor_*: events in order, their contents, poll() on its fd, a
- * callback that stops the loop, an unprivileged subscriber), and the
- * passthrough helpers (io_uring SQE preparation for plain, registered and
- * vectored buffers, Write Zeroes, DSM, Flush; the CQE decoder; the
- * synchronous ioctl helpers; status names).
+ * libzcblk beyond the disk commands: zcblk_features(), zcblk_dev_set()
+ * when the kernel ACKs without describing the disk (removed meanwhile),
+ * the monitor (zcblk_monitor_*: events in order, their contents, poll() on
+ * its fd, a callback that stops the loop, an unprivileged subscriber), and
+ * the passthrough helpers (io_uring SQE preparation for plain, registered
+ * and vectored buffers, Write Zeroes, DSM, Flush; a failed prep leaves a
+ * NOP; the CQE decoder; the synchronous ioctl helpers; status names, static
+ * and thread-safe).
  *
  * Needs root and zcblk.ko loaded (every test skips if the module is not).
  * Teardowns are FIXTURE_TEARDOWN_PARENT, for the reason netlink_dev.c
  * gives.
  */
 #include <grp.h>
+#include <linux/netlink.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "pt_common.h"
@@ -22,6 +27,7 @@
 #define NOBODY		65534
 /* Indexes well away from the ones handed out (netlink_dev uses 4242). */
 #define MON_INDEX	4300
+#define SET_INDEX	4303
 #define EVENT_WAIT_MS	10000
 
 /* ------------------------------------------------------------- features */
@@ -96,6 +102,104 @@ TEST_F(api, features)
 		     zcblk_ctx_errmsg(self->env.ctx));
 	EXPECT_EQ(-EINVAL, zcblk_features(self->env.ctx, NULL));
 	EXPECT_EQ(-EINVAL, zcblk_features(NULL, &f));
+}
+
+/* ---------------------------------------------------------- dev_set */
+
+/*
+ * zcblk_nl_dev_set_doit() makes the change, then looks the disk up again
+ * to describe it; a DEV_DEL that wins the race in between leaves it with
+ * nothing to describe, and it ACKs the request without a reply.  No
+ * request can be timed into that window, so the test gives libzcblk that
+ * answer itself: while drop_replies is set, this recv() (which the
+ * library's zcblk_transact() calls; the executable's definition comes
+ * before libc's) swallows every netlink data message, that is the
+ * DEV_SET reply, and lets the ACK through.  recvfrom() is libc's own.
+ */
+static int drop_replies;
+static int replies_dropped;
+
+ssize_t lib_api_recv(int fd, void *buf, size_t len, int flags)
+	__asm__("recv");
+ssize_t lib_api_recv(int fd, void *buf, size_t len, int flags)
+{
+	for (;;) {
+		ssize_t n = recvfrom(fd, buf, len, flags, NULL, NULL);
+		const struct nlmsghdr *nlh = buf;
+
+		if (!drop_replies || n < (ssize_t)sizeof(*nlh) ||
+		    nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			return n;
+		replies_dropped++;
+	}
+}
+
+static void fill_info(struct zcblk_dev_info *info, int byte)
+{
+	memset(info, byte, sizeof(*info));
+	info->size = sizeof(*info);
+}
+
+/*
+ * DEV_SET answered by an ACK alone: the change was made but the disk is
+ * gone, so zcblk_dev_set() returns -ENODEV, with @out untouched and its
+ * reason in zcblk_ctx_errmsg(), not 0 with @out unfilled; with a NULL
+ * @out as well.  The change is visible (the disk is in fact still there),
+ * and the same call with the reply delivered returns 0 and fills @out.
+ */
+TEST_F(api, set_disk_gone)
+{
+	struct zcblk_dev_settings s = { .size = sizeof(s) };
+	struct zcblk_dev_info out, before, info = { .size = sizeof(info) };
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_dev_params p = { .size = sizeof(p) };
+	int ret;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_INDEX;
+	strcpy(p.backend, "null");
+	p.disk_size = 1ULL << 20;
+	p.index = SET_INDEX;
+	ASSERT_EQ(0, zcblk_dev_add(ctx, &p, NULL));
+	self->env.idx[self->env.n++] = p.index;
+
+	s.set = ZCBLK_SET_LATENCY_NS;
+	s.latency_ns = 777;
+	fill_info(&out, 0x5a);
+	before = out;
+	replies_dropped = 0;
+	drop_replies = 1;
+	ret = zcblk_dev_set(ctx, p.index, &s, &out);
+	drop_replies = 0;
+	EXPECT_EQ(1, replies_dropped);
+	EXPECT_EQ(-ENODEV, ret) {
+		TH_LOG("an ACK without the disk: %d (%s)", ret,
+		       ret ? strerror(-ret) : "success, out unfilled");
+	}
+	EXPECT_STREQ("index: disk removed right after the change",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(0, memcmp(&before, &out, sizeof(out)));
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &info));
+	EXPECT_EQ(777, info.latency_ns);
+
+	s.latency_ns = 888;
+	replies_dropped = 0;
+	drop_replies = 1;
+	ret = zcblk_dev_set(ctx, p.index, &s, NULL);
+	drop_replies = 0;
+	EXPECT_EQ(1, replies_dropped);
+	EXPECT_EQ(-ENODEV, ret);
+
+	/* The reply delivered: 0, and @out describes the disk. */
+	s.latency_ns = 999;
+	ret = zcblk_dev_set(ctx, p.index, &s, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("DEV_SET: %s: %s", strerror(-ret), zcblk_ctx_errmsg(ctx));
+	}
+	EXPECT_EQ(p.index, out.index);
+	EXPECT_EQ(999, out.latency_ns);
+	EXPECT_STREQ("null", out.backend);
+	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, out.state);
+	EXPECT_EQ(0, pt_disk_del(&self->env, p.index));
 }
 
 /* -------------------------------------------------------------- monitor */
@@ -591,6 +695,184 @@ TEST_F(pt, errors_decoded)
 	EXPECT_EQ(-EINVAL, zcblk_pt_write(self->cfd, 0, 0, self->wbuf, 0));
 	EXPECT_EQ(-EBADF, zcblk_pt_flush(-1));
 	pt_q_exit(&self->q);
+}
+
+/*
+ * Refusals of every prep helper that can fail with an SQE, each with the
+ * same bad argument zcblk_pt_prep_*() would see from a caller's bug.
+ */
+static int bad_prep(int which, struct io_uring_sqe *sqe, int fd, void *buf)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_WRITE, 0, 1, buf, BS);
+	struct iovec iov = { buf, BS };
+
+	switch (which) {
+	case 0:	/* no block */
+		return zcblk_pt_prep_write(sqe, fd, 0, 0, buf, 0);
+	case 1:	/* too many */
+		return zcblk_pt_prep_read(sqe, fd, 0, ZCBLK_PT_MAX_BLOCKS + 1,
+					  buf, BS);
+	case 2:
+		return zcblk_pt_prep_write_fixed(sqe, fd, 0, 0, buf, 0, 0);
+	case 3:
+		return zcblk_pt_prep_read_fixed(sqe, fd, 0, 0, buf, 0, 0);
+	case 4:	/* no iovec */
+		return zcblk_pt_prep_writev(sqe, fd, 0, 1, &iov, 0);
+	case 5:
+		return zcblk_pt_prep_readv(sqe, fd, 0, 1, NULL, 1);
+	case 6:	/* unknown flag */
+		return zcblk_pt_prep_write_zeroes(sqe, fd, 0, 1, 2);
+	case 7:
+		return zcblk_pt_prep_dsm(sqe, fd, NULL, 1);
+	case 8:
+		return zcblk_pt_prep_dsm(sqe, fd, &(struct zcblk_dsm_range){
+					 .nlb = 1 }, 0);
+	case 9:	/* an admin ring command */
+		return zcblk_pt_prep_cmd(sqe, fd, NVME_URING_CMD_ADMIN, &c, -1);
+	case 10:
+		return zcblk_pt_prep_cmd(sqe, fd, NVME_URING_CMD_IO, NULL, -1);
+	case 11: /* registered buffer with iovecs */
+		return zcblk_pt_prep_cmd(sqe, fd, NVME_URING_CMD_IO_VEC, &c, 0);
+	case 12:
+		return zcblk_pt_prep_cmd(sqe, fd, NVME_URING_CMD_IO, &c,
+					 UINT16_MAX + 1);
+	}
+	return PT_EHARNESS;
+}
+#define NR_BAD_PREPS	13
+#define NOP_LBA		200
+
+/*
+ * A failed prep leaves a NOP, not the ring slot's last command.  On a
+ * one-entry ring every io_uring_get_sqe() is the same slot: a Write of
+ * pattern A to LBA NOP_LBA is prepared there and run, its buffer then
+ * holds pattern B; each failing prep into that slot must return -EINVAL
+ * and leave a NOP (user_data 0), whose submission completes with res 0
+ * and a zero result while the disk sees no command (its counters stay)
+ * and the LBAs keep pattern A.  Had the slot kept the old Write, it would
+ * have written pattern B again.
+ */
+TEST_F(pt, failed_prep_is_nop)
+{
+	const __u32 len = NBLK * BS;
+	struct zcblk_dev_stats st0, st1;
+	struct io_uring_sqe *sqe, *slot;
+	struct pt_q q1;
+	__u64 result;
+	int i, ret;
+
+	ASSERT_EQ(0, pt_q_init(&q1, self->cfd, 1, PT_RING_FLAGS));
+	for (i = 0; i < NR_BAD_PREPS; i++) {
+		pt_fill(self->wbuf, BS, NOP_LBA, NBLK, 10);	/* A */
+		slot = io_uring_get_sqe(&q1.ring);
+		ASSERT_NE(NULL, slot);
+		ASSERT_EQ(0, zcblk_pt_prep_write(slot, self->cfd, NOP_LBA,
+						 NBLK, self->wbuf, len));
+		slot->user_data = 0xc0ffee;
+		ASSERT_EQ(0, submit_one(&q1, NULL));
+		pt_fill(self->wbuf, BS, NOP_LBA, NBLK, 11);	/* B */
+		ASSERT_EQ(0, pt_stats_idle(self->env.ctx, self->d.index,
+					   &st0));
+
+		sqe = io_uring_get_sqe(&q1.ring);
+		ASSERT_EQ(slot, sqe);		/* the very same slot */
+		ret = bad_prep(i, sqe, self->cfd, self->wbuf);
+		EXPECT_EQ(-EINVAL, ret) {
+			TH_LOG("bad prep %d: %d", i, ret);
+		}
+		EXPECT_EQ(IORING_OP_NOP, sqe->opcode) {
+			TH_LOG("bad prep %d left opcode %u", i, sqe->opcode);
+		}
+		EXPECT_EQ(0, sqe->user_data);
+		EXPECT_EQ(0, sqe->flags);
+		sqe->user_data = 0xc0ffee;
+		result = ~0ULL;
+		EXPECT_EQ(0, submit_one(&q1, &result));
+		EXPECT_EQ(0, result);
+
+		ASSERT_EQ(0, pt_stats_idle(self->env.ctx, self->d.index,
+					   &st1));
+		EXPECT_EQ(st0.write_cmds, st1.write_cmds);
+		EXPECT_EQ(st0.read_cmds, st1.read_cmds);
+		memset(self->rbuf, 0xaa, len);
+		ASSERT_EQ(0, zcblk_pt_read(self->cfd, NOP_LBA, NBLK,
+					   self->rbuf, len));
+		EXPECT_TRUE(pt_verify(_metadata, self->rbuf, BS, NOP_LBA, NBLK,
+				      10, "after a failed prep's submission")) {
+			TH_LOG("bad prep %d: the old command ran again", i);
+		}
+	}
+	/* A NULL SQE: nothing to write, nothing written. */
+	EXPECT_EQ(-EINVAL, zcblk_pt_prep_flush(NULL, self->cfd));
+	pt_q_exit(&q1);
+	pt_q_exit(&self->q);
+}
+
+struct status_thread {
+	int status;
+	const char *want;
+	int bad;
+};
+
+static void *status_loop(void *arg)
+{
+	struct status_thread *t = arg;
+	int i;
+
+	for (i = 0; i < 20000; i++)
+		if (strcmp(t->want, zcblk_pt_status_str(t->status)))
+			t->bad++;
+	return NULL;
+}
+
+/*
+ * zcblk_pt_status_str() returns static strings: a later call, from this
+ * thread or another, changes none it returned (strerror()'s buffer for an
+ * errno it does not know is rewritten by its next call).  Every errno is
+ * named as strerror() names it in the C locale, any other negative value
+ * "Unknown error".
+ */
+TEST(status_str_static)
+{
+	struct status_thread t[4] = {
+		{ .status = -9999, .want = "Unknown error" },
+		{ .status = -ENODEV, .want = "No such device" },
+		{ .status = 0x4080, .want = "LBA Out of Range" },
+		{ .status = INT_MIN, .want = "Unknown error" },
+	};
+	pthread_t tid[4];
+	const char *p1, *p2;
+	char copy[64];
+	int e, i, wrong = 0;
+
+	p1 = zcblk_pt_status_str(-9999);
+	snprintf(copy, sizeof(copy), "%s", p1);
+	p2 = zcblk_pt_status_str(-9998);
+	EXPECT_STREQ(copy, p1) {
+		TH_LOG("the string for -9999 became \"%s\"", p1);
+	}
+	EXPECT_STREQ("Unknown error", p2);
+
+	for (e = 1; e < 4096; e++) {
+		const char *want = strerror(e), *got;
+
+		if (!strncmp(want, "Unknown error", 13))
+			want = "Unknown error";
+		got = zcblk_pt_status_str(-e);
+		if (strcmp(want, got) && wrong++ < 5)
+			TH_LOG("errno %d: \"%s\", want \"%s\"", e, got, want);
+	}
+	EXPECT_EQ(0, wrong);
+
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, pthread_create(&tid[i], NULL, status_loop, &t[i]));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pthread_join(tid[i], NULL));
+		EXPECT_EQ(0, t[i].bad) {
+			TH_LOG("status %d: %d wrong names", t[i].status,
+			       t[i].bad);
+		}
+	}
 }
 
 /*

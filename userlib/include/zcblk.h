@@ -11,7 +11,23 @@
  *    failure.  Errors the kernel reports are passed through unchanged.
  *  - Nothing is ever printed: after a failed call, zcblk_ctx_errmsg() gives
  *    the kernel's explanation (its netlink extended ACK), if any.
- *  - A context is not thread-safe: use one per thread, or lock around it.
+ *  - Threads: libzcblk keeps no global state, so different objects may be
+ *    used by different threads at once; no one object is thread-safe:
+ *     - a struct zcblk_ctx: one per thread, or a lock around every call
+ *       on it (zcblk_ctx_errmsg()'s string belongs to it too, and the
+ *       next call on the context replaces it);
+ *     - a struct zcblk_monitor likewise: one per thread, or locked.
+ *       zcblk_monitor_open() is a call on its context; once it returns,
+ *       the monitor is independent of that context, which another thread
+ *       may then use or close;
+ *     - the zcblk_pt_*() helpers are pure: they keep nothing between
+ *       calls, and the SQE, CQE and buffers they are given are the
+ *       caller's, to be used by one thread at a time (as the ring
+ *       itself).  The synchronous ones are ioctls on the caller's
+ *       descriptor and may run concurrently;
+ *     - the name functions (zcblk_state_name(), zcblk_event_name(),
+ *       zcblk_pt_status_str(), zcblk_version()) return static strings
+ *       that never change and may be called from any thread.
  *
  * Extensible structures (struct zcblk_dev_params, struct zcblk_dev_info,
  * struct zcblk_dev_stats, struct zcblk_dev_settings, struct
@@ -408,13 +424,15 @@ ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index);
  * The settings apply to requests from now on (clearing a stall runs what
  * it held).  They are all applied, or none is.
  *
- * Return: 0; -EINVAL if @s->size or @out->size is too small or
- * @s->__reserved is not zero, -EOPNOTSUPP if @s->set has unknown bits,
- * -E2BIG as for zcblk_dev_add(); else the kernel's answer: -ENODEV (no
- * disk @index, or it is being removed), -EPERM, -ERANGE (value out of
- * range), -EINVAL (fail_every and fail_ppm both non-zero), ...  If the
- * disk is removed right after the change, 0 is returned and @out is left
- * as it was.
+ * Return: 0, with @out filled; -EINVAL if @s->size or @out->size is too
+ * small or @s->__reserved is not zero, -EOPNOTSUPP if @s->set has unknown
+ * bits, -E2BIG as for zcblk_dev_add(); else the kernel's answer: -ENODEV
+ * (no disk @index, or it is being removed: nothing was changed), -EPERM,
+ * -ERANGE (value out of range), -EINVAL (fail_every and fail_ppm both
+ * non-zero), ...  -ENODEV also if the disk was removed right after the
+ * change, before the kernel could describe it: the change was made but
+ * the disk is gone, @out is left as it was and zcblk_ctx_errmsg() says
+ * "index: disk removed right after the change".
  */
 ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 			       const struct zcblk_dev_settings *s,

@@ -32,6 +32,15 @@ extern "C" {
  * The ring must be made with IORING_SETUP_SQE128 | IORING_SETUP_CQE32: a
  * passthrough command is 80 bytes and its result is in the big CQE (zcblk
  * refuses commands from other rings with -EOPNOTSUPP).
+ *
+ * An SQE from io_uring_get_sqe() is sent by the next io_uring_submit()
+ * whatever the prep helper did with it.  So a zcblk_pt_prep_*() helper
+ * that fails (-EINVAL) with a non-NULL @sqe still writes its first 64
+ * bytes, all a NOP reads: it leaves a NOP (IORING_OP_NOP, fd -1, user_data 0, no IOSQE_*
+ * flag), never what the ring slot held before, so no old command runs
+ * again.  The NOP completes with res 0 and user_data 0 unless the caller
+ * sets user_data afterwards, as after a successful prep; a completion
+ * loop that gives its requests non-zero user_data can skip those CQEs.
  */
 struct io_uring_sqe;
 struct io_uring_cqe;
@@ -86,7 +95,9 @@ struct zcblk_dsm_range {
  * @sqe->user_data (and any IOSQE_* flag) after the call.
  *
  * Return: 0; -EINVAL if @sqe or @cmd is NULL, @cmd_op is neither of
- * those, @buf_index is above 65535 or goes with a vectored command.
+ * those, @buf_index is above 65535 or goes with a vectored command.  On
+ * -EINVAL a non-NULL @sqe is made a NOP (user_data 0), as for every
+ * zcblk_pt_prep_*() helper: it can be submitted and does nothing.
  */
 ZCBLK_EXPORT int zcblk_pt_prep_cmd(struct io_uring_sqe *sqe, int fd,
 				   __u32 cmd_op,
@@ -102,7 +113,8 @@ ZCBLK_EXPORT int zcblk_pt_prep_cmd(struct io_uring_sqe *sqe, int fd,
  * @buf: where the data goes
  * @len: @nblocks times the block size, in bytes
  *
- * Return: 0; -EINVAL if @sqe is NULL or @nblocks is out of range.
+ * Return: 0; -EINVAL if @sqe is NULL or @nblocks is out of range (then a
+ * non-NULL @sqe is a NOP with user_data 0, as zcblk_pt_prep_cmd() says).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_read(struct io_uring_sqe *sqe, int fd,
 				    __u64 slba, __u32 nblocks, void *buf,
@@ -117,7 +129,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_read(struct io_uring_sqe *sqe, int fd,
  * @buf: the data
  * @len: @nblocks times the block size, in bytes
  *
- * Return: as zcblk_pt_prep_read().
+ * Return: as zcblk_pt_prep_read() (a NOP in @sqe on -EINVAL).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_write(struct io_uring_sqe *sqe, int fd,
 				     __u64 slba, __u32 nblocks,
@@ -137,7 +149,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_write(struct io_uring_sqe *sqe, int fd,
  * io_uring pinned the buffer when it was registered: zcblk pins nothing
  * (its fixed_bytes counter counts the bytes).
  *
- * Return: as zcblk_pt_prep_read().
+ * Return: as zcblk_pt_prep_read() (a NOP in @sqe on -EINVAL).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_read_fixed(struct io_uring_sqe *sqe, int fd,
 					  __u64 slba, __u32 nblocks,
@@ -155,7 +167,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_read_fixed(struct io_uring_sqe *sqe, int fd,
  * @len: @nblocks times the block size, in bytes
  * @buf_index: the registered buffer's index
  *
- * Return: as zcblk_pt_prep_read().
+ * Return: as zcblk_pt_prep_read() (a NOP in @sqe on -EINVAL).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_write_fixed(struct io_uring_sqe *sqe, int fd,
 					   __u64 slba, __u32 nblocks,
@@ -174,7 +186,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_write_fixed(struct io_uring_sqe *sqe, int fd,
  * @nr_iov: how many, at least 1
  *
  * Return: 0; -EINVAL if @sqe or @iov is NULL, @nr_iov is 0 or @nblocks is
- * out of range.
+ * out of range (then a non-NULL @sqe is a NOP with user_data 0).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_readv(struct io_uring_sqe *sqe, int fd,
 				     __u64 slba, __u32 nblocks,
@@ -189,7 +201,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_readv(struct io_uring_sqe *sqe, int fd,
  * @iov: the buffers, written in order (kept until the CQE)
  * @nr_iov: how many, at least 1
  *
- * Return: as zcblk_pt_prep_readv().
+ * Return: as zcblk_pt_prep_readv() (a NOP in @sqe on -EINVAL).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_writev(struct io_uring_sqe *sqe, int fd,
 				      __u64 slba, __u32 nblocks,
@@ -200,7 +212,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_writev(struct io_uring_sqe *sqe, int fd,
  * @sqe: a 128-byte SQE
  * @fd: the char device (or its registered-file index)
  *
- * Return: 0; -EINVAL if @sqe is NULL.
+ * Return: 0; -EINVAL if @sqe is NULL (it cannot fail otherwise).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_flush(struct io_uring_sqe *sqe, int fd);
 
@@ -214,7 +226,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_flush(struct io_uring_sqe *sqe, int fd);
  *	backend frees them, the file backend punches a hole), else 0
  *
  * Return: 0; -EINVAL if @sqe is NULL, @nblocks is out of range or @flags
- * has an unknown bit.
+ * has an unknown bit (then a non-NULL @sqe is a NOP with user_data 0).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_write_zeroes(struct io_uring_sqe *sqe, int fd,
 					    __u64 slba, __u32 nblocks,
@@ -232,7 +244,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_write_zeroes(struct io_uring_sqe *sqe, int fd,
  * fails the command (LBA Out of Range) and changes nothing.
  *
  * Return: 0; -EINVAL if @sqe or @ranges is NULL or @nr_ranges is out of
- * range.
+ * range (then a non-NULL @sqe is a NOP with user_data 0).
  */
 ZCBLK_EXPORT int zcblk_pt_prep_dsm(struct io_uring_sqe *sqe, int fd,
 				   const struct zcblk_dsm_range *ranges,
@@ -261,8 +273,15 @@ ZCBLK_EXPORT int zcblk_pt_cqe_status(const struct io_uring_cqe *cqe,
  * specifications: every generic command status, and the command specific,
  * media and path statuses an NVM namespace returns.
  *
- * Return: a static string: "Success"; the status's name, or "Unknown
- * NVMe status" for a value without one; strerror(-@status) for an errno.
+ * Errnos are named as glibc's strerror() names them in the C locale
+ * (English, never translated), from a table of every errno Linux has,
+ * not by strerror() itself, whose buffer another call may overwrite.
+ *
+ * Return: a static string, never NULL, never changed by a later call (so
+ * the function is thread-safe): "Success"; the status's name, or "Unknown
+ * NVMe status" for a value without one; for a negative errno, its name
+ * (e.g. "No such device" for -ENODEV), or "Unknown error" for a value
+ * that is none.
  */
 ZCBLK_EXPORT const char *zcblk_pt_status_str(int status);
 

@@ -202,10 +202,28 @@ ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index)
 	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, NULL, NULL);
 }
 
+/* DEV_SET's answer: the disk after the change, if the reply came. */
+struct set_reply {
+	struct zcblk_dev_info *out;
+	bool replied;
+};
+
+static int set_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct set_reply *r = data;
+	int ret;
+
+	ret = one_dev_cb(nlh, r->out);
+	if (!ret)
+		r->replied = true;
+	return ret;
+}
+
 ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 			       const struct zcblk_dev_settings *settings,
 			       struct zcblk_dev_info *out)
 {
+	struct set_reply reply = { .out = out };
 	struct zcblk_dev_settings s;
 	struct nlmsghdr *nlh;
 	int ret;
@@ -256,7 +274,21 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 		mnl_attr_put_u8(nlh, ZCBLK_A_DEV_STALL,
 				ZCBLK_MIN(s.stall, 0xffU));
 
-	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
+	ret = zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, set_reply_cb,
+			     &reply);
+	if (ret)
+		return ret;
+	/*
+	 * The kernel made the change, then found the disk gone before it
+	 * could describe it: it ACKs without a reply.  Not a success: there
+	 * is no disk after the change to report, and @out is untouched.
+	 */
+	if (!reply.replied) {
+		zcblk_set_errmsg(ctx,
+				 "index: disk removed right after the change");
+		return -ENODEV;
+	}
+	return 0;
 }
 
 ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,

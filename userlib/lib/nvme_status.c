@@ -4,6 +4,9 @@
  * Base Specification 2.0 and the NVM Command Set Specification 1.0) and
  * errnos.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +95,19 @@ static int cmp_status(const void *key, const void *elem)
 	return (k > s->sct_sc) - (k < s->sct_sc);
 }
 
+/*
+ * glibc's own static, untranslated text (strerrordesc_np(), glibc 2.32),
+ * not strerror(): that may return a buffer its next call, in any thread,
+ * overwrites or frees, where zcblk_pt_status_str() promises a static
+ * string (and so is thread-safe).
+ */
+static const char *errno_str(int status)
+{
+	const char *s = status == INT_MIN ? NULL : strerrordesc_np(-status);
+
+	return s ? s : "Unknown error";
+}
+
 ZCBLK_EXPORT const char *zcblk_pt_status_str(int status)
 {
 	const struct status_name *s;
@@ -100,7 +116,7 @@ ZCBLK_EXPORT const char *zcblk_pt_status_str(int status)
 	if (status == 0)
 		return "Success";
 	if (status < 0)
-		return strerror(-status);
+		return errno_str(status);
 	/* DNR and More say what to do about it, not what it is. */
 	key = ZCBLK_NVME_SCT(status) << 8 | ZCBLK_NVME_SC(status);
 	s = bsearch(&key, status_names,

@@ -18,18 +18,36 @@ _Static_assert(offsetof(struct io_uring_sqe, cmd) +
 	       sizeof(struct nvme_uring_cmd) <= ZCBLK_SQE128_SIZE,
 	       "struct nvme_uring_cmd does not fit a 128-byte SQE");
 
+/*
+ * A prep that fails makes @sqe a NOP and returns @err.  The caller got
+ * @sqe from io_uring_get_sqe(): the next io_uring_submit() sends it
+ * whatever becomes of it, and left as it was it would hold what its ring
+ * slot last carried, perhaps an old command that would run again.  The
+ * SQE's first 64 bytes are all a NOP reads (and all a ring without
+ * IORING_SETUP_SQE128 has); user_data is 0 (see zcblk_pt.h).
+ */
+static int prep_failed(struct io_uring_sqe *sqe, int err)
+{
+	if (sqe) {
+		memset(sqe, 0, sizeof(*sqe));
+		sqe->opcode = IORING_OP_NOP;
+		sqe->fd = -1;
+	}
+	return err;
+}
+
 ZCBLK_EXPORT int zcblk_pt_prep_cmd(struct io_uring_sqe *sqe, int fd,
 				   __u32 cmd_op,
 				   const struct nvme_uring_cmd *cmd,
 				   int buf_index)
 {
 	if (!sqe || !cmd)
-		return -EINVAL;
+		return prep_failed(sqe, -EINVAL);
 	if (cmd_op != NVME_URING_CMD_IO && cmd_op != NVME_URING_CMD_IO_VEC)
-		return -EINVAL;
+		return prep_failed(sqe, -EINVAL);
 	if (buf_index > UINT16_MAX ||
 	    (buf_index >= 0 && cmd_op == NVME_URING_CMD_IO_VEC))
-		return -EINVAL;
+		return prep_failed(sqe, -EINVAL);
 
 	memset(sqe, 0, ZCBLK_SQE128_SIZE);
 	sqe->opcode = IORING_OP_URING_CMD;
@@ -69,7 +87,7 @@ static int prep_rw(struct io_uring_sqe *sqe, int fd, __u8 opcode,
 
 	ret = zcblk_pt_rw_fields(&f, opcode, slba, nblocks, buf, len);
 	if (ret)
-		return ret;
+		return prep_failed(sqe, ret);
 	return prep_fields(sqe, fd, NVME_URING_CMD_IO, &f, buf_index);
 }
 
@@ -114,10 +132,10 @@ static int prep_rwv(struct io_uring_sqe *sqe, int fd, __u8 opcode,
 	int ret;
 
 	if (!iov || !nr_iov)
-		return -EINVAL;
+		return prep_failed(sqe, -EINVAL);
 	ret = zcblk_pt_rw_fields(&f, opcode, slba, nblocks, iov, nr_iov);
 	if (ret)
-		return ret;
+		return prep_failed(sqe, ret);
 	return prep_fields(sqe, fd, NVME_URING_CMD_IO_VEC, &f, -1);
 }
 
@@ -151,7 +169,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_write_zeroes(struct io_uring_sqe *sqe, int fd,
 
 	ret = zcblk_pt_wz_fields(&f, slba, nblocks, flags);
 	if (ret)
-		return ret;
+		return prep_failed(sqe, ret);
 	return prep_fields(sqe, fd, NVME_URING_CMD_IO, &f, -1);
 }
 
@@ -164,7 +182,7 @@ ZCBLK_EXPORT int zcblk_pt_prep_dsm(struct io_uring_sqe *sqe, int fd,
 
 	ret = zcblk_pt_dsm_fields(&f, ranges, nr_ranges);
 	if (ret)
-		return ret;
+		return prep_failed(sqe, ret);
 	return prep_fields(sqe, fd, NVME_URING_CMD_IO, &f, -1);
 }
 
