@@ -249,7 +249,8 @@ clean:
 
 help:
 	@echo "make            build module (all kernels), libzcblk, zcblkctl, selftests"
-	@echo "make KDIR=...   build the module for one kernel tree, in place"
+	@echo "make modules KDIR=...  build the module for one kernel tree, in place"
+	@echo "                (make KDIR=... builds userlib and the selftests too)"
 	@echo "make demo       boot a VM and show a zcblk disk at work"
 	@echo "make check      build and run every test on every kernel"
 	@echo "make check-debug  the tests on a KASAN/lockdep/kmemleak kernel (built once)"

@@ -5,7 +5,7 @@
  * blocks), one test's state (the char device, a ring, an arena), and the
  * checks that send one command through io_uring uring_cmd AND the ioctls
  * wherever both can express it, each giving the exact errno or NVMe
- * status that architecture.md section 7 specifies.
+ * status that Documentation/passthrough.rst ("Errors") specifies.
  *
  * A refused command must have no effect: b_init() writes a pattern on the
  * first and the last B_GUARD_NLB LBAs of the disk through the passthrough

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bad input on the passthrough char device, how a command is framed: one
- * test per kind of bad command, each checking the exact errno that
- * architecture.md section 7 specifies, through io_uring uring_cmd AND the
- * ioctls wherever both can express the command. Rings without SQE128 or
- * CQE32, unknown cmd_ops and ioctls, reserved fields, metadata, FIXED with
- * VEC, the nsid of I/O commands. (The data a command moves: pt_badinput.c;
- * the NVMe statuses: pt_badstatus.c.)
+ * Bad input on the passthrough char device, how a command is framed:
+ * one test per kind of bad command, each checking the exact errno that
+ * Documentation/passthrough.rst ("Errors") specifies, through io_uring
+ * uring_cmd AND the ioctls wherever both can express the command. Rings
+ * without SQE128 or CQE32, unknown cmd_ops and ioctls, reserved fields,
+ * metadata, FIXED with VEC, the nsid of I/O commands. (The data a
+ * command moves: pt_badinput.c; the NVMe statuses: pt_badstatus.c.)
  *
  * A valid control command next to the bad ones shows that it is the bad
  * field that fails. The fixture, what every test ends with, and the check

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bad input on the passthrough char device, the data a command moves: one
- * test per kind of bad command, each checking the exact errno that
- * architecture.md section 7 specifies, through io_uring uring_cmd AND the
- * ioctls wherever both can express the command. Lengths shorter than the
- * command or above the maximum transfer, iovec sums and counts, NULL,
- * unmapped, read-only and kernel buffers, registered-buffer indexes and
- * ranges, unreadable iovec arrays. (How a command is framed:
- * pt_badcmd.c; the NVMe statuses: pt_badstatus.c.)
+ * Bad input on the passthrough char device, the data a command moves:
+ * one test per kind of bad command, each checking the exact errno that
+ * Documentation/passthrough.rst ("Errors") specifies, through io_uring
+ * uring_cmd AND the ioctls wherever both can express the command.
+ * Lengths shorter than the command or above the maximum transfer, iovec
+ * sums and counts, NULL, unmapped, read-only and kernel buffers,
+ * registered-buffer indexes and ranges, unreadable iovec arrays. (How a
+ * command is framed: pt_badcmd.c; the NVMe statuses: pt_badstatus.c.)
  *
  * A valid control command next to the bad ones shows that it is the bad
  * field that fails. The fixture, what every test ends with, and the check

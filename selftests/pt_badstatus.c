@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bad input on the passthrough char device that the "controller" refuses
- * with an NVMe status, as architecture.md section 7 specifies, through
- * io_uring uring_cmd AND the ioctls wherever both can express the command:
- * unknown I/O and admin opcodes (Invalid Opcode), unsupported CNS, CSI,
- * FID, LID, protection information and reserved bits (Invalid Field), the
- * nsid each admin command takes (Invalid Namespace), LBA ranges past the
- * end (LBA Out of Range). (How a command is framed: pt_badcmd.c; the data
- * it moves: pt_badinput.c.)
+ * Bad input on the passthrough char device that the "controller"
+ * refuses with an NVMe status, as Documentation/passthrough.rst
+ * ("Errors") specifies, through io_uring uring_cmd AND the ioctls
+ * wherever both can express the command: unknown I/O and admin opcodes
+ * (Invalid Opcode), unsupported CNS, CSI, FID, LID, protection
+ * information and reserved bits (Invalid Field), the nsid each admin
+ * command takes (Invalid Namespace), LBA ranges past the end (LBA Out
+ * of Range). (How a command is framed: pt_badcmd.c; the data it moves:
+ * pt_badinput.c.)
  *
  * A valid control command next to the bad ones shows that it is the bad
  * field that fails. The fixture, what every test ends with, and the check

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Userspace cannot hold a disk hostage (architecture.md sections 3 and 6,
- * Documentation/security.rst "Lifetimes"): a passthrough request ends at
- * its end_io, whatever the submitter does with the completion, so
- * DEV_DEL and queue freezes finish within the disk's timeout. Each disk
- * here has a TIMEOUT_MS timeout, and each blocking step (DEV_DEL, or a
- * scheduler switch, which freezes the queue) runs in a thread and must
- * return within 2 x TIMEOUT_MS while userspace:
+ * Userspace cannot hold a disk hostage (Documentation/passthrough.rst
+ * "Removal", Documentation/security.rst "Lifetimes"): a passthrough
+ * request ends at its end_io, whatever the submitter does with the
+ * completion, so DEV_DEL and queue freezes finish within the disk's
+ * timeout. Each disk here has a TIMEOUT_MS timeout, and each blocking
+ * step (DEV_DEL, or a scheduler switch, which freezes the queue) runs in
+ * a thread and must return within 2 x TIMEOUT_MS while userspace:
  *
  *  sigstop          has 8 commands completed but unreaped in a SIGSTOPped
  *                   child (timer completion: they complete after the

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Buffers longer than the command needs (architecture.md section 7). A
- * Read, Write or Compare's buffer (data_len, or the sum of the iovecs)
- * must be at least (nlb + 1) << lba_shift; a longer one is normal
- * (nvme-cli rounds -z up, applications reuse one big buffer) and the
- * device moves only the command's bytes: the rest of the buffer is never
- * read, written or pinned. The same for Identify (4096 bytes), Get Log
- * Page (NUMD), DSM (16 bytes a range); Flush and Write Zeroes move no
- * data and ignore a buffer given. (Shorter buffers and buffers above the
- * maximum transfer are refused: pt_badinput.c.)
+ * Buffers longer than the command needs (Documentation/passthrough.rst,
+ * "Errors"). A Read, Write or Compare's buffer (data_len, or the sum of
+ * the iovecs) must be at least (nlb + 1) << lba_shift; a longer one is
+ * normal (nvme-cli rounds -z up, applications reuse one big buffer) and
+ * the device moves only the command's bytes: the rest of the buffer is
+ * never read, written or pinned. The same for Identify (4096 bytes),
+ * Get Log Page (NUMD), DSM (16 bytes a range); Flush and Write Zeroes
+ * move no data and ignore a buffer given. (Shorter buffers and buffers
+ * above the maximum transfer are refused: pt_badinput.c.)
  *
  * Through uring_cmd (plain, vectored, registered buffer) and the ioctls
  * (IO_CMD, IO64_CMD, IO64_CMD_VEC; the admin ioctls for admin commands):

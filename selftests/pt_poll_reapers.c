@@ -2,8 +2,9 @@
 /*
  * Several threads reaping one IOPOLL ring while its disk is deleted, 20
  * rounds. A request ends at its end_io and DEV_DEL ends what waits on a
- * poll list (architecture.md section 3): polls must then never touch a
- * request that is gone, whichever thread polls and whenever.
+ * poll list (Documentation/passthrough.rst, "Completion" and
+ * "Removal"): polls must then never touch a request that is gone,
+ * whichever thread polls and whenever.
  *
  * Per round, on a mem disk with one poll queue: the main thread keeps QD
  * Reads and Writes in flight on an IOPOLL ring and reaps its CQEs (liburing

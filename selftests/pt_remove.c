@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Deleting a disk while passthrough I/O is in flight (architecture.md
- * section 6), 20 rounds per variant. In each round:
+ * Deleting a disk while passthrough I/O is in flight
+ * (Documentation/passthrough.rst, "Removal"), 20 rounds per variant. In
+ * each round:
  *  - a thread keeps up to 16 uring_cmd Reads (and some Writes) in flight
  *    on /dev/zcblk<N>c, another issues sync NVME_IOCTL_IO_CMD Reads;
  *  - the disk is deleted (zcblk_dev_del) while they run;

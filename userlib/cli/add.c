@@ -26,7 +26,9 @@ static void add_usage(FILE *f)
 		"Create a disk and print its name (e.g. zcblk0), or with -j the disk\n"
 		"as a JSON object with the keys of '%s list -j'.\n"
 		"\n"
-		"  -b, --backend NAME    backend: null (discards writes, reads zeroes),\n"
+		"  -b, --backend NAME    backend: null (moves no data: writes are\n"
+		"                        discarded, reads return whatever the buffer\n"
+		"                        held),\n"
 		"                        mem (RAM, allocated on first write) or file\n"
 		"                        (a regular file or a block device, --path)\n"
 		"  -s, --size SIZE       capacity: bytes, or with a K, M, G, T suffix\n"
@@ -60,7 +62,8 @@ static void add_usage(FILE *f)
 		"      --completion MODE how requests complete: inline (default, where\n"
 		"                        the backend finishes), softirq (like a device\n"
 		"                        interrupt) or timer (--completion-ns later)\n"
-		"      --completion-ns N timer mode: nanoseconds, 0..10000000000\n"
+		"      --completion-ns N timer mode: nanoseconds, 0..10000000000; only\n"
+		"                        with --completion timer\n"
 		"  -j, --json            print the new disk as JSON\n"
 		"  -h, --help            show this\n"
 		"\n"
@@ -121,6 +124,7 @@ int add_main(int argc, char *argv[])
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = ":b:s:P:B:q:d:p:i:u:g:m:rjh";
 	struct zcblk_dev_params p = { .size = sizeof(p) };
 	struct zcblk_dev_info info = { .size = sizeof(info) };
 	/* The kernel takes PATH_MAX - 1 bytes and a NUL. */
@@ -130,7 +134,7 @@ int add_main(int argc, char *argv[])
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":b:s:P:B:q:d:p:i:u:g:m:rjh",
+	while ((opt = getopt_long(argc, argv, shortopts,
 				  options, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -153,8 +157,10 @@ int add_main(int argc, char *argv[])
 			p.set |= ZCBLK_PARAM_PATH;
 			break;
 		case 'B':
-			if (parse_u32(optarg, &p.block_size))
-				return usage_error("add", "invalid block size: %s",
+			/* The kernel's range is 512..4096, but only these. */
+			if (parse_u32(optarg, &p.block_size) ||
+			    (p.block_size != 512 && p.block_size != 4096))
+				return usage_error("add", "invalid block size (512 or 4096): %s",
 						   optarg);
 			p.set |= ZCBLK_PARAM_BLOCK_SIZE;
 			break;
@@ -229,13 +235,18 @@ int add_main(int argc, char *argv[])
 			add_usage(stdout);
 			return 0;
 		default:
-			return bad_option("add", opt, argv);
+			return bad_option("add", opt, argv, shortopts, options);
 		}
 	}
 	if (optind < argc)
 		return usage_error("add", "unexpected argument: %s", argv[optind]);
 	if (!(p.set & ZCBLK_PARAM_BACKEND))
 		return usage_error("add", "--backend is required");
+	/* Only the timer mode waits: a latency without it would be unused. */
+	if ((p.set & ZCBLK_PARAM_COMPLETION_NS) &&
+	    (!(p.set & ZCBLK_PARAM_COMPLETION) ||
+	     p.completion != ZCBLK_COMPLETION_TIMER))
+		return usage_error("add", "--completion-ns needs --completion timer");
 	/*
 	 * The file backend's default size is the file's. The kernel knows
 	 * which backends there are, and says so about any other name.

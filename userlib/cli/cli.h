@@ -36,10 +36,17 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Report what getopt_long() (opterr = 0, optstring starting with ':')
- * refused: @opt is its return value, '?' or ':'.
+ * Report what getopt_long() refused (opterr = 0, @shortopts starting with
+ * ':', @longopts its table) and return EXIT_USAGE; @opt is its return
+ * value, '?' or ':'.  The option is named as typed: "--size needs an
+ * argument", "-s needs an argument", "--buffered takes no argument",
+ * "--comp is ambiguous: --completion, --completion-ns", "unknown option
+ * --foo", "unknown option -x".  Long options' vals must be letters of
+ * @shortopts or above 255.
  */
-int bad_option(const char *cmd, int opt, char *argv[]);
+struct option;
+int bad_option(const char *cmd, int opt, char *argv[], const char *shortopts,
+	       const struct option *longopts);
 
 /*
  * Print "zcblkctl: <strerror(-err)>: <extack message>" to stderr; the

@@ -24,18 +24,19 @@ int del_main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = ":h";
 	struct zcblk_ctx *ctx;
 	__u32 index;
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shortopts, options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			del_usage(stdout);
 			return 0;
 		default:
-			return bad_option("del", opt, argv);
+			return bad_option("del", opt, argv, shortopts, options);
 		}
 	}
 	if (optind != argc - 1)

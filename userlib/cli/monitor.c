@@ -147,6 +147,7 @@ int monitor_main(int argc, char *argv[])
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = ":jc:h";
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *ready_file = NULL;
 	struct zcblk_monitor *mon;
@@ -156,7 +157,7 @@ int monitor_main(int argc, char *argv[])
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":jc:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shortopts, options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
@@ -173,7 +174,7 @@ int monitor_main(int argc, char *argv[])
 			monitor_usage(stdout);
 			return 0;
 		default:
-			return bad_option("monitor", opt, argv);
+			return bad_option("monitor", opt, argv, shortopts, options);
 		}
 	}
 	if (optind < argc)

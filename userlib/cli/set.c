@@ -26,10 +26,10 @@ static void set_usage(FILE *f)
 		"      --latency-ns N      add N ns to every request, 0..10000000000\n"
 		"                          (0: none)\n"
 		"      --fail-every N      fail every N-th matching command (0: off);\n"
-		"                          turns --fail-ppm off\n"
+		"                          non-zero turns --fail-ppm off\n"
 		"      --fail-ppm N        fail N matching commands per million, at\n"
-		"                          random, 0..1000000 (0: off); turns\n"
-		"                          --fail-every off\n"
+		"                          random, 0..1000000 (0: off); non-zero\n"
+		"                          turns --fail-every off\n"
 		"      --fail-status S     the NVMe status they fail with, 1..0x7fff,\n"
 		"                          decimal or 0x hex (default 0x6, Internal\n"
 		"                          Error; e.g. 0x281 Unrecovered Read Error,\n"
@@ -73,6 +73,7 @@ int set_main(int argc, char *argv[])
 		{ "help",	   no_argument,	      NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = ":jh";
 	struct zcblk_dev_settings s = { .size = sizeof(s) };
 	struct zcblk_dev_info info = { .size = sizeof(info) };
 	struct zcblk_ctx *ctx;
@@ -81,7 +82,7 @@ int set_main(int argc, char *argv[])
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":jh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shortopts, options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_COMPLETION:
 			if (parse_completion(optarg, &s.completion))
@@ -138,7 +139,7 @@ int set_main(int argc, char *argv[])
 			set_usage(stdout);
 			return 0;
 		default:
-			return bad_option("set", opt, argv);
+			return bad_option("set", opt, argv, shortopts, options);
 		}
 	}
 	if (optind != argc - 1)

@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,15 +28,62 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int bad_option(const char *cmd, int opt, char *argv[])
+int bad_option(const char *cmd, int opt, char *argv[], const char *shortopts,
+	       const struct option *longopts)
 {
 	const char *arg = argv[optind - 1];
+	const struct option *o;
+	size_t len = 0, matches = 0;
+	char list[512];
+	bool is_long;
+	int n;
 
+	/*
+	 * A missing argument is at the end of argv: argv[optind - 1] is the
+	 * option, long ("--size", optopt its val) or short ("-s" or "-js",
+	 * optopt the letter).  Otherwise a short option's error has its
+	 * letter in optopt, never one of @shortopts; a long option's has 0
+	 * (unknown or ambiguous) or the val of an option that takes no
+	 * argument but was given one ("--json=1"): a letter of @shortopts,
+	 * or above 255 for a long-only option.  argv[optind - 1] is then
+	 * the long option.
+	 */
 	if (opt == ':')
-		return usage_error(cmd, "option requires an argument: %s", arg);
+		is_long = !strncmp(arg, "--", 2);
+	else
+		is_long = !optopt || optopt > 255 ||
+			  (optopt != ':' && strchr(shortopts, optopt));
+	if (!is_long) {
+		if (opt == ':')
+			return usage_error(cmd, "-%c needs an argument", optopt);
+		if (isgraph(optopt))
+			return usage_error(cmd, "unknown option -%c", optopt);
+		return usage_error(cmd, "unknown option: character %#x",
+				   (unsigned int)optopt);
+	}
+
+	/* The option as typed, without any "=value". */
+	n = strcspn(arg, "=");
+	if (opt == ':')
+		return usage_error(cmd, "%.*s needs an argument", n, arg);
 	if (optopt)
-		return usage_error(cmd, "unknown option: -%c", optopt);
-	return usage_error(cmd, "unknown option: %s", arg);
+		return usage_error(cmd, "%.*s takes no argument", n, arg);
+
+	/* Unknown, or the prefix of more than one option: which ones. */
+	list[0] = '\0';
+	for (o = longopts; n > 2 && o->name; o++) {
+		if (strncmp(o->name, arg + 2, n - 2))
+			continue;
+		matches++;
+		if (len < sizeof(list))
+			len += snprintf(list + len, sizeof(list) - len,
+					"%s--%s", len ? ", " : "", o->name);
+	}
+	if (matches > 1)
+		return usage_error(cmd, "%.*s is ambiguous: %s", n, arg, list);
+	if (n <= 2)	/* "--=x" */
+		return usage_error(cmd, "unknown option %s", arg);
+	return usage_error(cmd, "unknown option %.*s", n, arg);
 }
 
 int json_options(const char *cmd, int argc, char *argv[], bool *json,
@@ -46,11 +94,12 @@ int json_options(const char *cmd, int argc, char *argv[], bool *json,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char shortopts[] = ":jh";
 	int opt;
 
 	*json = false;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":jh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shortopts, options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			*json = true;
@@ -59,7 +108,7 @@ int json_options(const char *cmd, int argc, char *argv[], bool *json,
 			usage(stdout);
 			return 0;
 		default:
-			return bad_option(cmd, opt, argv);
+			return bad_option(cmd, opt, argv, shortopts, options);
 		}
 	}
 	return -1;

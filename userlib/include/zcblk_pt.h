@@ -49,7 +49,14 @@ struct nvme_uring_cmd;
 struct nvme_passthru_cmd64;
 
 #define ZCBLK_PT_NSID		1	/* the namespace of every zcblk disk */
-#define ZCBLK_PT_MAX_BLOCKS	65536	/* per command: NLB is 16 bits */
+/*
+ * The most blocks an NVMe command can name (NLB is 16 bits), and so the
+ * most the prep helpers take.  The kernel refuses (-EINVAL, before
+ * anything runs) a command moving more than &zcblk_features.max_transfer
+ * bytes (zcblk_features(); 512 KiB today): 128 blocks of 4096 bytes or
+ * 1024 of 512 bytes, far fewer than this.
+ */
+#define ZCBLK_PT_MAX_BLOCKS	65536
 #define ZCBLK_PT_MAX_DSM_RANGES	256
 
 /* NVMe status fields (the NVMe base specification's completion status) */
@@ -109,7 +116,8 @@ ZCBLK_EXPORT int zcblk_pt_prep_cmd(struct io_uring_sqe *sqe, int fd,
  * @sqe: a 128-byte SQE
  * @fd: the char device (or its registered-file index)
  * @slba: first logical block
- * @nblocks: blocks, 1 .. %ZCBLK_PT_MAX_BLOCKS
+ * @nblocks: blocks, 1 .. %ZCBLK_PT_MAX_BLOCKS; the kernel takes at most
+ *	&zcblk_features.max_transfer bytes per command (in every prep helper)
  * @buf: where the data goes
  * @len: @nblocks times the block size, in bytes
  *
