@@ -194,6 +194,7 @@ static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,
 			    struct netlink_ext_ack *extack)
 {
 	struct inode *inode = file_inode(f->file);
+	unsigned int align;
 	u64 size;
 
 	if (S_ISBLK(inode->i_mode)) {
@@ -203,18 +204,18 @@ static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,
 			return -EBUSY;
 		}
 		size = bdev_nr_bytes(f->bdev);
-		if (!dev->cfg.block_size_given)
-			dev->cfg.block_size = bdev_logical_block_size(f->bdev);
-		if (dev->cfg.block_size < bdev_logical_block_size(f->bdev)) {
-			NL_SET_ERR_MSG(extack,
-				       "block-size: below the device's logical block size");
-			return -EINVAL;
-		}
 		dev->dio_align = bdev_logical_block_size(f->bdev);
+		/* Blocks below the device's, even buffered, would be odd. */
+		align = dev->dio_align;
 	} else if (S_ISREG(inode->i_mode)) {
 		size = i_size_read(inode);
 		dev->dio_align = inode->i_sb->s_bdev ?
 			bdev_logical_block_size(inode->i_sb->s_bdev) : 512;
+		/*
+		 * Direct I/O at a block's offset must be aligned for the file
+		 * system's device: smaller blocks would fail as I/O errors.
+		 */
+		align = f->buffered ? 0 : dev->dio_align;
 	} else {
 		NL_SET_ERR_MSG(extack,
 			       "path: not a regular file or a block device");
@@ -222,6 +223,18 @@ static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,
 	}
 	if (f->buffered)
 		dev->dio_align = 0;
+	/* The smallest block size (512 or 4096) that fits. */
+	if (!dev->cfg.block_size_given && align > 512)
+		dev->cfg.block_size = 4096;
+	if (dev->cfg.block_size < align) {
+		if (f->bdev)
+			NL_SET_ERR_MSG(extack,
+				       "block-size: below the device's logical block size");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "block-size: below the backing file's direct I/O alignment; the buffered flag serves it");
+		return -EINVAL;
+	}
 
 	if (dev->cfg.size & (dev->cfg.block_size - 1)) {
 		NL_SET_ERR_MSG(extack, "size: not a multiple of block-size");

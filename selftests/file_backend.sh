@@ -90,6 +90,13 @@ case $out in
 *"(0x6)"*|*INTERNAL*) log "char device: $out" ;;
 *) fail "char device: want status 0x6, got: $out" ;;
 esac
+# Write Zeroes there fails in the backend at once (fallocate), the same.
+out=$(nvme write-zeroes "/dev/${name}c" -s $((8 << 11)) -c 7 2>&1) &&
+	fail "Write Zeroes past the shrunk backing device succeeded"
+case $out in
+*"(0x6)"*|*INTERNAL*) log "char device Write Zeroes: $out" ;;
+*) fail "char device Write Zeroes: want status 0x6, got: $out" ;;
+esac
 out=$(dd if="/dev/$name" of=/dev/null bs=4k count=1 skip=2048 iflag=direct 2>&1) &&
 	fail "block read past the shrunk backing device succeeded"
 case $out in

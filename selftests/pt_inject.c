@@ -237,6 +237,59 @@ TEST_F(inj, reads_only)
 }
 
 /*
+ * The block device's errno for each class of injected status, as the
+ * NVMe driver's nvme_error_status() maps them (DNR ignored): capacity
+ * exceeded ENOSPC, LBA out of range EREMOTEIO, an invalid field
+ * EOPNOTSUPP, a media error ENODATA, a PI check EILSEQ, a path error
+ * ENOLINK, anything else EIO.
+ */
+TEST_F(inj, block_errno)
+{
+	static const struct { __u32 status; int err; } map[] = {
+		{ 0x81, -ENOSPC },	/* Capacity Exceeded */
+		{ 0x80, -EREMOTEIO },	/* LBA Out of Range */
+		{ 0x4080, -EREMOTEIO },	/* the same, DNR set */
+		{ 0x21, -EREMOTEIO },	/* Command Interrupted */
+		{ 0x82, -EREMOTEIO },	/* Namespace Not Ready */
+		{ 0x180, -EOPNOTSUPP },	/* Conflicting Attributes */
+		{ 0x1, -EOPNOTSUPP },	/* Invalid Opcode */
+		{ 0x2, -EOPNOTSUPP },	/* Invalid Field */
+		{ 0xb, -EOPNOTSUPP },	/* Invalid Namespace */
+		{ 0x280, -ENODATA },	/* Write Fault */
+		{ 0x281, -ENODATA },	/* Unrecovered Read Error */
+		{ 0x287, -ENODATA },	/* Deallocated or Unwritten */
+		{ 0x286, -ENODATA },	/* Access Denied */
+		{ 0x182, -ENODATA },	/* Write to Read Only Range */
+		{ 0x285, -ENODATA },	/* Compare Failure */
+		{ 0x282, -EILSEQ },	/* Guard Check Error */
+		{ 0x283, -EILSEQ },	/* Application Tag Check Error */
+		{ 0x284, -EILSEQ },	/* Reference Tag Check Error */
+		{ 0x181, -EILSEQ },	/* Invalid Protection Information */
+		{ 0x370, -ENOLINK },	/* Internal Path Error */
+		{ 0x6, -EIO },		/* Internal Error */
+		{ 0x4, -EIO },		/* Data Transfer Error */
+		{ 0x20, -EIO },		/* Namespace is Write Protected */
+	};
+	unsigned int i;
+	struct it t;
+
+	it_init(_metadata, &t, self);
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		inject(_metadata, self, ZCBLK_SET_FAIL_EVERY |
+		       ZCBLK_SET_FAIL_OPS | ZCBLK_SET_FAIL_STATUS, 1, 0,
+		       map[i].status, ZCBLK_FAIL_OPS_ALL, NULL);
+		EXPECT_EQ(map[i].err, pt_blk_rw(t.bfd, false, t.blk, 0,
+						NB * 4096)) {
+			TH_LOG("status 0x%x", map[i].status);
+		}
+	}
+	EXPECT_EQ(i, injected(_metadata, self, NULL));
+	inject(_metadata, self, ZCBLK_SET_FAIL_EVERY, 0, 0, 0, 0, NULL);
+	EXPECT_EQ(0, pt_blk_rw(t.bfd, false, t.blk, 0, NB * 4096));
+	it_fini(&t);
+}
+
+/*
  * --fail-ppm 1000000: every matching command fails, with the chosen
  * status; Flush (no class) does not. Injected errors are no media errors.
  */
