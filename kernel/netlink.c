@@ -555,7 +555,7 @@ int zcblk_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct zcblk_dev *dev;
 	int ret;
 
-	/* A disk added or removed between parts flags the dump. */
+	/* A disk added or removed before this part flags its messages. */
 	cb->seq = zcblk_dev_generation();
 	while ((dev = zcblk_dev_get_next(&index))) {
 		ret = zcblk_nl_fill(skb, dev, NETLINK_CB(cb->skb).portid,
@@ -567,6 +567,15 @@ int zcblk_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		index++;
 	}
 	cb->args[0] = index;
+	/*
+	 * One added or removed while this part was walked, after the read
+	 * above: the next part's first message says so, or NLMSG_DONE if
+	 * this was the last, which the netlink core checks against cb->seq.
+	 * Without this a disk deleted between the last part's read and its
+	 * walk went unflagged (netlink_events dump_consistency, once in
+	 * about 35 000 dumps on 6.1 under load).
+	 */
+	cb->seq = zcblk_dev_generation();
 	return skb->len;
 }
 
