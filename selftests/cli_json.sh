@@ -169,15 +169,7 @@ jcheck "$TMP/out" "show -j after set" "${settings[@]}"
 ctl set "$idx" --fail-every 0 --latency-ns 0 --completion inline
 
 # monitor -j: an add, a set and a del give exactly three events, in order.
-"$ZCBLKCTL" monitor -j --count 3 --ready-file "$TMP/ready" \
-	>"$TMP/events" 2>"$TMP/monitor.err" &
-mon=$!
-for _ in $(seq 100); do
-	[ -e "$TMP/ready" ] && break
-	kill -0 "$mon" 2>/dev/null || break
-	sleep 0.1
-done
-[ -e "$TMP/ready" ] || fail "monitor never subscribed: $(cat "$TMP/monitor.err")"
+start_monitor --count 3
 mdisk=$(add_disk --backend null --size 8M)
 midx=${mdisk#zcblk}
 ctl set "$midx" --latency-ns 777 --fail-every 5
@@ -205,15 +197,8 @@ jcheck "$TMP/evlist" "monitor -j --count 3" \
 # monitor -j until a signal: add then del give added, removed; SIGINT and
 # SIGTERM end it with exit 0.
 for sig in INT TERM; do
-	rm -f "$TMP/ready"
-	"$ZCBLKCTL" monitor -j --ready-file "$TMP/ready" \
-		>"$TMP/events" 2>"$TMP/monitor.err" &
-	mon=$!
-	for _ in $(seq 100); do
-		[ -e "$TMP/ready" ] && break
-		sleep 0.1
-	done
-	[ -e "$TMP/ready" ] || fail "monitor never subscribed: $(cat "$TMP/monitor.err")"
+	# shellcheck disable=SC2119 # no arguments: none to pass
+	start_monitor
 	mdisk=$(add_disk --backend mem --size 4M)
 	del_disk "$mdisk"
 	for _ in $(seq 100); do

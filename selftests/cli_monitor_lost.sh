@@ -17,20 +17,17 @@ need python3
 
 rmem=/proc/sys/net/core/rmem_default
 old=$(cat "$rmem")
+# shellcheck disable=SC2317 # called from lib.sh's cleanup
+test_cleanup() {
+	echo "$old" >"$rmem"
+}
 # The sysctl's floor is SOCK_MIN_RCVBUF (about 4.5 KiB): one event fits.
 for small in 4096 4608 8192; do
 	echo "$small" >"$rmem" 2>/dev/null && break
 done
-"$ZCBLKCTL" monitor -j --ready-file "$TMP/ready" \
-	>"$TMP/events" 2>"$TMP/monitor.err" &
-mon=$!
-for _ in $(seq 100); do
-	[ -e "$TMP/ready" ] && break
-	kill -0 "$mon" 2>/dev/null || break
-	sleep 0.1
-done
+# shellcheck disable=SC2119 # no arguments: none to pass
+start_monitor
 echo "$old" >"$rmem"
-[ -e "$TMP/ready" ] || fail "monitor never subscribed: $(cat "$TMP/monitor.err")"
 log "monitor's socket made with rmem_default $small (back to $old now)"
 
 kill -STOP "$mon"

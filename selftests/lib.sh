@@ -84,6 +84,23 @@ del_disk() {
 	[ ! -e "/dev/$name" ] || fail "/dev/$name still exists after del"
 }
 
+# start_monitor [ARGS...]: zcblkctl monitor -j ARGS in the background,
+# its stdout in $TMP/events, stderr in $TMP/monitor.err; sets mon to its
+# pid once it has subscribed (--ready-file), else fails. Not in $(...):
+# the caller waits for it.
+start_monitor() {
+	rm -f "$TMP/ready"
+	"$ZCBLKCTL" monitor -j --ready-file "$TMP/ready" "$@" \
+		>"$TMP/events" 2>"$TMP/monitor.err" &
+	mon=$!
+	for _ in $(seq 100); do
+		[ -e "$TMP/ready" ] && return 0
+		kill -0 "$mon" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "monitor never subscribed: $(cat "$TMP/monitor.err")"
+}
+
 # scratch_ext4: an ext4 on a 128 MiB mem disk, mounted; prints the mount
 # point. For backing files: the VM's own /tmp is tmpfs, which refuses
 # direct I/O on 6.1.
