@@ -18,6 +18,9 @@ ZCBLK_VERSION := $(shell sed -n 's/.*ZCBLK_VERSION[[:space:]]*"\(.*\)".*/\1/p' \
 
 # Installation. The module goes to $(DESTDIR)/lib/modules/<rel>/updates,
 # whatever PREFIX is; depmod and ldconfig run only without DESTDIR.
+# <linux/zcblk.h> goes to $(INCLUDEDIR)/zcblk/linux, not beside the
+# kernel's uapi headers (linux-libc-dev's $(INCLUDEDIR)/linux with
+# PREFIX=/usr): zcblk.pc's Cflags add -I$(INCLUDEDIR)/zcblk for <zcblk.h>.
 PREFIX		?= /usr/local
 LIBDIR		?= $(PREFIX)/lib
 INCLUDEDIR	?= $(PREFIX)/include
@@ -107,7 +110,7 @@ install-userlib: userlib
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(ZCBLK_VERSION)|g' \
 		$(REPO)/userlib/zcblk.pc.in >$(BUILD)/userlib/zcblk.pc
-	$(Q)install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/linux \
+	$(Q)install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/zcblk/linux \
 		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(SBINDIR) \
 		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(BASHCOMPDIR)
@@ -116,7 +119,7 @@ install-userlib: userlib
 	$(Q)install -m 644 $(BUILD)/userlib/libzcblk.a $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 644 $(REPO)/userlib/include/zcblk.h \
 		$(REPO)/userlib/include/zcblk_pt.h $(DESTDIR)$(INCLUDEDIR)/
-	$(Q)install -m 644 $(REPO)/uapi/linux/zcblk.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(Q)install -m 644 $(REPO)/uapi/linux/zcblk.h $(DESTDIR)$(INCLUDEDIR)/zcblk/linux/
 	$(Q)install -m 644 $(BUILD)/userlib/zcblk.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	$(Q)install -m 755 $(BUILD)/userlib/zcblkctl $(DESTDIR)$(SBINDIR)/
 	$(Q)install -m 644 $(REPO)/userlib/man/zcblkctl.8 $(DESTDIR)$(MANDIR)/man8/
@@ -141,11 +144,13 @@ uninstall-userlib:
 	$(Q)rm -f $(DESTDIR)$(LIBDIR)/libzcblk.so.1 $(DESTDIR)$(LIBDIR)/libzcblk.so \
 		$(DESTDIR)$(LIBDIR)/libzcblk.a $(DESTDIR)$(INCLUDEDIR)/zcblk.h \
 		$(DESTDIR)$(INCLUDEDIR)/zcblk_pt.h \
-		$(DESTDIR)$(INCLUDEDIR)/linux/zcblk.h \
+		$(DESTDIR)$(INCLUDEDIR)/zcblk/linux/zcblk.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/zcblk.pc $(DESTDIR)$(SBINDIR)/zcblkctl \
 		$(DESTDIR)$(MANDIR)/man8/zcblkctl.8 \
 		$(DESTDIR)$(MANDIR)/man3/libzcblk.3 \
 		$(DESTDIR)$(BASHCOMPDIR)/zcblkctl
+	$(Q)rmdir $(DESTDIR)$(INCLUDEDIR)/zcblk/linux $(DESTDIR)$(INCLUDEDIR)/zcblk \
+		2>/dev/null || true
 	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 # The module's sources to $(DKMS_SRC), then (without DESTDIR) dkms add and

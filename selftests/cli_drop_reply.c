@@ -5,7 +5,7 @@
  * then describes the disk; a DEV_DEL that wins the race in between leaves
  * it nothing to describe, and it ACKs the request without a reply.  No
  * request can be timed into that window, so this recv() (libzcblk's
- * zcblk_transact() calls recv(), and zcblkctl takes it from libc.so)
+ * zcblk__transact() calls recv(), and zcblkctl takes it from libc.so)
  * swallows every DEV_SET message of the zcblk family, that is the reply,
  * and lets the rest through: the ACK, the controller's answers (family
  * GENL_ID_CTRL), the replies to other commands.  lib_api's

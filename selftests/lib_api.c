@@ -7,9 +7,11 @@
  * the passthrough helpers (io_uring SQE preparation for plain, registered
  * and vectored buffers, Write Zeroes, DSM, Flush; a failed prep leaves a
  * NOP; the CQE decoder; the synchronous ioctl helpers; status names, static
- * and thread-safe).
+ * and thread-safe), and the library's version (ZCBLK_VERSION_MAJOR/MINOR,
+ * zcblk_check_version()).
  *
- * Needs root and zcblk.ko loaded (every test skips if the module is not).
+ * The fixtures' tests need root and zcblk.ko loaded (they skip if the
+ * module is not); the plain TESTs need neither.
  * Teardowns are FIXTURE_TEARDOWN_PARENT, for the reason netlink_dev.c
  * gives.
  */
@@ -104,6 +106,39 @@ TEST_F(api, features)
 	EXPECT_EQ(-EINVAL, zcblk_features(NULL, &f));
 }
 
+/*
+ * The version the header gives at compile time is the library's:
+ * zcblk_version_major() and _minor(), and the start of zcblk_version()'s
+ * string.  zcblk_check_version() is 1 up to that version, 0 beyond it.
+ */
+TEST(version_check)
+{
+	int major = zcblk_version_major(), minor = zcblk_version_minor();
+	const char *str = zcblk_version();
+	char want[32];
+	size_t len;
+
+	EXPECT_EQ(ZCBLK_VERSION_MAJOR, major);
+	EXPECT_EQ(ZCBLK_VERSION_MINOR, minor);
+	len = snprintf(want, sizeof(want), "%d.%d", major, minor);
+	EXPECT_EQ(0, strncmp(want, str, len)) {
+		TH_LOG("zcblk_version() \"%s\", want \"%s\"...", str, want);
+	}
+	EXPECT_FALSE(str[len] >= '0' && str[len] <= '9');
+
+	EXPECT_EQ(1, zcblk_check_version(ZCBLK_VERSION_MAJOR,
+					 ZCBLK_VERSION_MINOR));
+	EXPECT_EQ(1, zcblk_check_version(major, 0));
+	EXPECT_EQ(1, zcblk_check_version(0, 0));
+	if (minor > 0)
+		EXPECT_EQ(1, zcblk_check_version(major, minor - 1));
+	if (major > 0)
+		EXPECT_EQ(1, zcblk_check_version(major - 1, minor + 1));
+	EXPECT_EQ(0, zcblk_check_version(major, minor + 1));
+	EXPECT_EQ(0, zcblk_check_version(major + 1, 0));
+	EXPECT_EQ(0, zcblk_check_version(major + 1, minor));
+}
+
 /* ---------------------------------------------------------- dev_set */
 
 /*
@@ -112,7 +147,7 @@ TEST_F(api, features)
  * nothing to describe, and it ACKs the request without a reply.  No
  * request can be timed into that window, so the test gives libzcblk that
  * answer itself: while drop_replies is set, this recv() (which the
- * library's zcblk_transact() calls; the executable's definition comes
+ * library's zcblk__transact() calls; the executable's definition comes
  * before libc's) swallows every netlink data message, that is the
  * DEV_SET reply, and lets the ACK through.  recvfrom() is libc's own.
  */

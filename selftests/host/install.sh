@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Host check: `make install DESTDIR=<tmp> PREFIX=/usr` installs exactly the
-# expected files (modules for every target kernel, libzcblk, headers,
+# expected files (modules for every target kernel, libzcblk, headers:
+# <linux/zcblk.h> in include/zcblk/linux, not linux-libc-dev's include/linux,
 # zcblk.pc, zcblkctl, man pages, bash completion), a program builds
 # against that install with pkg-config (statically linked to libzcblk:
 # build/selftests/install_prog, which the VM test install_prog.sh runs;
@@ -34,7 +35,7 @@ if ! make -s install DESTDIR="$dest" PREFIX=/usr KRELS="$krels" >"$work/log" 2>&
 fi
 {
 	for rel in $krels; do echo "lib/modules/$rel/updates/zcblk.ko"; done
-	printf '%s\n' usr/include/linux/zcblk.h usr/include/zcblk.h \
+	printf '%s\n' usr/include/zcblk/linux/zcblk.h usr/include/zcblk.h \
 		usr/include/zcblk_pt.h \
 		usr/lib/libzcblk.a usr/lib/libzcblk.so usr/lib/libzcblk.so.1 \
 		usr/lib/pkgconfig/zcblk.pc usr/sbin/zcblkctl \
@@ -66,8 +67,8 @@ lib=$dest/usr/lib
 	bad "libzcblk.so -> '$(readlink "$lib/libzcblk.so")', want libzcblk.so.1"
 soname=$(objdump -p "$lib/libzcblk.so.1" 2>/dev/null | awk '$1 == "SONAME" { print $2 }')
 [ "$soname" = libzcblk.so.1 ] || bad "libzcblk.so.1: SONAME '$soname'"
-cmp -s "$dest/usr/include/linux/zcblk.h" uapi/linux/zcblk.h ||
-	bad "include/linux/zcblk.h differs from uapi/linux/zcblk.h"
+cmp -s "$dest/usr/include/zcblk/linux/zcblk.h" uapi/linux/zcblk.h ||
+	bad "include/zcblk/linux/zcblk.h differs from uapi/linux/zcblk.h"
 for h in zcblk.h zcblk_pt.h; do
 	cmp -s "$dest/usr/include/$h" "userlib/include/$h" ||
 		bad "include/$h differs from userlib/include/$h"
@@ -78,6 +79,9 @@ done
 pc=$dest/usr/lib/pkgconfig/zcblk.pc
 grep -qx 'prefix=/usr' "$pc" || bad "zcblk.pc: prefix is not /usr"
 grep -qx 'Requires.private: libmnl' "$pc" || bad "zcblk.pc: no 'Requires.private: libmnl'"
+# shellcheck disable=SC2016 # zcblk.pc's own variables, not expanded
+grep -qx 'Cflags: -I${includedir} -I${includedir}/zcblk' "$pc" ||
+	bad "zcblk.pc: Cflags without -I\${includedir}/zcblk (for <linux/zcblk.h>)"
 if ! grep -q '@' "$pc"; then :; else bad "zcblk.pc: unsubstituted @...@"; fi
 
 # Man pages: no groff/man warning (as lintian checks them).

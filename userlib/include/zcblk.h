@@ -50,10 +50,32 @@
 extern "C" {
 #endif
 
-/* Only symbols marked ZCBLK_EXPORT are visible in libzcblk.so. */
+/*
+ * ZCBLK_EXPORT marks the public functions.  It gives them default
+ * visibility only where ZCBLK_BUILDING_SHARED is defined: in the objects
+ * of libzcblk.so, built with -fvisibility=hidden (its version script,
+ * userlib/lib/libzcblk.map, then exports exactly these functions, as
+ * version LIBZCBLK_1.0).  Everywhere else it is empty: in programs that
+ * include this header (which changes nothing for them) and in the objects
+ * of libzcblk.a, which are also built with -fvisibility=hidden, so a
+ * shared object that embeds libzcblk.a does not export its functions.
+ */
 #ifndef ZCBLK_EXPORT
+#ifdef ZCBLK_BUILDING_SHARED
 #define ZCBLK_EXPORT __attribute__((visibility("default")))
+#else
+#define ZCBLK_EXPORT
 #endif
+#endif
+
+/*
+ * The libzcblk release this header belongs to (0.1: major 0, minor 1),
+ * for compile-time tests.  The library a program runs with may be newer:
+ * zcblk_version_major(), zcblk_version_minor() and zcblk_check_version()
+ * tell its own (zcblk_version() as a string).
+ */
+#define ZCBLK_VERSION_MAJOR	0
+#define ZCBLK_VERSION_MINOR	1
 
 /*
  * struct zcblk_ctx: a connection to the zcblk generic netlink family.
@@ -189,7 +211,7 @@ struct zcblk_dev_params {
 	__u32 node_uid;
 	__u32 node_gid;
 	__u32 node_mode;
-	union {
+	__extension__ union {	/* anonymous: C11, or GNU C99 */
 		const char *path;
 		__u64 __path_u64;
 	};
@@ -523,6 +545,35 @@ ZCBLK_EXPORT const char *zcblk_state_name(__u32 state);
  * (its ABI is the SONAME's, libzcblk.so.1).
  */
 ZCBLK_EXPORT const char *zcblk_version(void);
+
+/**
+ * zcblk_version_major() - major version of this library
+ *
+ * Return: the %ZCBLK_VERSION_MAJOR the library was built with (the header
+ * a program was compiled with may be older).
+ */
+ZCBLK_EXPORT int zcblk_version_major(void);
+
+/**
+ * zcblk_version_minor() - minor version of this library
+ *
+ * Return: the %ZCBLK_VERSION_MINOR the library was built with.
+ */
+ZCBLK_EXPORT int zcblk_version_minor(void);
+
+/**
+ * zcblk_check_version() - is this library at least a given version
+ * @major: the major version wanted
+ * @minor: the minor version wanted
+ *
+ * E.g. ``zcblk_check_version(ZCBLK_VERSION_MAJOR, ZCBLK_VERSION_MINOR)``:
+ * is the library the program runs with at least the one it was compiled
+ * against.  Unlike liburing's io_uring_check_version(), true means the
+ * version is there.
+ *
+ * Return: 1 if the library's version is @major.@minor or later, else 0.
+ */
+ZCBLK_EXPORT int zcblk_check_version(int major, int minor);
 
 /* ------------------------------------------------------------ features */
 

@@ -16,7 +16,7 @@
 
 #include "internal.h"
 
-void zcblk_set_errmsg(struct zcblk_ctx *ctx, const char *fmt, ...)
+void zcblk__set_errmsg(struct zcblk_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -25,8 +25,8 @@ void zcblk_set_errmsg(struct zcblk_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-struct nlmsghdr *zcblk_req_start(struct zcblk_ctx *ctx, __u16 type,
-				 __u16 flags, __u8 cmd, __u8 version)
+struct nlmsghdr *zcblk__req_start(struct zcblk_ctx *ctx, __u16 type,
+				  __u16 flags, __u8 cmd, __u8 version)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
@@ -203,12 +203,12 @@ static void parse_extack(struct zcblk_ctx *ctx, const struct nlmsghdr *nlh,
 				 mnl_attr_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]),
 				 namebuf, sizeof(namebuf));
 		if (!*msg)
-			zcblk_set_errmsg(ctx, "missing attribute: %s", name);
+			zcblk__set_errmsg(ctx, "missing attribute: %s", name);
 		else if (starts_with_name(msg, name))
-			zcblk_set_errmsg(ctx, "%s", msg);
+			zcblk__set_errmsg(ctx, "%s", msg);
 		else
-			zcblk_set_errmsg(ctx, "%s (missing attribute: %s)",
-					 msg, name);
+			zcblk__set_errmsg(ctx, "%s (missing attribute: %s)",
+					  msg, name);
 		return;
 	}
 
@@ -224,21 +224,21 @@ static void parse_extack(struct zcblk_ctx *ctx, const struct nlmsghdr *nlh,
 		(names->octal & (1ULL << mnl_attr_get_type(bad)));
 	policy_hint(tb[NLMSGERR_ATTR_POLICY], octal, hint, sizeof(hint));
 	if (!name)
-		zcblk_set_errmsg(ctx, "%s%s", msg, *msg ? hint : "");
+		zcblk__set_errmsg(ctx, "%s%s", msg, *msg ? hint : "");
 	else if (!*msg)
-		zcblk_set_errmsg(ctx, "%s: invalid value%s", name, hint);
+		zcblk__set_errmsg(ctx, "%s: invalid value%s", name, hint);
 	else if (starts_with_name(msg, name))
-		zcblk_set_errmsg(ctx, "%s%s", msg, hint);
+		zcblk__set_errmsg(ctx, "%s%s", msg, hint);
 	else
-		zcblk_set_errmsg(ctx, "%s: %s%s", name, msg, hint);
+		zcblk__set_errmsg(ctx, "%s: %s%s", name, msg, hint);
 }
 
 /*
  * An output structure of the caller's: not NULL, and its leading __u32
  * size at least @min (the first version). 0 or -EINVAL with a message.
  */
-int zcblk_check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
-		    const char *name)
+int zcblk__check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
+		     const char *name)
 {
 	__u32 size;
 
@@ -246,14 +246,14 @@ int zcblk_check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
 		return -EINVAL;
 	memcpy(&size, out, sizeof(size));
 	if (size < min) {
-		zcblk_set_errmsg(ctx, "%s: size too small", name);
+		zcblk__set_errmsg(ctx, "%s: size too small", name);
 		return -EINVAL;
 	}
 	return 0;
 }
 
 /*
- * Send @req (built in ctx->req by zcblk_req_start()) and read the answer
+ * Send @req (built in ctx->req by zcblk__req_start()) and read the answer
  * until its end: the ACK or error of a request (NLM_F_ACK is always set on
  * non-dump requests), NLMSG_DONE or an error for a dump.  @cb sees every
  * data message; once it returns non-zero it sees no more, but the answer
@@ -262,9 +262,9 @@ int zcblk_check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
  * Return: the kernel's negative errno, else the first non-zero value from
  * @cb, else 0.  A kernel error leaves its explanation in ctx->errmsg.
  */
-int zcblk_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
-		   const struct zcblk_attr_names *names, zcblk_msg_cb cb,
-		   void *data)
+int zcblk__transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
+		    const struct zcblk_attr_names *names, zcblk_msg_cb cb,
+		    void *data)
 {
 	const bool dump = req->nlmsg_flags & NLM_F_DUMP;
 	bool replied = false, lost = false;
@@ -433,10 +433,10 @@ static int resolve_family(struct zcblk_ctx *ctx)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	nlh = zcblk_req_start(ctx, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY,
-			      1);
+	nlh = zcblk__req_start(ctx, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY,
+			       1);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, ZCBLK_GENL_NAME);
-	ret = zcblk_transact(ctx, nlh, &ctrl_names, family_msg_cb, ctx);
+	ret = zcblk__transact(ctx, nlh, &ctrl_names, family_msg_cb, ctx);
 	if (ret)
 		return ret;
 	return ctx->family_id ? 0 : -EBADMSG;

@@ -32,18 +32,18 @@ _Static_assert(offsetof(struct zcblk_dev_settings, completion_ns) == 24,
 /* The longest backing path the kernel takes: PATH_MAX - 1 bytes. */
 #define ZCBLK_PATH_MAX_LEN	4095
 
-struct nlmsghdr *zcblk_dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
-				     __u16 flags)
+struct nlmsghdr *zcblk__dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
+				      __u16 flags)
 {
-	return zcblk_req_start(ctx, ctx->family_id, flags, cmd,
-			       ZCBLK_GENL_VERSION);
+	return zcblk__req_start(ctx, ctx->family_id, flags, cmd,
+				ZCBLK_GENL_VERSION);
 }
 
 static int check_info_out(struct zcblk_ctx *ctx,
 			  const struct zcblk_dev_info *out)
 {
-	return zcblk_check_out(ctx, out, ZCBLK_DEV_INFO_SIZE_VER1,
-			       "zcblk_dev_info");
+	return zcblk__check_out(ctx, out, ZCBLK_DEV_INFO_SIZE_VER1,
+				"zcblk_dev_info");
 }
 
 /* One-disk answer (DEV_ADD, DEV_GET doit). */
@@ -52,11 +52,11 @@ static int one_dev_cb(const struct nlmsghdr *nlh, void *data)
 	struct zcblk_dev_info info;
 	int ret;
 
-	ret = zcblk_parse_dev(nlh, &info);
+	ret = zcblk__parse_dev(nlh, &info);
 	if (ret)
 		return ret;
 	if (data)
-		zcblk_copy_info_out(data, &info);
+		zcblk__copy_info_out(data, &info);
 	return 0;
 }
 
@@ -74,17 +74,17 @@ static int check_ext_size(struct zcblk_ctx *ctx, const void *ptr,
 	size_t i;
 
 	if (!ptr) {
-		zcblk_set_errmsg(ctx, "%s: NULL", name);
+		zcblk__set_errmsg(ctx, "%s: NULL", name);
 		return -EINVAL;
 	}
 	memcpy(&size, ptr, sizeof(size));
 	if (size < min) {
-		zcblk_set_errmsg(ctx, "%s: size too small", name);
+		zcblk__set_errmsg(ctx, "%s: size too small", name);
 		return -EINVAL;
 	}
 	for (i = known; i < size; i++) {
 		if (extra[i]) {
-			zcblk_set_errmsg(ctx, "%s: unknown field set", name);
+			zcblk__set_errmsg(ctx, "%s: unknown field set", name);
 			return -E2BIG;
 		}
 	}
@@ -107,27 +107,27 @@ static int copy_params(struct zcblk_ctx *ctx,
 		return ret;
 	memcpy(p, params, sizeof(*p));
 	if (p->__reserved || p->__reserved2) {
-		zcblk_set_errmsg(ctx, "zcblk_dev_params: reserved field set");
+		zcblk__set_errmsg(ctx, "zcblk_dev_params: reserved field set");
 		return -EINVAL;
 	}
 	if (p->set & ~ZCBLK_PARAM_ALL) {
-		zcblk_set_errmsg(ctx, "zcblk_dev_params: unknown bits in set");
+		zcblk__set_errmsg(ctx, "zcblk_dev_params: unknown bits in set");
 		return -EOPNOTSUPP;
 	}
 	if ((p->set & ZCBLK_PARAM_BACKEND) &&
 	    !memchr(p->backend, '\0', sizeof(p->backend))) {
-		zcblk_set_errmsg(ctx, "backend: name too long");
+		zcblk__set_errmsg(ctx, "backend: name too long");
 		return -EINVAL;
 	}
 	if (p->set & ZCBLK_PARAM_PATH) {
 		if (!p->path) {
-			zcblk_set_errmsg(ctx, "path: NULL");
+			zcblk__set_errmsg(ctx, "path: NULL");
 			return -EINVAL;
 		}
 		if (strnlen(p->path, ZCBLK_PATH_MAX_LEN + 1) >
 		    ZCBLK_PATH_MAX_LEN) {
-			zcblk_set_errmsg(ctx, "path: longer than %u bytes",
-					 ZCBLK_PATH_MAX_LEN);
+			zcblk__set_errmsg(ctx, "path: longer than %u bytes",
+					  ZCBLK_PATH_MAX_LEN);
 			return -ENAMETOOLONG;
 		}
 	}
@@ -154,7 +154,7 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 			return ret;
 	}
 
-	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_ADD, NLM_F_ACK);
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_ADD, NLM_F_ACK);
 	if (p.set & ZCBLK_PARAM_INDEX)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, p.index);
 	if (p.set & ZCBLK_PARAM_BACKEND)
@@ -187,7 +187,7 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_COMPLETION_NS,
 				 p.completion_ns);
 
-	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
+	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_dev_cb, out);
 }
 
 ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index)
@@ -197,9 +197,9 @@ ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index)
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
-	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_DEL, NLM_F_ACK);
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_DEL, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
-	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, NULL, NULL);
+	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, NULL, NULL);
 }
 
 /* DEV_SET's answer: the disk after the change, if the reply came. */
@@ -238,12 +238,12 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 		return ret;
 	memcpy(&s, settings, sizeof(s));
 	if (s.__reserved) {
-		zcblk_set_errmsg(ctx, "zcblk_dev_settings: reserved field set");
+		zcblk__set_errmsg(ctx, "zcblk_dev_settings: reserved field set");
 		return -EINVAL;
 	}
 	if (s.set & ~ZCBLK_SET_ALL) {
-		zcblk_set_errmsg(ctx,
-				 "zcblk_dev_settings: unknown bits in set");
+		zcblk__set_errmsg(ctx,
+				  "zcblk_dev_settings: unknown bits in set");
 		return -EOPNOTSUPP;
 	}
 	if (out) {
@@ -252,7 +252,7 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 			return ret;
 	}
 
-	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
 	if (s.set & ZCBLK_SET_COMPLETION)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_COMPLETION, s.completion);
@@ -274,8 +274,8 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 		mnl_attr_put_u8(nlh, ZCBLK_A_DEV_STALL,
 				ZCBLK_MIN(s.stall, 0xffU));
 
-	ret = zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, set_reply_cb,
-			     &reply);
+	ret = zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, set_reply_cb,
+			      &reply);
 	if (ret)
 		return ret;
 	/*
@@ -284,8 +284,8 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 	 * is no disk after the change to report, and @out is untouched.
 	 */
 	if (!reply.replied) {
-		zcblk_set_errmsg(ctx,
-				 "index: disk removed right after the change");
+		zcblk__set_errmsg(ctx,
+				  "index: disk removed right after the change");
 		return -ENODEV;
 	}
 	return 0;
@@ -303,9 +303,9 @@ ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,
 	ret = check_info_out(ctx, out);
 	if (ret)
 		return ret;
-	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_GET, NLM_F_ACK);
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_GET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
-	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_dev_cb, out);
+	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_dev_cb, out);
 }
 
 /*
@@ -358,14 +358,14 @@ static int dump_all(struct zcblk_ctx *ctx, __u8 cmd, struct dump_array *a)
 	for (tries = 0; tries < ZCBLK_DUMP_TRIES; tries++) {
 		a->n = 0;
 		a->interrupted = false;
-		nlh = zcblk_dev_req_start(ctx, cmd, NLM_F_DUMP);
-		ret = zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, dump_cb,
-				     a);
+		nlh = zcblk__dev_req_start(ctx, cmd, NLM_F_DUMP);
+		ret = zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, dump_cb,
+				      a);
 		if (ret || !a->interrupted)
 			break;
 	}
 	if (!ret && a->interrupted) {
-		zcblk_set_errmsg(ctx, "disks kept changing during the dump");
+		zcblk__set_errmsg(ctx, "disks kept changing during the dump");
 		ret = -EAGAIN;
 	}
 	if (ret) {
@@ -403,7 +403,7 @@ static int dump_visit(struct zcblk_ctx *ctx, __u8 cmd, struct dump_array *a,
 
 static int parse_dev_elem(const struct nlmsghdr *nlh, void *elem)
 {
-	return zcblk_parse_dev(nlh, elem);
+	return zcblk__parse_dev(nlh, elem);
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -574,14 +574,14 @@ ZCBLK_EXPORT int zcblk_dev_stats(struct zcblk_ctx *ctx, __u32 index,
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
-	ret = zcblk_check_out(ctx, out, ZCBLK_DEV_STATS_SIZE_VER1,
-			      "zcblk_dev_stats");
+	ret = zcblk__check_out(ctx, out, ZCBLK_DEV_STATS_SIZE_VER1,
+			       "zcblk_dev_stats");
 	if (ret)
 		return ret;
-	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_DEV_STATS, NLM_F_ACK);
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_STATS, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
-	return zcblk_transact(ctx, nlh, &zcblk_dev_attr_names, one_stats_cb,
-			      out);
+	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_stats_cb,
+			       out);
 }
 
 static int parse_stats_elem(const struct nlmsghdr *nlh, void *elem)

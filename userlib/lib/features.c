@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * What the loaded module offers (ZCBLK_CMD_FEATURES), and this library's
- * own version.
+ * own version (zcblk_version(), zcblk_check_version()).
  */
 #include <errno.h>
 #include <string.h>
@@ -16,9 +16,35 @@ _Static_assert(sizeof(struct zcblk_features) == ZCBLK_FEATURES_SIZE_VER1,
 #define ZCBLK_LIB_VERSION "unknown"
 #endif
 
+/*
+ * Its major and minor numbers, from the same place: zcblk.h's must be
+ * those.
+ */
+#if defined(ZCBLK_LIB_VERSION_MAJOR) && \
+	(ZCBLK_LIB_VERSION_MAJOR != ZCBLK_VERSION_MAJOR || \
+	 ZCBLK_LIB_VERSION_MINOR != ZCBLK_VERSION_MINOR)
+#error "zcblk.h: ZCBLK_VERSION_MAJOR/MINOR are not kernel/dev.h's ZCBLK_VERSION"
+#endif
+
 ZCBLK_EXPORT const char *zcblk_version(void)
 {
 	return ZCBLK_LIB_VERSION;
+}
+
+ZCBLK_EXPORT int zcblk_version_major(void)
+{
+	return ZCBLK_VERSION_MAJOR;
+}
+
+ZCBLK_EXPORT int zcblk_version_minor(void)
+{
+	return ZCBLK_VERSION_MINOR;
+}
+
+ZCBLK_EXPORT int zcblk_check_version(int major, int minor)
+{
+	return major < ZCBLK_VERSION_MAJOR ||
+	       (major == ZCBLK_VERSION_MAJOR && minor <= ZCBLK_VERSION_MINOR);
 }
 
 static const char *const feat_attr_names[ZCBLK_A_FEAT_MAX + 1] = {
@@ -49,13 +75,13 @@ static int feat_attr_cb(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
 			return MNL_CB_ERROR;
 		if (f->nr_backends < ZCBLK_FEATURES_MAX_BACKENDS)
-			zcblk_copy_str(f->backends[f->nr_backends++],
-				       sizeof(f->backends[0]), attr);
+			zcblk__copy_str(f->backends[f->nr_backends++],
+					sizeof(f->backends[0]), attr);
 		return MNL_CB_OK;
 	case ZCBLK_A_FEAT_VERSION:
 		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
 			return MNL_CB_ERROR;
-		zcblk_copy_str(f->version, sizeof(f->version), attr);
+		zcblk__copy_str(f->version, sizeof(f->version), attr);
 		return MNL_CB_OK;
 	case ZCBLK_A_FEAT_CMDS:
 		v = &f->cmds;
@@ -113,10 +139,10 @@ ZCBLK_EXPORT int zcblk_features(struct zcblk_ctx *ctx,
 	if (!ctx)
 		return -EINVAL;
 	ctx->errmsg[0] = '\0';
-	ret = zcblk_check_out(ctx, out, ZCBLK_FEATURES_SIZE_VER1,
-			      "zcblk_features");
+	ret = zcblk__check_out(ctx, out, ZCBLK_FEATURES_SIZE_VER1,
+			       "zcblk_features");
 	if (ret)
 		return ret;
-	nlh = zcblk_dev_req_start(ctx, ZCBLK_CMD_FEATURES, NLM_F_ACK);
-	return zcblk_transact(ctx, nlh, &feat_names, features_cb, out);
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_FEATURES, NLM_F_ACK);
+	return zcblk__transact(ctx, nlh, &feat_names, features_cb, out);
 }

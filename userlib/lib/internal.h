@@ -2,7 +2,8 @@
 /*
  * libzcblk internals, shared by ctx.c (socket, transactions, extended ACKs),
  * parse.c (a disk's attributes), dev.c (the zcblk commands), features.c
- * and monitor.c.  Nothing here is exported.
+ * and monitor.c.  Nothing here is exported.  What is not static is named
+ * zcblk__* (two underscores), apart from the public zcblk_* functions.
  */
 #ifndef LIBZCBLK_INTERNAL_H
 #define LIBZCBLK_INTERNAL_H
@@ -44,28 +45,28 @@ struct zcblk_attr_names {
 	__u64 octal;
 };
 
-extern const struct zcblk_attr_names zcblk_dev_attr_names;
+extern const struct zcblk_attr_names zcblk__dev_attr_names;
 
 /* Callback for each data message of a transaction; non-zero stops it. */
 typedef int (*zcblk_msg_cb)(const struct nlmsghdr *nlh, void *data);
 
-struct nlmsghdr *zcblk_req_start(struct zcblk_ctx *ctx, __u16 type,
-				 __u16 flags, __u8 cmd, __u8 version);
-int zcblk_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
-		   const struct zcblk_attr_names *names, zcblk_msg_cb cb,
-		   void *data);
-struct nlmsghdr *zcblk_dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
-				     __u16 flags);
-int zcblk_check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
-		    const char *name);
-void zcblk_set_errmsg(struct zcblk_ctx *ctx, const char *fmt, ...)
+struct nlmsghdr *zcblk__req_start(struct zcblk_ctx *ctx, __u16 type,
+				  __u16 flags, __u8 cmd, __u8 version);
+int zcblk__transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
+		    const struct zcblk_attr_names *names, zcblk_msg_cb cb,
+		    void *data);
+struct nlmsghdr *zcblk__dev_req_start(struct zcblk_ctx *ctx, __u8 cmd,
+				      __u16 flags);
+int zcblk__check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
+		     const char *name);
+void zcblk__set_errmsg(struct zcblk_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* parse.c */
-void zcblk_copy_str(char *buf, size_t len, const struct nlattr *attr);
-int zcblk_parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info);
-void zcblk_copy_info_out(struct zcblk_dev_info *out,
-			 const struct zcblk_dev_info *info);
+void zcblk__copy_str(char *buf, size_t len, const struct nlattr *attr);
+int zcblk__parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info);
+void zcblk__copy_info_out(struct zcblk_dev_info *out,
+			  const struct zcblk_dev_info *info);
 
 #define ZCBLK_MIN(a, b)	((a) < (b) ? (a) : (b))
 #define ZCBLK_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -52,8 +52,8 @@ ZCBLK_EXPORT int zcblk_monitor_open(struct zcblk_ctx *ctx,
 		return -EINVAL;
 	grp = ctx->monitor_grp;
 	if (!grp) {
-		zcblk_set_errmsg(ctx, "the module has no \"%s\" group",
-				 ZCBLK_GENL_MCGRP_MONITOR);
+		zcblk__set_errmsg(ctx, "the module has no \"%s\" group",
+				  ZCBLK_GENL_MCGRP_MONITOR);
 		return -EOPNOTSUPP;
 	}
 	mon = calloc(1, sizeof(*mon));
@@ -74,8 +74,8 @@ ZCBLK_EXPORT int zcblk_monitor_open(struct zcblk_ctx *ctx,
 	    setsockopt(mon->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
 		       sizeof(grp)) < 0) {
 		ret = -errno;
-		zcblk_set_errmsg(ctx, "cannot join the \"%s\" group",
-				 ZCBLK_GENL_MCGRP_MONITOR);
+		zcblk__set_errmsg(ctx, "cannot join the \"%s\" group",
+				  ZCBLK_GENL_MCGRP_MONITOR);
 		goto err_close;
 	}
 	*monp = mon;
@@ -122,10 +122,10 @@ static int next_buffered(struct zcblk_monitor *mon, __u32 *event,
 		    genl->cmd != ZCBLK_CMD_DEV_CHANGED &&
 		    genl->cmd != ZCBLK_CMD_DEV_REMOVED)
 			continue;	/* an event newer than us */
-		if (zcblk_parse_dev(nlh, &d))
+		if (zcblk__parse_dev(nlh, &d))
 			return -EBADMSG;
 		*event = genl->cmd;
-		zcblk_copy_info_out(info, &d);
+		zcblk__copy_info_out(info, &d);
 		return 1;
 	}
 	mon->left = 0;

@@ -40,7 +40,7 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_STALL]		= "stall",
 };
 
-const struct zcblk_attr_names zcblk_dev_attr_names = {
+const struct zcblk_attr_names zcblk__dev_attr_names = {
 	.names = dev_attr_names,
 	.count = ZCBLK_ARRAY_SIZE(dev_attr_names),
 	.octal = 1ULL << ZCBLK_A_DEV_NODE_MODE,
@@ -62,7 +62,7 @@ ZCBLK_EXPORT const char *zcblk_state_name(__u32 state)
 }
 
 /* Copy a NUL-terminated attribute into @buf, truncating if need be. */
-void zcblk_copy_str(char *buf, size_t len, const struct nlattr *attr)
+void zcblk__copy_str(char *buf, size_t len, const struct nlattr *attr)
 {
 	const char *s = mnl_attr_get_str(attr);
 	size_t n = strnlen(s, len - 1);
@@ -158,16 +158,16 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 		info->alloc_bytes = mnl_attr_get_u64(attr);
 		break;
 	case ZCBLK_A_DEV_BACKEND:
-		zcblk_copy_str(info->backend, sizeof(info->backend), attr);
+		zcblk__copy_str(info->backend, sizeof(info->backend), attr);
 		break;
 	case ZCBLK_A_DEV_DISK_NAME:
-		zcblk_copy_str(info->disk_name, sizeof(info->disk_name), attr);
+		zcblk__copy_str(info->disk_name, sizeof(info->disk_name), attr);
 		break;
 	case ZCBLK_A_DEV_CHAR_NAME:
-		zcblk_copy_str(info->char_name, sizeof(info->char_name), attr);
+		zcblk__copy_str(info->char_name, sizeof(info->char_name), attr);
 		break;
 	case ZCBLK_A_DEV_PATH:
-		zcblk_copy_str(info->path, sizeof(info->path), attr);
+		zcblk__copy_str(info->path, sizeof(info->path), attr);
 		break;
 	case ZCBLK_A_DEV_FLAGS:
 		info->flags = mnl_attr_get_u32(attr);
@@ -207,7 +207,7 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
  * Parse a message that describes a disk (the reply to DEV_GET, DEV_ADD or
  * DEV_SET, a monitor event) into @info.
  */
-int zcblk_parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info)
+int zcblk__parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info)
 {
 	struct dev_parse p = { .info.size = sizeof(p.info) };
 
@@ -219,8 +219,8 @@ int zcblk_parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info)
 }
 
 /* Copy @info to the caller's @out, no more than @out->size bytes. */
-void zcblk_copy_info_out(struct zcblk_dev_info *out,
-			 const struct zcblk_dev_info *info)
+void zcblk__copy_info_out(struct zcblk_dev_info *out,
+			  const struct zcblk_dev_info *info)
 {
 	__u32 size = out->size;
 

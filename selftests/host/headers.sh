@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host check: the public headers (userlib/include/zcblk.h, zcblk_pt.h
+# through it, uapi/linux/zcblk.h) compile on their own, twice included,
+# as -std=c99 and -std=c11 with -pedantic -Wall -Wextra -Werror (and as
+# C++11 if there is a C++ compiler), not as system headers; and they
+# declare what libzcblk exports: their ZCBLK_EXPORT functions are the
+# list of userlib/lib/libzcblk.map and the functions libzcblk.so defines,
+# every one at version LIBZCBLK_1.0, and libzcblk.a defines no global
+# symbol outside zcblk_ (its internal ones are zcblk__), all hidden.
+# Runs after `make all` (the libraries).
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo" || exit 1
+cc=${CC:-cc}
+command -v "$cc" >/dev/null || { echo "# SKIP no C compiler ($cc)"; exit 4; }
+lib=build/userlib
+map=userlib/lib/libzcblk.map
+
+tmp=$(mktemp -d /tmp/zcblk-headers.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+rc=0
+bad() { echo "# FAIL: $*"; rc=1; }
+
+# unit <header>: a file that includes it twice, and for <zcblk.h> uses
+# the anonymous union of struct zcblk_dev_params.
+unit() {
+	printf '#include <%s>\n#include <%s>\n' "$1" "$1"
+	case $1 in
+	zcblk.h|zcblk_pt.h)
+		printf '%s\n' 'int zcblk_headers_check(void);' \
+			'int zcblk_headers_check(void)' '{' \
+			'	struct zcblk_dev_params p;' '	p.size = sizeof(p);' \
+			'	p.path = "x";' \
+			'	return (int)p.size + ZCBLK_VERSION_MAJOR + ZCBLK_VERSION_MINOR;' '}' ;;
+	*)	printf 'int zcblk_headers_check;\n' ;;
+	esac
+}
+
+# <zcblk_pt.h> is only ever included by <zcblk.h> (it says so otherwise).
+n=0
+for h in zcblk.h zcblk_pt.h linux/zcblk.h; do
+	for std in c99 c11; do
+		{ [ "$h" != zcblk_pt.h ] || echo '#include <zcblk.h>'; unit "$h"; } >"$tmp/unit.c"
+		if "$cc" "-std=$std" -pedantic -Wall -Wextra -Werror -fsyntax-only \
+			-Iuserlib/include -Iuapi "$tmp/unit.c" >"$tmp/cc.log" 2>&1; then
+			n=$((n + 1))
+		else
+			bad "$h with $cc -std=$std -pedantic -Wall -Wextra -Werror:"
+			sed 's/^/#   /' "$tmp/cc.log"
+		fi
+	done
+done
+[ $rc = 0 ] && echo "# zcblk.h, zcblk_pt.h, linux/zcblk.h: clean as C99 and C11 (-pedantic -Werror)"
+cxx=${CXX:-c++}
+if command -v "$cxx" >/dev/null; then
+	unit zcblk.h >"$tmp/unit.cc"
+	if "$cxx" -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only \
+		-Iuserlib/include -Iuapi "$tmp/unit.cc" >"$tmp/cc.log" 2>&1; then
+		echo "# zcblk.h: clean as C++11 (-pedantic -Werror)"
+	else
+		bad "zcblk.h with $cxx -std=c++11 -pedantic -Wall -Wextra -Werror:"
+		sed 's/^/#   /' "$tmp/cc.log"
+	fi
+else
+	echo "# no C++ compiler ($cxx): C++ not checked"
+fi
+
+# What libzcblk exports.
+for f in "$lib/libzcblk.so.1" "$lib/libzcblk.a"; do
+	[ -f "$f" ] || { bad "$f: not built (make userlib)"; exit 1; }
+done
+# The declarations, the version script's global: list, the library's.
+tr '\n' ' ' <userlib/include/zcblk.h >"$tmp/decls"
+tr '\n' ' ' <userlib/include/zcblk_pt.h >>"$tmp/decls"
+grep -oE 'ZCBLK_EXPORT [^;]*;' "$tmp/decls" | grep -oE '\bzcblk_[a-z0-9_]+ *\(' |
+	tr -d ' (' | sort -u >"$tmp/want"
+sed -n '/global:/,/local:/p' "$map" | grep -oE '^[[:space:]]*zcblk_[a-z0-9_]+;' |
+	tr -d ' \t;' | sort >"$tmp/map"
+nm -D --defined-only "$lib/libzcblk.so.1" | awk '{ print $3 }' |
+	grep -v '^LIBZCBLK_1\.0$' | sort >"$tmp/so"
+if ! cmp -s "$tmp/want" "$tmp/map"; then
+	bad "$map differs from the headers' ZCBLK_EXPORT functions (-headers +map):"
+	diff "$tmp/want" "$tmp/map" | sed -n 's/^\([<>]\)/#   \1/p'
+fi
+if sed 's/@@LIBZCBLK_1\.0$//' "$tmp/so" | cmp -s "$tmp/want" -; then
+	:
+else
+	bad "libzcblk.so.1's symbols differ from the headers' functions (-headers +so):"
+	sed 's/@@LIBZCBLK_1\.0$//' "$tmp/so" | diff "$tmp/want" - |
+		sed -n 's/^\([<>]\)/#   \1/p'
+fi
+unversioned=$(grep -v '@@LIBZCBLK_1\.0$' "$tmp/so")
+[ -z "$unversioned" ] || bad "libzcblk.so.1: not at LIBZCBLK_1.0:" "${unversioned//$'\n'/ }"
+[ $rc = 0 ] &&
+	echo "# libzcblk.so.1: exports the headers' $(wc -l <"$tmp/want") functions, at LIBZCBLK_1.0, and nothing else"
+
+# libzcblk.a: global names zcblk_ (internal: zcblk__), none visible.
+nm -g --defined-only "$lib/libzcblk.a" | awk 'NF == 3 { print $3 }' | sort >"$tmp/a"
+stray=$(grep -v '^zcblk_' "$tmp/a")
+[ -z "$stray" ] || bad "libzcblk.a: global symbols outside zcblk_:" "${stray//$'\n'/ }"
+internal=$(grep -vxF -f "$tmp/want" "$tmp/a" | grep -v '^zcblk__')
+[ -z "$internal" ] || bad "libzcblk.a: internal globals not named zcblk__:" "${internal//$'\n'/ }"
+visible=$(readelf -sW "$lib/libzcblk.a" |
+	awk '$5 == "GLOBAL" && $7 != "UND" && $6 != "HIDDEN" { print $8 }')
+[ -z "$visible" ] || bad "libzcblk.a: symbols not hidden:" "${visible//$'\n'/ }"
+[ -z "$stray$internal$visible" ] &&
+	echo "# libzcblk.a: $(wc -l <"$tmp/a") global symbols, all zcblk_ (internal: zcblk__), all hidden"
+exit $rc
