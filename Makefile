@@ -194,7 +194,7 @@ check-debug: deps
 	$(MAKE) KRELS=$$rel modules && \
 	KERNELS=$$rel ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 ZCBLK_CPU=$(DEBUG_CPU) \
 	ZCBLK_TESTS="selftests/tests-debug-a.txt selftests/tests-debug-b.txt" \
-	ZCBLK_VM_TIMEOUT=3600 $(VM)/check.sh
+	ZCBLK_VM_TIMEOUT=4800 $(VM)/check.sh
 
 # Line and branch coverage of kernel/ by check-debug's tests, in
 # build/coverage/ (index.html, summary.txt); fails more than 2 points

@@ -43,7 +43,7 @@ done
 rc=0
 KERNELS=$rel ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 ZCBLK_CPU=max,la57=off \
 	ZCBLK_KMOD_DIR="$out/kmod" ZCBLK_TESTS="${lists[*]}" \
-	ZCBLK_VM_TIMEOUT=3600 "$here/check.sh" >"$out/check.log" || rc=$?
+	ZCBLK_VM_TIMEOUT=4800 "$here/check.sh" >"$out/check.log" || rc=$?
 grep -E '^(not )?ok |passed,' "$out/check.log"
 
 # Each VM's dump, in order: "# ZCBLK_GCOV_BEGIN" ... "# ZCBLK_GCOV_END".
