@@ -24,6 +24,12 @@ struct zcblk_limits {
 	bool write_cache;			/* volatile cache: flush and FUA */
 	bool poll;				/* has poll queues */
 	unsigned int dma_alignment;		/* mask; 0: the default */
+	/* Host-managed zoned */
+	bool zoned;
+	unsigned int chunk_sectors;		/* the zone size */
+	unsigned int max_zone_append_sectors;
+	unsigned int max_open_zones;		/* 0: no limit */
+	unsigned int max_active_zones;
 };
 
 /*
@@ -53,7 +59,24 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 		lim.features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
 	if (l->poll)
 		lim.features |= BLK_FEAT_POLL;
+	if (l->zoned) {
+		lim.features |= BLK_FEAT_ZONED;
+		lim.chunk_sectors = l->chunk_sectors;
+		lim.max_zone_append_sectors = l->max_zone_append_sectors;
+		lim.max_open_zones = l->max_open_zones;
+		lim.max_active_zones = l->max_active_zones;
+	}
 	return blk_mq_alloc_disk(set, &lim, queuedata);
+}
+
+/*
+ * A zoned disk's zones, read through ->report_zones before add_disk().
+ * Zone write plugging (6.10) orders writes to sequential zones.
+ */
+static inline int zcblk_compat_zoned_register(struct gendisk *disk,
+					      const struct zcblk_limits *l)
+{
+	return blk_revalidate_disk_zones(disk);
 }
 
 #else
@@ -83,7 +106,28 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_write_cache(q, l->write_cache, l->write_cache);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	/* 6.1 marks the queue pollable from the tag set's POLL map itself. */
+	if (l->zoned) {
+		disk_set_zoned(disk, BLK_ZONED_HM);
+		blk_queue_chunk_sectors(q, l->chunk_sectors);
+		blk_queue_max_zone_append_sectors(q,
+						  l->max_zone_append_sectors);
+		disk_set_max_open_zones(disk, l->max_open_zones);
+		disk_set_max_active_zones(disk, l->max_active_zones);
+		/*
+		 * Before zone write plugging, mq-deadline's zone write
+		 * locking keeps writes to a sequential zone in order; the
+		 * disk takes it although its tag set wants no scheduler.
+		 */
+		blk_queue_required_elevator_features(q,
+						     ELEVATOR_F_ZBD_SEQ_WRITE);
+	}
 	return disk;
+}
+
+static inline int zcblk_compat_zoned_register(struct gendisk *disk,
+					      const struct zcblk_limits *l)
+{
+	return blk_revalidate_disk_zones(disk, NULL);
 }
 
 #endif

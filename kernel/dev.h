@@ -20,6 +20,7 @@ struct netlink_ext_ack;
 struct zcblk_backend_ops;
 struct zcblk_io;
 struct zcblk_nvme_ident;
+struct zcblk_zones;
 
 /*
  * What DEV_SET changes while the disk lives. Written under
@@ -50,6 +51,12 @@ struct zcblk_config {
 	umode_t node_mode;
 	u32 flags;			/* ZCBLK_DEV_F_* */
 	u32 timeout_ms;			/* request timeout */
+	/* ZCBLK_DEV_F_ZONED: bytes, as DEV_ADD gave them (0: default) */
+	u64 zone_size;
+	u64 zone_capacity;
+	u32 zone_nr_conv;		/* conventional zones first */
+	u32 zone_max_open;		/* 0: no limit */
+	u32 zone_max_active;		/* 0: no limit */
 	bool block_size_given;		/* else a backend may choose it */
 	char *path;			/* file backend; owned, freed with the disk */
 	struct zcblk_settings set;	/* the first live settings */
@@ -133,6 +140,7 @@ struct zcblk_dev {
 	struct work_struct unstall_work;
 
 	struct zcblk_nvme_ident *nvme_ident;
+	struct zcblk_zones *zones;	/* zoned disks only: zns.c */
 	struct zcblk_pins pins;
 	struct zcblk_io_stats stats;
 	struct dentry *debugfs;
@@ -159,6 +167,11 @@ struct zcblk_dev *zcblk_dev_get_next(u32 *index);
 struct zcblk_dev *zcblk_dev_get_live(struct zcblk_dev *dev);
 void zcblk_dev_put(struct zcblk_dev *dev);
 void zcblk_dev_remove_all(void);
+
+static inline bool zcblk_zoned(struct zcblk_dev *dev)
+{
+	return dev->zones;
+}
 
 static inline bool zcblk_dev_live(struct zcblk_dev *dev)
 {

@@ -14,6 +14,7 @@
 #include "dev.h"
 #include "nvme.h"
 #include "rq.h"
+#include "zns.h"
 
 static const struct block_device_operations zcblk_bdev_ops;
 
@@ -29,6 +30,73 @@ static const struct block_device_operations zcblk_bdev_ops;
 bool zcblk_disk_is_ours(struct gendisk *disk)
 {
 	return disk->fops == &zcblk_bdev_ops;
+}
+
+/* A zone management request: the same zone state as the char device's. */
+static enum zcblk_submit zcblk_disk_zone_mgmt(struct zcblk_dev *dev,
+					      struct request *rq,
+					      struct zcblk_io *io, u64 lba)
+{
+	enum zcblk_zone_action action;
+	int status;
+
+	switch (req_op(rq)) {
+	case REQ_OP_ZONE_OPEN:
+		action = ZCBLK_ZONE_OPEN;
+		break;
+	case REQ_OP_ZONE_CLOSE:
+		action = ZCBLK_ZONE_CLOSE;
+		break;
+	case REQ_OP_ZONE_FINISH:
+		action = ZCBLK_ZONE_FINISH;
+		break;
+	default:
+		action = ZCBLK_ZONE_RESET;
+		break;
+	}
+	status = zcblk_zns_mgmt(dev, action, lba,
+				req_op(rq) == REQ_OP_ZONE_RESET_ALL, io->nowait);
+	if (status == ZCBLK_STATUS_DEFER)
+		return ZCBLK_SUBMIT_DEFER;
+	io->sts = zcblk_nvme_to_blk_status(status);
+	return ZCBLK_SUBMIT_DONE;
+}
+
+/*
+ * A block request to a zoned disk: writes where its zone's state allows,
+ * a zone append where the write pointer is (the request's sector tells the
+ * submitter), zone management.
+ */
+static enum zcblk_submit zcblk_disk_zoned(struct zcblk_dev *dev,
+					  struct request *rq,
+					  struct zcblk_io *io)
+{
+	u32 shift = zcblk_lba_shift(dev);
+	u64 lba = io->pos >> shift;
+	int status;
+
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		status = zcblk_zns_read(dev, lba, io->len >> shift);
+		break;
+	case REQ_OP_WRITE:
+	case REQ_OP_WRITE_ZEROES:
+	case REQ_OP_ZONE_APPEND:
+		status = zcblk_zns_write(dev, blk_mq_rq_to_pdu(rq), &lba,
+					 io->len >> shift,
+					 req_op(rq) == REQ_OP_ZONE_APPEND);
+		io->pos = lba << shift;
+		if (!status && req_op(rq) == REQ_OP_ZONE_APPEND)
+			rq->__sector = io->pos >> SECTOR_SHIFT;
+		break;
+	default:
+		return zcblk_disk_zone_mgmt(dev, rq, io, lba);
+	}
+	if (status) {
+		io->sts = zcblk_nvme_to_blk_status(status);
+		return ZCBLK_SUBMIT_DONE;
+	}
+	return zcblk_disk_submit(dev, io);
 }
 
 /* A block request, as a backend operation in @io. */
@@ -60,6 +128,15 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 		io->op = ZCBLK_IO_WRITE_ZEROES;
 		io->unmap = !(rq->cmd_flags & REQ_NOUNMAP);
 		break;
+	case REQ_OP_ZONE_APPEND:
+		io->op = ZCBLK_IO_WRITE;
+		break;
+	case REQ_OP_ZONE_OPEN:
+	case REQ_OP_ZONE_CLOSE:
+	case REQ_OP_ZONE_FINISH:
+	case REQ_OP_ZONE_RESET:
+	case REQ_OP_ZONE_RESET_ALL:
+		break;
 	default:
 		io->sts = BLK_STS_NOTSUPP;
 		return ZCBLK_SUBMIT_DONE;
@@ -70,6 +147,8 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 		io->sts = BLK_STS_IOERR;
 		return ZCBLK_SUBMIT_DONE;
 	}
+	if (zcblk_zoned(dev) && io->op != ZCBLK_IO_FLUSH)
+		return zcblk_disk_zoned(dev, rq, io);
 	return zcblk_disk_submit(dev, io);
 }
 
@@ -199,6 +278,7 @@ static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	pdu->sts = BLK_STS_OK;
 	pdu->in_backend = false;
 	pdu->deferred = false;
+	pdu->zone_placed = false;
 	if (!blk_rq_is_passthrough(rq))
 		pdu->status = 0;
 	blk_mq_start_request(rq);
@@ -282,6 +362,7 @@ static const struct blk_mq_ops zcblk_mq_ops = {
 
 static const struct block_device_operations zcblk_bdev_ops = {
 	.owner		= THIS_MODULE,
+	.report_zones	= zcblk_zns_report_zones,
 };
 
 static int zcblk_tag_set_init(struct zcblk_dev *dev)
@@ -330,13 +411,16 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	if (ret)
 		return ret;
 	lim.logical_block_size = cfg->block_size;
+	ret = zcblk_zns_init(dev, &lim, extack);
+	if (ret)
+		goto err_release_backend;
 	if (dev->ops->deferred || dev->ops->may_defer) {
 		/* Reclaim may write through us: keep a rescuer. */
 		dev->wq = alloc_workqueue("zcblk%u", WQ_UNBOUND | WQ_MEM_RECLAIM,
 					  0, dev->index);
 		if (!dev->wq) {
 			ret = -ENOMEM;
-			goto err_release_backend;
+			goto err_free_zones;
 		}
 	}
 	ret = zcblk_tag_set_init(dev);
@@ -355,6 +439,13 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	set_capacity(disk, cfg->size >> SECTOR_SHIFT);
 	set_disk_ro(disk, cfg->flags & ZCBLK_DEV_F_READ_ONLY);
 	dev->disk = disk;
+	if (lim.zoned) {
+		ret = zcblk_compat_zoned_register(disk, &lim);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "zones: the block layer refused them");
+			goto err_put_disk;
+		}
+	}
 
 	ret = add_disk(disk);
 	if (ret) {
@@ -373,6 +464,8 @@ err_destroy_wq:
 	if (dev->wq)
 		destroy_workqueue(dev->wq);
 	dev->wq = NULL;
+err_free_zones:
+	zcblk_zns_free(dev);
 err_release_backend:
 	dev->ops->release(dev);
 	return ret;
@@ -407,5 +500,6 @@ void zcblk_disk_free(struct zcblk_dev *dev)
 	if (dev->wq)
 		destroy_workqueue(dev->wq);
 	dev->wq = NULL;
+	zcblk_zns_free(dev);
 	dev->ops->release(dev);
 }

@@ -94,6 +94,16 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 	    nla_put_u32(skb, ZCBLK_A_DEV_FLAGS, cfg->flags) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_TIMEOUT_MS, cfg->timeout_ms))
 		return -EMSGSIZE;
+	if ((cfg->flags & ZCBLK_DEV_F_ZONED) &&
+	    (nla_put_u64_64bit(skb, ZCBLK_A_DEV_ZONE_SIZE, cfg->zone_size,
+			       ZCBLK_A_DEV_PAD) ||
+	     nla_put_u64_64bit(skb, ZCBLK_A_DEV_ZONE_CAPACITY,
+			       cfg->zone_capacity, ZCBLK_A_DEV_PAD) ||
+	     nla_put_u32(skb, ZCBLK_A_DEV_ZONE_NR_CONV, cfg->zone_nr_conv) ||
+	     nla_put_u32(skb, ZCBLK_A_DEV_ZONE_MAX_OPEN, cfg->zone_max_open) ||
+	     nla_put_u32(skb, ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
+			 cfg->zone_max_active)))
+		return -EMSGSIZE;
 	return zcblk_nl_put_settings(skb, dev);
 }
 
@@ -272,6 +282,44 @@ static int zcblk_nl_parse_settings(struct genl_info *info,
 }
 
 /* Semantic checks the policy cannot express; fills @cfg. */
+/* The zone geometry; zns.c checks it once the backend settled the size. */
+static int zcblk_nl_parse_zones(struct genl_info *info,
+				struct zcblk_config *cfg)
+{
+	static const int zattrs[] = {
+		ZCBLK_A_DEV_ZONE_SIZE, ZCBLK_A_DEV_ZONE_CAPACITY,
+		ZCBLK_A_DEV_ZONE_NR_CONV, ZCBLK_A_DEV_ZONE_MAX_OPEN,
+		ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
+	};
+	struct nlattr **attrs = info->attrs;
+	unsigned int i;
+
+	if (!(cfg->flags & ZCBLK_DEV_F_ZONED)) {
+		for (i = 0; i < ARRAY_SIZE(zattrs); i++) {
+			if (!attrs[zattrs[i]])
+				continue;
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[zattrs[i]],
+					    "zone attributes need the zoned flag");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (attrs[ZCBLK_A_DEV_ZONE_SIZE])
+		cfg->zone_size = nla_get_u64(attrs[ZCBLK_A_DEV_ZONE_SIZE]);
+	if (attrs[ZCBLK_A_DEV_ZONE_CAPACITY])
+		cfg->zone_capacity =
+			nla_get_u64(attrs[ZCBLK_A_DEV_ZONE_CAPACITY]);
+	if (attrs[ZCBLK_A_DEV_ZONE_NR_CONV])
+		cfg->zone_nr_conv = nla_get_u32(attrs[ZCBLK_A_DEV_ZONE_NR_CONV]);
+	if (attrs[ZCBLK_A_DEV_ZONE_MAX_OPEN])
+		cfg->zone_max_open =
+			nla_get_u32(attrs[ZCBLK_A_DEV_ZONE_MAX_OPEN]);
+	if (attrs[ZCBLK_A_DEV_ZONE_MAX_ACTIVE])
+		cfg->zone_max_active =
+			nla_get_u32(attrs[ZCBLK_A_DEV_ZONE_MAX_ACTIVE]);
+	return 0;
+}
+
 static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -352,6 +400,9 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 	}
 	attr = attrs[ZCBLK_A_DEV_TIMEOUT_MS];
 	cfg->timeout_ms = attr ? nla_get_u32(attr) : ZCBLK_DEFAULT_TIMEOUT_MS;
+	ret = zcblk_nl_parse_zones(info, cfg);
+	if (ret)
+		return ret;
 
 	cfg->set = (struct zcblk_settings){
 		.completion = ZCBLK_COMPLETION_INLINE,

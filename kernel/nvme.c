@@ -14,6 +14,7 @@
 #include "compat.h"
 #include "dev.h"
 #include "nvme.h"
+#include "zns.h"
 
 /* cdw12 of Read, Write, Compare: NLB, DSM-less LR and FUA; no PI, no DTYPE */
 #define ZCBLK_RW_CDW12_OK	(0xffff | BIT(30) | BIT(31))
@@ -77,9 +78,14 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	case nvme_cmd_read:
 	case nvme_cmd_write:
 	case nvme_cmd_compare:
+	case nvme_cmd_zone_append:
 		data->bytes = (u64)nlb << zcblk_lba_shift(dev);
 		data->media = true;
 		break;
+	case nvme_cmd_zone_mgmt_recv:
+		data->bytes = ((u64)nc->cdw12 + 1) * 4;
+		break;
+	case nvme_cmd_zone_mgmt_send:	/* no zone descriptor extensions */
 	case nvme_cmd_flush:
 	case nvme_cmd_write_zeroes:
 		data->bytes = 0;
@@ -279,6 +285,17 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		io.rq = NULL;
 		cdw12_ok = ZCBLK_WZ_CDW12_OK;
 		break;
+	case nvme_cmd_zone_append:
+		if (!zcblk_zoned(dev))
+			return ZCBLK_STATUS_OPCODE;
+		io.op = ZCBLK_IO_WRITE;
+		break;
+	case nvme_cmd_zone_mgmt_send:
+		if (ro && zcblk_zoned(dev))
+			return ZCBLK_STATUS_WRITE_PROT;
+		fallthrough;
+	case nvme_cmd_zone_mgmt_recv:
+		return zcblk_zns_cmd(dev, rq, cmd);
 	default:
 		return ZCBLK_STATUS_OPCODE;
 	}
@@ -290,6 +307,22 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		return ZCBLK_STATUS_WRITE_PROT;
 	if (!zcblk_lba_ok(dev, slba, nlb))
 		return ZCBLK_STATUS_LBA_RANGE;
+	if (zcblk_zoned(dev)) {
+		int status;
+
+		if (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_COMPARE)
+			status = zcblk_zns_read(dev, slba, nlb);
+		else
+			status = zcblk_zns_write(dev, cmd, &slba, nlb,
+						 nc->opcode ==
+						 nvme_cmd_zone_append);
+		if (status)
+			return status;
+		io.pos = slba << shift;
+		/* The LBA it wrote, DW0 and DW1 of the completion */
+		if (nc->opcode == nvme_cmd_zone_append)
+			cmd->result = slba;
+	}
 	return zcblk_nvme_submit(dev, &io);
 }
 

@@ -12,14 +12,67 @@
 #include "compat.h"
 #include "dev.h"
 #include "nvme.h"
+#include "zns.h"
 
 #define ZCBLK_ERROR_LOG_LEN	64	/* ELPE 0: one entry */
+/* Identify I/O Command Set data structure; not named in <linux/nvme.h> */
+#define ZCBLK_ID_CNS_IOCS	0x1c
+/* Get Features: I/O Command Set Profile; not named in 6.1 */
+#define ZCBLK_FEAT_IOCS_PROFILE	0x19
+/* Changed Zone List (ZNS): its id, not named in 6.1, and its size */
+#define ZCBLK_LOG_ZONE_CHANGED	0xbf
+#define ZCBLK_LOG_ZONE_CHANGED_LEN	4096
+/* Get Log Page's CSI, cdw14 bits 31:24 */
+#define ZCBLK_LOG_CSI_MASK	GENMASK(31, 24)
 
 /* Identify data: fixed for a disk's life, built at DEV_ADD. */
 struct zcblk_nvme_ident {
 	struct nvme_id_ctrl ctrl;
 	struct nvme_id_ns ns;
+	struct nvme_id_ns_zns zns;		/* zoned disks */
+	struct nvme_effects_log effects[2];	/* CSI 0; CSI 2 if zoned */
 };
+
+/*
+ * Commands Supported and Effects: what this controller runs, and which
+ * change the namespace's content (LBCC).
+ */
+static void zcblk_nvme_effects(struct zcblk_dev *dev,
+			       struct zcblk_nvme_ident *id)
+{
+	static const u8 admin[] = {
+		nvme_admin_get_log_page, nvme_admin_identify,
+		nvme_admin_get_features,
+	};
+	static const u8 io_read[] = {
+		nvme_cmd_read, nvme_cmd_compare, nvme_cmd_zone_mgmt_recv,
+	};
+	static const u8 io_write[] = {
+		nvme_cmd_flush, nvme_cmd_write, nvme_cmd_write_zeroes,
+		nvme_cmd_dsm, nvme_cmd_zone_mgmt_send, nvme_cmd_zone_append,
+	};
+	const __le32 csupp = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+	const __le32 lbcc = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
+					NVME_CMD_EFFECTS_LBCC);
+	unsigned int i, n = zcblk_zoned(dev) ? 2 : 1;
+	struct nvme_effects_log *e;
+
+	for (e = id->effects; e < id->effects + n; e++) {
+		for (i = 0; i < ARRAY_SIZE(admin); i++)
+			e->acs[admin[i]] = csupp;
+		for (i = 0; i < ARRAY_SIZE(io_read); i++)
+			e->iocs[io_read[i]] = csupp;
+		for (i = 0; i < ARRAY_SIZE(io_write); i++)
+			e->iocs[io_write[i]] = lbcc;
+		if (!dev->ops->compare)
+			e->iocs[nvme_cmd_compare] = 0;
+	}
+	/* The zone commands belong to CSI 2 only. */
+	e = &id->effects[0];
+	e->iocs[nvme_cmd_zone_mgmt_recv] = 0;
+	e->iocs[nvme_cmd_zone_mgmt_send] = 0;
+	e->iocs[nvme_cmd_zone_append] = 0;
+}
 
 static void zcblk_strpad(char *dst, size_t size, const char *src)
 {
@@ -82,6 +135,9 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 		ns->dlfeat = 0x1 | BIT(3);
 	memcpy(ns->nguid, &dev->uuid, sizeof(ns->nguid));
 	memcpy(ns->eui64, &dev->uuid.b[8], sizeof(ns->eui64));
+	if (zcblk_zoned(dev))
+		zcblk_zns_id_ns(dev, &id->zns);
+	zcblk_nvme_effects(dev, id);
 	dev->nvme_ident = id;
 	return 0;
 }
@@ -116,8 +172,29 @@ static int zcblk_nvme_ns_descs(struct zcblk_dev *dev, struct request *rq)
 	d = (void *)p;
 	d->nidt = NVME_NIDT_CSI;
 	d->nidl = NVME_NIDT_CSI_LEN;
-	*(u8 *)(d + 1) = NVME_CSI_NVM;
+	*(u8 *)(d + 1) = zcblk_zoned(dev) ? NVME_CSI_ZNS : NVME_CSI_NVM;
 	zcblk_rq_fill(rq, buf, sizeof(buf));
+	return 0;
+}
+
+/* Command set specific Identify data (CNS 05h, 06h) for @csi. */
+static int zcblk_nvme_identify_cs(struct zcblk_dev *dev, struct request *rq,
+				  u8 cns, u8 csi)
+{
+	if (csi == NVME_CSI_NVM) {
+		/* NVM command set (CSI 0): every field zero is valid. */
+		zcblk_rq_fill(rq, NULL, 0);
+		return 0;
+	}
+	if (csi != NVME_CSI_ZNS || !zcblk_zoned(dev))
+		return ZCBLK_STATUS_FIELD;
+	if (cns == NVME_ID_CNS_CS_CTRL) {
+		/* ZASL 0: a Zone Append may move up to MDTS. */
+		zcblk_rq_fill(rq, NULL, 0);
+		return 0;
+	}
+	zcblk_rq_fill(rq, &dev->nvme_ident->zns,
+		      sizeof(dev->nvme_ident->zns));
 	return 0;
 }
 
@@ -126,11 +203,17 @@ static int zcblk_nvme_identify(struct zcblk_dev *dev, struct request *rq,
 {
 	struct zcblk_nvme_ident *id = dev->nvme_ident;
 	u8 cns = nc->cdw10 & 0xff;
+	u8 csi = nc->cdw11 >> 24;
 	__le32 list = cpu_to_le32(ZCBLK_NSID);
+	/* I/O Command Set vector 0: NVM, and ZNS on a zoned disk */
+	__le64 iocs = cpu_to_le64(BIT_ULL(NVME_CSI_NVM) |
+				  (zcblk_zoned(dev) ? BIT_ULL(NVME_CSI_ZNS) : 0));
 
-	/* CNTID, CNSSID, CSI, UUID index: none is supported. */
-	if ((nc->cdw10 & ~0xffU) || nc->cdw11 || nc->cdw12 || nc->cdw13 ||
-	    nc->cdw14 || nc->cdw15)
+	/* CNTID, CNSSID, UUID index: none is supported; CSI where it is. */
+	if ((nc->cdw10 & ~0xffU) || (nc->cdw11 & 0xffffff) || nc->cdw12 ||
+	    nc->cdw13 || nc->cdw14 || nc->cdw15)
+		return ZCBLK_STATUS_FIELD;
+	if (csi && cns != NVME_ID_CNS_CS_NS && cns != NVME_ID_CNS_CS_CTRL)
 		return ZCBLK_STATUS_FIELD;
 
 	switch (cns) {
@@ -156,10 +239,11 @@ static int zcblk_nvme_identify(struct zcblk_dev *dev, struct request *rq,
 	case NVME_ID_CNS_CS_NS:
 		if (nc->nsid != ZCBLK_NSID)
 			return ZCBLK_STATUS_NS;
-		fallthrough;
+		return zcblk_nvme_identify_cs(dev, rq, cns, csi);
 	case NVME_ID_CNS_CS_CTRL:
-		/* NVM command set (CSI 0): every field zero is valid. */
-		zcblk_rq_fill(rq, NULL, 0);
+		return zcblk_nvme_identify_cs(dev, rq, cns, csi);
+	case ZCBLK_ID_CNS_IOCS:
+		zcblk_rq_fill(rq, &iocs, sizeof(iocs));
 		return 0;
 	default:
 		return ZCBLK_STATUS_FIELD;
@@ -189,6 +273,9 @@ static int zcblk_nvme_get_features(struct zcblk_dev *dev,
 	case NVME_FEAT_NUM_QUEUES:
 		cmd->result = nr_queues | nr_queues << 16;
 		break;
+	case ZCBLK_FEAT_IOCS_PROFILE:
+		cmd->result = 0;	/* vector 0 of CNS 1Ch */
+		break;
 	default:
 		return ZCBLK_STATUS_FIELD;
 	}
@@ -207,6 +294,7 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 			      const struct zcblk_nvme_cmd *nc)
 {
 	u64 off = (u64)nc->cdw13 << 32 | nc->cdw12;
+	u8 lid = nc->cdw10 & 0xff, csi = nc->cdw14 >> 24;
 	struct nvme_smart_log smart = {};
 	struct zcblk_io_stats *st = &dev->stats;
 	const void *log;
@@ -214,12 +302,26 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 
 	if (!zcblk_nvme_nsid_ok(nc->nsid))
 		return ZCBLK_STATUS_NS;
-	/* LSP, LSI, CSI, OT, UUID index: none is supported. */
-	if ((nc->cdw10 & 0x7f00) || (nc->cdw11 >> 16) || nc->cdw14 ||
-	    (off & 3))
+	/* LSP, LSI, OT, UUID index: none is supported; CSI for effects */
+	if ((nc->cdw10 & 0x7f00) || (nc->cdw11 >> 16) ||
+	    (nc->cdw14 & ~ZCBLK_LOG_CSI_MASK) || (off & 3))
+		return ZCBLK_STATUS_FIELD;
+	if (csi && (csi != NVME_CSI_ZNS || !zcblk_zoned(dev) ||
+		    (lid != NVME_LOG_CMD_EFFECTS && lid != ZCBLK_LOG_ZONE_CHANGED)))
 		return ZCBLK_STATUS_FIELD;
 
-	switch (nc->cdw10 & 0xff) {
+	switch (lid) {
+	case NVME_LOG_CMD_EFFECTS:
+		log = &dev->nvme_ident->effects[csi == NVME_CSI_ZNS];
+		size = sizeof(struct nvme_effects_log);
+		break;
+	case ZCBLK_LOG_ZONE_CHANGED:
+		/* Zones change only on the host's commands: none listed. */
+		if (csi != NVME_CSI_ZNS)
+			return ZCBLK_STATUS_FIELD;
+		log = NULL;
+		size = ZCBLK_LOG_ZONE_CHANGED_LEN;
+		break;
 	case NVME_LOG_ERROR:
 		log = NULL;	/* no error recorded: all zeros */
 		size = ZCBLK_ERROR_LOG_LEN;

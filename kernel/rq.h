@@ -56,6 +56,13 @@ struct zcblk_pdu {
 	struct work_struct work;
 	bool deferred;
 
+	/*
+	 * zns.c: a zoned write's place, taken once: a write that runs again
+	 * (DEFER) keeps it.
+	 */
+	bool zone_placed;
+	u64 zone_slba;
+
 	/* file.c: the backing I/O */
 	bool in_backend;		/* in flight: never end early */
 	struct kiocb iocb;

@@ -5,8 +5,10 @@
 # getopt_long()'s refusals name the option as typed (an argument given to
 # an option that takes none, an ambiguous prefix with its candidates, an
 # unknown option, a missing argument; long and short, in every command);
-# add refuses a block size other than 512 or 4096 and --completion-ns
-# without --completion timer; set -j whose disk went away before the reply
+# add refuses a block size other than 512 or 4096, --completion-ns
+# without --completion timer, each zone option without --zoned and zone
+# options' values that are not numbers (or sizes); set -j whose disk went
+# away before the reply
 # (the DEV_SET reply dropped by cli_drop_reply.so) exits 2 with the
 # library's message and prints no disk. Usage errors exit 1, print nothing
 # on stdout and exactly two lines on stderr: the message and the hint.
@@ -66,6 +68,11 @@ usage "--json takes no argument" monitor --ready-file=x --json=2
 usage "--comp is ambiguous: --completion, --completion-ns" add --comp
 usage "--comp is ambiguous: --completion, --completion-ns" \
 	add --comp=timer
+usage "--zone is ambiguous: --zoned, --zone-size, --zone-capacity, --zone-conv, --zone-max-open, --zone-max-active" \
+	add --backend mem --size 1G --zone 64M
+usage "--zoned takes no argument" add --backend mem --size 1G --zoned=yes
+usage "--zone-size needs an argument" \
+	add --backend mem --size 1G --zoned --zone-size
 usage "--fail is ambiguous: --fail-every, --fail-ppm, --fail-status, --fail-ops" \
 	set 0 --fail 1
 usage "unknown option --foo" add --foo
@@ -101,6 +108,32 @@ usage "--completion-ns needs --completion timer" \
 	add --backend mem --size 16M --completion softirq --completion-ns 5000
 usage "--completion-ns needs --completion timer" \
 	add --backend mem --size 16M --completion-ns 5000 --completion inline
+# The zone options: only with --zoned (the first of them named), and
+# numbers (sizes for the size and capacity, as --size takes them).
+usage "--zone-size needs --zoned" add --backend mem --size 1G --zone-size 64M
+usage "--zone-capacity needs --zoned" \
+	add --backend mem --size 1G --zone-capacity 48M
+usage "--zone-conv needs --zoned" add --backend mem --size 1G --zone-conv 1
+usage "--zone-max-open needs --zoned" \
+	add --backend mem --size 1G --zone-max-open 8
+usage "--zone-max-active needs --zoned" \
+	add --backend null --size 1G --zone-max-active 8
+usage "--zone-size needs --zoned" \
+	add --backend mem --size 1G --zone-max-open 8 --zone-size 64M
+usage "invalid zone size: 64X" \
+	add --backend mem --size 1G --zoned --zone-size 64X
+usage "invalid zone size: -64M" \
+	add --backend mem --size 1G --zoned --zone-size -64M
+usage "invalid zone capacity: 48MB" \
+	add --backend mem --size 1G --zoned --zone-capacity 48MB
+usage "invalid number of conventional zones: 1M" \
+	add --backend mem --size 1G --zoned --zone-conv 1M
+usage "invalid number of conventional zones: 4294967296" \
+	add --backend mem --size 1G --zoned --zone-conv 4294967296
+usage "invalid number of open zones: -1" \
+	add --backend mem --size 1G --zoned --zone-max-open -1
+usage "invalid number of active zones: eight" \
+	add --backend mem --size 1G --zoned --zone-max-active eight
 run list -j
 [ "$rc" -eq 0 ] || fail "list -j: exit $rc: $err"
 [ "$out" = "$before" ] || fail "a refused add made a disk: $out"

@@ -156,7 +156,7 @@ disks = json.loads(sys.argv[1])
 keys = {"index", "name", "char_name", "backend", "size", "block_size",
         "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes",
         "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered",
-        "timeout_ms", "completion", "completion_ns", "latency_ns",
+        "zoned", "timeout_ms", "completion", "completion_ns", "latency_ns",
         "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall"}
 sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
                  d["name"] == sys.argv[3] and
@@ -164,7 +164,8 @@ sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
                  d["backend"] == "null" and d["size"] == 16 << 20 and
                  d["state"] == "live" and d["node_mode"] == 0o600 and
                  d["path"] is None and d["read_only"] is False and
-                 d["buffered"] is False and d["timeout_ms"] == 30000 and
+                 d["buffered"] is False and d["zoned"] is False and
+                 d["timeout_ms"] == 30000 and
                  d["completion"] == "inline" and d["fail_ops"] == "all" and
                  d["fail_status"] == 6 and d["stall"] is False
                  for d in disks))' "$out" "$index" "$disk" 2>/dev/null; then

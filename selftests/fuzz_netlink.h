@@ -12,6 +12,12 @@
 
 #include "fuzz.h"
 
+/* The ZCBLK_PARAM_* bits of the zone geometry (libzcblk's version 2). */
+#define ZONE_PARAMS	(ZCBLK_PARAM_ZONE_SIZE | ZCBLK_PARAM_ZONE_CAPACITY | \
+			 ZCBLK_PARAM_ZONE_NR_CONV | \
+			 ZCBLK_PARAM_ZONE_MAX_OPEN | \
+			 ZCBLK_PARAM_ZONE_MAX_ACTIVE)
+
 /* ------------------------------------------------- netlink, raw */
 
 struct rawnl {
@@ -286,11 +292,15 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 	__u32 q, depth;
 	int res;
 
-	p.set = rnd(r) & ZCBLK_PARAM_ALL;
+	/*
+	 * The zone bits mostly clear: a zone field without the zoned flag
+	 * is refused, so random ones would leave few adds that succeed.
+	 */
+	p.set = rnd(r) & ZCBLK_PARAM_ALL & ~ZONE_PARAMS;
 	if (pct(r, 70))
 		p.set |= ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE;
 	if (pct(r, 2))
-		p.set |= 1ULL << (15 + below(r, 40));
+		p.set |= 1ULL << (20 + below(r, 40));
 	if (pct(r, 3))
 		p.size = PICK(r, 0, 8, 71, ZCBLK_DEV_PARAMS_SIZE_VER1 - 1,
 				    sizeof(p) + 8);
@@ -332,8 +342,22 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 		p.path = NULL;
 		p.set |= ZCBLK_PARAM_PATH;
 	}
-	p.flags = pct(r, 70) ? 0 : PICK(r, 1, 2, 3, 4,
+	p.flags = pct(r, 70) ? 0 : PICK(r, 1, 2, 3, 4, 5, 8,
 				     (__u32)rnd(r));
+	/* Zoned: often a geometry that fits 1..64 MiB disks, else any. */
+	if ((p.flags & ZCBLK_DEV_F_ZONED) ? pct(r, 70) : pct(r, 3)) {
+		p.set |= rnd(r) & ZONE_PARAMS;
+		p.zone_size = pct(r, 70) ? PT_MiB << below(r, 3) :
+			      PICK(r, 0, 512, 4096, 3 * PT_MiB, 64 * PT_MiB,
+				   rnd(r));
+		p.zone_capacity = pct(r, 50) ? p.zone_size :
+				  PICK(r, 0, 512, PT_MiB / 2, p.zone_size + 4096,
+				       rnd(r));
+		p.zone_nr_conv = pct(r, 70) ? below(r, 2) :
+				 PICK(r, 64, 0xffffffff, (__u32)rnd(r));
+		p.zone_max_open = below(r, 4);
+		p.zone_max_active = pct(r, 80) ? below(r, 4) : (__u32)rnd(r);
+	}
 	p.timeout_ms = pct(r, 60) ? 30000 : PICK(r, 0, 99, 100, 3600000,
 					      3600001, (__u32)rnd(r));
 	p.completion = pct(r, 60) ? 1 + below(r, 3) : PICK(r, 0, 4,
@@ -343,6 +367,8 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 				     rnd(r));
 	if (pct(r, 2))
 		p.__reserved = 1;
+	if (pct(r, 1))
+		p.__reserved3 = 1;
 
 	snprintf(sh->last[proc_id], sizeof(sh->last[0]),
 		 "DEV_ADD set 0x%llx size %u index %u backend %.16s bs %u size %llu q %u depth %u poll %u flags 0x%x",

@@ -7,8 +7,9 @@
  * the passthrough helpers (io_uring SQE preparation for plain, registered
  * and vectored buffers, Write Zeroes, DSM, Flush; a failed prep leaves a
  * NOP; the CQE decoder; the synchronous ioctl helpers; status names, static
- * and thread-safe), and the library's version (ZCBLK_VERSION_MAJOR/MINOR,
- * zcblk_check_version()).
+ * and thread-safe), the library's version (ZCBLK_VERSION_MAJOR/MINOR,
+ * zcblk_check_version()), and the zone fields of struct zcblk_dev_params
+ * and struct zcblk_dev_info (version 2) beside version-1 callers.
  *
  * The fixtures' tests need root and zcblk.ko loaded (they skip if the
  * module is not); the plain TESTs need neither.
@@ -30,6 +31,7 @@
 /* Indexes well away from the ones handed out (netlink_dev uses 4242). */
 #define MON_INDEX	4300
 #define SET_INDEX	4303
+#define ZONED_INDEX	4310
 #define EVENT_WAIT_MS	10000
 
 /* ------------------------------------------------------------- features */
@@ -83,7 +85,8 @@ TEST_F(api, features)
 		  (1U << ZCBLK_CMD_DEV_GET) | (1U << ZCBLK_CMD_DEV_STATS) |
 		  (1U << ZCBLK_CMD_DEV_SET) | (1U << ZCBLK_CMD_FEATURES),
 		  f.cmds);
-	EXPECT_EQ(ZCBLK_DEV_F_READ_ONLY | ZCBLK_DEV_F_BUFFERED, f.dev_flags);
+	EXPECT_EQ(ZCBLK_DEV_F_READ_ONLY | ZCBLK_DEV_F_BUFFERED |
+		  ZCBLK_DEV_F_ZONED, f.dev_flags);
 	EXPECT_EQ((1U << ZCBLK_COMPLETION_INLINE) |
 		  (1U << ZCBLK_COMPLETION_SOFTIRQ) |
 		  (1U << ZCBLK_COMPLETION_TIMER), f.completions);
@@ -235,6 +238,120 @@ TEST_F(api, set_disk_gone)
 	EXPECT_STREQ("null", out.backend);
 	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, out.state);
 	EXPECT_EQ(0, pt_disk_del(&self->env, p.index));
+}
+
+/* ------------------------------------------------- zoned, size versions */
+
+/*
+ * A zoned disk through version 2 of the structures: what was asked comes
+ * back in DEV_ADD's reply and DEV_GET, the padding 0.  A version-1
+ * @out gets the version-1 fields and not a byte beyond its size.  A
+ * version-1 @params: the bytes past its size are not read (garbage there
+ * changes nothing: the kernel's defaults, 64 MiB zones of full capacity),
+ * and a zone bit in @set is refused by the library (-EINVAL, no disk).
+ * Zone fields without the zoned flag: the kernel's -EINVAL, naming the
+ * attribute.
+ */
+TEST_F(api, zoned_versions)
+{
+	struct zcblk_dev_info out = { .size = sizeof(out) };
+	struct zcblk_dev_info got, v1;
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_dev_params p = { .size = sizeof(p) }, old;
+	int ret;
+	size_t i;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_INDEX |
+		ZCBLK_PARAM_FLAGS | ZCBLK_PARAM_ZONE_SIZE |
+		ZCBLK_PARAM_ZONE_CAPACITY | ZCBLK_PARAM_ZONE_NR_CONV |
+		ZCBLK_PARAM_ZONE_MAX_OPEN | ZCBLK_PARAM_ZONE_MAX_ACTIVE;
+	strcpy(p.backend, "mem");
+	p.disk_size = 256 * MiB;
+	p.index = ZONED_INDEX;
+	p.flags = ZCBLK_DEV_F_ZONED;
+	p.zone_size = 32 * MiB;
+	p.zone_capacity = 24 * MiB;
+	p.zone_nr_conv = 1;
+	p.zone_max_open = 4;
+	p.zone_max_active = 6;
+	ret = zcblk_dev_add(ctx, &p, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add zoned: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = p.index;
+	fill_info(&got, 0x5a);
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &got));
+	for (i = 0; i < 2; i++) {
+		const struct zcblk_dev_info *x = i ? &got : &out;
+
+		EXPECT_EQ(ZCBLK_DEV_F_ZONED, x->flags);
+		EXPECT_EQ(256 * MiB, x->disk_size);
+		EXPECT_EQ(32 * MiB, x->zone_size);
+		EXPECT_EQ(24 * MiB, x->zone_capacity);
+		EXPECT_EQ(1, x->zone_nr_conv);
+		EXPECT_EQ(4, x->zone_max_open);
+		EXPECT_EQ(6, x->zone_max_active);
+		EXPECT_EQ(0, x->__reserved);
+	}
+
+	/* A version-1 @out: its fields, nothing past them. */
+	fill_info(&v1, 0x5a);
+	v1.size = ZCBLK_DEV_INFO_SIZE_VER1;
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &v1));
+	EXPECT_EQ(ZCBLK_DEV_INFO_SIZE_VER1, v1.size);
+	EXPECT_EQ(ZONED_INDEX, v1.index);
+	EXPECT_EQ(ZCBLK_DEV_F_ZONED, v1.flags);
+	for (i = ZCBLK_DEV_INFO_SIZE_VER1; i < sizeof(v1); i++) {
+		ASSERT_EQ(0x5a, ((unsigned char *)&v1)[i]) {
+			TH_LOG("byte %zu of a version-1 info written", i);
+		}
+	}
+	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
+
+	/* A version-1 @params: the bytes beyond it are not the caller's. */
+	old = p;
+	old.size = ZCBLK_DEV_PARAMS_SIZE_VER1;
+	old.set &= ~(ZCBLK_PARAM_ZONE_SIZE | ZCBLK_PARAM_ZONE_CAPACITY |
+		     ZCBLK_PARAM_ZONE_NR_CONV | ZCBLK_PARAM_ZONE_MAX_OPEN |
+		     ZCBLK_PARAM_ZONE_MAX_ACTIVE);
+	old.disk_size = 128 * MiB;
+	old.__reserved3 = 0xdead;
+	ret = zcblk_dev_add(ctx, &old, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add, version 1, zoned: %s: %s",
+		       strerror(-ret), zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = old.index;
+	EXPECT_EQ(ZCBLK_DEV_F_ZONED, out.flags);
+	EXPECT_EQ(64 * MiB, out.zone_size);
+	EXPECT_EQ(64 * MiB, out.zone_capacity);
+	EXPECT_EQ(0, out.zone_nr_conv);
+	EXPECT_EQ(0, out.zone_max_open);
+	EXPECT_EQ(0, out.zone_max_active);
+	ASSERT_EQ(0, pt_disk_del(&self->env, old.index));
+
+	old.set |= ZCBLK_PARAM_ZONE_SIZE;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &old, NULL));
+	EXPECT_STREQ("zcblk_dev_params: size too small for the zone fields",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, old.index, &got));
+
+	/* Version 2, a reserved field set: refused by the library. */
+	p.__reserved3 = 1;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &p, NULL));
+	EXPECT_STREQ("zcblk_dev_params: reserved field set",
+		     zcblk_ctx_errmsg(ctx));
+	p.__reserved3 = 0;
+
+	/* A zone field without the zoned flag: the kernel refuses it. */
+	p.flags = 0;
+	p.set &= ~(ZCBLK_PARAM_ZONE_SIZE | ZCBLK_PARAM_ZONE_CAPACITY |
+		   ZCBLK_PARAM_ZONE_NR_CONV | ZCBLK_PARAM_ZONE_MAX_ACTIVE);
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &p, NULL));
+	EXPECT_STREQ("zone-max-open: zone attributes need the zoned flag",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, p.index, &got));
 }
 
 /* -------------------------------------------------------------- monitor */

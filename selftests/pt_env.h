@@ -288,6 +288,12 @@ struct pt_disk_cfg {
 	__u32 node_mode;
 	__u32 timeout_ms;
 	__u32 flags;		/* ZCBLK_DEV_F_* */
+	/* ZCBLK_DEV_F_ZONED: 0s are the kernel's defaults */
+	__u64 zone_size;
+	__u64 zone_capacity;
+	__u32 zone_nr_conv;
+	__u32 zone_max_open;
+	__u32 zone_max_active;
 };
 
 /* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
@@ -334,6 +340,26 @@ static inline int pt_disk_add(struct __test_metadata *_metadata,
 	if (cfg->flags) {
 		p.set |= ZCBLK_PARAM_FLAGS;
 		p.flags = cfg->flags;
+	}
+	if (cfg->zone_size) {
+		p.set |= ZCBLK_PARAM_ZONE_SIZE;
+		p.zone_size = cfg->zone_size;
+	}
+	if (cfg->zone_capacity) {
+		p.set |= ZCBLK_PARAM_ZONE_CAPACITY;
+		p.zone_capacity = cfg->zone_capacity;
+	}
+	if (cfg->zone_nr_conv) {
+		p.set |= ZCBLK_PARAM_ZONE_NR_CONV;
+		p.zone_nr_conv = cfg->zone_nr_conv;
+	}
+	if (cfg->zone_max_open) {
+		p.set |= ZCBLK_PARAM_ZONE_MAX_OPEN;
+		p.zone_max_open = cfg->zone_max_open;
+	}
+	if (cfg->zone_max_active) {
+		p.set |= ZCBLK_PARAM_ZONE_MAX_ACTIVE;
+		p.zone_max_active = cfg->zone_max_active;
 	}
 	ret = zcblk_dev_add(env->ctx, &p, &info);
 	if (ret) {

@@ -24,13 +24,16 @@ enum zcblk_dev_state {
  * enum zcblk_dev_flags - Bits of the dev flags attribute.
  * @ZCBLK_DEV_F_READ_ONLY: Refuse every write.
  * @ZCBLK_DEV_F_BUFFERED: File backend; through the page cache, with copies.
+ * @ZCBLK_DEV_F_ZONED: Host-managed zoned: a ZNS namespace on the char device,
+ *   a zoned block device (Documentation/zoned.rst).
  */
 enum zcblk_dev_flags {
 	ZCBLK_DEV_F_READ_ONLY = 1,
 	ZCBLK_DEV_F_BUFFERED = 2,
+	ZCBLK_DEV_F_ZONED = 4,
 
 	/* private: */
-	ZCBLK_DEV_F_MASK = 3,
+	ZCBLK_DEV_F_MASK = 7,
 };
 
 /**
@@ -95,6 +98,11 @@ enum zcblk_dev_attr {
 	ZCBLK_A_DEV_FAIL_STATUS,
 	ZCBLK_A_DEV_FAIL_OPS,
 	ZCBLK_A_DEV_STALL,
+	ZCBLK_A_DEV_ZONE_SIZE,
+	ZCBLK_A_DEV_ZONE_CAPACITY,
+	ZCBLK_A_DEV_ZONE_NR_CONV,
+	ZCBLK_A_DEV_ZONE_MAX_OPEN,
+	ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
 
 	__ZCBLK_A_DEV_MAX,
 	ZCBLK_A_DEV_MAX = (__ZCBLK_A_DEV_MAX - 1)

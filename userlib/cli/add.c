@@ -21,6 +21,8 @@ static void add_usage(FILE *f)
 		"         [--poll-queues N] [--index N] [--uid USER] [--gid GROUP]\n"
 		"         [--mode MODE] [--read-only] [--buffered] [--timeout-ms N]\n"
 		"         [--completion inline|softirq|timer] [--completion-ns N]\n"
+		"         [--zoned [--zone-size SIZE] [--zone-capacity SIZE]\n"
+		"          [--zone-conv N] [--zone-max-open N] [--zone-max-active N]]\n"
 		"         [-j|--json]\n"
 		"\n"
 		"Create a disk and print its name (e.g. zcblk0), or with -j the disk\n"
@@ -64,6 +66,23 @@ static void add_usage(FILE *f)
 		"                        interrupt) or timer (--completion-ns later)\n"
 		"      --completion-ns N timer mode: nanoseconds, 0..10000000000; only\n"
 		"                        with --completion timer\n"
+		"      --zoned           a host-managed zoned disk: a ZNS namespace on\n"
+		"                        the char device, a zoned block device. The\n"
+		"                        --zone-* options need it:\n"
+		"      --zone-size SIZE  bytes per zone, as --size takes them: a power\n"
+		"                        of two, a multiple of the block size that\n"
+		"                        divides the size (default 64M)\n"
+		"      --zone-capacity SIZE\n"
+		"                        bytes writable in each zone, a multiple of the\n"
+		"                        block size up to the zone size (default: the\n"
+		"                        zone size)\n"
+		"      --zone-conv N     conventional zones at the start, fewer than\n"
+		"                        the zones (default 0)\n"
+		"      --zone-max-open N most zones open at once, at most\n"
+		"                        --zone-max-active (default 0: no limit)\n"
+		"      --zone-max-active N\n"
+		"                        most zones open or closed at once (default 0:\n"
+		"                        no limit)\n"
 		"  -j, --json            print the new disk as JSON\n"
 		"  -h, --help            show this\n"
 		"\n"
@@ -81,6 +100,12 @@ enum {
 	OPT_TIMEOUT_MS,
 	OPT_COMPLETION,
 	OPT_COMPLETION_NS,
+	OPT_ZONED,
+	OPT_ZONE_SIZE,
+	OPT_ZONE_CAPACITY,
+	OPT_ZONE_CONV,
+	OPT_ZONE_MAX_OPEN,
+	OPT_ZONE_MAX_ACTIVE,
 };
 
 /*
@@ -99,6 +124,27 @@ static int absolute_path(const char *path, char *buf, size_t len)
 		n = snprintf(buf, len, "%s%s%s", cwd,
 			     cwd[strlen(cwd) - 1] == '/' ? "" : "/", path);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* The first --zone-* option whose ZCBLK_PARAM_* bit is in @set, or NULL. */
+static const char *zone_option(__u64 set)
+{
+	static const struct {
+		__u64 bit;
+		const char *name;
+	} opts[] = {
+		{ ZCBLK_PARAM_ZONE_SIZE, "--zone-size" },
+		{ ZCBLK_PARAM_ZONE_CAPACITY, "--zone-capacity" },
+		{ ZCBLK_PARAM_ZONE_NR_CONV, "--zone-conv" },
+		{ ZCBLK_PARAM_ZONE_MAX_OPEN, "--zone-max-open" },
+		{ ZCBLK_PARAM_ZONE_MAX_ACTIVE, "--zone-max-active" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
+		if (set & opts[i].bit)
+			return opts[i].name;
+	return NULL;
 }
 
 int add_main(int argc, char *argv[])
@@ -120,6 +166,12 @@ int add_main(int argc, char *argv[])
 		{ "timeout-ms",	required_argument, NULL, OPT_TIMEOUT_MS },
 		{ "completion",	required_argument, NULL, OPT_COMPLETION },
 		{ "completion-ns", required_argument, NULL, OPT_COMPLETION_NS },
+		{ "zoned",	no_argument,	   NULL, OPT_ZONED },
+		{ "zone-size",	required_argument, NULL, OPT_ZONE_SIZE },
+		{ "zone-capacity", required_argument, NULL, OPT_ZONE_CAPACITY },
+		{ "zone-conv",	required_argument, NULL, OPT_ZONE_CONV },
+		{ "zone-max-open", required_argument, NULL, OPT_ZONE_MAX_OPEN },
+		{ "zone-max-active", required_argument, NULL, OPT_ZONE_MAX_ACTIVE },
 		{ "json",	no_argument,	   NULL, 'j' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -228,6 +280,40 @@ int add_main(int argc, char *argv[])
 						   optarg);
 			p.set |= ZCBLK_PARAM_COMPLETION_NS;
 			break;
+		case OPT_ZONED:
+			p.flags |= ZCBLK_DEV_F_ZONED;
+			p.set |= ZCBLK_PARAM_FLAGS;
+			break;
+		case OPT_ZONE_SIZE:
+			if (parse_size(optarg, &p.zone_size))
+				return usage_error("add", "invalid zone size: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_ZONE_SIZE;
+			break;
+		case OPT_ZONE_CAPACITY:
+			if (parse_size(optarg, &p.zone_capacity))
+				return usage_error("add", "invalid zone capacity: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_ZONE_CAPACITY;
+			break;
+		case OPT_ZONE_CONV:
+			if (parse_u32(optarg, &p.zone_nr_conv))
+				return usage_error("add", "invalid number of conventional zones: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_ZONE_NR_CONV;
+			break;
+		case OPT_ZONE_MAX_OPEN:
+			if (parse_u32(optarg, &p.zone_max_open))
+				return usage_error("add", "invalid number of open zones: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_ZONE_MAX_OPEN;
+			break;
+		case OPT_ZONE_MAX_ACTIVE:
+			if (parse_u32(optarg, &p.zone_max_active))
+				return usage_error("add", "invalid number of active zones: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_ZONE_MAX_ACTIVE;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -247,6 +333,13 @@ int add_main(int argc, char *argv[])
 	    (!(p.set & ZCBLK_PARAM_COMPLETION) ||
 	     p.completion != ZCBLK_COMPLETION_TIMER))
 		return usage_error("add", "--completion-ns needs --completion timer");
+	/* The kernel refuses them too; this names the option. */
+	if (!(p.flags & ZCBLK_DEV_F_ZONED)) {
+		const char *opt = zone_option(p.set);
+
+		if (opt)
+			return usage_error("add", "%s needs --zoned", opt);
+	}
 	/*
 	 * The file backend's default size is the file's. The kernel knows
 	 * which backends there are, and says so about any other name.

@@ -104,7 +104,7 @@ void json_disk_members(const struct zcblk_dev_info *info);
 /* "true" or "false". */
 const char *json_bool(int b);
 
-/* The FLAGS column of `list`: "ro,buf,stall,inject,delay", or "-". */
+/* The FLAGS column of `list`: "ro,buf,zoned,stall,inject,delay", or "-". */
 void disk_flags(const struct zcblk_dev_info *info, char *buf, size_t len);
 
 /*

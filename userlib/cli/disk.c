@@ -34,10 +34,19 @@ void json_disk_members(const struct zcblk_dev_info *x)
 		json_string(x->path);
 	else
 		printf("null");
-	printf(", \"read_only\": %s, \"buffered\": %s, \"timeout_ms\": %u, "
-	       "\"completion\": ",
+	printf(", \"read_only\": %s, \"buffered\": %s, \"zoned\": %s",
 	       json_bool(x->flags & ZCBLK_DEV_F_READ_ONLY),
-	       json_bool(x->flags & ZCBLK_DEV_F_BUFFERED), x->timeout_ms);
+	       json_bool(x->flags & ZCBLK_DEV_F_BUFFERED),
+	       json_bool(x->flags & ZCBLK_DEV_F_ZONED));
+	/* The zone geometry: zoned disks only. */
+	if (x->flags & ZCBLK_DEV_F_ZONED)
+		printf(", \"zone_size\": %llu, \"zone_capacity\": %llu, "
+		       "\"zone_nr_conv\": %u, \"zone_max_open\": %u, "
+		       "\"zone_max_active\": %u",
+		       (unsigned long long)x->zone_size,
+		       (unsigned long long)x->zone_capacity, x->zone_nr_conv,
+		       x->zone_max_open, x->zone_max_active);
+	printf(", \"timeout_ms\": %u, \"completion\": ", x->timeout_ms);
 	json_string(completion_name(x->completion));
 	printf(", \"completion_ns\": %llu, \"latency_ns\": %llu, "
 	       "\"fail_every\": %u, \"fail_ppm\": %u, \"fail_status\": %u, "
@@ -64,6 +73,7 @@ void disk_flags(const struct zcblk_dev_info *x, char *buf, size_t len)
 	} flags[] = {
 		{ x->flags & ZCBLK_DEV_F_READ_ONLY, "ro" },
 		{ x->flags & ZCBLK_DEV_F_BUFFERED, "buf" },
+		{ x->flags & ZCBLK_DEV_F_ZONED, "zoned" },
 		{ x->stall, "stall" },
 		{ x->fail_every || x->fail_ppm, "inject" },
 		{ x->latency_ns || (x->completion == ZCBLK_COMPLETION_TIMER &&

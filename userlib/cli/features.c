@@ -18,10 +18,10 @@ static void features_usage(FILE *f)
 		"Show what the loaded zcblk module offers. With -j: a JSON object\n"
 		"with the keys version (the module's), backends (names), commands\n"
 		"(netlink commands served: dev-add, dev-del, dev-get, dev-stats,\n"
-		"dev-set, features), dev_flags (read_only, buffered), completions\n"
-		"(inline, softirq, timer), fail_ops (all, reads, writes), max_devs,\n"
-		"max_queues, max_queue_depth and max_transfer (bytes per passthrough\n"
-		"command). Any user may run it.\n"
+		"dev-set, features), dev_flags (read_only, buffered, zoned),\n"
+		"completions (inline, softirq, timer), fail_ops (all, reads, writes),\n"
+		"max_devs, max_queues, max_queue_depth and max_transfer (bytes per\n"
+		"passthrough command). Any user may run it.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
 		"  -h, --help    show this\n",
@@ -38,7 +38,7 @@ static const char *const cmd_names[] = {
 };
 
 /* Bit N of dev_flags is ZCBLK_DEV_F_* 1 << N. */
-static const char *const flag_names[] = { "read_only", "buffered" };
+static const char *const flag_names[] = { "read_only", "buffered", "zoned" };
 
 static const char *cmd_bit(unsigned int bit)
 {

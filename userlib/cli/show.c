@@ -30,6 +30,31 @@ static const char *on_off(bool b)
 	return b ? "on" : "off";
 }
 
+/* A zone limit: 0 is none. */
+static void zone_limit(__u32 n, char *buf, size_t len)
+{
+	if (n)
+		snprintf(buf, len, "%u", n);
+	else
+		snprintf(buf, len, "unlimited");
+}
+
+static void print_zones(const struct zcblk_dev_info *x)
+{
+	char zsize[32], zcap[32], open[16], active[16];
+
+	format_size(x->zone_size, zsize, sizeof(zsize));
+	format_size(x->zone_capacity, zcap, sizeof(zcap));
+	zone_limit(x->zone_max_open, open, sizeof(open));
+	zone_limit(x->zone_max_active, active, sizeof(active));
+	ROW("zone_size", "%llu (%s)", (unsigned long long)x->zone_size, zsize);
+	ROW("zone_capacity", "%llu (%s)", (unsigned long long)x->zone_capacity,
+	    zcap);
+	ROW("zone_nr_conv", "%u", x->zone_nr_conv);
+	/* zone_max_open and zone_max_active: too long a name for the column */
+	ROW("zone_max", "open %s, active %s", open, active);
+}
+
 static void print_human(const struct zcblk_dev_info *x)
 {
 	char size[32], alloc[32], flags[64];
@@ -55,6 +80,9 @@ static void print_human(const struct zcblk_dev_info *x)
 	    x->node_mode);
 	ROW("read_only", "%s", on_off(x->flags & ZCBLK_DEV_F_READ_ONLY));
 	ROW("buffered", "%s", on_off(x->flags & ZCBLK_DEV_F_BUFFERED));
+	ROW("zoned", "%s", on_off(x->flags & ZCBLK_DEV_F_ZONED));
+	if (x->flags & ZCBLK_DEV_F_ZONED)
+		print_zones(x);
 	ROW("timeout_ms", "%u", x->timeout_ms);
 	ROW("flags", "%s", flags);
 	printf("settings\n");

@@ -117,7 +117,8 @@ ZCBLK_EXPORT void zcblk_ctx_close(struct zcblk_ctx *ctx);
  * queue-depth, state, disk-name, alloc-bytes, poll-queues, node-uid,
  * node-gid, node-mode, char-name, stats, path, flags, timeout-ms,
  * completion, completion-ns, latency-ns, fail-every, fail-ppm,
- * fail-status, fail-ops, stall (inside stats: read-cmds, write-cmds,
+ * fail-status, fail-ops, stall, zone-size, zone-capacity, zone-nr-conv,
+ * zone-max-open, zone-max-active (inside stats: read-cmds, write-cmds,
  * read-bytes, write-bytes, errors, pt-inflight, pinned-pages,
  * unpinned-pages, pinned-current, fixed-bytes, copied-bytes, flushes,
  * timeouts, injected).  A few errors detected by the library itself
@@ -144,7 +145,13 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
 #define ZCBLK_PARAM_TIMEOUT_MS	(1ULL << 12)
 #define ZCBLK_PARAM_COMPLETION	(1ULL << 13)
 #define ZCBLK_PARAM_COMPLETION_NS (1ULL << 14)
-#define ZCBLK_PARAM_ALL		((1ULL << 15) - 1)
+/* Version 2 (ZCBLK_DEV_PARAMS_SIZE_VER2): the zone geometry. */
+#define ZCBLK_PARAM_ZONE_SIZE	(1ULL << 15)
+#define ZCBLK_PARAM_ZONE_CAPACITY (1ULL << 16)
+#define ZCBLK_PARAM_ZONE_NR_CONV (1ULL << 17)
+#define ZCBLK_PARAM_ZONE_MAX_OPEN (1ULL << 18)
+#define ZCBLK_PARAM_ZONE_MAX_ACTIVE (1ULL << 19)
+#define ZCBLK_PARAM_ALL		((1ULL << 20) - 1)
 
 /**
  * struct zcblk_dev_params - configuration of a new disk (zcblk_dev_add())
@@ -179,8 +186,10 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
  * @flags: ZCBLK_DEV_F_* bits (<linux/zcblk.h>): %ZCBLK_DEV_F_READ_ONLY
  *	(any backend: the disk refuses writes), %ZCBLK_DEV_F_BUFFERED (file
  *	backend: through the page cache, which copies, for file systems
- *	that refuse direct I/O).  Unknown bits are refused (-EINVAL).
- *	Default 0
+ *	that refuse direct I/O), %ZCBLK_DEV_F_ZONED (a host-managed zoned
+ *	disk: a ZNS namespace on the char device, a zoned block device;
+ *	its geometry in the zone fields below).  Unknown bits are refused
+ *	(-EINVAL).  Default 0
  * @timeout_ms: request timeout in milliseconds, 100 .. 3600000 (default
  *	30000).  A request zcblk holds itself (stalled, delayed) ends with
  *	-ETIMEDOUT when it expires
@@ -190,12 +199,27 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
  * @__reserved2: padding, must be zero
  * @completion_ns: %ZCBLK_COMPLETION_TIMER: nanoseconds from the end of
  *	the backend's work to the completion, 0 .. 10^10 (default 0)
+ * @zone_size: %ZCBLK_DEV_F_ZONED only (the zone fields are refused,
+ *	-EINVAL, without it): bytes per zone, a power of two, a multiple of
+ *	@block_size that divides @disk_size, at most 1048576 zones (default
+ *	64 MiB)
+ * @zone_capacity: zoned: the bytes writable in each sequential zone, a
+ *	multiple of @block_size, at most @zone_size (default @zone_size)
+ * @zone_nr_conv: zoned: how many conventional zones (written in place)
+ *	come first, fewer than the disk's zones (default 0)
+ * @zone_max_open: zoned: most zones open at once, at most
+ *	@zone_max_active unless that is 0 (default 0: no limit)
+ * @zone_max_active: zoned: most zones open or closed at once (default 0:
+ *	no limit)
+ * @__reserved3: padding, must be zero
  *
  * Initialise with all fields zero, e.g.
  * ``struct zcblk_dev_params p = { .size = sizeof(p) };``
  * then set fields and their bits in @set.  Fields appended by a later
  * version of this header lie beyond an older caller's @size and count as
- * not set.
+ * not set: the library reads no more than @size bytes, and refuses
+ * (-EINVAL) a bit in @set whose field @size leaves out (the zone fields
+ * need %ZCBLK_DEV_PARAMS_SIZE_VER2).
  */
 struct zcblk_dev_params {
 	__u32 size;
@@ -221,8 +245,16 @@ struct zcblk_dev_params {
 	__u32 __reserved2;
 	__u64 completion_ns;
 	/* version 1 ends here (ZCBLK_DEV_PARAMS_SIZE_VER1 bytes) */
+	__u64 zone_size;
+	__u64 zone_capacity;
+	__u32 zone_nr_conv;
+	__u32 zone_max_open;
+	__u32 zone_max_active;
+	__u32 __reserved3;
+	/* version 2 ends here (ZCBLK_DEV_PARAMS_SIZE_VER2 bytes) */
 };
 #define ZCBLK_DEV_PARAMS_SIZE_VER1	104
+#define ZCBLK_DEV_PARAMS_SIZE_VER2	136
 
 /**
  * struct zcblk_dev_info - a disk as the kernel describes it (DEV_GET reply)
@@ -256,10 +288,20 @@ struct zcblk_dev_params {
  * @latency_ns: nanoseconds added to every request
  * @path: file backend: the backing file or block device as given at
  *	creation (empty for other backends), NUL-terminated
+ * @zone_size: a zoned disk's (%ZCBLK_DEV_F_ZONED in @flags) bytes per
+ *	zone; 0 for other disks, as are the zone fields below
+ * @zone_capacity: zoned: the bytes writable in each sequential zone
+ * @zone_nr_conv: zoned: the conventional zones, which come first
+ * @zone_max_open: zoned: most zones open at once (0: no limit)
+ * @zone_max_active: zoned: most zones open or closed at once (0: no
+ *	limit)
+ * @__reserved: padding, always 0
  *
  * The fields from @flags on are the disk's configuration and its live
  * settings (zcblk_dev_set() changes those from @completion to
  * @latency_ns).  A field the kernel did not report is 0 (strings: empty).
+ * A caller whose @size ends before the zone fields (version 1) gets the
+ * rest: the library writes no more than @size bytes.
  */
 struct zcblk_dev_info {
 	__u32 size;
@@ -289,8 +331,16 @@ struct zcblk_dev_info {
 	__u64 latency_ns;
 	char path[4096];
 	/* version 1 ends here (ZCBLK_DEV_INFO_SIZE_VER1 bytes) */
+	__u64 zone_size;
+	__u64 zone_capacity;
+	__u32 zone_nr_conv;
+	__u32 zone_max_open;
+	__u32 zone_max_active;
+	__u32 __reserved;
+	/* version 2 ends here (ZCBLK_DEV_INFO_SIZE_VER2 bytes) */
 };
 #define ZCBLK_DEV_INFO_SIZE_VER1	4280
+#define ZCBLK_DEV_INFO_SIZE_VER2	4312
 
 /**
  * struct zcblk_dev_stats - a disk's counters (DEV_STATS reply)
@@ -404,16 +454,19 @@ struct zcblk_dev_settings {
  * @out: the new disk as the kernel reports it, or NULL; if not NULL,
  *	@out->size must be set
  *
- * Return: 0; -EINVAL if @params->size or @out->size is too small,
- * @params->__reserved or @params->__reserved2 is not zero or
+ * Return: 0; -EINVAL if @params->size or @out->size is too small (for
+ * @params, also: too small for a field whose bit is in @params->set),
+ * @params->__reserved, __reserved2 or __reserved3 is not zero or
  * %ZCBLK_PARAM_PATH is set with a NULL @params->path, -ENAMETOOLONG if
  * @params->path is longer than 4095 bytes, -EOPNOTSUPP if @params->set has
  * unknown bits, -E2BIG if a caller's structure is larger than this library
  * knows and a field it does not know is non-zero; else the kernel's
  * answer: -EPERM, -EINVAL (missing or malformed attribute, unknown
- * backend, unknown flags, size not a multiple of the block size; file
- * backend: path not a regular file or block device, size larger than the
- * file, direct I/O refused without %ZCBLK_DEV_F_BUFFERED), -ENOENT (no
+ * backend, unknown flags, size not a multiple of the block size; zone
+ * fields without %ZCBLK_DEV_F_ZONED, a zone geometry that does not fit
+ * the disk; file backend: path not a regular file or block device, size
+ * larger than the file, direct I/O refused without
+ * %ZCBLK_DEV_F_BUFFERED), -ENOENT (no
  * such path), -EBUSY (path already backs a disk, or is one, or a block
  * device in use), -ERANGE (value out of range), -EEXIST (index in use),
  * -ENOSPC (no free index), -ENOMEM, ...

@@ -10,10 +10,17 @@
 
 #include "internal.h"
 
-_Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER1,
+_Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER2,
 	       "struct zcblk_dev_params: layout changed");
-_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER1,
+_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER2,
 	       "struct zcblk_dev_info: layout changed");
+/* Each version ends where the next one's fields begin. */
+_Static_assert(offsetof(struct zcblk_dev_params, zone_size) ==
+	       ZCBLK_DEV_PARAMS_SIZE_VER1,
+	       "struct zcblk_dev_params: version 1 changed");
+_Static_assert(offsetof(struct zcblk_dev_info, zone_size) ==
+	       ZCBLK_DEV_INFO_SIZE_VER1,
+	       "struct zcblk_dev_info: version 1 changed");
 _Static_assert(sizeof(struct zcblk_dev_stats) == ZCBLK_DEV_STATS_SIZE_VER1,
 	       "struct zcblk_dev_stats: layout changed");
 _Static_assert(sizeof(struct zcblk_dev_settings) ==
@@ -21,10 +28,12 @@ _Static_assert(sizeof(struct zcblk_dev_settings) ==
 	       "struct zcblk_dev_settings: layout changed");
 /* The same layout on 32-bit systems: 64-bit fields at 8-byte offsets. */
 _Static_assert(offsetof(struct zcblk_dev_params, path) == 72 &&
-	       offsetof(struct zcblk_dev_params, completion_ns) == 96,
+	       offsetof(struct zcblk_dev_params, completion_ns) == 96 &&
+	       offsetof(struct zcblk_dev_params, zone_capacity) == 112,
 	       "struct zcblk_dev_params: misaligned");
 _Static_assert(offsetof(struct zcblk_dev_info, completion_ns) == 168 &&
-	       offsetof(struct zcblk_dev_info, path) == 184,
+	       offsetof(struct zcblk_dev_info, path) == 184 &&
+	       offsetof(struct zcblk_dev_info, zone_capacity) == 4288,
 	       "struct zcblk_dev_info: misaligned");
 _Static_assert(offsetof(struct zcblk_dev_settings, completion_ns) == 24,
 	       "struct zcblk_dev_settings: misaligned");
@@ -92,6 +101,28 @@ static int check_ext_size(struct zcblk_ctx *ctx, const void *ptr,
 }
 
 /*
+ * Copy the caller's extensible structure @src (checked by
+ * check_ext_size()) into @dst, this library's (@known bytes): no more
+ * than the caller's size, and zeros for the fields beyond it, which an
+ * older caller does not have.
+ */
+static void copy_ext(void *dst, const void *src, size_t known)
+{
+	__u32 size;
+
+	memcpy(&size, src, sizeof(size));
+	memset(dst, 0, known);
+	memcpy(dst, src, ZCBLK_MIN((size_t)size, known));
+}
+
+/* The ZCBLK_PARAM_* bits of version 2's fields (the zone geometry). */
+#define ZCBLK_PARAM_VER2	(ZCBLK_PARAM_ZONE_SIZE | \
+				 ZCBLK_PARAM_ZONE_CAPACITY | \
+				 ZCBLK_PARAM_ZONE_NR_CONV | \
+				 ZCBLK_PARAM_ZONE_MAX_OPEN | \
+				 ZCBLK_PARAM_ZONE_MAX_ACTIVE)
+
+/*
  * Validate the caller's @params and copy what this library knows of them
  * into @p.
  */
@@ -105,14 +136,21 @@ static int copy_params(struct zcblk_ctx *ctx,
 			     ZCBLK_DEV_PARAMS_SIZE_VER1, "zcblk_dev_params");
 	if (ret)
 		return ret;
-	memcpy(p, params, sizeof(*p));
-	if (p->__reserved || p->__reserved2) {
+	copy_ext(p, params, sizeof(*p));
+	if (p->__reserved || p->__reserved2 || p->__reserved3) {
 		zcblk__set_errmsg(ctx, "zcblk_dev_params: reserved field set");
 		return -EINVAL;
 	}
 	if (p->set & ~ZCBLK_PARAM_ALL) {
 		zcblk__set_errmsg(ctx, "zcblk_dev_params: unknown bits in set");
 		return -EOPNOTSUPP;
+	}
+	/* A field the caller's structure does not hold cannot be sent. */
+	if ((p->set & ZCBLK_PARAM_VER2) &&
+	    p->size < ZCBLK_DEV_PARAMS_SIZE_VER2) {
+		zcblk__set_errmsg(ctx,
+				  "zcblk_dev_params: size too small for the zone fields");
+		return -EINVAL;
 	}
 	if ((p->set & ZCBLK_PARAM_BACKEND) &&
 	    !memchr(p->backend, '\0', sizeof(p->backend))) {
@@ -186,6 +224,19 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 	if (p.set & ZCBLK_PARAM_COMPLETION_NS)
 		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_COMPLETION_NS,
 				 p.completion_ns);
+	if (p.set & ZCBLK_PARAM_ZONE_SIZE)
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_ZONE_SIZE, p.zone_size);
+	if (p.set & ZCBLK_PARAM_ZONE_CAPACITY)
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_ZONE_CAPACITY,
+				 p.zone_capacity);
+	if (p.set & ZCBLK_PARAM_ZONE_NR_CONV)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_ZONE_NR_CONV, p.zone_nr_conv);
+	if (p.set & ZCBLK_PARAM_ZONE_MAX_OPEN)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_ZONE_MAX_OPEN,
+				 p.zone_max_open);
+	if (p.set & ZCBLK_PARAM_ZONE_MAX_ACTIVE)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
+				 p.zone_max_active);
 
 	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_dev_cb, out);
 }
@@ -236,7 +287,7 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 			     "zcblk_dev_settings");
 	if (ret)
 		return ret;
-	memcpy(&s, settings, sizeof(s));
+	copy_ext(&s, settings, sizeof(s));
 	if (s.__reserved) {
 		zcblk__set_errmsg(ctx, "zcblk_dev_settings: reserved field set");
 		return -EINVAL;

@@ -38,6 +38,11 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_FAIL_STATUS]	= "fail-status",
 	[ZCBLK_A_DEV_FAIL_OPS]		= "fail-ops",
 	[ZCBLK_A_DEV_STALL]		= "stall",
+	[ZCBLK_A_DEV_ZONE_SIZE]		= "zone-size",
+	[ZCBLK_A_DEV_ZONE_CAPACITY]	= "zone-capacity",
+	[ZCBLK_A_DEV_ZONE_NR_CONV]	= "zone-nr-conv",
+	[ZCBLK_A_DEV_ZONE_MAX_OPEN]	= "zone-max-open",
+	[ZCBLK_A_DEV_ZONE_MAX_ACTIVE]	= "zone-max-active",
 };
 
 const struct zcblk_attr_names zcblk__dev_attr_names = {
@@ -99,12 +104,17 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_FAIL_PPM:
 	case ZCBLK_A_DEV_FAIL_STATUS:
 	case ZCBLK_A_DEV_FAIL_OPS:
+	case ZCBLK_A_DEV_ZONE_NR_CONV:
+	case ZCBLK_A_DEV_ZONE_MAX_OPEN:
+	case ZCBLK_A_DEV_ZONE_MAX_ACTIVE:
 		type = MNL_TYPE_U32;
 		break;
 	case ZCBLK_A_DEV_SIZE:
 	case ZCBLK_A_DEV_ALLOC_BYTES:
 	case ZCBLK_A_DEV_COMPLETION_NS:
 	case ZCBLK_A_DEV_LATENCY_NS:
+	case ZCBLK_A_DEV_ZONE_SIZE:
+	case ZCBLK_A_DEV_ZONE_CAPACITY:
 		type = MNL_TYPE_U64;
 		break;
 	case ZCBLK_A_DEV_STALL:
@@ -198,6 +208,21 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_DEV_STALL:
 		info->stall = mnl_attr_get_u8(attr);
+		break;
+	case ZCBLK_A_DEV_ZONE_SIZE:
+		info->zone_size = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_DEV_ZONE_CAPACITY:
+		info->zone_capacity = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_DEV_ZONE_NR_CONV:
+		info->zone_nr_conv = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_ZONE_MAX_OPEN:
+		info->zone_max_open = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_ZONE_MAX_ACTIVE:
+		info->zone_max_active = mnl_attr_get_u32(attr);
 		break;
 	}
 	return MNL_CB_OK;

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Zoned disks: the zone state machine of the NVMe Zoned Namespace command
+ * set, shared by the char device (Zone Management Send and Receive, Zone
+ * Append, zone-checked writes) and the zoned block device. Backends stay
+ * ignorant of zones: a reset discards the zone's data through them.
+ */
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/nvme.h>
+#include <linux/slab.h>
+#include <net/netlink.h>
+
+#include "backend.h"
+#include "compat.h"
+#include "dev.h"
+#include "nvme.h"
+#include "zns.h"
+
+#define ZCBLK_ZONE_SIZE_DEFAULT	(64ULL << 20)
+/* 32 bytes a zone: 32 MiB of state at most */
+#define ZCBLK_MAX_ZONES		(1U << 20)
+
+/*
+ * The lock is taken in queue_rq, on workqueues and in process context,
+ * never from an interrupt: plain spin_lock.
+ */
+
+static bool zcblk_zs_open(u8 state)
+{
+	return state == ZCBLK_ZS_IMP_OPEN || state == ZCBLK_ZS_EXP_OPEN;
+}
+
+static bool zcblk_zs_active(u8 state)
+{
+	return zcblk_zs_open(state) || state == ZCBLK_ZS_CLOSED;
+}
+
+/* Every state change goes through here, for the resource counts. */
+static void zcblk_zone_set(struct zcblk_zones *zs, struct zcblk_zone *z,
+			   u8 state)
+{
+	lockdep_assert_held(&zs->lock);
+	if (z->state == ZCBLK_ZS_IMP_OPEN)
+		list_del(&z->lru);
+	zs->nr_open -= zcblk_zs_open(z->state);
+	zs->nr_active -= zcblk_zs_active(z->state);
+	WRITE_ONCE(z->state, state);
+	zs->nr_open += zcblk_zs_open(state);
+	zs->nr_active += zcblk_zs_active(state);
+	if (state == ZCBLK_ZS_IMP_OPEN)
+		list_add_tail(&z->lru, &zs->imp_open);
+}
+
+/*
+ * Take the resources a zone needs to become opened: active ones for an
+ * empty zone, open ones unless it is open already. At the open limit, the
+ * oldest implicitly opened zone is closed to make room (ZNS 2.1.1.4.1).
+ */
+static int zcblk_zone_open_res(struct zcblk_zones *zs, struct zcblk_zone *z)
+{
+	struct zcblk_zone *victim;
+
+	lockdep_assert_held(&zs->lock);
+	if (zcblk_zs_open(z->state))
+		return 0;
+	if (z->state == ZCBLK_ZS_EMPTY && zs->max_active &&
+	    zs->nr_active >= zs->max_active)
+		return ZCBLK_STATUS_ZONE(TOO_MANY_ACTIVE);
+	if (zs->max_open && zs->nr_open >= zs->max_open) {
+		if (list_empty(&zs->imp_open))
+			return ZCBLK_STATUS_ZONE(TOO_MANY_OPEN);
+		victim = list_first_entry(&zs->imp_open, struct zcblk_zone,
+					  lru);
+		zcblk_zone_set(zs, victim, ZCBLK_ZS_CLOSED);
+	}
+	return 0;
+}
+
+/* Write, Write Zeroes and Zone Append against a zone's state. */
+static int zcblk_zone_state_write(u8 state)
+{
+	switch (state) {
+	case ZCBLK_ZS_FULL:
+		return ZCBLK_STATUS_ZONE(FULL);
+	case ZCBLK_ZS_READ_ONLY:
+		return ZCBLK_STATUS_ZONE(READ_ONLY);
+	case ZCBLK_ZS_OFFLINE:
+		return ZCBLK_STATUS_ZONE(OFFLINE);
+	default:
+		return 0;
+	}
+}
+
+/**
+ * zcblk_zns_write() - place a write in its zone
+ * @dev: a zoned disk
+ * @pdu: the request's pdu, which keeps the place if the request runs again
+ * @slba: the first LBA, inside the namespace; a Zone Append's zone start,
+ *        set to the LBA it writes
+ * @nlb: blocks, at least one, [@slba, @slba + @nlb) inside the namespace
+ * @append: Zone Append (or REQ_OP_ZONE_APPEND)
+ *
+ * The write pointer moves at once, before the data is written: writes
+ * queued behind it find it where they expect it. A write the backend then
+ * fails leaves it there (documented in zoned.rst).
+ *
+ * Context: any context but interrupt.
+ * Return: 0 or the NVMe status.
+ */
+int zcblk_zns_write(struct zcblk_dev *dev, struct zcblk_pdu *pdu, u64 *slba,
+		    u64 nlb, bool append)
+{
+	struct zcblk_zones *zs = dev->zones;
+	u32 idx = zcblk_zone_idx(zs, *slba);
+	u64 zslba = zcblk_zone_start(zs, idx);
+	struct zcblk_zone *z = &zs->zone[idx];
+	int status;
+
+	if (pdu->zone_placed) {
+		*slba = pdu->zone_slba;
+		return 0;
+	}
+	if (idx < zs->nr_conv) {
+		/* Random writes, inside the zone; no append there. */
+		if (append)
+			return ZCBLK_STATUS_FIELD;
+		if (nlb > zslba + zs->zone_lbas - *slba)
+			return ZCBLK_STATUS_ZONE(BOUNDARY_ERROR);
+		return 0;
+	}
+	if (append && *slba != zslba)
+		return ZCBLK_STATUS_FIELD;
+
+	spin_lock(&zs->lock);
+	status = zcblk_zone_state_write(z->state);
+	if (status)
+		goto out_unlock;
+	if (append) {
+		*slba = z->wp;
+	} else if (*slba != z->wp) {
+		status = ZCBLK_STATUS_ZONE(INVALID_WRITE);
+		goto out_unlock;
+	}
+	if (nlb > zslba + zs->cap_lbas - z->wp) {
+		status = ZCBLK_STATUS_ZONE(BOUNDARY_ERROR);
+		goto out_unlock;
+	}
+	status = zcblk_zone_open_res(zs, z);
+	if (status)
+		goto out_unlock;
+	if (!zcblk_zs_open(z->state))
+		zcblk_zone_set(zs, z, ZCBLK_ZS_IMP_OPEN);
+	z->wp += nlb;
+	if (z->wp == zslba + zs->cap_lbas)
+		zcblk_zone_set(zs, z, ZCBLK_ZS_FULL);
+	pdu->zone_placed = true;
+	pdu->zone_slba = *slba;
+out_unlock:
+	spin_unlock(&zs->lock);
+	return status;
+}
+
+/**
+ * zcblk_zns_read() - check a read against the zones it touches
+ * @dev: a zoned disk
+ * @slba: the first LBA
+ * @nlb: blocks; the range is inside the namespace
+ *
+ * Reads do not cross zone boundaries (RAZB is 0); blocks past the write
+ * pointer read as the backend has them, zeros on the mem and file
+ * backends (DLFEAT).
+ *
+ * Context: any context but interrupt.
+ * Return: 0 or the NVMe status.
+ */
+int zcblk_zns_read(struct zcblk_dev *dev, u64 slba, u64 nlb)
+{
+	struct zcblk_zones *zs = dev->zones;
+	u32 idx = zcblk_zone_idx(zs, slba);
+
+	if (READ_ONCE(zs->zone[idx].state) == ZCBLK_ZS_OFFLINE)
+		return ZCBLK_STATUS_ZONE(OFFLINE);
+	if (nlb > zcblk_zone_start(zs, idx) + zs->zone_lbas - slba)
+		return ZCBLK_STATUS_ZONE(BOUNDARY_ERROR);
+	return 0;
+}
+
+/*
+ * One zone's transition for a Zone Management Send action. @all: part of
+ * a Select All, which touches only the zones in the states the action
+ * names for it and skips the others silently. *@discard_to is set to the
+ * end of the data a reset drops.
+ */
+static int zcblk_zone_action(struct zcblk_zones *zs, u32 idx,
+			     enum zcblk_zone_action action, bool all,
+			     u64 *discard_to)
+{
+	struct zcblk_zone *z = &zs->zone[idx];
+	u64 zslba = zcblk_zone_start(zs, idx);
+	u8 st = z->state;
+	int status;
+
+	lockdep_assert_held(&zs->lock);
+	*discard_to = 0;
+	switch (action) {
+	case ZCBLK_ZONE_OPEN:
+		if (all && st != ZCBLK_ZS_CLOSED)
+			return 0;
+		if (st == ZCBLK_ZS_EXP_OPEN)
+			return 0;
+		if (st != ZCBLK_ZS_EMPTY && st != ZCBLK_ZS_IMP_OPEN &&
+		    st != ZCBLK_ZS_CLOSED)
+			break;
+		status = zcblk_zone_open_res(zs, z);
+		if (status)
+			return status;
+		zcblk_zone_set(zs, z, ZCBLK_ZS_EXP_OPEN);
+		return 0;
+	case ZCBLK_ZONE_CLOSE:
+		if (all && !zcblk_zs_open(st))
+			return 0;
+		if (st == ZCBLK_ZS_CLOSED)
+			return 0;
+		if (!zcblk_zs_open(st))
+			break;
+		/* Even with nothing written, as QEMU does: it stays active. */
+		zcblk_zone_set(zs, z, ZCBLK_ZS_CLOSED);
+		return 0;
+	case ZCBLK_ZONE_FINISH:
+		if (all && !zcblk_zs_active(st))
+			return 0;
+		if (st == ZCBLK_ZS_FULL)
+			return 0;
+		if (st == ZCBLK_ZS_EMPTY) {
+			/* Stricter than QEMU: it passes through active. */
+			if (zs->max_active && zs->nr_active >= zs->max_active)
+				return ZCBLK_STATUS_ZONE(TOO_MANY_ACTIVE);
+		} else if (!zcblk_zs_active(st)) {
+			break;
+		}
+		z->wp = zslba + zs->cap_lbas;
+		zcblk_zone_set(zs, z, ZCBLK_ZS_FULL);
+		return 0;
+	case ZCBLK_ZONE_RESET:
+		if (all && !zcblk_zs_active(st) && st != ZCBLK_ZS_FULL)
+			return 0;
+		if (st != ZCBLK_ZS_EMPTY && !zcblk_zs_active(st) &&
+		    st != ZCBLK_ZS_FULL)
+			break;
+		*discard_to = z->wp;
+		z->wp = zslba;
+		zcblk_zone_set(zs, z, ZCBLK_ZS_EMPTY);
+		return 0;
+	case ZCBLK_ZONE_OFFLINE:
+		if (all && st != ZCBLK_ZS_READ_ONLY)
+			return 0;
+		if (st == ZCBLK_ZS_OFFLINE)
+			return 0;
+		if (st != ZCBLK_ZS_READ_ONLY)
+			break;
+		zcblk_zone_set(zs, z, ZCBLK_ZS_OFFLINE);
+		return 0;
+	}
+	/* Read-only and offline zones too, as QEMU answers. */
+	return ZCBLK_STATUS_ZONE(INVALID_TRANSITION);
+}
+
+/* Drop what a reset zone held: its blocks read as zeros again. */
+static int zcblk_zone_discard(struct zcblk_dev *dev, u64 zslba, u64 end)
+{
+	u32 shift = zcblk_lba_shift(dev);
+	struct zcblk_io io = {
+		.op = ZCBLK_IO_DISCARD,
+		.pos = zslba << shift,
+		.len = (end - zslba) << shift,
+	};
+
+	if (end <= zslba)
+		return 0;
+	zcblk_disk_submit(dev, &io);
+	if (io.sts) {
+		atomic64_inc(&dev->stats.errors);
+		return ZCBLK_STATUS_INTERNAL;
+	}
+	return 0;
+}
+
+/**
+ * zcblk_zns_mgmt() - carry out a zone management action
+ * @dev: a zoned disk
+ * @action: what to do
+ * @slba: the zone's first LBA, inside the namespace (ignored with @all)
+ * @all: every zone the action applies to (Select All, or RESET_ALL)
+ * @nowait: in queue_rq's context, where a reset must not wait for the
+ *          backend
+ *
+ * Context: any context but interrupt; may sleep unless @nowait.
+ * Return: 0, the NVMe status, or ZCBLK_STATUS_DEFER: run again where it
+ * may sleep (nothing was done).
+ */
+int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
+		   u64 slba, bool all, bool nowait)
+{
+	struct zcblk_zones *zs = dev->zones;
+	u32 idx = all ? zs->nr_conv : zcblk_zone_idx(zs, slba);
+	u32 last = all ? zs->nr_zones - 1 : idx;
+	int status = 0;
+	u64 end;
+
+	if (!all && slba != zcblk_zone_start(zs, idx))
+		return ZCBLK_STATUS_FIELD;
+	if (idx < zs->nr_conv)
+		return ZCBLK_STATUS_ZONE(INVALID_TRANSITION);
+	/* Discarding a backend's data may sleep (mem frees, file punches). */
+	if (action == ZCBLK_ZONE_RESET && nowait && dev->ops->may_defer)
+		return ZCBLK_STATUS_DEFER;
+
+	for (; idx <= last && !status; idx++) {
+		spin_lock(&zs->lock);
+		status = zcblk_zone_action(zs, idx, action, all, &end);
+		spin_unlock(&zs->lock);
+		if (!status && end)
+			status = zcblk_zone_discard(dev,
+						    zcblk_zone_start(zs, idx),
+						    end);
+		if (all && !nowait)
+			cond_resched();
+	}
+	return status;
+}
+
+/**
+ * zcblk_zns_get() - read zones' state
+ * @dev: a zoned disk
+ * @idx: the first zone
+ * @descs: where to put them
+ * @nr: how many, from @idx, at most to the last zone
+ *
+ * Each zone is read whole; zones are not read at one instant together.
+ *
+ * Context: any context but interrupt.
+ */
+void zcblk_zns_get(struct zcblk_dev *dev, u32 idx,
+		   struct zcblk_zone_desc *descs, unsigned int nr)
+{
+	struct zcblk_zones *zs = dev->zones;
+	unsigned int i;
+
+	spin_lock(&zs->lock);
+	for (i = 0; i < nr; i++, idx++) {
+		descs[i].zslba = zcblk_zone_start(zs, idx);
+		descs[i].conv = idx < zs->nr_conv;
+		descs[i].wp = zs->zone[idx].wp;
+		descs[i].state = zs->zone[idx].state;
+	}
+	spin_unlock(&zs->lock);
+}
+
+/**
+ * zcblk_zns_init() - set up a zoned disk's zones
+ * @dev: the disk being added, its backend open (size settled)
+ * @lim: its queue limits, made those of a host-managed zoned disk
+ * @extack: for the reason of a refusal
+ *
+ * Context: process context; may sleep.
+ * Return: 0 (also for a disk that is not zoned), -EINVAL or -ENOMEM.
+ */
+int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
+		   struct netlink_ext_ack *extack)
+{
+	struct zcblk_config *cfg = &dev->cfg;
+	u64 zsize = cfg->zone_size ?: ZCBLK_ZONE_SIZE_DEFAULT;
+	u64 zcap = cfg->zone_capacity ?: zsize;
+	u32 bs = cfg->block_size;
+	struct zcblk_zones *zs;
+	u64 nr;
+	u32 i;
+
+	if (!(cfg->flags & ZCBLK_DEV_F_ZONED))
+		return 0;
+	if (zsize % bs || !is_power_of_2(zsize)) {
+		NL_SET_ERR_MSG(extack,
+			       "zone-size: not a power of two of at least block-size");
+		return -EINVAL;
+	}
+	if (zcap % bs || zcap > zsize) {
+		NL_SET_ERR_MSG(extack,
+			       "zone-capacity: not a multiple of block-size up to zone-size");
+		return -EINVAL;
+	}
+	if (cfg->size % zsize) {
+		NL_SET_ERR_MSG(extack, "size: not a multiple of zone-size");
+		return -EINVAL;
+	}
+	nr = div64_u64(cfg->size, zsize);
+	if (nr > ZCBLK_MAX_ZONES) {
+		NL_SET_ERR_MSG(extack, "zone-size: more than 1048576 zones");
+		return -EINVAL;
+	}
+	if (cfg->zone_nr_conv >= nr) {
+		NL_SET_ERR_MSG(extack,
+			       "zone-nr-conv: leaves no sequential zone");
+		return -EINVAL;
+	}
+	if (cfg->zone_max_active && cfg->zone_max_open > cfg->zone_max_active) {
+		NL_SET_ERR_MSG(extack,
+			       "zone-max-open: above zone-max-active");
+		return -EINVAL;
+	}
+
+	zs = kvzalloc(struct_size(zs, zone, nr), GFP_KERNEL);
+	if (!zs)
+		return -ENOMEM;
+	spin_lock_init(&zs->lock);
+	INIT_LIST_HEAD(&zs->imp_open);
+	zs->nr_zones = nr;
+	zs->nr_conv = cfg->zone_nr_conv;
+	zs->zone_lbas = zsize / bs;
+	zs->cap_lbas = zcap / bs;
+	zs->max_open = cfg->zone_max_open;
+	zs->max_active = cfg->zone_max_active;
+	for (i = 0; i < nr; i++) {
+		zs->zone[i].wp = zcblk_zone_start(zs, i);
+		zs->zone[i].state = i < zs->nr_conv ? ZCBLK_ZS_NOT_WP :
+				    ZCBLK_ZS_EMPTY;
+	}
+	dev->zones = zs;
+	/* The reply shows the geometry in effect. */
+	cfg->zone_size = zsize;
+	cfg->zone_capacity = zcap;
+
+	lim->zoned = true;
+	lim->chunk_sectors = zsize >> SECTOR_SHIFT;
+	lim->max_zone_append_sectors = lim->max_hw_sectors;
+	lim->max_open_zones = zs->max_open;
+	lim->max_active_zones = zs->max_active;
+	/* Data goes away only by zone reset. */
+	lim->max_discard_sectors = 0;
+	return 0;
+}
+
+/**
+ * zcblk_zns_free() - free a disk's zones
+ * @dev: the disk, with no request left
+ */
+void zcblk_zns_free(struct zcblk_dev *dev)
+{
+	kvfree(dev->zones);
+	dev->zones = NULL;
+}
+
+/**
+ * zcblk_zns_report_zones() - the block device's ->report_zones
+ * @disk: a zoned zcblk disk
+ * @sector: the zones from the one holding this sector
+ * @nr_zones: at most this many
+ * @cb: called for each
+ * @data: @cb's
+ *
+ * Context: process context.
+ * Return: the number of zones reported, or @cb's error.
+ */
+int zcblk_zns_report_zones(struct gendisk *disk, sector_t sector,
+			   unsigned int nr_zones, report_zones_cb cb,
+			   void *data)
+{
+	struct zcblk_dev *dev = disk->private_data;
+	struct zcblk_zones *zs = dev->zones;
+	u32 shift = zcblk_lba_shift(dev) - SECTOR_SHIFT;
+	struct zcblk_zone_desc d;
+	struct blk_zone bz;
+	unsigned int n = 0;
+	u32 idx;
+	int ret;
+
+	if ((sector >> shift) >= zcblk_nsze(dev))
+		return 0;
+	idx = zcblk_zone_idx(zs, sector >> shift);
+	for (; idx < zs->nr_zones && n < nr_zones; idx++, n++) {
+		zcblk_zns_get(dev, idx, &d, 1);
+		bz = (struct blk_zone){
+			.start = d.zslba << shift,
+			.len = zs->zone_lbas << shift,
+			.capacity = (d.conv ? zs->zone_lbas : zs->cap_lbas) <<
+				    shift,
+			.wp = d.wp << shift,
+			.type = d.conv ? BLK_ZONE_TYPE_CONVENTIONAL :
+				BLK_ZONE_TYPE_SEQWRITE_REQ,
+			.cond = d.state,	/* the same values */
+		};
+		if (d.conv || d.state == ZCBLK_ZS_FULL)
+			bz.wp = bz.start + bz.len;
+		ret = cb(&bz, n, data);
+		if (ret)
+			return ret;
+	}
+	return n;
+}
