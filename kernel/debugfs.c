@@ -2,13 +2,16 @@
 /*
  * /sys/kernel/debug/zcblk/pins (module-wide) and .../zcblk/<N>/pins: the
  * pin accounting, for people and tests. DEV_STATS carries the same; a
- * disk's file also shows its pin budget and what of it is reserved.
+ * disk's file also shows its pin budget and what of it is reserved. On a
+ * zoned disk, zone_readonly and zone_offline take an LBA whose zone fails
+ * so (Documentation/zoned.rst).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
 #include "dev.h"
 #include "pin.h"
+#include "zns.h"
 
 static struct dentry *zcblk_debugfs_root;
 
@@ -53,6 +56,47 @@ static int zcblk_dev_queues_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(zcblk_dev_queues);
 
+static ssize_t zcblk_zone_fail_write(struct file *file,
+				     const char __user *ubuf, size_t count,
+				     u8 state)
+{
+	struct zcblk_dev *dev = file->private_data;
+	u64 lba;
+	int ret;
+
+	ret = kstrtou64_from_user(ubuf, count, 0, &lba);
+	if (ret)
+		return ret;
+	ret = zcblk_zns_fail_zone(dev, lba, state);
+	return ret ? ret : count;
+}
+
+static ssize_t zcblk_zone_readonly_write(struct file *file,
+					 const char __user *ubuf,
+					 size_t count, loff_t *ppos)
+{
+	return zcblk_zone_fail_write(file, ubuf, count, ZCBLK_ZS_READ_ONLY);
+}
+
+static ssize_t zcblk_zone_offline_write(struct file *file,
+					const char __user *ubuf,
+					size_t count, loff_t *ppos)
+{
+	return zcblk_zone_fail_write(file, ubuf, count, ZCBLK_ZS_OFFLINE);
+}
+
+static const struct file_operations zcblk_zone_readonly_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= zcblk_zone_readonly_write,
+};
+
+static const struct file_operations zcblk_zone_offline_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= zcblk_zone_offline_write,
+};
+
 /**
  * zcblk_debugfs_add() - create a disk's debugfs directory and pins file
  * @dev: the disk being added
@@ -70,6 +114,12 @@ void zcblk_debugfs_add(struct zcblk_dev *dev)
 			    &zcblk_dev_pins_fops);
 	debugfs_create_file("queues", 0444, dev->debugfs, dev,
 			    &zcblk_dev_queues_fops);
+	if (!zcblk_zoned(dev))
+		return;
+	debugfs_create_file("zone_readonly", 0200, dev->debugfs, dev,
+			    &zcblk_zone_readonly_fops);
+	debugfs_create_file("zone_offline", 0200, dev->debugfs, dev,
+			    &zcblk_zone_offline_fops);
 }
 
 /**

@@ -266,6 +266,41 @@ static int zcblk_zone_action(struct zcblk_zones *zs, u32 idx,
 	return ZCBLK_STATUS_ZONE(INVALID_TRANSITION);
 }
 
+/**
+ * zcblk_zns_fail_zone() - make a zone read-only or offline, as media fail
+ * @dev: a zoned disk
+ * @lba: an LBA of the zone, a sequential one
+ * @state: %ZCBLK_ZS_READ_ONLY or %ZCBLK_ZS_OFFLINE
+ *
+ * The test hook behind debugfs's zone_readonly and zone_offline (as
+ * null_blk's configfs ones): the zone gives its resources back. An offline
+ * zone stays offline.
+ *
+ * Context: process context.
+ * Return: 0, or -EINVAL.
+ */
+int zcblk_zns_fail_zone(struct zcblk_dev *dev, u64 lba, u8 state)
+{
+	struct zcblk_zones *zs = dev->zones;
+	struct zcblk_zone *z;
+	int ret = 0;
+	u32 idx;
+
+	if (lba >= zcblk_nsze(dev))
+		return -EINVAL;
+	idx = zcblk_zone_idx(zs, lba);
+	if (idx < zs->nr_conv)
+		return -EINVAL;
+	z = &zs->zone[idx];
+	spin_lock(&zs->lock);
+	if (z->state == ZCBLK_ZS_OFFLINE && state != ZCBLK_ZS_OFFLINE)
+		ret = -EINVAL;
+	else
+		zcblk_zone_set(zs, z, state);
+	spin_unlock(&zs->lock);
+	return ret;
+}
+
 /* Drop what a reset zone held: its blocks read as zeros again. */
 static int zcblk_zone_discard(struct zcblk_dev *dev, u64 zslba, u64 end)
 {

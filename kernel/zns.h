@@ -91,6 +91,7 @@ void zcblk_zns_free(struct zcblk_dev *dev);
 int zcblk_zns_write(struct zcblk_dev *dev, struct zcblk_pdu *pdu, u64 *slba,
 		    u64 nlb, bool append);
 int zcblk_zns_read(struct zcblk_dev *dev, u64 slba, u64 nlb);
+int zcblk_zns_fail_zone(struct zcblk_dev *dev, u64 lba, u8 state);
 int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
 		   u64 slba, bool all, bool nowait);
 void zcblk_zns_get(struct zcblk_dev *dev, u32 idx,

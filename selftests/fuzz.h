@@ -425,7 +425,10 @@ struct disk {
 	bool poll;
 };
 
-static const __u8 io_ops[] = { 0x00, 0x01, 0x02, 0x05, 0x08, 0x09 };
+/* NVM, then ZNS: Zone Management Send and Receive, Zone Append */
+static const __u8 io_ops[] = {
+	0x00, 0x01, 0x02, 0x05, 0x08, 0x09, 0x79, 0x7a, 0x7d,
+};
 static const __u8 admin_ops[] = { 0x02, 0x06, 0x0a };
 
 /*
@@ -444,7 +447,8 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 	if (admin)
 		c->opcode = pct(r, 75) ? admin_ops[below(r, 3)] : rnd(r);
 	else
-		c->opcode = pct(r, 80) ? io_ops[below(r, 6)] : rnd(r);
+		c->opcode = pct(r, 80) ? io_ops[below(r, ARRAY_SIZE(io_ops))] :
+					 rnd(r);
 	c->nsid = pct(r, 75) ? 1 : PICK(r, 0, 2, 0xffffffff, 0xfffffffe,
 					       (__u32)rnd(r));
 	nlb = pct(r, 70) ? below(r, 16) : pct(r, 50) ? below(r, 128) :
@@ -471,8 +475,19 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 		c->cdw12 |= 1U << 30;		/* FUA */
 	if (!admin) {
 		switch (c->opcode) {
-		case 0x01: case 0x02: case 0x05:
+		case 0x01: case 0x02: case 0x05: case 0x7d:
 			want = (__u64)(nlb + 1) << d->shift;
+			break;
+		case 0x79:	/* an action, sometimes Select All */
+			c->cdw13 = pct(r, 80) ? below(r, 7) |
+				   (pct(r, 20) ? 1U << 8 : 0) : rnd(r);
+			want = 0;
+			break;
+		case 0x7a:	/* a report, a filter, partial or not */
+			c->cdw12 = pct(r, 80) ? below(r, 1024) : rnd(r);
+			c->cdw13 = pct(r, 80) ? (below(r, 9) << 8) |
+				   (pct(r, 50) ? 1U << 16 : 0) : rnd(r);
+			want = ((__u64)c->cdw12 + 1) * 4;
 			break;
 		case 0x09:
 			c->cdw10 = below(r, 4);

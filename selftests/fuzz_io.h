@@ -233,7 +233,7 @@ static void *scribble(void *arg)
 
 		switch (below(&r, 12)) {
 		case 0:
-			c->opcode = pct(&r, 50) ? io_ops[below(&r, 6)] : rnd(&r);
+			c->opcode = pct(&r, 50) ? io_ops[below(&r, ARRAY_SIZE(io_ops))] : rnd(&r);
 			break;
 		case 1:
 			c->nsid = pct(&r, 50) ? 1 : rnd(&r);

@@ -360,4 +360,73 @@ TEST_F(zns, limits)
 	EXPECT_EQ(ZS_IOPEN, z_state(&z, 8, NULL));
 	z_fini(&z);
 }
+/*
+ * Zones failed as media fail (debugfs zone_readonly, zone_offline): the
+ * statuses of writes, reads and zone management there, the filters that
+ * find them, their resources given back.
+ */
+TEST_F(zns, failed_zones)
+{
+	struct nvme_uring_cmd c;
+	__u64 nr, wp;
+	struct zd d[2];
+	struct z z;
+
+	z_init(_metadata, &z, &self->d);
+	ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, 9), 4, 1, NULL));
+	ASSERT_EQ(0, z_fail(&z, "readonly", z_start(&z, 9) + 7));
+	EXPECT_EQ(ZS_RO, z_state(&z, 9, &wp));
+	EXPECT_EQ(~0ULL, wp);
+	EXPECT_EQ(PT_SC_ZONE_RO,
+		  z_write(&z, PT_OP_WRITE, z_start(&z, 9) + 4, 1, 1, NULL));
+	c = pt_rw(PT_OP_ZAPPEND, z_start(&z, 9), 1, z.buf, z.bs);
+	EXPECT_EQ(PT_SC_ZONE_RO, z_cmd(&z, &c, NULL));
+	c = pt_rw(PT_OP_WRITE_ZEROES, z_start(&z, 9) + 4, 1, NULL, 0);
+	EXPECT_EQ(PT_SC_ZONE_RO, z_cmd(&z, &c, NULL));
+	/* still readable, its data there */
+	c = pt_rw(PT_OP_READ, z_start(&z, 9), 4, z.buf, 4 * z.bs);
+	ASSERT_EQ(0, z_cmd(&z, &c, NULL));
+	EXPECT_TRUE(pt_verify(_metadata, z.buf, z.bs, z_start(&z, 9), 4, 1,
+			      "read-only zone"));
+	/* no transition but to offline */
+	EXPECT_EQ(PT_SC_ZONE_TRANSITION, z_action(&z, 9, ZSA_OPEN));
+	EXPECT_EQ(PT_SC_ZONE_TRANSITION, z_action(&z, 9, ZSA_CLOSE));
+	EXPECT_EQ(PT_SC_ZONE_TRANSITION, z_action(&z, 9, ZSA_FINISH));
+	EXPECT_EQ(PT_SC_ZONE_TRANSITION, z_action(&z, 9, ZSA_RESET));
+	ASSERT_EQ(0, z_action(&z, 0, ZSA_RESET | ZSA_ALL));
+	EXPECT_EQ(ZS_RO, z_state(&z, 9, NULL));
+	ASSERT_EQ(0, z_report(&z, 0, 6U << 8, 4096, &nr, d, 2));
+	ASSERT_EQ(1, nr);
+	EXPECT_EQ(z_start(&z, 9), d[0].zslba);
+	/* Offline with Select All takes the read-only zones offline */
+	ASSERT_EQ(0, z_fail(&z, "readonly", z_start(&z, 11)));
+	ASSERT_EQ(0, z_action(&z, 0, ZSA_OFFLINE | ZSA_ALL));
+	EXPECT_EQ(ZS_OFFLINE, z_state(&z, 9, NULL));
+	EXPECT_EQ(ZS_OFFLINE, z_state(&z, 11, NULL));
+	EXPECT_EQ(0, z_action(&z, 9, ZSA_OFFLINE));	/* again: no change */
+	ASSERT_EQ(0, z_report(&z, 0, 7U << 8, 4096, &nr, d, 2));
+	EXPECT_EQ(2, nr);
+	/* an offline zone can be neither read nor written */
+	c = pt_rw(PT_OP_READ, z_start(&z, 9), 1, z.buf, z.bs);
+	EXPECT_EQ(PT_SC_ZONE_OFFLINE, z_cmd(&z, &c, NULL));
+	EXPECT_EQ(PT_SC_ZONE_OFFLINE,
+		  z_write(&z, PT_OP_WRITE, z_start(&z, 9), 1, 1, NULL));
+	EXPECT_EQ(PT_SC_ZONE_TRANSITION, z_action(&z, 9, ZSA_RESET));
+	/* one zone offline by itself; an offline zone stays offline */
+	ASSERT_EQ(0, z_fail(&z, "offline", z_start(&z, 12)));
+	EXPECT_EQ(ZS_OFFLINE, z_state(&z, 12, NULL));
+	EXPECT_EQ(-EINVAL, z_fail(&z, "readonly", z_start(&z, 12)));
+	EXPECT_EQ(-EINVAL, z_fail(&z, "offline", Z_NR * z.zlbas));
+	/* a failed open zone gives its open resource back: 4 more open */
+	ASSERT_EQ(0, z_action(&z, 1, ZSA_OPEN));
+	ASSERT_EQ(0, z_fail(&z, "readonly", z_start(&z, 1)));
+	{
+		int i;
+
+		for (i = 2; i < 2 + Z_MAX_OPEN; i++)
+			ASSERT_EQ(0, z_action(&z, i, ZSA_OPEN));
+	}
+	z_fini(&z);
+}
+
 TEST_HARNESS_MAIN

@@ -189,6 +189,27 @@ static inline int z_fill(struct z *z, __u64 slba, __u64 nlb, __u32 tag)
 	return 0;
 }
 
+/*
+ * Fails the zone holding @lba through debugfs (zone_readonly or
+ * zone_offline): 0 or -errno.
+ */
+static inline int z_fail(struct z *z, const char *what, __u64 lba)
+{
+	char path[96], val[32];
+	int fd, n, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/zcblk/%u/zone_%s",
+		 z->d->index, what);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(val, sizeof(val), "%llu", (unsigned long long)lba);
+	if (write(fd, val, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 struct zd {
 	__u8 zt, zs;
 	__u64 zcap, zslba, wp;
