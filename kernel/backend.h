@@ -83,6 +83,15 @@ struct zcblk_backend_ops {
 	enum zcblk_submit (*submit)(struct zcblk_dev *dev, struct zcblk_io *io);
 	/* Optional: bytes of backing store in use, for DEV_GET. */
 	u64 (*alloc_bytes)(struct zcblk_dev *dev);
+	/*
+	 * Optional, for backends whose data outlives the disk: the bytes the
+	 * backing store holds, and a synchronous read or durable write of
+	 * some past the disk's data, for what must outlive it too (a zoned
+	 * disk's zone table). Process context; 0 or -errno.
+	 */
+	u64 (*store_size)(struct zcblk_dev *dev);
+	int (*store_rw)(struct zcblk_dev *dev, bool write, u64 pos, void *buf,
+			size_t len);
 };
 
 extern const struct zcblk_backend_ops zcblk_null_backend;

@@ -38,11 +38,10 @@ struct zcblk_limits {
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 
-static inline struct gendisk *
-zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
-			const struct zcblk_limits *l, void *queuedata)
+static inline void zcblk_compat_limits(const struct zcblk_limits *l,
+				       struct queue_limits *lim)
 {
-	struct queue_limits lim = {
+	*lim = (struct queue_limits){
 		.logical_block_size	= l->logical_block_size,
 		.physical_block_size	= l->logical_block_size,
 		.io_min			= l->logical_block_size,
@@ -54,19 +53,38 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 		.max_write_zeroes_sectors = l->max_write_zeroes_sectors,
 		.dma_alignment		= l->dma_alignment,
 	};
-
 	if (l->write_cache)
-		lim.features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
+		lim->features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
 	if (l->poll)
-		lim.features |= BLK_FEAT_POLL;
+		lim->features |= BLK_FEAT_POLL;
 	if (l->zoned) {
-		lim.features |= BLK_FEAT_ZONED;
-		lim.chunk_sectors = l->chunk_sectors;
-		lim.max_zone_append_sectors = l->max_zone_append_sectors;
-		lim.max_open_zones = l->max_open_zones;
-		lim.max_active_zones = l->max_active_zones;
+		lim->features |= BLK_FEAT_ZONED;
+		lim->chunk_sectors = l->chunk_sectors;
+		lim->max_zone_append_sectors = l->max_zone_append_sectors;
+		lim->max_open_zones = l->max_open_zones;
+		lim->max_active_zones = l->max_active_zones;
 	}
+}
+
+static inline struct gendisk *
+zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
+			const struct zcblk_limits *l, void *queuedata)
+{
+	struct queue_limits lim;
+
+	zcblk_compat_limits(l, &lim);
 	return blk_mq_alloc_disk(set, &lim, queuedata);
+}
+
+/* A queue with no block device: a char-device-only disk's. */
+static inline struct request_queue *
+zcblk_compat_alloc_queue(struct blk_mq_tag_set *set,
+			 const struct zcblk_limits *l, void *queuedata)
+{
+	struct queue_limits lim;
+
+	zcblk_compat_limits(l, &lim);
+	return blk_mq_alloc_queue(set, &lim, queuedata);
 }
 
 /*
@@ -81,16 +99,9 @@ static inline int zcblk_compat_zoned_register(struct gendisk *disk,
 
 #else
 
-static inline struct gendisk *
-zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
-			const struct zcblk_limits *l, void *queuedata)
+static inline void zcblk_compat_set_limits(struct request_queue *q,
+					   const struct zcblk_limits *l)
 {
-	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
-	struct request_queue *q;
-
-	if (IS_ERR(disk))
-		return disk;
-	q = disk->queue;
 	blk_queue_logical_block_size(q, l->logical_block_size);
 	blk_queue_physical_block_size(q, l->logical_block_size);
 	blk_queue_io_min(q, l->logical_block_size);
@@ -106,6 +117,19 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_write_cache(q, l->write_cache, l->write_cache);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	/* 6.1 marks the queue pollable from the tag set's POLL map itself. */
+}
+
+static inline struct gendisk *
+zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
+			const struct zcblk_limits *l, void *queuedata)
+{
+	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
+	struct request_queue *q;
+
+	if (IS_ERR(disk))
+		return disk;
+	q = disk->queue;
+	zcblk_compat_set_limits(q, l);
 	if (l->zoned) {
 		disk_set_zoned(disk, BLK_ZONED_HM);
 		blk_queue_chunk_sectors(q, l->chunk_sectors);
@@ -122,6 +146,20 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 						     ELEVATOR_F_ZBD_SEQ_WRITE);
 	}
 	return disk;
+}
+
+/* A queue with no block device: a char-device-only disk's. */
+static inline struct request_queue *
+zcblk_compat_alloc_queue(struct blk_mq_tag_set *set,
+			 const struct zcblk_limits *l, void *queuedata)
+{
+	struct request_queue *q = blk_mq_init_queue(set);
+
+	if (IS_ERR(q))
+		return q;
+	q->queuedata = queuedata;
+	zcblk_compat_set_limits(q, l);
+	return q;
 }
 
 static inline int zcblk_compat_zoned_register(struct gendisk *disk,

@@ -58,6 +58,7 @@ struct zcblk_config {
 	u32 zone_max_open;		/* 0: no limit */
 	u32 zone_max_active;		/* 0: no limit */
 	bool block_size_given;		/* else a backend may choose it */
+	bool size_given;		/* else a backend (file) chose it */
 	char *path;			/* file backend; owned, freed with the disk */
 	struct zcblk_settings set;	/* the first live settings */
 	const struct zcblk_backend_ops *backend;
@@ -113,7 +114,9 @@ struct zcblk_dev {
 	uuid_t uuid;			/* the namespace's NGUID/EUI64 */
 
 	struct blk_mq_tag_set tag_set;
-	struct gendisk *disk;
+	struct gendisk *disk;		/* NULL on a char-device-only disk */
+	struct request_queue *queue;	/* the disk's, or one of its own */
+	bool no_bdev;			/* char device only (zoned.rst) */
 	struct workqueue_struct *wq;	/* deferred backends only */
 	struct zcblk_hctx *hctxs;	/* one per hardware queue */
 

@@ -185,7 +185,15 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 				    struct zcblk_io *io)
 {
 	struct zcblk_io_stats *st = &dev->stats;
-	enum zcblk_submit ret = dev->ops->submit(dev, io);
+	enum zcblk_submit ret;
+
+	/* The write pointers of what the flush makes durable, with it. */
+	if (io->op == ZCBLK_IO_FLUSH && zcblk_zoned(dev) && !io->nowait &&
+	    zcblk_zns_save(dev)) {
+		io->sts = BLK_STS_IOERR;
+		return ZCBLK_SUBMIT_DONE;
+	}
+	ret = dev->ops->submit(dev, io);
 
 	/* Deferred: counted when it runs. */
 	if (ret == ZCBLK_SUBMIT_DEFER ||
@@ -427,11 +435,23 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	if (ret)
 		goto err_destroy_wq;
 
+	if (dev->no_bdev) {
+		struct request_queue *q;
+
+		q = zcblk_compat_alloc_queue(&dev->tag_set, &lim, dev);
+		if (IS_ERR(q)) {
+			ret = PTR_ERR(q);
+			goto err_free_tag_set;
+		}
+		dev->queue = q;
+		return 0;
+	}
 	disk = zcblk_compat_alloc_disk(&dev->tag_set, &lim, dev);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);
 		goto err_free_tag_set;
 	}
+	dev->queue = disk->queue;
 	snprintf(disk->disk_name, sizeof(disk->disk_name), "zcblk%u",
 		 dev->index);
 	disk->fops = &zcblk_bdev_ops;
@@ -458,6 +478,7 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 err_put_disk:
 	put_disk(disk);
 	dev->disk = NULL;
+	dev->queue = NULL;
 err_free_tag_set:
 	blk_mq_free_tag_set(&dev->tag_set);
 err_destroy_wq:
@@ -475,13 +496,19 @@ err_release_backend:
  * zcblk_disk_del() - remove a disk's block device
  * @dev: the disk being torn down
  *
- * Drains and freezes the queue: no block request is in flight after it.
+ * Drains and freezes the queue (a char-device-only disk's own queue is
+ * destroyed): no request is in flight after it, none can start.
  *
  * Context: process context; may sleep.
  */
 void zcblk_disk_del(struct zcblk_dev *dev)
 {
-	del_gendisk(dev->disk);
+	if (dev->disk) {
+		del_gendisk(dev->disk);
+		return;
+	}
+	/* Dying: new requests fail, those in flight are waited for. */
+	blk_mq_destroy_queue(dev->queue);
 }
 
 /**
@@ -494,12 +521,20 @@ void zcblk_disk_del(struct zcblk_dev *dev)
  */
 void zcblk_disk_free(struct zcblk_dev *dev)
 {
-	put_disk(dev->disk);
+	if (dev->disk)
+		put_disk(dev->disk);
+	else
+		blk_put_queue(dev->queue);
 	dev->disk = NULL;
+	dev->queue = NULL;
 	blk_mq_free_tag_set(&dev->tag_set);
 	if (dev->wq)
 		destroy_workqueue(dev->wq);
 	dev->wq = NULL;
+	/* A disk that goes cleanly keeps even what was never flushed. */
+	if (zcblk_zns_save(dev))
+		pr_warn_ratelimited("zcblk%u: cannot write the zone table\n",
+				    dev->index);
 	zcblk_zns_free(dev);
 	dev->ops->release(dev);
 }

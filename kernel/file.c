@@ -24,6 +24,13 @@
 struct zcblk_file {
 	struct file *file;
 	struct block_device *bdev;	/* backing block device, or NULL */
+	/*
+	 * The same file without O_DIRECT, for the store (zcblk_file_store_rw):
+	 * small synchronous I/O from kernel memory, which direct I/O on 6.1
+	 * cannot take. It never touches the disk's data.
+	 */
+	struct file *meta;
+	u64 size;			/* of the backing file or device */
 	bool buffered;
 	struct list_head node;		/* on zcblk_files */
 };
@@ -223,6 +230,7 @@ static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,
 	}
 	if (f->buffered)
 		dev->dio_align = 0;
+	f->size = size;
 	/* The smallest block size (512 or 4096) that fits. */
 	if (!dev->cfg.block_size_given && align > 512)
 		dev->cfg.block_size = 4096;
@@ -340,6 +348,13 @@ static int zcblk_file_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	ret = zcblk_file_check(dev, f, lim, extack);
 	if (ret)
 		goto err_close;
+	f->meta = dentry_open(&f->file->f_path, (flags & ~O_DIRECT),
+			      current_cred());
+	if (IS_ERR(f->meta)) {
+		ret = PTR_ERR(f->meta);
+		NL_SET_ERR_MSG(extack, "path: cannot open");
+		goto err_close;
+	}
 
 	mutex_lock(&zcblk_files_lock);
 	if (zcblk_file_in_use(file_inode(f->file))) {
@@ -354,6 +369,8 @@ static int zcblk_file_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	return 0;
 
 err_close:
+	if (!IS_ERR_OR_NULL(f->meta))
+		fput(f->meta);
 	fput(f->file);
 err_free:
 	kfree(f);
@@ -367,6 +384,7 @@ static void zcblk_file_release(struct zcblk_dev *dev)
 	mutex_lock(&zcblk_files_lock);
 	list_del(&f->node);
 	mutex_unlock(&zcblk_files_lock);
+	fput(f->meta);
 	fput(f->file);
 	kfree(f);
 	dev->backend_data = NULL;
@@ -381,6 +399,33 @@ static u64 zcblk_file_alloc_bytes(struct zcblk_dev *dev)
 	return (u64)inode->i_blocks << SECTOR_SHIFT;
 }
 
+static u64 zcblk_file_store_size(struct zcblk_dev *dev)
+{
+	return zcblk_file(dev)->size;
+}
+
+static int zcblk_file_store_rw(struct zcblk_dev *dev, bool write, u64 pos,
+			       void *buf, size_t len)
+{
+	struct file *meta = zcblk_file(dev)->meta;
+	loff_t off = pos;
+	ssize_t n;
+	int ret;
+
+	if (write)
+		n = kernel_write(meta, buf, len, &off);
+	else
+		n = kernel_read(meta, buf, len, &off);
+	if (n < 0)
+		return n;
+	if (n != len)
+		return -EIO;
+	if (!write)
+		return 0;
+	ret = vfs_fsync_range(meta, pos, pos + len - 1, 1);
+	return ret;
+}
+
 const struct zcblk_backend_ops zcblk_file_backend = {
 	.name		= "file",
 	.deferred	= true,		/* fsync, fallocate, writeback of the file */
@@ -388,4 +433,6 @@ const struct zcblk_backend_ops zcblk_file_backend = {
 	.release	= zcblk_file_release,
 	.submit		= zcblk_file_submit,
 	.alloc_bytes	= zcblk_file_alloc_bytes,
+	.store_size	= zcblk_file_store_size,
+	.store_rw	= zcblk_file_store_rw,
 };

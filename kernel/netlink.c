@@ -73,7 +73,9 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 
 	zcblk_dev_get_status(dev, &st);
 	snprintf(name, sizeof(name), "zcblk%u", dev->index);
-	if (nla_put_string(skb, ZCBLK_A_DEV_DISK_NAME, name) ||
+	/* No block device (a zone size not a power of two): no disk-name */
+	if ((!dev->no_bdev &&
+	     nla_put_string(skb, ZCBLK_A_DEV_DISK_NAME, name)) ||
 	    nla_put_string(skb, ZCBLK_A_DEV_CHAR_NAME, strcat(name, "c")) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_STATE, st.state) ||
 	    nla_put_string(skb, ZCBLK_A_DEV_BACKEND, cfg->backend->name) ||
@@ -368,6 +370,7 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 
 	attr = attrs[ZCBLK_A_DEV_SIZE];
 	cfg->size = attr ? nla_get_u64(attr) : 0;
+	cfg->size_given = attr;
 	if (cfg->size & (cfg->block_size - 1)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "size: not a multiple of block-size");

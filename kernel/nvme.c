@@ -139,25 +139,44 @@ void zcblk_rq_fill(struct request *rq, const void *buf, size_t len)
 	}
 }
 
-/* Copies @len bytes of the data buffer at @off into @buf. */
-void zcblk_rq_copy_from(struct request *rq, u64 off, void *buf, size_t len)
+/* Copies @len bytes between the data buffer at @off and @buf. */
+static void zcblk_rq_copy(struct request *rq, u64 off, void *buf, size_t len,
+			  bool to_rq)
 {
 	struct req_iterator iter;
 	struct bio_vec bv;
 	u64 pos = 0;
 
 	rq_for_each_segment(bv, rq, iter) {
-		if (pos + bv.bv_len > off && pos < off + len) {
+		if (pos >= off + len)
+			break;
+		if (pos + bv.bv_len > off) {
 			u64 start = max(pos, off);
 			size_t n = min_t(u64, pos + bv.bv_len, off + len) -
 				   start;
 			char *p = bvec_kmap_local(&bv);
 
-			memcpy(buf + (start - off), p + (start - pos), n);
+			if (to_rq)
+				memcpy(p + (start - pos), buf + (start - off), n);
+			else
+				memcpy(buf + (start - off), p + (start - pos), n);
 			kunmap_local(p);
 		}
 		pos += bv.bv_len;
 	}
+}
+
+/* Copies @len bytes of the data buffer at @off into @buf. */
+void zcblk_rq_copy_from(struct request *rq, u64 off, void *buf, size_t len)
+{
+	zcblk_rq_copy(rq, off, buf, len, false);
+}
+
+/* Copies @len bytes of @buf into the data buffer at @off. */
+void zcblk_rq_copy_to(struct request *rq, u64 off, const void *buf,
+		      size_t len)
+{
+	zcblk_rq_copy(rq, off, (void *)buf, len, true);
 }
 
 /* Overflow-safe: is [slba, slba + nlb) inside the namespace? */

@@ -71,6 +71,8 @@ int zcblk_nvme_access(const struct zcblk_nvme_cmd *nc, fmode_t mode);
 void zcblk_nvme_execute(struct zcblk_dev *dev, struct request *rq);
 void zcblk_rq_fill(struct request *rq, const void *buf, size_t len);
 void zcblk_rq_copy_from(struct request *rq, u64 off, void *buf, size_t len);
+void zcblk_rq_copy_to(struct request *rq, u64 off, const void *buf,
+		      size_t len);
 
 /* nvme_admin.c */
 int zcblk_nvme_admin(struct zcblk_dev *dev, struct request *rq,

@@ -287,7 +287,7 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	ret = zcblk_pt_enter(dev);
 	if (ret)
 		goto out_release_map;
-	rq = blk_mq_alloc_request(dev->disk->queue, opf,
+	rq = blk_mq_alloc_request(dev->queue, opf,
 				  nowait ? BLK_MQ_REQ_NOWAIT : 0);
 	if (IS_ERR(rq)) {
 		ret = PTR_ERR(rq);

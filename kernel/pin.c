@@ -374,7 +374,8 @@ int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
 		     struct bio *bio)
 {
 	if (rq->cmd_flags & REQ_POLLED)
-		bio->bi_bdev = dev->disk->part0;
+		/* None on a char-device-only disk, as ng's without one */
+		bio->bi_bdev = dev->disk ? dev->disk->part0 : NULL;
 	return blk_rq_append_bio(rq, bio);
 }
 

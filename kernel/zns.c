@@ -36,9 +36,15 @@ static bool zcblk_zs_active(u8 state)
 	return zcblk_zs_open(state) || state == ZCBLK_ZS_CLOSED;
 }
 
-/* Every state change goes through here, for the resource counts. */
-static void zcblk_zone_set(struct zcblk_zones *zs, struct zcblk_zone *z,
-			   u8 state)
+/**
+ * zcblk_zone_set() - change a zone's state
+ * @zs: the disk's zones, locked
+ * @z: one of them
+ * @state: its new state
+ *
+ * Every state change goes through here, for the resource counts.
+ */
+void zcblk_zone_set(struct zcblk_zones *zs, struct zcblk_zone *z, u8 state)
 {
 	lockdep_assert_held(&zs->lock);
 	if (z->state == ZCBLK_ZS_IMP_OPEN)
@@ -412,11 +418,30 @@ int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	u64 nr;
 	u32 i;
 
+	u64 table_pos;
+	size_t table_len;
+	int ret;
+
 	if (!(cfg->flags & ZCBLK_DEV_F_ZONED))
 		return 0;
-	if (zsize % bs || !is_power_of_2(zsize)) {
-		NL_SET_ERR_MSG(extack,
-			       "zone-size: not a power of two of at least block-size");
+	if (zsize % bs) {
+		NL_SET_ERR_MSG(extack, "zone-size: not a multiple of block-size");
+		return -EINVAL;
+	}
+	/*
+	 * The block layer takes power-of-two zones only: as the NVMe driver
+	 * keeps only /dev/ngXnY then, such a disk has no block device.
+	 */
+	if (!is_power_of_2(zsize)) {
+		if (cfg->zone_nr_conv) {
+			NL_SET_ERR_MSG(extack,
+				       "zone-nr-conv: conventional zones need a block device, and a zone size not a power of two gets none");
+			return -EINVAL;
+		}
+		dev->no_bdev = true;
+	}
+	if (zsize >> SECTOR_SHIFT > UINT_MAX) {
+		NL_SET_ERR_MSG(extack, "zone-size: above 2 TiB");
 		return -EINVAL;
 	}
 	if (zcap % bs || zcap > zsize) {
@@ -424,6 +449,9 @@ int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 			       "zone-capacity: not a multiple of block-size up to zone-size");
 		return -EINVAL;
 	}
+	ret = zcblk_zns_table_place(dev, zsize, &table_pos, &table_len, extack);
+	if (ret)
+		return ret;
 	if (cfg->size % zsize) {
 		NL_SET_ERR_MSG(extack, "size: not a multiple of zone-size");
 		return -EINVAL;
@@ -460,11 +488,21 @@ int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		zs->zone[i].state = i < zs->nr_conv ? ZCBLK_ZS_NOT_WP :
 				    ZCBLK_ZS_EMPTY;
 	}
+	zs->table_pos = table_pos;
+	zs->table_len = table_len;
+	mutex_init(&zs->table_lock);
 	dev->zones = zs;
 	/* The reply shows the geometry in effect. */
 	cfg->zone_size = zsize;
 	cfg->zone_capacity = zcap;
+	ret = zcblk_zns_table_load(dev, extack);
+	if (ret) {
+		zcblk_zns_free(dev);
+		return ret;
+	}
 
+	if (dev->no_bdev)
+		return 0;
 	lim->zoned = true;
 	lim->chunk_sectors = zsize >> SECTOR_SHIFT;
 	lim->max_zone_append_sectors = lim->max_hw_sectors;
@@ -481,6 +519,9 @@ int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
  */
 void zcblk_zns_free(struct zcblk_dev *dev)
 {
+	if (!dev->zones)
+		return;
+	kvfree(dev->zones->table);
 	kvfree(dev->zones);
 	dev->zones = NULL;
 }

@@ -9,6 +9,7 @@
 #include <linux/blkdev.h>
 #include <linux/list.h>
 #include <linux/math64.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -54,6 +55,16 @@ struct zcblk_zones {
 	u32 nr_open;		/* implicitly and explicitly opened */
 	u32 nr_active;		/* opened and closed */
 	struct list_head imp_open;	/* implicitly opened, oldest first */
+	/*
+	 * The zone table kept at the end of a backing store (file backend):
+	 * where and how long; 0 without one. The buffer is the table's
+	 * image, under table_lock.
+	 */
+	u64 table_pos;
+	size_t table_len;
+	struct mutex table_lock;
+	void *table;
+	bool table_ok;		/* read (or new): saving it loses nothing */
 	struct zcblk_zone zone[];
 };
 
@@ -88,6 +99,14 @@ static inline u32 zcblk_zone_idx(struct zcblk_zones *zs, u64 lba)
 int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		   struct netlink_ext_ack *extack);
 void zcblk_zns_free(struct zcblk_dev *dev);
+void zcblk_zone_set(struct zcblk_zones *zs, struct zcblk_zone *z, u8 state);
+
+/* zns_table.c */
+int zcblk_zns_table_place(struct zcblk_dev *dev, u64 zsize, u64 *pos,
+			  size_t *len, struct netlink_ext_ack *extack);
+int zcblk_zns_table_load(struct zcblk_dev *dev,
+			 struct netlink_ext_ack *extack);
+int zcblk_zns_save(struct zcblk_dev *dev);
 int zcblk_zns_write(struct zcblk_dev *dev, struct zcblk_pdu *pdu, u64 *slba,
 		    u64 nlb, bool append);
 int zcblk_zns_read(struct zcblk_dev *dev, u64 slba, u64 nlb);

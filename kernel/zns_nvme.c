@@ -4,7 +4,6 @@
  * Management Send and Receive, and the ZNS Identify data; zone-checked
  * writes, reads and Zone Append are nvme.c's, through zns.c.
  */
-#include <linux/highmem.h>
 #include <linux/nvme.h>
 
 #include "dev.h"
@@ -42,30 +41,6 @@ static bool zcblk_zrasf_match(u8 zrasf, u8 state)
 	};
 
 	return zrasf == NVME_ZRASF_ZONE_REPORT_ALL || want[zrasf] == state;
-}
-
-/* Copies @len bytes of @buf into the data buffer at @off. */
-static void zcblk_rq_copy_to(struct request *rq, u64 off, const void *buf,
-			     size_t len)
-{
-	struct req_iterator iter;
-	struct bio_vec bv;
-	u64 pos = 0;
-
-	rq_for_each_segment(bv, rq, iter) {
-		if (pos >= off + len)
-			break;
-		if (pos + bv.bv_len > off) {
-			u64 start = max(pos, off);
-			size_t n = min_t(u64, pos + bv.bv_len, off + len) -
-				   start;
-			char *p = bvec_kmap_local(&bv);
-
-			memcpy(p + (start - pos), buf + (start - off), n);
-			kunmap_local(p);
-		}
-		pos += bv.bv_len;
-	}
 }
 
 /*

@@ -173,6 +173,17 @@ for d in json.load(sys.stdin):
 ' "$1" "$2"
 }
 
+# nv ARGS...: nvme-cli with ARGS, its output in $TMP/out; the test fails
+# unless it exits 0.
+nv() {
+	local rc=0
+	nvme "$@" >"$TMP/out" 2>&1 || rc=$?
+	if [ $rc -ne 0 ]; then
+		sed 's/^/# /' "$TMP/out"
+		fail "nvme $*: rc=$rc"
+	fi
+}
+
 # run_fio NAME ARGS...: fio with its output indented; fails the test on error.
 run_fio() {
 	local name=$1

@@ -13,17 +13,6 @@
 . "$(dirname "$0")/lib.sh"
 need nvme python3 cmp dd
 
-# nv ARGS...: nvme ARGS, output in $TMP/out; the test fails unless it
-# exits 0.
-nv() {
-	local rc=0
-	nvme "$@" >"$TMP/out" 2>&1 || rc=$?
-	if [ $rc -ne 0 ]; then
-		sed 's/^/# /' "$TMP/out"
-		fail "nvme $*: rc=$rc"
-	fi
-}
-
 # nvread DEV ARGS...: nvme read DEV ARGS into $TMP/back (nvme-cli 2.3
 # opens its data file without O_TRUNC: start from no file).
 nvread() {

@@ -282,4 +282,65 @@ TEST_F(zns, read_only)
 	z_fini(&z);
 }
 
+/*
+ * A zone size that is not a power of two (768 KiB): the char device only,
+ * as the NVMe driver keeps only /dev/ngXnY; zones work as on any other.
+ */
+TEST_F(zns, no_block_device)
+{
+	struct pt_disk_cfg cfg = {
+		.size = 12 * 768 * PT_KiB, .bs = self->d.bs,
+		.flags = ZCBLK_DEV_F_ZONED, .zone_size = 768 * PT_KiB,
+		.zone_capacity = 512 * PT_KiB,
+	};
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct nvme_uring_cmd c;
+	struct pt_disk d;
+	struct zd zd[3];
+	__u64 nr, res = 0, wp;
+	struct stat st;
+	char blk[64];
+	struct z z;
+
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &d));
+	ASSERT_EQ(0, zcblk_dev_get(self->env.ctx, d.index, &info));
+	EXPECT_STREQ("", info.disk_name);
+	EXPECT_EQ(768 * PT_KiB, info.zone_size);
+	snprintf(blk, sizeof(blk), "/dev/zcblk%u", d.index);
+	EXPECT_NE(0, stat(blk, &st));
+	EXPECT_EQ(ENOENT, errno);
+	z_init(_metadata, &z, &d);
+	z.zlbas = 768 * PT_KiB / z.bs;
+	z.caplbas = 512 * PT_KiB / z.bs;
+	ASSERT_EQ(0, z_report(&z, 0, 0, 64 * 4, &nr, zd, 3));
+	EXPECT_EQ(12, nr);
+	EXPECT_EQ(z.zlbas, zd[1].zslba);
+	EXPECT_EQ(2 * z.zlbas, zd[2].zslba);
+	EXPECT_EQ(z.caplbas, zd[2].zcap);
+	/* Identify's zone size, appends, writes, boundaries */
+	c = pt_identify(PT_NSID, 5, 2U << 24, z.buf);
+	ASSERT_EQ(0, z_admin(&z, &c, NULL));
+	EXPECT_EQ(z.zlbas, pt_le64(z.buf + 2816));
+	c = pt_rw(PT_OP_ZAPPEND, z_start(&z, 7), 2, z.buf, 2 * z.bs);
+	ASSERT_EQ(0, z_cmd(&z, &c, &res));
+	EXPECT_EQ(z_start(&z, 7), res);
+	ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, 7) + 2, 3, 4, NULL));
+	EXPECT_EQ(PT_SC_ZONE_INVALID_WRITE,
+		  z_write(&z, PT_OP_WRITE, z_start(&z, 7), 1, 4, NULL));
+	EXPECT_EQ(ZS_IOPEN, z_state(&z, 7, &wp));
+	EXPECT_EQ(z_start(&z, 7) + 5, wp);
+	c = pt_rw(PT_OP_READ, z_start(&z, 7) + 2, 3, z.buf, 3 * z.bs);
+	ASSERT_EQ(0, z_cmd(&z, &c, NULL));
+	EXPECT_TRUE(pt_verify(_metadata, z.buf, z.bs, z_start(&z, 7) + 2, 3, 4,
+			      "zone 7"));
+	c = pt_rw(PT_OP_READ, z_start(&z, 8) - 1, 2, z.buf, 2 * z.bs);
+	EXPECT_EQ(PT_SC_ZONE_BOUNDARY, z_cmd(&z, &c, NULL));
+	ASSERT_EQ(0, z_action(&z, 7, ZSA_RESET));
+	EXPECT_EQ(ZS_EMPTY, z_state(&z, 7, NULL));
+	z_fini(&z);
+	/* conventional zones are for a block device it does not get */
+	cfg.zone_nr_conv = 1;
+	EXPECT_EQ(-EINVAL, pt_disk_add(_metadata, &self->env, &cfg, &d));
+}
+
 TEST_HARNESS_MAIN

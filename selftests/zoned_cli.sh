@@ -176,10 +176,12 @@ refused() {
 	log "add $*: exit 2, $msg"
 }
 
-refused "zone-size: not a power of two of at least block-size" \
-	--size 1G --zoned --zone-size 3M
-refused "zone-size: not a power of two of at least block-size" \
+refused "zone-size: not a multiple of block-size" \
 	--size 1G --block-size 4096 --zoned --zone-size 2048
+refused "zone-size: above 2 TiB" --size 4T --zoned --zone-size 4T
+refused "zone-nr-conv: conventional zones need a block device, and a zone size not a power of two gets none" \
+	--size 3G --zoned --zone-size 3M --zone-conv 1
+refused "size: not a multiple of zone-size" --size 1G --zoned --zone-size 3M
 refused "zone-capacity: not a multiple of block-size up to zone-size" \
 	--size 1G --zoned --zone-size 64M --zone-capacity 65M
 refused "zone-capacity: not a multiple of block-size up to zone-size" \

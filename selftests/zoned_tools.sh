@@ -11,16 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 need nvme fio blkzone python3 cmp
 
-# nv ARGS...: nvme ARGS, output in $TMP/out; fails unless it exits 0.
-nv() {
-	local rc=0
-	nvme "$@" >"$TMP/out" 2>&1 || rc=$?
-	if [ $rc -ne 0 ]; then
-		sed 's/^/# /' "$TMP/out"
-		fail "nvme $*: rc=$rc"
-	fi
-}
-
 # has TEXT: $TMP/out contains the line fragment TEXT.
 has() {
 	grep -qF -- "$1" "$TMP/out" || {
@@ -55,7 +45,6 @@ name=$(add_disk --backend mem --size 16M --block-size 4096 --zoned \
 chr=/dev/${name}c
 udev_settle "$chr"
 zl=256		# zone size in LBAs
-cl=192		# capacity
 
 nv zns id-ctrl "$chr"
 has "zasl    : 0"
@@ -147,6 +136,26 @@ open=$(grep -c 'State: 0x[23]0' "$TMP/out" || true)
 [ "$open" -le 8 ] || fail "$open zones open, above the limit of 8"
 log "fio io_uring_cmd --zonemode=zbd: sequential with verify, again, random ($open open)"
 "$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del $name"
+
+# ---- fio on a char-device-only disk: zones of 768 KiB, not a power of two
+name=$("$ZCBLKCTL" add --backend mem --size 24M --block-size 4096 --zoned \
+	--zone-size 768K --zone-capacity 512K) || fail "add a 768 KiB-zone disk"
+case $name in
+*c) ;;
+*) fail "add printed $name: a char-device-only disk is named by its char device" ;;
+esac
+idx=${name%c}
+idx=${idx#zcblk}
+echo "disk $idx" >>"$ZCBLK_UNDO"
+udev_settle "/dev/$name"
+[ ! -e "/dev/${name%c}" ] || fail "/dev/${name%c} exists: no block device expected"
+run_fio zbd_char_npo2 --filename="/dev/$name" --ioengine=io_uring_cmd \
+	--cmd_type=nvme --zonemode=zbd --rw=write --bs=16k --iodepth=1 \
+	--size=12M --verify=crc32c --do_verify=1
+nvme zns report-zones "/dev/$name" -d 2 >"$TMP/out" 2>&1 || fail "report-zones"
+has "SLBA: 0xc0       WP: 0xffffffffffffffff"
+log "fio on 768 KiB zones (char device only): ok"
+"$ZCBLKCTL" del "$idx" >/dev/null || fail "del $name"
 
 # ---- fio on the block device, several writes in flight per zone
 name=$(add_disk --backend mem --size 32M --block-size 4096 --zoned \

@@ -359,6 +359,9 @@ int add_main(int argc, char *argv[])
 		printf("\n");
 	} else if (info.disk_name[0]) {
 		printf("%s\n", info.disk_name);
+	} else if (info.char_name[0]) {
+		/* No block device (zoned.rst): the char device is the disk. */
+		printf("%s\n", info.char_name);
 	} else {	/* not reported: the kernel's naming rule */
 		printf("zcblk%u\n", info.index);
 	}

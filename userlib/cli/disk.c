@@ -16,7 +16,11 @@ const char *json_bool(int b)
 void json_disk_members(const struct zcblk_dev_info *x)
 {
 	printf("\"index\": %u, \"name\": ", x->index);
-	json_string(x->disk_name);
+	/* null: no block device (a zone size not a power of two) */
+	if (x->disk_name[0])
+		json_string(x->disk_name);
+	else
+		printf("null");
 	printf(", \"char_name\": ");
 	json_string(x->char_name);
 	printf(", \"backend\": ");

@@ -79,7 +79,7 @@ static int print_table(const struct disks *d)
 		const struct zcblk_dev_info *x = &d->v[i];
 
 		table_cell(&t, "%u", x->index);
-		table_cell(&t, "%s", x->disk_name);
+		table_cell(&t, "%s", x->disk_name[0] ? x->disk_name : "-");
 		table_cell(&t, "%s", x->char_name);
 		table_cell(&t, "%s", x->backend);
 		table_size_cell(&t, x->disk_size);

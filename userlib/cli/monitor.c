@@ -67,7 +67,9 @@ static void print_event(__u32 event, const struct zcblk_dev_info *x,
 		printf("%s %s backend=%s size=%s state=%s completion=%s "
 		       "latency_ns=%llu fail_every=%u fail_ppm=%u "
 		       "fail_status=%#x fail_ops=%s stall=%s\n",
-		       zcblk_event_name(event), x->disk_name, x->backend, size,
+		       zcblk_event_name(event),
+		       x->disk_name[0] ? x->disk_name : x->char_name, x->backend,
+		       size,
 		       zcblk_state_name(x->state),
 		       completion_name(x->completion),
 		       (unsigned long long)x->latency_ns, x->fail_every,

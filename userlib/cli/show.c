@@ -63,8 +63,10 @@ static void print_human(const struct zcblk_dev_info *x)
 	format_size(x->alloc_bytes, alloc, sizeof(alloc));
 	disk_flags(x, flags, sizeof(flags));
 
-	printf("%s\n", x->disk_name);
+	printf("%s\n", x->disk_name[0] ? x->disk_name : x->char_name);
 	ROW("index", "%u", x->index);
+	if (!x->disk_name[0])
+		ROW("block_device", "%s", "none");
 	ROW("char_name", "%s", x->char_name);
 	ROW("state", "%s", zcblk_state_name(x->state));
 	ROW("backend", "%s", x->backend);

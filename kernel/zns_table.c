@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A zoned disk's zone table at the end of its backing store (the file
+ * backend's store_rw), so that a disk made again on the same file finds
+ * its write pointers (Documentation/zoned.rst, "Zone state on a file").
+ * Written at every flush and when the disk goes; read when it comes.
+ */
+#include <linux/crc32.h>
+#include <linux/slab.h>
+#include <net/netlink.h>
+
+#include "backend.h"
+#include "dev.h"
+#include "nvme.h"
+#include "zns.h"
+
+#define ZCBLK_ZT_MAGIC		"ZCBLKZT"	/* and a NUL: 8 bytes */
+#define ZCBLK_ZT_VERSION	1
+#define ZCBLK_ZT_ALIGN		4096
+/* Zones copied under the zone lock at a time */
+#define ZCBLK_ZT_BATCH		4096
+
+/* The table's header; zone entries follow, each __le64 state << 60 | wp. */
+struct zcblk_zt_hdr {
+	u8 magic[8];
+	__le32 version;
+	__le32 block_size;
+	__le64 zone_size;		/* bytes */
+	__le64 zone_capacity;		/* bytes */
+	__le32 nr_zones;
+	__le32 nr_conv;
+	__le32 crc;			/* crc32_le of the entries */
+	u8 rsvd[20];
+};
+static_assert(sizeof(struct zcblk_zt_hdr) == 64);
+
+#define ZCBLK_ZT_WP_MASK	GENMASK_ULL(59, 0)
+
+static size_t zcblk_zt_len(u64 nr_zones)
+{
+	return round_up(sizeof(struct zcblk_zt_hdr) + nr_zones * 8,
+			ZCBLK_ZT_ALIGN);
+}
+
+/**
+ * zcblk_zns_table_place() - find room for the zone table
+ * @dev: a zoned disk being added, its backend open
+ * @zsize: the zone size in bytes
+ * @pos: set to where the table goes in the backing store (0: none)
+ * @len: set to its length
+ * @extack: for the reason of a refusal
+ *
+ * The table takes the end of the backing store, whole 4 KiB blocks. A size
+ * not given becomes the most whole zones that leave it room.
+ *
+ * Context: process context.
+ * Return: 0, or -EINVAL.
+ */
+int zcblk_zns_table_place(struct zcblk_dev *dev, u64 zsize, u64 *pos,
+			  size_t *len, struct netlink_ext_ack *extack)
+{
+	struct zcblk_config *cfg = &dev->cfg;
+	u64 store, nr;
+
+	*pos = 0;
+	*len = 0;
+	if (!dev->ops->store_rw)
+		return 0;
+	store = round_down(dev->ops->store_size(dev), ZCBLK_ZT_ALIGN);
+	if (cfg->size_given) {
+		nr = div64_u64(cfg->size, zsize);
+		if (store < zcblk_zt_len(nr) ||
+		    cfg->size > store - zcblk_zt_len(nr)) {
+			NL_SET_ERR_MSG(extack,
+				       "size: leaves no room for the zone table at the end of the backing file");
+			return -EINVAL;
+		}
+	} else {
+		nr = div64_u64(store, zsize);
+		while (nr && nr * zsize + zcblk_zt_len(nr) > store)
+			nr--;
+		if (!nr) {
+			NL_SET_ERR_MSG(extack,
+				       "path: too small for a zone and the zone table");
+			return -EINVAL;
+		}
+		cfg->size = nr * zsize;
+	}
+	*len = zcblk_zt_len(nr);
+	*pos = store - *len;
+	return 0;
+}
+
+static int zcblk_zt_check_entry(struct zcblk_zones *zs, u32 idx, u8 state,
+				u64 wp)
+{
+	u64 zslba = zcblk_zone_start(zs, idx);
+
+	if (idx < zs->nr_conv)
+		return state == ZCBLK_ZS_NOT_WP && wp == zslba ? 0 : -EINVAL;
+	switch (state) {
+	case ZCBLK_ZS_EMPTY:
+	case ZCBLK_ZS_IMP_OPEN:
+	case ZCBLK_ZS_EXP_OPEN:
+	case ZCBLK_ZS_CLOSED:
+	case ZCBLK_ZS_FULL:
+	case ZCBLK_ZS_READ_ONLY:
+	case ZCBLK_ZS_OFFLINE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (wp < zslba || wp > zslba + zs->cap_lbas)
+		return -EINVAL;
+	return 0;
+}
+
+/* The header this disk's geometry writes, and a found one must have. */
+static void zcblk_zt_hdr_fill(struct zcblk_dev *dev, struct zcblk_zt_hdr *h)
+{
+	struct zcblk_zones *zs = dev->zones;
+
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, ZCBLK_ZT_MAGIC, sizeof(h->magic));
+	h->version = cpu_to_le32(ZCBLK_ZT_VERSION);
+	h->block_size = cpu_to_le32(dev->cfg.block_size);
+	h->zone_size = cpu_to_le64(dev->cfg.zone_size);
+	h->zone_capacity = cpu_to_le64(dev->cfg.zone_capacity);
+	h->nr_zones = cpu_to_le32(zs->nr_zones);
+	h->nr_conv = cpu_to_le32(zs->nr_conv);
+}
+
+/*
+ * The zones as a table found says, after a power cycle: open zones are
+ * closed, or empty if nothing was written (as QEMU's shutdown does).
+ */
+static int zcblk_zt_apply(struct zcblk_zones *zs, const __le64 *e)
+{
+	u32 i;
+	int ret = 0;
+
+	spin_lock(&zs->lock);
+	for (i = 0; i < zs->nr_zones && !ret; i++) {
+		u64 v = le64_to_cpu(e[i]);
+		u64 wp = v & ZCBLK_ZT_WP_MASK;
+		u8 state = v >> 60;
+
+		ret = zcblk_zt_check_entry(zs, i, state, wp);
+		if (ret || i < zs->nr_conv)
+			continue;
+		if (state == ZCBLK_ZS_IMP_OPEN || state == ZCBLK_ZS_EXP_OPEN)
+			state = wp == zcblk_zone_start(zs, i) ?
+				ZCBLK_ZS_EMPTY : ZCBLK_ZS_CLOSED;
+		zs->zone[i].wp = wp;
+		zcblk_zone_set(zs, &zs->zone[i], state);
+	}
+	spin_unlock(&zs->lock);
+	return ret;
+}
+
+/**
+ * zcblk_zns_table_load() - take the zones' state from the backing store
+ * @dev: a zoned disk being added, its zones empty
+ * @extack: for the reason of a refusal
+ *
+ * A store without a table (no magic) gets one now, the zones empty. One
+ * written for another geometry, or damaged, is refused: the data behind
+ * it was written for those zones.
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL, -ENOMEM, or the store's error.
+ */
+int zcblk_zns_table_load(struct zcblk_dev *dev,
+			 struct netlink_ext_ack *extack)
+{
+	struct zcblk_zones *zs = dev->zones;
+	struct zcblk_zt_hdr *found, want;
+	const __le64 *e;
+	int ret;
+
+	if (!zs->table_len)
+		return 0;
+	zs->table = kvzalloc(zs->table_len, GFP_KERNEL);
+	if (!zs->table)
+		return -ENOMEM;
+	ret = dev->ops->store_rw(dev, false, zs->table_pos, zs->table,
+				 zs->table_len);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "path: cannot read the zone table");
+		return ret;
+	}
+	found = zs->table;
+	e = zs->table + sizeof(*found);
+	if (memcmp(found->magic, ZCBLK_ZT_MAGIC, sizeof(found->magic))) {
+		/* A new store: its zones are empty. */
+		zs->table_ok = true;
+		if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
+			return 0;
+		ret = zcblk_zns_save(dev);
+		if (ret)
+			NL_SET_ERR_MSG(extack, "path: cannot write the zone table");
+		return ret;
+	}
+	zcblk_zt_hdr_fill(dev, &want);
+	if (memcmp(found, &want, offsetof(struct zcblk_zt_hdr, crc))) {
+		NL_SET_ERR_MSG(extack,
+			       "zone-size: the backing file's zone table is of another geometry");
+		return -EINVAL;
+	}
+	if (le32_to_cpu(found->crc) !=
+	    crc32_le(~0, (const u8 *)e, (size_t)zs->nr_zones * 8) ||
+	    zcblk_zt_apply(zs, e)) {
+		NL_SET_ERR_MSG(extack, "path: the zone table is damaged");
+		return -EINVAL;
+	}
+	zs->table_ok = true;
+	return 0;
+}
+
+/**
+ * zcblk_zns_save() - write the zones' state to the backing store
+ * @dev: a zoned disk
+ *
+ * At a flush (before the backend's own) and when the disk goes: what a
+ * flush made durable, the write pointers that say where it is, is durable
+ * with it. A disk without a store, or whose table was not read, writes
+ * nothing.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 or the store's error.
+ */
+int zcblk_zns_save(struct zcblk_dev *dev)
+{
+	struct zcblk_zones *zs = dev->zones;
+	struct zcblk_zt_hdr *h;
+	__le64 *e;
+	u32 i, end;
+	int ret;
+
+	if (!zs || !zs->table_ok || (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY))
+		return 0;
+	mutex_lock(&zs->table_lock);
+	h = zs->table;
+	e = zs->table + sizeof(*h);
+	for (i = 0; i < zs->nr_zones;) {
+		end = min_t(u32, zs->nr_zones, i + ZCBLK_ZT_BATCH);
+		spin_lock(&zs->lock);
+		for (; i < end; i++)
+			e[i] = cpu_to_le64((u64)zs->zone[i].state << 60 |
+					   zs->zone[i].wp);
+		spin_unlock(&zs->lock);
+		cond_resched();
+	}
+	zcblk_zt_hdr_fill(dev, h);
+	h->crc = cpu_to_le32(crc32_le(~0, (const u8 *)e,
+				      (size_t)zs->nr_zones * 8));
+	ret = dev->ops->store_rw(dev, true, zs->table_pos, zs->table,
+				 zs->table_len);
+	mutex_unlock(&zs->table_lock);
+	return ret;
+}

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Zone state on the file backend (Documentation/zoned.rst, "Zone state on
+# a file"): a zoned disk made again on the same backing file finds its
+# zones as they were (write pointers, closed, full; open zones closed, or
+# empty if unwritten) and its data; the zone table takes the file's end
+# (a default size leaves it room, a given one must); a table of another
+# geometry or a damaged one is refused with the exact extack text. And
+# btrfs -O zoned on such a disk survives the disk's deletion: files
+# written, disk deleted and made again, mounted, all equal.
+. "$(dirname "$0")/lib.sh"
+need nvme mkfs.ext4 mkfs.btrfs python3 cmp sha256sum
+
+modprobe brd rd_nr=1 rd_size=524288 || skip "no brd module"
+mkfs.ext4 -q -F /dev/ram0 || fail "mkfs.ext4 /dev/ram0"
+mnt=$TMP/mnt
+mkdir -p "$mnt" "$TMP/fs"
+mount /dev/ram0 "$mnt" || fail "mount"
+test_cleanup() {
+	umount "$TMP/fs" 2>/dev/null
+	umount "$mnt" 2>/dev/null
+	rmmod brd 2>/dev/null
+}
+
+img=$mnt/zoned.img
+truncate -s 16M "$img" || fail "truncate"
+args=(--backend file --path "$img" --block-size 4096 --zoned --zone-size 1M)
+
+# addz ARGS...: add a disk, its name in $name, its char device in $chr
+addz() {
+	name=$(add_disk "$@")
+	chr=/dev/${name}c
+	udev_settle "$chr"
+}
+
+# refused TEXT ARGS...: zcblkctl add ARGS fails saying TEXT
+refused() {
+	local want=$1 rc=0
+	shift
+	"$ZCBLKCTL" add "$@" >"$TMP/out" 2>&1 || rc=$?
+	[ $rc -ne 0 ] || fail "add $* succeeded"
+	grep -qF -- "$want" "$TMP/out" || {
+		sed 's/^/# /' "$TMP/out"
+		fail "add $*: no \"$want\""
+	}
+}
+
+# zline N: zone N's report-zones line
+zline() {
+	nvme zns report-zones "$chr" -d $(($1 + 1)) 2>&1 | grep '^SLBA' |
+		sed -n "$(($1 + 1))p"
+}
+
+# expect_zone N STATE WP
+expect_zone() {
+	local l
+	l=$(zline "$1")
+	case $l in
+	*"WP: $3 "*"State: $2 "*) ;;
+	*) fail "zone $1: \"$l\", want WP $3 State $2" ;;
+	esac
+}
+
+# 16 MiB of file: 15 zones of 1 MiB, the table in the last 4 KiB
+addz "${args[@]}"
+size=$(json_field "$name" size)
+[ "$size" = $((15 << 20)) ] || fail "default size $size, not 15 MiB"
+head -c 32768 /dev/urandom >"$TMP/a"
+head -c 8192 /dev/urandom >"$TMP/b"
+nvme write "$chr" -s 0 -c 7 -z 32768 -d "$TMP/a" >/dev/null 2>&1 ||
+	fail "nvme write"
+nvme zns zone-append "$chr" -s 0x300 -z 8192 -d "$TMP/b" >/dev/null 2>&1 ||
+	fail "zone-append"
+nvme zns open-zone "$chr" -s 0x500 >/dev/null 2>&1 || fail "open-zone"
+nvme zns finish-zone "$chr" -s 0x700 >/dev/null 2>&1 || fail "finish-zone"
+nvme flush "$chr" -n 1 >/dev/null 2>&1 || fail "nvme flush"
+expect_zone 0 0x20 0x8
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+
+addz "${args[@]}"
+expect_zone 0 0x40 0x8		# implicitly open: closed by the power cycle
+expect_zone 3 0x40 0x302
+expect_zone 5 0x10 0x500	# opened, never written: empty
+zline 7 | grep -q 'State: 0xe0' || fail "zone 7 not full: $(zline 7)"
+expect_zone 1 0x10 0x100
+rm -f "$TMP/back"
+nvme read "$chr" -s 0 -c 7 -z 32768 -d "$TMP/back" >/dev/null 2>&1 ||
+	fail "nvme read"
+cmp -s "$TMP/a" "$TMP/back" || fail "zone 0's data differs"
+# the next write goes where the write pointer says
+nvme write "$chr" -s 8 -c 0 -z 4096 -d "$TMP/b" >/dev/null 2>&1 ||
+	fail "write at the kept write pointer"
+log "zones and data kept across del and add (closed, empty, full, WP)"
+# unflushed state is kept by a clean del
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+addz "${args[@]}"
+expect_zone 0 0x40 0x9
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+
+refused "zone-size: the backing file's zone table is of another geometry" \
+	--backend file --path "$img" --block-size 4096 --zoned --zone-size 2M
+refused "size: leaves no room for the zone table at the end of the backing file" \
+	"${args[@]}" --size 16M
+# damage one entry: the table's crc no longer matches
+printf '\x5a\x5a\x5a\x5a' | dd of="$img" bs=1 seek=$(((16 << 20) - 4096 + 64)) \
+	conv=notrunc status=none
+refused "path: the zone table is damaged" "${args[@]}"
+log "other geometry, no room, damaged table: refused"
+
+# btrfs -O zoned across del and add
+modprobe btrfs 2>/dev/null || true
+grep -qw btrfs /proc/filesystems || skip "no btrfs in this kernel"
+img2=$mnt/btrfs.img
+truncate -s 256M "$img2" || fail "truncate"
+bargs=(--backend file --path "$img2" --block-size 4096 --zoned --zone-size 8M)
+addz "${bargs[@]}"
+mkfs.btrfs -q -f -O zoned -d single -m single "/dev/$name" >"$TMP/mkfs" 2>&1 ||
+	{ sed 's/^/# /' "$TMP/mkfs"; fail "mkfs.btrfs"; }
+mount -t btrfs "/dev/$name" "$TMP/fs" || fail "mount btrfs"
+for i in $(seq 12); do
+	head -c $(((RANDOM * 97 + i) % 3000000 + 1)) /dev/urandom >"$TMP/fs/f$i"
+done
+(cd "$TMP/fs" && sha256sum f*) >"$TMP/sums"
+umount "$TMP/fs" || fail "umount btrfs"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+addz "${bargs[@]}"
+mount -t btrfs "/dev/$name" "$TMP/fs" || fail "mount btrfs after del and add"
+(cd "$TMP/fs" && sha256sum -c --quiet "$TMP/sums") ||
+	{ umount "$TMP/fs"; fail "files differ after del and add"; }
+umount "$TMP/fs" || fail "umount"
+log "btrfs -O zoned on a file: 12 files equal after the disk was made again"
+exit $KSFT_PASS
