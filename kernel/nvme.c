@@ -120,7 +120,14 @@ int zcblk_nvme_access(const struct zcblk_nvme_cmd *nc, fmode_t mode)
 	return -EACCES;
 }
 
-/* Writes @len bytes of @buf at the start of the data buffer, zeroes the rest. */
+/**
+ * zcblk_rq_fill() - fill a command's data buffer
+ * @rq: the command's request
+ * @buf: what goes first, or NULL
+ * @len: its length; the rest of the buffer is zeroed
+ *
+ * Context: any context: the pages are pinned, kmap_local() maps them.
+ */
 void zcblk_rq_fill(struct request *rq, const void *buf, size_t len)
 {
 	struct req_iterator iter;
@@ -166,13 +173,29 @@ static void zcblk_rq_copy(struct request *rq, u64 off, void *buf, size_t len,
 	}
 }
 
-/* Copies @len bytes of the data buffer at @off into @buf. */
+/**
+ * zcblk_rq_copy_from() - copy from a command's data buffer
+ * @rq: the command's request
+ * @off: where in its data buffer
+ * @buf: where to
+ * @len: how many bytes, inside the data buffer
+ *
+ * Context: any context.
+ */
 void zcblk_rq_copy_from(struct request *rq, u64 off, void *buf, size_t len)
 {
 	zcblk_rq_copy(rq, off, buf, len, false);
 }
 
-/* Copies @len bytes of @buf into the data buffer at @off. */
+/**
+ * zcblk_rq_copy_to() - copy into a command's data buffer
+ * @rq: the command's request
+ * @off: where in its data buffer
+ * @buf: what to copy
+ * @len: how many bytes, inside the data buffer
+ *
+ * Context: any context.
+ */
 void zcblk_rq_copy_to(struct request *rq, u64 off, const void *buf,
 		      size_t len)
 {

@@ -16,6 +16,7 @@ mkfs.ext4 -q -F /dev/ram0 || fail "mkfs.ext4 /dev/ram0"
 mnt=$TMP/mnt
 mkdir -p "$mnt" "$TMP/fs"
 mount /dev/ram0 "$mnt" || fail "mount"
+# shellcheck disable=SC2317 # called from lib.sh's cleanup
 test_cleanup() {
 	umount "$TMP/fs" 2>/dev/null
 	umount "$mnt" 2>/dev/null

@@ -107,11 +107,15 @@ blkzone report -o $((5 * zl * 8)) -c 1 "$blk" >"$TMP/out" 2>&1 ||
 sed 's/^/# /' "$TMP/out"
 has "wptr 0x000010"
 has "zcond: 2(oi)"
+blkzone open -o $((6 * zl * 8)) -c 1 "$blk" || fail "blkzone open"
+[ "$(zstate "$chr" 6)" = 0x30 ] || fail "blkzone open: zone 6 not explicitly open"
+blkzone close -o $((6 * zl * 8)) -c 1 "$blk" || fail "blkzone close"
+[ "$(zstate "$chr" 6)" = 0x40 ] || fail "blkzone close: zone 6 not closed"
 blkzone finish -o $((5 * zl * 8)) -c 1 "$blk" || fail "blkzone finish"
 [ "$(zstate "$chr" 5)" = 0xe0 ] || fail "blkzone finish: zone 5 not full"
 blkzone reset "$blk" || fail "blkzone reset (all)"
 [ "$(zstate "$chr" 5)" = 0x10 ] || fail "blkzone reset: zone 5 not empty"
-log "blkzone report, finish, reset: the char device's zones"
+log "blkzone report, open, close, finish, reset: the char device's zones"
 "$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del $name"
 
 # ---- fio on the char device: 32 zones of 1 MiB, capacity 512 KiB

@@ -26,6 +26,10 @@
 #          poll queue, io_uring direct=1: the null backend's reference
 #   zcm-*  zcblk mem disk, 256 MiB, written once before the runs
 #   brd    /dev/ram0, 256 MiB, written once: the mem backend's reference
+#   zz-*   zcblk null disk, zoned (64 MiB zones; on 6.1 with mq-deadline,
+#          which a zoned disk requires there), chr or blk as above
+#   nullbz zoned null_blk, 64 MiB zones: the zoned rows' reference
+# BENCH_ONLY=zoned runs the zoned rows alone.
 # Nothing is asserted: numbers depend on the machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,6 +68,8 @@ nullb_load 0
 modprobe brd rd_nr=1 rd_size=$((mibs * 1024))
 zn=$(zcblk_add --backend null --size 1G)
 zm=$(zcblk_add --backend mem --size "${mibs}M")
+zz=$(zcblk_add --backend null --size 1G --zoned --zone-size 64M)
+meta "scheduler.$zz" "$(cat "/sys/block/$zz/queue/scheduler")"
 noscheduler "$zn"
 noscheduler "$zm"
 # Reads of the mem disks copy real pages, not the zeroes of a hole.
@@ -82,21 +88,24 @@ meta cmdline "$(tr ' ' '\n' </proc/cmdline | grep -v '^zcblkvm\.' | tr '\n' ' ')
 target() {
 	local t=$1 chr blk
 	case $t in
+	zz-*)  chr=(--filename="/dev/${zz}c" --ioengine=io_uring_cmd --cmd_type=nvme --size=1G)
+	       blk=(--filename="/dev/$zz" --ioengine=io_uring --direct=1 --size=1G) ;;
 	zcm-*) chr=(--filename="/dev/${zm}c" --ioengine=io_uring_cmd --cmd_type=nvme "--size=${mibs}M")
 	       blk=(--filename="/dev/$zm" --ioengine=io_uring --direct=1 "--size=${mibs}M") ;;
 	*)     chr=(--filename="/dev/${zn}c" --ioengine=io_uring_cmd --cmd_type=nvme --size=1G)
 	       blk=(--filename="/dev/$zn" --ioengine=io_uring --direct=1 --size=1G) ;;
 	esac
 	case $t in
-	zc-chr|zc-chr-sirq|zcm-chr) printf '%s\n' "${chr[@]}" ;;
+	zc-chr|zc-chr-sirq|zcm-chr|zz-chr) printf '%s\n' "${chr[@]}" ;;
 	zc-chr-fb|zcm-chr-fb) printf '%s\n' "${chr[@]}" --fixedbufs=1 ;;
 	zc-chr-hipri) printf '%s\n' "${chr[@]}" --hipri=1 ;;
-	zc-blk|zc-blk-sirq|zcm-blk) printf '%s\n' "${blk[@]}" ;;
+	zc-blk|zc-blk-sirq|zcm-blk|zz-blk) printf '%s\n' "${blk[@]}" ;;
 	zc-blk-fb) printf '%s\n' "${blk[@]}" --fixedbufs=1 ;;
 	zc-blk-hipri) printf '%s\n' "${blk[@]}" --hipri=1 ;;
 	nullb|nullb-sirq) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G ;;
 	nullb-fb) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G --fixedbufs=1 ;;
 	nullb-hipri) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G --hipri=1 ;;
+	nullbz) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G ;;
 	brd) printf '%s\n' --filename=/dev/ram0 --ioengine=io_uring --direct=1 --size=${mibs}M ;;
 	*) echo "bench.sh: no target $t" >&2; return 1 ;;
 	esac
@@ -121,7 +130,18 @@ run() {
 
 small='randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd32'
 large='read-128k-qd8 write-128k-qd8'
+# zoned REP: the zoned rows, zoned null_blk as their reference.
+zoned() {
+	nullb_load_zoned
+	run "$1" zwrite-4k-qd32 zz-chr zz-blk nullbz
+	nullb_load 0
+}
+
 for rep in $(seq "$reps"); do
+	if [ "${BENCH_ONLY:-}" = zoned ]; then
+		zoned "$rep"
+		continue
+	fi
 	if [ "$quick" = 1 ]; then
 		run "$rep" randread-4k-qd32 zc-chr zc-chr-fb zc-blk nullb
 		break
@@ -143,9 +163,11 @@ for rep in $(seq "$reps"); do
 	done
 	"$ctl" set "$zn" --completion inline
 	nullb_load 0
+	zoned "$rep"
 done
 
 "$ctl" del "${zn#zcblk}"
 "$ctl" del "${zm#zcblk}"
+"$ctl" del "${zz#zcblk}"
 modprobe -r null_blk brd
 rm -rf "$tmp"

@@ -22,6 +22,16 @@ nullb_load() {
 	noscheduler nullb0
 }
 
+# The zoned null_blk reference: 64 MiB zones, as zcblk's zoned null disk.
+# No scheduler change: 6.1 requires mq-deadline on a zoned disk.
+nullb_load_zoned() {
+	modprobe -r null_blk 2>/dev/null || true
+	modprobe null_blk queue_mode=2 irqmode=0 nr_devices=1 gb=1 bs=512 \
+		submit_queues=1 hw_queue_depth=128 max_sectors=1024 zoned=1 \
+		zone_size=64
+	meta scheduler.nullb0-zoned "$(cat /sys/block/nullb0/queue/scheduler)"
+}
+
 # zcblk_add ARGS...: add a disk like make bench's (one submission queue,
 # one poll queue, depth 128), wait for its nodes, print its name (then:
 # noscheduler NAME).

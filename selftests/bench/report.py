@@ -23,7 +23,7 @@ import sys
 import tempfile
 
 WORKLOADS = ["randread-4k-qd1", "randread-4k-qd32", "randwrite-4k-qd32",
-             "read-128k-qd8", "write-128k-qd8"]
+             "read-128k-qd8", "write-128k-qd8", "zwrite-4k-qd32"]
 
 # (row, reference row or None, description)
 ROWS = [
@@ -43,6 +43,9 @@ ROWS = [
     ("zc-chr-sirq", "nullb-sirq", "zcblk null softirq, char dev, io_uring_cmd"),
     ("zc-blk-sirq", "nullb-sirq", "zcblk null softirq, block dev, io_uring direct=1"),
     ("nullb-sirq", None, "null_blk irqmode=1 (softirq), io_uring direct=1"),
+    ("zz-chr", "nullbz", "zcblk null zoned, char dev, io_uring_cmd --zonemode=zbd"),
+    ("zz-blk", "nullbz", "zcblk null zoned, block dev, io_uring direct=1 --zonemode=zbd"),
+    ("nullbz", None, "null_blk zoned=1, io_uring direct=1 --zonemode=zbd"),
 ]
 REF = {r: ref for r, ref, _ in ROWS}
 DESC = {r: d for r, _, d in ROWS}
@@ -63,6 +66,10 @@ TARGETS = [
      "read-128k-qd8", "zcm-chr", "brd", "bw", ">=", 0.9, "icount"),
     ("128k seq read, mem passthrough vs brd: bandwidth (wall clock)",
      "read-128k-qd8", "zcm-chr", "brd", "bw", ">=", 0.9, "wall"),
+    ("4k seq write QD32 zbd, zoned passthrough vs zoned null_blk",
+     "zwrite-4k-qd32", "zz-chr", "nullbz", "iops", ">=", 1.1, "icount"),
+    ("4k seq write QD32 zbd, zoned block path vs zoned null_blk",
+     "zwrite-4k-qd32", "zz-blk", "nullbz", "iops", ">=", 0.95, "icount"),
 ]
 
 

@@ -17,8 +17,8 @@
 # by function, passthrough against block path), written to
 # $BENCH_RESULTS/costs-<kernel>-<date>.md.
 # Env: BENCH_VMOUT (VM logs and guest outputs, default build/bench),
-# BENCH_RUNTIME, BENCH_RAMP, BENCH_IOS_SMALL, BENCH_IOS_LARGE, BENCH_LOOPS
-# (passed to bench.sh), BENCH_DATE (default today, UTC).
+# BENCH_RUNTIME, BENCH_RAMP, BENCH_IOS_SMALL, BENCH_IOS_LARGE, BENCH_LOOPS,
+# BENCH_ONLY (passed to bench.sh), BENCH_DATE (default today, UTC).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -37,7 +37,8 @@ cd "$repo"
 
 # The guest's environment is clean: hand bench.sh its knobs explicitly.
 envs=()
-for v in BENCH_RUNTIME BENCH_RAMP BENCH_IOS_SMALL BENCH_IOS_LARGE BENCH_LOOPS; do
+for v in BENCH_RUNTIME BENCH_RAMP BENCH_IOS_SMALL BENCH_IOS_LARGE BENCH_LOOPS \
+	BENCH_ONLY; do
 	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 done
 
