@@ -170,15 +170,22 @@ def agreement(runs):
 def chart(data, prefix, title):
     clock = "icount" if "icount" in data else "wall"
     reps = data[clock][0]
-    rows = [r for r, ref, _ in ROWS if ref]
+    vals = {r: {wl: ratio(summarize(reps, r, wl),
+                          summarize(reps, REF[r], wl), "iops")
+                for wl in WORKLOADS}
+            for r, ref, _ in ROWS if ref}
+    # Only what this run measured (BENCH_ONLY=zoned measures few rows):
+    # gnuplot refuses a column with no number.
+    wls = [wl for wl in WORKLOADS
+           if any(v[wl] is not None for v in vals.values())]
+    rows = [r for r, v in vals.items()
+            if any(v[wl] is not None for wl in wls)]
     with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as f:
-        f.write("row " + " ".join(WORKLOADS) + "\n")
+        f.write("row " + " ".join(wls) + "\n")
         for row in rows:
-            vals = [ratio(summarize(reps, row, wl),
-                          summarize(reps, REF[row], wl), "iops")
-                    for wl in WORKLOADS]
-            f.write(row + " " + " ".join("NaN" if v is None else f"{v:.4f}"
-                                        for v in vals) + "\n")
+            f.write(row + " " + " ".join(
+                "NaN" if vals[row][wl] is None else f"{vals[row][wl]:.4f}"
+                for wl in wls) + "\n")
         dat = f.name
     gp = f"""
 set terminal pngcairo size 1400,600 font ",10"
@@ -194,7 +201,7 @@ set grid ytics
 set yrange [0:*]
 set key outside right top
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2 lc rgb "black"
-plot for [i=2:{1 + len(WORKLOADS)}] "{dat}" using i:xtic(1) title columnheader(i)
+plot for [i=2:{1 + len(wls)}] "{dat}" using i:xtic(1) title columnheader(i)
 """
     try:
         subprocess.run(["gnuplot"], input=gp, text=True, check=True)
@@ -234,9 +241,15 @@ def render(res, prefix):
             "| target | rows | metric | clock | bound | measured | met |",
             "|---|---|---|---|---:|---:|---|"]
     for desc, rows, k, cmp, bound, clock, r, ok in check_targets(data):
+        if r is None:
+            continue
         out.append(f"| {desc} | `{rows}` | {k} | {clock} | {cmp} {bound} | "
                    f"{fmt(r, 3)} | {'-' if ok is None else ('yes' if ok else '**no**')} |")
     for wl in WORKLOADS:
+        # A workload this run did not measure (BENCH_ONLY) has no section.
+        if all(summarize(data[c][0], r, wl) is None
+               for c in clocks for r, _, _ in ROWS):
+            continue
         out += ["", f"## {wl}", ""]
         table(data, wl, clocks, out)
     out += ["", f"![ratios]({os.path.basename(prefix)}.png)", ""]
