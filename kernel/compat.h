@@ -94,6 +94,8 @@ zcblk_compat_alloc_queue(struct blk_mq_tag_set *set,
 static inline int zcblk_compat_zoned_register(struct gendisk *disk,
 					      const struct zcblk_limits *l)
 {
+	if (!IS_ENABLED(CONFIG_BLK_DEV_ZONED))
+		return -EOPNOTSUPP;
 	return blk_revalidate_disk_zones(disk);
 }
 
@@ -165,6 +167,8 @@ zcblk_compat_alloc_queue(struct blk_mq_tag_set *set,
 static inline int zcblk_compat_zoned_register(struct gendisk *disk,
 					      const struct zcblk_limits *l)
 {
+	if (!IS_ENABLED(CONFIG_BLK_DEV_ZONED))
+		return -EOPNOTSUPP;
 	return blk_revalidate_disk_zones(disk, NULL);
 }
 

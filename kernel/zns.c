@@ -440,6 +440,11 @@ int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		}
 		dev->no_bdev = true;
 	}
+	if (!dev->no_bdev && !IS_ENABLED(CONFIG_BLK_DEV_ZONED)) {
+		NL_SET_ERR_MSG(extack,
+			       "flags: zoned block devices need a kernel with CONFIG_BLK_DEV_ZONED");
+		return -EOPNOTSUPP;
+	}
 	if (zsize >> SECTOR_SHIFT > UINT_MAX) {
 		NL_SET_ERR_MSG(extack, "zone-size: above 2 TiB");
 		return -EINVAL;

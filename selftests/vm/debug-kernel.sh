@@ -38,7 +38,8 @@ scripts/kconfig/merge_config.sh -m .config kernel/configs/kvm_guest.config \
 	"$here/debug.config" >/dev/null
 make -s olddefconfig >&2
 # merge_config's warnings are not errors: check what matters landed.
-for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK VIRTIO_FS FAILSLAB GCOV_KERNEL; do
+for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK VIRTIO_FS FAILSLAB GCOV_KERNEL \
+	BLK_DEV_ZONED; do
 	grep -q "^CONFIG_$opt=y" .config ||
 		{ log "CONFIG_$opt did not stick"; exit 1; }
 done
