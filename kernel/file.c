@@ -108,10 +108,20 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 			bvec[nr++] = tmp;
 		bvec = pdu->file_bvecs;
 	} else {
-		/* One bio: its own table, which may start mid-vector. */
+		/*
+		 * One bio: its own table, which may start mid-vector. Count
+		 * its bvecs, not bio_segments()' pages: a multi-page bvec
+		 * (a large folio) is one entry, and the iterator must not be
+		 * told of entries past the table's end.
+		 */
+		struct bvec_iter it;
+		struct bio_vec tmp;
+
 		offset = bio->bi_iter.bi_bvec_done;
 		bvec = __bvec_iter_bvec(bio->bi_io_vec, bio->bi_iter);
-		nr = bio_segments(bio);
+		nr = 0;
+		bio_for_each_bvec(tmp, bio, it)
+			nr++;
 	}
 	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, bvec, nr,
 		      blk_rq_bytes(rq));
