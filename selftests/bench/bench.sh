@@ -130,10 +130,23 @@ run() {
 
 small='randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd32'
 large='read-128k-qd8 write-128k-qd8'
+# zreset REP ROW chr|blk DEVICE: the zone reset rate (zreset.c) as ROW's
+# "zone-reset" workload, 16 zones of 64 MiB reset in turn.
+zreset() {
+	local f=$tmp/$2.zone-reset.json
+	"$build/bench/zreset" "$3" "$4" $((64 << 20)) 16 \
+		"${BENCH_RESETS:-2000}" >"$f" 2>"$tmp/err" ||
+		{ echo "bench.sh: zreset $2 failed:" >&2; cat "$tmp/err" >&2; return 1; }
+	printf 'BENCH_JSON %s %s zone-reset %s\n' "$1" "$2" "$(gzip -9c "$f" | base64 -w0)"
+}
+
 # zoned REP: the zoned rows, zoned null_blk as their reference.
 zoned() {
 	nullb_load_zoned
 	run "$1" zwrite-4k-qd32 zz-chr zz-blk nullbz
+	zreset "$1" zz-chr chr "/dev/${zz}c"
+	zreset "$1" zz-blk blk "/dev/$zz"
+	zreset "$1" nullbz blk /dev/nullb0
 	nullb_load 0
 }
 

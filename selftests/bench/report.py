@@ -23,7 +23,8 @@ import sys
 import tempfile
 
 WORKLOADS = ["randread-4k-qd1", "randread-4k-qd32", "randwrite-4k-qd32",
-             "read-128k-qd8", "write-128k-qd8", "zwrite-4k-qd32"]
+             "read-128k-qd8", "write-128k-qd8", "zwrite-4k-qd32",
+             "zone-reset"]
 
 # (row, reference row or None, description)
 ROWS = [
@@ -70,6 +71,10 @@ TARGETS = [
      "zwrite-4k-qd32", "zz-chr", "nullbz", "iops", ">=", 1.1, "icount"),
     ("4k seq write QD32 zbd, zoned block path vs zoned null_blk",
      "zwrite-4k-qd32", "zz-blk", "nullbz", "iops", ">=", 0.95, "icount"),
+    ("zone resets a second, passthrough vs zoned null_blk (BLKRESETZONE)",
+     "zone-reset", "zz-chr", "nullbz", "iops", ">=", 1.1, "icount"),
+    ("zone resets a second, zcblk block path vs zoned null_blk",
+     "zone-reset", "zz-blk", "nullbz", "iops", ">=", 0.95, "icount"),
 ]
 
 

@@ -32,8 +32,10 @@ esac
 vmout=${BENCH_VMOUT:-$repo/build/bench}
 results=${BENCH_RESULTS:-$repo/Documentation/performance/results}
 date=${BENCH_DATE:-$(date -u +%F)}
-mkdir -p "$vmout"
+mkdir -p "$vmout" "$repo/build/bench"
 cd "$repo"
+# The zone reset rate's program (bench.sh runs it in the guest).
+cc -O2 -Wall -Werror -o build/bench/zreset selftests/bench/zreset.c
 
 # The guest's environment is clean: hand bench.sh its knobs explicitly.
 envs=()
