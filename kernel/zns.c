@@ -20,6 +20,8 @@
 #define ZCBLK_ZONE_SIZE_DEFAULT	(64ULL << 20)
 /* 32 bytes a zone: 32 MiB of state at most */
 #define ZCBLK_MAX_ZONES		(1U << 20)
+/* Open and active limits: what fio takes (MOR + 1), 0 for none. */
+#define ZCBLK_MAX_ZONE_LIMIT	4096U
 
 /*
  * The lock is taken in queue_rq, on workqueues and in process context,
@@ -415,7 +417,7 @@ int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	u64 zcap = cfg->zone_capacity ?: zsize;
 	u32 bs = cfg->block_size;
 	struct zcblk_zones *zs;
-	u64 nr;
+	u64 nr, limit;
 	u32 i;
 
 	u64 table_pos;
@@ -469,6 +471,21 @@ int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	if (cfg->zone_nr_conv >= nr) {
 		NL_SET_ERR_MSG(extack,
 			       "zone-nr-conv: leaves no sequential zone");
+		return -EINVAL;
+	}
+	/*
+	 * A limit above the zones it limits means nothing, and 6.12 sizes a
+	 * mempool by it (0, no limit, gets a small one).
+	 */
+	limit = min_t(u64, nr - cfg->zone_nr_conv, ZCBLK_MAX_ZONE_LIMIT);
+	if (cfg->zone_max_active > limit) {
+		NL_SET_ERR_MSG(extack,
+			       "zone-max-active: above 4096 or the number of sequential zones");
+		return -EINVAL;
+	}
+	if (cfg->zone_max_open > limit) {
+		NL_SET_ERR_MSG(extack,
+			       "zone-max-open: above 4096 or the number of sequential zones");
 		return -EINVAL;
 	}
 	if (cfg->zone_max_active && cfg->zone_max_open > cfg->zone_max_active) {

@@ -11,8 +11,8 @@
 # count, size and limits; and `blkzone report` lists every zone with its
 # start, length and capacity (in sectors), the conventional ones first as
 # type 1(CONVENTIONAL), the others empty (wptr 0, 1(em)) as type
-# 2(SEQ_WRITE_REQUIRED). Each geometry the kernel refuses (nine of them,
-# its six reasons) exits 2 with "Invalid argument" and its extack text
+# 2(SEQ_WRITE_REQUIRED). Each geometry the kernel refuses (twelve of them,
+# its eight reasons) exits 2 with "Invalid argument" and its extack text
 # exactly; each zone option without --zoned exits 1 with its usage
 # error; neither makes a disk. A disk made without --zoned reports zoned
 # false and no zone key, "zoned off" in show and no "zoned" flag.
@@ -151,6 +151,17 @@ add_j --backend mem --size 256M --block-size 4096 --zoned --zone-size 16M \
 	--zone-capacity 12M --zone-conv 3 --zone-max-open 4 --zone-max-active 6
 check_zoned "$disk" $((256 * MiB)) 4096 $((16 * MiB)) $((12 * MiB)) 3 4 6
 del_disk "$disk"
+# The largest limits taken: 4096, and every sequential zone.
+add_j --backend mem --size 8G --zoned --zone-size 1M --zone-max-open 4096 \
+	--zone-max-active 4096
+check_zoned "$disk" $((8192 * MiB)) 512 $((1 * MiB)) $((1 * MiB)) 0 4096 4096
+del_disk "$disk"
+# (The block layer shows a limit of every sequential zone as none: the
+# reply is what says it was taken.)
+add_j --backend mem --size 1G --zoned --zone-conv 2 --zone-max-active 14
+grep -q '"zone_max_active": 14,' "$TMP/add.json" ||
+	fail "add --zone-max-active 14 of 14: $(cat "$TMP/add.json")"
+del_disk "$disk"
 # Every zone but one conventional. (No limit here: from 6.10 the block
 # layer drops limits not below the sequential zones' count, and sysfs
 # would show 0.)
@@ -195,6 +206,12 @@ refused "zone-nr-conv: leaves no sequential zone" \
 	--size 1G --zoned --zone-conv 16
 refused "zone-max-open: above zone-max-active" \
 	--size 1G --zoned --zone-max-open 8 --zone-max-active 4
+refused "zone-max-active: above 4096 or the number of sequential zones" \
+	--size 1G --zoned --zone-conv 2 --zone-max-active 15
+refused "zone-max-open: above 4096 or the number of sequential zones" \
+	--size 1G --zoned --zone-max-open 4294967295
+refused "zone-max-open: above 4096 or the number of sequential zones" \
+	--size 8G --zoned --zone-size 1M --zone-max-open 4097
 
 # The zone options without --zoned: usage errors (exit 1).
 for opt in "--zone-size 64M" "--zone-capacity 48M" "--zone-conv 1" \
