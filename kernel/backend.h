@@ -51,6 +51,9 @@ struct zcblk_io {
 	bool nowait;		/* in queue_rq's context: must not sleep */
 	bool unmap;		/* WRITE_ZEROES: may deallocate */
 	bool miscompare;	/* COMPARE: set by the backend on mismatch */
+	/* READ, WRITE, COMPARE: separate metadata (meta.h), page by page */
+	const struct bio_vec *md_bvecs;
+	unsigned int md_nr;
 	blk_status_t sts;	/* the outcome, once DONE */
 };
 

@@ -57,6 +57,7 @@ struct zcblk_config {
 	u32 zone_nr_conv;		/* conventional zones first */
 	u32 zone_max_open;		/* 0: no limit */
 	u32 zone_max_active;		/* 0: no limit */
+	u32 metadata_size;		/* per block; meta.h */
 	bool block_size_given;		/* else a backend may choose it */
 	bool size_given;		/* else a backend (file) chose it */
 	char *path;			/* file backend; owned, freed with the disk */

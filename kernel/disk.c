@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "meta.h"
 #include "nvme.h"
 #include "rq.h"
 #include "zns.h"
@@ -419,6 +420,9 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	if (ret)
 		return ret;
 	lim.logical_block_size = cfg->block_size;
+	ret = zcblk_meta_init(dev, extack);
+	if (ret)
+		goto err_release_backend;
 	ret = zcblk_zns_init(dev, &lim, extack);
 	if (ret)
 		goto err_release_backend;

@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "meta.h"
 
 /*
  * Page lookups and copies run under rcu_read_lock(); a page leaves the
@@ -175,22 +176,83 @@ static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
 	}
 }
 
-static enum zcblk_submit zcblk_mem_rw(struct zcblk_mem *mem,
-				      struct zcblk_io *io)
+/*
+ * Moves @len bytes at @off of an extended-LBA buffer: each block's data,
+ * then its metadata, alternate in it.
+ */
+static enum zcblk_submit zcblk_mem_copy_ext(struct zcblk_dev *dev,
+					    struct zcblk_io *io, u64 off,
+					    struct page *bv_page,
+					    unsigned int bv_off,
+					    unsigned int len)
 {
-	struct req_iterator iter;
+	u32 bs = dev->cfg.block_size, per = bs + dev->cfg.metadata_size;
+	u64 slba = io->pos >> ilog2(bs);
 	enum zcblk_submit ret;
-	u64 pos = io->pos;
-	struct bio_vec bv;
 
-	rq_for_each_segment(bv, io->rq, iter) {
-		ret = zcblk_mem_copy(mem, pos, bv.bv_page, bv.bv_offset,
-				     bv.bv_len, io);
+	while (len) {
+		u32 r;
+		u64 blk = div_u64_rem(off, per, &r);
+		u64 pos = r < bs ? io->pos + blk * bs + r :
+				   zcblk_md_pos(dev, slba + blk) + r - bs;
+		unsigned int n = min(len, (r < bs ? bs : per) - r);
+
+		ret = zcblk_mem_copy(zcblk_mem(dev), pos, bv_page, bv_off, n,
+				     io);
 		if (ret != ZCBLK_SUBMIT_DONE || io->sts)
 			return ret;
-		pos += bv.bv_len;
+		off += n;
+		bv_off += n;
+		len -= n;
 	}
 	return ZCBLK_SUBMIT_DONE;
+}
+
+static enum zcblk_submit zcblk_mem_rw(struct zcblk_dev *dev,
+				      struct zcblk_io *io)
+{
+	struct zcblk_mem *mem = zcblk_mem(dev);
+	bool ext = zcblk_md_extended(dev);
+	struct req_iterator iter;
+	enum zcblk_submit ret;
+	struct bio_vec bv;
+	unsigned int i;
+	u64 off = 0;
+
+	rq_for_each_segment(bv, io->rq, iter) {
+		if (ext)
+			ret = zcblk_mem_copy_ext(dev, io, off, bv.bv_page,
+						 bv.bv_offset, bv.bv_len);
+		else
+			ret = zcblk_mem_copy(mem, io->pos + off, bv.bv_page,
+					     bv.bv_offset, bv.bv_len, io);
+		if (ret != ZCBLK_SUBMIT_DONE || io->sts)
+			return ret;
+		off += bv.bv_len;
+	}
+	off = zcblk_md_pos(dev, io->pos >> ilog2(dev->cfg.block_size));
+	for (i = 0; i < io->md_nr; i++) {
+		const struct bio_vec *md = &io->md_bvecs[i];
+
+		ret = zcblk_mem_copy(mem, off, md->bv_page, md->bv_offset,
+				     md->bv_len, io);
+		if (ret != ZCBLK_SUBMIT_DONE || io->sts)
+			return ret;
+		off += md->bv_len;
+	}
+	return ZCBLK_SUBMIT_DONE;
+}
+
+/* Zeroes blocks' data and, with it, their metadata. */
+static void zcblk_mem_zero_blocks(struct zcblk_dev *dev, u64 pos, u64 len,
+				  bool unmap)
+{
+	u32 shift = ilog2(dev->cfg.block_size), ms = zcblk_md_size(dev);
+
+	zcblk_mem_zero(zcblk_mem(dev), pos, len, unmap);
+	if (ms)
+		zcblk_mem_zero(zcblk_mem(dev), zcblk_md_pos(dev, pos >> shift),
+			       (len >> shift) * ms, unmap);
 }
 
 /* Write Zeroes (NOUNMAP) up to this size zero in queue_rq's context. */
@@ -199,20 +261,19 @@ static enum zcblk_submit zcblk_mem_rw(struct zcblk_mem *mem,
 static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
 					  struct zcblk_io *io)
 {
-	struct zcblk_mem *mem = zcblk_mem(dev);
 	enum zcblk_submit ret;
 	bool unmap;
 
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_WRITE:
-		ret = zcblk_mem_rw(mem, io);
+		ret = zcblk_mem_rw(dev, io);
 		/* The copy is the media access; counted all the same. */
 		if (ret == ZCBLK_SUBMIT_DONE)
 			atomic64_add(io->len, &dev->stats.copied_bytes);
 		return ret;
 	case ZCBLK_IO_COMPARE:
-		return zcblk_mem_rw(mem, io);
+		return zcblk_mem_rw(dev, io);
 	case ZCBLK_IO_FLUSH:
 		return ZCBLK_SUBMIT_DONE;	/* RAM has no volatile cache */
 	case ZCBLK_IO_DISCARD:
@@ -224,7 +285,7 @@ static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
 		 */
 		if ((unmap || io->len > ZCBLK_MEM_ZERO_INLINE) && io->nowait)
 			return ZCBLK_SUBMIT_DEFER;
-		zcblk_mem_zero(mem, io->pos, io->len, unmap);
+		zcblk_mem_zero_blocks(dev, io->pos, io->len, unmap);
 		return ZCBLK_SUBMIT_DONE;
 	}
 	io->sts = BLK_STS_NOTSUPP;

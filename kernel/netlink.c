@@ -73,7 +73,7 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 
 	zcblk_dev_get_status(dev, &st);
 	snprintf(name, sizeof(name), "zcblk%u", dev->index);
-	/* No block device (a zone size not a power of two): no disk-name */
+	/* No block device (zoned.rst, integrity.rst): no disk-name */
 	if ((!dev->no_bdev &&
 	     nla_put_string(skb, ZCBLK_A_DEV_DISK_NAME, name)) ||
 	    nla_put_string(skb, ZCBLK_A_DEV_CHAR_NAME, strcat(name, "c")) ||
@@ -94,6 +94,7 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 			      ZCBLK_A_DEV_PAD) ||
 	    (cfg->path && nla_put_string(skb, ZCBLK_A_DEV_PATH, cfg->path)) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_FLAGS, cfg->flags) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_METADATA_SIZE, cfg->metadata_size) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_TIMEOUT_MS, cfg->timeout_ms))
 		return -EMSGSIZE;
 	if ((cfg->flags & ZCBLK_DEV_F_ZONED) &&
@@ -406,6 +407,9 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 	ret = zcblk_nl_parse_zones(info, cfg);
 	if (ret)
 		return ret;
+	/* meta.c checks it once the backend settled the block size. */
+	attr = attrs[ZCBLK_A_DEV_METADATA_SIZE];
+	cfg->metadata_size = attr ? nla_get_u32(attr) : 0;
 
 	cfg->set = (struct zcblk_settings){
 		.completion = ZCBLK_COMPLETION_INLINE,

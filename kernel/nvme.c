@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "meta.h"
 #include "nvme.h"
 #include "zns.h"
 
@@ -58,6 +59,7 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	data->to_dev = nc->opcode & 1;
 	data->bytes = ZCBLK_ANY_LEN;
 	data->media = false;
+	data->md_bytes = 0;
 
 	if (nc->admin) {
 		switch (nc->opcode) {
@@ -79,7 +81,9 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	case nvme_cmd_write:
 	case nvme_cmd_compare:
 	case nvme_cmd_zone_append:
-		data->bytes = (u64)nlb << zcblk_lba_shift(dev);
+		data->bytes = zcblk_md_data_bytes(dev, nlb);
+		if (zcblk_md_separate(dev))
+			data->md_bytes = nlb * zcblk_md_size(dev);
 		data->media = true;
 		break;
 	case nvme_cmd_zone_mgmt_recv:
@@ -294,6 +298,9 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	};
 	bool ro = dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY;
 	u32 cdw12_ok = ZCBLK_RW_CDW12_OK;
+
+	io.md_bvecs = cmd->md_bvecs;
+	io.md_nr = cmd->md_nr;
 
 	switch (nc->opcode) {
 	case nvme_cmd_flush:

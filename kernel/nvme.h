@@ -26,6 +26,7 @@ struct zcblk_nvme_data {
 	bool to_dev;		/* host to device (REQ_OP_DRV_OUT) */
 	bool media;		/* the data goes to or from the backend */
 	u64 bytes;		/* what it moves, or ZCBLK_ANY_LEN: the buffer's */
+	u32 md_bytes;		/* separate metadata it moves (meta.h) */
 };
 #define ZCBLK_ANY_LEN	U64_MAX
 

@@ -11,6 +11,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "meta.h"
 #include "nvme.h"
 #include "zns.h"
 
@@ -125,9 +126,7 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	ns->nsze = cpu_to_le64(zcblk_nsze(dev));
 	ns->ncap = ns->nsze;
 	ns->nuse = ns->nsze;
-	ns->nlbaf = 0;
-	ns->flbas = 0;
-	ns->lbaf[0].ds = zcblk_lba_shift(dev);
+	zcblk_meta_id_ns(dev, ns);
 	if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
 		ns->nsattr = 1;			/* write protected */
 	/* Deallocated blocks read as zeros, Write Zeroes may deallocate. */

@@ -19,6 +19,7 @@
 
 #include "compat.h"
 #include "dev.h"
+#include "meta.h"
 #include "nvme.h"
 #include "passthru.h"
 #include "pin.h"
@@ -145,21 +146,24 @@ static unsigned int zcblk_iov_trim(struct iovec *iov, unsigned int nr,
 }
 
 /*
- * Takes a map slot and pins the first @bytes of the command's user buffer
- * into it: vectored (@iov, @nr_segs, which it trims) or plain. Only what
- * the command moves is mapped: the rest of a longer buffer is never
- * touched, and need not be mapped memory.
+ * Takes a map slot and pins into it the first @bytes of the command's user
+ * buffer, vectored (@iov, @nr_segs, which it trims) or plain, and its
+ * @md_bytes of separate metadata. Only what the command moves is mapped:
+ * the rest of a longer buffer is never touched, and need not be mapped
+ * memory. A registered buffer's command (@bytes 0) takes a slot for its
+ * metadata alone.
  */
 static struct zcblk_map *zcblk_pt_map(struct zcblk_dev *dev,
 				      const struct zcblk_pt_args *a,
 				      blk_opf_t opf, struct iovec *iov,
 				      unsigned int nr_segs, u64 bytes,
-				      unsigned int align, bool nowait)
+				      u32 md_bytes, unsigned int align,
+				      bool nowait)
 {
 	struct zcblk_map *map;
 	struct iovec one;
-	long pages;
-	int ret;
+	long pages = 0;
+	int ret = 0;
 
 	if (a->vec) {
 		nr_segs = zcblk_iov_trim(iov, nr_segs, bytes);
@@ -169,21 +173,33 @@ static struct zcblk_map *zcblk_pt_map(struct zcblk_dev *dev,
 		iov = &one;
 		nr_segs = 1;
 	}
-	pages = zcblk_map_user_pages(iov, nr_segs, align);
+	if (bytes)
+		pages = zcblk_map_user_pages(iov, nr_segs, align);
 	if (pages < 0)
 		return ERR_PTR(pages);
 	map = zcblk_map_get(dev, &dev->maps, pages, nowait);
 	if (IS_ERR(map))
 		return map;
-	ret = zcblk_map_user(dev, map, opf, iov, nr_segs, nowait);
-	/* Pages to fault in: the worker io_uring retries from may. */
-	if (ret && nowait)
-		ret = -EAGAIN;
-	if (ret) {
-		zcblk_map_put(&dev->maps, map);
-		return ERR_PTR(ret);
+	if (bytes)
+		ret = zcblk_map_user(dev, map, opf, iov, nr_segs, nowait);
+	else
+		bio_init(&map->bio, NULL, NULL, 0, opf);
+	if (ret)
+		goto err;
+	if (md_bytes) {
+		ret = zcblk_map_md(dev, map, opf, a->metadata, md_bytes,
+				   nowait);
+		if (ret) {
+			zcblk_map_release(dev, map);
+			return ERR_PTR(nowait ? -EAGAIN : ret);
+		}
 	}
 	return map;
+
+err:
+	/* Pages to fault in: the worker io_uring retries from may. */
+	zcblk_map_put(&dev->maps, map);
+	return ERR_PTR(nowait ? -EAGAIN : ret);
 }
 
 /*
@@ -215,12 +231,19 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	/* An fd that outlives its disk only ever sees -ENODEV. */
 	if (!zcblk_dev_live(dev))
 		return -ENODEV;
-	if (a->nonzero_rsvd || a->metadata || a->metadata_len ||
-	    (a->fixed && a->vec))
+	if (a->nonzero_rsvd || (a->fixed && a->vec))
 		return -EINVAL;
 	ret = zcblk_nvme_prep(dev, &a->nc, &data);
 	if (ret)
 		return ret;
+	/*
+	 * Metadata: a buffer of its own for the commands of a separate-
+	 * metadata format that move it, of at least their length (a shorter
+	 * one would be a DMA past its end); none otherwise.
+	 */
+	if (data.md_bytes ? !a->metadata || a->metadata_len < data.md_bytes :
+			    a->metadata || a->metadata_len)
+		return -EINVAL;
 	ret = zcblk_nvme_access(&a->nc, file->f_mode);
 	if (ret)
 		return ret;
@@ -276,8 +299,9 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	 * and for the ioctls, the pages come first: faulting them in may take
 	 * as long as their owner likes, and no request waits meanwhile.
 	 */
-	if (bytes && !nowait && !a->fixed) {
-		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes, align,
+	if (((bytes && !a->fixed) || data.md_bytes) && !nowait) {
+		map = zcblk_pt_map(dev, a, opf, segs, nr_segs,
+				   a->fixed ? 0 : bytes, data.md_bytes, align,
 				   false);
 		if (IS_ERR(map)) {
 			ret = PTR_ERR(map);
@@ -307,8 +331,10 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 			ret = zcblk_map_attach(dev, rq, &cmd->fixed_bio);
 		if (ret)
 			goto out_free_rq;
-	} else if (bytes && nowait) {
-		map = zcblk_pt_map(dev, a, opf, segs, nr_segs, bytes, align,
+	}
+	if (((bytes && !a->fixed) || data.md_bytes) && nowait) {
+		map = zcblk_pt_map(dev, a, opf, segs, nr_segs,
+				   a->fixed ? 0 : bytes, data.md_bytes, align,
 				   true);
 		if (IS_ERR(map)) {
 			ret = PTR_ERR(map);
@@ -324,7 +350,9 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 		rq->timeout = min_t(unsigned long,
 				    msecs_to_jiffies(a->nc.timeout_ms),
 				    dev->tag_set.timeout);
-	if (map) {
+	cmd->md_bvecs = map ? map->md_bvecs : NULL;
+	cmd->md_nr = map ? map->md_nr : 0;
+	if (map && map->nr_pinned) {
 		ret = zcblk_map_attach(dev, rq, &map->bio);
 		if (ret)
 			goto out_free_rq;
@@ -447,8 +475,14 @@ static int zcblk_ioctl_submit_io(struct zcblk_dev *dev, struct file *file,
 		.cdw15 = io.apptag | (u32)io.appmask << 16,
 	};
 	a.addr = io.addr;
-	a.data_len = ((u64)io.nblocks + 1) << ilog2(dev->cfg.block_size);
+	a.data_len = zcblk_md_data_bytes(dev, (u32)io.nblocks + 1);
 	a.metadata = io.metadata;
+	if (zcblk_md_separate(dev)) {
+		/* Its length the command's, dword aligned, as the NVMe driver */
+		a.metadata_len = ((u32)io.nblocks + 1) * zcblk_md_size(dev);
+		if (io.metadata & 3)
+			return -EINVAL;
+	}
 	a.nonzero_rsvd = io.flags | io.rsvd;
 	return zcblk_pt_sync(dev, file, &a, &result);
 }

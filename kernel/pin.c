@@ -312,6 +312,58 @@ err_unpin:
 }
 
 /**
+ * zcblk_map_md() - pin a command's separate metadata buffer into its slot
+ * @dev: the disk, for the pin counters
+ * @map: the command's slot (its data already mapped, if it has any)
+ * @opf: the request's operation
+ * @uaddr: the user address of the metadata
+ * @len: its length, at most ZCBLK_MD_PAGES pages' worth wherever it starts
+ * @nofault: as zcblk_map_user()
+ *
+ * The pages go in @map's metadata bvecs, one per page, unpinned with the
+ * data by zcblk_map_release().
+ *
+ * Context: the task whose buffer it is; may sleep.
+ * Return: 0, or -EFAULT for pages that cannot be pinned or, with @nofault,
+ * are not there.
+ */
+int zcblk_map_md(struct zcblk_dev *dev, struct zcblk_map *map,
+		 blk_opf_t opf, u64 uaddr, u32 len, bool nofault)
+{
+	bool dev_writes = (opf & REQ_OP_MASK) == REQ_OP_DRV_IN;
+	unsigned int off = offset_in_page(uaddr), i;
+	int n = DIV_ROUND_UP(off + len, PAGE_SIZE), ret;
+
+	/* The caller bounds @len by the largest transfer; be sure. */
+	if (n > ZCBLK_MD_PAGES)
+		return -EINVAL;
+	ret = pin_user_pages_fast(uaddr & PAGE_MASK, n,
+				  (dev_writes ? FOLL_WRITE : 0) |
+				  (nofault ? FOLL_NOFAULT : 0), map->md_pages);
+	if (ret != n) {
+		if (ret > 0)
+			unpin_user_pages(map->md_pages, ret);
+		/* 6.12 says -EOVERFLOW for a range that wraps */
+		return ret < 0 && ret != -EOVERFLOW ? ret : -EFAULT;
+	}
+	zcblk_count(&dev->pins.pinned, &zcblk_pins_total.pinned, n);
+	map->md_nr = n;
+	map->dirty = dev_writes;
+	for (i = 0; i < n; i++) {
+		unsigned int chunk = min_t(u32, len, PAGE_SIZE - off);
+
+		map->md_bvecs[i] = (struct bio_vec){
+			.bv_page = map->md_pages[i],
+			.bv_len = chunk,
+			.bv_offset = off,
+		};
+		len -= chunk;
+		off = 0;
+	}
+	return 0;
+}
+
+/**
  * zcblk_map_bvec() - build a bio over a registered buffer
  * @dev: the disk, for the counters
  * @bio: the bio, in the request's pdu
@@ -397,6 +449,13 @@ void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map)
 		zcblk_count(&dev->pins.unpinned, &zcblk_pins_total.unpinned,
 			    map->nr_pinned);
 		map->nr_pinned = 0;
+	}
+	if (map->md_nr) {
+		unpin_user_pages_dirty_lock(map->md_pages, map->md_nr,
+					    map->dirty);
+		zcblk_count(&dev->pins.unpinned, &zcblk_pins_total.unpinned,
+			    map->md_nr);
+		map->md_nr = 0;
 	}
 	bio_uninit(&map->bio);
 	zcblk_map_free_arrays(map);

@@ -12,6 +12,9 @@
 
 struct zcblk_dev;
 
+/* The most pages a command's separate metadata spans (meta.h). */
+#define ZCBLK_MD_PAGES		5
+
 /* Commands of up to this many pages map with no allocation. */
 #define ZCBLK_INLINE_PAGES	16
 
@@ -54,6 +57,14 @@ struct zcblk_map {
 	struct zcblk_map *next_free;	/* on the pool's free list */
 	struct bio_vec inline_bvecs[ZCBLK_INLINE_PAGES];
 	struct page *inline_pages[ZCBLK_INLINE_PAGES];
+	/*
+	 * Separate metadata (meta.h), pinned as the data and with its
+	 * dirtiness; small enough for no allocation and outside the pin
+	 * budget (security.rst, "Resource bounds").
+	 */
+	unsigned int md_nr;		/* pages pinned, one bvec each */
+	struct bio_vec md_bvecs[ZCBLK_MD_PAGES];
+	struct page *md_pages[ZCBLK_MD_PAGES];
 };
 
 /*
@@ -81,6 +92,8 @@ void zcblk_map_put_slow(struct zcblk_map_pool *pool, struct zcblk_map *map);
 int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 		   blk_opf_t opf, const struct iovec *segs,
 		   unsigned int nr_segs, bool nofault);
+int zcblk_map_md(struct zcblk_dev *dev, struct zcblk_map *map,
+		 blk_opf_t opf, u64 uaddr, u32 len, bool nofault);
 int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
 		   struct iov_iter *iter, unsigned int align);
 int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
@@ -139,6 +152,7 @@ static inline struct zcblk_map *zcblk_map_claim(struct zcblk_map *map,
 {
 	map->nr_reserved = pages;
 	map->nr_pinned = 0;
+	map->md_nr = 0;
 	return map;
 }
 

@@ -41,6 +41,9 @@ struct zcblk_pdu {
 	 */
 	struct task_struct *issuer;
 	struct bio fixed_bio;		/* over a registered buffer */
+	/* separate metadata, pinned in the command's map slot (meta.h) */
+	const struct bio_vec *md_bvecs;
+	unsigned int md_nr;
 
 	/* complete.c: how the request ends */
 	blk_status_t sts;		/* status once done, until ended */

@@ -542,10 +542,14 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 		c->rsvd1 = rnd(r);
 	if (pct(r, 3))
 		c->rsvd2 = rnd(r);
-	if (pct(r, 4))
+	/* Often the length a disk with 8 bytes of metadata a block takes */
+	if (pct(r, 10)) {
 		c->metadata = gen_addr(r, a);
-	if (pct(r, 4))
+		c->metadata_len = pct(r, 60) ? (nlb + 1) * 8 :
+				  gen_len(r, 8 << nlb % 8);
+	} else if (pct(r, 3)) {
 		c->metadata_len = gen_len(r, 8 << nlb % 8);
+	}
 	if (pct(r, 10))
 		c->timeout_ms = pct(r, 60) ? 1 + below(r, 3000) : rnd(r);
 

@@ -358,6 +358,14 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 		p.zone_max_open = below(r, 4);
 		p.zone_max_active = pct(r, 80) ? below(r, 4) : (__u32)rnd(r);
 	}
+	/* Metadata: mostly the sizes of the format table, extended or not. */
+	if (pct(r, 10)) {
+		p.set |= ZCBLK_PARAM_METADATA_SIZE;
+		p.metadata_size = PICK(r, 0, 8, 16, 64, 1, 4096,
+				       (__u32)rnd(r));
+		if (pct(r, 50))
+			p.flags |= ZCBLK_DEV_F_EXTENDED_LBA;
+	}
 	p.timeout_ms = pct(r, 60) ? 30000 : PICK(r, 0, 99, 100, 3600000,
 					      3600001, (__u32)rnd(r));
 	p.completion = pct(r, 60) ? 1 + below(r, 3) : PICK(r, 0, 4,
@@ -368,7 +376,7 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 	if (pct(r, 2))
 		p.__reserved = 1;
 	if (pct(r, 1))
-		p.__reserved3 = 1;
+		p.__reserved2 = 1;
 
 	snprintf(sh->last[proc_id], sizeof(sh->last[0]),
 		 "DEV_ADD set 0x%llx size %u index %u backend %.16s bs %u size %llu q %u depth %u poll %u flags 0x%x",

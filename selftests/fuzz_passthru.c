@@ -276,12 +276,13 @@ FIXTURE_TEARDOWN_PARENT(fuzz)
 
 static int add_disk(struct __test_metadata *_metadata, struct pt_env *env,
 		    const char *backend, __u32 bs, __u32 nrq, __u32 pollq,
-		    __u32 mode, __u32 timeout_ms, bool zoned, struct disk *dk)
+		    __u32 mode, __u32 timeout_ms, bool zoned, __u32 ms,
+		    struct disk *dk)
 {
 	struct pt_disk_cfg cfg = {
 		.backend = backend, .size = DISK_SIZE, .bs = bs,
 		.nr_queues = nrq, .poll_queues = pollq, .node_mode = mode,
-		.timeout_ms = timeout_ms,
+		.timeout_ms = timeout_ms, .metadata_size = ms,
 	};
 
 	/* 16 zones of 1 MiB, 3 open at most: the ZNS opcodes have work */
@@ -296,6 +297,7 @@ static int add_disk(struct __test_metadata *_metadata, struct pt_env *env,
 	if (ret)
 		return ret;
 	dk->poll = pollq;
+	/* with metadata: a char device alone, d.blk is "/dev/" */
 	return pt_wait_node(dk->d.chr) ?: pt_wait_node(dk->d.blk);
 }
 
@@ -356,11 +358,12 @@ TEST_F_TIMEOUT(fuzz, random_input, 7200)
 	ASSERT_NE(MAP_FAILED, sh);
 
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 512, 2, 0, 0666,
-			      30000, false, &dks[0]));
+			      30000, false, 0, &dks[0]));
+	/* 8 bytes of separate metadata: commands' metadata buffers count */
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "null", 4096, 1, 1, 0600,
-			      30000, false, &dks[1]));
+			      30000, false, 8, &dks[1]));
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 4096, 1, 1, 0600,
-			      1000, true, &dks[2]));
+			      1000, true, 0, &dks[2]));
 	for (i = 0; i < 3; i++)
 		protected_idx[nprotected++] = dks[i].d.index;
 	snprintf(backing_file, sizeof(backing_file),

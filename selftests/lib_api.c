@@ -86,7 +86,7 @@ TEST_F(api, features)
 		  (1U << ZCBLK_CMD_DEV_SET) | (1U << ZCBLK_CMD_FEATURES),
 		  f.cmds);
 	EXPECT_EQ(ZCBLK_DEV_F_READ_ONLY | ZCBLK_DEV_F_BUFFERED |
-		  ZCBLK_DEV_F_ZONED, f.dev_flags);
+		  ZCBLK_DEV_F_ZONED | ZCBLK_DEV_F_EXTENDED_LBA, f.dev_flags);
 	EXPECT_EQ((1U << ZCBLK_COMPLETION_INLINE) |
 		  (1U << ZCBLK_COMPLETION_SOFTIRQ) |
 		  (1U << ZCBLK_COMPLETION_TIMER), f.completions);
@@ -292,7 +292,7 @@ TEST_F(api, zoned_versions)
 		EXPECT_EQ(1, x->zone_nr_conv);
 		EXPECT_EQ(4, x->zone_max_open);
 		EXPECT_EQ(6, x->zone_max_active);
-		EXPECT_EQ(0, x->__reserved);
+		EXPECT_EQ(0, x->metadata_size);
 	}
 
 	/* A version-1 @out: its fields, nothing past them. */
@@ -316,7 +316,7 @@ TEST_F(api, zoned_versions)
 		     ZCBLK_PARAM_ZONE_NR_CONV | ZCBLK_PARAM_ZONE_MAX_OPEN |
 		     ZCBLK_PARAM_ZONE_MAX_ACTIVE);
 	old.disk_size = 128 * MiB;
-	old.__reserved3 = 0xdead;
+	old.metadata_size = 0xdead;	/* past its size: not its field */
 	ret = zcblk_dev_add(ctx, &old, &out);
 	ASSERT_EQ(0, ret) {
 		TH_LOG("zcblk_dev_add, version 1, zoned: %s: %s",
@@ -333,16 +333,16 @@ TEST_F(api, zoned_versions)
 
 	old.set |= ZCBLK_PARAM_ZONE_SIZE;
 	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &old, NULL));
-	EXPECT_STREQ("zcblk_dev_params: size too small for the zone fields",
+	EXPECT_STREQ("zcblk_dev_params: size too small for its version 2 fields",
 		     zcblk_ctx_errmsg(ctx));
 	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, old.index, &got));
 
 	/* Version 2, a reserved field set: refused by the library. */
-	p.__reserved3 = 1;
+	p.__reserved2 = 1;
 	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &p, NULL));
 	EXPECT_STREQ("zcblk_dev_params: reserved field set",
 		     zcblk_ctx_errmsg(ctx));
-	p.__reserved3 = 0;
+	p.__reserved2 = 0;
 
 	/* A zone field without the zoned flag: the kernel refuses it. */
 	p.flags = 0;

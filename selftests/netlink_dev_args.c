@@ -510,8 +510,8 @@ BAD_ADD_PT(node_mode_04755,        0,                    04755,
 	}
 
 /* NLA_POLICY_MASK: the netlink core's "reserved bit set", -EINVAL. */
-BAD_ADD_X(flags_0x8, "null", ZCBLK_PARAM_FLAGS, -EINVAL, "flags",
-	  .flags = 0x8);
+BAD_ADD_X(flags_0x10, "null", ZCBLK_PARAM_FLAGS, -EINVAL, "flags",
+	  .flags = 0x10);
 BAD_ADD_X(buffered_mem, "mem", ZCBLK_PARAM_FLAGS, -EINVAL, "flags",
 	  .flags = ZCBLK_DEV_F_BUFFERED);
 BAD_ADD_X(timeout_ms_99, "null", ZCBLK_PARAM_TIMEOUT_MS, -ERANGE,

@@ -274,6 +274,7 @@ TEST_F(ptd, identify)
 
 	for (i = 0; i < 2; i++) {
 		const char *name = i ? "ADMIN64_CMD" : "ADMIN_CMD";
+		int lbaf;
 
 		memset(id, 0xff, 4096);
 		c = pt_identify(PT_NSID, 0, 0, id);
@@ -285,13 +286,15 @@ TEST_F(ptd, identify)
 		t.want_pins += pt_pages(id, 4096);
 		EXPECT_EQ(t.d->nlbas, pt_le64(id + PT_ID_NS_NSZE));
 		EXPECT_EQ(t.d->nlbas, pt_le64(id + PT_ID_NS_NCAP));
-		EXPECT_EQ(0, id[PT_ID_NS_FLBAS] & 0xf);
-		EXPECT_EQ(0, id[PT_ID_NS_NLBAF]);
-		EXPECT_EQ(t.d->shift, id[PT_ID_NS_LBAF0_DS]);
-		EXPECT_EQ(0, pt_le16(id + PT_ID_NS_LBAF0_MS));
+		/* six formats (integrity.rst), 512 or 4096 without metadata */
+		EXPECT_EQ(5, id[PT_ID_NS_NLBAF]);
+		lbaf = id[PT_ID_NS_FLBAS] & 0xf;
+		EXPECT_EQ(t.d->shift == 12 ? 3 : 0, id[PT_ID_NS_FLBAS]);
+		EXPECT_EQ(t.d->shift, id[PT_ID_NS_LBAF0_DS + 4 * lbaf]);
+		EXPECT_EQ(0, pt_le16(id + PT_ID_NS_LBAF0_MS + 4 * lbaf));
 		/* size = nsze << lbaf[flbas].ds, as fio computes it */
 		EXPECT_EQ(t.d->size, pt_le64(id + PT_ID_NS_NSZE) <<
-				     id[PT_ID_NS_LBAF0_DS]);
+				     id[PT_ID_NS_LBAF0_DS + 4 * lbaf]);
 
 		memset(id, 0xff, 4096);
 		c = pt_identify(0, 1, 0, id);

@@ -308,6 +308,7 @@ struct pt_disk_cfg {
 	__u32 zone_nr_conv;
 	__u32 zone_max_open;
 	__u32 zone_max_active;
+	__u32 metadata_size;	/* per block; ZCBLK_DEV_F_EXTENDED_LBA */
 };
 
 /* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
@@ -374,6 +375,10 @@ static inline int pt_disk_add(struct __test_metadata *_metadata,
 	if (cfg->zone_max_active) {
 		p.set |= ZCBLK_PARAM_ZONE_MAX_ACTIVE;
 		p.zone_max_active = cfg->zone_max_active;
+	}
+	if (cfg->metadata_size) {
+		p.set |= ZCBLK_PARAM_METADATA_SIZE;
+		p.metadata_size = cfg->metadata_size;
 	}
 	ret = zcblk_dev_add(env->ctx, &p, &info);
 	if (ret) {

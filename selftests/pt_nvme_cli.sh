@@ -48,7 +48,7 @@ pins_before=$(vmstat_pins)
 # BS-byte blocks, QUEUES hardware queues in all, poll queues included).
 check_disk() {
 	local name=$1 bs=$2 nq0=$(($3 - 1)) dev=/dev/$1c blk=/dev/$1 shift=9 nguid
-	local lba blocks bytes before after alloc
+	local lba blocks bytes before after alloc lbaf
 	[ "$bs" = 4096 ] && shift=12
 	log "$name: $bs-byte blocks"
 
@@ -62,11 +62,15 @@ check_disk() {
 	nv id-ns "$dev" -o json
 	[ "$(jget nsze)" = $(((16 << 20) / bs)) ] ||
 		fail "$name: id-ns nsze $(jget nsze), want $(((16 << 20) / bs))"
-	[ "$(jget nlbaf)" = 0 ] || fail "$name: id-ns nlbaf $(jget nlbaf)"
-	[ "$(jget flbas)" = 0 ] || fail "$name: id-ns flbas $(jget flbas)"
-	[ "$(jget lbafs 0 ds)" = $shift ] ||
-		fail "$name: id-ns lbaf 0 ds $(jget lbafs 0 ds), want $shift"
-	[ "$(jget lbafs 0 ms)" = 0 ] || fail "$name: id-ns lbaf 0 ms $(jget lbafs 0 ms)"
+	# Six formats (integrity.rst): 512 is 0, 4096 is 3, no metadata.
+	lbaf=0
+	[ "$bs" = 4096 ] && lbaf=3
+	[ "$(jget nlbaf)" = 5 ] || fail "$name: id-ns nlbaf $(jget nlbaf)"
+	[ "$(jget flbas)" = $lbaf ] || fail "$name: id-ns flbas $(jget flbas)"
+	[ "$(jget lbafs $lbaf ds)" = $shift ] ||
+		fail "$name: id-ns lbaf $lbaf ds $(jget lbafs $lbaf ds), want $shift"
+	[ "$(jget lbafs $lbaf ms)" = 0 ] ||
+		fail "$name: id-ns lbaf $lbaf ms $(jget lbafs $lbaf ms)"
 	nguid=$(jget nguid)
 	[[ $nguid =~ ^[0-9a-f]{32}$ && $nguid != 00000000000000000000000000000000 ]] ||
 		fail "$name: id-ns nguid '$nguid'"
@@ -153,7 +157,7 @@ check_disk() {
 }
 
 d512=$(add_disk --backend mem --size 16M --block-size 512)
-d4k=$(add_disk --backend mem --size 16M --block-size 4096 --queues 2 \
+d4k=$(add_disk --backend mem --size 16M --block-size 4096 --nr-queues 2 \
 	--poll-queues 1)
 check_disk "$d512" 512 1
 check_disk "$d4k" 4096 3

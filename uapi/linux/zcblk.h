@@ -26,14 +26,17 @@ enum zcblk_dev_state {
  * @ZCBLK_DEV_F_BUFFERED: File backend; through the page cache, with copies.
  * @ZCBLK_DEV_F_ZONED: Host-managed zoned: a ZNS namespace on the char device,
  *   a zoned block device (Documentation/zoned.rst).
+ * @ZCBLK_DEV_F_EXTENDED_LBA: Metadata inside each logical block's data
+ *   (extended LBA), not in a separate buffer (Documentation/integrity.rst).
  */
 enum zcblk_dev_flags {
 	ZCBLK_DEV_F_READ_ONLY = 1,
 	ZCBLK_DEV_F_BUFFERED = 2,
 	ZCBLK_DEV_F_ZONED = 4,
+	ZCBLK_DEV_F_EXTENDED_LBA = 8,
 
 	/* private: */
-	ZCBLK_DEV_F_MASK = 7,
+	ZCBLK_DEV_F_MASK = 15,
 };
 
 /**
@@ -103,6 +106,7 @@ enum zcblk_dev_attr {
 	ZCBLK_A_DEV_ZONE_NR_CONV,
 	ZCBLK_A_DEV_ZONE_MAX_OPEN,
 	ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
+	ZCBLK_A_DEV_METADATA_SIZE,
 
 	__ZCBLK_A_DEV_MAX,
 	ZCBLK_A_DEV_MAX = (__ZCBLK_A_DEV_MAX - 1)

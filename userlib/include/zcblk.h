@@ -151,7 +151,9 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
 #define ZCBLK_PARAM_ZONE_NR_CONV (1ULL << 17)
 #define ZCBLK_PARAM_ZONE_MAX_OPEN (1ULL << 18)
 #define ZCBLK_PARAM_ZONE_MAX_ACTIVE (1ULL << 19)
-#define ZCBLK_PARAM_ALL		((1ULL << 20) - 1)
+/* In version 2's room, was __reserved3 (0: no metadata) */
+#define ZCBLK_PARAM_METADATA_SIZE (1ULL << 20)
+#define ZCBLK_PARAM_ALL		((1ULL << 21) - 1)
 
 /**
  * struct zcblk_dev_params - configuration of a new disk (zcblk_dev_add())
@@ -211,7 +213,11 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
  *	@zone_max_active unless that is 0 (default 0: no limit)
  * @zone_max_active: zoned: most zones open or closed at once (default 0:
  *	no limit)
- * @__reserved3: padding, must be zero
+ * @metadata_size: metadata bytes per block (Documentation/integrity.rst):
+ *	0 (default), 8 or 16 with 512-byte blocks, 8 or 64 with 4096; in a
+ *	separate buffer, or inside each block with %ZCBLK_DEV_F_EXTENDED_LBA.
+ *	Such a disk has no block device.  Was a reserved field that had to be
+ *	0, so a version 2 caller of an older header asks for none
  *
  * Initialise with all fields zero, e.g.
  * ``struct zcblk_dev_params p = { .size = sizeof(p) };``
@@ -250,7 +256,7 @@ struct zcblk_dev_params {
 	__u32 zone_nr_conv;
 	__u32 zone_max_open;
 	__u32 zone_max_active;
-	__u32 __reserved3;
+	__u32 metadata_size;
 	/* version 2 ends here (ZCBLK_DEV_PARAMS_SIZE_VER2 bytes) */
 };
 #define ZCBLK_DEV_PARAMS_SIZE_VER1	104
@@ -295,7 +301,8 @@ struct zcblk_dev_params {
  * @zone_max_open: zoned: most zones open at once (0: no limit)
  * @zone_max_active: zoned: most zones open or closed at once (0: no
  *	limit)
- * @__reserved: padding, always 0
+ * @metadata_size: metadata bytes per block (0: none); in each block's data
+ *	with %ZCBLK_DEV_F_EXTENDED_LBA in @flags, else a separate buffer
  *
  * The fields from @flags on are the disk's configuration and its live
  * settings (zcblk_dev_set() changes those from @completion to
@@ -336,7 +343,7 @@ struct zcblk_dev_info {
 	__u32 zone_nr_conv;
 	__u32 zone_max_open;
 	__u32 zone_max_active;
-	__u32 __reserved;
+	__u32 metadata_size;
 	/* version 2 ends here (ZCBLK_DEV_INFO_SIZE_VER2 bytes) */
 };
 #define ZCBLK_DEV_INFO_SIZE_VER1	4280
@@ -456,7 +463,7 @@ struct zcblk_dev_settings {
  *
  * Return: 0; -EINVAL if @params->size or @out->size is too small (for
  * @params, also: too small for a field whose bit is in @params->set),
- * @params->__reserved, __reserved2 or __reserved3 is not zero or
+ * @params->__reserved or __reserved2 is not zero or
  * %ZCBLK_PARAM_PATH is set with a NULL @params->path, -ENAMETOOLONG if
  * @params->path is longer than 4095 bytes, -EOPNOTSUPP if @params->set has
  * unknown bits, -E2BIG if a caller's structure is larger than this library

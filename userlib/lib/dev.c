@@ -120,7 +120,8 @@ static void copy_ext(void *dst, const void *src, size_t known)
 				 ZCBLK_PARAM_ZONE_CAPACITY | \
 				 ZCBLK_PARAM_ZONE_NR_CONV | \
 				 ZCBLK_PARAM_ZONE_MAX_OPEN | \
-				 ZCBLK_PARAM_ZONE_MAX_ACTIVE)
+				 ZCBLK_PARAM_ZONE_MAX_ACTIVE | \
+				 ZCBLK_PARAM_METADATA_SIZE)
 
 /*
  * Validate the caller's @params and copy what this library knows of them
@@ -137,7 +138,7 @@ static int copy_params(struct zcblk_ctx *ctx,
 	if (ret)
 		return ret;
 	copy_ext(p, params, sizeof(*p));
-	if (p->__reserved || p->__reserved2 || p->__reserved3) {
+	if (p->__reserved || p->__reserved2) {
 		zcblk__set_errmsg(ctx, "zcblk_dev_params: reserved field set");
 		return -EINVAL;
 	}
@@ -149,7 +150,7 @@ static int copy_params(struct zcblk_ctx *ctx,
 	if ((p->set & ZCBLK_PARAM_VER2) &&
 	    p->size < ZCBLK_DEV_PARAMS_SIZE_VER2) {
 		zcblk__set_errmsg(ctx,
-				  "zcblk_dev_params: size too small for the zone fields");
+				  "zcblk_dev_params: size too small for its version 2 fields");
 		return -EINVAL;
 	}
 	if ((p->set & ZCBLK_PARAM_BACKEND) &&
@@ -237,6 +238,9 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 	if (p.set & ZCBLK_PARAM_ZONE_MAX_ACTIVE)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
 				 p.zone_max_active);
+	if (p.set & ZCBLK_PARAM_METADATA_SIZE)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_METADATA_SIZE,
+				 p.metadata_size);
 
 	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_dev_cb, out);
 }

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LBA formats with metadata (Documentation/integrity.rst): which a disk
+ * offers and which it uses. The metadata itself moves with the data: pinned
+ * beside it (pin.c), stored beside it (mem.c).
+ */
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/netlink.h>
+#include <linux/nvme.h>
+
+#include "backend.h"
+#include "meta.h"
+
+/* The formats every disk lists, as Identify Namespace's LBAF table. */
+static const struct {
+	u16 ms;
+	u8 ds;
+} zcblk_lbafs[] = {
+	{ 0, 9 }, { 8, 9 }, { 16, 9 }, { 0, 12 }, { 8, 12 }, { 64, 12 },
+};
+
+static int zcblk_lbaf_index(u32 block_size, u32 ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(zcblk_lbafs); i++)
+		if (1U << zcblk_lbafs[i].ds == block_size &&
+		    zcblk_lbafs[i].ms == ms)
+			return i;
+	return -1;
+}
+
+/**
+ * zcblk_meta_init() - check a disk's format
+ * @dev: the disk being added, its backend open (the block size is settled)
+ * @extack: for the reason of a refusal
+ *
+ * A disk with metadata has no block device yet: the block layer would need
+ * an integrity profile to carry it.
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL for a format not in the table, or -EOPNOTSUPP for
+ * metadata where it is not kept (file backend, zoned disks).
+ */
+int zcblk_meta_init(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
+{
+	const struct zcblk_config *cfg = &dev->cfg;
+
+	if (!cfg->metadata_size) {
+		if (!zcblk_md_extended(dev))
+			return 0;
+		NL_SET_ERR_MSG(extack, "flags: extended-lba needs metadata-size");
+		return -EINVAL;
+	}
+	if (zcblk_lbaf_index(cfg->block_size, cfg->metadata_size) < 0) {
+		NL_SET_ERR_MSG(extack,
+			       "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096");
+		return -EINVAL;
+	}
+	if (cfg->backend == &zcblk_file_backend) {
+		NL_SET_ERR_MSG(extack,
+			       "metadata-size: the file backend keeps no metadata");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->flags & ZCBLK_DEV_F_ZONED) {
+		NL_SET_ERR_MSG(extack, "metadata-size: not on zoned disks");
+		return -EOPNOTSUPP;
+	}
+	dev->no_bdev = true;
+	return 0;
+}
+
+/**
+ * zcblk_meta_id_ns() - the format fields of Identify Namespace
+ * @dev: the disk
+ * @ns: its Identify Namespace data
+ *
+ * Every format of the table, the disk's in use; both metadata layouts
+ * offered (MC), no protection information yet (DPC, DPS 0). A zoned disk
+ * lists its own format alone: zones come without metadata.
+ */
+void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns)
+{
+	int idx = zcblk_lbaf_index(dev->cfg.block_size, dev->cfg.metadata_size);
+	unsigned int i;
+
+	if (zcblk_zoned(dev)) {
+		ns->lbaf[0].ds = ilog2(dev->cfg.block_size);
+		return;
+	}
+	ns->nlbaf = ARRAY_SIZE(zcblk_lbafs) - 1;	/* 0's based */
+	for (i = 0; i < ARRAY_SIZE(zcblk_lbafs); i++) {
+		ns->lbaf[i].ms = cpu_to_le16(zcblk_lbafs[i].ms);
+		ns->lbaf[i].ds = zcblk_lbafs[i].ds;
+	}
+	ns->flbas = idx | (zcblk_md_extended(dev) ? NVME_NS_FLBAS_META_EXT : 0);
+	ns->mc = NVME_MC_EXTENDED_LBA | NVME_MC_METADATA_PTR;
+}

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LBA formats with metadata on the char device (Documentation/integrity.rst),
+ * each format with separate and with extended metadata: Identify's format
+ * table; data and metadata written and read back byte-exact through the
+ * ioctls (64-bit passthru, SUBMIT_IO) and uring_cmd (plain and registered
+ * data buffers), a metadata buffer that straddles pages pinned and counted;
+ * Compare over data and metadata; Write Zeroes and deallocation zeroing
+ * both; every wrong metadata buffer refused with its errno; no block device.
+ * The "md_add" tests: the formats DEV_ADD refuses, with their errno and
+ * message.
+ *
+ * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
+ * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
+ */
+#include "pt_common.h"
+
+#define MD_SLBA		5
+
+FIXTURE(md) {
+	struct pt_env env;
+	struct pt_disk d;
+};
+
+FIXTURE_VARIANT(md) {
+	__u32 bs;
+	__u32 ms;
+	bool ext;
+	int lbaf;	/* its index in the format table */
+};
+
+FIXTURE_VARIANT_ADD(md, bs512_ms8) { .bs = 512, .ms = 8, .lbaf = 1 };
+FIXTURE_VARIANT_ADD(md, bs512_ms8_ext) {
+	.bs = 512, .ms = 8, .ext = true, .lbaf = 1 };
+FIXTURE_VARIANT_ADD(md, bs512_ms16) { .bs = 512, .ms = 16, .lbaf = 2 };
+FIXTURE_VARIANT_ADD(md, bs512_ms16_ext) {
+	.bs = 512, .ms = 16, .ext = true, .lbaf = 2 };
+FIXTURE_VARIANT_ADD(md, bs4096_ms8) { .bs = 4096, .ms = 8, .lbaf = 4 };
+FIXTURE_VARIANT_ADD(md, bs4096_ms8_ext) {
+	.bs = 4096, .ms = 8, .ext = true, .lbaf = 4 };
+FIXTURE_VARIANT_ADD(md, bs4096_ms64) { .bs = 4096, .ms = 64, .lbaf = 5 };
+FIXTURE_VARIANT_ADD(md, bs4096_ms64_ext) {
+	.bs = 4096, .ms = 64, .ext = true, .lbaf = 5 };
+
+FIXTURE_SETUP(md)
+{
+	struct pt_disk_cfg cfg = {
+		.size = 4 * PT_MiB, .bs = variant->bs,
+		.metadata_size = variant->ms,
+		.flags = variant->ext ? ZCBLK_DEV_F_EXTENDED_LBA : 0,
+	};
+
+	pt_env_setup(_metadata, &self->env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
+}
+
+FIXTURE_TEARDOWN_PARENT(md)
+{
+	pt_env_teardown(_metadata, &self->env);
+}
+
+/* One test's state. */
+struct m {
+	int cfd;
+	struct pt_q q;
+	__u32 bs, ms, per;	/* per: bytes a block takes in the data buffer */
+	bool ext;
+	char *map;		/* 1 MiB: data at 0, metadata near its end */
+	char *md;		/* straddles a page boundary */
+};
+
+static void m_init(struct __test_metadata *_metadata, struct m *m,
+		   struct pt_disk *d, const FIXTURE_VARIANT(md) *v)
+{
+	memset(m, 0, sizeof(*m));
+	m->bs = v->bs;
+	m->ms = v->ms;
+	m->ext = v->ext;
+	m->per = v->bs + (v->ext ? v->ms : 0);
+	pt_open(_metadata, d, &m->cfd, NULL);
+	ASSERT_EQ(0, pt_q_init(&m->q, m->cfd, 8, PT_RING_FLAGS));
+	m->map = pt_map(PT_MiB);
+	ASSERT_NE(NULL, m->map);
+	m->md = m->map + PT_MiB - 2 * PT_PAGE - 20;
+}
+
+static void m_fini(struct m *m)
+{
+	pt_q_exit(&m->q);
+	munmap(m->map, PT_MiB);
+	close(m->cfd);
+}
+
+/* Read/Write/Compare of @nlb at @buf, with @md (separate formats). */
+static struct nvme_uring_cmd m_rw(const struct m *m, __u8 op, __u64 slba,
+				  __u32 nlb, void *buf, void *md)
+{
+	struct nvme_uring_cmd c = pt_rw(op, slba, nlb, buf, nlb * m->per);
+
+	if (!m->ext) {
+		c.metadata = (uintptr_t)md;
+		c.metadata_len = nlb * m->ms;
+	}
+	return c;
+}
+
+/* A pattern for @len bytes, different per @tag. */
+static void m_pattern(void *p, size_t len, __u32 tag)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		((unsigned char *)p)[i] = pt_rand(tag * 1000003ULL + i);
+}
+
+TEST_F(md, identify)
+{
+	struct nvme_uring_cmd c;
+	__u8 *id;
+	struct m m;
+	int i;
+
+	m_init(_metadata, &m, &self->d, variant);
+	id = (__u8 *)m.map;
+	memset(id, 0xff, 4096);
+	c = pt_identify(PT_NSID, 0, 0, id);
+	ASSERT_EQ(0, pt_passthru(m.cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
+	EXPECT_EQ(5, id[PT_ID_NS_NLBAF]);
+	EXPECT_EQ(variant->lbaf | (variant->ext ? 0x10 : 0), id[PT_ID_NS_FLBAS]);
+	EXPECT_EQ(3, id[27]);				/* MC */
+	EXPECT_EQ(0, id[28]);				/* DPC */
+	EXPECT_EQ(0, id[29]);				/* DPS */
+	EXPECT_EQ(self->d.nlbas, pt_le64(id + PT_ID_NS_NSZE));
+	for (i = 0; i < 6; i++) {
+		static const __u16 ms[] = { 0, 8, 16, 0, 8, 64 };
+
+		EXPECT_EQ(ms[i], pt_le16(id + PT_ID_NS_LBAF0_MS + 4 * i));
+		EXPECT_EQ(i < 3 ? 9 : 12, id[PT_ID_NS_LBAF0_DS + 4 * i]);
+	}
+	/* char device only: the block layer would need an integrity profile */
+	{
+		char blk[32];
+
+		EXPECT_STREQ("/dev/", self->d.blk);	/* no disk-name */
+		snprintf(blk, sizeof(blk), "/dev/zcblk%u", self->d.index);
+		EXPECT_NE(0, access(blk, F_OK));
+	}
+	m_fini(&m);
+}
+
+/*
+ * Written one way, read back every other way: ioctl, uring_cmd plain and
+ * registered, SUBMIT_IO; data and metadata byte-exact.
+ */
+TEST_F(md, roundtrip)
+{
+	__u32 nlb = variant->bs == 512 ? 9 : 3;
+	size_t dlen, mlen;
+	struct nvme_uring_cmd c;
+	char *want, *wmd;
+	struct iovec reg;
+	struct m m;
+	int way, res;
+
+	m_init(_metadata, &m, &self->d, variant);
+	dlen = nlb * m.per;
+	mlen = m.ext ? 0 : nlb * m.ms;
+	want = malloc(dlen);
+	wmd = malloc(mlen + 1);
+	ASSERT_NE(NULL, want);
+	ASSERT_NE(NULL, wmd);
+	reg.iov_base = m.map;
+	reg.iov_len = 256 * PT_KiB;
+	ASSERT_EQ(0, io_uring_register_buffers(&m.q.ring, &reg, 1));
+
+	for (way = 0; way < 4; way++) {
+		static const char *const ways[] = {
+			"ioctl", "uring_cmd", "uring_cmd fixed", "SUBMIT_IO",
+		};
+		__u64 slba = MD_SLBA + way * nlb;
+
+		/* write: the other way round from the read below */
+		m_pattern(want, dlen, way + 1);
+		m_pattern(wmd, mlen, way + 101);
+		memcpy(m.map, want, dlen);
+		memcpy(m.md, wmd, mlen);
+		c = m_rw(&m, PT_OP_WRITE, slba, nlb, m.map, m.md);
+		res = way == 1 ? pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL) :
+				 pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL);
+		ASSERT_EQ(0, res) {
+			TH_LOG("write for %s: %s", ways[way], pt_res_str(res));
+		}
+
+		memset(m.map, 0x5a, dlen);
+		memset(m.md, 0x5a, mlen);
+		c = m_rw(&m, PT_OP_READ, slba, nlb, m.map, m.md);
+		switch (way) {
+		case 0:
+			res = pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+			break;
+		case 1:
+			res = pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL);
+			break;
+		case 2:
+			res = pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, 0, NULL);
+			break;
+		default: {
+			struct nvme_user_io io = {
+				.opcode = PT_OP_READ, .nblocks = nlb - 1,
+				.addr = (uintptr_t)m.map,
+				.metadata = m.ext ? 0 : (uintptr_t)m.md,
+				.slba = slba,
+			};
+
+			res = pt_ioctl_res(ioctl(m.cfd, NVME_IOCTL_SUBMIT_IO,
+						 &io));
+		}
+		}
+		ASSERT_EQ(0, res) {
+			TH_LOG("read by %s: %s", ways[way], pt_res_str(res));
+		}
+		EXPECT_EQ(0, memcmp(m.map, want, dlen)) {
+			TH_LOG("%s: data (with extended metadata) differs",
+			       ways[way]);
+		}
+		EXPECT_EQ(0, memcmp(m.md, wmd, mlen)) {
+			TH_LOG("%s: separate metadata differs", ways[way]);
+		}
+	}
+	free(want);
+	free(wmd);
+	m_fini(&m);
+}
+
+/* Compare covers the metadata; Write Zeroes and deallocation zero it. */
+TEST_F(md, compare_zeroes)
+{
+	struct nvme_uring_cmd c;
+	size_t dlen, mlen;
+	struct m m;
+	int res;
+
+	m_init(_metadata, &m, &self->d, variant);
+	dlen = 2 * m.per;
+	mlen = m.ext ? 0 : 2 * m.ms;
+	m_pattern(m.map, dlen, 7);
+	m_pattern(m.md, mlen, 8);
+	c = m_rw(&m, PT_OP_WRITE, MD_SLBA, 2, m.map, m.md);
+	ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	c = m_rw(&m, PT_OP_COMPARE, MD_SLBA, 2, m.map, m.md);
+	EXPECT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	/* the second block's last metadata byte */
+	if (m.ext)
+		m.map[2 * m.per - 1] ^= 1;
+	else
+		m.md[mlen - 1] ^= 1;
+	res = pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL);
+	EXPECT_EQ(PT_SC_COMPARE, res) {
+		TH_LOG("compare, metadata differs: %s", pt_res_str(res));
+	}
+
+	c = pt_rw(PT_OP_WRITE_ZEROES, MD_SLBA, 1, NULL, 0);
+	ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	c = pt_rw(PT_OP_DSM, 0, 1, m.map + 512 * PT_KiB, 16);
+	c.cdw10 = 0;
+	c.cdw11 = PT_DSM_AD;
+	c.cdw12 = 0;
+	memset(m.map + 512 * PT_KiB, 0, 16);
+	*(__u32 *)(m.map + 512 * PT_KiB + 4) = 1;		/* nlb */
+	*(__u64 *)(m.map + 512 * PT_KiB + 8) = MD_SLBA + 1;	/* slba */
+	ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	memset(m.map, 0x5a, dlen);
+	memset(m.md, 0x5a, mlen);
+	c = m_rw(&m, PT_OP_READ, MD_SLBA, 2, m.map, m.md);
+	ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	EXPECT_TRUE(pt_all_bytes(m.map, dlen, 0));
+	EXPECT_TRUE(pt_all_bytes(m.md, mlen, 0));
+	m_fini(&m);
+}
+
+/* The data and metadata pages of a command are pinned and counted. */
+TEST_F(md, pins)
+{
+	struct zcblk_dev_stats before, after;
+	struct nvme_uring_cmd c;
+	__u64 want;
+	struct m m;
+
+	m_init(_metadata, &m, &self->d, variant);
+	c = m_rw(&m, PT_OP_READ, 0, 1, m.map, m.md);
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &before));
+	ASSERT_EQ(0, pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &after));
+	want = pt_pages(m.map, m.per) + (m.ext ? 0 : pt_pages(m.md, m.ms));
+	EXPECT_EQ(want, after.pinned_pages - before.pinned_pages);
+	EXPECT_EQ(want, after.unpinned_pages - before.unpinned_pages);
+	m_fini(&m);
+}
+
+/* Wrong metadata buffers: each refused with its errno, nothing moved. */
+TEST_F(md, bad_metadata)
+{
+	struct nvme_uring_cmd c;
+	struct m m;
+	void *hole;
+	int res;
+
+	m_init(_metadata, &m, &self->d, variant);
+	if (m.ext) {
+		/* extended: no buffer of its own, the data must hold it */
+		c = m_rw(&m, PT_OP_WRITE, 0, 2, m.map, NULL);
+		c.metadata = (uintptr_t)m.md;
+		c.metadata_len = 2 * m.ms;
+		EXPECT_EQ(-EINVAL, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1,
+					    NULL));
+		c = m_rw(&m, PT_OP_WRITE, 0, 2, m.map, NULL);
+		c.data_len = 2 * m.bs;
+		EXPECT_EQ(-EINVAL, pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c,
+					       NULL));
+		c.data_len = 2 * m.per;
+		EXPECT_EQ(0, pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		m_fini(&m);
+		return;
+	}
+	/* none, too short, unmapped, wrapping */
+	c = m_rw(&m, PT_OP_WRITE, 0, 2, m.map, NULL);
+	c.metadata = 0;
+	EXPECT_EQ(-EINVAL, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	c = m_rw(&m, PT_OP_WRITE, 0, 2, m.map, m.md);
+	c.metadata_len--;
+	EXPECT_EQ(-EINVAL, pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	c.metadata_len = 0;
+	EXPECT_EQ(-EINVAL, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	hole = mmap(NULL, PT_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		    0);
+	ASSERT_NE(MAP_FAILED, hole);
+	c = m_rw(&m, PT_OP_READ, 0, 2, m.map, hole);
+	EXPECT_EQ(-EFAULT, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	munmap(hole, PT_PAGE);
+	c = m_rw(&m, PT_OP_READ, 0, 2, m.map, (void *)(uintptr_t)-16);
+	res = pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+	EXPECT_EQ(-EFAULT, res) {
+		TH_LOG("wrapping metadata: %s", pt_res_str(res));
+	}
+	/* on commands that move none */
+	c = pt_rw(PT_OP_FLUSH, 0, 1, NULL, 0);
+	c.cdw10 = c.cdw11 = c.cdw12 = 0;
+	c.metadata = (uintptr_t)m.md;
+	c.metadata_len = m.ms;
+	EXPECT_EQ(-EINVAL, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	c = pt_identify(PT_NSID, 0, 0, m.map);
+	c.metadata = (uintptr_t)m.md;
+	c.metadata_len = 64;
+	EXPECT_EQ(-EINVAL, pt_passthru(m.cfd, NVME_IOCTL_ADMIN64_CMD, &c,
+				       NULL));
+	/* SUBMIT_IO: dword aligned, as the NVMe driver wants it */
+	{
+		struct nvme_user_io io = {
+			.opcode = PT_OP_READ, .nblocks = 0,
+			.addr = (uintptr_t)m.map,
+			.metadata = (uintptr_t)m.md + 2, .slba = 0,
+		};
+
+		EXPECT_EQ(-EINVAL, pt_ioctl_res(ioctl(m.cfd,
+						      NVME_IOCTL_SUBMIT_IO,
+						      &io)));
+		io.metadata = 0;
+		EXPECT_EQ(-EINVAL, pt_ioctl_res(ioctl(m.cfd,
+						      NVME_IOCTL_SUBMIT_IO,
+						      &io)));
+	}
+	m_fini(&m);
+}
+
+/* The formats DEV_ADD refuses. */
+FIXTURE(md_add) {
+	struct pt_env env;
+};
+
+FIXTURE_SETUP(md_add)
+{
+	pt_env_setup(_metadata, &self->env);
+}
+
+FIXTURE_TEARDOWN_PARENT(md_add)
+{
+	pt_env_teardown(_metadata, &self->env);
+}
+
+TEST_F(md_add, refused)
+{
+	static const struct {
+		const char *backend;
+		__u32 bs, ms, flags;
+		int err;
+		const char *msg;
+	} bad[] = {
+		{ "mem", 512, 64, 0, -EINVAL,
+		  "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096" },
+		{ "mem", 4096, 16, 0, -EINVAL,
+		  "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096" },
+		{ "null", 512, 4, 0, -EINVAL,
+		  "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096" },
+		{ "mem", 512, 0, ZCBLK_DEV_F_EXTENDED_LBA, -EINVAL,
+		  "flags: extended-lba needs metadata-size" },
+		{ "mem", 512, 8, ZCBLK_DEV_F_ZONED, -EOPNOTSUPP,
+		  "metadata-size: not on zoned disks" },
+	};
+	struct zcblk_dev_info out = { .size = sizeof(out) };
+	struct zcblk_dev_params p;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&p, 0, sizeof(p));
+		p.size = sizeof(p);
+		p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE |
+			ZCBLK_PARAM_BLOCK_SIZE | ZCBLK_PARAM_FLAGS |
+			ZCBLK_PARAM_METADATA_SIZE;
+		strcpy(p.backend, bad[i].backend);
+		p.disk_size = 64 * PT_MiB;
+		p.block_size = bad[i].bs;
+		p.metadata_size = bad[i].ms;
+		p.flags = bad[i].flags;
+		ret = zcblk_dev_add(self->env.ctx, &p, &out);
+		EXPECT_EQ(bad[i].err, ret) {
+			TH_LOG("case %u: %s", i, strerror(-ret));
+		}
+		EXPECT_STREQ(bad[i].msg, zcblk_ctx_errmsg(self->env.ctx));
+		if (!ret)
+			self->env.idx[self->env.n++] = out.index;
+	}
+}
+
+TEST_HARNESS_MAIN
