@@ -30,6 +30,10 @@ PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
 MODDIR		:= /lib/modules
 DKMS_SRC	:= /usr/src/zcblk-$(ZCBLK_VERSION)
+# libzcblk's functions (its version script's list): each gets a man page,
+# a ".so" link to libzcblk.3, which documents them all.
+LIBZCBLK_FUNCS	:= $(shell sed -n 's/^[[:space:]]*\(zcblk_[a-z0-9_]*\);$$/\1/p' \
+		   $(REPO)/userlib/lib/libzcblk.map)
 # Kernels `dkms-install` builds for now (later ones: AUTOINSTALL).
 DKMS_KRELS	?= $(shell uname -r)
 
@@ -124,6 +128,10 @@ install-userlib: userlib
 	$(Q)install -m 755 $(BUILD)/userlib/zcblkctl $(DESTDIR)$(SBINDIR)/
 	$(Q)install -m 644 $(REPO)/userlib/man/zcblkctl.8 $(DESTDIR)$(MANDIR)/man8/
 	$(Q)install -m 644 $(REPO)/userlib/man/libzcblk.3 $(DESTDIR)$(MANDIR)/man3/
+	$(Q)set -e; for f in $(LIBZCBLK_FUNCS); do \
+		printf '.so man3/libzcblk.3\n' >$(DESTDIR)$(MANDIR)/man3/$$f.3; \
+		chmod 644 $(DESTDIR)$(MANDIR)/man3/$$f.3; \
+	done
 	$(Q)install -m 644 $(REPO)/userlib/zcblkctl.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/zcblkctl
 	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
@@ -148,6 +156,7 @@ uninstall-userlib:
 		$(DESTDIR)$(PKGCONFIGDIR)/zcblk.pc $(DESTDIR)$(SBINDIR)/zcblkctl \
 		$(DESTDIR)$(MANDIR)/man8/zcblkctl.8 \
 		$(DESTDIR)$(MANDIR)/man3/libzcblk.3 \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(addsuffix .3,$(LIBZCBLK_FUNCS))) \
 		$(DESTDIR)$(BASHCOMPDIR)/zcblkctl
 	$(Q)rmdir $(DESTDIR)$(INCLUDEDIR)/zcblk/linux $(DESTDIR)$(INCLUDEDIR)/zcblk \
 		2>/dev/null || true

@@ -54,6 +54,7 @@ struct zcblk_io {
 	/* READ, WRITE, COMPARE: separate metadata (meta.h), page by page */
 	const struct bio_vec *md_bvecs;
 	unsigned int md_nr;
+	bool md_ext;		/* each block's metadata follows it in @rq */
 	blk_status_t sts;	/* the outcome, once DONE */
 };
 

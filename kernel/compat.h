@@ -246,4 +246,26 @@ static inline ssize_t zcblk_vfs_iter_write(struct file *file,
 #define ZCBLK_DEVNODE_CONST
 #endif
 
+/*
+ * The T10-DIF CRC of the protection information guard (pi.c): the
+ * kernel's, built into Debian's kernels; the trimmed debug kernel has none
+ * (CONFIG_CRC_T10DIF off), which gets the same CRC bit by bit.
+ */
+#if IS_ENABLED(CONFIG_CRC_T10DIF)
+#include <linux/crc-t10dif.h>
+#define zcblk_crc_t10dif(crc, p, len)	crc_t10dif_update(crc, p, len)
+#else
+static inline u16 zcblk_crc_t10dif(u16 crc, const u8 *p, size_t len)
+{
+	int i;
+
+	while (len--) {
+		crc ^= (u16)*p++ << 8;
+		for (i = 0; i < 8; i++)
+			crc = crc & 0x8000 ? (crc << 1) ^ 0x8bb7 : crc << 1;
+	}
+	return crc;
+}
+#endif
+
 #endif /* ZCBLK_COMPAT_H */

@@ -58,6 +58,7 @@ struct zcblk_config {
 	u32 zone_max_open;		/* 0: no limit */
 	u32 zone_max_active;		/* 0: no limit */
 	u32 metadata_size;		/* per block; meta.h */
+	u32 pi_type;			/* 0: none, else 1..3; pi.c */
 	bool block_size_given;		/* else a backend may choose it */
 	bool size_given;		/* else a backend (file) chose it */
 	char *path;			/* file backend; owned, freed with the disk */

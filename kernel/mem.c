@@ -212,7 +212,7 @@ static enum zcblk_submit zcblk_mem_rw(struct zcblk_dev *dev,
 				      struct zcblk_io *io)
 {
 	struct zcblk_mem *mem = zcblk_mem(dev);
-	bool ext = zcblk_md_extended(dev);
+	bool ext = io->md_ext;
 	struct req_iterator iter;
 	enum zcblk_submit ret;
 	struct bio_vec bv;

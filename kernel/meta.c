@@ -47,7 +47,15 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 {
 	const struct zcblk_config *cfg = &dev->cfg;
 
+	if ((cfg->flags & ZCBLK_DEV_F_PI_FIRST) && !cfg->pi_type) {
+		NL_SET_ERR_MSG(extack, "flags: pi-first needs pi-type");
+		return -EINVAL;
+	}
 	if (!cfg->metadata_size) {
+		if (cfg->pi_type) {
+			NL_SET_ERR_MSG(extack, "pi-type: needs metadata-size");
+			return -EINVAL;
+		}
 		if (!zcblk_md_extended(dev))
 			return 0;
 		NL_SET_ERR_MSG(extack, "flags: extended-lba needs metadata-size");
@@ -67,6 +75,11 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "metadata-size: not on zoned disks");
 		return -EOPNOTSUPP;
 	}
+	if (cfg->pi_type && cfg->backend == &zcblk_null_backend) {
+		NL_SET_ERR_MSG(extack,
+			       "pi-type: the null backend keeps nothing to check");
+		return -EOPNOTSUPP;
+	}
 	dev->no_bdev = true;
 	return 0;
 }
@@ -77,8 +90,9 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
  * @ns: its Identify Namespace data
  *
  * Every format of the table, the disk's in use; both metadata layouts
- * offered (MC), no protection information yet (DPC, DPS 0). A zoned disk
- * lists its own format alone: zones come without metadata.
+ * offered (MC), protection information of each type first or last (DPC)
+ * and the disk's (DPS). A zoned disk lists its own format alone: zones
+ * come without metadata.
  */
 void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns)
 {
@@ -96,4 +110,10 @@ void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns)
 	}
 	ns->flbas = idx | (zcblk_md_extended(dev) ? NVME_NS_FLBAS_META_EXT : 0);
 	ns->mc = NVME_MC_EXTENDED_LBA | NVME_MC_METADATA_PTR;
+	ns->dpc = NVME_NS_DPC_PI_TYPE1 | NVME_NS_DPC_PI_TYPE2 |
+		  NVME_NS_DPC_PI_TYPE3 | NVME_NS_DPC_PI_FIRST |
+		  NVME_NS_DPC_PI_LAST;
+	ns->dps = dev->cfg.pi_type |
+		  (dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? NVME_NS_DPS_PI_FIRST :
+							   0);
 }

@@ -95,6 +95,7 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 	    (cfg->path && nla_put_string(skb, ZCBLK_A_DEV_PATH, cfg->path)) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_FLAGS, cfg->flags) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_METADATA_SIZE, cfg->metadata_size) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_PI_TYPE, cfg->pi_type) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_TIMEOUT_MS, cfg->timeout_ms))
 		return -EMSGSIZE;
 	if ((cfg->flags & ZCBLK_DEV_F_ZONED) &&
@@ -410,6 +411,8 @@ static int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 	/* meta.c checks it once the backend settled the block size. */
 	attr = attrs[ZCBLK_A_DEV_METADATA_SIZE];
 	cfg->metadata_size = attr ? nla_get_u32(attr) : 0;
+	attr = attrs[ZCBLK_A_DEV_PI_TYPE];
+	cfg->pi_type = attr ? nla_get_u32(attr) : 0;
 
 	cfg->set = (struct zcblk_settings){
 		.completion = ZCBLK_COMPLETION_INLINE,

@@ -14,10 +14,11 @@
 #include "compat.h"
 #include "dev.h"
 #include "meta.h"
+#include "pi.h"
 #include "nvme.h"
 #include "zns.h"
 
-/* cdw12 of Read, Write, Compare: NLB, DSM-less LR and FUA; no PI, no DTYPE */
+/* cdw12 of Read, Write, Compare: NLB, LR and FUA; PRINFO with PI (pi.h) */
 #define ZCBLK_RW_CDW12_OK	(0xffff | BIT(30) | BIT(31))
 #define ZCBLK_RW_FUA		BIT(30)
 #define ZCBLK_WZ_CDW12_OK	(ZCBLK_RW_CDW12_OK | BIT(25))
@@ -81,9 +82,14 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	case nvme_cmd_write:
 	case nvme_cmd_compare:
 	case nvme_cmd_zone_append:
-		data->bytes = zcblk_md_data_bytes(dev, nlb);
-		if (zcblk_md_separate(dev))
-			data->md_bytes = nlb * zcblk_md_size(dev);
+		/* PRACT on PI-only metadata: the host moves none (pi.h) */
+		if (zcblk_pi_strips(dev, nc->cdw12)) {
+			data->bytes = (u64)nlb << zcblk_lba_shift(dev);
+		} else {
+			data->bytes = zcblk_md_data_bytes(dev, nlb);
+			if (zcblk_md_separate(dev))
+				data->md_bytes = nlb * zcblk_md_size(dev);
+		}
 		data->media = true;
 		break;
 	case nvme_cmd_zone_mgmt_recv:
@@ -301,6 +307,7 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 
 	io.md_bvecs = cmd->md_bvecs;
 	io.md_nr = cmd->md_nr;
+	io.md_ext = zcblk_md_extended(dev);
 
 	switch (nc->opcode) {
 	case nvme_cmd_flush:
@@ -319,9 +326,13 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		return zcblk_nvme_dsm(dev, rq, nc);
 	case nvme_cmd_read:
 		io.op = ZCBLK_IO_READ;
+		if (zcblk_pi_type(dev))
+			cdw12_ok |= ZCBLK_PRINFO;
 		break;
 	case nvme_cmd_write:
 		io.op = ZCBLK_IO_WRITE;
+		if (zcblk_pi_type(dev))
+			cdw12_ok |= ZCBLK_PRINFO;
 		break;
 	case nvme_cmd_compare:
 		if (!dev->ops->compare)
@@ -371,6 +382,16 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		/* The LBA it wrote, DW0 and DW1 of the completion */
 		if (nc->opcode == nvme_cmd_zone_append)
 			cmd->result = slba;
+	}
+	if (zcblk_pi_type(dev) &&
+	    (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_WRITE)) {
+		struct zcblk_pi_buf pb;
+		int status = zcblk_pi_prepare(dev, rq, &io, slba, nlb, &pb);
+
+		if (status)
+			return status;
+		return zcblk_pi_finish(dev, rq, &io, nlb, &pb,
+				       zcblk_nvme_submit(dev, &io));
 	}
 	return zcblk_nvme_submit(dev, &io);
 }

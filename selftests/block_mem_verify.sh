@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need fio
 
-dev=/dev/$(add_disk --backend mem --size 64M --queues 2)
+dev=/dev/$(add_disk --backend mem --size 64M --nr-queues 2)
 for engine in io_uring libaio; do
 	for bs in 4k 128k; do
 		for qd in 1 32; do

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 need fio
 
-dev=/dev/$(add_disk --backend null --size 1G --queues 2 --depth 64)
+dev=/dev/$(add_disk --backend null --size 1G --nr-queues 2 --queue-depth 64)
 for engine in io_uring libaio; do
 	run_fio "null-$engine" --filename="$dev" --ioengine=$engine --direct=1 \
 		--rw=randrw --bs=4k --iodepth=32 --number_ios=20000

@@ -28,7 +28,7 @@ polled "$name" p1
 	fail "$name: zcblk's poll ended $((p1 - p0)) requests, want 16384"
 log "$name: $((p1 - p0)) requests ended by a poll"
 
-name=$(add_disk --backend null --size 1G --queues 2 --poll-queues 2)
+name=$(add_disk --backend null --size 1G --nr-queues 2 --poll-queues 2)
 p0=0 p1=0
 polled "$name" p0
 run_fio null-hipri --filename="/dev/$name" --ioengine=io_uring --direct=1 \

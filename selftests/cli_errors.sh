@@ -4,7 +4,9 @@
 # zcblkctl's usage errors and the errors it reports, message for message:
 # getopt_long()'s refusals name the option as typed (an argument given to
 # an option that takes none, an ambiguous prefix with its candidates, an
-# unknown option, a missing argument; long and short, in every command);
+# unknown option, a missing argument; long and short, in every command
+# and before it); an option's old spelling names its netlink name
+# ("--queues is now --nr-queues");
 # add refuses a block size other than 512 or 4096, --completion-ns
 # without --completion timer, each zone option without --zoned and zone
 # options' values that are not numbers (or sizes); set -j whose disk went
@@ -68,7 +70,7 @@ usage "--json takes no argument" monitor --ready-file=x --json=2
 usage "--comp is ambiguous: --completion, --completion-ns" add --comp
 usage "--comp is ambiguous: --completion, --completion-ns" \
 	add --comp=timer
-usage "--zone is ambiguous: --zoned, --zone-size, --zone-capacity, --zone-conv, --zone-max-open, --zone-max-active" \
+usage "--zone is ambiguous: --zoned, --zone-size, --zone-capacity, --zone-nr-conv, --zone-max-open, --zone-max-active" \
 	add --backend mem --size 1G --zone 64M
 usage "--zoned takes no argument" add --backend mem --size 1G --zoned=yes
 usage "--zone-size needs an argument" \
@@ -89,6 +91,42 @@ usage "unknown option -x" version -xj
 usage "-s needs an argument" add -b mem -s
 usage "-s needs an argument" add -js
 usage "-c needs an argument" monitor -c
+# zcblkctl's own options, before the command.
+usage_main() {
+	local msg=$1 want
+	shift
+	run "$@"
+	want="zcblkctl: $msg
+Try 'zcblkctl --help'."
+	[ "$rc" -eq 1 ] || fail "zcblkctl $*: exit $rc, want 1: $err"
+	[ -z "$out" ] || fail "zcblkctl $*: stdout: $out"
+	[ "$err" = "$want" ] ||
+		fail "zcblkctl $*: stderr \"$err\", want \"$want\""
+	log "zcblkctl $*: $msg"
+}
+usage_main "unknown option --foo" --foo list
+usage_main "unknown option -x" -x list
+usage_main "--pretty takes no argument" --pretty=1 list
+usage_main "unexpected argument: list" -V list
+usage_main "unexpected argument: version" --version version
+
+# One name per setting, its netlink attribute's: the old spellings are
+# refused (with or without a value, "=" or not), naming the new one, and
+# so is an abbreviation of one alone; one that also abbreviates a current
+# option is ambiguous, as any.
+for old in queues:nr-queues depth:queue-depth uid:node-uid gid:node-gid \
+	mode:node-mode zone-conv:zone-nr-conv; do
+	usage "--${old%%:*} is now --${old#*:}" \
+		add --backend mem --size 16M "--${old%%:*}" 1
+	usage "--${old%%:*} is now --${old#*:}" \
+		add --backend mem --size 16M "--${old%%:*}=1"
+	usage "--${old%%:*} is now --${old#*:}" add "--${old%%:*}"
+done
+usage "--depth is now --queue-depth" add --backend mem --size 16M --dep 8
+usage "--que is ambiguous: --queue-depth, --queues" \
+	add --backend mem --size 16M --que 8
+usage "--n is ambiguous: --nr-queues, --node-uid, --node-gid, --node-mode" \
+	add --backend mem --size 16M --n 1
 
 run list -j
 [ "$rc" -eq 0 ] || fail "list -j: exit $rc: $err"
@@ -113,7 +151,8 @@ usage "--completion-ns needs --completion timer" \
 usage "--zone-size needs --zoned" add --backend mem --size 1G --zone-size 64M
 usage "--zone-capacity needs --zoned" \
 	add --backend mem --size 1G --zone-capacity 48M
-usage "--zone-conv needs --zoned" add --backend mem --size 1G --zone-conv 1
+usage "--zone-nr-conv needs --zoned" \
+	add --backend mem --size 1G --zone-nr-conv 1
 usage "--zone-max-open needs --zoned" \
 	add --backend mem --size 1G --zone-max-open 8
 usage "--zone-max-active needs --zoned" \
@@ -127,9 +166,9 @@ usage "invalid zone size: -64M" \
 usage "invalid zone capacity: 48MB" \
 	add --backend mem --size 1G --zoned --zone-capacity 48MB
 usage "invalid number of conventional zones: 1M" \
-	add --backend mem --size 1G --zoned --zone-conv 1M
+	add --backend mem --size 1G --zoned --zone-nr-conv 1M
 usage "invalid number of conventional zones: 4294967296" \
-	add --backend mem --size 1G --zoned --zone-conv 4294967296
+	add --backend mem --size 1G --zoned --zone-nr-conv 4294967296
 usage "invalid number of open zones: -1" \
 	add --backend mem --size 1G --zoned --zone-max-open -1
 usage "invalid number of active zones: eight" \

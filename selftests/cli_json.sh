@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every zcblkctl command's happy path through -j, parsed and checked field
-# by field against what was asked: version, features (the uapi limits),
-# add (its reply), list, show, stats (exact deltas after known I/O), set
-# (the values come back, and show agrees), monitor (exactly the events of
-# an add, a set and a del, in order; SIGINT and SIGTERM end it with exit
-# 0), del (show then exits 2 with "No such device"); --help of every
-# command.
+# by field against what was asked: version (also -V, --version), features
+# (the uapi limits), add (its reply, given the options' netlink names),
+# list, show, stats (an array, also for one disk; exact deltas after known
+# I/O), set (the values come back, and show agrees), monitor (exactly the
+# events of an add, a set and a del, in order; SIGINT and SIGTERM end it
+# with exit 0), del (show then exits 2 with "No such device"); --pretty
+# and -p give the same JSON indented; a disk named by its char device
+# (zcblkNc, /dev/zcblkNc) for show, stats, set and del; a backing path
+# that is not UTF-8 comes back byte for byte through os.fsencode(); --help
+# of every command.
 #
 # Needs root, zcblk.ko loaded, python3 and dd. Exit: 0 pass, 1 fail, 4 skip.
 . "$(dirname "$0")/lib.sh"
@@ -64,13 +68,56 @@ jcheck "$TMP/out" "version -j" \
 	'set(d) == {"cli", "library", "module"}' \
 	'd["module"] == mv' 'd["library"] == mv' 'd["cli"] == mv'
 
+# zcblkctl -V and --version print what `version` prints.
+ctl version
+cp "$TMP/out" "$TMP/version"
+for v in -V --version; do
+	ctl "$v"
+	cmp -s "$TMP/out" "$TMP/version" ||
+		fail "zcblkctl $v: \"$(cat "$TMP/out")\", want \"$(cat "$TMP/version")\""
+done
+log "-V, --version: as version: ok"
+
+# pretty [--keys] ARGS...: `zcblkctl ARGS -j` ($TMP/out) against
+# `zcblkctl ARGS -j --pretty` and `zcblkctl -p ARGS -j`: the same JSON,
+# indented (a key or element per line). ARGS must not change anything;
+# --keys: only the keys must be the same (counters may move meanwhile).
+pretty() {
+	local keys=0
+	[ "$1" != --keys ] || { keys=1; shift; }
+	ctl "$@" -j
+	cp "$TMP/out" "$TMP/compact"
+	ctl "$@" -j --pretty
+	cp "$TMP/out" "$TMP/pretty1"
+	ctl -p "$@" -j
+	python3 - "$keys" "$TMP/compact" "$TMP/pretty1" "$TMP/out" <<'EOF' ||
+import json, sys
+texts = [open(f).read() for f in sys.argv[2:]]
+docs = [json.loads(t) for t in texts]
+if sys.argv[1] == "1":
+    def keys(d):
+        return [keys(x) for x in d] if isinstance(d, list) else list(d)
+    docs = [keys(d) for d in docs]
+bad = [i for i in (1, 2) if docs[i] != docs[0] or
+       texts[i].count("\n") <= texts[0].count("\n") or
+       not texts[i].startswith(("{\n  \"", "[\n  {\n    \""))]
+for i in bad:
+    print("# %s\n# compact: %s" % (texts[i], texts[0]))
+sys.exit(1 if bad else 0)
+EOF
+		fail "zcblkctl $* -j --pretty, -p: not the same JSON indented"
+	log "$* -j: --pretty and -p: the same JSON, indented: ok"
+}
+pretty version
+pretty features
+
 ctl features -j
 jcheck "$TMP/out" "features -j" \
 	'set(d) == {"version", "backends", "commands", "dev_flags", "completions", "fail_ops", "max_devs", "max_queues", "max_queue_depth", "max_transfer"}' \
 	'd["version"] == mv' \
 	'd["backends"] == ["null", "mem", "file"]' \
 	'd["commands"] == ["dev-add", "dev-del", "dev-get", "dev-stats", "dev-set", "features"]' \
-	'd["dev_flags"] == ["read_only", "buffered", "zoned"]' \
+	'd["dev_flags"] == ["read_only", "buffered", "zoned", "extended_lba", "pi_first"]' \
 	'd["completions"] == ["inline", "softirq", "timer"]' \
 	'd["fail_ops"] == ["all", "reads", "writes"]' \
 	'd["max_devs"] == uapi["ZCBLK_MAX_DEVS"] == 65536' \
@@ -79,8 +126,8 @@ jcheck "$TMP/out" "features -j" \
 	'd["max_transfer"] == 512 * 1024'
 
 # add -j: the reply is the disk as asked.
-ctl add -j --backend mem --size 16M --block-size 4096 --depth 64 \
-	--uid 1000 --gid 4242 --mode 0640 --timeout-ms 5000 \
+ctl add -j --backend mem --size 16M --block-size 4096 --queue-depth 64 \
+	--node-uid 1000 --node-gid 4242 --node-mode 0640 --timeout-ms 5000 \
 	--completion softirq
 cp "$TMP/out" "$TMP/added"
 idx=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["index"])' "$TMP/added") ||
@@ -88,10 +135,10 @@ idx=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["index"])
 echo "disk $idx" >>"$ZCBLK_UNDO"
 disk=zcblk$idx
 udev_settle "/dev/$disk"
-keys='{"index", "name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall"}'
+keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall"}'
 asked=(
 	"set(d) == $keys"
-	"d[\"index\"] == $idx" "d[\"name\"] == \"$disk\""
+	"d[\"index\"] == $idx" "d[\"disk_name\"] == \"$disk\""
 	"d[\"char_name\"] == \"${disk}c\"" 'd["backend"] == "mem"'
 	'd["size"] == 16 << 20' 'd["block_size"] == 4096'
 	'd["nr_queues"] == 1' 'd["poll_queues"] == 0' 'd["queue_depth"] == 64'
@@ -116,10 +163,27 @@ jcheck "$TMP/listed" "list -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
 ctl show -j "$disk"
 jcheck "$TMP/out" "show -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
 
+pretty list
+pretty show "$disk"
+pretty --keys stats "$idx"
+
+# stats -j DISK: an array of one object, as for every disk. first FILE:
+# FILE's one element in FILE.
+first() {
+	python3 - "$1" <<'EOF' || fail "stats -j: not an array of one: $(cat "$1")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+if not isinstance(d, list) or len(d) != 1:
+    sys.exit(1)
+json.dump(d[0], open(sys.argv[1], "w"))
+EOF
+}
+
 # stats -j: exact deltas after 16 direct writes and 8 direct reads of
 # 64 KiB (the disk may have been read by the partition scan before).
 ctl stats -j "$idx"
 cp "$TMP/out" "$TMP/stats0"
+first "$TMP/stats0"
 dd if=/dev/urandom of="$TMP/data" bs=64K count=16 status=none
 dd if="$TMP/data" of="/dev/$disk" bs=64K count=16 oflag=direct status=none ||
 	fail "dd to /dev/$disk"
@@ -129,14 +193,15 @@ cmp -s "$TMP/back" <(head -c $((512 << 10)) "$TMP/data") ||
 	fail "/dev/$disk: the first 512 KiB read back differ"
 ctl stats -j "$idx"
 cp "$TMP/out" "$TMP/stats1"
+first "$TMP/stats1"
 python3 -c '
 import json, sys
 a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 json.dump({k: b[k] - a[k] if isinstance(b[k], int) else b[k] for k in b}, sys.stdout)' \
 	"$TMP/stats0" "$TMP/stats1" >"$TMP/delta" || fail "stats -j: $(cat "$TMP/stats1")"
 jcheck "$TMP/stats1" "stats -j (keys)" \
-	'set(d) == {"index", "name", "pt_inflight", "read_cmds", "write_cmds", "read_bytes", "write_bytes", "errors", "pinned_pages", "unpinned_pages", "pinned_current", "fixed_bytes", "copied_bytes", "flushes", "timeouts", "injected"}' \
-	"d[\"index\"] == $idx" "d[\"name\"] == \"$disk\"" \
+	'set(d) == {"index", "disk_name", "pt_inflight", "read_cmds", "write_cmds", "read_bytes", "write_bytes", "errors", "pinned_pages", "unpinned_pages", "pinned_current", "fixed_bytes", "copied_bytes", "flushes", "timeouts", "injected"}' \
+	"d[\"index\"] == $idx" "d[\"disk_name\"] == \"$disk\"" \
 	'd["write_cmds"] == 16' 'd["write_bytes"] == 1 << 20'
 jcheck "$TMP/delta" "stats -j (after 16 writes, 8 reads of 64 KiB)" \
 	'd["write_cmds"] == 16' 'd["write_bytes"] == 1 << 20' \
@@ -168,6 +233,29 @@ ctl show -j "$idx"
 jcheck "$TMP/out" "show -j after set" "${settings[@]}"
 ctl set "$idx" --fail-every 0 --latency-ns 0 --completion inline
 
+# A disk named by its char device: show, stats and set take zcblkNc and
+# /dev/zcblkNc as they take zcblkN.
+for name in "${disk}c" "/dev/${disk}c"; do
+	ctl show -j "$name"
+	jcheck "$TMP/out" "show -j $name" "d[\"index\"] == $idx"
+	ctl stats -j "$name"
+	jcheck "$TMP/out" "stats -j $name" "[s[\"index\"] for s in d] == [$idx]"
+	ctl set -j "$name" --latency-ns ${#name}
+	jcheck "$TMP/out" "set -j $name" "d[\"index\"] == $idx" \
+		"d[\"latency_ns\"] == ${#name}"
+done
+ctl set "$idx" --latency-ns 0
+# del, of disks made for it.
+for dir in "" /dev/; do
+	cdisk=$(add_disk --backend null --size 8M)
+	name=$dir${cdisk}c
+	ctl del "$name"
+	sed -i "/^disk ${cdisk#zcblk}\$/d" "$ZCBLK_UNDO"
+	[ ! -e "/sys/block/$cdisk" ] || fail "del $name: $cdisk is still there"
+	log "del $name: $cdisk removed: ok"
+done
+pretty set "$idx" --latency-ns 0
+
 # monitor -j: an add, a set and a del give exactly three events, in order.
 start_monitor --count 3
 mdisk=$(add_disk --backend null --size 8M)
@@ -187,7 +275,7 @@ print(json.dumps([json.loads(l) for l in open(sys.argv[1])]))' "$TMP/events" >"$
 jcheck "$TMP/evlist" "monitor -j --count 3" \
 	'len(d) == 3' \
 	'[e["event"] for e in d] == ["added", "changed", "removed"]' \
-	"all(e[\"index\"] == $midx and e[\"name\"] == \"$mdisk\" for e in d)" \
+	"all(e[\"index\"] == $midx and e[\"disk_name\"] == \"$mdisk\" for e in d)" \
 	"all(set(e) == $keys | {\"event\"} for e in d)" \
 	'all(e["backend"] == "null" and e["size"] == 8 << 20 for e in d)' \
 	'[e["state"] for e in d] == ["live", "live", "dead"]' \
@@ -213,9 +301,53 @@ print(json.dumps([json.loads(l) for l in open(sys.argv[1])]))' "$TMP/events" >"$
 		fail "monitor -j: $(cat "$TMP/events")"
 	jcheck "$TMP/evlist" "monitor -j, ended by SIG$sig" \
 		'[e["event"] for e in d] == ["added", "removed"]' \
-		"all(e[\"name\"] == \"$mdisk\" for e in d)" \
+		"all(e[\"disk_name\"] == \"$mdisk\" for e in d)" \
 		'[e["state"] for e in d] == ["live", "dead"]'
 done
+
+# A backing path that is not UTF-8 (0xff), with UTF-8 (e acute), a tab,
+# a quote and a backslash: add -j, show -j (also --pretty) and list -j
+# are valid UTF-8, escape them (\udcff for 0xff) and give the bytes back
+# through os.fsencode(json.loads(...)). Buffered: /tmp is tmpfs.
+odd="$TMP/zc-"$'\xff'"-"$'\xc3\xa9'"-"$'\t'"-\"-\\.img"
+truncate -s 8M "$odd" || fail "truncate a file named with 0xff"
+ctl add -j --backend file --path "$odd" --buffered
+cp "$TMP/out" "$TMP/odd.add"
+re='"index": ([0-9]+)'
+[[ $(<"$TMP/odd.add") =~ $re ]] || fail "add -j: $(cat "$TMP/odd.add")"
+oidx=${BASH_REMATCH[1]}
+echo "disk $oidx" >>"$ZCBLK_UNDO"
+ctl show -j "$oidx"
+cp "$TMP/out" "$TMP/odd.show"
+ctl show -j --pretty "$oidx"
+cp "$TMP/out" "$TMP/odd.pretty"
+ctl list -j
+python3 - "$odd" "$oidx" "$TMP/odd.add" "$TMP/odd.show" "$TMP/odd.pretty" \
+	"$TMP/out" <<'EOF' || fail "a path with 0xff in JSON"
+import json, os, sys
+want, idx = os.fsencode(sys.argv[1]), int(sys.argv[2])
+bad = False
+for f in sys.argv[3:]:
+    raw = open(f, "rb").read()
+    try:
+        raw.decode("utf-8")
+        d = json.loads(raw)
+    except ValueError as e:
+        print("# %s: %s: %r" % (f, e, raw))
+        bad = True
+        continue
+    if isinstance(d, list):
+        d = [x for x in d if x["index"] == idx][0]
+    got = os.fsencode(d["path"])
+    esc = [b"\\udcff", b"\xc3\xa9", b"\\t", b'\\"', b"\\\\"]
+    if got != want or not all(e in raw for e in esc):
+        print("# %s: path %r, want %r: %r" % (f, got, want, raw))
+        bad = True
+sys.exit(bad)
+EOF
+"$ZCBLKCTL" del "$oidx" || fail "del $oidx"
+sed -i "/^disk $oidx\$/d" "$ZCBLK_UNDO"
+log "a path with 0xff: JSON \\udcff, os.fsencode() gives it back: ok"
 
 # del: gone from list; show then exits 2, with the kernel's reason.
 del_disk "$disk"

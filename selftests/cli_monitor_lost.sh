@@ -56,8 +56,8 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 # Fewer than the 21 sent (10 adds, 10 deletes, the last add): some were
 # dropped; the last one arrived.
-ok = len(ev) < 21 and ev[-1]["event"] == "added" and ev[-1]["name"] == sys.argv[2]
-print("# %d events, last %s %s" % (len(ev), ev[-1]["event"], ev[-1]["name"]))
+ok = len(ev) < 21 and ev[-1]["event"] == "added" and ev[-1]["disk_name"] == sys.argv[2]
+print("# %d events, last %s %s" % (len(ev), ev[-1]["event"], ev[-1]["disk_name"]))
 sys.exit(0 if ok else 1)
 PY
 exit $KSFT_PASS

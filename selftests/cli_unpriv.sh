@@ -153,13 +153,14 @@ elif command -v python3 >/dev/null 2>&1; then
 	if python3 -c '
 import json, sys
 disks = json.loads(sys.argv[1])
-keys = {"index", "name", "char_name", "backend", "size", "block_size",
+keys = {"index", "disk_name", "char_name", "backend", "size", "block_size",
         "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes",
         "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered",
-        "zoned", "timeout_ms", "completion", "completion_ns", "latency_ns",
+        "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first", "timeout_ms",
+        "completion", "completion_ns", "latency_ns",
         "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall"}
 sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
-                 d["name"] == sys.argv[3] and
+                 d["disk_name"] == sys.argv[3] and
                  d["char_name"] == sys.argv[3] + "c" and
                  d["backend"] == "null" and d["size"] == 16 << 20 and
                  d["state"] == "live" and d["node_mode"] == 0o600 and
@@ -175,7 +176,7 @@ sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
 	fi
 else
 	echo "# python3 missing: JSON validity not checked"
-	if [[ $out == *"\"name\": \"$disk\""* ]]; then
+	if [[ $out == *"\"disk_name\": \"$disk\""* ]]; then
 		ok "unprivileged: list -j has $disk"
 	else
 		not_ok "unprivileged: list -j has $disk" "output: $out"
@@ -188,7 +189,7 @@ rc=$?
 check "unprivileged: show $disk" 0 "$rc" "$out" "backend        null"
 out=$("${UNPRIV[@]}" "$ZCBLKCTL" show -j "$index" 2>&1)
 rc=$?
-check "unprivileged: show -j $disk" 0 "$rc" "$out" "\"name\": \"$disk\""
+check "unprivileged: show -j $disk" 0 "$rc" "$out" "\"disk_name\": \"$disk\""
 
 # features
 out=$("${UNPRIV[@]}" "$ZCBLKCTL" features -j 2>&1)

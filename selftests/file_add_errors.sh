@@ -91,6 +91,6 @@ dd if="/dev/$name" of="$TMP/back" bs=1M iflag=direct status=none ||
 	fail "read through a buffered disk"
 cmp "$TMP/ramfs/r.img" "$TMP/back" || fail "buffered disk reads wrong data"
 copied=$("$ZCBLKCTL" stats "${name#zcblk}" -j | python3 -c \
-	'import json,sys; print(json.load(sys.stdin)["copied_bytes"])')
+	'import json,sys; print(json.load(sys.stdin)[0]["copied_bytes"])')
 [ "$copied" -ge $((4 << 20)) ] || fail "buffered mode copied $copied bytes, says so?"
 exit $KSFT_PASS

@@ -8,7 +8,7 @@
 need fio nvme losetup mkfs.ext4 python3
 
 stat_field() { "$ZCBLKCTL" stats "$1" -j | python3 -c \
-	'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"; }
+	'import json,sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"; }
 
 modprobe brd rd_nr=1 rd_size=65536 || skip "no brd module"
 modprobe loop 2>/dev/null	# built in on some kernels

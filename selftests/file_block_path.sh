@@ -17,7 +17,7 @@
 need fio mkfs.ext4 e2fsck blkdiscard python3 cmp
 
 stat_field() { "$ZCBLKCTL" stats "$1" -j | python3 -c \
-	'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"; }
+	'import json,sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"; }
 # sysfs_stat DISK FIELD: field FIELD (1-based) of /sys/block/DISK/stat.
 sysfs_stat() { awk -v f="$2" '{ print $f }' "/sys/block/$1/stat"; }
 

@@ -365,6 +365,12 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 				       (__u32)rnd(r));
 		if (pct(r, 50))
 			p.flags |= ZCBLK_DEV_F_EXTENDED_LBA;
+		if (pct(r, 40)) {
+			p.set |= ZCBLK_PARAM_PI_TYPE;
+			p.pi_type = PICK(r, 0, 1, 2, 3, 4, (__u32)rnd(r));
+		}
+		if (pct(r, 20))
+			p.flags |= ZCBLK_DEV_F_PI_FIRST;
 	}
 	p.timeout_ms = pct(r, 60) ? 30000 : PICK(r, 0, 99, 100, 3600000,
 					      3600001, (__u32)rnd(r));
@@ -375,8 +381,6 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 				     rnd(r));
 	if (pct(r, 2))
 		p.__reserved = 1;
-	if (pct(r, 1))
-		p.__reserved2 = 1;
 
 	snprintf(sh->last[proc_id], sizeof(sh->last[0]),
 		 "DEV_ADD set 0x%llx size %u index %u backend %.16s bs %u size %llu q %u depth %u poll %u flags 0x%x",

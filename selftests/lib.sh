@@ -125,7 +125,8 @@ polled() {
 }
 
 # load_stats DISK: ST[counter]=value for each counter of DISK
-# (`zcblkctl stats DISK -j`, one flat object), parsed without a fork:
+# (`zcblkctl stats DISK -j`, an array of one flat object), parsed without
+# a fork:
 # every exec is slow under TCG.
 declare -A ST
 load_stats() {
@@ -168,7 +169,7 @@ json_field() {
 	"$ZCBLKCTL" list -j | python3 -c '
 import json, sys
 for d in json.load(sys.stdin):
-    if d["name"] == sys.argv[1]:
+    if d["disk_name"] == sys.argv[1]:
         print(d[sys.argv[2]])
 ' "$1" "$2"
 }

@@ -86,7 +86,8 @@ TEST_F(api, features)
 		  (1U << ZCBLK_CMD_DEV_SET) | (1U << ZCBLK_CMD_FEATURES),
 		  f.cmds);
 	EXPECT_EQ(ZCBLK_DEV_F_READ_ONLY | ZCBLK_DEV_F_BUFFERED |
-		  ZCBLK_DEV_F_ZONED | ZCBLK_DEV_F_EXTENDED_LBA, f.dev_flags);
+		  ZCBLK_DEV_F_ZONED | ZCBLK_DEV_F_EXTENDED_LBA |
+		  ZCBLK_DEV_F_PI_FIRST, f.dev_flags);
 	EXPECT_EQ((1U << ZCBLK_COMPLETION_INLINE) |
 		  (1U << ZCBLK_COMPLETION_SOFTIRQ) |
 		  (1U << ZCBLK_COMPLETION_TIMER), f.completions);
@@ -338,11 +339,11 @@ TEST_F(api, zoned_versions)
 	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, old.index, &got));
 
 	/* Version 2, a reserved field set: refused by the library. */
-	p.__reserved2 = 1;
+	p.__reserved = 1;
 	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &p, NULL));
 	EXPECT_STREQ("zcblk_dev_params: reserved field set",
 		     zcblk_ctx_errmsg(ctx));
-	p.__reserved2 = 0;
+	p.__reserved = 0;
 
 	/* A zone field without the zoned flag: the kernel refuses it. */
 	p.flags = 0;

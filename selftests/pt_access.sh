@@ -52,7 +52,7 @@ expect "default node, root, O_RDONLY read" "ok fill=11" \
 	"$TMP/helper" "/dev/${def}c" ro read 8
 
 # A node for group $GID, mode 0660.
-name=$(add_disk --backend mem --size 16M --gid $GID --mode 0660)
+name=$(add_disk --backend mem --size 16M --node-gid $GID --node-mode 0660)
 node=/dev/${name}c
 udev_settle "$node"
 got=$(stat -c '%a %g' "$node")

@@ -309,6 +309,7 @@ struct pt_disk_cfg {
 	__u32 zone_max_open;
 	__u32 zone_max_active;
 	__u32 metadata_size;	/* per block; ZCBLK_DEV_F_EXTENDED_LBA */
+	__u32 pi_type;		/* ZCBLK_DEV_F_PI_FIRST */
 };
 
 /* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
@@ -379,6 +380,10 @@ static inline int pt_disk_add(struct __test_metadata *_metadata,
 	if (cfg->metadata_size) {
 		p.set |= ZCBLK_PARAM_METADATA_SIZE;
 		p.metadata_size = cfg->metadata_size;
+	}
+	if (cfg->pi_type) {
+		p.set |= ZCBLK_PARAM_PI_TYPE;
+		p.pi_type = cfg->pi_type;
 	}
 	ret = zcblk_dev_add(env->ctx, &p, &info);
 	if (ret) {

@@ -101,7 +101,7 @@ for name in "$d512" "$d4k" "$dpoll"; do
 done
 
 # Random reads on a null disk (no data moves: no verify).
-dnull=$(add_disk --backend null --size 1G --queues 2 --depth 64)
+dnull=$(add_disk --backend null --size 1G --nr-queues 2 --queue-depth 64)
 seed=$((seed + 1))
 run_fio null-randread --filename="/dev/${dnull}c" \
 	--ioengine=io_uring_cmd --cmd_type=nvme --rw=randread --bs=4k \

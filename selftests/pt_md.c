@@ -130,7 +130,7 @@ TEST_F(md, identify)
 	EXPECT_EQ(5, id[PT_ID_NS_NLBAF]);
 	EXPECT_EQ(variant->lbaf | (variant->ext ? 0x10 : 0), id[PT_ID_NS_FLBAS]);
 	EXPECT_EQ(3, id[27]);				/* MC */
-	EXPECT_EQ(0, id[28]);				/* DPC */
+	EXPECT_EQ(0x1f, id[28]);			/* DPC: PI offered */
 	EXPECT_EQ(0, id[29]);				/* DPS */
 	EXPECT_EQ(self->d.nlbas, pt_le64(id + PT_ID_NS_NSZE));
 	for (i = 0; i < 6; i++) {
@@ -393,20 +393,25 @@ TEST_F(md_add, refused)
 {
 	static const struct {
 		const char *backend;
-		__u32 bs, ms, flags;
+		__u32 bs, ms, flags, type;
 		int err;
 		const char *msg;
 	} bad[] = {
-		{ "mem", 512, 64, 0, -EINVAL,
+		{ "mem", 512, 64, 0, 0, -EINVAL,
 		  "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096" },
-		{ "mem", 4096, 16, 0, -EINVAL,
+		{ "mem", 4096, 16, 0, 0, -EINVAL,
 		  "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096" },
-		{ "null", 512, 4, 0, -EINVAL,
+		{ "null", 512, 4, 0, 0, -EINVAL,
 		  "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096" },
-		{ "mem", 512, 0, ZCBLK_DEV_F_EXTENDED_LBA, -EINVAL,
+		{ "mem", 512, 0, ZCBLK_DEV_F_EXTENDED_LBA, 0, -EINVAL,
 		  "flags: extended-lba needs metadata-size" },
-		{ "mem", 512, 8, ZCBLK_DEV_F_ZONED, -EOPNOTSUPP,
+		{ "mem", 512, 8, ZCBLK_DEV_F_ZONED, 0, -EOPNOTSUPP,
 		  "metadata-size: not on zoned disks" },
+		{ "mem", 512, 0, 0, 1, -EINVAL, "pi-type: needs metadata-size" },
+		{ "mem", 512, 8, ZCBLK_DEV_F_PI_FIRST, 0, -EINVAL,
+		  "flags: pi-first needs pi-type" },
+		{ "null", 512, 8, 0, 2, -EOPNOTSUPP,
+		  "pi-type: the null backend keeps nothing to check" },
 	};
 	struct zcblk_dev_info out = { .size = sizeof(out) };
 	struct zcblk_dev_params p;
@@ -418,11 +423,12 @@ TEST_F(md_add, refused)
 		p.size = sizeof(p);
 		p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE |
 			ZCBLK_PARAM_BLOCK_SIZE | ZCBLK_PARAM_FLAGS |
-			ZCBLK_PARAM_METADATA_SIZE;
+			ZCBLK_PARAM_METADATA_SIZE | ZCBLK_PARAM_PI_TYPE;
 		strcpy(p.backend, bad[i].backend);
 		p.disk_size = 64 * PT_MiB;
 		p.block_size = bad[i].bs;
 		p.metadata_size = bad[i].ms;
+		p.pi_type = bad[i].type;
 		p.flags = bad[i].flags;
 		ret = zcblk_dev_add(self->env.ctx, &p, &out);
 		EXPECT_EQ(bad[i].err, ret) {
@@ -432,6 +438,11 @@ TEST_F(md_add, refused)
 		if (!ret)
 			self->env.idx[self->env.n++] = out.index;
 	}
+	/* pi-type's policy range */
+	p.pi_type = 4;
+	p.flags = 0;
+	strcpy(p.backend, "mem");
+	EXPECT_EQ(-ERANGE, zcblk_dev_add(self->env.ctx, &p, NULL));
 }
 
 TEST_HARNESS_MAIN

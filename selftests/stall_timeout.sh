@@ -39,7 +39,7 @@ case $out in *"timed out"*) ;; *) fail "block device: not ETIMEDOUT: $out" ;; es
 [ $t -ge 2000 ] || fail "block device: timed out after $t ms, timeout 2000"
 
 timeouts=$("$ZCBLKCTL" stats "$idx" -j | python3 -c \
-	'import json,sys; print(json.load(sys.stdin)["timeouts"])')
+	'import json,sys; print(json.load(sys.stdin)[0]["timeouts"])')
 [ "$timeouts" -ge 2 ] || fail "timeouts counter $timeouts"
 "$ZCBLKCTL" set "$idx" --stall off >/dev/null || fail "stall off"
 out=$(pt_read "$name" 2>&1 >/dev/null) || fail "read after the stall: $out"

@@ -72,7 +72,7 @@ want = {"zoned": True, "size": size, "block_size": bs, "zone_size": zsize,
         "zone_capacity": zcap, "zone_nr_conv": nconv,
         "zone_max_open": mopen, "zone_max_active": mact,
         "backend": "mem", "state": "live"}
-listed = [x for x in json.load(open(tmp + "/list.json")) if x["name"] == d]
+listed = [x for x in json.load(open(tmp + "/list.json")) if x["disk_name"] == d]
 check("list -j: one %s" % d, len(listed) == 1)
 for src, x in (("add -j", json.load(open(tmp + "/add.json"))),
                ("show -j", json.load(open(tmp + "/show.json"))),
@@ -148,7 +148,7 @@ check_zoned "$disk" $((1024 * MiB)) 512 $((64 * MiB)) $((48 * MiB)) 0 8 0
 del_disk "$disk"
 # 4 KiB blocks, conventional zones first, both limits.
 add_j --backend mem --size 256M --block-size 4096 --zoned --zone-size 16M \
-	--zone-capacity 12M --zone-conv 3 --zone-max-open 4 --zone-max-active 6
+	--zone-capacity 12M --zone-nr-conv 3 --zone-max-open 4 --zone-max-active 6
 check_zoned "$disk" $((256 * MiB)) 4096 $((16 * MiB)) $((12 * MiB)) 3 4 6
 del_disk "$disk"
 # The largest limits taken: 4096, and every sequential zone.
@@ -158,7 +158,7 @@ check_zoned "$disk" $((8192 * MiB)) 512 $((1 * MiB)) $((1 * MiB)) 0 4096 4096
 del_disk "$disk"
 # (The block layer shows a limit of every sequential zone as none: the
 # reply is what says it was taken.)
-add_j --backend mem --size 1G --zoned --zone-conv 2 --zone-max-active 14
+add_j --backend mem --size 1G --zoned --zone-nr-conv 2 --zone-max-active 14
 grep -q '"zone_max_active": 14,' "$TMP/add.json" ||
 	fail "add --zone-max-active 14 of 14: $(cat "$TMP/add.json")"
 del_disk "$disk"
@@ -166,7 +166,7 @@ del_disk "$disk"
 # layer drops limits not below the sequential zones' count, and sysfs
 # would show 0.)
 add_j --backend mem --size 64M --zoned --zone-size 2M --zone-capacity 1536K \
-	--zone-conv 31
+	--zone-nr-conv 31
 check_zoned "$disk" $((64 * MiB)) 512 $((2 * MiB)) $((1536 << 10)) 31 0 0
 del_disk "$disk"
 
@@ -191,7 +191,7 @@ refused "zone-size: not a multiple of block-size" \
 	--size 1G --block-size 4096 --zoned --zone-size 2048
 refused "zone-size: above 2 TiB" --size 4T --zoned --zone-size 4T
 refused "zone-nr-conv: conventional zones need a block device, and a zone size not a power of two gets none" \
-	--size 3G --zoned --zone-size 3M --zone-conv 1
+	--size 3G --zoned --zone-size 3M --zone-nr-conv 1
 refused "size: not a multiple of zone-size" --size 1G --zoned --zone-size 3M
 refused "zone-capacity: not a multiple of block-size up to zone-size" \
 	--size 1G --zoned --zone-size 64M --zone-capacity 65M
@@ -203,18 +203,18 @@ refused "size: not a multiple of zone-size" \
 refused "zone-size: more than 1048576 zones" \
 	--size 1G --zoned --zone-size 512
 refused "zone-nr-conv: leaves no sequential zone" \
-	--size 1G --zoned --zone-conv 16
+	--size 1G --zoned --zone-nr-conv 16
 refused "zone-max-open: above zone-max-active" \
 	--size 1G --zoned --zone-max-open 8 --zone-max-active 4
 refused "zone-max-active: above 4096 or the number of sequential zones" \
-	--size 1G --zoned --zone-conv 2 --zone-max-active 15
+	--size 1G --zoned --zone-nr-conv 2 --zone-max-active 15
 refused "zone-max-open: above 4096 or the number of sequential zones" \
 	--size 1G --zoned --zone-max-open 4294967295
 refused "zone-max-open: above 4096 or the number of sequential zones" \
 	--size 8G --zoned --zone-size 1M --zone-max-open 4097
 
 # The zone options without --zoned: usage errors (exit 1).
-for opt in "--zone-size 64M" "--zone-capacity 48M" "--zone-conv 1" \
+for opt in "--zone-size 64M" "--zone-capacity 48M" "--zone-nr-conv 1" \
 	"--zone-max-open 8" "--zone-max-active 8"; do
 	# shellcheck disable=SC2086 # $opt: an option and its value
 	out=$("$ZCBLKCTL" add --backend mem --size 1G $opt 2>"$TMP/err")

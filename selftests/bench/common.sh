@@ -37,7 +37,7 @@ nullb_load_zoned() {
 # noscheduler NAME).
 zcblk_add() {
 	local d
-	d=$("$ctl" add --queues 1 --depth 128 --poll-queues 1 "$@")
+	d=$("$ctl" add --nr-queues 1 --queue-depth 128 --poll-queues 1 "$@")
 	for _ in $(seq 100); do [ -c "/dev/${d}c" ] && [ -b "/dev/$d" ] && break; sleep 0.1; done
 	echo "$d"
 }

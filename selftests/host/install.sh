@@ -3,7 +3,9 @@
 # Host check: `make install DESTDIR=<tmp> PREFIX=/usr` installs exactly the
 # expected files (modules for every target kernel, libzcblk, headers:
 # <linux/zcblk.h> in include/zcblk/linux, not linux-libc-dev's include/linux,
-# zcblk.pc, zcblkctl, man pages, bash completion), a program builds
+# zcblk.pc, zcblkctl, man pages: zcblkctl.8, libzcblk.3 and a page for each
+# function libzcblk exports, a ".so" link to libzcblk.3, which names it;
+# bash completion), a program builds
 # against that install with pkg-config (statically linked to libzcblk:
 # build/selftests/install_prog, which the VM test install_prog.sh runs;
 # dynamically too, as a link check), and `make uninstall` removes every
@@ -16,6 +18,9 @@ krels=${KRELS:-$("$repo/selftests/vm/kernels.sh" 2>/dev/null)}
 [ -n "$krels" ] || { echo "# no kernel headers installed"; exit 1; }
 command -v pkg-config >/dev/null || { echo "# SKIP pkg-config not installed"; exit 4; }
 version=$(sed -n 's/.*ZCBLK_VERSION[[:space:]]*"\(.*\)".*/\1/p' kernel/dev.h)
+# What libzcblk exports (its version script): one man page each.
+mapfile -t funcs < <(sed -n 's/^[[:space:]]*\(zcblk_[a-z0-9_]*\);$/\1/p' userlib/lib/libzcblk.map)
+[ ${#funcs[@]} -gt 0 ] || { echo "# FAIL: no function in userlib/lib/libzcblk.map"; exit 1; }
 
 tmp=$(mktemp -d /tmp/zcblk-install.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -41,6 +46,7 @@ fi
 		usr/lib/pkgconfig/zcblk.pc usr/sbin/zcblkctl \
 		usr/share/bash-completion/completions/zcblkctl \
 		usr/share/man/man3/libzcblk.3 usr/share/man/man8/zcblkctl.8
+	printf 'usr/share/man/man3/%s.3\n' "${funcs[@]}"
 } | sort >"$work/want"
 installed "$dest" >"$work/got"
 if cmp -s "$work/want" "$work/got"; then
@@ -95,6 +101,26 @@ if command -v man >/dev/null; then
 		fi
 	done
 fi
+
+# Each function's page: a link to libzcblk.3, whose NAME section names it,
+# and which man finds under its name.
+man3=$dest/usr/share/man/man3
+names=$(awk '/^\.SH NAME/ { f = 1; next } /^\.SH/ { f = 0 } f' userlib/man/libzcblk.3 |
+	tr -cs 'a-z0-9_' '\n')
+nolink=() unnamed=() unfound=()
+for f in "${funcs[@]}"; do
+	[ "$(cat "$man3/$f.3" 2>/dev/null)" = ".so man3/libzcblk.3" ] || nolink+=("$f")
+	grep -qx -- "$f" <<<"$names" || unnamed+=("$f")
+	if command -v man >/dev/null &&
+	   [ "$(MANPATH=$dest/usr/share/man man -w "$f" 2>/dev/null)" != "$man3/libzcblk.3" ]; then
+		unfound+=("$f")
+	fi
+done
+[ ${#nolink[@]} = 0 ] || bad "man3 pages that are not '.so man3/libzcblk.3': ${nolink[*]}"
+[ ${#unnamed[@]} = 0 ] || bad "libzcblk.3's NAME lacks: ${unnamed[*]}"
+[ ${#unfound[@]} = 0 ] || bad "'man -w' does not find libzcblk.3 for: ${unfound[*]}"
+[ ${#nolink[@]} = 0 ] && [ ${#unnamed[@]} = 0 ] && [ ${#unfound[@]} = 0 ] &&
+	echo "# man3: a page for each of the ${#funcs[@]} functions, libzcblk.3 by '.so'"
 
 # The completion loads and registers itself.
 comp=$dest/usr/share/bash-completion/completions/zcblkctl

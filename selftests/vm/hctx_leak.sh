@@ -49,7 +49,7 @@ count() {
 # shellcheck disable=SC2317 # run by count
 zcblk_disk() {	# <queues> <poll queues>
 	local d
-	d=$("$zc" add --backend null --size 8M --queues "$1" --poll-queues "$2") &&
+	d=$("$zc" add --backend null --size 8M --nr-queues "$1" --poll-queues "$2") &&
 		"$zc" del "$d"
 }
 

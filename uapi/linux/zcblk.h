@@ -28,15 +28,18 @@ enum zcblk_dev_state {
  *   a zoned block device (Documentation/zoned.rst).
  * @ZCBLK_DEV_F_EXTENDED_LBA: Metadata inside each logical block's data
  *   (extended LBA), not in a separate buffer (Documentation/integrity.rst).
+ * @ZCBLK_DEV_F_PI_FIRST: Protection information in the first 8 bytes of the
+ *   metadata, not the last.
  */
 enum zcblk_dev_flags {
 	ZCBLK_DEV_F_READ_ONLY = 1,
 	ZCBLK_DEV_F_BUFFERED = 2,
 	ZCBLK_DEV_F_ZONED = 4,
 	ZCBLK_DEV_F_EXTENDED_LBA = 8,
+	ZCBLK_DEV_F_PI_FIRST = 16,
 
 	/* private: */
-	ZCBLK_DEV_F_MASK = 15,
+	ZCBLK_DEV_F_MASK = 31,
 };
 
 /**
@@ -107,6 +110,7 @@ enum zcblk_dev_attr {
 	ZCBLK_A_DEV_ZONE_MAX_OPEN,
 	ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
 	ZCBLK_A_DEV_METADATA_SIZE,
+	ZCBLK_A_DEV_PI_TYPE,
 
 	__ZCBLK_A_DEV_MAX,
 	ZCBLK_A_DEV_MAX = (__ZCBLK_A_DEV_MAX - 1)

@@ -17,16 +17,22 @@ static void add_usage(FILE *f)
 	fprintf(f,
 		"Usage: %s add --backend null|mem --size SIZE [options]\n"
 		"       %s add --backend file --path PATH [--size SIZE] [options]\n"
-		"Options: [--block-size 512|4096] [--queues N] [--depth N]\n"
-		"         [--poll-queues N] [--index N] [--uid USER] [--gid GROUP]\n"
-		"         [--mode MODE] [--read-only] [--buffered] [--timeout-ms N]\n"
+		"Options: [--block-size 512|4096] [--nr-queues N] [--queue-depth N]\n"
+		"         [--poll-queues N] [--index N] [--node-uid USER]\n"
+		"         [--node-gid GROUP] [--node-mode MODE] [--read-only]\n"
+		"         [--buffered] [--timeout-ms N]\n"
 		"         [--completion inline|softirq|timer] [--completion-ns N]\n"
 		"         [--zoned [--zone-size SIZE] [--zone-capacity SIZE]\n"
-		"          [--zone-conv N] [--zone-max-open N] [--zone-max-active N]]\n"
-		"         [-j|--json]\n"
+		"          [--zone-nr-conv N] [--zone-max-open N]\n"
+		"          [--zone-max-active N]]\n"
+		"         [--metadata-size 8|16|64 [--extended-lba]\n"
+		"          [--pi-type 1|2|3 [--pi-first]]]\n"
+		"         [-j|--json] [--pretty]\n"
 		"\n"
 		"Create a disk and print its name (e.g. zcblk0), or with -j the disk\n"
-		"as a JSON object with the keys of '%s list -j'.\n"
+		"as a JSON object with the keys of '%s list -j'. Each option is\n"
+		"named after its netlink attribute (nr-queues), as the kernel's error\n"
+		"messages name it; the JSON key is that name with '_' (nr_queues).\n"
 		"\n"
 		"  -b, --backend NAME    backend: null (moves no data: writes are\n"
 		"                        discarded, reads return whatever the buffer\n"
@@ -44,15 +50,15 @@ static void add_usage(FILE *f)
 		"                        block devices are opened exclusively\n"
 		"  -B, --block-size N    logical block size: 512 (default) or 4096; on a\n"
 		"                        block device, its logical block size by default\n"
-		"  -q, --queues N        hardware queues, 1..%u (default 1)\n"
-		"  -d, --depth N         tags per queue, 1..%u (default 128)\n"
+		"  -q, --nr-queues N     hardware queues, 1..%u (default 1)\n"
+		"  -d, --queue-depth N   tags per queue, 1..%u (default 128)\n"
 		"  -p, --poll-queues N   polled queues, for io_uring IOPOLL rings on the\n"
 		"                        char device, 0..%u (default 0)\n"
 		"  -i, --index N         index wanted, 0..%u (default: any free one)\n"
-		"  -u, --uid USER        owner of the char device /dev/zcblkNc: a name\n"
+		"  -u, --node-uid USER   owner of the char device /dev/zcblkNc: a name\n"
 		"                        or a number (default root)\n"
-		"  -g, --gid GROUP       its group: a name or a number (default root)\n"
-		"  -m, --mode MODE       its permission bits, in octal, at most 0777\n"
+		"  -g, --node-gid GROUP  its group: a name or a number (default root)\n"
+		"  -m, --node-mode MODE  its permission bits, in octal, at most 0777\n"
 		"                        (default 0600)\n"
 		"  -r, --read-only       refuse writes (any backend): EPERM on the block\n"
 		"                        device, NVMe status 0x4020 (Namespace Is Write\n"
@@ -76,20 +82,34 @@ static void add_usage(FILE *f)
 		"                        bytes writable in each zone, a multiple of the\n"
 		"                        block size up to the zone size (default: the\n"
 		"                        zone size)\n"
-		"      --zone-conv N     conventional zones at the start, fewer than\n"
+		"      --zone-nr-conv N  conventional zones at the start, fewer than\n"
 		"                        the zones (default 0)\n"
 		"      --zone-max-open N most zones open at once, at most\n"
 		"                        --zone-max-active (default 0: no limit)\n"
 		"      --zone-max-active N\n"
 		"                        most zones open or closed at once (default 0:\n"
 		"                        no limit)\n"
+		"      --metadata-size N metadata bytes per block: 8 or 16 with\n"
+		"                        512-byte blocks, 8 or 64 with 4096 (default\n"
+		"                        0). The char device only, no block device;\n"
+		"                        mem and null backends\n"
+		"      --extended-lba    each block's metadata inside its data, not in\n"
+		"                        a separate buffer\n"
+		"      --pi-type N       protection information type 1, 2 or 3 (16-bit\n"
+		"                        guard) in the metadata's last 8 bytes; mem\n"
+		"                        backend (default 0: none)\n"
+		"      --pi-first        the protection information in the metadata's\n"
+		"                        first 8 bytes instead\n"
 		"  -j, --json            print the new disk as JSON\n"
+		"      --pretty          with -j: indented, a key per line\n"
 		"  -h, --help            show this\n"
 		"\n"
 		"The char device speaks the NVMe passthrough ABI: who may open it\n"
 		"may read through a read-only descriptor and write through a writable\n"
 		"one. The block device /dev/zcblkN stays root:disk 0660. Completion\n"
-		"mode and fault injection can be changed later: '%s set'.\n",
+		"mode and fault injection can be changed later: '%s set'.\n"
+		"The old spellings --queues, --depth, --uid, --gid, --mode and\n"
+		"--zone-conv are refused, naming their replacement.\n",
 		PROG_NAME, PROG_NAME, PROG_NAME, ZCBLK_MAX_QUEUES, ZCBLK_MAX_QUEUE_DEPTH,
 		ZCBLK_MAX_QUEUES, ZCBLK_MAX_DEVS - 1, PROG_NAME);
 }
@@ -103,9 +123,14 @@ enum {
 	OPT_ZONED,
 	OPT_ZONE_SIZE,
 	OPT_ZONE_CAPACITY,
-	OPT_ZONE_CONV,
+	OPT_ZONE_NR_CONV,
 	OPT_ZONE_MAX_OPEN,
 	OPT_ZONE_MAX_ACTIVE,
+	OPT_METADATA_SIZE,
+	OPT_EXTENDED_LBA,
+	OPT_PI_TYPE,
+	OPT_PI_FIRST,
+	OPT_PRETTY,
 };
 
 /*
@@ -135,7 +160,7 @@ static const char *zone_option(__u64 set)
 	} opts[] = {
 		{ ZCBLK_PARAM_ZONE_SIZE, "--zone-size" },
 		{ ZCBLK_PARAM_ZONE_CAPACITY, "--zone-capacity" },
-		{ ZCBLK_PARAM_ZONE_NR_CONV, "--zone-conv" },
+		{ ZCBLK_PARAM_ZONE_NR_CONV, "--zone-nr-conv" },
 		{ ZCBLK_PARAM_ZONE_MAX_OPEN, "--zone-max-open" },
 		{ ZCBLK_PARAM_ZONE_MAX_ACTIVE, "--zone-max-active" },
 	};
@@ -154,13 +179,13 @@ int add_main(int argc, char *argv[])
 		{ "size",	required_argument, NULL, 's' },
 		{ "path",	required_argument, NULL, 'P' },
 		{ "block-size",	required_argument, NULL, 'B' },
-		{ "queues",	required_argument, NULL, 'q' },
-		{ "depth",	required_argument, NULL, 'd' },
+		{ "nr-queues",	required_argument, NULL, 'q' },
+		{ "queue-depth", required_argument, NULL, 'd' },
 		{ "poll-queues", required_argument, NULL, 'p' },
 		{ "index",	required_argument, NULL, 'i' },
-		{ "uid",	required_argument, NULL, 'u' },
-		{ "gid",	required_argument, NULL, 'g' },
-		{ "mode",	required_argument, NULL, 'm' },
+		{ "node-uid",	required_argument, NULL, 'u' },
+		{ "node-gid",	required_argument, NULL, 'g' },
+		{ "node-mode",	required_argument, NULL, 'm' },
 		{ "read-only",	no_argument,	   NULL, 'r' },
 		{ "buffered",	no_argument,	   NULL, OPT_BUFFERED },
 		{ "timeout-ms",	required_argument, NULL, OPT_TIMEOUT_MS },
@@ -169,11 +194,23 @@ int add_main(int argc, char *argv[])
 		{ "zoned",	no_argument,	   NULL, OPT_ZONED },
 		{ "zone-size",	required_argument, NULL, OPT_ZONE_SIZE },
 		{ "zone-capacity", required_argument, NULL, OPT_ZONE_CAPACITY },
-		{ "zone-conv",	required_argument, NULL, OPT_ZONE_CONV },
+		{ "zone-nr-conv", required_argument, NULL, OPT_ZONE_NR_CONV },
 		{ "zone-max-open", required_argument, NULL, OPT_ZONE_MAX_OPEN },
 		{ "zone-max-active", required_argument, NULL, OPT_ZONE_MAX_ACTIVE },
+		{ "metadata-size", required_argument, NULL, OPT_METADATA_SIZE },
+		{ "extended-lba", no_argument,	   NULL, OPT_EXTENDED_LBA },
+		{ "pi-type",	required_argument, NULL, OPT_PI_TYPE },
+		{ "pi-first",	no_argument,	   NULL, OPT_PI_FIRST },
 		{ "json",	no_argument,	   NULL, 'j' },
+		{ "pretty",	no_argument,	   NULL, OPT_PRETTY },
 		{ "help",	no_argument,	   NULL, 'h' },
+		/* The names before the netlink attributes' (one name each). */
+		RENAMED("queues", 'q'),
+		RENAMED("depth", 'd'),
+		RENAMED("uid", 'u'),
+		RENAMED("gid", 'g'),
+		RENAMED("mode", 'm'),
+		RENAMED("zone-conv", OPT_ZONE_NR_CONV),
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char shortopts[] = ":b:s:P:B:q:d:p:i:u:g:m:rjh";
@@ -183,12 +220,14 @@ int add_main(int argc, char *argv[])
 	char path[PATH_MAX];
 	struct zcblk_ctx *ctx;
 	bool json = false;
-	int opt, ret;
+	int opt, ret, longindex;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, shortopts,
-				  options, NULL)) != -1) {
+				  options, &longindex)) != -1) {
 		switch (opt) {
+		case 0:
+			return renamed_error("add", options, longindex);
 		case 'b':
 			if (strlen(optarg) >= sizeof(p.backend))
 				return usage_error("add", "backend name too long: %s",
@@ -224,7 +263,8 @@ int add_main(int argc, char *argv[])
 			break;
 		case 'd':
 			if (parse_u32(optarg, &p.queue_depth))
-				return usage_error("add", "invalid depth: %s", optarg);
+				return usage_error("add", "invalid queue depth: %s",
+						   optarg);
 			p.set |= ZCBLK_PARAM_QUEUE_DEPTH;
 			break;
 		case 'p':
@@ -296,7 +336,7 @@ int add_main(int argc, char *argv[])
 						   optarg);
 			p.set |= ZCBLK_PARAM_ZONE_CAPACITY;
 			break;
-		case OPT_ZONE_CONV:
+		case OPT_ZONE_NR_CONV:
 			if (parse_u32(optarg, &p.zone_nr_conv))
 				return usage_error("add", "invalid number of conventional zones: %s",
 						   optarg);
@@ -314,8 +354,31 @@ int add_main(int argc, char *argv[])
 						   optarg);
 			p.set |= ZCBLK_PARAM_ZONE_MAX_ACTIVE;
 			break;
+		case OPT_METADATA_SIZE:
+			if (parse_u32(optarg, &p.metadata_size))
+				return usage_error("add", "invalid metadata size: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_METADATA_SIZE;
+			break;
+		case OPT_EXTENDED_LBA:
+			p.flags |= ZCBLK_DEV_F_EXTENDED_LBA;
+			p.set |= ZCBLK_PARAM_FLAGS;
+			break;
+		case OPT_PI_TYPE:
+			if (parse_u32(optarg, &p.pi_type))
+				return usage_error("add", "invalid protection information type: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_PI_TYPE;
+			break;
+		case OPT_PI_FIRST:
+			p.flags |= ZCBLK_DEV_F_PI_FIRST;
+			p.set |= ZCBLK_PARAM_FLAGS;
+			break;
 		case 'j':
 			json = true;
+			break;
+		case OPT_PRETTY:
+			json_set_pretty(true);
 			break;
 		case 'h':
 			add_usage(stdout);
@@ -356,7 +419,6 @@ int add_main(int argc, char *argv[])
 		ret = report_error(ctx, ret);
 	} else if (json) {
 		json_disk(&info);
-		printf("\n");
 	} else if (info.disk_name[0]) {
 		printf("%s\n", info.disk_name);
 	} else if (info.char_name[0]) {

@@ -31,7 +31,10 @@ int monitor_main(int argc, char *argv[]);
 int features_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 
-/* Print "zcblkctl <cmd>: <message>" and a hint to stderr; EXIT_USAGE. */
+/*
+ * Print "zcblkctl <cmd>: <message>" and a hint to stderr; EXIT_USAGE.
+ * @cmd NULL: zcblkctl's own options, "zcblkctl: <message>".
+ */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -49,15 +52,28 @@ int bad_option(const char *cmd, int opt, char *argv[], const char *shortopts,
 	       const struct option *longopts);
 
 /*
+ * Renamed options: each old long name stays in the getopt_long() table as
+ * RENAMED("queues", 'q'), the val of the option that replaced it, so that
+ * getopt_long() returns 0 for it (its flag is renamed_option) and neither
+ * takes it for an abbreviation of another nor lets an abbreviation of it
+ * through silently.  renamed_error() then says "--queues is now
+ * --nr-queues" (EXIT_USAGE); @index is getopt_long()'s longindex.
+ */
+extern int renamed_option;
+#define RENAMED(old, val)	{ old, optional_argument, &renamed_option, val }
+int renamed_error(const char *cmd, const struct option *longopts, int index);
+
+/*
  * Print "zcblkctl: <strerror(-err)>: <extack message>" to stderr; the
  * message part only if there is one.  Returns EXIT_FAILED.
  */
 int report_error(const struct zcblk_ctx *ctx, int err);
 
 /*
- * The options of a read command that takes only -j/--json and -h/--help
- * (@usage prints its help): sets *@json.  Returns -1 to go on, optind at
- * the first operand; else the exit code (0 after --help, EXIT_USAGE).
+ * The options of a read command that takes only -j/--json, --pretty and
+ * -h/--help (@usage prints its help): sets *@json.  Returns -1 to go on,
+ * optind at the first operand; else the exit code (0 after --help,
+ * EXIT_USAGE).
  */
 int json_options(const char *cmd, int argc, char *argv[], bool *json,
 		 void (*usage)(FILE *f));
@@ -79,7 +95,10 @@ int parse_on_off(const char *s, __u32 *out);
 int parse_completion(const char *s, __u32 *out);
 /* "all", "reads", "writes" -> enum zcblk_fail_ops. */
 int parse_fail_ops(const char *s, __u32 *out);
-/* "3", "zcblk3" or "/dev/zcblk3" -> 3. */
+/*
+ * A disk as the user names it: "3", "zcblk3", "zcblk3c" (its char
+ * device), "/dev/zcblk3" or "/dev/zcblk3c" -> 3.
+ */
 int parse_disk(const char *s, __u32 *index);
 /* Octal, as chmod takes it: "0660" or "660" -> 0660; 0 .. UINT32_MAX. */
 int parse_mode(const char *s, __u32 *out);
@@ -94,15 +113,37 @@ void format_size(__u64 bytes, char *buf, size_t len);
 const char *completion_name(__u32 completion);
 const char *fail_ops_name(__u32 fail_ops);
 
-/* @s as a JSON string, quoted and escaped, on stdout. */
+/*
+ * JSON on stdout (json.c, the only writer): containers, keys and values
+ * in order; the commas, spaces and new lines come by themselves, and a
+ * new line after each top-level value.  Strings are escaped; bytes that
+ * are not UTF-8 come out as \udcXX (Python's surrogateescape).
+ */
+/* Indented, one member or element per line (--pretty); else compact. */
+void json_set_pretty(bool pretty);
+void json_object_begin(void);
+void json_object_end(void);
+void json_array_begin(void);
+void json_array_end(void);
+void json_key(const char *key);
 void json_string(const char *s);
+/* @s, or null if it is NULL or empty. */
+void json_string_or_null(const char *s);
+void json_u64(unsigned long long v);
+void json_bool(bool b);
+void json_null(void);
+void json_kv_string(const char *key, const char *s);
+void json_kv_u64(const char *key, unsigned long long v);
+void json_kv_bool(const char *key, bool b);
 
-/* One disk as a JSON object (no newline), as `list -j` prints each. */
+/*
+ * One disk as a JSON object, as `list -j` prints each.  Its keys are the
+ * DEV_GET reply's attribute names with '_' for '-' (disk_name,
+ * nr_queues, ...); the flags are booleans named after their bits.
+ */
 void json_disk(const struct zcblk_dev_info *info);
-/* Its members only: `"index": 3, ...`, for objects with more keys. */
+/* Its members only, for an object with more keys (monitor's event). */
 void json_disk_members(const struct zcblk_dev_info *info);
-/* "true" or "false". */
-const char *json_bool(int b);
 
 /* The FLAGS column of `list`: "ro,buf,zoned,stall,inject,delay", or "-". */
 void disk_flags(const struct zcblk_dev_info *info, char *buf, size_t len);

@@ -10,9 +10,11 @@
 static void del_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s del <index|zcblkN>\n"
+		"Usage: %s del DISK\n"
 		"\n"
 		"Remove a disk. Open file descriptors on it see ENODEV from then on.\n"
+		"DISK: its index (3), name (zcblk3), char device's name (zcblk3c) or\n"
+		"either's path (/dev/zcblk3, /dev/zcblk3c).\n"
 		"\n"
 		"  -h, --help    show this\n",
 		PROG_NAME);

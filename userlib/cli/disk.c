@@ -8,65 +8,58 @@
 
 #include "cli.h"
 
-const char *json_bool(int b)
-{
-	return b ? "true" : "false";
-}
-
 void json_disk_members(const struct zcblk_dev_info *x)
 {
-	printf("\"index\": %u, \"name\": ", x->index);
+	json_kv_u64("index", x->index);
 	/* null: no block device (a zone size not a power of two) */
-	if (x->disk_name[0])
-		json_string(x->disk_name);
-	else
-		printf("null");
-	printf(", \"char_name\": ");
-	json_string(x->char_name);
-	printf(", \"backend\": ");
-	json_string(x->backend);
-	printf(", \"size\": %llu, \"block_size\": %u, \"nr_queues\": %u, "
-	       "\"poll_queues\": %u, \"queue_depth\": %u, \"state\": ",
-	       (unsigned long long)x->disk_size, x->block_size,
-	       x->nr_queues, x->poll_queues, x->queue_depth);
-	json_string(zcblk_state_name(x->state));
-	printf(", \"alloc_bytes\": %llu, \"node_uid\": %u, "
-	       "\"node_gid\": %u, \"node_mode\": %u, \"path\": ",
-	       (unsigned long long)x->alloc_bytes, x->node_uid,
-	       x->node_gid, x->node_mode);
-	if (x->path[0])
-		json_string(x->path);
-	else
-		printf("null");
-	printf(", \"read_only\": %s, \"buffered\": %s, \"zoned\": %s",
-	       json_bool(x->flags & ZCBLK_DEV_F_READ_ONLY),
-	       json_bool(x->flags & ZCBLK_DEV_F_BUFFERED),
-	       json_bool(x->flags & ZCBLK_DEV_F_ZONED));
+	json_key("disk_name");
+	json_string_or_null(x->disk_name);
+	json_kv_string("char_name", x->char_name);
+	json_kv_string("backend", x->backend);
+	json_kv_u64("size", x->disk_size);
+	json_kv_u64("block_size", x->block_size);
+	json_kv_u64("nr_queues", x->nr_queues);
+	json_kv_u64("poll_queues", x->poll_queues);
+	json_kv_u64("queue_depth", x->queue_depth);
+	json_kv_string("state", zcblk_state_name(x->state));
+	json_kv_u64("alloc_bytes", x->alloc_bytes);
+	json_kv_u64("node_uid", x->node_uid);
+	json_kv_u64("node_gid", x->node_gid);
+	json_kv_u64("node_mode", x->node_mode);
+	json_key("path");
+	json_string_or_null(x->path);
+	/* The flags attribute: a boolean per bit. */
+	json_kv_bool("read_only", x->flags & ZCBLK_DEV_F_READ_ONLY);
+	json_kv_bool("buffered", x->flags & ZCBLK_DEV_F_BUFFERED);
+	json_kv_bool("zoned", x->flags & ZCBLK_DEV_F_ZONED);
+	json_kv_bool("extended_lba", x->flags & ZCBLK_DEV_F_EXTENDED_LBA);
+	json_kv_u64("metadata_size", x->metadata_size);
+	json_kv_u64("pi_type", x->pi_type);
+	json_kv_bool("pi_first", x->flags & ZCBLK_DEV_F_PI_FIRST);
 	/* The zone geometry: zoned disks only. */
-	if (x->flags & ZCBLK_DEV_F_ZONED)
-		printf(", \"zone_size\": %llu, \"zone_capacity\": %llu, "
-		       "\"zone_nr_conv\": %u, \"zone_max_open\": %u, "
-		       "\"zone_max_active\": %u",
-		       (unsigned long long)x->zone_size,
-		       (unsigned long long)x->zone_capacity, x->zone_nr_conv,
-		       x->zone_max_open, x->zone_max_active);
-	printf(", \"timeout_ms\": %u, \"completion\": ", x->timeout_ms);
-	json_string(completion_name(x->completion));
-	printf(", \"completion_ns\": %llu, \"latency_ns\": %llu, "
-	       "\"fail_every\": %u, \"fail_ppm\": %u, \"fail_status\": %u, "
-	       "\"fail_ops\": ",
-	       (unsigned long long)x->completion_ns,
-	       (unsigned long long)x->latency_ns, x->fail_every, x->fail_ppm,
-	       x->fail_status);
-	json_string(fail_ops_name(x->fail_ops));
-	printf(", \"stall\": %s", json_bool(x->stall));
+	if (x->flags & ZCBLK_DEV_F_ZONED) {
+		json_kv_u64("zone_size", x->zone_size);
+		json_kv_u64("zone_capacity", x->zone_capacity);
+		json_kv_u64("zone_nr_conv", x->zone_nr_conv);
+		json_kv_u64("zone_max_open", x->zone_max_open);
+		json_kv_u64("zone_max_active", x->zone_max_active);
+	}
+	json_kv_u64("timeout_ms", x->timeout_ms);
+	json_kv_string("completion", completion_name(x->completion));
+	json_kv_u64("completion_ns", x->completion_ns);
+	json_kv_u64("latency_ns", x->latency_ns);
+	json_kv_u64("fail_every", x->fail_every);
+	json_kv_u64("fail_ppm", x->fail_ppm);
+	json_kv_u64("fail_status", x->fail_status);
+	json_kv_string("fail_ops", fail_ops_name(x->fail_ops));
+	json_kv_bool("stall", x->stall);
 }
 
 void json_disk(const struct zcblk_dev_info *x)
 {
-	printf("{");
+	json_object_begin();
 	json_disk_members(x);
-	printf("}");
+	json_object_end();
 }
 
 void disk_flags(const struct zcblk_dev_info *x, char *buf, size_t len)

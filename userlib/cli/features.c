@@ -13,17 +13,19 @@
 static void features_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s features [-j|--json]\n"
+		"Usage: %s features [-j|--json] [--pretty]\n"
 		"\n"
 		"Show what the loaded zcblk module offers. With -j: a JSON object\n"
 		"with the keys version (the module's), backends (names), commands\n"
 		"(netlink commands served: dev-add, dev-del, dev-get, dev-stats,\n"
-		"dev-set, features), dev_flags (read_only, buffered, zoned),\n"
-		"completions (inline, softirq, timer), fail_ops (all, reads, writes),\n"
-		"max_devs, max_queues, max_queue_depth and max_transfer (bytes per\n"
-		"passthrough command). Any user may run it.\n"
+		"dev-set, features), dev_flags (read_only, buffered, zoned,\n"
+		"extended_lba, pi_first), completions (inline, softirq, timer),\n"
+		"fail_ops (all, reads, writes), max_devs, max_queues,\n"
+		"max_queue_depth and\n"
+		"max_transfer (bytes per passthrough command). Any user may run it.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
+		"      --pretty  with -j: indented, a key per line\n"
 		"  -h, --help    show this\n",
 		PROG_NAME);
 }
@@ -38,7 +40,9 @@ static const char *const cmd_names[] = {
 };
 
 /* Bit N of dev_flags is ZCBLK_DEV_F_* 1 << N. */
-static const char *const flag_names[] = { "read_only", "buffered", "zoned" };
+static const char *const flag_names[] = {
+	"read_only", "buffered", "zoned", "extended_lba", "pi_first",
+};
 
 static const char *cmd_bit(unsigned int bit)
 {
@@ -86,7 +90,7 @@ static void print_bits(__u32 mask, const struct bit_names *b, bool json)
 	char buf[32];
 
 	if (json)
-		printf("[");
+		json_array_begin();
 	for (bit = 0; bit < 32; bit++) {
 		const char *name;
 
@@ -97,14 +101,14 @@ static void print_bits(__u32 mask, const struct bit_names *b, bool json)
 			snprintf(buf, sizeof(buf), "%s%u", b->unknown, bit);
 			name = buf;
 		}
-		printf("%s", n++ ? (json ? ", " : " ") : "");
 		if (json)
 			json_string(name);
 		else
-			printf("%s", name);
+			printf("%s%s", n ? " " : "", name);
+		n++;
 	}
 	if (json)
-		printf("]");
+		json_array_end();
 	else if (!n)
 		printf("-");
 }
@@ -113,25 +117,26 @@ static void print_json(const struct zcblk_features *f)
 {
 	unsigned int i;
 
-	printf("{\"version\": ");
-	json_string(f->version);
-	printf(", \"backends\": [");
-	for (i = 0; i < f->nr_backends; i++) {
-		printf("%s", i ? ", " : "");
+	json_object_begin();
+	json_kv_string("version", f->version);
+	json_key("backends");
+	json_array_begin();
+	for (i = 0; i < f->nr_backends; i++)
 		json_string(f->backends[i]);
-	}
-	printf("], \"commands\": ");
+	json_array_end();
+	json_key("commands");
 	print_bits(f->cmds, &cmds, true);
-	printf(", \"dev_flags\": ");
+	json_key("dev_flags");
 	print_bits(f->dev_flags, &flags, true);
-	printf(", \"completions\": ");
+	json_key("completions");
 	print_bits(f->completions, &completions, true);
-	printf(", \"fail_ops\": ");
+	json_key("fail_ops");
 	print_bits(f->fail_ops, &fail_ops, true);
-	printf(", \"max_devs\": %u, \"max_queues\": %u, "
-	       "\"max_queue_depth\": %u, \"max_transfer\": %u}\n",
-	       f->max_devs, f->max_queues, f->max_queue_depth,
-	       f->max_transfer);
+	json_kv_u64("max_devs", f->max_devs);
+	json_kv_u64("max_queues", f->max_queues);
+	json_kv_u64("max_queue_depth", f->max_queue_depth);
+	json_kv_u64("max_transfer", f->max_transfer);
+	json_object_end();
 }
 
 #define ROW(name)	printf("%-16s ", name)

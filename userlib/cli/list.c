@@ -14,26 +14,32 @@
 static void list_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s list [-j|--json]\n"
+		"Usage: %s list [-j|--json] [--pretty]\n"
 		"\n"
 		"List the disks, one per line, or as a JSON array of objects with\n"
-		"the keys index, name, char_name, backend, size, block_size,\n"
-		"nr_queues, poll_queues, queue_depth, state, alloc_bytes (sizes in\n"
-		"bytes), node_uid, node_gid, node_mode (the char device node's owner,\n"
-		"group and permission bits, as numbers: 0660 is 432), path (the\n"
-		"backing file, or null), read_only, buffered, zoned (booleans); for\n"
-		"zoned disks only zone_size, zone_capacity (bytes), zone_nr_conv,\n"
-		"zone_max_open, zone_max_active (0: no limit); timeout_ms, and the\n"
-		"live settings ('%s set'): completion (inline, softirq, timer),\n"
-		"completion_ns, latency_ns, fail_every, fail_ppm, fail_status (a\n"
-		"number: 0x281 is 641), fail_ops (all, reads, writes) and stall (a\n"
-		"boolean).\n"
+		"the keys index, disk_name (null: no block device), char_name,\n"
+		"backend, size, block_size, nr_queues, poll_queues, queue_depth,\n"
+		"state, alloc_bytes (sizes in bytes), node_uid, node_gid, node_mode\n"
+		"(the char device node's owner, group and permission bits, as\n"
+		"numbers: 0660 is 432), path (the backing file, or null), read_only,\n"
+		"buffered, zoned, extended_lba (booleans), metadata_size (bytes per\n"
+		"block, 0: none), pi_type (0: none), pi_first (a boolean); for\n"
+		"zoned disks only zone_size,\n"
+		"zone_capacity (bytes), zone_nr_conv, zone_max_open, zone_max_active\n"
+		"(0: no limit); timeout_ms, and the live settings ('%s set'):\n"
+		"completion (inline, softirq, timer), completion_ns, latency_ns,\n"
+		"fail_every, fail_ppm, fail_status (a number: 0x281 is 641), fail_ops\n"
+		"(all, reads, writes) and stall (a boolean). Each key is a netlink\n"
+		"attribute's name with '_' for '-'. A path's bytes that are not UTF-8\n"
+		"come out as \\udcXX (Python: os.fsencode(json.loads(...)) gives\n"
+		"them back).\n"
 		"\n"
 		"The table's FLAGS column: ro (read-only), buf (buffered), zoned,\n"
 		"stall, inject (error injection on), delay (added latency or timer\n"
 		"completion); '-' for none.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
+		"      --pretty  with -j: indented, a key per line\n"
 		"  -h, --help    show this\n",
 		PROG_NAME, PROG_NAME);
 }
@@ -54,12 +60,10 @@ static void print_json(const struct disks *d)
 {
 	size_t i;
 
-	printf("[");
-	for (i = 0; i < d->n; i++) {
-		printf("%s\n  ", i ? "," : "");
+	json_array_begin();
+	for (i = 0; i < d->n; i++)
 		json_disk(&d->v[i]);
-	}
-	printf("%s]\n", d->n ? "\n" : "");
+	json_array_end();
 }
 
 static const char *const headers[] = {

@@ -19,7 +19,8 @@
 static void monitor_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s monitor [-j|--json] [-c|--count N] [--ready-file FILE]\n"
+		"Usage: %s monitor [-j|--json] [--pretty] [-c|--count N]\n"
+		"                [--ready-file FILE]\n"
 		"\n"
 		"Print the disks' events as they happen: a disk added, its live\n"
 		"settings changed ('%s set'), a disk removed. One line per event:\n"
@@ -32,6 +33,7 @@ static void monitor_usage(FILE *f)
 		"(exit 0). Any user may run it.\n"
 		"\n"
 		"  -j, --json             print JSON lines\n"
+		"      --pretty           with -j: each event indented, over lines\n"
 		"  -c, --count N          exit after N events\n"
 		"      --ready-file FILE  once subscribed (no later event can be\n"
 		"                         missed), create FILE: for scripts\n"
@@ -41,6 +43,7 @@ static void monitor_usage(FILE *f)
 
 enum {
 	OPT_READY_FILE = 256,
+	OPT_PRETTY,
 };
 
 static volatile sig_atomic_t stop;
@@ -57,11 +60,10 @@ static void print_event(__u32 event, const struct zcblk_dev_info *x,
 	char size[32];
 
 	if (json) {
-		printf("{\"event\": ");
-		json_string(zcblk_event_name(event));
-		printf(", ");
+		json_object_begin();
+		json_kv_string("event", zcblk_event_name(event));
 		json_disk_members(x);
-		printf("}\n");
+		json_object_end();
 	} else {
 		format_size(x->disk_size, size, sizeof(size));
 		printf("%s %s backend=%s size=%s state=%s completion=%s "
@@ -144,6 +146,7 @@ int monitor_main(int argc, char *argv[])
 {
 	static const struct option options[] = {
 		{ "json",	no_argument,	   NULL, 'j' },
+		{ "pretty",	no_argument,	   NULL, OPT_PRETTY },
 		{ "count",	required_argument, NULL, 'c' },
 		{ "ready-file",	required_argument, NULL, OPT_READY_FILE },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -171,6 +174,9 @@ int monitor_main(int argc, char *argv[])
 			break;
 		case OPT_READY_FILE:
 			ready_file = optarg;
+			break;
+		case OPT_PRETTY:
+			json_set_pretty(true);
 			break;
 		case 'h':
 			monitor_usage(stdout);

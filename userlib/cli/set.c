@@ -12,13 +12,16 @@
 static void set_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s set <index|zcblkN> [--completion inline|softirq|timer]\n"
+		"Usage: %s set DISK [--completion inline|softirq|timer]\n"
 		"                [--completion-ns N] [--latency-ns N] [--fail-every N]\n"
 		"                [--fail-ppm N] [--fail-status S]\n"
-		"                [--fail-ops all|reads|writes] [--stall on|off] [-j]\n"
+		"                [--fail-ops all|reads|writes] [--stall on|off]\n"
+		"                [-j|--json] [--pretty]\n"
 		"\n"
 		"Change a disk's live settings; they apply to requests from now on.\n"
-		"Prints nothing, or the disk as 'list -j' shows it (-j).\n"
+		"Prints nothing, or the disk as 'list -j' shows it (-j). DISK: its\n"
+		"index (3), name (zcblk3), char device's name (zcblk3c) or either's\n"
+		"path (/dev/zcblk3, /dev/zcblk3c).\n"
 		"\n"
 		"      --completion MODE   inline (where the backend finishes), softirq\n"
 		"                          (like a device interrupt) or timer\n"
@@ -40,6 +43,7 @@ static void set_usage(FILE *f)
 		"      --stall on|off      on: hold new requests unrun (they time out\n"
 		"                          after the disk's timeout); off: run them\n"
 		"  -j, --json              print the disk afterwards, as JSON\n"
+		"      --pretty            with -j: indented, a key per line\n"
 		"  -h, --help              show this\n"
 		"\n"
 		"Example: %s set 0 --fail-every 10 --fail-status 0x281 --fail-ops reads\n",
@@ -56,6 +60,7 @@ enum {
 	OPT_FAIL_STATUS,
 	OPT_FAIL_OPS,
 	OPT_STALL,
+	OPT_PRETTY,
 };
 
 int set_main(int argc, char *argv[])
@@ -70,6 +75,7 @@ int set_main(int argc, char *argv[])
 		{ "fail-ops",	   required_argument, NULL, OPT_FAIL_OPS },
 		{ "stall",	   required_argument, NULL, OPT_STALL },
 		{ "json",	   no_argument,	      NULL, 'j' },
+		{ "pretty",	   no_argument,	      NULL, OPT_PRETTY },
 		{ "help",	   no_argument,	      NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -135,6 +141,9 @@ int set_main(int argc, char *argv[])
 		case 'j':
 			json = true;
 			break;
+		case OPT_PRETTY:
+			json_set_pretty(true);
+			break;
 		case 'h':
 			set_usage(stdout);
 			return 0;
@@ -158,7 +167,6 @@ int set_main(int argc, char *argv[])
 		ret = report_error(ctx, ret);
 	} else if (json) {
 		json_disk(&info);
-		printf("\n");
 	}
 	zcblk_ctx_close(ctx);
 	return finish_output(ret);

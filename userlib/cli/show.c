@@ -12,13 +12,15 @@
 static void show_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s show <index|zcblkN> [-j|--json]\n"
+		"Usage: %s show DISK [-j|--json] [--pretty]\n"
 		"\n"
 		"Show one disk: what it was made with and its live settings, one per\n"
-		"line, or as a JSON object with the keys of '%s list -j'.\n"
-		"Any user may run it.\n"
+		"line, or as a JSON object with the keys of '%s list -j'. DISK: its\n"
+		"index (3), name (zcblk3), char device's name (zcblk3c) or either's\n"
+		"path (/dev/zcblk3, /dev/zcblk3c). Any user may run it.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
+		"      --pretty  with -j: indented, a key per line\n"
 		"  -h, --help    show this\n",
 		PROG_NAME, PROG_NAME);
 }
@@ -85,6 +87,15 @@ static void print_human(const struct zcblk_dev_info *x)
 	ROW("zoned", "%s", on_off(x->flags & ZCBLK_DEV_F_ZONED));
 	if (x->flags & ZCBLK_DEV_F_ZONED)
 		print_zones(x);
+	if (x->metadata_size)
+		ROW("metadata", "%u bytes a block, %s", x->metadata_size,
+		    x->flags & ZCBLK_DEV_F_EXTENDED_LBA ? "extended" :
+							  "separate");
+	else
+		ROW("metadata", "%s", "none");
+	if (x->pi_type)
+		ROW("protection", "type %u, %s 8 bytes", x->pi_type,
+		    x->flags & ZCBLK_DEV_F_PI_FIRST ? "first" : "last");
 	ROW("timeout_ms", "%u", x->timeout_ms);
 	ROW("flags", "%s", flags);
 	printf("settings\n");
@@ -124,7 +135,6 @@ int show_main(int argc, char *argv[])
 		ret = report_error(ctx, ret);
 	} else if (json) {
 		json_disk(&info);
-		printf("\n");
 	} else {
 		print_human(&info);
 	}

@@ -15,10 +15,11 @@
 static void stats_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s stats [<index|zcblkN>] [-j|--json]\n"
+		"Usage: %s stats [DISK] [-j|--json] [--pretty]\n"
 		"\n"
-		"Show the counters of one disk, or a table of every disk's. All\n"
-		"count from the disk's creation:\n"
+		"Show the counters of DISK (its index, zcblkN, zcblkNc, /dev/zcblkN or\n"
+		"/dev/zcblkNc), or a table of every disk's. All count from the disk's\n"
+		"creation:\n"
 		"  read_cmds, write_cmds     reads (and compares), writes done\n"
 		"  read_bytes, write_bytes   bytes moved by them\n"
 		"  errors                    backend failures\n"
@@ -32,11 +33,13 @@ static void stats_usage(FILE *f)
 		"                            --buffered; 0 for file direct I/O\n"
 		"  flushes                   flushes run on the backing file (file)\n"
 		"  timeouts                  requests whose timeout expired\n"
-		"  injected                  errors injected ('%s set --fail-*')\n"
-		"With -j: one JSON object (a disk given) or an array of them, with\n"
-		"the keys index, name and the counters above.\n"
+		"  injected                  errors injected ('%s set --fail-every')\n"
+		"With -j: a JSON array of objects, one per disk (also for one DISK),\n"
+		"with the keys index, disk_name (null: no block device) and the\n"
+		"counters above.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
+		"      --pretty  with -j: indented, a key per line\n"
 		"  -h, --help    show this\n",
 		PROG_NAME, PROG_NAME);
 }
@@ -44,6 +47,9 @@ static void stats_usage(FILE *f)
 struct disk_stats {
 	__u32 index;
 	struct zcblk_dev_stats st;
+	/* The disk's, as DEV_GET says: "" without a block device. */
+	char disk_name[sizeof(((struct zcblk_dev_info *)0)->disk_name)];
+	char char_name[sizeof(((struct zcblk_dev_info *)0)->char_name)];
 };
 
 struct all_stats {
@@ -57,6 +63,29 @@ static int collect(__u32 index, const struct zcblk_dev_stats *st, void *arg)
 	struct disk_stats d = { .index = index, .st = *st };
 
 	return vec_push(&a->v, &a->n, &a->cap, &d, sizeof(d));
+}
+
+/* The names of a disk whose counters were collected. */
+static int name_disk(const struct zcblk_dev_info *info, void *arg)
+{
+	struct all_stats *a = arg;
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		if (a->v[i].index != info->index)
+			continue;
+		snprintf(a->v[i].disk_name, sizeof(a->v[i].disk_name), "%s",
+			 info->disk_name);
+		snprintf(a->v[i].char_name, sizeof(a->v[i].char_name), "%s",
+			 info->char_name);
+	}
+	return 0;
+}
+
+/* The name to show: the block device's, else the char device's. */
+static const char *shown_name(const struct disk_stats *d)
+{
+	return d->disk_name[0] ? d->disk_name : d->char_name;
 }
 
 /* The counters in output order; @bytes: also shown as a size. */
@@ -91,36 +120,24 @@ static __u64 counter(const struct zcblk_dev_stats *st, size_t i)
 	return v;
 }
 
-static void print_json_one(const struct disk_stats *d)
+static void print_json(const struct all_stats *a)
 {
-	char name[32];
-	size_t i;
+	size_t i, c;
 
-	snprintf(name, sizeof(name), "zcblk%u", d->index);
-	printf("{\"index\": %u, \"name\": ", d->index);
-	json_string(name);
-	printf(", \"pt_inflight\": %u", d->st.pt_inflight);
-	for (i = 0; i < ARRAY_SIZE(counters); i++)
-		printf(", \"%s\": %llu", counters[i].name,
-		       (unsigned long long)counter(&d->st, i));
-	printf("}");
-}
-
-static void print_json(const struct all_stats *a, bool one)
-{
-	size_t i;
-
-	if (one) {
-		print_json_one(&a->v[0]);
-		printf("\n");
-		return;
-	}
-	printf("[");
+	json_array_begin();
 	for (i = 0; i < a->n; i++) {
-		printf("%s\n  ", i ? "," : "");
-		print_json_one(&a->v[i]);
+		const struct disk_stats *d = &a->v[i];
+
+		json_object_begin();
+		json_kv_u64("index", d->index);
+		json_key("disk_name");
+		json_string_or_null(d->disk_name);
+		json_kv_u64("pt_inflight", d->st.pt_inflight);
+		for (c = 0; c < ARRAY_SIZE(counters); c++)
+			json_kv_u64(counters[c].name, counter(&d->st, c));
+		json_object_end();
 	}
-	printf("%s]\n", a->n ? "\n" : "");
+	json_array_end();
 }
 
 /* One disk: "name  value" lines, the values aligned. */
@@ -130,7 +147,7 @@ static void print_one(const struct disk_stats *d)
 	size_t i;
 	__u64 v;
 
-	printf("zcblk%u\n", d->index);
+	printf("%s\n", shown_name(d));
 	printf("  %-16s %u\n", "pt_inflight", d->st.pt_inflight);
 	for (i = 0; i < ARRAY_SIZE(counters); i++) {
 		v = counter(&d->st, i);
@@ -160,7 +177,7 @@ static int print_table(const struct all_stats *a)
 		const struct zcblk_dev_stats *st = &a->v[i].st;
 
 		table_cell(&t, "%u", a->v[i].index);
-		table_cell(&t, "zcblk%u", a->v[i].index);
+		table_cell(&t, "%s", shown_name(&a->v[i]));
 		table_cell(&t, "%llu", (unsigned long long)st->read_cmds);
 		table_cell(&t, "%llu", (unsigned long long)st->write_cmds);
 		table_size_cell(&t, st->read_bytes);
@@ -183,10 +200,12 @@ static int print_table(const struct all_stats *a)
 
 int stats_main(int argc, char *argv[])
 {
-	struct all_stats a = { 0 };
+	struct zcblk_dev_info info = { .size = sizeof(info) };
 	struct disk_stats one = { .st.size = sizeof(one.st) };
+	struct all_stats a = { 0 };
 	struct zcblk_ctx *ctx;
 	bool json, single = false;
+	size_t i, n;
 	int ret;
 
 	ret = json_options("stats", argc, argv, &json, stats_usage);
@@ -206,17 +225,31 @@ int stats_main(int argc, char *argv[])
 	if (ret)
 		return ret;
 	if (single) {
-		ret = zcblk_dev_stats(ctx, one.index, &one.st);
+		/* Its names first: no such disk is said before any counter. */
+		ret = zcblk_dev_get(ctx, one.index, &info);
+		if (!ret)
+			ret = zcblk_dev_stats(ctx, one.index, &one.st);
 		if (!ret) {
+			name_disk(&info, &(struct all_stats){ &one, 1, 1 });
 			a.v = &one;
 			a.n = 1;
 		}
 	} else {
+		/*
+		 * The counters, then the names: a disk removed in between has
+		 * none and is left out (one added has no counters yet).
+		 */
 		ret = zcblk_dev_stats_list(ctx, collect, &a);
+		if (!ret)
+			ret = zcblk_dev_list(ctx, name_disk, &a);
+		for (i = n = 0; !ret && i < a.n; i++)
+			if (a.v[i].char_name[0])
+				a.v[n++] = a.v[i];
+		a.n = n;
 	}
 	if (!ret) {
 		if (json)
-			print_json(&a, single);
+			print_json(&a);
 		else if (single)
 			print_one(&one);
 		else

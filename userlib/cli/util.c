@@ -20,12 +20,26 @@ int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s %s: ", PROG_NAME, cmd);
+	fprintf(stderr, "%s%s%s: ", PROG_NAME, cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s %s --help'.\n", PROG_NAME, cmd);
+	fprintf(stderr, "\nTry '%s%s%s --help'.\n", PROG_NAME, cmd ? " " : "",
+		cmd ? cmd : "");
 	return EXIT_USAGE;
+}
+
+int renamed_option;
+
+int renamed_error(const char *cmd, const struct option *longopts, int index)
+{
+	const struct option *o;
+
+	for (o = longopts; o->name; o++)
+		if (!o->flag && o->val == longopts[index].val)
+			return usage_error(cmd, "--%s is now --%s",
+					   longopts[index].name, o->name);
+	return usage_error(cmd, "--%s was removed", longopts[index].name);
 }
 
 int bad_option(const char *cmd, int opt, char *argv[], const char *shortopts,
@@ -33,7 +47,7 @@ int bad_option(const char *cmd, int opt, char *argv[], const char *shortopts,
 {
 	const char *arg = argv[optind - 1];
 	const struct option *o;
-	size_t len = 0, matches = 0;
+	size_t len = 0, matches = 0, current = 0;
 	char list[512];
 	bool is_long;
 	int n;
@@ -69,10 +83,18 @@ int bad_option(const char *cmd, int opt, char *argv[], const char *shortopts,
 	if (optopt)
 		return usage_error(cmd, "%.*s takes no argument", n, arg);
 
-	/* Unknown, or the prefix of more than one option: which ones. */
+	/*
+	 * Unknown, or the prefix of more than one option: which ones.  The
+	 * renamed ones (RENAMED()) only when fewer than two others match.
+	 */
+	for (o = longopts; n > 2 && o->name; o++)
+		if (!strncmp(o->name, arg + 2, n - 2) &&
+		    o->flag != &renamed_option)
+			current++;
 	list[0] = '\0';
 	for (o = longopts; n > 2 && o->name; o++) {
-		if (strncmp(o->name, arg + 2, n - 2))
+		if (strncmp(o->name, arg + 2, n - 2) ||
+		    (current > 1 && o->flag == &renamed_option))
 			continue;
 		matches++;
 		if (len < sizeof(list))
@@ -89,8 +111,10 @@ int bad_option(const char *cmd, int opt, char *argv[], const char *shortopts,
 int json_options(const char *cmd, int argc, char *argv[], bool *json,
 		 void (*usage)(FILE *f))
 {
+	enum { OPT_PRETTY = 256 };
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -103,6 +127,9 @@ int json_options(const char *cmd, int argc, char *argv[], bool *json,
 		switch (opt) {
 		case 'j':
 			*json = true;
+			break;
+		case OPT_PRETTY:
+			json_set_pretty(true);
 			break;
 		case 'h':
 			usage(stdout);
@@ -304,11 +331,23 @@ const char *fail_ops_name(__u32 fail_ops)
 
 int parse_disk(const char *s, __u32 *index)
 {
+	char num[16];
+	size_t len;
+
 	if (!strncmp(s, "/dev/", 5))
 		s += 5;
-	if (!strncmp(s, "zcblk", 5))
-		s += 5;
-	return parse_u32(s, index);
+	if (strncmp(s, "zcblk", 5))
+		return parse_u32(s, index);	/* an index */
+	s += 5;
+	/* zcblkNc: the char device's name */
+	len = strlen(s);
+	if (len && s[len - 1] == 'c')
+		len--;
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	return parse_u32(num, index);
 }
 
 int parse_mode(const char *s, __u32 *out)
@@ -352,22 +391,6 @@ int parse_group(const char *s, __u32 *gid)
 		return -ENOENT;
 	*gid = gr->gr_gid;
 	return 0;
-}
-
-void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
 }
 
 void format_size(__u64 bytes, char *buf, size_t len)

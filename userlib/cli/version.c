@@ -20,16 +20,18 @@
 static void version_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s version [-j|--json]\n"
+		"Usage: %s version [-j|--json] [--pretty]\n"
 		"\n"
 		"Print the versions of %s, of libzcblk and of the zcblk module\n"
 		"(from %s; \"not loaded\" if it is not). With -j: a\n"
 		"JSON object with the keys cli, library and module (null when the\n"
-		"module is not loaded). Needs no privilege and no module.\n"
+		"module is not loaded). Needs no privilege and no module. '%s -V'\n"
+		"and '%s --version' print the same.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
+		"      --pretty  with -j: indented, a key per line\n"
 		"  -h, --help    show this\n",
-		PROG_NAME, PROG_NAME, MODULE_VERSION_FILE);
+		PROG_NAME, PROG_NAME, MODULE_VERSION_FILE, PROG_NAME, PROG_NAME);
 }
 
 /* The module's version into @buf; false if it is not loaded. */
@@ -62,16 +64,12 @@ int version_main(int argc, char *argv[])
 
 	loaded = module_version(module, sizeof(module));
 	if (json) {
-		printf("{\"cli\": ");
-		json_string(ZCBLK_LIB_VERSION);
-		printf(", \"library\": ");
-		json_string(zcblk_version());
-		printf(", \"module\": ");
-		if (loaded)
-			json_string(module);
-		else
-			printf("null");
-		printf("}\n");
+		json_object_begin();
+		json_kv_string("cli", ZCBLK_LIB_VERSION);
+		json_kv_string("library", zcblk_version());
+		json_key("module");
+		json_string_or_null(loaded ? module : NULL);
+		json_object_end();
 	} else {
 		printf("%s %s\nlibzcblk %s\nzcblk.ko %s\n", PROG_NAME,
 		       ZCBLK_LIB_VERSION, zcblk_version(),

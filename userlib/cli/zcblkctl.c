@@ -4,6 +4,8 @@
  * counters, follow their events, and what the module offers.  One file
  * per subcommand.
  */
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,11 +31,16 @@ static void show_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: %s <command> [<args>]\n\nCommands:\n", PROG_NAME);
+	fprintf(f, "Usage: %s [-p|--pretty] <command> [<args>]\n"
+		"       %s -V|--version\n\nCommands:\n", PROG_NAME, PROG_NAME);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		fprintf(f, "  %-9s %s\n", subcommands[i].name,
 			subcommands[i].description);
 	fprintf(f, "  %-9s %s\n\n", "help", "show this, or help on a command");
+	fprintf(f, "Options:\n"
+		"  -p, --pretty   indent the JSON of the command's -j\n"
+		"  -V, --version  the versions, as '%s version'\n"
+		"  -h, --help     show this\n\n", PROG_NAME);
 	fprintf(f, "'%s <command> --help' describes a command.\n"
 		"Exit status: 0 success, 1 usage error, 2 the operation failed.\n",
 		PROG_NAME);
@@ -41,26 +48,64 @@ static void show_usage(FILE *f)
 
 int main(int argc, char *argv[])
 {
+	static const struct option options[] = {
+		{ "pretty",	no_argument, NULL, 'p' },
+		{ "version",	no_argument, NULL, 'V' },
+		{ "help",	no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	/* '+': the options before the command only; the rest is its own. */
+	static const char shortopts[] = "+:pVh";
 	char *help_argv[] = { NULL, "--help", NULL };
+	char *version_argv[] = { "version", NULL };
+	bool version = false, help = false;
 	size_t i;
+	int opt;
 
-	if (argc < 2) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, options, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			json_set_pretty(true);
+			break;
+		case 'V':
+			version = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		default:
+			return bad_option(NULL, opt, argv, shortopts + 1, options);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	/* The subcommands' getopt_long() starts afresh, permuting. */
+	optind = 0;
+	if (version) {
+		if (argc)
+			return usage_error(NULL, "unexpected argument: %s",
+					   argv[0]);
+		return version_main(1, version_argv);
+	}
+	if (!help && argc < 1) {
 		show_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
-		if (argc < 3) {
+	/* "help", "--help" or "-h", alone or before a command */
+	if (help || !strcmp(argv[0], "help")) {
+		if (!help) {
+			argc--;
+			argv++;
+		}
+		if (argc < 1) {
 			show_usage(stdout);
 			return 0;
 		}
 		/* "help <command>" is "<command> --help" */
-		help_argv[0] = argv[2];
+		help_argv[0] = argv[0];
 		argc = 2;
 		argv = help_argv;
-	} else {
-		argc--;
-		argv++;
 	}
 
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++) {

@@ -153,7 +153,9 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
 #define ZCBLK_PARAM_ZONE_MAX_ACTIVE (1ULL << 19)
 /* In version 2's room, was __reserved3 (0: no metadata) */
 #define ZCBLK_PARAM_METADATA_SIZE (1ULL << 20)
-#define ZCBLK_PARAM_ALL		((1ULL << 21) - 1)
+/* In version 1's room, was __reserved2 (0: no protection information) */
+#define ZCBLK_PARAM_PI_TYPE	(1ULL << 21)
+#define ZCBLK_PARAM_ALL		((1ULL << 22) - 1)
 
 /**
  * struct zcblk_dev_params - configuration of a new disk (zcblk_dev_add())
@@ -198,7 +200,9 @@ ZCBLK_EXPORT const char *zcblk_ctx_errmsg(const struct zcblk_ctx *ctx);
  * @completion: enum zcblk_completion: %ZCBLK_COMPLETION_INLINE (default),
  *	%ZCBLK_COMPLETION_SOFTIRQ or %ZCBLK_COMPLETION_TIMER; changeable
  *	later with zcblk_dev_set()
- * @__reserved2: padding, must be zero
+ * @pi_type: protection information type 1, 2 or 3 in the metadata
+ *	(%ZCBLK_PARAM_PI_TYPE; needs @metadata_size; default 0: none), first
+ *	in it with %ZCBLK_DEV_F_PI_FIRST.  Was padding that had to be 0
  * @completion_ns: %ZCBLK_COMPLETION_TIMER: nanoseconds from the end of
  *	the backend's work to the completion, 0 .. 10^10 (default 0)
  * @zone_size: %ZCBLK_DEV_F_ZONED only (the zone fields are refused,
@@ -248,7 +252,7 @@ struct zcblk_dev_params {
 	__u32 flags;
 	__u32 timeout_ms;
 	__u32 completion;
-	__u32 __reserved2;
+	__u32 pi_type;
 	__u64 completion_ns;
 	/* version 1 ends here (ZCBLK_DEV_PARAMS_SIZE_VER1 bytes) */
 	__u64 zone_size;
@@ -303,6 +307,9 @@ struct zcblk_dev_params {
  *	limit)
  * @metadata_size: metadata bytes per block (0: none); in each block's data
  *	with %ZCBLK_DEV_F_EXTENDED_LBA in @flags, else a separate buffer
+ * @pi_type: protection information type (0: none, 1..3), in the metadata's
+ *	first bytes with %ZCBLK_DEV_F_PI_FIRST in @flags, else its last
+ * @__reserved: padding, always 0
  *
  * The fields from @flags on are the disk's configuration and its live
  * settings (zcblk_dev_set() changes those from @completion to
@@ -345,9 +352,13 @@ struct zcblk_dev_info {
 	__u32 zone_max_active;
 	__u32 metadata_size;
 	/* version 2 ends here (ZCBLK_DEV_INFO_SIZE_VER2 bytes) */
+	__u32 pi_type;
+	__u32 __reserved;
+	/* version 3 ends here (ZCBLK_DEV_INFO_SIZE_VER3 bytes) */
 };
 #define ZCBLK_DEV_INFO_SIZE_VER1	4280
 #define ZCBLK_DEV_INFO_SIZE_VER2	4312
+#define ZCBLK_DEV_INFO_SIZE_VER3	4320
 
 /**
  * struct zcblk_dev_stats - a disk's counters (DEV_STATS reply)
@@ -463,7 +474,7 @@ struct zcblk_dev_settings {
  *
  * Return: 0; -EINVAL if @params->size or @out->size is too small (for
  * @params, also: too small for a field whose bit is in @params->set),
- * @params->__reserved or __reserved2 is not zero or
+ * @params->__reserved is not zero or
  * %ZCBLK_PARAM_PATH is set with a NULL @params->path, -ENAMETOOLONG if
  * @params->path is longer than 4095 bytes, -EOPNOTSUPP if @params->set has
  * unknown bits, -E2BIG if a caller's structure is larger than this library

@@ -12,8 +12,11 @@
 
 _Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER2,
 	       "struct zcblk_dev_params: layout changed");
-_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER2,
+_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER3,
 	       "struct zcblk_dev_info: layout changed");
+_Static_assert(offsetof(struct zcblk_dev_info, pi_type) ==
+	       ZCBLK_DEV_INFO_SIZE_VER2,
+	       "struct zcblk_dev_info: version 2 changed");
 /* Each version ends where the next one's fields begin. */
 _Static_assert(offsetof(struct zcblk_dev_params, zone_size) ==
 	       ZCBLK_DEV_PARAMS_SIZE_VER1,
@@ -138,7 +141,7 @@ static int copy_params(struct zcblk_ctx *ctx,
 	if (ret)
 		return ret;
 	copy_ext(p, params, sizeof(*p));
-	if (p->__reserved || p->__reserved2) {
+	if (p->__reserved) {
 		zcblk__set_errmsg(ctx, "zcblk_dev_params: reserved field set");
 		return -EINVAL;
 	}
@@ -241,6 +244,8 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 	if (p.set & ZCBLK_PARAM_METADATA_SIZE)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_METADATA_SIZE,
 				 p.metadata_size);
+	if (p.set & ZCBLK_PARAM_PI_TYPE)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_PI_TYPE, p.pi_type);
 
 	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_dev_cb, out);
 }

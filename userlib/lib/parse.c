@@ -44,6 +44,7 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_ZONE_MAX_OPEN]	= "zone-max-open",
 	[ZCBLK_A_DEV_ZONE_MAX_ACTIVE]	= "zone-max-active",
 	[ZCBLK_A_DEV_METADATA_SIZE]	= "metadata-size",
+	[ZCBLK_A_DEV_PI_TYPE]		= "pi-type",
 };
 
 const struct zcblk_attr_names zcblk__dev_attr_names = {
@@ -109,6 +110,7 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_ZONE_MAX_OPEN:
 	case ZCBLK_A_DEV_ZONE_MAX_ACTIVE:
 	case ZCBLK_A_DEV_METADATA_SIZE:
+	case ZCBLK_A_DEV_PI_TYPE:
 		type = MNL_TYPE_U32;
 		break;
 	case ZCBLK_A_DEV_SIZE:
@@ -228,6 +230,9 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_DEV_METADATA_SIZE:
 		info->metadata_size = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_PI_TYPE:
+		info->pi_type = mnl_attr_get_u32(attr);
 		break;
 	}
 	return MNL_CB_OK;

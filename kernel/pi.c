@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Protection information on the char device (Documentation/integrity.rst),
+ * as the NVM Command Set specifies it for the 16-bit guard format: Read and
+ * Write check it (PRCHK) and Write inserts it, Read strips it (PRACT).
+ *
+ * The data stays where it is, in the user's pinned pages; the metadata goes
+ * through a kernel copy (at most 16 KiB), which a Write checks before the
+ * backend stores anything and a Read checks once the backend filled it.
+ */
+#include <linux/blk-mq.h>
+#include <linux/highmem.h>
+#include <linux/nvme.h>
+#include <linux/slab.h>
+#include <linux/t10-pi.h>
+
+#include "backend.h"
+#include "compat.h"
+#include "meta.h"
+#include "nvme.h"
+#include "pi.h"
+
+/* A walk over a request's data buffer, front to back. */
+struct zcblk_dcur {
+	struct bio *bio;
+	struct bvec_iter it;
+};
+
+static void zcblk_dcur_init(struct zcblk_dcur *c, struct request *rq)
+{
+	c->bio = rq->bio;
+	if (c->bio)
+		c->it = c->bio->bi_iter;
+}
+
+/*
+ * Takes the next @len bytes: into the guard @crc if @crc_them, into @dst if
+ * not NULL. Returns the guard.
+ */
+static u16 zcblk_dcur_take(struct zcblk_dcur *c, u32 len, u16 crc,
+			   bool crc_them, u8 *dst)
+{
+	while (len && c->bio) {
+		struct bio_vec bv;
+		u32 n;
+		u8 *p;
+
+		if (!c->it.bi_size) {
+			c->bio = c->bio->bi_next;
+			if (c->bio)
+				c->it = c->bio->bi_iter;
+			continue;
+		}
+		bv = bio_iter_iovec(c->bio, c->it);
+		n = min(len, bv.bv_len);
+		p = bvec_kmap_local(&bv);
+		if (crc_them)
+			crc = zcblk_crc_t10dif(crc, p, n);
+		if (dst) {
+			memcpy(dst, p, n);
+			dst += n;
+		}
+		kunmap_local(p);
+		bio_advance_iter_single(c->bio, &c->it, n);
+		len -= n;
+	}
+	return crc;
+}
+
+/* Moves @len bytes between @buf and the command's metadata pages. */
+static void zcblk_pi_md_copy(const struct bio_vec *bv, unsigned int nr,
+			     u8 *buf, u32 len, bool to_pages)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr && len; i++) {
+		u32 n = min(len, bv[i].bv_len);
+		u8 *p = kmap_local_page(bv[i].bv_page);
+
+		if (to_pages)
+			memcpy(p + bv[i].bv_offset, buf, n);
+		else
+			memcpy(buf, p + bv[i].bv_offset, n);
+		kunmap_local(p);
+		buf += n;
+		len -= n;
+	}
+}
+
+/*
+ * One block's checks, as PRCHK asks: none for an application tag of FFFFh
+ * (types 1 and 2) or with a reference tag of FFFFFFFFh too (type 3).
+ */
+static int zcblk_pi_check(u32 type, const struct t10_pi_tuple *pi, u16 guard,
+			  u32 ref, u32 cdw12, u32 cdw15)
+{
+	u16 lbat = cdw15 & 0xffff, lbatm = cdw15 >> 16;
+
+	if (pi->app_tag == cpu_to_be16(0xffff) &&
+	    (type != 3 || pi->ref_tag == cpu_to_be32(0xffffffff)))
+		return 0;
+	if ((cdw12 & ZCBLK_PRCHK_GUARD) && be16_to_cpu(pi->guard_tag) != guard)
+		return ZCBLK_STATUS(NVME_SC_GUARD_CHECK);
+	if ((cdw12 & ZCBLK_PRCHK_APP) &&
+	    ((be16_to_cpu(pi->app_tag) ^ lbat) & lbatm))
+		return ZCBLK_STATUS(NVME_SC_APPTAG_CHECK);
+	if ((cdw12 & ZCBLK_PRCHK_REF) && be32_to_cpu(pi->ref_tag) != ref)
+		return ZCBLK_STATUS(NVME_SC_REFTAG_CHECK);
+	return 0;
+}
+
+/*
+ * Walks the command's blocks: the guard of each block's data (and of the
+ * metadata before the PI, when the PI is last), for a Write taking the
+ * metadata an extended buffer carries, inserting PI for PRACT, checking
+ * what PRCHK asks. The first failing block's status, or 0.
+ */
+static int zcblk_pi_walk(struct zcblk_dev *dev, struct request *rq,
+			 const struct zcblk_io *io, u32 nlb, u8 *md,
+			 bool write)
+{
+	const struct zcblk_nvme_cmd *nc = &((struct zcblk_pdu *)
+					    blk_mq_rq_to_pdu(rq))->nc;
+	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
+	u32 type = zcblk_pi_type(dev), ref = nc->cdw14;
+	u32 off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
+	struct zcblk_dcur c;
+	u32 i;
+
+	zcblk_dcur_init(&c, rq);
+	for (i = 0; i < nlb; i++, md += ms) {
+		struct t10_pi_tuple *pi = (struct t10_pi_tuple *)(md + off);
+		u16 guard = zcblk_dcur_take(&c, bs, 0, true, NULL);
+		int status;
+
+		if (io->md_ext)
+			zcblk_dcur_take(&c, ms, 0, false, write ? md : NULL);
+		guard = zcblk_crc_t10dif(guard, md, off);
+		if (write && (nc->cdw12 & ZCBLK_PRACT)) {
+			pi->guard_tag = cpu_to_be16(guard);
+			pi->app_tag = cpu_to_be16(nc->cdw15 & 0xffff);
+			pi->ref_tag = cpu_to_be32(ref);
+		}
+		status = zcblk_pi_check(type, pi, guard, ref, nc->cdw12,
+					nc->cdw15);
+		if (status)
+			return status;
+		if (type != 3)
+			ref++;
+	}
+	return 0;
+}
+
+/**
+ * zcblk_pi_prepare() - protection information before a Read or Write runs
+ * @dev: a disk with protection information
+ * @rq: the command's request
+ * @io: the backend operation, which then moves the metadata from (Write) or
+ *      into (Read) @pb's copy
+ * @slba: the command's first block
+ * @nlb: its blocks
+ * @pb: the metadata copy, freed by zcblk_pi_finish()
+ *
+ * A Write's metadata is taken from the user's (none with a stripping
+ * PRACT), PI inserted and checked before anything is stored.
+ *
+ * Context: as zcblk_nvme_execute(); allocates without sleeping when
+ * zcblk_rq_nowait().
+ * Return: 0, an NVMe status (nothing allocated then) or ZCBLK_STATUS_DEFER.
+ */
+int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
+		     struct zcblk_io *io, u64 slba, u32 nlb,
+		     struct zcblk_pi_buf *pb)
+{
+	const struct zcblk_nvme_cmd *nc = &((struct zcblk_pdu *)
+					    blk_mq_rq_to_pdu(rq))->nc;
+	bool strip = zcblk_pi_strips(dev, nc->cdw12);
+	bool write = io->op == ZCBLK_IO_WRITE;
+	u32 len = nlb * dev->cfg.metadata_size, done;
+	unsigned int i;
+	int status;
+
+	/* Type 1: the reference tags are the LBAs' low 32 bits. */
+	if (zcblk_pi_type(dev) == 1 && (nc->cdw12 & ZCBLK_PRCHK_REF) &&
+	    nc->cdw14 != (u32)slba)
+		return ZCBLK_STATUS(NVME_SC_INVALID_PI);
+	pb->md = kmalloc(len, zcblk_rq_nowait(rq) ? GFP_NOWAIT : GFP_NOIO);
+	if (!pb->md)
+		return zcblk_rq_nowait(rq) ? ZCBLK_STATUS_DEFER :
+					     ZCBLK_STATUS_INTERNAL;
+	io->md_ext = zcblk_md_extended(dev) && !strip;
+	if (write) {
+		if (zcblk_md_separate(dev) && !strip)
+			zcblk_pi_md_copy(io->md_bvecs, io->md_nr, pb->md, len,
+					 false);
+		else
+			memset(pb->md, 0, len);
+		status = zcblk_pi_walk(dev, rq, io, nlb, pb->md, true);
+		if (status) {
+			kfree(pb->md);
+			return status;
+		}
+	}
+	/* The backend's metadata side: the copy, page by page. */
+	for (i = 0, done = 0; done < len; i++) {
+		u8 *p = (u8 *)pb->md + done;
+		u32 n = min_t(u32, len - done, PAGE_SIZE - offset_in_page(p));
+
+		pb->bv[i] = (struct bio_vec){
+			.bv_page = virt_to_page(p),
+			.bv_len = n,
+			.bv_offset = offset_in_page(p),
+		};
+		done += n;
+	}
+	io->md_bvecs = pb->bv;
+	io->md_nr = i;
+	return 0;
+}
+
+/**
+ * zcblk_pi_finish() - protection information after a Read or Write ran
+ * @dev: the disk
+ * @rq: the command's request
+ * @io: the backend operation, as zcblk_pi_prepare() set it
+ * @nlb: the command's blocks
+ * @pb: the metadata copy, freed here
+ * @status: the backend's outcome (0, an NVMe status or a non-status)
+ *
+ * A Read that succeeded hands the user its separate metadata (none when
+ * PRACT strips it) and checks what PRCHK asks.
+ *
+ * Return: @status, or the first failing block's check status.
+ */
+int zcblk_pi_finish(struct zcblk_dev *dev, struct request *rq,
+		    struct zcblk_io *io, u32 nlb, struct zcblk_pi_buf *pb,
+		    int status)
+{
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+
+	if (!status && io->op == ZCBLK_IO_READ) {
+		if (zcblk_md_separate(dev) &&
+		    !zcblk_pi_strips(dev, cmd->nc.cdw12))
+			zcblk_pi_md_copy(cmd->md_bvecs, cmd->md_nr, pb->md,
+					 nlb * dev->cfg.metadata_size, true);
+		status = zcblk_pi_walk(dev, rq, io, nlb, pb->md, false);
+	}
+	kfree(pb->md);
+	return status;
+}

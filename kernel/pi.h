@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * End-to-end protection information (types 1-3, 16-bit guard) in the
+ * metadata of a disk's blocks, checked and generated on the char device's
+ * Read and Write. Documentation/integrity.rst.
+ */
+#ifndef ZCBLK_PI_H
+#define ZCBLK_PI_H
+
+#include <linux/bvec.h>
+#include <linux/types.h>
+
+#include "dev.h"
+#include "pin.h"
+
+struct request;
+struct zcblk_dev;
+struct zcblk_io;
+struct zcblk_pdu;
+
+/* PRINFO, CDW12 bits 29:26 of Read, Write and Compare */
+#define ZCBLK_PRACT		BIT(29)
+#define ZCBLK_PRCHK_GUARD	BIT(28)
+#define ZCBLK_PRCHK_APP		BIT(27)
+#define ZCBLK_PRCHK_REF		BIT(26)
+#define ZCBLK_PRINFO		GENMASK(29, 26)
+
+/*
+ * A command's metadata as the controller holds it while it checks or
+ * inserts protection information: a kernel copy, the backend's side of it.
+ */
+struct zcblk_pi_buf {
+	void *md;
+	struct bio_vec bv[ZCBLK_MD_PAGES + 1];
+};
+
+static inline u32 zcblk_pi_type(const struct zcblk_dev *dev)
+{
+	return dev->cfg.pi_type;
+}
+
+/*
+ * PRACT with metadata that is protection information alone: the host
+ * moves none of it, the controller inserts (write) or strips (read) it.
+ */
+static inline bool zcblk_pi_strips(const struct zcblk_dev *dev, u32 cdw12)
+{
+	return dev->cfg.pi_type && (cdw12 & ZCBLK_PRACT) &&
+	       dev->cfg.metadata_size == 8;
+}
+
+int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
+		     struct zcblk_io *io, u64 slba, u32 nlb,
+		     struct zcblk_pi_buf *pb);
+int zcblk_pi_finish(struct zcblk_dev *dev, struct request *rq,
+		    struct zcblk_io *io, u32 nlb, struct zcblk_pi_buf *pb,
+		    int status);
+
+#endif /* ZCBLK_PI_H */
