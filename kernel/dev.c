@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "dev.h"
+#include "media.h"
 #include "nvme.h"
 #include "passthru.h"
 
@@ -111,6 +112,7 @@ static void zcblk_dev_free(struct kref *ref)
 		     atomic64_read(&dev->pins.unpinned));
 	zcblk_map_pool_free(&dev->maps);
 	kfree(dev->hctxs);
+	zcblk_media_free(dev);
 	kfree(dev->cfg.path);
 	kfree(dev);
 }
@@ -297,6 +299,8 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	atomic_set(&dev->pt_issuing, 0);
 	init_waitqueue_head(&dev->pt_wait);
 	ret = zcblk_dev_alloc_queues(dev);
+	if (!ret)
+		ret = zcblk_media_init(dev);	/* both freed with the object */
 	if (ret)
 		goto err_put_dev;
 

@@ -2,6 +2,7 @@
 #ifndef ZCBLK_DEV_H
 #define ZCBLK_DEV_H
 
+#include <linux/badblocks.h>
 #include <linux/blk-mq.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
@@ -146,6 +147,7 @@ struct zcblk_dev {
 
 	struct zcblk_nvme_ident *nvme_ident;
 	struct zcblk_zones *zones;	/* zoned disks only: zns.c */
+	struct badblocks bad;		/* unreadable sectors: media.c */
 	struct zcblk_pins pins;
 	struct zcblk_io_stats stats;
 	struct dentry *debugfs;

@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "media.h"
 #include "meta.h"
 #include "nvme.h"
 #include "rq.h"
@@ -194,6 +195,8 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 		io->sts = BLK_STS_IOERR;
 		return ZCBLK_SUBMIT_DONE;
 	}
+	if (zcblk_media_io(dev, io))
+		return ZCBLK_SUBMIT_DONE;
 	ret = dev->ops->submit(dev, io);
 
 	/* Deferred: counted when it runs. */

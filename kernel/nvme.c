@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "media.h"
 #include "meta.h"
 #include "pi.h"
 #include "nvme.h"
@@ -30,6 +31,7 @@ static bool zcblk_is_write_class(u8 opcode)
 {
 	switch (opcode) {
 	case nvme_cmd_write:
+	case nvme_cmd_write_uncor:
 	case nvme_cmd_write_zeroes:
 	case nvme_cmd_dsm:
 		return true;
@@ -97,6 +99,7 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 		break;
 	case nvme_cmd_zone_mgmt_send:	/* no zone descriptor extensions */
 	case nvme_cmd_flush:
+	case nvme_cmd_write_uncor:
 	case nvme_cmd_write_zeroes:
 		data->bytes = 0;
 		break;
@@ -230,6 +233,8 @@ static int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	case ZCBLK_SUBMIT_DONE:
 		break;
 	}
+	if (io->sts == BLK_STS_MEDIUM)		/* media.c */
+		return ZCBLK_STATUS(NVME_SC_READ_ERROR);
 	if (io->sts) {
 		atomic64_inc(&dev->stats.errors);
 		return ZCBLK_STATUS_INTERNAL;
@@ -339,6 +344,18 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 			return ZCBLK_STATUS_OPCODE;
 		io.op = ZCBLK_IO_COMPARE;
 		break;
+	case nvme_cmd_write_uncor:
+		/* Zones: a write that would not move the write pointer. */
+		if (zcblk_zoned(dev))
+			return ZCBLK_STATUS_OPCODE;
+		if (nc->cdw2 || nc->cdw3 || (nc->cdw12 & ~0xffffU) ||
+		    nc->cdw13 || nc->cdw14 || nc->cdw15)
+			return ZCBLK_STATUS_FIELD;
+		if (ro)
+			return ZCBLK_STATUS_WRITE_PROT;
+		if (!zcblk_lba_ok(dev, slba, nlb))
+			return ZCBLK_STATUS_LBA_RANGE;
+		return zcblk_media_write_uncor(dev, slba, nlb);
 	case nvme_cmd_write_zeroes:
 		io.op = ZCBLK_IO_WRITE_ZEROES;
 		io.unmap = nc->cdw12 & ZCBLK_WZ_DEAC;

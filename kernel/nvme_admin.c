@@ -49,8 +49,9 @@ static void zcblk_nvme_effects(struct zcblk_dev *dev,
 		nvme_cmd_read, nvme_cmd_compare, nvme_cmd_zone_mgmt_recv,
 	};
 	static const u8 io_write[] = {
-		nvme_cmd_flush, nvme_cmd_write, nvme_cmd_write_zeroes,
-		nvme_cmd_dsm, nvme_cmd_zone_mgmt_send, nvme_cmd_zone_append,
+		nvme_cmd_flush, nvme_cmd_write, nvme_cmd_write_uncor,
+		nvme_cmd_write_zeroes, nvme_cmd_dsm, nvme_cmd_zone_mgmt_send,
+		nvme_cmd_zone_append,
 	};
 	const __le32 csupp = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 	const __le32 lbcc = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
@@ -67,6 +68,8 @@ static void zcblk_nvme_effects(struct zcblk_dev *dev,
 			e->iocs[io_write[i]] = lbcc;
 		if (!dev->ops->compare)
 			e->iocs[nvme_cmd_compare] = 0;
+		if (zcblk_zoned(dev))
+			e->iocs[nvme_cmd_write_uncor] = 0;
 	}
 	/* The zone commands belong to CSI 2 only. */
 	e = &id->effects[0];
@@ -116,7 +119,9 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	c->maxcmd = cpu_to_le16(dev->cfg.queue_depth);
 	c->nn = cpu_to_le32(1);
 	c->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
-			      (dev->ops->compare ? NVME_CTRL_ONCS_COMPARE : 0));
+			      (dev->ops->compare ? NVME_CTRL_ONCS_COMPARE : 0) |
+			      (zcblk_zoned(dev) ? 0 :
+			       NVME_CTRL_ONCS_WRITE_UNCORRECTABLE));
 	/* The file backend's data may sit in the backing cache until flush. */
 	c->vwc = dev->ops == &zcblk_file_backend;
 	snprintf(c->subnqn, sizeof(c->subnqn),

@@ -54,10 +54,7 @@ TEST_F(bad, unknown_io_opcode)
 	c = pt_rw_vec(0x7e, 0, 1, &iov, 1);
 	expect_io(_metadata, &b, &c, true, PT_SC_INVALID_OPCODE,
 		  "opcode 0x7e, vectored");
-	/* Reserved/unsupported NVM opcodes: Write Uncorrectable, Verify */
-	c = pt_rw(0x04, 0, 1, NULL, 0);
-	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_OPCODE,
-		  "Write Uncorrectable (0x04)");
+	/* An NVM opcode not offered: Verify */
 	c = pt_rw(0x0c, 0, 1, NULL, 0);
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_OPCODE,
 		  "Verify (0x0c)");

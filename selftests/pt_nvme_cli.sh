@@ -56,7 +56,8 @@ check_disk() {
 	[[ $(jget mn) == *zcblk* ]] || fail "$name: id-ctrl mn '$(jget mn)'"
 	[ "$(jget mdts)" = 7 ] || fail "$name: id-ctrl mdts $(jget mdts)"
 	[ "$(jget nn)" = 1 ] || fail "$name: id-ctrl nn $(jget nn)"
-	[ "$(jget oncs)" = $((0xd)) ] || fail "$name: id-ctrl oncs $(jget oncs)"
+	# Compare, Write Uncorrectable, DSM, Write Zeroes
+	[ "$(jget oncs)" = $((0xf)) ] || fail "$name: id-ctrl oncs $(jget oncs)"
 	[ "$(jget vwc)" = 0 ] || fail "$name: id-ctrl vwc $(jget vwc)"
 
 	nv id-ns "$dev" -o json

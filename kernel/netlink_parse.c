@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading the zcblk family's requests (netlink.c has the handlers): a
+ * DEV_ADD's configuration with its defaults, a request's live settings.
+ * The generated policy (netlink-gen.c) has checked each attribute alone;
+ * this checks them together.
+ */
+#include <linux/cred.h>
+#include <linux/nvme.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "backend.h"
+#include "compat.h"
+#include "dev.h"
+#include "netlink.h"
+#include "nvme.h"
+
+#define ZCBLK_DEFAULT_BLOCK_SIZE	512
+#define ZCBLK_DEFAULT_NR_QUEUES		1
+#define ZCBLK_DEFAULT_QUEUE_DEPTH	128
+#define ZCBLK_DEFAULT_TIMEOUT_MS	30000
+
+/* Owner and mode of the char device node: default root:root 0600. */
+static int zcblk_nl_parse_node(struct genl_info *info,
+			       struct zcblk_config *cfg)
+{
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *attr;
+
+	cfg->node_uid = GLOBAL_ROOT_UID;
+	cfg->node_gid = GLOBAL_ROOT_GID;
+	cfg->node_mode = 0600;
+	attr = attrs[ZCBLK_A_DEV_NODE_UID];
+	if (attr) {
+		cfg->node_uid = make_kuid(current_user_ns(), nla_get_u32(attr));
+		if (!uid_valid(cfg->node_uid)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "node-uid: not a valid user");
+			return -EINVAL;
+		}
+	}
+	attr = attrs[ZCBLK_A_DEV_NODE_GID];
+	if (attr) {
+		cfg->node_gid = make_kgid(current_user_ns(), nla_get_u32(attr));
+		if (!gid_valid(cfg->node_gid)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "node-gid: not a valid group");
+			return -EINVAL;
+		}
+	}
+	attr = attrs[ZCBLK_A_DEV_NODE_MODE];
+	if (attr)
+		cfg->node_mode = nla_get_u32(attr);
+	return 0;
+}
+
+/**
+ * zcblk_nl_parse_settings() - the live settings a request gives
+ * @info: the request
+ * @set: where they go
+ * @mask: gets BIT(attribute) for each present, or NULL
+ *
+ * Setting one of fail-every and fail-ppm clears the other: they are two
+ * ways of saying how often.
+ *
+ * Return: 0, or -EINVAL with an extack message.
+ */
+int zcblk_nl_parse_settings(struct genl_info *info,
+			    struct zcblk_settings *set, u32 *mask)
+{
+	struct nlattr **attrs = info->attrs;
+	u32 m = 0;
+
+	if (attrs[ZCBLK_A_DEV_FAIL_EVERY] && attrs[ZCBLK_A_DEV_FAIL_PPM] &&
+	    nla_get_u32(attrs[ZCBLK_A_DEV_FAIL_EVERY]) &&
+	    nla_get_u32(attrs[ZCBLK_A_DEV_FAIL_PPM])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[ZCBLK_A_DEV_FAIL_PPM],
+				    "fail-ppm: fail-every is set too");
+		return -EINVAL;
+	}
+#define ZCBLK_GET(attr, field, get)					\
+	do {								\
+		if (attrs[ZCBLK_A_DEV_##attr]) {			\
+			set->field = get(attrs[ZCBLK_A_DEV_##attr]);	\
+			m |= BIT(ZCBLK_A_DEV_##attr);			\
+		}							\
+	} while (0)
+	ZCBLK_GET(COMPLETION, completion, nla_get_u32);
+	ZCBLK_GET(COMPLETION_NS, completion_ns, nla_get_u64);
+	ZCBLK_GET(LATENCY_NS, latency_ns, nla_get_u64);
+	ZCBLK_GET(FAIL_EVERY, fail_every, nla_get_u32);
+	ZCBLK_GET(FAIL_PPM, fail_ppm, nla_get_u32);
+	ZCBLK_GET(FAIL_STATUS, fail_status, nla_get_u32);
+	ZCBLK_GET(FAIL_OPS, fail_ops, nla_get_u32);
+	ZCBLK_GET(STALL, stall, nla_get_u8);
+#undef ZCBLK_GET
+	if (set->fail_every && (m & BIT(ZCBLK_A_DEV_FAIL_EVERY)) &&
+	    !(m & BIT(ZCBLK_A_DEV_FAIL_PPM))) {
+		set->fail_ppm = 0;
+		m |= BIT(ZCBLK_A_DEV_FAIL_PPM);
+	}
+	if (set->fail_ppm && (m & BIT(ZCBLK_A_DEV_FAIL_PPM)) &&
+	    !(m & BIT(ZCBLK_A_DEV_FAIL_EVERY))) {
+		set->fail_every = 0;
+		m |= BIT(ZCBLK_A_DEV_FAIL_EVERY);
+	}
+	if (mask)
+		*mask = m;
+	return 0;
+}
+
+/* Semantic checks the policy cannot express; fills @cfg. */
+/* The zone geometry; zns.c checks it once the backend settled the size. */
+static int zcblk_nl_parse_zones(struct genl_info *info,
+				struct zcblk_config *cfg)
+{
+	static const int zattrs[] = {
+		ZCBLK_A_DEV_ZONE_SIZE, ZCBLK_A_DEV_ZONE_CAPACITY,
+		ZCBLK_A_DEV_ZONE_NR_CONV, ZCBLK_A_DEV_ZONE_MAX_OPEN,
+		ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
+	};
+	struct nlattr **attrs = info->attrs;
+	unsigned int i;
+
+	if (!(cfg->flags & ZCBLK_DEV_F_ZONED)) {
+		for (i = 0; i < ARRAY_SIZE(zattrs); i++) {
+			if (!attrs[zattrs[i]])
+				continue;
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[zattrs[i]],
+					    "zone attributes need the zoned flag");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (attrs[ZCBLK_A_DEV_ZONE_SIZE])
+		cfg->zone_size = nla_get_u64(attrs[ZCBLK_A_DEV_ZONE_SIZE]);
+	if (attrs[ZCBLK_A_DEV_ZONE_CAPACITY])
+		cfg->zone_capacity =
+			nla_get_u64(attrs[ZCBLK_A_DEV_ZONE_CAPACITY]);
+	if (attrs[ZCBLK_A_DEV_ZONE_NR_CONV])
+		cfg->zone_nr_conv = nla_get_u32(attrs[ZCBLK_A_DEV_ZONE_NR_CONV]);
+	if (attrs[ZCBLK_A_DEV_ZONE_MAX_OPEN])
+		cfg->zone_max_open =
+			nla_get_u32(attrs[ZCBLK_A_DEV_ZONE_MAX_OPEN]);
+	if (attrs[ZCBLK_A_DEV_ZONE_MAX_ACTIVE])
+		cfg->zone_max_active =
+			nla_get_u32(attrs[ZCBLK_A_DEV_ZONE_MAX_ACTIVE]);
+	return 0;
+}
+
+/**
+ * zcblk_nl_parse_add() - a DEV_ADD request's configuration
+ * @info: the request, its attributes checked by the generated policy
+ * @cfg: filled in, defaults where the request says nothing
+ *
+ * What depends on the backend (size, block size, zones, metadata) is
+ * checked again when the backend has settled it.
+ *
+ * Return: 0, or a negative errno with an extack message.
+ */
+int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *attr;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_BACKEND)) {
+		NL_SET_ERR_MSG(extack, "backend: missing");
+		return -EINVAL;
+	}
+	attr = attrs[ZCBLK_A_DEV_BACKEND];
+	cfg->backend = zcblk_backend_find(nla_data(attr));
+	if (!cfg->backend) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "backend: unknown backend");
+		return -EINVAL;
+	}
+	/* A backing file's size is the default size. */
+	if (cfg->backend != &zcblk_file_backend &&
+	    GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_SIZE)) {
+		NL_SET_ERR_MSG(extack, "size: missing");
+		return -EINVAL;
+	}
+	if (cfg->backend == &zcblk_file_backend &&
+	    GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_PATH)) {
+		NL_SET_ERR_MSG(extack, "path: missing, the file backend needs one");
+		return -EINVAL;
+	}
+	if (cfg->backend != &zcblk_file_backend && attrs[ZCBLK_A_DEV_PATH]) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[ZCBLK_A_DEV_PATH],
+				    "path: only the file backend has one");
+		return -EINVAL;
+	}
+
+	cfg->block_size = ZCBLK_DEFAULT_BLOCK_SIZE;
+	attr = attrs[ZCBLK_A_DEV_BLOCK_SIZE];
+	if (attr) {
+		cfg->block_size_given = true;
+		cfg->block_size = nla_get_u32(attr);
+		if (cfg->block_size != 512 && cfg->block_size != 4096) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "block-size: must be 512 or 4096");
+			return -EINVAL;
+		}
+	}
+
+	attr = attrs[ZCBLK_A_DEV_SIZE];
+	cfg->size = attr ? nla_get_u64(attr) : 0;
+	cfg->size_given = attr;
+	if (cfg->size & (cfg->block_size - 1)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "size: not a multiple of block-size");
+		return -EINVAL;
+	}
+
+	attr = attrs[ZCBLK_A_DEV_INDEX];
+	cfg->index = attr ? nla_get_u32(attr) : U32_MAX;
+	attr = attrs[ZCBLK_A_DEV_NR_QUEUES];
+	cfg->nr_queues = attr ? nla_get_u32(attr) : ZCBLK_DEFAULT_NR_QUEUES;
+	attr = attrs[ZCBLK_A_DEV_QUEUE_DEPTH];
+	cfg->queue_depth = attr ? nla_get_u32(attr) :
+				  ZCBLK_DEFAULT_QUEUE_DEPTH;
+	attr = attrs[ZCBLK_A_DEV_POLL_QUEUES];
+	cfg->poll_queues = attr ? nla_get_u32(attr) : 0;
+	/*
+	 * blk_mq_map_queues() spreads each map over the CPUs and warns when a
+	 * map has more queues than CPUs; clamp as null_blk and ublk do, the
+	 * reply shows the numbers in effect.
+	 */
+	cfg->nr_queues = min(cfg->nr_queues, nr_cpu_ids);
+	cfg->poll_queues = min(cfg->poll_queues, nr_cpu_ids);
+	attr = attrs[ZCBLK_A_DEV_FLAGS];
+	cfg->flags = attr ? nla_get_u32(attr) : 0;
+	if ((cfg->flags & ZCBLK_DEV_F_BUFFERED) &&
+	    cfg->backend != &zcblk_file_backend) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "flags: buffered is for the file backend");
+		return -EINVAL;
+	}
+	attr = attrs[ZCBLK_A_DEV_TIMEOUT_MS];
+	cfg->timeout_ms = attr ? nla_get_u32(attr) : ZCBLK_DEFAULT_TIMEOUT_MS;
+	ret = zcblk_nl_parse_zones(info, cfg);
+	if (ret)
+		return ret;
+	/* meta.c checks it once the backend settled the block size. */
+	attr = attrs[ZCBLK_A_DEV_METADATA_SIZE];
+	cfg->metadata_size = attr ? nla_get_u32(attr) : 0;
+	attr = attrs[ZCBLK_A_DEV_PI_TYPE];
+	cfg->pi_type = attr ? nla_get_u32(attr) : 0;
+
+	cfg->set = (struct zcblk_settings){
+		.completion = ZCBLK_COMPLETION_INLINE,
+		.fail_status = NVME_SC_INTERNAL,
+		.fail_ops = ZCBLK_FAIL_OPS_ALL,
+	};
+	ret = zcblk_nl_parse_settings(info, &cfg->set, NULL);
+	if (ret)
+		return ret;
+	return zcblk_nl_parse_node(info, cfg);
+}
+
+/**
+ * zcblk_nl_parse_path() - a DEV_ADD request's path, copied
+ * @info: the request
+ * @cfg: gets the copy, which zcblk_dev_add() takes (freeing it on failure)
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int zcblk_nl_parse_path(struct genl_info *info, struct zcblk_config *cfg)
+{
+	struct nlattr *attr = info->attrs[ZCBLK_A_DEV_PATH];
+
+	if (!attr)
+		return 0;
+	cfg->path = nla_strdup(attr, GFP_KERNEL);
+	return cfg->path ? 0 : -ENOMEM;
+}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unreadable blocks (Documentation/durability.rst): Write Uncorrectable
+ * (04h) on the char device, offered in ONCS and the effects log, makes its
+ * blocks fail reads and compares with Unrecovered Read Error (281h) and
+ * the block device's reads with ENODATA, the blocks around them still
+ * readable; a write, Write Zeroes or deallocation of a block makes it
+ * readable again, and only that block; the command's own refusals (LBA
+ * Out of Range, Invalid Field, Namespace Is Write Protected, Invalid
+ * Opcode on a zoned disk). 512- and 4096-byte blocks.
+ *
+ * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
+ * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
+ */
+#include "pt_common.h"
+
+#define OP_WRITE_UNCOR	0x04
+#define SC_READ_ERROR	0x4281
+#define SC_WRITE_PROT	0x4020
+#define ID_CTRL_ONCS	520
+
+FIXTURE(media) {
+	struct pt_env env;
+	struct pt_disk d;
+};
+
+FIXTURE_VARIANT(media) {
+	__u32 bs;
+};
+
+FIXTURE_VARIANT_ADD(media, bs512) { .bs = 512 };
+FIXTURE_VARIANT_ADD(media, bs4096) { .bs = 4096 };
+
+FIXTURE_SETUP(media)
+{
+	struct pt_disk_cfg cfg = { .size = 16 * PT_MiB, .bs = variant->bs };
+
+	pt_env_setup(_metadata, &self->env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
+}
+
+FIXTURE_TEARDOWN_PARENT(media)
+{
+	pt_env_teardown(_metadata, &self->env);
+}
+
+static int uncor(int fd, __u64 slba, __u32 nlb)
+{
+	struct nvme_uring_cmd c = pt_rw(OP_WRITE_UNCOR, slba, nlb, NULL, 0);
+
+	return pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
+static int rw(int fd, __u8 op, __u64 slba, __u32 nlb, void *buf, __u32 bs)
+{
+	struct nvme_uring_cmd c = pt_rw(op, slba, nlb, buf, nlb * bs);
+
+	return pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
+TEST_F(media, offered)
+{
+	struct nvme_uring_cmd c;
+	int cfd, bfd;
+	__u8 *id;
+
+	pt_open(_metadata, &self->d, &cfd, &bfd);
+	id = pt_map(4096);
+	ASSERT_NE(NULL, id);
+	c = pt_identify(0, 1, 0, id);
+	ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
+	EXPECT_EQ(2, pt_le16(id + ID_CTRL_ONCS) & 2);
+	c = pt_get_log(PT_NSID, 0x05, id, 4096);
+	ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
+	/* IOCS 04h: supported, changes logical block content */
+	EXPECT_EQ(3, pt_le32(id + 1024 + 4 * OP_WRITE_UNCOR));
+	munmap(id, 4096);
+	close(bfd);
+	close(cfd);
+}
+
+TEST_F(media, uncorrectable)
+{
+	__u32 bs = variant->bs;
+	char *buf, *want;
+	int cfd, bfd, res;
+	__u32 i;
+
+	pt_open(_metadata, &self->d, &cfd, &bfd);
+	buf = pt_map(PT_MiB);
+	want = pt_map(PT_MiB);
+	ASSERT_NE(NULL, buf);
+	ASSERT_NE(NULL, want);
+	pt_fill(want, bs, 0, 32, 7);
+	ASSERT_EQ(0, rw(cfd, PT_OP_WRITE, 0, 32, want, bs));
+
+	/* blocks 10..13 unreadable */
+	ASSERT_EQ(0, uncor(cfd, 10, 4));
+	for (i = 8; i < 16; i++) {
+		res = rw(cfd, PT_OP_READ, i, 1, buf, bs);
+		EXPECT_EQ(i >= 10 && i < 14 ? SC_READ_ERROR : 0, res) {
+			TH_LOG("read of block %u: %s", i, pt_res_str(res));
+		}
+		res = pt_blk_rw(bfd, false, buf, (__u64)i * bs, bs);
+		EXPECT_EQ(i >= 10 && i < 14 ? -ENODATA : 0, res) {
+			TH_LOG("block device read of block %u: %s", i,
+			       strerror(-res));
+		}
+	}
+	/* a read that only touches one, and compare */
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 0, 11, buf, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_COMPARE, 13, 2, want + 13 * bs,
+				    bs));
+	EXPECT_EQ(0, rw(cfd, PT_OP_COMPARE, 14, 2, want + 14 * bs, bs));
+
+	/* a write makes its block readable, the others stay unreadable */
+	ASSERT_EQ(0, rw(cfd, PT_OP_WRITE, 11, 1, want + 11 * bs, bs));
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 11, 1, buf, bs));
+	EXPECT_EQ(0, memcmp(buf, want + 11 * bs, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 10, 1, buf, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 12, 1, buf, bs));
+	/* so does Write Zeroes (10), the block device (12) and DSM (13) */
+	{
+		struct nvme_uring_cmd c = pt_rw(PT_OP_WRITE_ZEROES, 10, 1,
+						NULL, 0);
+
+		ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	}
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 10, 1, buf, bs));
+	EXPECT_TRUE(pt_all_bytes(buf, bs, 0));
+	ASSERT_EQ(0, pt_blk_rw(bfd, true, want + 12 * bs, 12ULL * bs, bs));
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 12, 1, buf, bs));
+	EXPECT_EQ(0, memcmp(buf, want + 12 * bs, bs));
+	{
+		struct nvme_uring_cmd c = pt_rw(PT_OP_DSM, 0, 1, buf, 16);
+
+		memset(buf, 0, 16);
+		*(__u32 *)(buf + 4) = 1;
+		*(__u64 *)(buf + 8) = 13;
+		c.cdw10 = 0;
+		c.cdw11 = PT_DSM_AD;
+		c.cdw12 = 0;
+		ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	}
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 8, 8, buf, bs));
+	munmap(buf, PT_MiB);
+	munmap(want, PT_MiB);
+	close(bfd);
+	close(cfd);
+}
+
+TEST_F(media, refusals)
+{
+	struct zcblk_dev_info out = { .size = sizeof(out) };
+	struct zcblk_dev_params p = { .size = sizeof(p) };
+	struct nvme_uring_cmd c;
+	int cfd;
+
+	pt_open(_metadata, &self->d, &cfd, NULL);
+	EXPECT_EQ(PT_SC_LBA_RANGE, uncor(cfd, self->d.nlbas - 1, 2));
+	c = pt_rw(OP_WRITE_UNCOR, 0, 1, NULL, 0);
+	c.cdw13 = 1;
+	EXPECT_EQ(PT_SC_INVALID_FIELD,
+		  pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	c = pt_rw(OP_WRITE_UNCOR, 0, 1, NULL, 0);
+	c.cdw12 |= 1U << 30;	/* FUA: not a field it has */
+	EXPECT_EQ(PT_SC_INVALID_FIELD,
+		  pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	close(cfd);
+
+	/* read-only and zoned disks */
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_FLAGS;
+	strcpy(p.backend, "mem");
+	p.disk_size = 64 * PT_MiB;
+	p.flags = ZCBLK_DEV_F_READ_ONLY;
+	ASSERT_EQ(0, zcblk_dev_add(self->env.ctx, &p, &out));
+	self->env.idx[self->env.n++] = out.index;
+	{
+		struct pt_disk d = { .index = out.index };
+
+		snprintf(d.chr, sizeof(d.chr), "/dev/%s", out.char_name);
+		pt_open(_metadata, &d, &cfd, NULL);
+		EXPECT_EQ(SC_WRITE_PROT, uncor(cfd, 0, 1));
+		close(cfd);
+	}
+	p.flags = ZCBLK_DEV_F_ZONED;
+	ASSERT_EQ(0, zcblk_dev_add(self->env.ctx, &p, &out));
+	self->env.idx[self->env.n++] = out.index;
+	{
+		struct pt_disk d = { .index = out.index };
+
+		snprintf(d.chr, sizeof(d.chr), "/dev/%s", out.char_name);
+		pt_open(_metadata, &d, &cfd, NULL);
+		EXPECT_EQ(PT_SC_INVALID_OPCODE, uncor(cfd, 0, 1));
+		close(cfd);
+	}
+}
+
+TEST_HARNESS_MAIN
