@@ -122,6 +122,8 @@ install-userlib: userlib
 	$(Q)ln -sfn libzcblk.so.1 $(DESTDIR)$(LIBDIR)/libzcblk.so
 	$(Q)install -m 644 $(BUILD)/userlib/libzcblk.a $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 644 $(REPO)/userlib/include/zcblk.h \
+		$(REPO)/userlib/include/zcblk_dev.h \
+		$(REPO)/userlib/include/zcblk_monitor.h \
 		$(REPO)/userlib/include/zcblk_pt.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 644 $(REPO)/uapi/linux/zcblk.h $(DESTDIR)$(INCLUDEDIR)/zcblk/linux/
 	$(Q)install -m 644 $(BUILD)/userlib/zcblk.pc $(DESTDIR)$(PKGCONFIGDIR)/
@@ -151,6 +153,8 @@ uninstall-modules:
 uninstall-userlib:
 	$(Q)rm -f $(DESTDIR)$(LIBDIR)/libzcblk.so.1 $(DESTDIR)$(LIBDIR)/libzcblk.so \
 		$(DESTDIR)$(LIBDIR)/libzcblk.a $(DESTDIR)$(INCLUDEDIR)/zcblk.h \
+		$(DESTDIR)$(INCLUDEDIR)/zcblk_dev.h \
+		$(DESTDIR)$(INCLUDEDIR)/zcblk_monitor.h \
 		$(DESTDIR)$(INCLUDEDIR)/zcblk_pt.h \
 		$(DESTDIR)$(INCLUDEDIR)/zcblk/linux/zcblk.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/zcblk.pc $(DESTDIR)$(SBINDIR)/zcblkctl \

@@ -8,7 +8,7 @@
  * zcblk__transact() calls recv(), and zcblkctl takes it from libc.so)
  * swallows every DEV_SET message of the zcblk family, that is the reply,
  * and lets the rest through: the ACK, the controller's answers (family
- * GENL_ID_CTRL), the replies to other commands.  lib_api's
+ * GENL_ID_CTRL), the replies to other commands.  lib_api_ctl's
  * api.set_disk_gone does the same inside one program.
  */
 #include <linux/genetlink.h>

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Host check: the public headers (userlib/include/zcblk.h, zcblk_pt.h
-# through it, uapi/linux/zcblk.h) compile on their own, twice included,
-# as -std=c99 and -std=c11 with -pedantic -Wall -Wextra -Werror (and as
-# C++11 if there is a C++ compiler), not as system headers; and they
-# declare what libzcblk exports: their ZCBLK_EXPORT functions are the
-# list of userlib/lib/libzcblk.map and the functions libzcblk.so defines,
-# every one at version LIBZCBLK_1.0, and libzcblk.a defines no global
-# symbol outside zcblk_ (its internal ones are zcblk__), all hidden.
+# Host check: the public headers (userlib/include/zcblk.h, zcblk_dev.h,
+# zcblk_monitor.h and zcblk_pt.h through it, uapi/linux/zcblk.h) compile
+# on their own, twice included, as -std=c99 and -std=c11 with -pedantic
+# -Wall -Wextra -Werror (and as C++11 if there is a C++ compiler), not as
+# system headers; and they declare what libzcblk exports: their
+# ZCBLK_EXPORT functions are the list of userlib/lib/libzcblk.map and the
+# functions libzcblk.so defines, every one at version LIBZCBLK_1.0, and
+# libzcblk.a defines no global symbol outside zcblk_ (its internal ones
+# are zcblk__), all hidden.
 # Runs after `make all` (the libraries).
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,13 +22,17 @@ tmp=$(mktemp -d /tmp/zcblk-headers.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 rc=0
 bad() { echo "# FAIL: $*"; rc=1; }
+# The headers <zcblk.h> includes, only ever included through it (each
+# says so otherwise).
+subs=(zcblk_dev.h zcblk_monitor.h zcblk_pt.h)
 
-# unit <header>: a file that includes it twice, and for <zcblk.h> uses
-# the anonymous union of struct zcblk_dev_params.
+# unit <header>: a file that includes it twice, and for <zcblk.h> and
+# the headers it includes uses the anonymous union of struct
+# zcblk_dev_params.
 unit() {
 	printf '#include <%s>\n#include <%s>\n' "$1" "$1"
 	case $1 in
-	zcblk.h|zcblk_pt.h)
+	zcblk.h|zcblk_*.h)
 		printf '%s\n' 'int zcblk_headers_check(void);' \
 			'int zcblk_headers_check(void)' '{' \
 			'	struct zcblk_dev_params p;' '	p.size = sizeof(p);' \
@@ -37,11 +42,11 @@ unit() {
 	esac
 }
 
-# <zcblk_pt.h> is only ever included by <zcblk.h> (it says so otherwise).
+# Each of subs (zcblk_*.h) after <zcblk.h>, which includes it.
 n=0
-for h in zcblk.h zcblk_pt.h linux/zcblk.h; do
+for h in zcblk.h "${subs[@]}" linux/zcblk.h; do
 	for std in c99 c11; do
-		{ [ "$h" != zcblk_pt.h ] || echo '#include <zcblk.h>'; unit "$h"; } >"$tmp/unit.c"
+		{ [ "$h" = "${h#zcblk_}" ] || echo '#include <zcblk.h>'; unit "$h"; } >"$tmp/unit.c"
 		if "$cc" "-std=$std" -pedantic -Wall -Wextra -Werror -fsyntax-only \
 			-Iuserlib/include -Iuapi "$tmp/unit.c" >"$tmp/cc.log" 2>&1; then
 			n=$((n + 1))
@@ -51,7 +56,7 @@ for h in zcblk.h zcblk_pt.h linux/zcblk.h; do
 		fi
 	done
 done
-[ $rc = 0 ] && echo "# zcblk.h, zcblk_pt.h, linux/zcblk.h: clean as C99 and C11 (-pedantic -Werror)"
+[ $rc = 0 ] && echo "# zcblk.h, ${subs[*]/%/,} linux/zcblk.h: clean as C99 and C11 (-pedantic -Werror)"
 cxx=${CXX:-c++}
 if command -v "$cxx" >/dev/null; then
 	unit zcblk.h >"$tmp/unit.cc"
@@ -71,8 +76,9 @@ for f in "$lib/libzcblk.so.1" "$lib/libzcblk.a"; do
 	[ -f "$f" ] || { bad "$f: not built (make userlib)"; exit 1; }
 done
 # The declarations, the version script's global: list, the library's.
-tr '\n' ' ' <userlib/include/zcblk.h >"$tmp/decls"
-tr '\n' ' ' <userlib/include/zcblk_pt.h >>"$tmp/decls"
+for h in zcblk.h "${subs[@]}"; do
+	tr '\n' ' ' <"userlib/include/$h"
+done >"$tmp/decls"
 grep -oE 'ZCBLK_EXPORT [^;]*;' "$tmp/decls" | grep -oE '\bzcblk_[a-z0-9_]+ *\(' |
 	tr -d ' (' | sort -u >"$tmp/want"
 sed -n '/global:/,/local:/p' "$map" | grep -oE '^[[:space:]]*zcblk_[a-z0-9_]+;' |

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the libzcblk API tests lib_api_ctl.c and lib_api_monitor.c share:
+ * the "api" fixture (a struct pt_env: the context, and the disks a test
+ * made, which the teardown checks and deletes) and the indexes of the
+ * disks they make, each test its own.  lib_api_pt.c has a fixture of its
+ * own.  The teardown is FIXTURE_TEARDOWN_PARENT, for the reason
+ * netlink_dev.c gives.
+ */
+#ifndef ZCBLK_SELFTEST_LIB_API_H
+#define ZCBLK_SELFTEST_LIB_API_H
+
+#include "pt_common.h"
+
+#define MiB		(1ULL << 20)
+/* Indexes well away from the ones handed out (netlink_dev uses 4242). */
+#define MON_INDEX	4300	/* lib_api_monitor: MON_INDEX + 0, 1, 2 */
+#define SET_INDEX	4303	/* lib_api_ctl */
+#define ZONED_INDEX	4310	/* lib_api_ctl */
+
+FIXTURE(api) {
+	struct pt_env env;
+};
+
+FIXTURE_SETUP(api)
+{
+	pt_env_setup(_metadata, &self->env);
+}
+
+FIXTURE_TEARDOWN_PARENT(api)
+{
+	pt_env_teardown(_metadata, &self->env);
+}
+
+#endif /* ZCBLK_SELFTEST_LIB_API_H */

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libzcblk's control API beyond the disk commands: zcblk_features(), the
+ * library's version (ZCBLK_VERSION_MAJOR/MINOR, zcblk_check_version()),
+ * zcblk_dev_set() when the kernel ACKs without describing the disk
+ * (removed meanwhile), and the zone fields of struct zcblk_dev_params and
+ * struct zcblk_dev_info (version 2) beside version-1 callers.  The
+ * monitor's tests are lib_api_monitor.c, the passthrough helpers'
+ * lib_api_pt.c.
+ *
+ * The fixture's tests need root and zcblk.ko loaded (they skip if the
+ * module is not); the plain TEST needs neither.
+ */
+#include <linux/netlink.h>
+#include <sys/socket.h>
+
+#include "lib_api.h"
+
+/* ------------------------------------------------------------- features */
+
+static void read_module_version(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/module/zcblk/version", "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* Every value FEATURES reports, as uapi and sysfs say it must be. */
+TEST_F(api, features)
+{
+	struct zcblk_features f = { .size = sizeof(f) };
+	struct zcblk_features small = { .size = ZCBLK_FEATURES_SIZE_VER1 - 1 };
+	char version[64];
+	int ret;
+
+	ret = zcblk_features(self->env.ctx, &f);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_features: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(self->env.ctx));
+	}
+	EXPECT_EQ(sizeof(f), f.size);
+	ASSERT_EQ(3, f.nr_backends);
+	/* The kernel's order: zcblk_backends[] in kernel/dev.c */
+	EXPECT_STREQ("null", f.backends[0]);
+	EXPECT_STREQ("mem", f.backends[1]);
+	EXPECT_STREQ("file", f.backends[2]);
+	EXPECT_EQ((1U << ZCBLK_CMD_DEV_ADD) | (1U << ZCBLK_CMD_DEV_DEL) |
+		  (1U << ZCBLK_CMD_DEV_GET) | (1U << ZCBLK_CMD_DEV_STATS) |
+		  (1U << ZCBLK_CMD_DEV_SET) | (1U << ZCBLK_CMD_FEATURES),
+		  f.cmds);
+	EXPECT_EQ(ZCBLK_DEV_F_READ_ONLY | ZCBLK_DEV_F_BUFFERED |
+		  ZCBLK_DEV_F_ZONED | ZCBLK_DEV_F_EXTENDED_LBA |
+		  ZCBLK_DEV_F_PI_FIRST, f.dev_flags);
+	EXPECT_EQ((1U << ZCBLK_COMPLETION_INLINE) |
+		  (1U << ZCBLK_COMPLETION_SOFTIRQ) |
+		  (1U << ZCBLK_COMPLETION_TIMER), f.completions);
+	EXPECT_EQ((1U << ZCBLK_FAIL_OPS_ALL) | (1U << ZCBLK_FAIL_OPS_READS) |
+		  (1U << ZCBLK_FAIL_OPS_WRITES), f.fail_ops);
+	EXPECT_EQ(ZCBLK_MAX_DEVS, f.max_devs);
+	EXPECT_EQ(ZCBLK_MAX_QUEUES, f.max_queues);
+	EXPECT_EQ(ZCBLK_MAX_QUEUE_DEPTH, f.max_queue_depth);
+	EXPECT_EQ(PT_MAX_TRANSFER, f.max_transfer);
+	read_module_version(version, sizeof(version));
+	EXPECT_STRNE("", version);
+	EXPECT_STREQ(version, f.version);
+	/* libzcblk comes from the same release as the module. */
+	EXPECT_STREQ(version, zcblk_version());
+
+	EXPECT_EQ(-EINVAL, zcblk_features(self->env.ctx, &small));
+	EXPECT_STREQ("zcblk_features: size too small",
+		     zcblk_ctx_errmsg(self->env.ctx));
+	EXPECT_EQ(-EINVAL, zcblk_features(self->env.ctx, NULL));
+	EXPECT_EQ(-EINVAL, zcblk_features(NULL, &f));
+}
+
+/*
+ * The version the header gives at compile time is the library's:
+ * zcblk_version_major() and _minor(), and the start of zcblk_version()'s
+ * string.  zcblk_check_version() is 1 up to that version, 0 beyond it.
+ */
+TEST(version_check)
+{
+	int major = zcblk_version_major(), minor = zcblk_version_minor();
+	const char *str = zcblk_version();
+	char want[32];
+	size_t len;
+
+	EXPECT_EQ(ZCBLK_VERSION_MAJOR, major);
+	EXPECT_EQ(ZCBLK_VERSION_MINOR, minor);
+	len = snprintf(want, sizeof(want), "%d.%d", major, minor);
+	EXPECT_EQ(0, strncmp(want, str, len)) {
+		TH_LOG("zcblk_version() \"%s\", want \"%s\"...", str, want);
+	}
+	EXPECT_FALSE(str[len] >= '0' && str[len] <= '9');
+
+	EXPECT_EQ(1, zcblk_check_version(ZCBLK_VERSION_MAJOR,
+					 ZCBLK_VERSION_MINOR));
+	EXPECT_EQ(1, zcblk_check_version(major, 0));
+	EXPECT_EQ(1, zcblk_check_version(0, 0));
+	if (minor > 0)
+		EXPECT_EQ(1, zcblk_check_version(major, minor - 1));
+	if (major > 0)
+		EXPECT_EQ(1, zcblk_check_version(major - 1, minor + 1));
+	EXPECT_EQ(0, zcblk_check_version(major, minor + 1));
+	EXPECT_EQ(0, zcblk_check_version(major + 1, 0));
+	EXPECT_EQ(0, zcblk_check_version(major + 1, minor));
+}
+
+/* ---------------------------------------------------------- dev_set */
+
+/*
+ * zcblk_nl_dev_set_doit() makes the change, then looks the disk up again
+ * to describe it; a DEV_DEL that wins the race in between leaves it with
+ * nothing to describe, and it ACKs the request without a reply.  No
+ * request can be timed into that window, so the test gives libzcblk that
+ * answer itself: while drop_replies is set, this recv() (which the
+ * library's zcblk__transact() calls; the executable's definition comes
+ * before libc's) swallows every netlink data message, that is the
+ * DEV_SET reply, and lets the ACK through.  recvfrom() is libc's own.
+ */
+static int drop_replies;
+static int replies_dropped;
+
+ssize_t lib_api_recv(int fd, void *buf, size_t len, int flags)
+	__asm__("recv");
+ssize_t lib_api_recv(int fd, void *buf, size_t len, int flags)
+{
+	for (;;) {
+		ssize_t n = recvfrom(fd, buf, len, flags, NULL, NULL);
+		const struct nlmsghdr *nlh = buf;
+
+		if (!drop_replies || n < (ssize_t)sizeof(*nlh) ||
+		    nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			return n;
+		replies_dropped++;
+	}
+}
+
+static void fill_info(struct zcblk_dev_info *info, int byte)
+{
+	memset(info, byte, sizeof(*info));
+	info->size = sizeof(*info);
+}
+
+/*
+ * DEV_SET answered by an ACK alone: the change was made but the disk is
+ * gone, so zcblk_dev_set() returns -ENODEV, with @out untouched and its
+ * reason in zcblk_ctx_errmsg(), not 0 with @out unfilled; with a NULL
+ * @out as well.  The change is visible (the disk is in fact still there),
+ * and the same call with the reply delivered returns 0 and fills @out.
+ */
+TEST_F(api, set_disk_gone)
+{
+	struct zcblk_dev_settings s = { .size = sizeof(s) };
+	struct zcblk_dev_info out, before, info = { .size = sizeof(info) };
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_dev_params p = { .size = sizeof(p) };
+	int ret;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_INDEX;
+	strcpy(p.backend, "null");
+	p.disk_size = 1ULL << 20;
+	p.index = SET_INDEX;
+	ASSERT_EQ(0, zcblk_dev_add(ctx, &p, NULL));
+	self->env.idx[self->env.n++] = p.index;
+
+	s.set = ZCBLK_SET_LATENCY_NS;
+	s.latency_ns = 777;
+	fill_info(&out, 0x5a);
+	before = out;
+	replies_dropped = 0;
+	drop_replies = 1;
+	ret = zcblk_dev_set(ctx, p.index, &s, &out);
+	drop_replies = 0;
+	EXPECT_EQ(1, replies_dropped);
+	EXPECT_EQ(-ENODEV, ret) {
+		TH_LOG("an ACK without the disk: %d (%s)", ret,
+		       ret ? strerror(-ret) : "success, out unfilled");
+	}
+	EXPECT_STREQ("index: disk removed right after the change",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(0, memcmp(&before, &out, sizeof(out)));
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &info));
+	EXPECT_EQ(777, info.latency_ns);
+
+	s.latency_ns = 888;
+	replies_dropped = 0;
+	drop_replies = 1;
+	ret = zcblk_dev_set(ctx, p.index, &s, NULL);
+	drop_replies = 0;
+	EXPECT_EQ(1, replies_dropped);
+	EXPECT_EQ(-ENODEV, ret);
+
+	/* The reply delivered: 0, and @out describes the disk. */
+	s.latency_ns = 999;
+	ret = zcblk_dev_set(ctx, p.index, &s, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("DEV_SET: %s: %s", strerror(-ret), zcblk_ctx_errmsg(ctx));
+	}
+	EXPECT_EQ(p.index, out.index);
+	EXPECT_EQ(999, out.latency_ns);
+	EXPECT_STREQ("null", out.backend);
+	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, out.state);
+	EXPECT_EQ(0, pt_disk_del(&self->env, p.index));
+}
+
+/* ------------------------------------------------- zoned, size versions */
+
+/*
+ * A zoned disk through version 2 of the structures: what was asked comes
+ * back in DEV_ADD's reply and DEV_GET, the padding 0.  A version-1
+ * @out gets the version-1 fields and not a byte beyond its size.  A
+ * version-1 @params: the bytes past its size are not read (garbage there
+ * changes nothing: the kernel's defaults, 64 MiB zones of full capacity),
+ * and a zone bit in @set is refused by the library (-EINVAL, no disk).
+ * Zone fields without the zoned flag: the kernel's -EINVAL, naming the
+ * attribute.
+ */
+TEST_F(api, zoned_versions)
+{
+	struct zcblk_dev_info out = { .size = sizeof(out) };
+	struct zcblk_dev_info got, v1;
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_dev_params p = { .size = sizeof(p) }, old;
+	int ret;
+	size_t i;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_INDEX |
+		ZCBLK_PARAM_FLAGS | ZCBLK_PARAM_ZONE_SIZE |
+		ZCBLK_PARAM_ZONE_CAPACITY | ZCBLK_PARAM_ZONE_NR_CONV |
+		ZCBLK_PARAM_ZONE_MAX_OPEN | ZCBLK_PARAM_ZONE_MAX_ACTIVE;
+	strcpy(p.backend, "mem");
+	p.disk_size = 256 * MiB;
+	p.index = ZONED_INDEX;
+	p.flags = ZCBLK_DEV_F_ZONED;
+	p.zone_size = 32 * MiB;
+	p.zone_capacity = 24 * MiB;
+	p.zone_nr_conv = 1;
+	p.zone_max_open = 4;
+	p.zone_max_active = 6;
+	ret = zcblk_dev_add(ctx, &p, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add zoned: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = p.index;
+	fill_info(&got, 0x5a);
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &got));
+	for (i = 0; i < 2; i++) {
+		const struct zcblk_dev_info *x = i ? &got : &out;
+
+		EXPECT_EQ(ZCBLK_DEV_F_ZONED, x->flags);
+		EXPECT_EQ(256 * MiB, x->disk_size);
+		EXPECT_EQ(32 * MiB, x->zone_size);
+		EXPECT_EQ(24 * MiB, x->zone_capacity);
+		EXPECT_EQ(1, x->zone_nr_conv);
+		EXPECT_EQ(4, x->zone_max_open);
+		EXPECT_EQ(6, x->zone_max_active);
+		EXPECT_EQ(0, x->metadata_size);
+	}
+
+	/* A version-1 @out: its fields, nothing past them. */
+	fill_info(&v1, 0x5a);
+	v1.size = ZCBLK_DEV_INFO_SIZE_VER1;
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &v1));
+	EXPECT_EQ(ZCBLK_DEV_INFO_SIZE_VER1, v1.size);
+	EXPECT_EQ(ZONED_INDEX, v1.index);
+	EXPECT_EQ(ZCBLK_DEV_F_ZONED, v1.flags);
+	for (i = ZCBLK_DEV_INFO_SIZE_VER1; i < sizeof(v1); i++) {
+		ASSERT_EQ(0x5a, ((unsigned char *)&v1)[i]) {
+			TH_LOG("byte %zu of a version-1 info written", i);
+		}
+	}
+	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
+
+	/* A version-1 @params: the bytes beyond it are not the caller's. */
+	old = p;
+	old.size = ZCBLK_DEV_PARAMS_SIZE_VER1;
+	old.set &= ~(ZCBLK_PARAM_ZONE_SIZE | ZCBLK_PARAM_ZONE_CAPACITY |
+		     ZCBLK_PARAM_ZONE_NR_CONV | ZCBLK_PARAM_ZONE_MAX_OPEN |
+		     ZCBLK_PARAM_ZONE_MAX_ACTIVE);
+	old.disk_size = 128 * MiB;
+	old.metadata_size = 0xdead;	/* past its size: not its field */
+	ret = zcblk_dev_add(ctx, &old, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add, version 1, zoned: %s: %s",
+		       strerror(-ret), zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = old.index;
+	EXPECT_EQ(ZCBLK_DEV_F_ZONED, out.flags);
+	EXPECT_EQ(64 * MiB, out.zone_size);
+	EXPECT_EQ(64 * MiB, out.zone_capacity);
+	EXPECT_EQ(0, out.zone_nr_conv);
+	EXPECT_EQ(0, out.zone_max_open);
+	EXPECT_EQ(0, out.zone_max_active);
+	ASSERT_EQ(0, pt_disk_del(&self->env, old.index));
+
+	old.set |= ZCBLK_PARAM_ZONE_SIZE;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &old, NULL));
+	EXPECT_STREQ("zcblk_dev_params: size too small for its version 2 fields",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, old.index, &got));
+
+	/* Version 2, a reserved field set: refused by the library. */
+	p.__reserved = 1;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &p, NULL));
+	EXPECT_STREQ("zcblk_dev_params: reserved field set",
+		     zcblk_ctx_errmsg(ctx));
+	p.__reserved = 0;
+
+	/* A zone field without the zoned flag: the kernel refuses it. */
+	p.flags = 0;
+	p.set &= ~(ZCBLK_PARAM_ZONE_SIZE | ZCBLK_PARAM_ZONE_CAPACITY |
+		   ZCBLK_PARAM_ZONE_NR_CONV | ZCBLK_PARAM_ZONE_MAX_ACTIVE);
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &p, NULL));
+	EXPECT_STREQ("zone-max-open: zone attributes need the zoned flag",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, p.index, &got));
+}
+
+TEST_HARNESS_MAIN
