@@ -50,11 +50,12 @@ static const struct field id_ns[] = {
 	{ 0, 8 },	/* NSZE */
 	{ 8, 8 },	/* NCAP */
 	{ 16, 8 },	/* NUSE */
+	{ 25, 5 },	/* NLBAF, FLBAS, MC, DPC, DPS (integrity.rst) */
 	{ 33, 1 },	/* DLFEAT */
 	{ 99, 1 },	/* NSATTR */
 	{ 104, 16 },	/* NGUID */
 	{ 120, 8 },	/* EUI64 */
-	{ 128, 4 },	/* LBAF0 */
+	{ 128, 24 },	/* LBAF0..5 */
 	{ 0, 0 }
 };
 
