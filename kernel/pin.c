@@ -245,6 +245,7 @@ int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 {
 	bool dev_writes = (opf & REQ_OP_MASK) == REQ_OP_DRV_IN;
 	unsigned int nr_pages = map->nr_reserved, done = 0, i;
+	unsigned int size = 0;	/* at most ZCBLK_MAX_TRANSFER */
 	int ret;
 
 	ret = zcblk_map_arrays(map, nr_pages);
@@ -279,6 +280,9 @@ int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 	 * No block device, as the NVMe driver's passthrough bios: with one,
 	 * bio_init() would tie the bio to a blk-cgroup (a lookup and a
 	 * reference per command), which passthrough requests do not use.
+	 * One bvec per page, filled in place: the array has room for every
+	 * page, and bio_add_page()'s checks and merging would cost each
+	 * command instructions for nothing the backends need.
 	 */
 	bio_init(&map->bio, NULL, map->bvecs, nr_pages, opf);
 	for (i = 0, done = 0; i < nr_segs; i++) {
@@ -289,22 +293,21 @@ int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 		while (left) {
 			unsigned int len = min_t(size_t, left, PAGE_SIZE - off);
 
-			if (bio_add_page(&map->bio, map->pages[done++], len,
-					 off) != len) {
-				ret = -EINVAL;
-				goto err_uninit;
-			}
+			map->bvecs[done] = (struct bio_vec){
+				.bv_page = map->pages[done],
+				.bv_len = len,
+				.bv_offset = off,
+			};
+			done++;
+			size += len;
 			left -= len;
 			off = 0;
 		}
 	}
+	map->bio.bi_vcnt = done;
+	map->bio.bi_iter.bi_size = size;
 	return 0;
 
-err_uninit:
-	bio_uninit(&map->bio);
-	done = map->nr_pinned;
-	zcblk_count(&dev->pins.unpinned, &zcblk_pins_total.unpinned, done);
-	map->nr_pinned = 0;
 err_unpin:
 	unpin_user_pages(map->pages, done);
 	zcblk_map_free_arrays(map);
