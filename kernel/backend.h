@@ -96,6 +96,14 @@ struct zcblk_backend_ops {
 	u64 (*store_size)(struct zcblk_dev *dev);
 	int (*store_rw)(struct zcblk_dev *dev, bool write, u64 pos, void *buf,
 			size_t len);
+	/*
+	 * Optional, for the write cache (wcache.c): a synchronous copy of the
+	 * disk's data at @pos to or from a kernel buffer, coherent with
+	 * submit()'s I/O, not yet durable (a FLUSH makes it so). Process
+	 * context; 0 or -errno.
+	 */
+	int (*data_rw)(struct zcblk_dev *dev, bool write, u64 pos, void *buf,
+		       size_t len);
 };
 
 extern const struct zcblk_backend_ops zcblk_null_backend;

@@ -113,6 +113,7 @@ static void zcblk_dev_free(struct kref *ref)
 	zcblk_map_pool_free(&dev->maps);
 	kfree(dev->hctxs);
 	zcblk_media_free(dev);
+	zcblk_wc_free(dev);
 	kfree(dev->cfg.path);
 	kfree(dev);
 }
@@ -298,6 +299,7 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	atomic_set(&dev->pt_inflight, 0);
 	atomic_set(&dev->pt_issuing, 0);
 	init_waitqueue_head(&dev->pt_wait);
+	zcblk_wc_init(dev);
 	ret = zcblk_dev_alloc_queues(dev);
 	if (!ret)
 		ret = zcblk_media_init(dev);	/* both freed with the object */
@@ -445,7 +447,7 @@ int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
  * Context: process context; takes zcblk_devs_lock (may sleep).
  * Return: 0, or -ENODEV if there is no LIVE disk at @index.
  */
-int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u32 mask,
+int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
 		     struct netlink_ext_ack *extack)
 {
 	struct zcblk_dev *dev;

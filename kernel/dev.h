@@ -13,6 +13,7 @@
 #include <linux/zcblk.h>
 
 #include "pin.h"
+#include "wcache.h"
 
 #define ZCBLK_VERSION	"0.1"
 
@@ -37,6 +38,10 @@ struct zcblk_settings {
 	u32 fail_status;		/* NVMe status injected */
 	u32 fail_ops;			/* enum zcblk_fail_ops */
 	bool stall;			/* hold new requests */
+	/* Not kept: DEV_SET's power cut or on (wcache.c), applied at once */
+	u32 power;			/* enum zcblk_power_state */
+	u32 cut_mode;			/* enum zcblk_cut_mode */
+	u64 cut_seed;
 };
 
 /* What DEV_ADD asked for, after validation and defaults. Immutable. */
@@ -60,6 +65,7 @@ struct zcblk_config {
 	u32 zone_max_active;		/* 0: no limit */
 	u32 metadata_size;		/* per block; meta.h */
 	u32 pi_type;			/* 0: none, else 1..3; pi.c */
+	u64 write_cache;		/* bytes of volatile cache; wcache.c */
 	bool block_size_given;		/* else a backend may choose it */
 	bool size_given;		/* else a backend (file) chose it */
 	char *path;			/* file backend; owned, freed with the disk */
@@ -148,6 +154,7 @@ struct zcblk_dev {
 	struct zcblk_nvme_ident *nvme_ident;
 	struct zcblk_zones *zones;	/* zoned disks only: zns.c */
 	struct badblocks bad;		/* unreadable sectors: media.c */
+	struct zcblk_wcache wc;		/* volatile cache, power: wcache.c */
 	struct zcblk_pins pins;
 	struct zcblk_io_stats stats;
 	struct dentry *debugfs;
@@ -163,7 +170,7 @@ void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st);
 int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 		  struct netlink_ext_ack *extack);
 int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack);
-int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u32 mask,
+int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
 		     struct netlink_ext_ack *extack);
 void zcblk_devs_lock_assert_held(void);
 unsigned int zcblk_dev_generation(void);
@@ -212,7 +219,7 @@ void zcblk_rq_init(struct request *rq);
 u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq);
 blk_status_t zcblk_nvme_to_blk_status(u16 status);
 int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
-		  u32 mask, struct netlink_ext_ack *extack);
+		  u64 mask, struct netlink_ext_ack *extack);
 
 /* chardev.c */
 int zcblk_chardev_init(void);

@@ -189,6 +189,11 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	struct zcblk_io_stats *st = &dev->stats;
 	enum zcblk_submit ret;
 
+	/* Power cut (wcache.c): nothing reaches the media. */
+	if (unlikely(READ_ONCE(dev->wc.off))) {
+		io->sts = BLK_STS_OFFLINE;
+		return ZCBLK_SUBMIT_DONE;
+	}
 	/* The write pointers of what the flush makes durable, with it. */
 	if (io->op == ZCBLK_IO_FLUSH && zcblk_zoned(dev) && !io->nowait &&
 	    zcblk_zns_save(dev)) {
@@ -197,7 +202,7 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	}
 	if (zcblk_media_io(dev, io))
 		return ZCBLK_SUBMIT_DONE;
-	ret = dev->ops->submit(dev, io);
+	ret = zcblk_wc_submit(dev, io);
 
 	/* Deferred: counted when it runs. */
 	if (ret == ZCBLK_SUBMIT_DEFER ||
@@ -212,6 +217,9 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	case ZCBLK_IO_WRITE:
 		atomic64_inc(&st->write_cmds);
 		atomic64_add(io->len, &st->write_bytes);
+		break;
+	case ZCBLK_IO_FLUSH:
+		atomic64_inc(&st->flushes);
 		break;
 	default:
 		break;
@@ -429,6 +437,9 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	ret = zcblk_zns_init(dev, &lim, extack);
 	if (ret)
 		goto err_release_backend;
+	ret = zcblk_wc_open(dev, &lim, extack);
+	if (ret)
+		goto err_free_zones;
 	if (dev->ops->deferred || dev->ops->may_defer) {
 		/* Reclaim may write through us: keep a rescuer. */
 		dev->wq = alloc_workqueue("zcblk%u", WQ_UNBOUND | WQ_MEM_RECLAIM,

@@ -185,7 +185,6 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 	case ZCBLK_IO_WRITE:
 		return zcblk_file_rw(dev, io);
 	case ZCBLK_IO_FLUSH:
-		atomic64_inc(&dev->stats.flushes);
 		io->sts = errno_to_blk_status(vfs_fsync(f->file, 0));
 		break;
 	case ZCBLK_IO_DISCARD:
@@ -436,6 +435,23 @@ static int zcblk_file_store_rw(struct zcblk_dev *dev, bool write, u64 pos,
 	return ret;
 }
 
+/* The write cache's pre-images (wcache.c): through the page cache. */
+static int zcblk_file_data_rw(struct zcblk_dev *dev, bool write, u64 pos,
+			      void *buf, size_t len)
+{
+	struct file *meta = zcblk_file(dev)->meta;
+	loff_t off = pos;
+	ssize_t n;
+
+	if (write)
+		n = kernel_write(meta, buf, len, &off);
+	else
+		n = kernel_read(meta, buf, len, &off);
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EIO;
+}
+
 const struct zcblk_backend_ops zcblk_file_backend = {
 	.name		= "file",
 	.deferred	= true,		/* fsync, fallocate, writeback of the file */
@@ -445,4 +461,5 @@ const struct zcblk_backend_ops zcblk_file_backend = {
 	.alloc_bytes	= zcblk_file_alloc_bytes,
 	.store_size	= zcblk_file_store_size,
 	.store_rw	= zcblk_file_store_rw,
+	.data_rw	= zcblk_file_data_rw,
 };

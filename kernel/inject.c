@@ -131,16 +131,17 @@ u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq)
  * zcblk_dev_set() - apply DEV_SET to a disk
  * @dev: the disk
  * @set: the new values
- * @mask: the fields of @set to copy, BIT(ZCBLK_A_DEV_*)
+ * @mask: the fields of @set to copy, BIT_ULL(ZCBLK_A_DEV_*)
  * @extack: for the reason of a failure
  *
- * Only to a LIVE disk. Clearing the stall runs what it held.
+ * Only to a LIVE disk. Clearing the stall runs what it held; a power
+ * cut or power on happens last, once the rest is set.
  *
- * Context: zcblk_devs_lock held.
- * Return: 0, or -ENODEV if the disk is not LIVE.
+ * Context: zcblk_devs_lock held; may sleep (a cut writes the backend).
+ * Return: 0, -ENODEV if the disk is not LIVE, or zcblk_wc_power()'s error.
  */
 int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
-		  u32 mask, struct netlink_ext_ack *extack)
+		  u64 mask, struct netlink_ext_ack *extack)
 {
 	struct zcblk_settings *cur = &dev->set;
 	bool unstall = false;
@@ -152,7 +153,7 @@ int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 	}
 #define ZCBLK_SET(attr, field)					\
 	do {								\
-		if (mask & BIT(ZCBLK_A_DEV_##attr))			\
+		if (mask & BIT_ULL(ZCBLK_A_DEV_##attr))			\
 			WRITE_ONCE(cur->field, set->field);		\
 	} while (0)
 	ZCBLK_SET(COMPLETION, completion);
@@ -163,14 +164,19 @@ int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 	ZCBLK_SET(FAIL_STATUS, fail_status);
 	ZCBLK_SET(FAIL_OPS, fail_ops);
 #undef ZCBLK_SET
-	if (mask & (BIT(ZCBLK_A_DEV_FAIL_EVERY) | BIT(ZCBLK_A_DEV_FAIL_PPM)))
+	if (mask & (BIT_ULL(ZCBLK_A_DEV_FAIL_EVERY) |
+		    BIT_ULL(ZCBLK_A_DEV_FAIL_PPM)))
 		atomic_set(&dev->fail_count, 0);
-	if (mask & BIT(ZCBLK_A_DEV_STALL)) {
+	if (mask & BIT_ULL(ZCBLK_A_DEV_STALL)) {
 		unstall = cur->stall && !set->stall;
 		WRITE_ONCE(cur->stall, set->stall);
 	}
 	/* Held file I/O runs on the disk's reclaim-safe workqueue. */
 	if (unstall)
 		queue_work(dev->wq ?: system_wq, &dev->unstall_work);
+	if (mask & BIT_ULL(ZCBLK_A_DEV_POWER))
+		return zcblk_wc_power(dev, set->power == ZCBLK_POWER_STATE_ON,
+				      set->cut_mode ?: ZCBLK_CUT_MODE_DROP,
+				      set->cut_seed, extack);
 	return 0;
 }

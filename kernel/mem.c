@@ -328,6 +328,39 @@ static u64 zcblk_mem_alloc_bytes(struct zcblk_dev *dev)
 	return (u64)atomic_long_read(&zcblk_mem(dev)->nr_pages) << PAGE_SHIFT;
 }
 
+/* The write cache's pre-images (wcache.c): a copy to or from the store. */
+static int zcblk_mem_data_rw(struct zcblk_dev *dev, bool write, u64 pos,
+			     void *buf, size_t len)
+{
+	struct zcblk_mem *mem = zcblk_mem(dev);
+
+	while (len) {
+		pgoff_t idx = pos >> PAGE_SHIFT;
+		unsigned int off = offset_in_page(pos);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page;
+
+		rcu_read_lock();
+		page = xa_load(&mem->pages, idx);
+		if (page && write)
+			memcpy_to_page(page, off, buf, n);
+		else if (page)
+			memcpy_from_page(buf, page, off, n);
+		else if (!write)
+			memset(buf, 0, n);
+		rcu_read_unlock();
+		if (!page && write && memchr_inv(buf, 0, n)) {
+			if (!zcblk_mem_alloc(mem, idx, GFP_NOIO))
+				return -ENOMEM;
+			continue;	/* copy into the new page */
+		}
+		pos += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
 const struct zcblk_backend_ops zcblk_mem_backend = {
 	.name		= "mem",
 	.may_defer	= true,		/* allocating and freeing may sleep */
@@ -337,4 +370,5 @@ const struct zcblk_backend_ops zcblk_mem_backend = {
 	.release	= zcblk_mem_release,
 	.submit		= zcblk_mem_submit,
 	.alloc_bytes	= zcblk_mem_alloc_bytes,
+	.data_rw	= zcblk_mem_data_rw,
 };

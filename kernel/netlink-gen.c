@@ -40,7 +40,7 @@ static const struct netlink_range_validation zcblk_a_dev_fail_ppm_range = {
 };
 
 /* ZCBLK_CMD_DEV_ADD - do */
-const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_PI_TYPE + 1] = {
+const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_WRITE_CACHE + 1] = {
 	[ZCBLK_A_DEV_INDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_index_range),
 	[ZCBLK_A_DEV_BACKEND] = { .type = NLA_NUL_STRING, .len = 15, },
 	[ZCBLK_A_DEV_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U64, &zcblk_a_dev_size_range),
@@ -69,6 +69,7 @@ const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_PI_TYPE + 1] = {
 	[ZCBLK_A_DEV_ZONE_MAX_ACTIVE] = { .type = NLA_U32, },
 	[ZCBLK_A_DEV_METADATA_SIZE] = { .type = NLA_U32, },
 	[ZCBLK_A_DEV_PI_TYPE] = NLA_POLICY_MAX(NLA_U32, 3),
+	[ZCBLK_A_DEV_WRITE_CACHE] = { .type = NLA_U64, },
 };
 
 /* ZCBLK_CMD_DEV_DEL - do */
@@ -87,7 +88,7 @@ const struct nla_policy zcblk_dev_stats_nl_policy[ZCBLK_A_DEV_INDEX + 1] = {
 };
 
 /* ZCBLK_CMD_DEV_SET - do */
-const struct nla_policy zcblk_dev_set_nl_policy[ZCBLK_A_DEV_STALL + 1] = {
+const struct nla_policy zcblk_dev_set_nl_policy[ZCBLK_A_DEV_CUT_SEED + 1] = {
 	[ZCBLK_A_DEV_INDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_index_range),
 	[ZCBLK_A_DEV_COMPLETION] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
 	[ZCBLK_A_DEV_COMPLETION_NS] = NLA_POLICY_FULL_RANGE(NLA_U64, &zcblk_a_dev_completion_ns_range),
@@ -97,6 +98,9 @@ const struct nla_policy zcblk_dev_set_nl_policy[ZCBLK_A_DEV_STALL + 1] = {
 	[ZCBLK_A_DEV_FAIL_STATUS] = NLA_POLICY_RANGE(NLA_U32, 1, 32767),
 	[ZCBLK_A_DEV_FAIL_OPS] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
 	[ZCBLK_A_DEV_STALL] = NLA_POLICY_MAX(NLA_U8, 1),
+	[ZCBLK_A_DEV_POWER] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
+	[ZCBLK_A_DEV_CUT_MODE] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
+	[ZCBLK_A_DEV_CUT_SEED] = { .type = NLA_U64, },
 };
 
 /* Ops table for zcblk */
@@ -105,7 +109,7 @@ const struct genl_ops zcblk_nl_ops[5] = {
 		.cmd		= ZCBLK_CMD_DEV_ADD,
 		.doit		= zcblk_nl_dev_add_doit,
 		.policy		= zcblk_dev_add_nl_policy,
-		.maxattr	= ZCBLK_A_DEV_PI_TYPE,
+		.maxattr	= ZCBLK_A_DEV_WRITE_CACHE,
 	},
 	{
 		.cmd		= ZCBLK_CMD_DEV_DEL,
@@ -131,7 +135,7 @@ const struct genl_ops zcblk_nl_ops[5] = {
 		.cmd		= ZCBLK_CMD_DEV_SET,
 		.doit		= zcblk_nl_dev_set_doit,
 		.policy		= zcblk_dev_set_nl_policy,
-		.maxattr	= ZCBLK_A_DEV_STALL,
+		.maxattr	= ZCBLK_A_DEV_CUT_SEED,
 	},
 };
 

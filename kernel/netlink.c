@@ -91,6 +91,11 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 	    nla_put_u32(skb, ZCBLK_A_DEV_FLAGS, cfg->flags) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_METADATA_SIZE, cfg->metadata_size) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_PI_TYPE, cfg->pi_type) ||
+	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_WRITE_CACHE, cfg->write_cache,
+			      ZCBLK_A_DEV_PAD) ||
+	    nla_put_u32(skb, ZCBLK_A_DEV_POWER,
+			READ_ONCE(dev->wc.off) ? ZCBLK_POWER_STATE_CUT :
+						 ZCBLK_POWER_STATE_ON) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_TIMEOUT_MS, cfg->timeout_ms))
 		return -EMSGSIZE;
 	if ((cfg->flags & ZCBLK_DEV_F_ZONED) &&
@@ -132,7 +137,11 @@ static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 	    PUT64(COPIED_BYTES, atomic64_read(&st->copied_bytes)) ||
 	    PUT64(FLUSHES, atomic64_read(&st->flushes)) ||
 	    PUT64(TIMEOUTS, atomic64_read(&st->timeouts)) ||
-	    PUT64(INJECTED, atomic64_read(&st->injected))) {
+	    PUT64(INJECTED, atomic64_read(&st->injected)) ||
+	    PUT64(CACHE_DIRTY_BYTES, zcblk_wc_dirty(dev)) ||
+	    PUT64(FUA_WRITES, atomic64_read(&dev->wc.fua_writes)) ||
+	    PUT64(CUT_LOST_WRITES, atomic64_read(&dev->wc.lost_writes)) ||
+	    PUT64(CUT_LOST_BLOCKS, atomic64_read(&dev->wc.lost_blocks))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -281,7 +290,8 @@ int zcblk_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct zcblk_settings set = {};
 	struct zcblk_dev *dev;
 	struct sk_buff *msg;
-	u32 index, mask;
+	u32 index;
+	u64 mask;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, ZCBLK_A_DEV_INDEX)) {
@@ -440,7 +450,9 @@ static int zcblk_nl_features(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_QUEUE_DEPTH,
 			ZCBLK_MAX_QUEUE_DEPTH) ||
 	    nla_put_u32(msg, ZCBLK_A_FEAT_MAX_TRANSFER, ZCBLK_MAX_TRANSFER) ||
-	    nla_put_string(msg, ZCBLK_A_FEAT_VERSION, ZCBLK_VERSION)) {
+	    nla_put_string(msg, ZCBLK_A_FEAT_VERSION, ZCBLK_VERSION) ||
+	    nla_put_u32(msg, ZCBLK_A_FEAT_CUT_MODES,
+			GENMASK(ZCBLK_CUT_MODE_MAX, ZCBLK_CUT_MODE_DROP))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -15,6 +15,6 @@ void zcblk_netlink_exit(void);
 int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg);
 int zcblk_nl_parse_path(struct genl_info *info, struct zcblk_config *cfg);
 int zcblk_nl_parse_settings(struct genl_info *info,
-			    struct zcblk_settings *set, u32 *mask);
+			    struct zcblk_settings *set, u64 *mask);
 
 #endif /* ZCBLK_NETLINK_H */

@@ -67,10 +67,13 @@ static int zcblk_nl_parse_node(struct genl_info *info,
  * Return: 0, or -EINVAL with an extack message.
  */
 int zcblk_nl_parse_settings(struct genl_info *info,
-			    struct zcblk_settings *set, u32 *mask)
+			    struct zcblk_settings *set, u64 *mask)
 {
 	struct nlattr **attrs = info->attrs;
-	u32 m = 0;
+	u64 m = 0;
+
+	/* A bit of @m per attribute */
+	BUILD_BUG_ON(ZCBLK_A_DEV_MAX >= 64);
 
 	if (attrs[ZCBLK_A_DEV_FAIL_EVERY] && attrs[ZCBLK_A_DEV_FAIL_PPM] &&
 	    nla_get_u32(attrs[ZCBLK_A_DEV_FAIL_EVERY]) &&
@@ -83,7 +86,7 @@ int zcblk_nl_parse_settings(struct genl_info *info,
 	do {								\
 		if (attrs[ZCBLK_A_DEV_##attr]) {			\
 			set->field = get(attrs[ZCBLK_A_DEV_##attr]);	\
-			m |= BIT(ZCBLK_A_DEV_##attr);			\
+			m |= BIT_ULL(ZCBLK_A_DEV_##attr);			\
 		}							\
 	} while (0)
 	ZCBLK_GET(COMPLETION, completion, nla_get_u32);
@@ -94,16 +97,25 @@ int zcblk_nl_parse_settings(struct genl_info *info,
 	ZCBLK_GET(FAIL_STATUS, fail_status, nla_get_u32);
 	ZCBLK_GET(FAIL_OPS, fail_ops, nla_get_u32);
 	ZCBLK_GET(STALL, stall, nla_get_u8);
+	ZCBLK_GET(POWER, power, nla_get_u32);
+	ZCBLK_GET(CUT_MODE, cut_mode, nla_get_u32);
+	ZCBLK_GET(CUT_SEED, cut_seed, nla_get_u64);
 #undef ZCBLK_GET
-	if (set->fail_every && (m & BIT(ZCBLK_A_DEV_FAIL_EVERY)) &&
-	    !(m & BIT(ZCBLK_A_DEV_FAIL_PPM))) {
-		set->fail_ppm = 0;
-		m |= BIT(ZCBLK_A_DEV_FAIL_PPM);
+	if ((m & (BIT_ULL(ZCBLK_A_DEV_CUT_MODE) | BIT_ULL(ZCBLK_A_DEV_CUT_SEED))) &&
+	    set->power != ZCBLK_POWER_STATE_CUT) {
+		NL_SET_ERR_MSG(info->extack,
+			       "cut-mode, cut-seed: only with power cut");
+		return -EINVAL;
 	}
-	if (set->fail_ppm && (m & BIT(ZCBLK_A_DEV_FAIL_PPM)) &&
-	    !(m & BIT(ZCBLK_A_DEV_FAIL_EVERY))) {
+	if (set->fail_every && (m & BIT_ULL(ZCBLK_A_DEV_FAIL_EVERY)) &&
+	    !(m & BIT_ULL(ZCBLK_A_DEV_FAIL_PPM))) {
+		set->fail_ppm = 0;
+		m |= BIT_ULL(ZCBLK_A_DEV_FAIL_PPM);
+	}
+	if (set->fail_ppm && (m & BIT_ULL(ZCBLK_A_DEV_FAIL_PPM)) &&
+	    !(m & BIT_ULL(ZCBLK_A_DEV_FAIL_EVERY))) {
 		set->fail_every = 0;
-		m |= BIT(ZCBLK_A_DEV_FAIL_EVERY);
+		m |= BIT_ULL(ZCBLK_A_DEV_FAIL_EVERY);
 	}
 	if (mask)
 		*mask = m;
@@ -248,6 +260,9 @@ int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 	cfg->metadata_size = attr ? nla_get_u32(attr) : 0;
 	attr = attrs[ZCBLK_A_DEV_PI_TYPE];
 	cfg->pi_type = attr ? nla_get_u32(attr) : 0;
+	/* wcache.c checks it against the backend. */
+	attr = attrs[ZCBLK_A_DEV_WRITE_CACHE];
+	cfg->write_cache = attr ? nla_get_u64(attr) : 0;
 
 	cfg->set = (struct zcblk_settings){
 		.completion = ZCBLK_COMPLETION_INLINE,

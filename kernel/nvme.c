@@ -235,6 +235,8 @@ static int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	}
 	if (io->sts == BLK_STS_MEDIUM)		/* media.c */
 		return ZCBLK_STATUS(NVME_SC_READ_ERROR);
+	if (io->sts == BLK_STS_OFFLINE)		/* power cut: wcache.c */
+		return NVME_SC_NS_NOT_READY;	/* retryable: no DNR */
 	if (io->sts) {
 		atomic64_inc(&dev->stats.errors);
 		return ZCBLK_STATUS_INTERNAL;

@@ -43,7 +43,7 @@ static void zcblk_nvme_effects(struct zcblk_dev *dev,
 {
 	static const u8 admin[] = {
 		nvme_admin_get_log_page, nvme_admin_identify,
-		nvme_admin_get_features,
+		nvme_admin_get_features, nvme_admin_set_features,
 	};
 	static const u8 io_read[] = {
 		nvme_cmd_read, nvme_cmd_compare, nvme_cmd_zone_mgmt_recv,
@@ -122,8 +122,11 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 			      (dev->ops->compare ? NVME_CTRL_ONCS_COMPARE : 0) |
 			      (zcblk_zoned(dev) ? 0 :
 			       NVME_CTRL_ONCS_WRITE_UNCORRECTABLE));
-	/* The file backend's data may sit in the backing cache until flush. */
-	c->vwc = dev->ops == &zcblk_file_backend;
+	/*
+	 * The file backend's data may sit in the backing cache until flush;
+	 * a write cache (wcache.c) is volatile by design.
+	 */
+	c->vwc = dev->ops == &zcblk_file_backend || dev->wc.size;
 	snprintf(c->subnqn, sizeof(c->subnqn),
 		 "nqn.2014-08.org.nvmexpress:uuid:%pUb", &dev->uuid);
 
@@ -272,8 +275,12 @@ static int zcblk_nvme_get_features(struct zcblk_dev *dev,
 		return ZCBLK_STATUS_FIELD;
 	switch (nc->cdw10 & 0xff) {
 	case NVME_FEAT_VOLATILE_WC:
-		cmd->result = dev->nvme_ident->ctrl.vwc;	/* WCE */
-		break;
+		/* WCE; a write cache's is changeable (Set Features) */
+		cmd->result = dev->wc.size ? READ_ONCE(dev->wc.enabled) :
+					     dev->nvme_ident->ctrl.vwc;
+		if (sel == 3)
+			cmd->result = dev->wc.size ? BIT(2) : 0;
+		return 0;
 	case NVME_FEAT_NUM_QUEUES:
 		cmd->result = nr_queues | nr_queues << 16;
 		break;
@@ -355,6 +362,29 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 	return 0;
 }
 
+/* Set Features: Volatile Write Cache alone, on a disk with a write cache. */
+static int zcblk_nvme_set_features(struct zcblk_dev *dev,
+				   struct zcblk_pdu *cmd, bool nowait)
+{
+	const struct zcblk_nvme_cmd *nc = &cmd->nc;
+
+	if (!zcblk_nvme_nsid_ok(nc->nsid))
+		return ZCBLK_STATUS_NS;
+	if (nc->cdw10 & BIT(31))
+		return ZCBLK_STATUS(NVME_SC_FEATURE_NOT_SAVEABLE);
+	if ((nc->cdw10 & ~0xffU) || (nc->cdw10 & 0xff) != NVME_FEAT_VOLATILE_WC)
+		return ZCBLK_STATUS_FIELD;
+	if (!dev->wc.size)
+		return ZCBLK_STATUS(NVME_SC_FEATURE_NOT_CHANGEABLE);
+	if (nc->cdw11 & ~1U)
+		return ZCBLK_STATUS_FIELD;
+	/* Turning it off empties the log: in the disk's workqueue. */
+	if (nowait)
+		return ZCBLK_STATUS_DEFER;
+	zcblk_wc_set_enabled(dev, nc->cdw11 & 1);
+	return 0;
+}
+
 /**
  * zcblk_nvme_admin() - run an admin command
  * @dev: the disk
@@ -372,6 +402,8 @@ int zcblk_nvme_admin(struct zcblk_dev *dev, struct request *rq,
 		return zcblk_nvme_identify(dev, rq, &cmd->nc);
 	case nvme_admin_get_features:
 		return zcblk_nvme_get_features(dev, cmd);
+	case nvme_admin_set_features:
+		return zcblk_nvme_set_features(dev, cmd, zcblk_rq_nowait(rq));
 	case nvme_admin_get_log_page:
 		return zcblk_nvme_get_log(dev, rq, &cmd->nc);
 	default:

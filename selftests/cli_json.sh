@@ -113,7 +113,7 @@ pretty features
 
 ctl features -j
 jcheck "$TMP/out" "features -j" \
-	'set(d) == {"version", "backends", "commands", "dev_flags", "completions", "fail_ops", "max_devs", "max_queues", "max_queue_depth", "max_transfer"}' \
+	'set(d) == {"version", "backends", "commands", "dev_flags", "completions", "fail_ops", "max_devs", "max_queues", "max_queue_depth", "max_transfer", "cut_modes"}' \
 	'd["version"] == mv' \
 	'd["backends"] == ["null", "mem", "file"]' \
 	'd["commands"] == ["dev-add", "dev-del", "dev-get", "dev-stats", "dev-set", "features"]' \
@@ -123,7 +123,8 @@ jcheck "$TMP/out" "features -j" \
 	'd["max_devs"] == uapi["ZCBLK_MAX_DEVS"] == 65536' \
 	'd["max_queues"] == uapi["ZCBLK_MAX_QUEUES"]' \
 	'd["max_queue_depth"] == uapi["ZCBLK_MAX_QUEUE_DEPTH"]' \
-	'd["max_transfer"] == 512 * 1024'
+	'd["max_transfer"] == 512 * 1024' \
+	'd["cut_modes"] == ["drop", "blocks", "torn"]'
 
 # add -j: the reply is the disk as asked.
 ctl add -j --backend mem --size 16M --block-size 4096 --queue-depth 64 \
@@ -135,7 +136,7 @@ idx=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["index"])
 echo "disk $idx" >>"$ZCBLK_UNDO"
 disk=zcblk$idx
 udev_settle "/dev/$disk"
-keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall"}'
+keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first", "write_cache", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power"}'
 asked=(
 	"set(d) == $keys"
 	"d[\"index\"] == $idx" "d[\"disk_name\"] == \"$disk\""
@@ -149,6 +150,7 @@ asked=(
 	'd["completion_ns"] == 0' 'd["latency_ns"] == 0'
 	'd["fail_every"] == 0' 'd["fail_ppm"] == 0' 'd["fail_status"] == 6'
 	'd["fail_ops"] == "all"' 'd["stall"] is False'
+	'd["write_cache"] == 0' 'd["power"] == "on"'
 )
 jcheck "$TMP/added" "add -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
 
@@ -200,7 +202,7 @@ a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 json.dump({k: b[k] - a[k] if isinstance(b[k], int) else b[k] for k in b}, sys.stdout)' \
 	"$TMP/stats0" "$TMP/stats1" >"$TMP/delta" || fail "stats -j: $(cat "$TMP/stats1")"
 jcheck "$TMP/stats1" "stats -j (keys)" \
-	'set(d) == {"index", "disk_name", "pt_inflight", "read_cmds", "write_cmds", "read_bytes", "write_bytes", "errors", "pinned_pages", "unpinned_pages", "pinned_current", "fixed_bytes", "copied_bytes", "flushes", "timeouts", "injected"}' \
+	'set(d) == {"index", "disk_name", "pt_inflight", "read_cmds", "write_cmds", "read_bytes", "write_bytes", "errors", "pinned_pages", "unpinned_pages", "pinned_current", "fixed_bytes", "copied_bytes", "flushes", "timeouts", "injected", "cache_dirty_bytes", "fua_writes", "cut_lost_writes", "cut_lost_blocks"}' \
 	"d[\"index\"] == $idx" "d[\"disk_name\"] == \"$disk\"" \
 	'd["write_cmds"] == 16' 'd["write_bytes"] == 1 << 20'
 jcheck "$TMP/delta" "stats -j (after 16 writes, 8 reads of 64 KiB)" \
@@ -209,7 +211,9 @@ jcheck "$TMP/delta" "stats -j (after 16 writes, 8 reads of 64 KiB)" \
 	'd["copied_bytes"] == (1 << 20) + (512 << 10)' \
 	'd["errors"] == 0' 'd["pt_inflight"] == 0' 'd["pinned_pages"] == 0' \
 	'd["pinned_current"] == 0' 'd["fixed_bytes"] == 0' \
-	'd["flushes"] == 0' 'd["timeouts"] == 0' 'd["injected"] == 0'
+	'd["flushes"] == 0' 'd["timeouts"] == 0' 'd["injected"] == 0' \
+	'd["cache_dirty_bytes"] == 0' 'd["fua_writes"] == 0' \
+	'd["cut_lost_writes"] == 0' 'd["cut_lost_blocks"] == 0'
 ctl stats -j
 jcheck "$TMP/out" "stats -j (every disk)" \
 	'isinstance(d, list)' \

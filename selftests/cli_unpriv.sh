@@ -156,9 +156,10 @@ disks = json.loads(sys.argv[1])
 keys = {"index", "disk_name", "char_name", "backend", "size", "block_size",
         "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes",
         "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered",
-        "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first", "timeout_ms",
+        "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first",
+        "write_cache", "timeout_ms",
         "completion", "completion_ns", "latency_ns",
-        "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall"}
+        "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power"}
 sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
                  d["disk_name"] == sys.argv[3] and
                  d["char_name"] == sys.argv[3] + "c" and
@@ -168,7 +169,8 @@ sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
                  d["buffered"] is False and d["zoned"] is False and
                  d["timeout_ms"] == 30000 and
                  d["completion"] == "inline" and d["fail_ops"] == "all" and
-                 d["fail_status"] == 6 and d["stall"] is False
+                 d["fail_status"] == 6 and d["stall"] is False and
+                 d["write_cache"] == 0 and d["power"] == "on"
                  for d in disks))' "$out" "$index" "$disk" 2>/dev/null; then
 		ok "unprivileged: list -j has $disk"
 	else

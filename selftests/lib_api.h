@@ -17,6 +17,7 @@
 #define MON_INDEX	4300	/* lib_api_monitor: MON_INDEX + 0, 1, 2 */
 #define SET_INDEX	4303	/* lib_api_ctl */
 #define ZONED_INDEX	4310	/* lib_api_ctl */
+#define WCACHE_INDEX	4311	/* lib_api_ctl; 4312 stays free */
 
 FIXTURE(api) {
 	struct pt_env env;

@@ -3,8 +3,10 @@
  * libzcblk's control API beyond the disk commands: zcblk_features(), the
  * library's version (ZCBLK_VERSION_MAJOR/MINOR, zcblk_check_version()),
  * zcblk_dev_set() when the kernel ACKs without describing the disk
- * (removed meanwhile), and the zone fields of struct zcblk_dev_params and
- * struct zcblk_dev_info (version 2) beside version-1 callers.  The
+ * (removed meanwhile), the zone fields of struct zcblk_dev_params and
+ * struct zcblk_dev_info (version 2) beside version-1 callers, and the
+ * write cache (params version 3, info version 4, stats version 2) with
+ * zcblk_dev_power().  The
  * monitor's tests are lib_api_monitor.c, the passthrough helpers'
  * lib_api_pt.c.
  *
@@ -65,6 +67,9 @@ TEST_F(api, features)
 	EXPECT_EQ(ZCBLK_MAX_QUEUES, f.max_queues);
 	EXPECT_EQ(ZCBLK_MAX_QUEUE_DEPTH, f.max_queue_depth);
 	EXPECT_EQ(PT_MAX_TRANSFER, f.max_transfer);
+	EXPECT_EQ((1U << ZCBLK_CUT_MODE_DROP) | (1U << ZCBLK_CUT_MODE_BLOCKS) |
+		  (1U << ZCBLK_CUT_MODE_TORN), f.cut_modes);
+	EXPECT_EQ(0, f.__reserved);
 	read_module_version(version, sizeof(version));
 	EXPECT_STRNE("", version);
 	EXPECT_STREQ(version, f.version);
@@ -321,6 +326,119 @@ TEST_F(api, zoned_versions)
 	EXPECT_STREQ("zone-max-open: zone attributes need the zoned flag",
 		     zcblk_ctx_errmsg(ctx));
 	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, p.index, &got));
+}
+
+/* ------------------------------------------------ write cache, power */
+
+/*
+ * A mem disk with a 1 MiB write cache through version 3 of struct
+ * zcblk_dev_params: the reply and DEV_GET say so, powered on.  A
+ * version-2 @params with the write-cache bit is refused by the library
+ * (-EINVAL, no disk).  A version-3 @out gets power, in that version's
+ * room, and not a byte beyond its size.  zcblk_dev_power(): a cut with a
+ * mode and a seed, the same state again, power on; a mode or a seed with
+ * power on is the kernel's -EINVAL with its message, a state or a mode
+ * out of range -ERANGE, each changing nothing; -ENODEV without the disk.
+ * The counters' version 2 is filled (nothing written: nothing dirty,
+ * nothing lost), a version-1 @out not beyond its size.
+ */
+TEST_F(api, wcache_versions)
+{
+	struct zcblk_dev_info out = { .size = sizeof(out) }, v3;
+	struct zcblk_dev_stats st = { .size = sizeof(st) }, st1;
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_dev_params p = { .size = sizeof(p) }, old;
+	size_t i;
+	int ret;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_INDEX |
+		ZCBLK_PARAM_WRITE_CACHE;
+	strcpy(p.backend, "mem");
+	p.disk_size = 16 * MiB;
+	p.index = WCACHE_INDEX;
+	p.write_cache = MiB;
+
+	old = p;
+	old.size = ZCBLK_DEV_PARAMS_SIZE_VER2;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &old, NULL));
+	EXPECT_STREQ("zcblk_dev_params: size too small for its version 3 fields",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, p.index, &out));
+
+	ret = zcblk_dev_add(ctx, &p, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add, write cache: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = p.index;
+	EXPECT_EQ(MiB, out.write_cache);
+	EXPECT_EQ(ZCBLK_POWER_STATE_ON, out.power);
+
+	fill_info(&v3, 0x5a);
+	v3.size = ZCBLK_DEV_INFO_SIZE_VER3;
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &v3));
+	EXPECT_EQ(ZCBLK_DEV_INFO_SIZE_VER3, v3.size);
+	EXPECT_EQ(ZCBLK_POWER_STATE_ON, v3.power);
+	for (i = ZCBLK_DEV_INFO_SIZE_VER3; i < sizeof(v3); i++) {
+		ASSERT_EQ(0x5a, ((unsigned char *)&v3)[i]) {
+			TH_LOG("byte %zu of a version-3 info written", i);
+		}
+	}
+
+	ret = zcblk_dev_power(ctx, p.index, ZCBLK_POWER_STATE_CUT,
+			      ZCBLK_CUT_MODE_TORN, 7);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_power cut: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &out));
+	EXPECT_EQ(ZCBLK_POWER_STATE_CUT, out.power);
+	EXPECT_EQ(MiB, out.write_cache);
+	EXPECT_EQ(0, zcblk_dev_power(ctx, p.index, ZCBLK_POWER_STATE_CUT, 0, 0));
+
+	EXPECT_EQ(-EINVAL, zcblk_dev_power(ctx, p.index, ZCBLK_POWER_STATE_ON,
+					   ZCBLK_CUT_MODE_DROP, 0));
+	EXPECT_STREQ("cut-mode, cut-seed: only with power cut",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-EINVAL, zcblk_dev_power(ctx, p.index, ZCBLK_POWER_STATE_ON,
+					   0, 1));
+	EXPECT_STREQ("cut-mode, cut-seed: only with power cut",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ERANGE, zcblk_dev_power(ctx, p.index,
+					   ZCBLK_POWER_STATE_CUT + 1, 0, 0));
+	EXPECT_EQ(-ERANGE, zcblk_dev_power(ctx, p.index, ZCBLK_POWER_STATE_CUT,
+					   ZCBLK_CUT_MODE_TORN + 1, 0));
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &out));
+	EXPECT_EQ(ZCBLK_POWER_STATE_CUT, out.power);
+
+	ret = zcblk_dev_power(ctx, p.index, ZCBLK_POWER_STATE_ON, 0, 0);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_power on: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &out));
+	EXPECT_EQ(ZCBLK_POWER_STATE_ON, out.power);
+	EXPECT_EQ(0, zcblk_dev_power(ctx, p.index, ZCBLK_POWER_STATE_ON, 0, 0));
+	EXPECT_EQ(-ENODEV, zcblk_dev_power(ctx, p.index + 1,
+					   ZCBLK_POWER_STATE_ON, 0, 0));
+	EXPECT_EQ(-EINVAL, zcblk_dev_power(NULL, p.index,
+					   ZCBLK_POWER_STATE_ON, 0, 0));
+
+	ASSERT_EQ(0, zcblk_dev_stats(ctx, p.index, &st));
+	EXPECT_EQ(sizeof(st), st.size);
+	EXPECT_EQ(0, st.cache_dirty_bytes);
+	EXPECT_EQ(0, st.cut_lost_writes);
+	EXPECT_EQ(0, st.cut_lost_blocks);
+	memset(&st1, 0x5a, sizeof(st1));
+	st1.size = ZCBLK_DEV_STATS_SIZE_VER1;
+	ASSERT_EQ(0, zcblk_dev_stats(ctx, p.index, &st1));
+	EXPECT_EQ(ZCBLK_DEV_STATS_SIZE_VER1, st1.size);
+	for (i = ZCBLK_DEV_STATS_SIZE_VER1; i < sizeof(st1); i++) {
+		ASSERT_EQ(0x5a, ((unsigned char *)&st1)[i]) {
+			TH_LOG("byte %zu of a version-1 stats written", i);
+		}
+	}
+	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
 }
 
 TEST_HARNESS_MAIN

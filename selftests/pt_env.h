@@ -310,6 +310,7 @@ struct pt_disk_cfg {
 	__u32 zone_max_active;
 	__u32 metadata_size;	/* per block; ZCBLK_DEV_F_EXTENDED_LBA */
 	__u32 pi_type;		/* ZCBLK_DEV_F_PI_FIRST */
+	__u64 write_cache;	/* bytes of volatile write cache */
 };
 
 /* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
@@ -384,6 +385,10 @@ static inline int pt_disk_add(struct __test_metadata *_metadata,
 	if (cfg->pi_type) {
 		p.set |= ZCBLK_PARAM_PI_TYPE;
 		p.pi_type = cfg->pi_type;
+	}
+	if (cfg->write_cache) {
+		p.set |= ZCBLK_PARAM_WRITE_CACHE;
+		p.write_cache = cfg->write_cache;
 	}
 	ret = zcblk_dev_add(env->ctx, &p, &info);
 	if (ret) {

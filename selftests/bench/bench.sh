@@ -26,10 +26,13 @@
 #          poll queue, io_uring direct=1: the null backend's reference
 #   zcm-*  zcblk mem disk, 256 MiB, written once before the runs
 #   brd    /dev/ram0, 256 MiB, written once: the mem backend's reference
+#   zcw-*  zcblk mem disk as zcm-*, with a 64 MiB write cache: zcm-* is
+#          its reference (Documentation/durability.rst)
 #   zz-*   zcblk null disk, zoned (64 MiB zones; on 6.1 with mq-deadline,
 #          which a zoned disk requires there), chr or blk as above
 #   nullbz zoned null_blk, 64 MiB zones: the zoned rows' reference
-# BENCH_ONLY=zoned runs the zoned rows alone.
+# BENCH_ONLY=zoned runs the zoned rows alone, BENCH_ONLY=wcache the write
+# cache rows and their references.
 # Nothing is asserted: numbers depend on the machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,12 +71,14 @@ nullb_load 0
 modprobe brd rd_nr=1 rd_size=$((mibs * 1024))
 zn=$(zcblk_add --backend null --size 1G)
 zm=$(zcblk_add --backend mem --size "${mibs}M")
+zw=$(zcblk_add --backend mem --size "${mibs}M" --write-cache 64M)
 zz=$(zcblk_add --backend null --size 1G --zoned --zone-size 64M)
 meta "scheduler.$zz" "$(cat "/sys/block/$zz/queue/scheduler")"
 noscheduler "$zn"
 noscheduler "$zm"
+noscheduler "$zw"
 # Reads of the mem disks copy real pages, not the zeroes of a hole.
-for d in "/dev/$zm" /dev/ram0; do
+for d in "/dev/$zm" "/dev/$zw" /dev/ram0; do
 	dd if=/dev/zero of="$d" bs=1M count=$mibs oflag=direct status=none
 done
 
@@ -92,14 +97,16 @@ target() {
 	       blk=(--filename="/dev/$zz" --ioengine=io_uring --direct=1 --size=1G) ;;
 	zcm-*) chr=(--filename="/dev/${zm}c" --ioengine=io_uring_cmd --cmd_type=nvme "--size=${mibs}M")
 	       blk=(--filename="/dev/$zm" --ioengine=io_uring --direct=1 "--size=${mibs}M") ;;
+	zcw-*) chr=(--filename="/dev/${zw}c" --ioengine=io_uring_cmd --cmd_type=nvme "--size=${mibs}M")
+	       blk=(--filename="/dev/$zw" --ioengine=io_uring --direct=1 "--size=${mibs}M") ;;
 	*)     chr=(--filename="/dev/${zn}c" --ioengine=io_uring_cmd --cmd_type=nvme --size=1G)
 	       blk=(--filename="/dev/$zn" --ioengine=io_uring --direct=1 --size=1G) ;;
 	esac
 	case $t in
-	zc-chr|zc-chr-sirq|zcm-chr|zz-chr) printf '%s\n' "${chr[@]}" ;;
+	zc-chr|zc-chr-sirq|zcm-chr|zz-chr|zcw-chr) printf '%s\n' "${chr[@]}" ;;
 	zc-chr-fb|zcm-chr-fb) printf '%s\n' "${chr[@]}" --fixedbufs=1 ;;
 	zc-chr-hipri) printf '%s\n' "${chr[@]}" --hipri=1 ;;
-	zc-blk|zc-blk-sirq|zcm-blk|zz-blk) printf '%s\n' "${blk[@]}" ;;
+	zc-blk|zc-blk-sirq|zcm-blk|zz-blk|zcw-blk) printf '%s\n' "${blk[@]}" ;;
 	zc-blk-fb) printf '%s\n' "${blk[@]}" --fixedbufs=1 ;;
 	zc-blk-hipri) printf '%s\n' "${blk[@]}" --hipri=1 ;;
 	nullb|nullb-sirq) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G ;;
@@ -150,9 +157,20 @@ zoned() {
 	nullb_load 0
 }
 
+# wcache REP: cached writes against the same disk without a cache; the
+# fsync32 rows flush (fio cannot flush through io_uring_cmd: block device).
+wcache() {
+	run "$1" randwrite-4k-qd32 zcw-chr zcw-blk zcm-chr zcm-blk
+	run "$1" randwrite-4k-qd32-fsync32 zcw-blk zcm-blk
+}
+
 for rep in $(seq "$reps"); do
 	if [ "${BENCH_ONLY:-}" = zoned ]; then
 		zoned "$rep"
+		continue
+	fi
+	if [ "${BENCH_ONLY:-}" = wcache ]; then
+		wcache "$rep"
 		continue
 	fi
 	if [ "$quick" = 1 ]; then
@@ -177,10 +195,13 @@ for rep in $(seq "$reps"); do
 	"$ctl" set "$zn" --completion inline
 	nullb_load 0
 	zoned "$rep"
+	run "$rep" randwrite-4k-qd32 zcw-chr zcw-blk
+	run "$rep" randwrite-4k-qd32-fsync32 zcw-blk zcm-blk
 done
 
 "$ctl" del "${zn#zcblk}"
 "$ctl" del "${zm#zcblk}"
+"$ctl" del "${zw#zcblk}"
 "$ctl" del "${zz#zcblk}"
 modprobe -r null_blk brd
 rm -rf "$tmp"

@@ -23,6 +23,7 @@ import sys
 import tempfile
 
 WORKLOADS = ["randread-4k-qd1", "randread-4k-qd32", "randwrite-4k-qd32",
+             "randwrite-4k-qd32-fsync32",
              "read-128k-qd8", "write-128k-qd8", "zwrite-4k-qd32",
              "zone-reset"]
 
@@ -41,6 +42,8 @@ ROWS = [
     ("zcm-chr-fb", "brd", "zcblk mem, char dev, io_uring_cmd fixedbufs=1"),
     ("zcm-blk", "brd", "zcblk mem, block dev, io_uring direct=1"),
     ("brd", None, "brd /dev/ram0, io_uring direct=1"),
+    ("zcw-chr", "zcm-chr", "zcblk mem, 64 MiB write cache, char dev, io_uring_cmd"),
+    ("zcw-blk", "zcm-blk", "zcblk mem, 64 MiB write cache, block dev, io_uring direct=1"),
     ("zc-chr-sirq", "nullb-sirq", "zcblk null softirq, char dev, io_uring_cmd"),
     ("zc-blk-sirq", "nullb-sirq", "zcblk null softirq, block dev, io_uring direct=1"),
     ("nullb-sirq", None, "null_blk irqmode=1 (softirq), io_uring direct=1"),
@@ -73,6 +76,8 @@ TARGETS = [
      "zwrite-4k-qd32", "zz-blk", "nullbz", "iops", ">=", 0.95, "icount"),
     ("zone resets a second, passthrough vs zoned null_blk (BLKRESETZONE)",
      "zone-reset", "zz-chr", "nullbz", "iops", ">=", 1.1, "icount"),
+    ("4k randwrite QD32, mem passthrough with a write cache vs without",
+     "randwrite-4k-qd32", "zcw-chr", "zcm-chr", "iops", ">=", 1.0, "icount"),
     ("zone resets a second, zcblk block path vs zoned null_blk",
      "zone-reset", "zz-blk", "nullbz", "iops", ">=", 0.95, "icount"),
 ]

@@ -6,7 +6,8 @@
 # -Wall -Wextra -Werror (and as C++11 if there is a C++ compiler), not as
 # system headers; and they declare what libzcblk exports: their
 # ZCBLK_EXPORT functions are the list of userlib/lib/libzcblk.map and the
-# functions libzcblk.so defines, every one at version LIBZCBLK_1.0, and
+# functions libzcblk.so defines, every one at the version of its node in
+# the map (LIBZCBLK_1.0, LIBZCBLK_1.1 for those added later, ...), and
 # libzcblk.a defines no global symbol outside zcblk_ (its internal ones
 # are zcblk__), all hidden.
 # Runs after `make all` (the libraries).
@@ -81,25 +82,42 @@ for h in zcblk.h "${subs[@]}"; do
 done >"$tmp/decls"
 grep -oE 'ZCBLK_EXPORT [^;]*;' "$tmp/decls" | grep -oE '\bzcblk_[a-z0-9_]+ *\(' |
 	tr -d ' (' | sort -u >"$tmp/want"
-sed -n '/global:/,/local:/p' "$map" | grep -oE '^[[:space:]]*zcblk_[a-z0-9_]+;' |
-	tr -d ' \t;' | sort >"$tmp/map"
+# The version script: "<function>@@<version>", each function at its
+# node's version (LIBZCBLK_1.0 { ... }; LIBZCBLK_1.1 { ... } LIBZCBLK_1.0;
+# ...), comments cut.
+sed 's|/\*.*\*/||' "$map" | awk '
+	/^[[:space:]]*\*/ || /^[[:space:]]*\/\*/ { next }
+	match($0, /^[[:space:]]*LIBZCBLK_[0-9.]+[[:space:]]*\{/) {
+		node = $1; sub(/\{.*/, "", node); next
+	}
+	/^[[:space:]]*zcblk_[a-z0-9_]+;/ {
+		f = $1; sub(/;.*/, "", f); print f "@@" node
+	}' | sort >"$tmp/map.ver"
+sed 's/@@.*//' "$tmp/map.ver" | sort >"$tmp/map"
+# The library's: its functions with their versions (not the version
+# nodes' own absolute symbols).
 nm -D --defined-only "$lib/libzcblk.so.1" | awk '{ print $3 }' |
-	grep -v '^LIBZCBLK_1\.0$' | sort >"$tmp/so"
+	grep -v '^LIBZCBLK_[0-9.]*$' | sort >"$tmp/so"
 if ! cmp -s "$tmp/want" "$tmp/map"; then
 	bad "$map differs from the headers' ZCBLK_EXPORT functions (-headers +map):"
 	diff "$tmp/want" "$tmp/map" | sed -n 's/^\([<>]\)/#   \1/p'
 fi
-if sed 's/@@LIBZCBLK_1\.0$//' "$tmp/so" | cmp -s "$tmp/want" -; then
+dup=$(uniq -d "$tmp/map")
+[ -z "$dup" ] || bad "$map: in more than one node:" "${dup//$'\n'/ }"
+if sed 's/@@.*$//' "$tmp/so" | cmp -s "$tmp/want" -; then
 	:
 else
 	bad "libzcblk.so.1's symbols differ from the headers' functions (-headers +so):"
-	sed 's/@@LIBZCBLK_1\.0$//' "$tmp/so" | diff "$tmp/want" - |
+	sed 's/@@.*$//' "$tmp/so" | diff "$tmp/want" - |
 		sed -n 's/^\([<>]\)/#   \1/p'
 fi
-unversioned=$(grep -v '@@LIBZCBLK_1\.0$' "$tmp/so")
-[ -z "$unversioned" ] || bad "libzcblk.so.1: not at LIBZCBLK_1.0:" "${unversioned//$'\n'/ }"
+if ! cmp -s "$tmp/map.ver" "$tmp/so"; then
+	bad "libzcblk.so.1: a version other than its node's in $map (-map +so):"
+	diff "$tmp/map.ver" "$tmp/so" | sed -n 's/^\([<>]\)/#   \1/p'
+fi
+nodes=$(sed 's/.*@@//' "$tmp/map.ver" | sort -u -V | tr '\n' ' ')
 [ $rc = 0 ] &&
-	echo "# libzcblk.so.1: exports the headers' $(wc -l <"$tmp/want") functions, at LIBZCBLK_1.0, and nothing else"
+	echo "# libzcblk.so.1: exports the headers' $(wc -l <"$tmp/want") functions, each at its node's version (${nodes% }), and nothing else"
 
 # libzcblk.a: global names zcblk_ (internal: zcblk__), none visible.
 nm -g --defined-only "$lib/libzcblk.a" | awk 'NF == 3 { print $3 }' | sort >"$tmp/a"

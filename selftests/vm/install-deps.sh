@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(
 	qemu-system-x86 busybox-static cpio kmod fio liburing-dev nvme-cli
-	libmnl-dev sparse shellcheck e2fsprogs btrfs-progs pkg-config util-linux iproute2
+	libmnl-dev sparse shellcheck e2fsprogs btrfs-progs xfsprogs pkg-config util-linux iproute2
 	python3-yaml python3-jsonschema dkms gnuplot-nox lcov
 	flex bison bc libelf-dev libssl-dev
 	xz-utils zstd

@@ -76,6 +76,41 @@ enum zcblk_fail_ops {
 	ZCBLK_FAIL_OPS_MAX = (__ZCBLK_FAIL_OPS_MAX - 1)
 };
 
+/**
+ * enum zcblk_power_state - Values of the dev power attribute
+ *   (Documentation/durability.rst).
+ * @ZCBLK_POWER_STATE_ON: I/O runs.
+ * @ZCBLK_POWER_STATE_CUT: Cut: what was not durable is lost as cut-mode says,
+ *   every I/O fails until power is on again.
+ */
+enum zcblk_power_state {
+	ZCBLK_POWER_STATE_ON = 1,
+	ZCBLK_POWER_STATE_CUT,
+
+	/* private: */
+	__ZCBLK_POWER_STATE_MAX,
+	ZCBLK_POWER_STATE_MAX = (__ZCBLK_POWER_STATE_MAX - 1)
+};
+
+/**
+ * enum zcblk_cut_mode - Values of the dev cut-mode attribute; what survives of
+ *   unflushed writes.
+ * @ZCBLK_CUT_MODE_DROP: Nothing.
+ * @ZCBLK_CUT_MODE_BLOCKS: Each block of each write, or not, at random
+ *   (cut-seed).
+ * @ZCBLK_CUT_MODE_TORN: Of each write, its first N blocks, N at random
+ *   (cut-seed).
+ */
+enum zcblk_cut_mode {
+	ZCBLK_CUT_MODE_DROP = 1,
+	ZCBLK_CUT_MODE_BLOCKS,
+	ZCBLK_CUT_MODE_TORN,
+
+	/* private: */
+	__ZCBLK_CUT_MODE_MAX,
+	ZCBLK_CUT_MODE_MAX = (__ZCBLK_CUT_MODE_MAX - 1)
+};
+
 enum zcblk_dev_attr {
 	ZCBLK_A_DEV_PAD = 1,
 	ZCBLK_A_DEV_INDEX,
@@ -111,6 +146,10 @@ enum zcblk_dev_attr {
 	ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
 	ZCBLK_A_DEV_METADATA_SIZE,
 	ZCBLK_A_DEV_PI_TYPE,
+	ZCBLK_A_DEV_WRITE_CACHE,
+	ZCBLK_A_DEV_POWER,
+	ZCBLK_A_DEV_CUT_MODE,
+	ZCBLK_A_DEV_CUT_SEED,
 
 	__ZCBLK_A_DEV_MAX,
 	ZCBLK_A_DEV_MAX = (__ZCBLK_A_DEV_MAX - 1)
@@ -132,6 +171,10 @@ enum zcblk_stats_attr {
 	ZCBLK_A_STATS_FLUSHES,
 	ZCBLK_A_STATS_TIMEOUTS,
 	ZCBLK_A_STATS_INJECTED,
+	ZCBLK_A_STATS_CACHE_DIRTY_BYTES,
+	ZCBLK_A_STATS_FUA_WRITES,
+	ZCBLK_A_STATS_CUT_LOST_WRITES,
+	ZCBLK_A_STATS_CUT_LOST_BLOCKS,
 
 	__ZCBLK_A_STATS_MAX,
 	ZCBLK_A_STATS_MAX = (__ZCBLK_A_STATS_MAX - 1)
@@ -148,6 +191,7 @@ enum zcblk_feat_attr {
 	ZCBLK_A_FEAT_MAX_QUEUE_DEPTH,
 	ZCBLK_A_FEAT_MAX_TRANSFER,
 	ZCBLK_A_FEAT_VERSION,
+	ZCBLK_A_FEAT_CUT_MODES,
 
 	__ZCBLK_A_FEAT_MAX,
 	ZCBLK_A_FEAT_MAX = (__ZCBLK_A_FEAT_MAX - 1)

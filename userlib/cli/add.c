@@ -27,7 +27,7 @@ static void add_usage(FILE *f)
 		"          [--zone-max-active N]]\n"
 		"         [--metadata-size 8|16|64 [--extended-lba]\n"
 		"          [--pi-type 1|2|3 [--pi-first]]]\n"
-		"         [-j|--json] [--pretty]\n"
+		"         [--write-cache SIZE] [-j|--json] [--pretty]\n"
 		"\n"
 		"Create a disk and print its name (e.g. zcblk0), or with -j the disk\n"
 		"as a JSON object with the keys of '%s list -j'. Each option is\n"
@@ -100,6 +100,13 @@ static void add_usage(FILE *f)
 		"                        backend (default 0: none)\n"
 		"      --pi-first        the protection information in the metadata's\n"
 		"                        first 8 bytes instead\n"
+		"      --write-cache SIZE\n"
+		"                        a volatile write cache of SIZE bytes (as --size\n"
+		"                        takes them): writes complete before they are\n"
+		"                        durable, a flush or FUA makes them so, and\n"
+		"                        '%s set --power cut' loses the rest. mem and\n"
+		"                        file backends, not with --metadata-size or\n"
+		"                        --zoned (default 0: none)\n"
 		"  -j, --json            print the new disk as JSON\n"
 		"      --pretty          with -j: indented, a key per line\n"
 		"  -h, --help            show this\n"
@@ -111,7 +118,7 @@ static void add_usage(FILE *f)
 		"The old spellings --queues, --depth, --uid, --gid, --mode and\n"
 		"--zone-conv are refused, naming their replacement.\n",
 		PROG_NAME, PROG_NAME, PROG_NAME, ZCBLK_MAX_QUEUES, ZCBLK_MAX_QUEUE_DEPTH,
-		ZCBLK_MAX_QUEUES, ZCBLK_MAX_DEVS - 1, PROG_NAME);
+		ZCBLK_MAX_QUEUES, ZCBLK_MAX_DEVS - 1, PROG_NAME, PROG_NAME);
 }
 
 /* Long-only options. */
@@ -130,6 +137,7 @@ enum {
 	OPT_EXTENDED_LBA,
 	OPT_PI_TYPE,
 	OPT_PI_FIRST,
+	OPT_WRITE_CACHE,
 	OPT_PRETTY,
 };
 
@@ -201,6 +209,7 @@ int add_main(int argc, char *argv[])
 		{ "extended-lba", no_argument,	   NULL, OPT_EXTENDED_LBA },
 		{ "pi-type",	required_argument, NULL, OPT_PI_TYPE },
 		{ "pi-first",	no_argument,	   NULL, OPT_PI_FIRST },
+		{ "write-cache", required_argument, NULL, OPT_WRITE_CACHE },
 		{ "json",	no_argument,	   NULL, 'j' },
 		{ "pretty",	no_argument,	   NULL, OPT_PRETTY },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -373,6 +382,12 @@ int add_main(int argc, char *argv[])
 		case OPT_PI_FIRST:
 			p.flags |= ZCBLK_DEV_F_PI_FIRST;
 			p.set |= ZCBLK_PARAM_FLAGS;
+			break;
+		case OPT_WRITE_CACHE:
+			if (parse_size(optarg, &p.write_cache))
+				return usage_error("add", "invalid write cache size: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_WRITE_CACHE;
 			break;
 		case 'j':
 			json = true;

@@ -95,6 +95,10 @@ int parse_on_off(const char *s, __u32 *out);
 int parse_completion(const char *s, __u32 *out);
 /* "all", "reads", "writes" -> enum zcblk_fail_ops. */
 int parse_fail_ops(const char *s, __u32 *out);
+/* "on", "cut" -> enum zcblk_power_state. */
+int parse_power(const char *s, __u32 *out);
+/* "drop", "blocks", "torn" -> enum zcblk_cut_mode. */
+int parse_cut_mode(const char *s, __u32 *out);
 /*
  * A disk as the user names it: "3", "zcblk3", "zcblk3c" (its char
  * device), "/dev/zcblk3" or "/dev/zcblk3c" -> 3.
@@ -109,9 +113,15 @@ int parse_group(const char *s, __u32 *gid);
 /* 268435456 -> "256.0MiB"; 512 -> "512B". */
 void format_size(__u64 bytes, char *buf, size_t len);
 
-/* The names parse_completion() and parse_fail_ops() take; "unknown". */
+/*
+ * The names parse_completion(), parse_fail_ops(), parse_power() and
+ * parse_cut_mode() take; "unknown".  A power of 0 (a module without power
+ * cuts reports none) is "on".
+ */
 const char *completion_name(__u32 completion);
 const char *fail_ops_name(__u32 fail_ops);
+const char *power_name(__u32 power);
+const char *cut_mode_name(__u32 cut_mode);
 
 /*
  * JSON on stdout (json.c, the only writer): containers, keys and values
@@ -145,7 +155,10 @@ void json_disk(const struct zcblk_dev_info *info);
 /* Its members only, for an object with more keys (monitor's event). */
 void json_disk_members(const struct zcblk_dev_info *info);
 
-/* The FLAGS column of `list`: "ro,buf,zoned,stall,inject,delay", or "-". */
+/*
+ * The FLAGS column of `list`: "ro,buf,zoned,stall,cut,inject,delay", or
+ * "-".
+ */
 void disk_flags(const struct zcblk_dev_info *info, char *buf, size_t len);
 
 /*

@@ -36,6 +36,7 @@ void json_disk_members(const struct zcblk_dev_info *x)
 	json_kv_u64("metadata_size", x->metadata_size);
 	json_kv_u64("pi_type", x->pi_type);
 	json_kv_bool("pi_first", x->flags & ZCBLK_DEV_F_PI_FIRST);
+	json_kv_u64("write_cache", x->write_cache);
 	/* The zone geometry: zoned disks only. */
 	if (x->flags & ZCBLK_DEV_F_ZONED) {
 		json_kv_u64("zone_size", x->zone_size);
@@ -53,6 +54,7 @@ void json_disk_members(const struct zcblk_dev_info *x)
 	json_kv_u64("fail_status", x->fail_status);
 	json_kv_string("fail_ops", fail_ops_name(x->fail_ops));
 	json_kv_bool("stall", x->stall);
+	json_kv_string("power", power_name(x->power));
 }
 
 void json_disk(const struct zcblk_dev_info *x)
@@ -72,6 +74,7 @@ void disk_flags(const struct zcblk_dev_info *x, char *buf, size_t len)
 		{ x->flags & ZCBLK_DEV_F_BUFFERED, "buf" },
 		{ x->flags & ZCBLK_DEV_F_ZONED, "zoned" },
 		{ x->stall, "stall" },
+		{ x->power == ZCBLK_POWER_STATE_CUT, "cut" },
 		{ x->fail_every || x->fail_ppm, "inject" },
 		{ x->latency_ns || (x->completion == ZCBLK_COMPLETION_TIMER &&
 				    x->completion_ns), "delay" },

@@ -21,8 +21,10 @@ static void features_usage(FILE *f)
 		"dev-set, features), dev_flags (read_only, buffered, zoned,\n"
 		"extended_lba, pi_first), completions (inline, softirq, timer),\n"
 		"fail_ops (all, reads, writes), max_devs, max_queues,\n"
-		"max_queue_depth and\n"
-		"max_transfer (bytes per passthrough command). Any user may run it.\n"
+		"max_queue_depth,\n"
+		"max_transfer (bytes per passthrough command) and cut_modes (what\n"
+		"'set --power cut --cut-mode' takes: drop, blocks, torn; empty\n"
+		"for a module without power cuts). Any user may run it.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
 		"      --pretty  with -j: indented, a key per line\n"
@@ -69,6 +71,13 @@ static const char *fail_ops_bit(unsigned int bit)
 	return strcmp(s, "unknown") ? s : NULL;
 }
 
+static const char *cut_mode_bit(unsigned int bit)
+{
+	const char *s = cut_mode_name(bit);
+
+	return strcmp(s, "unknown") ? s : NULL;
+}
+
 /* Names of the bits of a FEATURES bit mask. */
 struct bit_names {
 	const char *(*name)(unsigned int bit);	/* NULL: no name */
@@ -79,6 +88,7 @@ static const struct bit_names cmds = { cmd_bit, "cmd" };
 static const struct bit_names flags = { flag_bit, "flag" };
 static const struct bit_names completions = { completion_bit, "completion" };
 static const struct bit_names fail_ops = { fail_ops_bit, "ops" };
+static const struct bit_names cut_modes = { cut_mode_bit, "cut" };
 
 /*
  * The bits of @mask by name, separated by spaces, or as a JSON array;
@@ -136,6 +146,8 @@ static void print_json(const struct zcblk_features *f)
 	json_kv_u64("max_queues", f->max_queues);
 	json_kv_u64("max_queue_depth", f->max_queue_depth);
 	json_kv_u64("max_transfer", f->max_transfer);
+	json_key("cut_modes");
+	print_bits(f->cut_modes, &cut_modes, true);
 	json_object_end();
 }
 
@@ -173,6 +185,9 @@ static void print_human(const struct zcblk_features *f)
 	format_size(f->max_transfer, size, sizeof(size));
 	ROW("max_transfer");
 	printf("%u (%s)\n", f->max_transfer, size);
+	ROW("cut_modes");
+	print_bits(f->cut_modes, &cut_modes, false);
+	printf("\n");
 }
 
 int features_main(int argc, char *argv[])

@@ -23,20 +23,22 @@ static void list_usage(FILE *f)
 		"(the char device node's owner, group and permission bits, as\n"
 		"numbers: 0660 is 432), path (the backing file, or null), read_only,\n"
 		"buffered, zoned, extended_lba (booleans), metadata_size (bytes per\n"
-		"block, 0: none), pi_type (0: none), pi_first (a boolean); for\n"
+		"block, 0: none), pi_type (0: none), pi_first (a boolean),\n"
+		"write_cache (bytes of volatile write cache, 0: none); for\n"
 		"zoned disks only zone_size,\n"
 		"zone_capacity (bytes), zone_nr_conv, zone_max_open, zone_max_active\n"
 		"(0: no limit); timeout_ms, and the live settings ('%s set'):\n"
 		"completion (inline, softirq, timer), completion_ns, latency_ns,\n"
 		"fail_every, fail_ppm, fail_status (a number: 0x281 is 641), fail_ops\n"
-		"(all, reads, writes) and stall (a boolean). Each key is a netlink\n"
-		"attribute's name with '_' for '-'. A path's bytes that are not UTF-8\n"
-		"come out as \\udcXX (Python: os.fsencode(json.loads(...)) gives\n"
-		"them back).\n"
+		"(all, reads, writes), stall (a boolean) and power (on, cut). Each\n"
+		"key is a netlink attribute's name with '_' for '-'. A path's bytes\n"
+		"that are not UTF-8 come out as \\udcXX (Python:\n"
+		"os.fsencode(json.loads(...)) gives them back).\n"
 		"\n"
 		"The table's FLAGS column: ro (read-only), buf (buffered), zoned,\n"
-		"stall, inject (error injection on), delay (added latency or timer\n"
-		"completion); '-' for none.\n"
+		"stall, cut (power cut), inject (error injection on), delay (added\n"
+		"latency or timer completion); '-' for none. WCACHE: the volatile\n"
+		"write cache's size, '-' for none.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
 		"      --pretty  with -j: indented, a key per line\n"
@@ -68,7 +70,7 @@ static void print_json(const struct disks *d)
 
 static const char *const headers[] = {
 	"INDEX", "NAME", "CHAR", "BACKEND", "SIZE", "BS", "QUEUES", "DEPTH",
-	"STATE", "ALLOC", "FLAGS", "PATH",
+	"STATE", "ALLOC", "FLAGS", "WCACHE", "PATH",
 };
 
 static int print_table(const struct disks *d)
@@ -94,6 +96,10 @@ static int print_table(const struct disks *d)
 		table_size_cell(&t, x->alloc_bytes);
 		disk_flags(x, flags, sizeof(flags));
 		table_cell(&t, "%s", flags);
+		if (x->write_cache)
+			table_size_cell(&t, x->write_cache);
+		else
+			table_cell(&t, "-");
 		table_cell(&t, "%s", x->path[0] ? x->path : "-");
 	}
 	ret = table_print(&t);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * zcblkctl set: change a disk's live settings (completion, added latency,
- * error injection, stall).
+ * error injection, stall) and cut its power or give it back.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -16,12 +16,15 @@ static void set_usage(FILE *f)
 		"                [--completion-ns N] [--latency-ns N] [--fail-every N]\n"
 		"                [--fail-ppm N] [--fail-status S]\n"
 		"                [--fail-ops all|reads|writes] [--stall on|off]\n"
-		"                [-j|--json] [--pretty]\n"
+		"                [--power on|cut [--cut-mode drop|blocks|torn]\n"
+		"                 [--cut-seed N]] [-j|--json] [--pretty]\n"
 		"\n"
 		"Change a disk's live settings; they apply to requests from now on.\n"
 		"Prints nothing, or the disk as 'list -j' shows it (-j). DISK: its\n"
 		"index (3), name (zcblk3), char device's name (zcblk3c) or either's\n"
-		"path (/dev/zcblk3, /dev/zcblk3c).\n"
+		"path (/dev/zcblk3, /dev/zcblk3c). --power comes last: after the\n"
+		"other settings of the command are made (if they are refused, the\n"
+		"power is left as it was).\n"
 		"\n"
 		"      --completion MODE   inline (where the backend finishes), softirq\n"
 		"                          (like a device interrupt) or timer\n"
@@ -42,12 +45,25 @@ static void set_usage(FILE *f)
 		"                          discard)\n"
 		"      --stall on|off      on: hold new requests unrun (they time out\n"
 		"                          after the disk's timeout); off: run them\n"
+		"      --power on|cut      cut: lose what the write cache holds (add\n"
+		"                          --write-cache) as --cut-mode says, then fail\n"
+		"                          every request until --power on; on: run them\n"
+		"                          again. The state the disk has already: no\n"
+		"                          change\n"
+		"      --cut-mode MODE     with --power cut: what survives of each\n"
+		"                          write not yet durable: drop (default:\n"
+		"                          nothing), blocks (each block or not, at\n"
+		"                          random), torn (its first N blocks, N at\n"
+		"                          random)\n"
+		"      --cut-seed N        with --power cut: the seed of those random\n"
+		"                          choices, 0..2^64-1 (default 0)\n"
 		"  -j, --json              print the disk afterwards, as JSON\n"
 		"      --pretty            with -j: indented, a key per line\n"
 		"  -h, --help              show this\n"
 		"\n"
-		"Example: %s set 0 --fail-every 10 --fail-status 0x281 --fail-ops reads\n",
-		PROG_NAME, PROG_NAME);
+		"Example: %s set 0 --fail-every 10 --fail-status 0x281 --fail-ops reads\n"
+		"         %s set 0 --power cut --cut-mode torn --cut-seed 7\n",
+		PROG_NAME, PROG_NAME, PROG_NAME);
 }
 
 /* Long-only options. */
@@ -60,6 +76,9 @@ enum {
 	OPT_FAIL_STATUS,
 	OPT_FAIL_OPS,
 	OPT_STALL,
+	OPT_POWER,
+	OPT_CUT_MODE,
+	OPT_CUT_SEED,
 	OPT_PRETTY,
 };
 
@@ -74,6 +93,9 @@ int set_main(int argc, char *argv[])
 		{ "fail-status",   required_argument, NULL, OPT_FAIL_STATUS },
 		{ "fail-ops",	   required_argument, NULL, OPT_FAIL_OPS },
 		{ "stall",	   required_argument, NULL, OPT_STALL },
+		{ "power",	   required_argument, NULL, OPT_POWER },
+		{ "cut-mode",	   required_argument, NULL, OPT_CUT_MODE },
+		{ "cut-seed",	   required_argument, NULL, OPT_CUT_SEED },
 		{ "json",	   no_argument,	      NULL, 'j' },
 		{ "pretty",	   no_argument,	      NULL, OPT_PRETTY },
 		{ "help",	   no_argument,	      NULL, 'h' },
@@ -83,8 +105,10 @@ int set_main(int argc, char *argv[])
 	struct zcblk_dev_settings s = { .size = sizeof(s) };
 	struct zcblk_dev_info info = { .size = sizeof(info) };
 	struct zcblk_ctx *ctx;
-	bool json = false;
-	__u32 index;
+	bool json = false, power_set = false, mode_set = false,
+	     seed_set = false;
+	__u32 index, power = 0, cut_mode = 0;
+	__u64 cut_seed = 0;
 	int opt, ret;
 
 	opterr = 0;
@@ -138,6 +162,24 @@ int set_main(int argc, char *argv[])
 						   optarg);
 			s.set |= ZCBLK_SET_STALL;
 			break;
+		case OPT_POWER:
+			if (parse_power(optarg, &power))
+				return usage_error("set", "invalid --power (on, cut): %s",
+						   optarg);
+			power_set = true;
+			break;
+		case OPT_CUT_MODE:
+			if (parse_cut_mode(optarg, &cut_mode))
+				return usage_error("set", "invalid --cut-mode (drop, blocks, torn): %s",
+						   optarg);
+			mode_set = true;
+			break;
+		case OPT_CUT_SEED:
+			if (parse_u64(optarg, &cut_seed))
+				return usage_error("set", "invalid --cut-seed: %s",
+						   optarg);
+			seed_set = true;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -156,13 +198,27 @@ int set_main(int argc, char *argv[])
 	if (parse_disk(argv[optind], &index))
 		return usage_error("set", "not a disk index or name: %s",
 				   argv[optind]);
-	if (!s.set)
+	/* The kernel refuses them too; this names the option. */
+	if ((mode_set || seed_set) &&
+	    (!power_set || power != ZCBLK_POWER_STATE_CUT))
+		return usage_error("set", "%s needs --power cut",
+				   mode_set ? "--cut-mode" : "--cut-seed");
+	if (!s.set && !power_set)
 		return usage_error("set", "nothing to set");
 
 	ret = open_ctx(&ctx);
 	if (ret)
 		return ret;
-	ret = zcblk_dev_set(ctx, index, &s, json ? &info : NULL);
+	/* The other settings first, then the power: one request each. */
+	ret = 0;
+	if (s.set)
+		ret = zcblk_dev_set(ctx, index, &s,
+				    json && !power_set ? &info : NULL);
+	/* No --cut-mode: 0, the kernel's default (drop); likewise the seed. */
+	if (!ret && power_set)
+		ret = zcblk_dev_power(ctx, index, power, cut_mode, cut_seed);
+	if (!ret && power_set && json)
+		ret = zcblk_dev_get(ctx, index, &info);
 	if (ret) {
 		ret = report_error(ctx, ret);
 	} else if (json) {

@@ -59,7 +59,7 @@ static void print_zones(const struct zcblk_dev_info *x)
 
 static void print_human(const struct zcblk_dev_info *x)
 {
-	char size[32], alloc[32], flags[64];
+	char size[32], alloc[32], wcache[32], flags[64];
 
 	format_size(x->disk_size, size, sizeof(size));
 	format_size(x->alloc_bytes, alloc, sizeof(alloc));
@@ -96,6 +96,13 @@ static void print_human(const struct zcblk_dev_info *x)
 	if (x->pi_type)
 		ROW("protection", "type %u, %s 8 bytes", x->pi_type,
 		    x->flags & ZCBLK_DEV_F_PI_FIRST ? "first" : "last");
+	if (x->write_cache) {
+		format_size(x->write_cache, wcache, sizeof(wcache));
+		ROW("write_cache", "%llu (%s)",
+		    (unsigned long long)x->write_cache, wcache);
+	} else {
+		ROW("write_cache", "%s", "none");
+	}
 	ROW("timeout_ms", "%u", x->timeout_ms);
 	ROW("flags", "%s", flags);
 	printf("settings\n");
@@ -108,6 +115,7 @@ static void print_human(const struct zcblk_dev_info *x)
 	    zcblk_pt_status_str(x->fail_status));
 	ROW("fail_ops", "%s", fail_ops_name(x->fail_ops));
 	ROW("stall", "%s", on_off(x->stall));
+	ROW("power", "%s", power_name(x->power));
 }
 
 int show_main(int argc, char *argv[])

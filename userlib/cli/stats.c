@@ -19,7 +19,8 @@ static void stats_usage(FILE *f)
 		"\n"
 		"Show the counters of DISK (its index, zcblkN, zcblkNc, /dev/zcblkN or\n"
 		"/dev/zcblkNc), or a table of every disk's. All count from the disk's\n"
-		"creation:\n"
+		"creation, but cache_dirty_bytes (now) and the cut_lost ones (the last\n"
+		"power cut):\n"
 		"  read_cmds, write_cmds     reads (and compares), writes done\n"
 		"  read_bytes, write_bytes   bytes moved by them\n"
 		"  errors                    backend failures\n"
@@ -34,6 +35,12 @@ static void stats_usage(FILE *f)
 		"  flushes                   flushes run on the backing file (file)\n"
 		"  timeouts                  requests whose timeout expired\n"
 		"  injected                  errors injected ('%s set --fail-every')\n"
+		"  cache_dirty_bytes         bytes in the volatile write cache, not yet\n"
+		"                            durable ('add --write-cache')\n"
+		"  fua_writes                writes with FUA (durable at completion)\n"
+		"  cut_lost_writes           writes the last power cut lost, wholly or\n"
+		"                            in part ('set --power cut')\n"
+		"  cut_lost_blocks           the blocks of theirs it lost\n"
 		"With -j: a JSON array of objects, one per disk (also for one DISK),\n"
 		"with the keys index, disk_name (null: no block device) and the\n"
 		"counters above.\n"
@@ -109,6 +116,10 @@ static const struct {
 	COUNTER(flushes, false),
 	COUNTER(timeouts, false),
 	COUNTER(injected, false),
+	COUNTER(cache_dirty_bytes, true),
+	COUNTER(fua_writes, false),
+	COUNTER(cut_lost_writes, false),
+	COUNTER(cut_lost_blocks, false),
 #undef COUNTER
 };
 
@@ -148,10 +159,10 @@ static void print_one(const struct disk_stats *d)
 	__u64 v;
 
 	printf("%s\n", shown_name(d));
-	printf("  %-16s %u\n", "pt_inflight", d->st.pt_inflight);
+	printf("  %-17s %u\n", "pt_inflight", d->st.pt_inflight);
 	for (i = 0; i < ARRAY_SIZE(counters); i++) {
 		v = counter(&d->st, i);
-		printf("  %-16s %llu", counters[i].name, (unsigned long long)v);
+		printf("  %-17s %llu", counters[i].name, (unsigned long long)v);
 		if (counters[i].bytes && v >= 1024) {
 			format_size(v, size, sizeof(size));
 			printf(" (%s)", size);
@@ -163,7 +174,8 @@ static void print_one(const struct disk_stats *d)
 static const char *const headers[] = {
 	"INDEX", "NAME", "READS", "WRITES", "READ", "WRITTEN", "ERRORS",
 	"INFLIGHT", "PINNED", "UNPINNED", "PINNED_NOW", "FIXED", "COPIED",
-	"FLUSHES", "TIMEOUTS", "INJECTED",
+	"FLUSHES", "TIMEOUTS", "INJECTED", "DIRTY", "FUA", "CUT_WRITES",
+	"CUT_BLOCKS",
 };
 
 static int print_table(const struct all_stats *a)
@@ -192,6 +204,10 @@ static int print_table(const struct all_stats *a)
 		table_cell(&t, "%llu", (unsigned long long)st->flushes);
 		table_cell(&t, "%llu", (unsigned long long)st->timeouts);
 		table_cell(&t, "%llu", (unsigned long long)st->injected);
+		table_size_cell(&t, st->cache_dirty_bytes);
+		table_cell(&t, "%llu", (unsigned long long)st->fua_writes);
+		table_cell(&t, "%llu", (unsigned long long)st->cut_lost_writes);
+		table_cell(&t, "%llu", (unsigned long long)st->cut_lost_blocks);
 	}
 	ret = table_print(&t);
 	table_free(&t);

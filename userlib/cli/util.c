@@ -284,6 +284,17 @@ static const char *const fail_ops_names[] = {
 	[ZCBLK_FAIL_OPS_WRITES] = "writes",
 };
 
+static const char *const power_names[] = {
+	[ZCBLK_POWER_STATE_ON] = "on",
+	[ZCBLK_POWER_STATE_CUT] = "cut",
+};
+
+static const char *const cut_mode_names[] = {
+	[ZCBLK_CUT_MODE_DROP] = "drop",
+	[ZCBLK_CUT_MODE_BLOCKS] = "blocks",
+	[ZCBLK_CUT_MODE_TORN] = "torn",
+};
+
 int parse_on_off(const char *s, __u32 *out)
 {
 	int v = parse_name(s, on_off_names, ARRAY_SIZE(on_off_names));
@@ -314,6 +325,26 @@ int parse_fail_ops(const char *s, __u32 *out)
 	return 0;
 }
 
+int parse_power(const char *s, __u32 *out)
+{
+	int v = parse_name(s, power_names, ARRAY_SIZE(power_names));
+
+	if (v < 0)
+		return v;
+	*out = v;
+	return 0;
+}
+
+int parse_cut_mode(const char *s, __u32 *out)
+{
+	int v = parse_name(s, cut_mode_names, ARRAY_SIZE(cut_mode_names));
+
+	if (v < 0)
+		return v;
+	*out = v;
+	return 0;
+}
+
 const char *completion_name(__u32 completion)
 {
 	if (completion < ARRAY_SIZE(completion_names) &&
@@ -326,6 +357,23 @@ const char *fail_ops_name(__u32 fail_ops)
 {
 	if (fail_ops < ARRAY_SIZE(fail_ops_names) && fail_ops_names[fail_ops])
 		return fail_ops_names[fail_ops];
+	return "unknown";
+}
+
+const char *power_name(__u32 power)
+{
+	/* Not reported: a module without power cuts, always on. */
+	if (!power)
+		return power_names[ZCBLK_POWER_STATE_ON];
+	if (power < ARRAY_SIZE(power_names) && power_names[power])
+		return power_names[power];
+	return "unknown";
+}
+
+const char *cut_mode_name(__u32 cut_mode)
+{
+	if (cut_mode < ARRAY_SIZE(cut_mode_names) && cut_mode_names[cut_mode])
+		return cut_mode_names[cut_mode];
 	return "unknown";
 }
 

@@ -20,7 +20,7 @@ static const struct {
 	{ "del",      del_main,      "remove a disk" },
 	{ "list",     list_main,     "list the disks" },
 	{ "show",     show_main,     "show one disk and its settings" },
-	{ "set",      set_main,      "change a disk's live settings (faults, latency)" },
+	{ "set",      set_main,      "change a disk's live settings (faults, latency, power)" },
 	{ "stats",    stats_main,    "show a disk's I/O and pin counters" },
 	{ "monitor",  monitor_main,  "print the disks' events as they happen" },
 	{ "features", features_main, "show what the loaded module offers" },

@@ -59,8 +59,9 @@ extern "C" {
  * ZCBLK_EXPORT marks the public functions.  It gives them default
  * visibility only where ZCBLK_BUILDING_SHARED is defined: in the objects
  * of libzcblk.so, built with -fvisibility=hidden (its version script,
- * userlib/lib/libzcblk.map, then exports exactly these functions, as
- * version LIBZCBLK_1.0).  Everywhere else it is empty: in programs that
+ * userlib/lib/libzcblk.map, then exports exactly these functions, at
+ * version LIBZCBLK_1.0 or the later one that added them: LIBZCBLK_1.1
+ * for zcblk_dev_power()).  Everywhere else it is empty: in programs that
  * include this header (which changes nothing for them) and in the objects
  * of libzcblk.a, which are also built with -fvisibility=hidden, so a
  * shared object that embeds libzcblk.a does not export its functions.
@@ -123,10 +124,12 @@ ZCBLK_EXPORT void zcblk_ctx_close(struct zcblk_ctx *ctx);
  * node-gid, node-mode, char-name, stats, path, flags, timeout-ms,
  * completion, completion-ns, latency-ns, fail-every, fail-ppm,
  * fail-status, fail-ops, stall, zone-size, zone-capacity, zone-nr-conv,
- * zone-max-open, zone-max-active (inside stats: read-cmds, write-cmds,
+ * zone-max-open, zone-max-active, metadata-size, pi-type, write-cache,
+ * power, cut-mode, cut-seed (inside stats: read-cmds, write-cmds,
  * read-bytes, write-bytes, errors, pt-inflight, pinned-pages,
  * unpinned-pages, pinned-current, fixed-bytes, copied-bytes, flushes,
- * timeouts, injected).  A few errors detected by the library itself
+ * timeouts, injected, cache-dirty-bytes, fua-writes, cut-lost-writes,
+ * cut-lost-blocks).  A few errors detected by the library itself
  * (invalid arguments) are explained the same way.
  *
  * Return: a string owned by @ctx, valid until the next call on @ctx; the
@@ -195,6 +198,10 @@ ZCBLK_EXPORT int zcblk_check_version(int major, int minor);
  * @max_queue_depth: most tags per hardware queue
  * @max_transfer: most bytes one passthrough command may move
  * @version: the module's version (MODULE_VERSION), NUL-terminated
+ * @cut_modes: bit N set for each enum zcblk_cut_mode value N that
+ *	zcblk_dev_power() may ask for (0xe: drop, blocks, torn); 0 from a
+ *	module without power cuts.  Version 2 (%ZCBLK_FEATURES_SIZE_VER2)
+ * @__reserved: padding, always 0
  *
  * A value the kernel did not report is 0 (strings: empty).
  */
@@ -212,8 +219,12 @@ struct zcblk_features {
 	__u32 max_transfer;
 	char version[32];
 	/* version 1 ends here (ZCBLK_FEATURES_SIZE_VER1 bytes) */
+	__u32 cut_modes;
+	__u32 __reserved;
+	/* version 2 ends here (ZCBLK_FEATURES_SIZE_VER2 bytes) */
 };
 #define ZCBLK_FEATURES_SIZE_VER1	200
+#define ZCBLK_FEATURES_SIZE_VER2	208
 
 /**
  * zcblk_features() - what the module offers (ZCBLK_CMD_FEATURES, any user)

@@ -42,7 +42,9 @@ extern "C" {
 #define ZCBLK_PARAM_METADATA_SIZE (1ULL << 20)
 /* In version 1's room, was __reserved2 (0: no protection information) */
 #define ZCBLK_PARAM_PI_TYPE	(1ULL << 21)
-#define ZCBLK_PARAM_ALL		((1ULL << 22) - 1)
+/* Version 3 (ZCBLK_DEV_PARAMS_SIZE_VER3): the write cache. */
+#define ZCBLK_PARAM_WRITE_CACHE	(1ULL << 22)
+#define ZCBLK_PARAM_ALL		((1ULL << 23) - 1)
 
 /**
  * struct zcblk_dev_params - configuration of a new disk (zcblk_dev_add())
@@ -109,6 +111,12 @@ extern "C" {
  *	separate buffer, or inside each block with %ZCBLK_DEV_F_EXTENDED_LBA.
  *	Such a disk has no block device.  Was a reserved field that had to be
  *	0, so a version 2 caller of an older header asks for none
+ * @write_cache: bytes of volatile write cache (version 3,
+ *	%ZCBLK_PARAM_WRITE_CACHE; Documentation/durability.rst): writes
+ *	complete before they are durable, a flush or FUA makes them so, and
+ *	zcblk_dev_power() cuts the power to lose what is not.  mem and file
+ *	backends, not with @metadata_size or %ZCBLK_DEV_F_ZONED (the kernel
+ *	refuses the others, -EOPNOTSUPP).  Default 0: none
  *
  * Initialise with all fields zero, e.g.
  * ``struct zcblk_dev_params p = { .size = sizeof(p) };``
@@ -116,7 +124,8 @@ extern "C" {
  * version of this header lie beyond an older caller's @size and count as
  * not set: the library reads no more than @size bytes, and refuses
  * (-EINVAL) a bit in @set whose field @size leaves out (the zone fields
- * need %ZCBLK_DEV_PARAMS_SIZE_VER2).
+ * need %ZCBLK_DEV_PARAMS_SIZE_VER2, @write_cache
+ * %ZCBLK_DEV_PARAMS_SIZE_VER3).
  */
 struct zcblk_dev_params {
 	__u32 size;
@@ -149,9 +158,12 @@ struct zcblk_dev_params {
 	__u32 zone_max_active;
 	__u32 metadata_size;
 	/* version 2 ends here (ZCBLK_DEV_PARAMS_SIZE_VER2 bytes) */
+	__u64 write_cache;
+	/* version 3 ends here (ZCBLK_DEV_PARAMS_SIZE_VER3 bytes) */
 };
 #define ZCBLK_DEV_PARAMS_SIZE_VER1	104
 #define ZCBLK_DEV_PARAMS_SIZE_VER2	136
+#define ZCBLK_DEV_PARAMS_SIZE_VER3	144
 
 /**
  * struct zcblk_dev_info - a disk as the kernel describes it (DEV_GET reply)
@@ -196,13 +208,21 @@ struct zcblk_dev_params {
  *	with %ZCBLK_DEV_F_EXTENDED_LBA in @flags, else a separate buffer
  * @pi_type: protection information type (0: none, 1..3), in the metadata's
  *	first bytes with %ZCBLK_DEV_F_PI_FIRST in @flags, else its last
- * @__reserved: padding, always 0
+ * @power: enum zcblk_power_state: %ZCBLK_POWER_STATE_ON, or
+ *	%ZCBLK_POWER_STATE_CUT after zcblk_dev_power() cut it (every I/O
+ *	fails until it is on again).  In version 3's room, was a padding
+ *	field that was always 0; 0 still from a module without power cuts,
+ *	whose disks are always on
+ * @write_cache: bytes of volatile write cache (0: none); version 4
+ *	(%ZCBLK_DEV_INFO_SIZE_VER4)
  *
  * The fields from @flags on are the disk's configuration and its live
  * settings (zcblk_dev_set() changes those from @completion to
- * @latency_ns).  A field the kernel did not report is 0 (strings: empty).
- * A caller whose @size ends before the zone fields (version 1) gets the
- * rest: the library writes no more than @size bytes.
+ * @latency_ns, zcblk_dev_power() @power).  A field the kernel did not
+ * report is 0 (strings: empty).  A caller whose @size ends before the
+ * zone fields (version 1), @pi_type (version 2) or @write_cache (version
+ * 3) gets the fields of its version: the library writes no more than
+ * @size bytes.
  */
 struct zcblk_dev_info {
 	__u32 size;
@@ -240,12 +260,15 @@ struct zcblk_dev_info {
 	__u32 metadata_size;
 	/* version 2 ends here (ZCBLK_DEV_INFO_SIZE_VER2 bytes) */
 	__u32 pi_type;
-	__u32 __reserved;
+	__u32 power;
 	/* version 3 ends here (ZCBLK_DEV_INFO_SIZE_VER3 bytes) */
+	__u64 write_cache;
+	/* version 4 ends here (ZCBLK_DEV_INFO_SIZE_VER4 bytes) */
 };
 #define ZCBLK_DEV_INFO_SIZE_VER1	4280
 #define ZCBLK_DEV_INFO_SIZE_VER2	4312
 #define ZCBLK_DEV_INFO_SIZE_VER3	4320
+#define ZCBLK_DEV_INFO_SIZE_VER4	4328
 
 /**
  * struct zcblk_dev_stats - a disk's counters (DEV_STATS reply)
@@ -267,14 +290,23 @@ struct zcblk_dev_info {
  * @copied_bytes: data bytes zcblk copied: the mem backend's copies to and
  *	from its pages, the file backend's buffered mode (page cache).
  *	Stays 0 for the file backend's direct I/O, which is zero-copy
- * @flushes: flushes run on the backing file (file backend: vfs_fsync;
- *	the other backends have no cache to flush and count none)
+ * @flushes: flushes the disk ran, char device Flush and block layer
+ *	flushes alike (file backend: vfs_fsync of the backing file; a write
+ *	cache: what was written is durable, Documentation/durability.rst)
  * @timeouts: requests whose timeout expired (those zcblk held ended with
  *	-ETIMEDOUT; a file request with its I/O in flight is only counted)
  * @injected: errors injected (zcblk_dev_set() fail-every / fail-ppm)
+ * @cache_dirty_bytes: version 2 (%ZCBLK_DEV_STATS_SIZE_VER2), as the three
+ *	below: bytes in the volatile write cache now, written but not yet
+ *	durable (0 without a cache)
+ * @fua_writes: writes with FUA, durable when they completed
+ * @cut_lost_writes: at the last power cut (zcblk_dev_power()), the writes
+ *	not durable that it lost, wholly or in part
+ * @cut_lost_blocks: the blocks of theirs it lost
  *
- * Every counter counts from the creation of the disk.  A counter the
- * kernel did not report is 0.
+ * Every counter counts from the creation of the disk, but
+ * @cache_dirty_bytes (now) and the cut_lost ones (the last cut).  A
+ * counter the kernel did not report is 0.
  */
 struct zcblk_dev_stats {
 	__u32 size;
@@ -293,8 +325,14 @@ struct zcblk_dev_stats {
 	__u64 timeouts;
 	__u64 injected;
 	/* version 1 ends here (ZCBLK_DEV_STATS_SIZE_VER1 bytes) */
+	__u64 cache_dirty_bytes;
+	__u64 fua_writes;
+	__u64 cut_lost_writes;
+	__u64 cut_lost_blocks;
+	/* version 2 ends here (ZCBLK_DEV_STATS_SIZE_VER2 bytes) */
 };
 #define ZCBLK_DEV_STATS_SIZE_VER1	112
+#define ZCBLK_DEV_STATS_SIZE_VER2	144
 
 /* Bits of zcblk_dev_settings.set: which settings to change. */
 #define ZCBLK_SET_COMPLETION	(1ULL << 0)
@@ -417,6 +455,47 @@ ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index);
 ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 			       const struct zcblk_dev_settings *s,
 			       struct zcblk_dev_info *out);
+
+/**
+ * zcblk_dev_power() - cut a disk's power, or give it back
+ *	(ZCBLK_CMD_DEV_SET power; needs CAP_SYS_ADMIN; LIBZCBLK_1.1)
+ * @ctx: context
+ * @index: disk index
+ * @state: enum zcblk_power_state: %ZCBLK_POWER_STATE_CUT loses what the
+ *	disk's volatile write cache holds, as @cut_mode says, and fails
+ *	every I/O from then on; %ZCBLK_POWER_STATE_ON lets I/O run again
+ *	(Documentation/durability.rst).  The state the disk already has
+ *	changes nothing and succeeds
+ * @cut_mode: with %ZCBLK_POWER_STATE_CUT, enum zcblk_cut_mode: what
+ *	survives of each write not yet durable: %ZCBLK_CUT_MODE_DROP
+ *	nothing, %ZCBLK_CUT_MODE_BLOCKS each block or not at random,
+ *	%ZCBLK_CUT_MODE_TORN the first N blocks, N at random; 0 is not sent
+ *	and the kernel's default, drop, applies
+ * @cut_seed: with %ZCBLK_POWER_STATE_CUT, the seed of @cut_mode's random
+ *	choices (the same seed, writes and mode lose the same blocks);
+ *	default 0
+ *
+ * One DEV_SET request with the power attribute; the cut-mode attribute
+ * goes with it when @cut_mode is non-zero, cut-seed when @cut_seed is
+ * non-zero or, with %ZCBLK_POWER_STATE_CUT, @cut_mode is (a mode given
+ * comes with its seed, even 0).  So a non-zero @cut_mode or @cut_seed with
+ * another @state reaches the kernel, which refuses it: nothing is
+ * silently dropped.  The disk's other settings are left as they are;
+ * zcblk_dev_get() describes the disk afterwards (@power).
+ *
+ * Return: 0; -EINVAL if @ctx is NULL; else the kernel's answer: -ENODEV
+ * (no disk @index, or it is being removed), -EPERM, -ERANGE (@state or
+ * @cut_mode not one of their enum's values), -EINVAL (@cut_mode or
+ * @cut_seed with a @state other than %ZCBLK_POWER_STATE_CUT:
+ * "cut-mode, cut-seed: only with power cut"; from a module without power
+ * cuts, whose zcblk_features() reports no @cut_modes, any request), the
+ * backend's errno if it failed to write what the cut leaves ("power: the
+ * backend failed the cut"; the power is cut all the same), ...  -ENODEV
+ * also if the disk was removed right after the change, as for
+ * zcblk_dev_set().
+ */
+ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
+				 __u32 state, __u32 cut_mode, __u64 cut_seed);
 
 /**
  * zcblk_dev_get() - describe one disk (ZCBLK_CMD_DEV_GET, any user)

@@ -10,9 +10,9 @@
 
 #include "internal.h"
 
-_Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER2,
+_Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER3,
 	       "struct zcblk_dev_params: layout changed");
-_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER3,
+_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER4,
 	       "struct zcblk_dev_info: layout changed");
 _Static_assert(offsetof(struct zcblk_dev_info, pi_type) ==
 	       ZCBLK_DEV_INFO_SIZE_VER2,
@@ -21,11 +21,20 @@ _Static_assert(offsetof(struct zcblk_dev_info, pi_type) ==
 _Static_assert(offsetof(struct zcblk_dev_params, zone_size) ==
 	       ZCBLK_DEV_PARAMS_SIZE_VER1,
 	       "struct zcblk_dev_params: version 1 changed");
+_Static_assert(offsetof(struct zcblk_dev_params, write_cache) ==
+	       ZCBLK_DEV_PARAMS_SIZE_VER2,
+	       "struct zcblk_dev_params: version 2 changed");
 _Static_assert(offsetof(struct zcblk_dev_info, zone_size) ==
 	       ZCBLK_DEV_INFO_SIZE_VER1,
 	       "struct zcblk_dev_info: version 1 changed");
-_Static_assert(sizeof(struct zcblk_dev_stats) == ZCBLK_DEV_STATS_SIZE_VER1,
+_Static_assert(offsetof(struct zcblk_dev_info, write_cache) ==
+	       ZCBLK_DEV_INFO_SIZE_VER3,
+	       "struct zcblk_dev_info: version 3 changed");
+_Static_assert(sizeof(struct zcblk_dev_stats) == ZCBLK_DEV_STATS_SIZE_VER2,
 	       "struct zcblk_dev_stats: layout changed");
+_Static_assert(offsetof(struct zcblk_dev_stats, cache_dirty_bytes) ==
+	       ZCBLK_DEV_STATS_SIZE_VER1,
+	       "struct zcblk_dev_stats: version 1 changed");
 _Static_assert(sizeof(struct zcblk_dev_settings) ==
 	       ZCBLK_DEV_SETTINGS_SIZE_VER1,
 	       "struct zcblk_dev_settings: layout changed");
@@ -125,6 +134,8 @@ static void copy_ext(void *dst, const void *src, size_t known)
 				 ZCBLK_PARAM_ZONE_MAX_OPEN | \
 				 ZCBLK_PARAM_ZONE_MAX_ACTIVE | \
 				 ZCBLK_PARAM_METADATA_SIZE)
+/* Version 3's (the write cache). */
+#define ZCBLK_PARAM_VER3	ZCBLK_PARAM_WRITE_CACHE
 
 /*
  * Validate the caller's @params and copy what this library knows of them
@@ -154,6 +165,12 @@ static int copy_params(struct zcblk_ctx *ctx,
 	    p->size < ZCBLK_DEV_PARAMS_SIZE_VER2) {
 		zcblk__set_errmsg(ctx,
 				  "zcblk_dev_params: size too small for its version 2 fields");
+		return -EINVAL;
+	}
+	if ((p->set & ZCBLK_PARAM_VER3) &&
+	    p->size < ZCBLK_DEV_PARAMS_SIZE_VER3) {
+		zcblk__set_errmsg(ctx,
+				  "zcblk_dev_params: size too small for its version 3 fields");
 		return -EINVAL;
 	}
 	if ((p->set & ZCBLK_PARAM_BACKEND) &&
@@ -246,6 +263,8 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 				 p.metadata_size);
 	if (p.set & ZCBLK_PARAM_PI_TYPE)
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_PI_TYPE, p.pi_type);
+	if (p.set & ZCBLK_PARAM_WRITE_CACHE)
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_WRITE_CACHE, p.write_cache);
 
 	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_dev_cb, out);
 }
@@ -279,11 +298,37 @@ static int set_reply_cb(const struct nlmsghdr *nlh, void *data)
 	return ret;
 }
 
+/*
+ * Send the DEV_SET request @nlh; the disk after the change into @out (or
+ * nowhere if NULL, which the caller checked).
+ */
+static int set_transact(struct zcblk_ctx *ctx, const struct nlmsghdr *nlh,
+			struct zcblk_dev_info *out)
+{
+	struct set_reply reply = { .out = out };
+	int ret;
+
+	ret = zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, set_reply_cb,
+			      &reply);
+	if (ret)
+		return ret;
+	/*
+	 * The kernel made the change, then found the disk gone before it
+	 * could describe it: it ACKs without a reply.  Not a success: there
+	 * is no disk after the change to report, and @out is untouched.
+	 */
+	if (!reply.replied) {
+		zcblk__set_errmsg(ctx,
+				  "index: disk removed right after the change");
+		return -ENODEV;
+	}
+	return 0;
+}
+
 ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 			       const struct zcblk_dev_settings *settings,
 			       struct zcblk_dev_info *out)
 {
-	struct set_reply reply = { .out = out };
 	struct zcblk_dev_settings s;
 	struct nlmsghdr *nlh;
 	int ret;
@@ -333,22 +378,30 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 	if (s.set & ZCBLK_SET_STALL)
 		mnl_attr_put_u8(nlh, ZCBLK_A_DEV_STALL,
 				ZCBLK_MIN(s.stall, 0xffU));
+	return set_transact(ctx, nlh, out);
+}
 
-	ret = zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, set_reply_cb,
-			      &reply);
-	if (ret)
-		return ret;
+ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
+				 __u32 state, __u32 cut_mode, __u64 cut_seed)
+{
+	struct nlmsghdr *nlh;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_POWER, state);
 	/*
-	 * The kernel made the change, then found the disk gone before it
-	 * could describe it: it ACKs without a reply.  Not a success: there
-	 * is no disk after the change to report, and @out is untouched.
+	 * Whatever the caller gave is sent, for the kernel to refuse it
+	 * with another state; 0 is the kernel's default, but with a mode
+	 * the seed goes too.
 	 */
-	if (!reply.replied) {
-		zcblk__set_errmsg(ctx,
-				  "index: disk removed right after the change");
-		return -ENODEV;
-	}
-	return 0;
+	if (cut_mode)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_CUT_MODE, cut_mode);
+	if (cut_seed || (state == ZCBLK_POWER_STATE_CUT && cut_mode))
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_CUT_SEED, cut_seed);
+	return set_transact(ctx, nlh, NULL);
 }
 
 ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,
@@ -566,6 +619,18 @@ static int stats_nest_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_STATS_INJECTED:
 		v = &st->injected;
+		break;
+	case ZCBLK_A_STATS_CACHE_DIRTY_BYTES:
+		v = &st->cache_dirty_bytes;
+		break;
+	case ZCBLK_A_STATS_FUA_WRITES:
+		v = &st->fua_writes;
+		break;
+	case ZCBLK_A_STATS_CUT_LOST_WRITES:
+		v = &st->cut_lost_writes;
+		break;
+	case ZCBLK_A_STATS_CUT_LOST_BLOCKS:
+		v = &st->cut_lost_blocks;
 		break;
 	default:
 		return MNL_CB_OK;	/* newer than us, or padding */

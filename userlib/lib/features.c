@@ -8,8 +8,12 @@
 
 #include "internal.h"
 
-_Static_assert(sizeof(struct zcblk_features) == ZCBLK_FEATURES_SIZE_VER1,
+_Static_assert(sizeof(struct zcblk_features) == ZCBLK_FEATURES_SIZE_VER2,
 	       "struct zcblk_features: layout changed");
+/* Each version ends where the next one's fields begin. */
+_Static_assert(offsetof(struct zcblk_features, cut_modes) ==
+	       ZCBLK_FEATURES_SIZE_VER1,
+	       "struct zcblk_features: version 1 changed");
 
 /* The zcblk release, from kernel/dev.h by the Makefile. */
 #ifndef ZCBLK_LIB_VERSION
@@ -58,6 +62,7 @@ static const char *const feat_attr_names[ZCBLK_A_FEAT_MAX + 1] = {
 	[ZCBLK_A_FEAT_MAX_QUEUE_DEPTH]	= "max-queue-depth",
 	[ZCBLK_A_FEAT_MAX_TRANSFER]	= "max-transfer",
 	[ZCBLK_A_FEAT_VERSION]		= "version",
+	[ZCBLK_A_FEAT_CUT_MODES]	= "cut-modes",
 };
 
 static const struct zcblk_attr_names feat_names = {
@@ -106,6 +111,9 @@ static int feat_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_FEAT_MAX_TRANSFER:
 		v = &f->max_transfer;
+		break;
+	case ZCBLK_A_FEAT_CUT_MODES:
+		v = &f->cut_modes;
 		break;
 	default:
 		return MNL_CB_OK;	/* newer than us */

@@ -45,6 +45,10 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_ZONE_MAX_ACTIVE]	= "zone-max-active",
 	[ZCBLK_A_DEV_METADATA_SIZE]	= "metadata-size",
 	[ZCBLK_A_DEV_PI_TYPE]		= "pi-type",
+	[ZCBLK_A_DEV_WRITE_CACHE]	= "write-cache",
+	[ZCBLK_A_DEV_POWER]		= "power",
+	[ZCBLK_A_DEV_CUT_MODE]		= "cut-mode",
+	[ZCBLK_A_DEV_CUT_SEED]		= "cut-seed",
 };
 
 const struct zcblk_attr_names zcblk__dev_attr_names = {
@@ -111,6 +115,7 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_ZONE_MAX_ACTIVE:
 	case ZCBLK_A_DEV_METADATA_SIZE:
 	case ZCBLK_A_DEV_PI_TYPE:
+	case ZCBLK_A_DEV_POWER:
 		type = MNL_TYPE_U32;
 		break;
 	case ZCBLK_A_DEV_SIZE:
@@ -119,6 +124,7 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_LATENCY_NS:
 	case ZCBLK_A_DEV_ZONE_SIZE:
 	case ZCBLK_A_DEV_ZONE_CAPACITY:
+	case ZCBLK_A_DEV_WRITE_CACHE:
 		type = MNL_TYPE_U64;
 		break;
 	case ZCBLK_A_DEV_STALL:
@@ -233,6 +239,12 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_DEV_PI_TYPE:
 		info->pi_type = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_POWER:
+		info->power = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_WRITE_CACHE:
+		info->write_cache = mnl_attr_get_u64(attr);
 		break;
 	}
 	return MNL_CB_OK;

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The volatile write cache and power cuts (Documentation/durability.rst),
+ * through the char device and the block device of a mem disk with 4096-byte
+ * blocks: Identify Controller VWC, Get/Set Features 06h and their refusals;
+ * a cut in each mode (drop, blocks, torn) keeps exactly what was flushed,
+ * written with FUA, evicted from a full cache, or chosen by the seed, and
+ * reports the writes and blocks it dropped; after the cut every I/O fails
+ * (Namespace Not Ready 82h on the char device, ENODEV on the block device)
+ * until power is on again; the same seed chooses the same blocks.
+ *
+ * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
+ * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
+ */
+#include "pt_common.h"
+
+#define BS		4096u
+#define NLB		256u		/* blocks of the disk */
+#define CACHE		(16 * BS)	/* bytes of write cache */
+#define SC_NOT_READY	0x0082		/* no DNR: retry once power is back */
+#define SC_NOT_SAVEABLE	0x410d
+#define SC_NOT_CHANGEABLE 0x410e
+#define SC_FIELD	0x4002
+#define ADM_SET_FEAT	0x09
+#define ADM_GET_FEAT	0x0a
+#define FEAT_VWC	0x06
+#define ID_CTRL_VWC	525
+
+FIXTURE(wc) {
+	struct pt_env env;
+	struct pt_disk d;
+	int cfd, bfd;
+	char *buf, *want;
+};
+
+FIXTURE_SETUP(wc)
+{
+	struct pt_disk_cfg cfg = {
+		.size = NLB * BS, .bs = BS, .write_cache = CACHE,
+	};
+
+	pt_env_setup(_metadata, &self->env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
+	pt_open(_metadata, &self->d, &self->cfd, &self->bfd);
+	self->buf = pt_map(NLB * BS);
+	self->want = pt_map(NLB * BS);
+	ASSERT_NE(NULL, self->buf);
+	ASSERT_NE(NULL, self->want);
+}
+
+FIXTURE_TEARDOWN_PARENT(wc)
+{
+	pt_env_teardown(_metadata, &self->env);
+}
+
+static int rw(int fd, __u8 op, __u64 slba, __u32 nlb, void *buf, bool fua)
+{
+	struct nvme_uring_cmd c = pt_rw(op, slba, nlb, buf, nlb * BS);
+
+	if (fua)
+		c.cdw12 |= 1u << 30;
+	return pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
+static int flush(int fd)
+{
+	struct nvme_uring_cmd c = { .opcode = PT_OP_FLUSH, .nsid = PT_NSID };
+
+	return pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
+static int feat(int fd, __u8 op, __u32 cdw10, __u32 cdw11, __u64 *result)
+{
+	struct nvme_uring_cmd c = pt_admin(op, PT_NSID, cdw10, cdw11, NULL, 0);
+
+	return pt_passthru(fd, NVME_IOCTL_ADMIN64_CMD, &c, result);
+}
+
+/* Writes write @tag to @nlb blocks at @slba, as one command. */
+static int put(FIXTURE_DATA(wc) *self, __u64 slba, __u32 nlb, __u32 tag,
+	       bool fua)
+{
+	pt_fill(self->buf, BS, slba, nlb, tag);
+	return rw(self->cfd, PT_OP_WRITE, slba, nlb, self->buf, fua);
+}
+
+/* Reads the whole disk into self->buf once power is back. */
+static void power_on_and_read(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(wc) *self)
+{
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_ON, 0, 0)) {
+		TH_LOG("power on: %s", zcblk_ctx_errmsg(self->env.ctx));
+	}
+	/* in commands of 512 KiB, the largest transfer */
+	ASSERT_EQ(0, rw(self->cfd, PT_OP_READ, 0, NLB / 2, self->buf, false));
+	ASSERT_EQ(0, rw(self->cfd, PT_OP_READ, NLB / 2, NLB / 2,
+			self->buf + NLB / 2 * BS, false));
+}
+
+static void cut(struct __test_metadata *_metadata, FIXTURE_DATA(wc) *self,
+		__u32 mode, __u64 seed)
+{
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_CUT, mode, seed)) {
+		TH_LOG("power cut: %s", zcblk_ctx_errmsg(self->env.ctx));
+	}
+}
+
+/* Which write (tag) each block holds: -1 for none of @ntags. */
+static int holds(FIXTURE_DATA(wc) *self, __u64 lba, const __u32 *tags,
+		 int ntags)
+{
+	int t;
+
+	for (t = 0; t < ntags; t++) {
+		pt_fill_block(self->want, BS, lba, tags[t]);
+		if (!memcmp(self->buf + lba * BS, self->want, BS))
+			return tags[t];
+	}
+	return -1;
+}
+
+TEST_F(wc, offered)
+{
+	__u64 res = 0;
+	__u8 *id = pt_map(4096);
+	struct nvme_uring_cmd c = pt_identify(0, 1, 0, id);
+
+	ASSERT_NE(NULL, id);
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
+	EXPECT_EQ(1, id[ID_CTRL_VWC] & 1);
+	munmap(id, 4096);
+
+	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC, 0, &res));
+	EXPECT_EQ(1, res);
+	/* SEL 3, capabilities: changeable, not saveable */
+	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC | 3 << 8, 0, &res));
+	EXPECT_EQ(4, res);
+	EXPECT_EQ(0, feat(self->cfd, ADM_SET_FEAT, FEAT_VWC, 0, NULL));
+	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC, 0, &res));
+	EXPECT_EQ(0, res);
+	EXPECT_EQ(0, feat(self->cfd, ADM_SET_FEAT, FEAT_VWC, 1, NULL));
+	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC, 0, &res));
+	EXPECT_EQ(1, res);
+	/* refusals: save, reserved bits, another feature */
+	EXPECT_EQ(SC_NOT_SAVEABLE,
+		  feat(self->cfd, ADM_SET_FEAT, FEAT_VWC | 1u << 31, 1, NULL));
+	EXPECT_EQ(SC_FIELD, feat(self->cfd, ADM_SET_FEAT, FEAT_VWC, 3, NULL));
+	EXPECT_EQ(SC_FIELD, feat(self->cfd, ADM_SET_FEAT, 0x07, 0, NULL));
+}
+
+TEST(no_cache_not_changeable)
+{
+	struct pt_disk_cfg cfg = { .size = NLB * BS, .bs = BS };
+	struct pt_env env;
+	struct pt_disk d;
+	int cfd;
+
+	pt_env_setup(_metadata, &env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_EQ(0, pt_disk_add(_metadata, &env, &cfg, &d));
+	pt_open(_metadata, &d, &cfd, NULL);
+	EXPECT_EQ(SC_NOT_CHANGEABLE, feat(cfd, ADM_SET_FEAT, FEAT_VWC, 1, NULL));
+	close(cfd);
+	pt_env_teardown(_metadata, &env);
+}
+
+/*
+ * Drop: everything not flushed, written with FUA or evicted goes back to
+ * what the last durable write left, a block overwritten twice included.
+ */
+TEST_F(wc, drop)
+{
+	static const __u32 tags[] = { 1, 2, 3, 4, 5 };
+	struct zcblk_dev_stats st;
+	__u64 lba;
+
+	ASSERT_EQ(0, put(self, 0, 32, 1, false));
+	ASSERT_EQ(0, flush(self->cfd));
+	ASSERT_EQ(0, put(self, 0, 4, 2, false));	/* lost */
+	ASSERT_EQ(0, put(self, 4, 1, 3, true));	/* FUA */
+	ASSERT_EQ(0, put(self, 8, 2, 4, false));	/* lost */
+	ASSERT_EQ(0, put(self, 9, 1, 5, false));	/* lost */
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(7 * BS, st.cache_dirty_bytes);
+	EXPECT_EQ(1, st.fua_writes);
+
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	EXPECT_EQ(SC_NOT_READY, rw(self->cfd, PT_OP_READ, 0, 1, self->buf,
+				   false));
+	EXPECT_EQ(SC_NOT_READY, put(self, 0, 1, 9, false));
+	EXPECT_EQ(SC_NOT_READY, flush(self->cfd));
+	EXPECT_EQ(-ENODEV, pt_blk_rw(self->bfd, false, self->buf, 0, BS));
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	/* blocks of lost writes: LBA 9 twice, as two writes lost it */
+	EXPECT_EQ(3, st.cut_lost_writes);
+	EXPECT_EQ(7, st.cut_lost_blocks);
+	EXPECT_EQ(0, st.cache_dirty_bytes);
+
+	power_on_and_read(_metadata, self);
+	for (lba = 0; lba < 32; lba++)
+		EXPECT_EQ(lba == 4 ? 3 : 1, holds(self, lba, tags, 5)) {
+			TH_LOG("LBA %llu", (unsigned long long)lba);
+		}
+	EXPECT_TRUE(pt_all_bytes(self->buf + 32 * BS, (NLB - 32) * BS, 0));
+	/* and the block device sees the same */
+	ASSERT_EQ(0, pt_blk_rw(self->bfd, false, self->buf, 0, BS));
+	EXPECT_TRUE(pt_verify(_metadata, self->buf, BS, 0, 1, 1, "blk"));
+}
+
+/* A cache of 16 blocks keeps the newest 16 single-block writes. */
+TEST_F(wc, eviction)
+{
+	static const __u32 tags[] = { 1, 2 };
+	struct zcblk_dev_stats st;
+	__u64 lba;
+
+	for (lba = 0; lba < 40; lba++)
+		ASSERT_EQ(0, put(self, lba, 1, 2, false));
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(CACHE, st.cache_dirty_bytes);
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(16, st.cut_lost_writes);
+	EXPECT_EQ(16, st.cut_lost_blocks);
+	power_on_and_read(_metadata, self);
+	for (lba = 0; lba < 24; lba++)
+		EXPECT_EQ(2, holds(self, lba, tags, 2));
+	EXPECT_TRUE(pt_all_bytes(self->buf + 24 * BS, (NLB - 24) * BS, 0));
+	/* larger than the cache: written through */
+	ASSERT_EQ(0, put(self, 64, 17, 1, false));
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(0, st.cache_dirty_bytes);
+}
+
+/* WCE 0: write-through, nothing to lose; the block device's write too. */
+TEST_F(wc, write_through)
+{
+	struct zcblk_dev_stats st;
+
+	ASSERT_EQ(0, put(self, 0, 2, 1, false));
+	EXPECT_EQ(0, feat(self->cfd, ADM_SET_FEAT, FEAT_VWC, 0, NULL));
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(0, st.cache_dirty_bytes);	/* turning it off flushes */
+	ASSERT_EQ(0, put(self, 2, 2, 1, false));
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(0, st.cut_lost_writes);
+	power_on_and_read(_metadata, self);
+	EXPECT_TRUE(pt_verify(_metadata, self->buf, BS, 0, 4, 1, "through"));
+
+	/* block device: O_DIRECT without fdatasync is lost, with it kept */
+	EXPECT_EQ(0, feat(self->cfd, ADM_SET_FEAT, FEAT_VWC, 1, NULL));
+	pt_fill(self->buf, BS, 10, 1, 7);
+	ASSERT_EQ(0, pt_blk_rw(self->bfd, true, self->buf, 10 * BS, BS));
+	ASSERT_EQ(0, fdatasync(self->bfd));
+	pt_fill(self->buf, BS, 11, 1, 7);
+	ASSERT_EQ(0, pt_blk_rw(self->bfd, true, self->buf, 11 * BS, BS));
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	power_on_and_read(_metadata, self);
+	EXPECT_TRUE(pt_verify(_metadata, self->buf + 10 * BS, BS, 10, 1, 7,
+			      "fdatasync'd"));
+	EXPECT_TRUE(pt_all_bytes(self->buf + 11 * BS, BS, 0));
+}
+
+/*
+ * Blocks: each block of each unflushed write survives or not, as the seed
+ * says; the count of blocks put back is the one reported, and the same
+ * seed on the same writes chooses the same blocks.
+ */
+TEST_F(wc, blocks_seeded)
+{
+	static const __u32 tags[] = { 1, 2 };
+	char first[16];
+	struct zcblk_dev_stats st;
+	int round, lba, lost, kept;
+
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(0, put(self, 0, 16, 1, false));
+		ASSERT_EQ(0, flush(self->cfd));
+		ASSERT_EQ(0, put(self, 0, 8, 2, false));
+		ASSERT_EQ(0, put(self, 8, 8, 2, false));
+		cut(_metadata, self, ZCBLK_CUT_MODE_BLOCKS, 42);
+		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+		power_on_and_read(_metadata, self);
+		lost = kept = 0;
+		for (lba = 0; lba < 16; lba++) {
+			int t = holds(self, lba, tags, 2);
+
+			ASSERT_NE(-1, t) {
+				TH_LOG("LBA %d holds neither write", lba);
+			}
+			lost += t == 1;
+			kept += t == 2;
+			if (!round) {
+				first[lba] = t;
+			} else {
+				EXPECT_EQ(first[lba], t) {
+					TH_LOG("seed 42 chose differently at LBA %d",
+					       lba);
+				}
+			}
+		}
+		EXPECT_EQ(lost, st.cut_lost_blocks);
+		/* a write counts as lost if any of its blocks is */
+		EXPECT_GE(2, st.cut_lost_writes);
+		TH_LOG("round %d: %d blocks kept, %d lost", round, kept, lost);
+	}
+	/* 16 fair coins: both outcomes all but certain (1 in 32 768 not) */
+	EXPECT_NE(0, kept);
+	EXPECT_NE(0, lost);
+}
+
+/* Torn: of each write a prefix survives, the rest goes back. */
+TEST_F(wc, torn)
+{
+	static const __u32 tags[] = { 1, 2 };
+	struct zcblk_dev_stats st;
+	__u64 seed, lost_total = 0;
+	int lba, prefix;
+
+	for (seed = 1; seed <= 4; seed++) {
+		ASSERT_EQ(0, put(self, 0, 16, 1, false));
+		ASSERT_EQ(0, flush(self->cfd));
+		ASSERT_EQ(0, put(self, 0, 16, 2, false));
+		cut(_metadata, self, ZCBLK_CUT_MODE_TORN, seed);
+		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+		power_on_and_read(_metadata, self);
+		for (prefix = 0; prefix < 16; prefix++)
+			if (holds(self, prefix, tags, 2) != 2)
+				break;
+		for (lba = prefix; lba < 16; lba++)
+			EXPECT_EQ(1, holds(self, lba, tags, 2)) {
+				TH_LOG("seed %llu: LBA %d after the %d-block prefix",
+				       (unsigned long long)seed, lba, prefix);
+			}
+		EXPECT_EQ(16 - prefix, st.cut_lost_blocks);
+		EXPECT_EQ(prefix < 16, st.cut_lost_writes);
+		lost_total += st.cut_lost_blocks;
+		TH_LOG("seed %llu: %d of 16 blocks survived",
+		       (unsigned long long)seed, prefix);
+	}
+	EXPECT_NE(0, lost_total);
+}
+
+/* Power on twice, cut twice: no-ops; a cut of a clean cache loses none. */
+TEST_F(wc, idempotent)
+{
+	struct zcblk_dev_stats st;
+
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_ON, 0, 0));
+	ASSERT_EQ(0, put(self, 0, 1, 1, false));
+	ASSERT_EQ(0, flush(self->cfd));
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(0, st.cut_lost_writes);
+	EXPECT_GE(st.flushes, 1);
+	power_on_and_read(_metadata, self);
+	EXPECT_TRUE(pt_verify(_metadata, self->buf, BS, 0, 1, 1, "flushed"));
+}
+
+/*
+ * io_uring: a batch of writes, a Flush, another batch with every third
+ * write FUA, the cut: the first batch and the FUA writes survive, the
+ * others are lost and counted.
+ */
+TEST_F(wc, uring)
+{
+	static const __u32 tags[] = { 1, 2 };
+	struct zcblk_dev_stats st;
+	int i, batch, res, nfua = 0;
+	struct pt_q q;
+	__u64 lba;
+
+	ASSERT_EQ(0, pt_q_init(&q, self->cfd, 16,
+			       IORING_SETUP_SQE128 | IORING_SETUP_CQE32));
+	for (batch = 0; batch < 2; batch++) {
+		for (i = 0; i < 8; i++) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&q.ring);
+			__u64 slba = batch * 8 + i;
+			struct nvme_uring_cmd c;
+
+			pt_fill(self->buf + slba * BS, BS, slba, 1, 2);
+			c = pt_rw(PT_OP_WRITE, slba, 1, self->buf + slba * BS,
+				  BS);
+			if (batch && i % 3 == 0) {
+				c.cdw12 |= 1u << 30;
+				nfua++;
+			}
+			ASSERT_NE(NULL, sqe);
+			pt_q_prep(&q, sqe, NVME_URING_CMD_IO, &c, -1, slba);
+		}
+		ASSERT_EQ(8, io_uring_submit(&q.ring));
+		for (i = 0; i < 8; i++) {
+			res = pt_q_reap(&q, NULL, NULL);
+			ASSERT_EQ(0, res) {
+				TH_LOG("write: %s", pt_res_str(res));
+			}
+		}
+		if (!batch) {
+			struct nvme_uring_cmd c = {
+				.opcode = PT_OP_FLUSH, .nsid = PT_NSID,
+			};
+
+			ASSERT_EQ(0, pt_q_cmd(&q, NVME_URING_CMD_IO, &c, -1,
+					      NULL));
+		}
+	}
+	pt_q_exit(&q);
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(8 - nfua, st.cut_lost_writes);
+	EXPECT_EQ(8 - nfua, st.cut_lost_blocks);
+	EXPECT_EQ(nfua, st.fua_writes);
+	power_on_and_read(_metadata, self);
+	for (lba = 0; lba < 16; lba++) {
+		bool kept = lba < 8 || (lba - 8) % 3 == 0;
+
+		if (kept) {
+			EXPECT_EQ(2, holds(self, lba, tags, 2));
+		} else {
+			EXPECT_TRUE(pt_all_bytes(self->buf + lba * BS, BS, 0));
+		}
+	}
+}
+
+TEST_HARNESS_MAIN
