@@ -42,6 +42,10 @@ struct zcblk_settings {
 	u32 power;			/* enum zcblk_power_state */
 	u32 cut_mode;			/* enum zcblk_cut_mode */
 	u64 cut_seed;
+	/* Not kept either: DEV_SET's bad-lba (media.c) */
+	u64 bad_lba;
+	u32 bad_nlb;
+	u8 bad_clear;
 };
 
 /* What DEV_ADD asked for, after validation and defaults. Immutable. */
@@ -154,6 +158,7 @@ struct zcblk_dev {
 	struct zcblk_nvme_ident *nvme_ident;
 	struct zcblk_zones *zones;	/* zoned disks only: zns.c */
 	struct badblocks bad;		/* unreadable sectors: media.c */
+	unsigned int bad_saved;		/* its seqlock's sequence, last saved */
 	struct zcblk_wcache wc;		/* volatile cache, power: wcache.c */
 	struct zcblk_pins pins;
 	struct zcblk_io_stats stats;

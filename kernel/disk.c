@@ -194,9 +194,13 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 		io->sts = BLK_STS_OFFLINE;
 		return ZCBLK_SUBMIT_DONE;
 	}
-	/* The write pointers of what the flush makes durable, with it. */
-	if (io->op == ZCBLK_IO_FLUSH && zcblk_zoned(dev) && !io->nowait &&
-	    zcblk_zns_save(dev)) {
+	/*
+	 * The write pointers and the bad block list of what the flush makes
+	 * durable, with it.
+	 */
+	if (io->op == ZCBLK_IO_FLUSH && !io->nowait &&
+	    ((zcblk_zoned(dev) && zcblk_zns_save(dev)) ||
+	     zcblk_media_save(dev))) {
 		io->sts = BLK_STS_IOERR;
 		return ZCBLK_SUBMIT_DONE;
 	}
@@ -438,6 +442,8 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	if (ret)
 		goto err_release_backend;
 	ret = zcblk_wc_open(dev, &lim, extack);
+	if (!ret)
+		ret = zcblk_media_load(dev, extack);
 	if (ret)
 		goto err_free_zones;
 	if (dev->ops->deferred || dev->ops->may_defer) {
@@ -552,6 +558,9 @@ void zcblk_disk_free(struct zcblk_dev *dev)
 	/* A disk that goes cleanly keeps even what was never flushed. */
 	if (zcblk_zns_save(dev))
 		pr_warn_ratelimited("zcblk%u: cannot write the zone table\n",
+				    dev->index);
+	if (zcblk_media_save(dev))
+		pr_warn_ratelimited("zcblk%u: cannot write the bad block list\n",
 				    dev->index);
 	zcblk_zns_free(dev);
 	dev->ops->release(dev);

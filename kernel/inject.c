@@ -12,6 +12,7 @@
 #include <net/netlink.h>
 
 #include "dev.h"
+#include "media.h"
 #include "nvme.h"
 
 #define ZCBLK_PPM	1000000
@@ -134,11 +135,12 @@ u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq)
  * @mask: the fields of @set to copy, BIT_ULL(ZCBLK_A_DEV_*)
  * @extack: for the reason of a failure
  *
- * Only to a LIVE disk. Clearing the stall runs what it held; a power
- * cut or power on happens last, once the rest is set.
+ * Only to a LIVE disk. Clearing the stall runs what it held; the bad
+ * block list changes next, and a power cut or power on happens last.
  *
  * Context: zcblk_devs_lock held; may sleep (a cut writes the backend).
- * Return: 0, -ENODEV if the disk is not LIVE, or zcblk_wc_power()'s error.
+ * Return: 0, -ENODEV if the disk is not LIVE, or the error of
+ * zcblk_media_change() or zcblk_wc_power().
  */
 int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 		  u64 mask, struct netlink_ext_ack *extack)
@@ -174,6 +176,14 @@ int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 	/* Held file I/O runs on the disk's reclaim-safe workqueue. */
 	if (unstall)
 		queue_work(dev->wq ?: system_wq, &dev->unstall_work);
+	if (mask & BIT_ULL(ZCBLK_A_DEV_BAD_LBA)) {
+		int ret = zcblk_media_change(dev, set->bad_lba,
+					     set->bad_nlb ?: 1, set->bad_clear,
+					     extack);
+
+		if (ret)
+			return ret;
+	}
 	if (mask & BIT_ULL(ZCBLK_A_DEV_POWER))
 		return zcblk_wc_power(dev, set->power == ZCBLK_POWER_STATE_ON,
 				      set->cut_mode ?: ZCBLK_CUT_MODE_DROP,

@@ -8,8 +8,14 @@
  */
 #include <linux/badblocks.h>
 #include <linux/blkdev.h>
+#include <linux/crc32.h>
+#include <linux/fs.h>
 #include <linux/log2.h>
+#include <linux/namei.h>
 #include <linux/nvme.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <net/netlink.h>
 
 #include "backend.h"
 #include "dev.h"
@@ -90,4 +96,306 @@ int zcblk_media_write_uncor(struct zcblk_dev *dev, u64 slba, u32 nlb)
 	if (badblocks_set(&dev->bad, slba << shift, nlb << shift, 1))
 		return ZCBLK_STATUS(NVME_SC_CAP_EXCEEDED);
 	return 0;
+}
+
+/**
+ * zcblk_media_change() - DEV_SET bad-lba: mark blocks unreadable, or clear
+ * @dev: the disk
+ * @lba: the first block
+ * @nlb: how many, 1 to ZCBLK_MEDIA_MAX_NLB
+ * @clear: take them off the list instead
+ * @extack: for the reason of a refusal
+ *
+ * As Write Uncorrectable does, or a write would, from the control plane;
+ * a file disk's list is saved beside its file at once.
+ *
+ * Context: process context.
+ * Return: 0, -EOPNOTSUPP (zoned), -ERANGE (past the disk), -ENOSPC (the
+ * table is full) or the save's error.
+ */
+int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
+		       struct netlink_ext_ack *extack)
+{
+	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
+	u64 nsze = dev->cfg.size >> ilog2(dev->cfg.block_size);
+
+	if (zcblk_zoned(dev)) {
+		NL_SET_ERR_MSG(extack, "bad-lba: not on a zoned disk");
+		return -EOPNOTSUPP;
+	}
+	if (lba >= nsze || nlb > nsze - lba) {
+		NL_SET_ERR_MSG(extack, "bad-lba: past the end of the disk");
+		return -ERANGE;
+	}
+	if (clear)
+		badblocks_clear(&dev->bad, lba << shift, nlb << shift);
+	else if (badblocks_set(&dev->bad, lba << shift, nlb << shift, 1)) {
+		NL_SET_ERR_MSG(extack,
+			       "bad-lba: the bad block table is full (512 ranges)");
+		return -ENOSPC;
+	}
+	return zcblk_media_save(dev);
+}
+
+static int zcblk_media_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/**
+ * zcblk_media_list() - the unreadable ranges, in blocks, merged
+ * @dev: the disk
+ * @fn: called for each range, in LBA order; a nonzero return stops
+ * @arg: for @fn
+ *
+ * Context: process context (a copy of the table is allocated).
+ * Return: 0, -ENOMEM, or what @fn returned.
+ */
+int zcblk_media_list(struct zcblk_dev *dev,
+		     int (*fn)(u64 lba, u64 nlb, void *arg), void *arg)
+{
+	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
+	struct badblocks *bb = &dev->bad;
+	u64 *copy, start = 0, end = 0;
+	unsigned int seq;
+	int i, n, ret = 0;
+
+	copy = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	do {
+		seq = read_seqbegin(&bb->lock);
+		n = READ_ONCE(bb->count);
+		memcpy(copy, bb->page, n * sizeof(u64));
+	} while (read_seqretry(&bb->lock, seq));
+	/*
+	 * By offset (the high bits, once the ack bit is gone): 6.1's table
+	 * may hold entries that overlap, out of order, after a long range
+	 * was set over shorter ones.
+	 */
+	for (i = 0; i < n; i++)
+		copy[i] &= ~BB_ACK_MASK;
+	sort(copy, n, sizeof(*copy), zcblk_media_cmp, NULL);
+	for (i = 0; i <= n && !ret; i++) {
+		u64 s = i < n ? BB_OFFSET(copy[i]) : 0;
+
+		/* sorted now; they may touch or overlap */
+		if (i < n && end && s <= end) {
+			end = max(end, s + BB_LEN(copy[i]));
+			continue;
+		}
+		if (end)
+			ret = fn(start >> shift, (end - start) >> shift, arg);
+		if (i < n) {
+			start = s;
+			end = s + BB_LEN(copy[i]);
+		}
+	}
+	kfree(copy);
+	return ret;
+}
+
+/*
+ * A file disk's list beside its backing file, <path>.bad, so that the
+ * disk made again on the file finds it: written when it changed, at every
+ * flush and when the disk goes; read when the disk comes.
+ */
+#define ZCBLK_BAD_MAGIC		"ZCBLKBB"	/* and a NUL: 8 bytes */
+#define ZCBLK_BAD_VERSION	1
+
+struct zcblk_bad_hdr {
+	u8 magic[8];
+	__le32 version;
+	__le32 block_size;
+	__le32 nr;			/* entries that follow */
+	__le32 crc;			/* crc32_le of the entries */
+};
+
+struct zcblk_bad_ent {
+	__le64 lba;
+	__le64 nlb;
+};
+
+/* The sidecar's path, or NULL: only beside a regular backing file. */
+static char *zcblk_media_sidecar(struct zcblk_dev *dev)
+{
+	struct path p;
+	bool reg;
+
+	if (!dev->cfg.path || dev->ops != &zcblk_file_backend)
+		return NULL;
+	if (kern_path(dev->cfg.path, LOOKUP_FOLLOW, &p))
+		return NULL;
+	reg = d_is_reg(p.dentry);
+	path_put(&p);
+	return reg ? kasprintf(GFP_KERNEL, "%s.bad", dev->cfg.path) : NULL;
+}
+
+struct zcblk_bad_buf {
+	struct zcblk_bad_ent *ent;
+	u32 nr, max;
+};
+
+static int zcblk_media_collect(u64 lba, u64 nlb, void *arg)
+{
+	struct zcblk_bad_buf *b = arg;
+
+	if (b->nr == b->max)
+		return -ENOSPC;
+	b->ent[b->nr].lba = cpu_to_le64(lba);
+	b->ent[b->nr].nlb = cpu_to_le64(nlb);
+	b->nr++;
+	return 0;
+}
+
+/**
+ * zcblk_media_save() - write a file disk's list beside its file
+ * @dev: the disk
+ *
+ * Only when the list changed since it was last read or written; an empty
+ * list makes no file, but empties one that is there.
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int zcblk_media_save(struct zcblk_dev *dev)
+{
+	unsigned int gen = read_seqbegin(&dev->bad.lock);
+	struct zcblk_bad_buf b = { .max = PAGE_SIZE / sizeof(u64) };
+	struct zcblk_bad_hdr *h;
+	struct file *f;
+	char *path;
+	loff_t off = 0;
+	size_t len;
+	ssize_t n;
+	int ret;
+
+	if (gen == dev->bad_saved)
+		return 0;
+	path = zcblk_media_sidecar(dev);
+	if (!path)
+		return 0;
+	len = sizeof(*h) + b.max * sizeof(*b.ent);
+	h = kzalloc(len, GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!h)
+		goto out_free_path;
+	b.ent = (struct zcblk_bad_ent *)(h + 1);
+	ret = zcblk_media_list(dev, zcblk_media_collect, &b);
+	if (ret)
+		goto out_free;
+	memcpy(h->magic, ZCBLK_BAD_MAGIC, sizeof(h->magic));
+	h->version = cpu_to_le32(ZCBLK_BAD_VERSION);
+	h->block_size = cpu_to_le32(dev->cfg.block_size);
+	h->nr = cpu_to_le32(b.nr);
+	h->crc = cpu_to_le32(crc32_le(~0, (u8 *)b.ent,
+				      b.nr * sizeof(*b.ent)));
+	len = sizeof(*h) + b.nr * sizeof(*b.ent);
+	f = filp_open(path, O_WRONLY | O_LARGEFILE | (b.nr ? O_CREAT : 0),
+		      0600);
+	ret = PTR_ERR_OR_ZERO(f);
+	if (ret == -ENOENT && !b.nr)
+		ret = 0;	/* nothing to keep, nothing there */
+	if (IS_ERR(f))
+		goto out_free;
+	ret = vfs_truncate(&f->f_path, len);
+	if (!ret) {
+		n = kernel_write(f, h, len, &off);
+		ret = n < 0 ? n : n == len ? vfs_fsync(f, 0) : -EIO;
+	}
+	fput(f);
+out_free:
+	kfree(h);
+out_free_path:
+	kfree(path);
+	if (!ret)
+		dev->bad_saved = gen;
+	return ret;
+}
+
+/**
+ * zcblk_media_load() - read a file disk's list from beside its file
+ * @dev: the file disk being added, its block size settled
+ * @extack: for the reason of a refusal
+ *
+ * Context: process context.
+ * Return: 0 (also when there is none), or -EINVAL for a list that is not
+ * one, or for another block size.
+ */
+int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
+{
+	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
+	u64 nsze = dev->cfg.size >> ilog2(dev->cfg.block_size);
+	size_t max = sizeof(struct zcblk_bad_hdr) +
+		     PAGE_SIZE / sizeof(u64) * sizeof(struct zcblk_bad_ent);
+	struct zcblk_bad_ent *ent;
+	struct zcblk_bad_hdr *h;
+	struct file *f;
+	loff_t off = 0;
+	char *path;
+	ssize_t n;
+	u32 i, nr;
+	int ret;
+
+	dev->bad_saved = read_seqbegin(&dev->bad.lock);
+	path = zcblk_media_sidecar(dev);
+	if (!path)
+		return 0;
+	f = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
+	kfree(path);
+	if (IS_ERR(f))
+		return PTR_ERR(f) == -ENOENT ? 0 : PTR_ERR(f);
+	h = kzalloc(max + 1, GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!h)
+		goto out_put;
+	ent = (struct zcblk_bad_ent *)(h + 1);
+	n = kernel_read(f, h, max + 1, &off);
+	ret = n < 0 ? n : 0;
+	if (ret)
+		goto out_free;
+	nr = le32_to_cpu(h->nr);
+	ret = -EINVAL;
+	if (n < sizeof(*h) || memcmp(h->magic, ZCBLK_BAD_MAGIC, 8) ||
+	    le32_to_cpu(h->version) != ZCBLK_BAD_VERSION ||
+	    nr > (max - sizeof(*h)) / sizeof(*ent) ||
+	    n != sizeof(*h) + nr * sizeof(*ent) ||
+	    le32_to_cpu(h->crc) != crc32_le(~0, (u8 *)ent, nr * sizeof(*ent))) {
+		NL_SET_ERR_MSG(extack,
+			       "path: the bad block list beside it (.bad) is damaged");
+		goto out_free;
+	}
+	if (le32_to_cpu(h->block_size) != dev->cfg.block_size) {
+		NL_SET_ERR_MSG(extack,
+			       "path: the bad block list beside it (.bad) is for another block size");
+		goto out_free;
+	}
+	for (i = 0; i < nr; i++) {
+		u64 lba = le64_to_cpu(ent[i].lba), nlb = le64_to_cpu(ent[i].nlb);
+
+		if (!nlb || lba >= nsze || nlb > nsze - lba)
+			goto out_misfit;
+		/* a saved range merges neighbours: in commands' sizes */
+		while (nlb) {
+			u64 k = min_t(u64, nlb, ZCBLK_MEDIA_MAX_NLB);
+
+			if (badblocks_set(&dev->bad, lba << shift, k << shift, 1))
+				goto out_misfit;
+			lba += k;
+			nlb -= k;
+		}
+	}
+	dev->bad_saved = read_seqbegin(&dev->bad.lock);
+	ret = 0;
+	goto out_free;
+out_misfit:
+	NL_SET_ERR_MSG(extack,
+		       "path: the bad block list beside it (.bad) does not fit the disk");
+out_free:
+	kfree(h);
+out_put:
+	fput(f);
+	return ret;
 }

@@ -8,12 +8,22 @@
 
 #include <linux/types.h>
 
+struct netlink_ext_ack;
 struct zcblk_dev;
 struct zcblk_io;
+
+/* Blocks one DEV_SET bad-lba may name: as many as one NVMe command. */
+#define ZCBLK_MEDIA_MAX_NLB	65536
 
 int zcblk_media_init(struct zcblk_dev *dev);
 void zcblk_media_free(struct zcblk_dev *dev);
 bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io);
 int zcblk_media_write_uncor(struct zcblk_dev *dev, u64 slba, u32 nlb);
+int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
+		       struct netlink_ext_ack *extack);
+int zcblk_media_list(struct zcblk_dev *dev,
+		     int (*fn)(u64 lba, u64 nlb, void *arg), void *arg);
+int zcblk_media_save(struct zcblk_dev *dev);
+int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack);
 
 #endif /* ZCBLK_MEDIA_H */

@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "media.h"
 #include "netlink.h"
 #include "netlink-gen.h"
 #include "nvme.h"
@@ -58,6 +59,42 @@ static int zcblk_nl_put_settings(struct sk_buff *skb, struct zcblk_dev *dev)
 	    nla_put_u8(skb, ZCBLK_A_DEV_STALL, READ_ONCE(set->stall)))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* Ranges of unreadable blocks a dev reply lists, at most */
+#define ZCBLK_NL_BAD_RANGES	32
+
+struct zcblk_nl_bad {
+	struct sk_buff *skb;
+	u32 count;
+};
+
+static int zcblk_nl_put_bad_range(u64 lba, u64 nlb, void *arg)
+{
+	struct zcblk_nl_bad *b = arg;
+	struct nlattr *nest;
+
+	if (b->count++ >= ZCBLK_NL_BAD_RANGES)
+		return 0;
+	nest = nla_nest_start(b->skb, ZCBLK_A_DEV_BAD_RANGE);
+	if (!nest ||
+	    nla_put_u64_64bit(b->skb, ZCBLK_A_BAD_LBA, lba, ZCBLK_A_BAD_PAD) ||
+	    nla_put_u64_64bit(b->skb, ZCBLK_A_BAD_NLB, nlb, ZCBLK_A_BAD_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(b->skb, nest);
+	return 0;
+}
+
+/* The unreadable ranges: how many, and the first ZCBLK_NL_BAD_RANGES. */
+static int zcblk_nl_put_bad(struct sk_buff *skb, struct zcblk_dev *dev)
+{
+	struct zcblk_nl_bad b = { .skb = skb };
+	int ret;
+
+	ret = zcblk_media_list(dev, zcblk_nl_put_bad_range, &b);
+	if (ret)
+		return ret;
+	return nla_put_u32(skb, ZCBLK_A_DEV_BAD_COUNT, b.count);
 }
 
 static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
@@ -107,6 +144,8 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 	     nla_put_u32(skb, ZCBLK_A_DEV_ZONE_MAX_OPEN, cfg->zone_max_open) ||
 	     nla_put_u32(skb, ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
 			 cfg->zone_max_active)))
+		return -EMSGSIZE;
+	if (zcblk_nl_put_bad(skb, dev))
 		return -EMSGSIZE;
 	return zcblk_nl_put_settings(skb, dev);
 }

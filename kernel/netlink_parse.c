@@ -100,7 +100,16 @@ int zcblk_nl_parse_settings(struct genl_info *info,
 	ZCBLK_GET(POWER, power, nla_get_u32);
 	ZCBLK_GET(CUT_MODE, cut_mode, nla_get_u32);
 	ZCBLK_GET(CUT_SEED, cut_seed, nla_get_u64);
+	ZCBLK_GET(BAD_LBA, bad_lba, nla_get_u64);
+	ZCBLK_GET(BAD_NLB, bad_nlb, nla_get_u32);
+	ZCBLK_GET(BAD_CLEAR, bad_clear, nla_get_u8);
 #undef ZCBLK_GET
+	if ((m & (BIT_ULL(ZCBLK_A_DEV_BAD_NLB) |
+		  BIT_ULL(ZCBLK_A_DEV_BAD_CLEAR))) &&
+	    !(m & BIT_ULL(ZCBLK_A_DEV_BAD_LBA))) {
+		NL_SET_ERR_MSG(info->extack, "bad-nlb, bad-clear: only with bad-lba");
+		return -EINVAL;
+	}
 	if ((m & (BIT_ULL(ZCBLK_A_DEV_CUT_MODE) | BIT_ULL(ZCBLK_A_DEV_CUT_SEED))) &&
 	    set->power != ZCBLK_POWER_STATE_CUT) {
 		NL_SET_ERR_MSG(info->extack,

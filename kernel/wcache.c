@@ -107,11 +107,13 @@ void zcblk_wc_free(struct zcblk_dev *dev)
 /*
  * Records a write before it executes: its pre-image, or (@durable, a FUA
  * write) only that it must survive, which a log with nothing in it has no
- * need to know.
+ * need to know. @nowait (queue_rq's context): nothing that sleeps, so no
+ * vmalloc'ed pre-image is allocated or freed; -EAGAIN where one would be.
  */
 static int zcblk_wc_record(struct zcblk_dev *dev, u64 pos, u64 len,
-			   bool durable)
+			   bool durable, bool nowait)
 {
+	gfp_t gfp = nowait ? GFP_NOWAIT | __GFP_NOWARN : GFP_NOIO;
 	struct zcblk_wcache *wc = &dev->wc;
 	struct zcblk_wc_rec *rec;
 	int ret;
@@ -120,20 +122,24 @@ static int zcblk_wc_record(struct zcblk_dev *dev, u64 pos, u64 len,
 	if (durable && list_empty(&wc->log))
 		return 0;
 	/* The oldest writes reach the media first. */
-	while (!durable && wc->dirty + len > wc->size && !list_empty(&wc->log))
-		zcblk_wc_forget(wc, list_first_entry(&wc->log,
-						     struct zcblk_wc_rec, node));
-	rec = kzalloc(sizeof(*rec), GFP_NOIO);
+	while (!durable && wc->dirty + len > wc->size && !list_empty(&wc->log)) {
+		rec = list_first_entry(&wc->log, struct zcblk_wc_rec, node);
+		if (nowait && is_vmalloc_addr(rec->pre))
+			return -EAGAIN;
+		zcblk_wc_forget(wc, rec);
+	}
+	rec = kzalloc(sizeof(*rec), gfp);
 	if (!rec)
-		return -ENOMEM;
+		return nowait ? -EAGAIN : -ENOMEM;
 	rec->pos = pos;
 	rec->len = len;
 	if (!durable) {
-		rec->pre = kvmalloc(len, GFP_NOIO);
+		rec->pre = nowait ? kmalloc(len, gfp) : kvmalloc(len, gfp);
 		if (!rec->pre) {
 			kfree(rec);
-			return -ENOMEM;
+			return nowait ? -EAGAIN : -ENOMEM;
 		}
+		/* mem: a copy; a backend that sleeps here is never nowait */
 		ret = dev->ops->data_rw(dev, false, pos, rec->pre, len);
 		if (ret) {
 			kvfree(rec->pre);
@@ -146,7 +152,11 @@ static int zcblk_wc_record(struct zcblk_dev *dev, u64 pos, u64 len,
 	return 0;
 }
 
-/* A write that failed: what it may have changed goes back. */
+/*
+ * A write that failed, or must run again from the workqueue: what it may
+ * have changed goes back. That allocates nothing: a block it wrote had a
+ * page, and one that had none held zeros.
+ */
 static void zcblk_wc_unrecord(struct zcblk_dev *dev)
 {
 	struct zcblk_wcache *wc = &dev->wc;
@@ -165,11 +175,13 @@ static void zcblk_wc_unrecord(struct zcblk_dev *dev)
  * @io: the operation
  *
  * With a cache, a write records its pre-image and a flush, a deallocation
- * or Write Zeroes makes everything before it durable, in the cache's lock:
- * off queue_rq's context, where the backend may sleep.
+ * or Write Zeroes makes everything before it durable, in the cache's lock.
+ * In queue_rq's context (@io->nowait) a write goes ahead only if the lock
+ * is free and what it needs can be had without sleeping; everything else
+ * runs from the disk's workqueue.
  *
  * Context: as zcblk_disk_submit().
- * Return: the backend's outcome, or DONE with io->sts set.
+ * Return: the backend's outcome, or DONE with io->sts set, or DEFER.
  */
 enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 {
@@ -180,10 +192,10 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 
 	if (!wc->size || io->op == ZCBLK_IO_READ || io->op == ZCBLK_IO_COMPARE)
 		return dev->ops->submit(dev, io);
-	if (io->nowait)
+	if (!io->nowait)
+		mutex_lock(&wc->lock);
+	else if (io->op != ZCBLK_IO_WRITE || !mutex_trylock(&wc->lock))
 		return ZCBLK_SUBMIT_DEFER;
-
-	mutex_lock(&wc->lock);
 	/* zcblk_disk_submit() looked unlocked; a cut may have come since. */
 	if (wc->off) {
 		mutex_unlock(&wc->lock);
@@ -195,10 +207,8 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 		/* Off (WCE 0), FUA or larger than the cache: write-through. */
 		err = zcblk_wc_record(dev, io->pos, io->len,
 				      !wc->enabled || io->fua ||
-				      io->len > wc->size);
+				      io->len > wc->size, io->nowait);
 		recorded = !err && !list_empty(&wc->log);
-		if (io->fua)
-			atomic64_inc(&wc->fua_writes);
 		break;
 	default:
 		zcblk_wc_forget_all(wc);
@@ -206,12 +216,17 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	}
 	if (err) {
 		mutex_unlock(&wc->lock);
+		if (err == -EAGAIN)
+			return ZCBLK_SUBMIT_DEFER;
 		io->sts = errno_to_blk_status(err);
 		return ZCBLK_SUBMIT_DONE;
 	}
 	ret = dev->ops->submit(dev, io);
-	if (recorded && ret == ZCBLK_SUBMIT_DONE && io->sts)
+	if (recorded && (ret == ZCBLK_SUBMIT_DEFER ||
+			 (ret == ZCBLK_SUBMIT_DONE && io->sts)))
 		zcblk_wc_unrecord(dev);
+	else if (io->fua && ret != ZCBLK_SUBMIT_DEFER)
+		atomic64_inc(&wc->fua_writes);
 	mutex_unlock(&wc->lock);
 	return ret;
 }

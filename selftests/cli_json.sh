@@ -136,7 +136,7 @@ idx=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["index"])
 echo "disk $idx" >>"$ZCBLK_UNDO"
 disk=zcblk$idx
 udev_settle "/dev/$disk"
-keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first", "write_cache", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power"}'
+keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first", "write_cache", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power", "bad_count"}'
 asked=(
 	"set(d) == $keys"
 	"d[\"index\"] == $idx" "d[\"disk_name\"] == \"$disk\""
@@ -150,7 +150,7 @@ asked=(
 	'd["completion_ns"] == 0' 'd["latency_ns"] == 0'
 	'd["fail_every"] == 0' 'd["fail_ppm"] == 0' 'd["fail_status"] == 6'
 	'd["fail_ops"] == "all"' 'd["stall"] is False'
-	'd["write_cache"] == 0' 'd["power"] == "on"'
+	'd["write_cache"] == 0' 'd["power"] == "on"' 'd["bad_count"] == 0'
 )
 jcheck "$TMP/added" "add -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
 
@@ -162,8 +162,10 @@ disks = [d for d in json.load(open(sys.argv[1])) if d["index"] == int(sys.argv[2
 json.dump(disks[0] if len(disks) == 1 else None, sys.stdout)' "$TMP/out" "$idx" >"$TMP/listed" ||
 	fail "list -j: $(cat "$TMP/out")"
 jcheck "$TMP/listed" "list -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
+# show -j: list -j's keys and the ranges of unreadable blocks (none).
 ctl show -j "$disk"
-jcheck "$TMP/out" "show -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
+jcheck "$TMP/out" "show -j" "set(d) == $keys | {\"bad_blocks\"}" \
+	"${asked[@]:1}" 'd["alloc_bytes"] == 0' 'd["bad_blocks"] == []'
 
 pretty list
 pretty show "$disk"

@@ -159,7 +159,8 @@ keys = {"index", "disk_name", "char_name", "backend", "size", "block_size",
         "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first",
         "write_cache", "timeout_ms",
         "completion", "completion_ns", "latency_ns",
-        "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power"}
+        "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power",
+        "bad_count"}
 sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
                  d["disk_name"] == sys.argv[3] and
                  d["char_name"] == sys.argv[3] + "c" and
@@ -170,7 +171,8 @@ sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
                  d["timeout_ms"] == 30000 and
                  d["completion"] == "inline" and d["fail_ops"] == "all" and
                  d["fail_status"] == 6 and d["stall"] is False and
-                 d["write_cache"] == 0 and d["power"] == "on"
+                 d["write_cache"] == 0 and d["power"] == "on" and
+                 d["bad_count"] == 0
                  for d in disks))' "$out" "$index" "$disk" 2>/dev/null; then
 		ok "unprivileged: list -j has $disk"
 	else
@@ -192,6 +194,8 @@ check "unprivileged: show $disk" 0 "$rc" "$out" "backend        null"
 out=$("${UNPRIV[@]}" "$ZCBLKCTL" show -j "$index" 2>&1)
 rc=$?
 check "unprivileged: show -j $disk" 0 "$rc" "$out" "\"disk_name\": \"$disk\""
+check "unprivileged: show -j $disk lists its bad blocks" 0 "$rc" "$out" \
+	'"bad_blocks": []'
 
 # features
 out=$("${UNPRIV[@]}" "$ZCBLKCTL" features -j 2>&1)

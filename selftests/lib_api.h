@@ -18,6 +18,7 @@
 #define SET_INDEX	4303	/* lib_api_ctl */
 #define ZONED_INDEX	4310	/* lib_api_ctl */
 #define WCACHE_INDEX	4311	/* lib_api_ctl; 4312 stays free */
+#define BAD_INDEX	4313	/* lib_api_ctl; 4314 stays free */
 
 FIXTURE(api) {
 	struct pt_env env;

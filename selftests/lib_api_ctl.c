@@ -6,9 +6,9 @@
  * (removed meanwhile), the zone fields of struct zcblk_dev_params and
  * struct zcblk_dev_info (version 2) beside version-1 callers, and the
  * write cache (params version 3, info version 4, stats version 2) with
- * zcblk_dev_power().  The
- * monitor's tests are lib_api_monitor.c, the passthrough helpers'
- * lib_api_pt.c.
+ * zcblk_dev_power(), and unreadable blocks (info version 5) with
+ * zcblk_dev_set_bad() and zcblk_dev_bad_list().  The monitor's tests are
+ * lib_api_monitor.c, the passthrough helpers' lib_api_pt.c.
  *
  * The fixture's tests need root and zcblk.ko loaded (they skip if the
  * module is not); the plain TEST needs neither.
@@ -438,6 +438,138 @@ TEST_F(api, wcache_versions)
 			TH_LOG("byte %zu of a version-1 stats written", i);
 		}
 	}
+	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
+}
+
+/* ---------------------------------------------------- unreadable blocks */
+
+/*
+ * zcblk_dev_set_bad() and zcblk_dev_bad_list() on a mem disk of 4096
+ * blocks of 4 KiB: 10+4 marked is one range, in @bad_count and the list,
+ * nothing written past the ranges returned; clearing 11 splits it; @max
+ * and a NULL @count or @out; a version-4 @out gets no @bad_count.  42
+ * separate ranges: @bad_count 42, the first 32 listed, in LBA order.
+ * Refusals, each changing nothing: past the end -ERANGE, @nlb 0 or 65537
+ * -ERANGE (the policy's range in the message), an unknown flag and a
+ * NULL @out with @max -EINVAL (the library), -ENODEV without the disk,
+ * -EINVAL without a context.  The whole disk marked is one range of 4096
+ * blocks; cleared, none.
+ */
+TEST_F(api, bad_blocks)
+{
+	struct zcblk_dev_info out = { .size = sizeof(out) }, v4;
+	struct zcblk_bad_range r[ZCBLK_BAD_RANGES_MAX + 1];
+	const int nr = sizeof(r) / sizeof(r[0]);
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_dev_params p = { .size = sizeof(p) };
+	__u32 count, i;
+	size_t j;
+	int ret;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_INDEX |
+		ZCBLK_PARAM_BLOCK_SIZE;
+	strcpy(p.backend, "mem");
+	p.disk_size = 16 * MiB;
+	p.block_size = 4096;
+	p.index = BAD_INDEX;
+	ret = zcblk_dev_add(ctx, &p, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = p.index;
+	EXPECT_EQ(0, out.bad_count);
+	count = 99;
+	EXPECT_EQ(0, zcblk_dev_bad_list(ctx, p.index, r, nr, &count));
+	EXPECT_EQ(0, count);
+
+	ret = zcblk_dev_set_bad(ctx, p.index, 10, 4, 0);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_set_bad 10+4: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &out));
+	EXPECT_EQ(1, out.bad_count);
+	memset(r, 0x5a, sizeof(r));
+	ASSERT_EQ(1, zcblk_dev_bad_list(ctx, p.index, r, nr, &count));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(10, r[0].lba);
+	EXPECT_EQ(4, r[0].nlb);
+	EXPECT_EQ(0x5a5a5a5a5a5a5a5aULL, r[1].lba);
+
+	ASSERT_EQ(0, zcblk_dev_set_bad(ctx, p.index, 11, 1, ZCBLK_BAD_CLEAR));
+	ASSERT_EQ(2, zcblk_dev_bad_list(ctx, p.index, r, nr, &count));
+	EXPECT_EQ(2, count);
+	EXPECT_EQ(10, r[0].lba);
+	EXPECT_EQ(1, r[0].nlb);
+	EXPECT_EQ(12, r[1].lba);
+	EXPECT_EQ(2, r[1].nlb);
+	/* Clearing what is not marked: no change. */
+	EXPECT_EQ(0, zcblk_dev_set_bad(ctx, p.index, 11, 1, ZCBLK_BAD_CLEAR));
+	memset(r, 0x5a, sizeof(r));
+	EXPECT_EQ(1, zcblk_dev_bad_list(ctx, p.index, r, 1, NULL));
+	EXPECT_EQ(10, r[0].lba);
+	EXPECT_EQ(0x5a5a5a5a5a5a5a5aULL, r[1].lba);
+	count = 0;
+	EXPECT_EQ(0, zcblk_dev_bad_list(ctx, p.index, NULL, 0, &count));
+	EXPECT_EQ(2, count);
+
+	fill_info(&v4, 0x5a);
+	v4.size = ZCBLK_DEV_INFO_SIZE_VER4;
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &v4));
+	EXPECT_EQ(ZCBLK_DEV_INFO_SIZE_VER4, v4.size);
+	for (j = ZCBLK_DEV_INFO_SIZE_VER4; j < sizeof(v4); j++) {
+		ASSERT_EQ(0x5a, ((unsigned char *)&v4)[j]) {
+			TH_LOG("byte %zu of a version-4 info written", j);
+		}
+	}
+
+	/* Every other block from 100: 40 more ranges, 32 of 42 listed. */
+	for (i = 0; i < 40; i++) {
+		ret = zcblk_dev_set_bad(ctx, p.index, 100 + 2 * i, 1, 0);
+		ASSERT_EQ(0, ret) {
+			TH_LOG("zcblk_dev_set_bad %u: %s: %s", 100 + 2 * i,
+			       strerror(-ret), zcblk_ctx_errmsg(ctx));
+		}
+	}
+	ASSERT_EQ(ZCBLK_BAD_RANGES_MAX,
+		  zcblk_dev_bad_list(ctx, p.index, r, nr, &count));
+	EXPECT_EQ(42, count);
+	EXPECT_EQ(10, r[0].lba);
+	EXPECT_EQ(12, r[1].lba);
+	for (i = 2; i < ZCBLK_BAD_RANGES_MAX; i++) {
+		EXPECT_EQ(100 + 2 * (i - 2), r[i].lba);
+		EXPECT_EQ(1, r[i].nlb);
+	}
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &out));
+	EXPECT_EQ(42, out.bad_count);
+
+	EXPECT_EQ(-ERANGE, zcblk_dev_set_bad(ctx, p.index, 4096, 1, 0));
+	EXPECT_STREQ("bad-lba: past the end of the disk", zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ERANGE, zcblk_dev_set_bad(ctx, p.index, 4095, 2, 0));
+	EXPECT_EQ(-ERANGE, zcblk_dev_set_bad(ctx, p.index, 0, 0, 0));
+	EXPECT_STREQ("bad-nlb: integer out of range (valid: 1..65536)",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ERANGE, zcblk_dev_set_bad(ctx, p.index, 0, 65537, 0));
+	EXPECT_EQ(-EINVAL, zcblk_dev_set_bad(ctx, p.index, 0, 1, 2));
+	EXPECT_STREQ("flags: unknown bits", zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-EINVAL, zcblk_dev_bad_list(ctx, p.index, NULL, 1, &count));
+	EXPECT_EQ(-ENODEV, zcblk_dev_set_bad(ctx, p.index + 1, 0, 1, 0));
+	EXPECT_EQ(-ENODEV, zcblk_dev_bad_list(ctx, p.index + 1, r, nr, &count));
+	EXPECT_EQ(-EINVAL, zcblk_dev_set_bad(NULL, p.index, 0, 1, 0));
+	EXPECT_EQ(-EINVAL, zcblk_dev_bad_list(NULL, p.index, r, nr, &count));
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &out));
+	EXPECT_EQ(42, out.bad_count);
+
+	/* The whole disk: one range. */
+	ASSERT_EQ(0, zcblk_dev_set_bad(ctx, p.index, 0, 4096, 0));
+	ASSERT_EQ(1, zcblk_dev_bad_list(ctx, p.index, r, nr, &count));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(0, r[0].lba);
+	EXPECT_EQ(4096, r[0].nlb);
+	ASSERT_EQ(0, zcblk_dev_set_bad(ctx, p.index, 0, 4096, ZCBLK_BAD_CLEAR));
+	EXPECT_EQ(0, zcblk_dev_bad_list(ctx, p.index, r, nr, &count));
+	EXPECT_EQ(0, count);
 	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
 }
 

@@ -17,6 +17,7 @@
 #define OP_WRITE_UNCOR	0x04
 #define SC_READ_ERROR	0x4281
 #define SC_WRITE_PROT	0x4020
+#define SC_CAP_EXCEEDED	0x4081
 #define ID_CTRL_ONCS	520
 
 FIXTURE(media) {
@@ -196,6 +197,40 @@ TEST_F(media, refusals)
 		EXPECT_EQ(PT_SC_INVALID_OPCODE, uncor(cfd, 0, 1));
 		close(cfd);
 	}
+}
+
+/*
+ * The table holds 512 ranges (the kernel's bad block table, a page): the
+ * 513th separate one is Capacity Exceeded (81h), nothing added; a write
+ * that takes one off makes room again.
+ */
+TEST_F(media, table_full)
+{
+	__u32 bs = variant->bs, i;
+	int cfd, res;
+	char *buf;
+
+	pt_open(_metadata, &self->d, &cfd, NULL);
+	buf = pt_map(bs);
+	ASSERT_NE(NULL, buf);
+	/* every other block: no two ranges merge */
+	for (i = 0; i < 512; i++) {
+		res = uncor(cfd, 2 * i, 1);
+		ASSERT_EQ(0, res) {
+			TH_LOG("range %u: %s", i, pt_res_str(res));
+		}
+	}
+	EXPECT_EQ(SC_CAP_EXCEEDED, uncor(cfd, 2000, 1));
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 2000, 1, buf, bs));
+	/* extending a range in place needs no new entry */
+	EXPECT_EQ(0, uncor(cfd, 1, 1));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 1, 1, buf, bs));
+	/* a write clears block 100 (a whole range): room for one more */
+	EXPECT_EQ(0, rw(cfd, PT_OP_WRITE, 100, 1, buf, bs));
+	EXPECT_EQ(0, uncor(cfd, 2000, 1));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 2000, 1, buf, bs));
+	munmap(buf, bs);
+	close(cfd);
 }
 
 TEST_HARNESS_MAIN

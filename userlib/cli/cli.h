@@ -100,6 +100,12 @@ int parse_power(const char *s, __u32 *out);
 /* "drop", "blocks", "torn" -> enum zcblk_cut_mode. */
 int parse_cut_mode(const char *s, __u32 *out);
 /*
+ * A range of blocks, LBA[+COUNT]: "10" -> 10, 1; "10+4" -> 10, 4.  Both
+ * decimal, LBA 0 .. UINT64_MAX, COUNT 0 .. UINT32_MAX (the kernel says
+ * what it takes); nothing else around them.
+ */
+int parse_lba_range(const char *s, __u64 *lba, __u32 *nlb);
+/*
  * A disk as the user names it: "3", "zcblk3", "zcblk3c" (its char
  * device), "/dev/zcblk3" or "/dev/zcblk3c" -> 3.
  */
@@ -156,8 +162,8 @@ void json_disk(const struct zcblk_dev_info *info);
 void json_disk_members(const struct zcblk_dev_info *info);
 
 /*
- * The FLAGS column of `list`: "ro,buf,zoned,stall,cut,inject,delay", or
- * "-".
+ * The FLAGS column of `list`: "ro,buf,zoned,stall,cut,bad,inject,delay",
+ * or "-".
  */
 void disk_flags(const struct zcblk_dev_info *info, char *buf, size_t len);
 

@@ -55,6 +55,8 @@ void json_disk_members(const struct zcblk_dev_info *x)
 	json_kv_string("fail_ops", fail_ops_name(x->fail_ops));
 	json_kv_bool("stall", x->stall);
 	json_kv_string("power", power_name(x->power));
+	/* Ranges of unreadable blocks; show -j lists them (bad_blocks). */
+	json_kv_u64("bad_count", x->bad_count);
 }
 
 void json_disk(const struct zcblk_dev_info *x)
@@ -75,6 +77,7 @@ void disk_flags(const struct zcblk_dev_info *x, char *buf, size_t len)
 		{ x->flags & ZCBLK_DEV_F_ZONED, "zoned" },
 		{ x->stall, "stall" },
 		{ x->power == ZCBLK_POWER_STATE_CUT, "cut" },
+		{ x->bad_count, "bad" },
 		{ x->fail_every || x->fail_ppm, "inject" },
 		{ x->latency_ns || (x->completion == ZCBLK_COMPLETION_TIMER &&
 				    x->completion_ns), "delay" },

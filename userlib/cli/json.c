@@ -15,7 +15,7 @@
 
 #include "cli.h"
 
-/* Deeper than any zcblkctl output nests (2 levels). */
+/* Deeper than any zcblkctl output nests (3 levels: show -j). */
 #define JSON_MAX_DEPTH	8
 
 static struct {

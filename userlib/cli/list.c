@@ -30,20 +30,21 @@ static void list_usage(FILE *f)
 		"(0: no limit); timeout_ms, and the live settings ('%s set'):\n"
 		"completion (inline, softirq, timer), completion_ns, latency_ns,\n"
 		"fail_every, fail_ppm, fail_status (a number: 0x281 is 641), fail_ops\n"
-		"(all, reads, writes), stall (a boolean) and power (on, cut). Each\n"
-		"key is a netlink attribute's name with '_' for '-'. A path's bytes\n"
-		"that are not UTF-8 come out as \\udcXX (Python:\n"
+		"(all, reads, writes), stall (a boolean), power (on, cut) and\n"
+		"bad_count (ranges of unreadable blocks: '%s show' lists them).\n"
+		"Each key is a netlink attribute's name with '_' for '-'. A path's\n"
+		"bytes that are not UTF-8 come out as \\udcXX (Python:\n"
 		"os.fsencode(json.loads(...)) gives them back).\n"
 		"\n"
 		"The table's FLAGS column: ro (read-only), buf (buffered), zoned,\n"
-		"stall, cut (power cut), inject (error injection on), delay (added\n"
-		"latency or timer completion); '-' for none. WCACHE: the volatile\n"
-		"write cache's size, '-' for none.\n"
+		"stall, cut (power cut), bad (unreadable blocks), inject (error\n"
+		"injection on), delay (added latency or timer completion); '-' for\n"
+		"none. WCACHE: the volatile write cache's size, '-' for none.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
 		"      --pretty  with -j: indented, a key per line\n"
 		"  -h, --help    show this\n",
-		PROG_NAME, PROG_NAME);
+		PROG_NAME, PROG_NAME, PROG_NAME);
 }
 
 struct disks {

@@ -26,7 +26,7 @@ static void monitor_usage(FILE *f)
 		"settings changed ('%s set'), a disk removed. One line per event:\n"
 		"  <event> <name> backend=... size=... state=... completion=...\n"
 		"  latency_ns=... fail_every=... fail_ppm=... fail_status=...\n"
-		"  fail_ops=... stall=... power=...\n"
+		"  fail_ops=... stall=... power=... bad_count=...\n"
 		"or with -j one JSON object per line, with the key event (added,\n"
 		"changed, removed) and the keys of '%s list -j' (the disk after the\n"
 		"event; state \"dead\" once removed). Runs until SIGINT or SIGTERM\n"
@@ -68,7 +68,8 @@ static void print_event(__u32 event, const struct zcblk_dev_info *x,
 		format_size(x->disk_size, size, sizeof(size));
 		printf("%s %s backend=%s size=%s state=%s completion=%s "
 		       "latency_ns=%llu fail_every=%u fail_ppm=%u "
-		       "fail_status=%#x fail_ops=%s stall=%s power=%s\n",
+		       "fail_status=%#x fail_ops=%s stall=%s power=%s "
+		       "bad_count=%u\n",
 		       zcblk_event_name(event),
 		       x->disk_name[0] ? x->disk_name : x->char_name, x->backend,
 		       size,
@@ -76,7 +77,8 @@ static void print_event(__u32 event, const struct zcblk_dev_info *x,
 		       completion_name(x->completion),
 		       (unsigned long long)x->latency_ns, x->fail_every,
 		       x->fail_ppm, x->fail_status, fail_ops_name(x->fail_ops),
-		       x->stall ? "on" : "off", power_name(x->power));
+		       x->stall ? "on" : "off", power_name(x->power),
+		       x->bad_count);
 	}
 	/* A reader at the other end of a pipe wants each line now. */
 	fflush(stdout);

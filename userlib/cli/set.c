@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * zcblkctl set: change a disk's live settings (completion, added latency,
- * error injection, stall) and cut its power or give it back.
+ * error injection, stall), mark its blocks unreadable or readable again,
+ * and cut its power or give it back.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -16,15 +17,16 @@ static void set_usage(FILE *f)
 		"                [--completion-ns N] [--latency-ns N] [--fail-every N]\n"
 		"                [--fail-ppm N] [--fail-status S]\n"
 		"                [--fail-ops all|reads|writes] [--stall on|off]\n"
+		"                [--bad LBA[+COUNT] | --clear-bad LBA[+COUNT]]\n"
 		"                [--power on|cut [--cut-mode drop|blocks|torn]\n"
 		"                 [--cut-seed N]] [-j|--json] [--pretty]\n"
 		"\n"
 		"Change a disk's live settings; they apply to requests from now on.\n"
 		"Prints nothing, or the disk as 'list -j' shows it (-j). DISK: its\n"
 		"index (3), name (zcblk3), char device's name (zcblk3c) or either's\n"
-		"path (/dev/zcblk3, /dev/zcblk3c). --power comes last: after the\n"
-		"other settings of the command are made (if they are refused, the\n"
-		"power is left as it was).\n"
+		"path (/dev/zcblk3, /dev/zcblk3c). The other settings come first,\n"
+		"then --bad or --clear-bad, then --power: if one is refused, those\n"
+		"after it are not made.\n"
 		"\n"
 		"      --completion MODE   inline (where the backend finishes), softirq\n"
 		"                          (like a device interrupt) or timer\n"
@@ -45,6 +47,15 @@ static void set_usage(FILE *f)
 		"                          discard)\n"
 		"      --stall on|off      on: hold new requests unrun (they time out\n"
 		"                          after the disk's timeout); off: run them\n"
+		"      --bad LBA[+COUNT]   make COUNT blocks from LBA unreadable (the\n"
+		"                          disk's blocks; COUNT 1..65536, default 1),\n"
+		"                          as Write Uncorrectable does: a read of one\n"
+		"                          fails (Unrecovered Read Error; ENODATA on\n"
+		"                          the block device) until it is written.\n"
+		"                          'show' lists them; a file disk keeps them\n"
+		"                          beside its file, in PATH.bad\n"
+		"      --clear-bad LBA[+COUNT]\n"
+		"                          make them readable again, data as it was\n"
 		"      --power on|cut      cut: lose what the write cache holds (add\n"
 		"                          --write-cache) as --cut-mode says, then fail\n"
 		"                          every request until --power on; on: run them\n"
@@ -62,8 +73,9 @@ static void set_usage(FILE *f)
 		"  -h, --help              show this\n"
 		"\n"
 		"Example: %s set 0 --fail-every 10 --fail-status 0x281 --fail-ops reads\n"
+		"         %s set 0 --bad 2048+8\n"
 		"         %s set 0 --power cut --cut-mode torn --cut-seed 7\n",
-		PROG_NAME, PROG_NAME, PROG_NAME);
+		PROG_NAME, PROG_NAME, PROG_NAME, PROG_NAME);
 }
 
 /* Long-only options. */
@@ -79,6 +91,8 @@ enum {
 	OPT_POWER,
 	OPT_CUT_MODE,
 	OPT_CUT_SEED,
+	OPT_BAD,
+	OPT_CLEAR_BAD,
 	OPT_PRETTY,
 };
 
@@ -96,6 +110,8 @@ int set_main(int argc, char *argv[])
 		{ "power",	   required_argument, NULL, OPT_POWER },
 		{ "cut-mode",	   required_argument, NULL, OPT_CUT_MODE },
 		{ "cut-seed",	   required_argument, NULL, OPT_CUT_SEED },
+		{ "bad",	   required_argument, NULL, OPT_BAD },
+		{ "clear-bad",	   required_argument, NULL, OPT_CLEAR_BAD },
 		{ "json",	   no_argument,	      NULL, 'j' },
 		{ "pretty",	   no_argument,	      NULL, OPT_PRETTY },
 		{ "help",	   no_argument,	      NULL, 'h' },
@@ -106,9 +122,9 @@ int set_main(int argc, char *argv[])
 	struct zcblk_dev_info info = { .size = sizeof(info) };
 	struct zcblk_ctx *ctx;
 	bool json = false, power_set = false, mode_set = false,
-	     seed_set = false;
-	__u32 index, power = 0, cut_mode = 0;
-	__u64 cut_seed = 0;
+	     seed_set = false, bad_set = false;
+	__u32 index, power = 0, cut_mode = 0, bad_nlb = 0, bad_flags = 0;
+	__u64 cut_seed = 0, bad_lba = 0;
 	int opt, ret;
 
 	opterr = 0;
@@ -180,6 +196,18 @@ int set_main(int argc, char *argv[])
 						   optarg);
 			seed_set = true;
 			break;
+		case OPT_BAD:
+		case OPT_CLEAR_BAD:
+			/* One range a command: DEV_SET takes one. */
+			if (bad_set)
+				return usage_error("set", "one --bad or --clear-bad at a time");
+			if (parse_lba_range(optarg, &bad_lba, &bad_nlb))
+				return usage_error("set", "invalid --%s (LBA or LBA+COUNT, decimal): %s",
+						   opt == OPT_BAD ? "bad" : "clear-bad",
+						   optarg);
+			bad_flags = opt == OPT_BAD ? 0 : ZCBLK_BAD_CLEAR;
+			bad_set = true;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -203,21 +231,28 @@ int set_main(int argc, char *argv[])
 	    (!power_set || power != ZCBLK_POWER_STATE_CUT))
 		return usage_error("set", "%s needs --power cut",
 				   mode_set ? "--cut-mode" : "--cut-seed");
-	if (!s.set && !power_set)
+	if (!s.set && !bad_set && !power_set)
 		return usage_error("set", "nothing to set");
 
 	ret = open_ctx(&ctx);
 	if (ret)
 		return ret;
-	/* The other settings first, then the power: one request each. */
+	/*
+	 * The other settings first, then the bad blocks, then the power (the
+	 * kernel's order within one request): one request each.
+	 */
 	ret = 0;
 	if (s.set)
 		ret = zcblk_dev_set(ctx, index, &s,
-				    json && !power_set ? &info : NULL);
+				    json && !bad_set && !power_set ? &info :
+								     NULL);
+	if (!ret && bad_set)
+		ret = zcblk_dev_set_bad(ctx, index, bad_lba, bad_nlb,
+					bad_flags);
 	/* No --cut-mode: 0, the kernel's default (drop); likewise the seed. */
 	if (!ret && power_set)
 		ret = zcblk_dev_power(ctx, index, power, cut_mode, cut_seed);
-	if (!ret && power_set && json)
+	if (!ret && (bad_set || power_set) && json)
 		ret = zcblk_dev_get(ctx, index, &info);
 	if (ret) {
 		ret = report_error(ctx, ret);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * zcblkctl show: one disk, its attributes and live settings, one per line
- * or as a JSON object (-j).
+ * zcblkctl show: one disk, its attributes, live settings and unreadable
+ * blocks, one per line or as a JSON object (-j).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -15,14 +15,19 @@ static void show_usage(FILE *f)
 		"Usage: %s show DISK [-j|--json] [--pretty]\n"
 		"\n"
 		"Show one disk: what it was made with and its live settings, one per\n"
-		"line, or as a JSON object with the keys of '%s list -j'. DISK: its\n"
-		"index (3), name (zcblk3), char device's name (zcblk3c) or either's\n"
-		"path (/dev/zcblk3, /dev/zcblk3c). Any user may run it.\n"
+		"line, or as a JSON object with the keys of '%s list -j' and\n"
+		"bad_blocks. Its unreadable blocks ('%s set --bad'): the row\n"
+		"bad_blocks, ranges LBA+COUNT in LBA order (adjacent blocks are one\n"
+		"range) or none; in JSON bad_blocks, an array of objects with the\n"
+		"keys lba and nlb. The kernel lists the first 32 ranges; bad_count\n"
+		"says how many there are. DISK: its index (3), name (zcblk3), char\n"
+		"device's name (zcblk3c) or either's path (/dev/zcblk3,\n"
+		"/dev/zcblk3c). Any user may run it.\n"
 		"\n"
 		"  -j, --json    print JSON\n"
 		"      --pretty  with -j: indented, a key per line\n"
 		"  -h, --help    show this\n",
-		PROG_NAME, PROG_NAME);
+		PROG_NAME, PROG_NAME, PROG_NAME);
 }
 
 #define ROW(name, fmt, ...)	printf("  %-14s " fmt "\n", name, __VA_ARGS__)
@@ -57,7 +62,54 @@ static void print_zones(const struct zcblk_dev_info *x)
 	ROW("zone_max", "open %s, active %s", open, active);
 }
 
-static void print_human(const struct zcblk_dev_info *x)
+/* A disk's unreadable blocks, as zcblk_dev_bad_list() gave them. */
+struct bad_blocks {
+	struct zcblk_bad_range r[ZCBLK_BAD_RANGES_MAX];
+	unsigned int n;
+};
+
+/* The bad_blocks row: "10+4, 20+2", what was not listed, or "none". */
+static void print_bad(const struct zcblk_dev_info *x,
+		      const struct bad_blocks *b)
+{
+	unsigned int i;
+
+	if (!x->bad_count) {
+		ROW("bad_blocks", "%s", "none");
+		return;
+	}
+	printf("  %-14s ", "bad_blocks");
+	for (i = 0; i < b->n; i++)
+		printf("%s%llu+%llu", i ? ", " : "",
+		       (unsigned long long)b->r[i].lba,
+		       (unsigned long long)b->r[i].nlb);
+	if (x->bad_count > b->n)
+		printf("%s(%u ranges, %u listed)", b->n ? " " : "",
+		       x->bad_count, b->n);
+	printf("\n");
+}
+
+static void print_json(const struct zcblk_dev_info *x,
+		       const struct bad_blocks *b)
+{
+	unsigned int i;
+
+	json_object_begin();
+	json_disk_members(x);
+	json_key("bad_blocks");
+	json_array_begin();
+	for (i = 0; i < b->n; i++) {
+		json_object_begin();
+		json_kv_u64("lba", b->r[i].lba);
+		json_kv_u64("nlb", b->r[i].nlb);
+		json_object_end();
+	}
+	json_array_end();
+	json_object_end();
+}
+
+static void print_human(const struct zcblk_dev_info *x,
+			const struct bad_blocks *b)
 {
 	char size[32], alloc[32], wcache[32], flags[64];
 
@@ -116,11 +168,13 @@ static void print_human(const struct zcblk_dev_info *x)
 	ROW("fail_ops", "%s", fail_ops_name(x->fail_ops));
 	ROW("stall", "%s", on_off(x->stall));
 	ROW("power", "%s", power_name(x->power));
+	print_bad(x, b);
 }
 
 int show_main(int argc, char *argv[])
 {
 	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct bad_blocks b = { .n = 0 };
 	struct zcblk_ctx *ctx;
 	bool json;
 	__u32 index;
@@ -139,12 +193,24 @@ int show_main(int argc, char *argv[])
 	if (ret)
 		return ret;
 	ret = zcblk_dev_get(ctx, index, &info);
+	/*
+	 * The ranges come with a second DEV_GET: its count goes with them,
+	 * should the list have changed in between.
+	 */
+	if (!ret) {
+		ret = zcblk_dev_bad_list(ctx, index, b.r, ARRAY_SIZE(b.r),
+					 &info.bad_count);
+		if (ret >= 0) {
+			b.n = ret;
+			ret = 0;
+		}
+	}
 	if (ret) {
 		ret = report_error(ctx, ret);
 	} else if (json) {
-		json_disk(&info);
+		print_json(&info, &b);
 	} else {
-		print_human(&info);
+		print_human(&info, &b);
 	}
 	zcblk_ctx_close(ctx);
 	return finish_output(ret);

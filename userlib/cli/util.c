@@ -377,6 +377,37 @@ const char *cut_mode_name(__u32 cut_mode)
 	return "unknown";
 }
 
+int parse_lba_range(const char *s, __u64 *lba, __u32 *nlb)
+{
+	const char *plus = strchr(s, '+');
+	char num[24];
+	size_t len;
+	__u64 v;
+	int ret;
+
+	if (!plus) {
+		ret = parse_u64(s, &v);
+		if (ret)
+			return ret;
+		*lba = v;
+		*nlb = 1;
+		return 0;
+	}
+	/* LBA+COUNT: two plain numbers, nothing around them. */
+	len = plus - s;
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	ret = parse_u64(num, &v);
+	if (!ret)
+		ret = parse_u32(plus + 1, nlb);
+	if (ret)
+		return ret;
+	*lba = v;
+	return 0;
+}
+
 int parse_disk(const char *s, __u32 *index)
 {
 	char num[16];

@@ -215,14 +215,22 @@ struct zcblk_dev_params {
  *	whose disks are always on
  * @write_cache: bytes of volatile write cache (0: none); version 4
  *	(%ZCBLK_DEV_INFO_SIZE_VER4)
+ * @bad_count: how many ranges of unreadable blocks the disk has (0:
+ *	none), adjacent blocks merged into one range: what Write
+ *	Uncorrectable and zcblk_dev_set_bad() marked and no write cleared
+ *	since (Documentation/durability.rst).  zcblk_dev_bad_list() gives
+ *	the ranges.  Version 5 (%ZCBLK_DEV_INFO_SIZE_VER5); 0 also from a
+ *	module that does not report them
+ * @__reserved: padding, always 0
  *
  * The fields from @flags on are the disk's configuration and its live
  * settings (zcblk_dev_set() changes those from @completion to
- * @latency_ns, zcblk_dev_power() @power).  A field the kernel did not
- * report is 0 (strings: empty).  A caller whose @size ends before the
- * zone fields (version 1), @pi_type (version 2) or @write_cache (version
- * 3) gets the fields of its version: the library writes no more than
- * @size bytes.
+ * @latency_ns, zcblk_dev_power() @power, zcblk_dev_set_bad()
+ * @bad_count).  A field the kernel did not report is 0 (strings: empty).
+ * A caller whose @size ends before the zone fields (version 1), @pi_type
+ * (version 2), @write_cache (version 3) or @bad_count (version 4) gets
+ * the fields of its version: the library writes no more than @size
+ * bytes.
  */
 struct zcblk_dev_info {
 	__u32 size;
@@ -264,11 +272,15 @@ struct zcblk_dev_info {
 	/* version 3 ends here (ZCBLK_DEV_INFO_SIZE_VER3 bytes) */
 	__u64 write_cache;
 	/* version 4 ends here (ZCBLK_DEV_INFO_SIZE_VER4 bytes) */
+	__u32 bad_count;
+	__u32 __reserved;
+	/* version 5 ends here (ZCBLK_DEV_INFO_SIZE_VER5 bytes) */
 };
 #define ZCBLK_DEV_INFO_SIZE_VER1	4280
 #define ZCBLK_DEV_INFO_SIZE_VER2	4312
 #define ZCBLK_DEV_INFO_SIZE_VER3	4320
 #define ZCBLK_DEV_INFO_SIZE_VER4	4328
+#define ZCBLK_DEV_INFO_SIZE_VER5	4336
 
 /**
  * struct zcblk_dev_stats - a disk's counters (DEV_STATS reply)
@@ -496,6 +508,91 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
  */
 ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
 				 __u32 state, __u32 cut_mode, __u64 cut_seed);
+
+/* Bits of zcblk_dev_set_bad()'s @flags. */
+#define ZCBLK_BAD_CLEAR		(1U << 0)	/* readable again, not bad */
+
+/**
+ * zcblk_dev_set_bad() - mark a disk's blocks unreadable, or readable again
+ *	(ZCBLK_CMD_DEV_SET bad-lba; needs CAP_SYS_ADMIN; LIBZCBLK_1.1)
+ * @ctx: context
+ * @index: disk index
+ * @lba: the first block, in the disk's blocks (&zcblk_dev_info.block_size)
+ * @nlb: how many blocks, 1 to 65536 (one NVMe command's worth)
+ * @flags: 0 marks the blocks unreadable, as Write Uncorrectable does:
+ *	a read that touches one fails, Unrecovered Read Error (281h, DNR)
+ *	on the char device, -ENODATA on the block device, until a write
+ *	(Write, Write Zeroes, a deallocation) of that block makes it
+ *	readable again.  %ZCBLK_BAD_CLEAR makes them readable again instead
+ *	(their data is what it was).  Unknown bits are refused (-EINVAL)
+ *
+ * One DEV_SET request with the bad-lba and bad-nlb attributes, and
+ * bad-clear with %ZCBLK_BAD_CLEAR (Documentation/durability.rst).  @nlb
+ * is always sent: 0 or more than 65536 is the kernel's -ERANGE, not a
+ * default.  Clearing blocks that are not marked succeeds and changes
+ * nothing.  The disk's settings are left as they are;
+ * zcblk_dev_get() (@bad_count) and zcblk_dev_bad_list() describe the
+ * list afterwards.  A file disk on a regular file keeps its list beside
+ * it, in <path>.bad, written before the call returns, and finds it again
+ * when added anew on the file; a mem disk's list goes with the disk.
+ *
+ * Return: 0; -EINVAL if @ctx is NULL or @flags has an unknown bit; else
+ * the kernel's answer: -ENODEV (no disk @index, or it is being removed),
+ * -EPERM, -ERANGE (@nlb out of range: "bad-nlb: integer out of range
+ * (valid: 1..65536)"; blocks past the end of the disk: "bad-lba: past
+ * the end of the disk"), -EOPNOTSUPP (a zoned disk: "bad-lba: not on a
+ * zoned disk"), -ENOSPC (the table of 512 ranges is full: "bad-lba: the
+ * bad block table is full (512 ranges)"), -EINVAL (a module without
+ * bad block lists over netlink: "bad-lba: Unknown attribute type"), the
+ * error of writing a file disk's <path>.bad (the list changed all the
+ * same), ...  -ENODEV also if the disk was removed right after the
+ * change, as for zcblk_dev_set().
+ */
+ZCBLK_EXPORT int zcblk_dev_set_bad(struct zcblk_ctx *ctx, __u32 index,
+				   __u64 lba, __u32 nlb, __u32 flags);
+
+/**
+ * struct zcblk_bad_range - one range of unreadable blocks
+ *	(zcblk_dev_bad_list())
+ * @lba: its first block
+ * @nlb: how many blocks, at least 1
+ *
+ * Not extensible: an element of the caller's array, 16 bytes.
+ */
+struct zcblk_bad_range {
+	__u64 lba;
+	__u64 nlb;
+};
+
+/* The most ranges a disk's description lists (zcblk_dev_bad_list()). */
+#define ZCBLK_BAD_RANGES_MAX	32
+
+/**
+ * zcblk_dev_bad_list() - a disk's ranges of unreadable blocks
+ *	(ZCBLK_CMD_DEV_GET, any user; LIBZCBLK_1.1)
+ * @ctx: context
+ * @index: disk index
+ * @out: where the ranges go, in LBA order, adjacent blocks merged into
+ *	one range; may be NULL if @max is 0
+ * @max: room in @out, in ranges
+ * @count: if not NULL, set to how many ranges the disk has in all
+ *	(&zcblk_dev_info.bad_count)
+ *
+ * One DEV_GET request.  The kernel lists the first
+ * %ZCBLK_BAD_RANGES_MAX (32) ranges only, though a disk may have up to
+ * 512: *@count may be larger than what @out can get, whatever @max.  A
+ * module without bad block lists over netlink reports none: 0, and
+ * *@count 0.
+ *
+ * Return: the number of ranges stored in @out, 0 to min(@max,
+ * %ZCBLK_BAD_RANGES_MAX); -EINVAL if @ctx is NULL, or @out is NULL with
+ * @max non-zero; -ENODEV if there is no disk @index; -EBADMSG if the
+ * kernel's reply is malformed.  @out and *@count are written only on
+ * success.
+ */
+ZCBLK_EXPORT int zcblk_dev_bad_list(struct zcblk_ctx *ctx, __u32 index,
+				    struct zcblk_bad_range *out, __u32 max,
+				    __u32 *count);
 
 /**
  * zcblk_dev_get() - describe one disk (ZCBLK_CMD_DEV_GET, any user)

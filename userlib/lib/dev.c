@@ -12,7 +12,7 @@
 
 _Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER3,
 	       "struct zcblk_dev_params: layout changed");
-_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER4,
+_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER5,
 	       "struct zcblk_dev_info: layout changed");
 _Static_assert(offsetof(struct zcblk_dev_info, pi_type) ==
 	       ZCBLK_DEV_INFO_SIZE_VER2,
@@ -30,6 +30,11 @@ _Static_assert(offsetof(struct zcblk_dev_info, zone_size) ==
 _Static_assert(offsetof(struct zcblk_dev_info, write_cache) ==
 	       ZCBLK_DEV_INFO_SIZE_VER3,
 	       "struct zcblk_dev_info: version 3 changed");
+_Static_assert(offsetof(struct zcblk_dev_info, bad_count) ==
+	       ZCBLK_DEV_INFO_SIZE_VER4,
+	       "struct zcblk_dev_info: version 4 changed");
+_Static_assert(sizeof(struct zcblk_bad_range) == 16,
+	       "struct zcblk_bad_range: layout changed");
 _Static_assert(sizeof(struct zcblk_dev_stats) == ZCBLK_DEV_STATS_SIZE_VER2,
 	       "struct zcblk_dev_stats: layout changed");
 _Static_assert(offsetof(struct zcblk_dev_stats, cache_dirty_bytes) ==
@@ -402,6 +407,127 @@ ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
 	if (cut_seed || (state == ZCBLK_POWER_STATE_CUT && cut_mode))
 		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_CUT_SEED, cut_seed);
 	return set_transact(ctx, nlh, NULL);
+}
+
+ZCBLK_EXPORT int zcblk_dev_set_bad(struct zcblk_ctx *ctx, __u32 index,
+				   __u64 lba, __u32 nlb, __u32 flags)
+{
+	struct nlmsghdr *nlh;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	if (flags & ~ZCBLK_BAD_CLEAR) {
+		zcblk__set_errmsg(ctx, "flags: unknown bits");
+		return -EINVAL;
+	}
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	mnl_attr_put_u64(nlh, ZCBLK_A_DEV_BAD_LBA, lba);
+	/* Always: 0 is out of range for the kernel to say so, not a default. */
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_BAD_NLB, nlb);
+	if (flags & ZCBLK_BAD_CLEAR)
+		mnl_attr_put_u8(nlh, ZCBLK_A_DEV_BAD_CLEAR, 1);
+	return set_transact(ctx, nlh, NULL);
+}
+
+/* What zcblk_dev_bad_list() gathers from the DEV_GET reply. */
+struct bad_list {
+	struct zcblk_bad_range *out;
+	__u32 max, n, count;
+	bool has_index;
+};
+
+/* One bad-range nest: its lba and nlb, both required. */
+static int bad_range_cb(const struct nlattr *attr, void *data)
+{
+	struct zcblk_bad_range *r = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case ZCBLK_A_BAD_LBA:
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return MNL_CB_ERROR;
+		r->lba = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_BAD_NLB:
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return MNL_CB_ERROR;
+		r->nlb = mnl_attr_get_u64(attr);
+		break;
+	}
+	return MNL_CB_OK;	/* newer than us, or padding */
+}
+
+static int bad_list_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct bad_list *b = data;
+	struct zcblk_bad_range r = { 0 };
+
+	switch (mnl_attr_get_type(attr)) {
+	case ZCBLK_A_DEV_INDEX:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		b->has_index = true;
+		break;
+	case ZCBLK_A_DEV_BAD_COUNT:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		b->count = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_BAD_RANGE:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(attr, bad_range_cb, &r) != MNL_CB_OK ||
+		    !r.nlb)
+			return MNL_CB_ERROR;
+		if (b->n < b->max)
+			b->out[b->n++] = r;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int bad_list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct bad_list *b = data;
+
+	b->n = 0;
+	b->count = 0;
+	b->has_index = false;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), bad_list_attr_cb,
+			   b) != MNL_CB_OK || !b->has_index)
+		return -EBADMSG;
+	return 0;
+}
+
+ZCBLK_EXPORT int zcblk_dev_bad_list(struct zcblk_ctx *ctx, __u32 index,
+				    struct zcblk_bad_range *out, __u32 max,
+				    __u32 *count)
+{
+	struct zcblk_bad_range tmp[ZCBLK_BAD_RANGES_MAX];
+	struct bad_list b = { .out = tmp };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	if (!out && max) {
+		zcblk__set_errmsg(ctx, "out: NULL");
+		return -EINVAL;
+	}
+	/* Into our own array first: @out is written only on success. */
+	b.max = ZCBLK_MIN(max, (__u32)ZCBLK_BAD_RANGES_MAX);
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_GET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	ret = zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, bad_list_cb,
+			      &b);
+	if (ret)
+		return ret;
+	if (b.n)
+		memcpy(out, tmp, b.n * sizeof(*tmp));
+	if (count)
+		*count = b.count;
+	return b.n;
 }
 
 ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,

@@ -49,6 +49,11 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_POWER]		= "power",
 	[ZCBLK_A_DEV_CUT_MODE]		= "cut-mode",
 	[ZCBLK_A_DEV_CUT_SEED]		= "cut-seed",
+	[ZCBLK_A_DEV_BAD_LBA]		= "bad-lba",
+	[ZCBLK_A_DEV_BAD_NLB]		= "bad-nlb",
+	[ZCBLK_A_DEV_BAD_CLEAR]		= "bad-clear",
+	[ZCBLK_A_DEV_BAD_COUNT]		= "bad-count",
+	[ZCBLK_A_DEV_BAD_RANGE]		= "bad-range",
 };
 
 const struct zcblk_attr_names zcblk__dev_attr_names = {
@@ -116,6 +121,7 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_METADATA_SIZE:
 	case ZCBLK_A_DEV_PI_TYPE:
 	case ZCBLK_A_DEV_POWER:
+	case ZCBLK_A_DEV_BAD_COUNT:
 		type = MNL_TYPE_U32;
 		break;
 	case ZCBLK_A_DEV_SIZE:
@@ -245,6 +251,9 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_DEV_WRITE_CACHE:
 		info->write_cache = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_DEV_BAD_COUNT:
+		info->bad_count = mnl_attr_get_u32(attr);
 		break;
 	}
 	return MNL_CB_OK;

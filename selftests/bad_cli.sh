@@ -1,0 +1,261 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Unreadable blocks from the command line (Documentation/durability.rst):
+# on a 16 MiB mem disk of 4 KiB blocks, zcblkctl set -j --bad 10+4 makes
+# blocks 10 to 13 unreadable: the reply, show (the bad_blocks row), show
+# -j (bad_count, bad_blocks), list -j (bad_count) and list's FLAGS (bad)
+# say so; a direct dd read of block 11 fails with ENODATA ("No data
+# available"), blocks 9 and 14 read; nvme read of block 12 fails with
+# Unrecovered Read Error. --clear-bad 11 splits the range (10+1, 12+2), a
+# direct dd write of block 12 clears it (10+1, 13+1), nvme write-uncor of
+# 2 blocks at 20 adds 20+2; --clear-bad of all of them leaves none.
+# Refusals: blocks past the end of the disk, a COUNT of 0 or 65537 and a
+# zoned disk exit 2 with the kernel's message; a range that is not
+# LBA[+COUNT] and --bad with --clear-bad exit 1 with the usage message,
+# before the kernel; none changes the list. A file disk (on an ext4 that
+# takes direct I/O) keeps its list in <path>.bad: removed and added again
+# on the same file it lists 5+3 and block 6 does not read; cleared,
+# removed and added again it lists none.
+#
+# Needs root, zcblk.ko loaded, nvme-cli and mkfs.ext4. Exit: 0 pass,
+# 1 fail, 4 skip.
+. "$(dirname "$0")/lib.sh"
+need dd nvme mkfs.ext4
+
+[ -d /sys/module/zcblk ] || skip "zcblk module not loaded"
+
+# run ARGS...: zcblkctl ARGS; rc, out (stdout) and err (stderr) set.
+run() {
+	"$ZCBLKCTL" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	out=$(<"$TMP/out")
+	err=$(<"$TMP/err")
+}
+
+# jfield JSON KEY: KEY's value in the JSON object JSON (a string without
+# its quotes, a number or a boolean), without a fork of python3 (slow
+# under TCG); fails if there is none.
+jfield() {
+	local re="\"$2\": (\"[^\"]*\"|[0-9]+|true|false|null)"
+	[[ $1 =~ $re ]] || fail "no $2 in $1"
+	echo "${BASH_REMATCH[1]//\"/}"
+}
+
+# listed DISK: DISK's object of `zcblkctl list -j` (one a line).
+listed() {
+	local line
+	while read -r line; do
+		[[ $line == *"\"disk_name\": \"$1\""* ]] && { echo "$line"; return 0; }
+	done < <("$ZCBLKCTL" list -j)
+	fail "list -j: no $1"
+}
+
+# flags DISK: the FLAGS column (11th) of DISK's row in `zcblkctl list`.
+flags() {
+	local name f
+	while read -r _ name _ _ _ _ _ _ _ _ f _; do
+		[ "$name" = "$1" ] && { echo "$f"; return 0; }
+	done < <("$ZCBLKCTL" list)
+	fail "zcblkctl list: no $1"
+}
+
+# bad DISK COUNT ROW JSON: DISK has COUNT ranges of unreadable blocks:
+# show's row "bad_blocks" is ROW (the whole line), show -j has bad_count
+# COUNT and bad_blocks JSON (compact, as zcblkctl prints it), list -j has
+# bad_count COUNT, and list's FLAGS have bad unless COUNT is 0.
+bad() {
+	local disk=$1 idx=${1#zcblk} n=$2 want json re got f
+	run show "$idx"
+	[ "$rc" -eq 0 ] || fail "show $idx: exit $rc: $err"
+	printf -v want '  %-14s %s' bad_blocks "$3"
+	[[ $'\n'$out$'\n' == *$'\n'"$want"$'\n'* ]] ||
+		fail "show $idx: no line \"$want\": $out"
+	json=$("$ZCBLKCTL" show -j "$idx") || fail "show -j $idx"
+	got=$(jfield "$json" bad_count)
+	[ "$got" = "$n" ] || fail "show -j $idx: bad_count $got, want $n: $json"
+	re='"bad_blocks": (\[[^]]*\])'
+	[[ $json =~ $re ]] || fail "show -j $idx: no bad_blocks: $json"
+	[ "${BASH_REMATCH[1]}" = "$4" ] ||
+		fail "show -j $idx: bad_blocks ${BASH_REMATCH[1]}, want $4"
+	got=$(jfield "$(listed "$disk")" bad_count)
+	[ "$got" = "$n" ] || fail "list -j: $disk bad_count $got, want $n"
+	f=$(flags "$disk")
+	if [ "$n" -eq 0 ]; then
+		[[ ,$f, != *,bad,* ]] || fail "zcblkctl list: $disk FLAGS $f, with bad"
+	else
+		[[ ,$f, == *,bad,* ]] || fail "zcblkctl list: $disk FLAGS $f, no bad"
+	fi
+}
+
+# rd DISK N: one direct 4 KiB read of block N of /dev/DISK; its exit
+# status, dd's messages in $TMP/dd.err.
+rd() {
+	dd if="/dev/$1" of=/dev/null bs=4k skip="$2" count=1 iflag=direct \
+		status=none 2>"$TMP/dd.err"
+}
+
+# unreadable DISK N...: each block N of /dev/DISK fails to read, ENODATA.
+unreadable() {
+	local disk=$1 n
+	shift
+	for n in "$@"; do
+		rd "$disk" "$n" && fail "dd: block $n of /dev/$disk read"
+		grep -q "No data available" "$TMP/dd.err" ||
+			fail "dd: block $n of /dev/$disk: $(<"$TMP/dd.err"), want No data available"
+	done
+}
+
+# readable DISK N...: each block N of /dev/DISK reads.
+readable() {
+	local disk=$1 n
+	shift
+	for n in "$@"; do
+		rd "$disk" "$n" ||
+			fail "dd: block $n of /dev/$disk: $(<"$TMP/dd.err")"
+	done
+}
+
+# refused DISK MESSAGE ARGS...: zcblkctl set DISK ARGS exits 2 with the
+# kernel's MESSAGE, as zcblkctl prints it, nothing on stdout.
+refused() {
+	local idx=${1#zcblk} msg=$2
+	shift 2
+	run set "$idx" "$@"
+	[ "$rc" -eq 2 ] || fail "set $idx $*: exit $rc, want 2: $err"
+	[ -z "$out" ] || fail "set $idx $*: stdout: $out"
+	[ "$err" = "zcblkctl: $msg" ] ||
+		fail "set $idx $*: \"$err\", want \"zcblkctl: $msg\""
+	log "set $idx $*: $msg"
+}
+
+# usage DISK MESSAGE ARGS...: zcblkctl set DISK ARGS exits 1 before
+# asking the kernel, nothing on stdout, on stderr the message and the
+# hint.
+usage() {
+	local idx=${1#zcblk} msg=$2 want
+	shift 2
+	run set "$idx" "$@"
+	want="zcblkctl set: $msg
+Try 'zcblkctl set --help'."
+	[ "$rc" -eq 1 ] || fail "set $idx $*: exit $rc, want 1: $err"
+	[ -z "$out" ] || fail "set $idx $*: stdout: $out"
+	[ "$err" = "$want" ] || fail "set $idx $*: \"$err\", want \"$want\""
+	log "set $idx $*: $msg"
+}
+
+# A mem disk of 4096 blocks of 4 KiB: none unreadable.
+disk=$(add_disk --backend mem --size 16M --block-size 4096)
+idx=${disk#zcblk}
+bad "$disk" 0 none '[]'
+readable "$disk" 10 11 12 13
+
+# Blocks 10 to 13: the reply says so, as show, show -j, list -j and list.
+run set -j "$idx" --bad 10+4
+[ "$rc" -eq 0 ] || fail "set -j $idx --bad 10+4: exit $rc: $err"
+[ "$(jfield "$out" bad_count)" = 1 ] || fail "set -j --bad 10+4: $out"
+[ "$(jfield "$out" index)" = "$idx" ] || fail "set -j --bad 10+4: $out"
+bad "$disk" 1 10+4 '[{"lba": 10, "nlb": 4}]'
+unreadable "$disk" 11
+readable "$disk" 9 14
+udev_settle "/dev/${disk}c"
+rc=0
+nvme read "/dev/${disk}c" --start-block=12 --block-count=0 \
+	--data-size=4096 --data="$TMP/rd" >"$TMP/nvme.out" 2>&1 || rc=$?
+[ "$rc" -ne 0 ] || fail "nvme read of block 12 succeeded"
+grep -qiE 'unrecovered|0x4281|0x281' "$TMP/nvme.out" || {
+	sed 's/^/# /' "$TMP/nvme.out"
+	fail "nvme read of block 12: exit $rc, not Unrecovered Read Error"
+}
+log "set --bad 10+4: 10+4; dd of block 11: $(<"$TMP/dd.err"); nvme read of block 12: exit $rc, $(tr '\n' ' ' <"$TMP/nvme.out")"
+
+# Block 11 readable again: the range splits.
+run set "$idx" --clear-bad 11
+[[ $rc -eq 0 && -z $out$err ]] ||
+	fail "set $idx --clear-bad 11: exit $rc: $out$err"
+bad "$disk" 2 "10+1, 12+2" '[{"lba": 10, "nlb": 1}, {"lba": 12, "nlb": 2}]'
+readable "$disk" 11
+unreadable "$disk" 10 12 13
+log "set --clear-bad 11: 10+1, 12+2"
+
+# A write of block 12 clears it.
+dd if=/dev/zero of="/dev/$disk" bs=4k seek=12 count=1 oflag=direct \
+	status=none || fail "dd to block 12 of /dev/$disk"
+bad "$disk" 2 "10+1, 13+1" '[{"lba": 10, "nlb": 1}, {"lba": 13, "nlb": 1}]'
+readable "$disk" 12
+unreadable "$disk" 13
+log "dd to block 12: 10+1, 13+1"
+
+# Write Uncorrectable of 2 blocks (NLB is zero-based) from nvme-cli.
+nv write-uncor "/dev/${disk}c" --start-block=20 --block-count=1
+bad "$disk" 3 "10+1, 13+1, 20+2" \
+	'[{"lba": 10, "nlb": 1}, {"lba": 13, "nlb": 1}, {"lba": 20, "nlb": 2}]'
+unreadable "$disk" 20 21
+readable "$disk" 19 22
+log "nvme write-uncor -s 20 -c 1: 10+1, 13+1, 20+2"
+
+# What the kernel refuses, with its message; what zcblkctl refuses before
+# asking it. None changes the list.
+refused "$disk" "Numerical result out of range: bad-lba: past the end of the disk" \
+	--bad 4096
+refused "$disk" "Numerical result out of range: bad-lba: past the end of the disk" \
+	--bad 4090+7
+refused "$disk" "Numerical result out of range: bad-nlb: integer out of range (valid: 1..65536)" \
+	--bad 1+0
+refused "$disk" "Numerical result out of range: bad-nlb: integer out of range (valid: 1..65536)" \
+	--bad 1+65537
+usage "$disk" "invalid --bad (LBA or LBA+COUNT, decimal): x" --bad x
+usage "$disk" "invalid --bad (LBA or LBA+COUNT, decimal): 1+" --bad 1+
+usage "$disk" "invalid --bad (LBA or LBA+COUNT, decimal): 0x10" --bad 0x10
+usage "$disk" "invalid --clear-bad (LBA or LBA+COUNT, decimal): -1" \
+	--clear-bad -1
+usage "$disk" "invalid --bad (LBA or LBA+COUNT, decimal): 1+4294967296" \
+	--bad 1+4294967296
+usage "$disk" "one --bad or --clear-bad at a time" --bad 1 --clear-bad 1
+usage "$disk" "one --bad or --clear-bad at a time" --bad 1 --bad 2
+bad "$disk" 3 "10+1, 13+1, 20+2" \
+	'[{"lba": 10, "nlb": 1}, {"lba": 13, "nlb": 1}, {"lba": 20, "nlb": 2}]'
+
+# Cleared, all of them: none left, every block reads.
+for r in 10 13 20+2; do
+	run set "$idx" --clear-bad "$r"
+	[ "$rc" -eq 0 ] || fail "set $idx --clear-bad $r: exit $rc: $err"
+done
+bad "$disk" 0 none '[]'
+readable "$disk" 10 13 20 21
+log "--clear-bad 10, 13, 20+2: none"
+del_disk "$disk"
+
+# A zoned disk has no bad block list.
+zdisk=$(add_disk --backend mem --size 64M --zoned --zone-size 16M)
+refused "$zdisk" "Operation not supported: bad-lba: not on a zoned disk" \
+	--bad 0
+bad "$zdisk" 0 none '[]'
+del_disk "$zdisk"
+
+# A file disk keeps its list beside its file, in <path>.bad. The file on
+# an ext4 (the VM's /tmp is tmpfs, which refuses direct I/O on 6.1).
+ext4=$(scratch_ext4) || fail "scratch ext4: $ext4"
+img=$ext4/bad.img
+truncate -s 16M "$img" || fail "truncate $img"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+run set "${fdisk#zcblk}" --bad 5+3
+[ "$rc" -eq 0 ] || fail "set ${fdisk#zcblk} --bad 5+3: exit $rc: $err"
+bad "$fdisk" 1 5+3 '[{"lba": 5, "nlb": 3}]'
+del_disk "$fdisk"
+[ -s "$img.bad" ] || fail "$img.bad: none after del"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 1 5+3 '[{"lba": 5, "nlb": 3}]'
+unreadable "$fdisk" 6
+readable "$fdisk" 4 8
+log "file disk: --bad 5+3, del, add on the same file: 5+3, block 6 unreadable ($img.bad: $(stat -c %s "$img.bad") bytes)"
+
+run set "${fdisk#zcblk}" --clear-bad 5+3
+[ "$rc" -eq 0 ] || fail "set ${fdisk#zcblk} --clear-bad 5+3: exit $rc: $err"
+bad "$fdisk" 0 none '[]'
+del_disk "$fdisk"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 0 none '[]'
+readable "$fdisk" 5 6 7
+del_disk "$fdisk"
+log "file disk: --clear-bad 5+3, del, add on the same file: none"
+exit $KSFT_PASS
