@@ -42,10 +42,13 @@ struct zcblk_settings {
 	u32 power;			/* enum zcblk_power_state */
 	u32 cut_mode;			/* enum zcblk_cut_mode */
 	u64 cut_seed;
-	/* Not kept either: DEV_SET's bad-lba (media.c) */
+	/* Not kept either: DEV_SET's bad-lba and corrupt-lba (media.c) */
 	u64 bad_lba;
 	u32 bad_nlb;
 	u8 bad_clear;
+	u64 corrupt_lba;
+	u32 corrupt_nlb;
+	u32 corrupt;			/* enum zcblk_corrupt */
 };
 
 /* What DEV_ADD asked for, after validation and defaults. Immutable. */

@@ -206,7 +206,12 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	}
 	if (zcblk_media_io(dev, io))
 		return ZCBLK_SUBMIT_DONE;
-	ret = zcblk_wc_submit(dev, io);
+	/* Only a disk with a write cache logs its writes. */
+	if (likely(!dev->wc.size) || io->op == ZCBLK_IO_READ ||
+	    io->op == ZCBLK_IO_COMPARE)
+		ret = dev->ops->submit(dev, io);
+	else
+		ret = zcblk_wc_submit(dev, io);
 
 	/* Deferred: counted when it runs. */
 	if (ret == ZCBLK_SUBMIT_DEFER ||

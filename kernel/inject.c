@@ -136,11 +136,12 @@ u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq)
  * @extack: for the reason of a failure
  *
  * Only to a LIVE disk. Clearing the stall runs what it held; the bad
- * block list changes next, and a power cut or power on happens last.
+ * block list changes next, then a corruption, and a power cut or power on
+ * happens last.
  *
  * Context: zcblk_devs_lock held; may sleep (a cut writes the backend).
  * Return: 0, -ENODEV if the disk is not LIVE, or the error of
- * zcblk_media_change() or zcblk_wc_power().
+ * zcblk_media_change(), zcblk_media_corrupt() or zcblk_wc_power().
  */
 int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 		  u64 mask, struct netlink_ext_ack *extack)
@@ -180,6 +181,15 @@ int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 		int ret = zcblk_media_change(dev, set->bad_lba,
 					     set->bad_nlb ?: 1, set->bad_clear,
 					     extack);
+
+		if (ret)
+			return ret;
+	}
+	if (mask & BIT_ULL(ZCBLK_A_DEV_CORRUPT_LBA)) {
+		int ret = zcblk_media_corrupt(dev, set->corrupt_lba,
+					      set->corrupt_nlb ?: 1,
+					      set->corrupt ?: ZCBLK_CORRUPT_DATA,
+					      extack);
 
 		if (ret)
 			return ret;

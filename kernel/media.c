@@ -20,7 +20,9 @@
 #include "backend.h"
 #include "dev.h"
 #include "media.h"
+#include "meta.h"
 #include "nvme.h"
+#include "pi.h"
 
 /**
  * zcblk_media_init() - set up a disk's list of unreadable blocks
@@ -135,6 +137,82 @@ int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 		return -ENOSPC;
 	}
 	return zcblk_media_save(dev);
+}
+
+/**
+ * zcblk_media_corrupt() - DEV_SET corrupt-lba: flip stored bytes silently
+ * @dev: the disk
+ * @lba: the first block
+ * @nlb: how many, 1 to ZCBLK_MEDIA_MAX_NLB
+ * @what: enum zcblk_corrupt: which byte of each block
+ * @extack: for the reason of a refusal
+ *
+ * Each block's byte is inverted where the backend stores it, as media
+ * that decayed: reads return it, and protection information checks catch
+ * it (Documentation/integrity.rst). A write racing it to the same block
+ * wins or loses as it comes.
+ *
+ * Context: process context.
+ * Return: 0, -EOPNOTSUPP (no stored data, or no metadata or protection
+ * information to corrupt), -ERANGE (past the disk) or the backend's error.
+ */
+int zcblk_media_corrupt(struct zcblk_dev *dev, u64 lba, u32 nlb, u32 what,
+			struct netlink_ext_ack *extack)
+{
+	u32 bs = dev->cfg.block_size, ms = zcblk_md_size(dev);
+	u64 nsze = dev->cfg.size >> ilog2(bs), pos, i;
+	u32 pi = ms - 8;	/* where PI is in the metadata: last */
+	u8 byte;
+	int ret;
+
+	if (!dev->ops->data_rw) {
+		NL_SET_ERR_MSG(extack, "corrupt-lba: the backend stores no data");
+		return -EOPNOTSUPP;
+	}
+	if (what != ZCBLK_CORRUPT_DATA && !ms) {
+		NL_SET_ERR_MSG(extack, "corrupt: the disk has no metadata");
+		return -EOPNOTSUPP;
+	}
+	if (what > ZCBLK_CORRUPT_METADATA && !zcblk_pi_type(dev)) {
+		NL_SET_ERR_MSG(extack,
+			       "corrupt: the disk has no protection information");
+		return -EOPNOTSUPP;
+	}
+	if (lba >= nsze || nlb > nsze - lba) {
+		NL_SET_ERR_MSG(extack, "corrupt-lba: past the end of the disk");
+		return -ERANGE;
+	}
+	if (dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST)
+		pi = 0;
+	for (i = lba; i < lba + nlb; i++) {
+		switch (what) {
+		case ZCBLK_CORRUPT_DATA:
+			pos = i * bs;
+			break;
+		case ZCBLK_CORRUPT_METADATA:
+			pos = zcblk_md_pos(dev, i);
+			break;
+		case ZCBLK_CORRUPT_GUARD:
+			pos = zcblk_md_pos(dev, i) + pi;
+			break;
+		case ZCBLK_CORRUPT_APP_TAG:
+			pos = zcblk_md_pos(dev, i) + pi + 2;
+			break;
+		default:	/* the policy allows nothing else */
+			pos = zcblk_md_pos(dev, i) + pi + 7;
+			break;
+		}
+		ret = dev->ops->data_rw(dev, false, pos, &byte, 1);
+		if (!ret) {
+			byte = ~byte;
+			ret = dev->ops->data_rw(dev, true, pos, &byte, 1);
+		}
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "corrupt-lba: the backend failed");
+			return ret;
+		}
+	}
+	return 0;
 }
 
 static int zcblk_media_cmp(const void *a, const void *b)

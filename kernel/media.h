@@ -23,6 +23,8 @@ int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 		       struct netlink_ext_ack *extack);
 int zcblk_media_list(struct zcblk_dev *dev,
 		     int (*fn)(u64 lba, u64 nlb, void *arg), void *arg);
+int zcblk_media_corrupt(struct zcblk_dev *dev, u64 lba, u32 nlb, u32 what,
+			struct netlink_ext_ack *extack);
 int zcblk_media_save(struct zcblk_dev *dev);
 int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack);
 

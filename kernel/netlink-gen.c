@@ -44,6 +44,11 @@ static const struct netlink_range_validation zcblk_a_dev_bad_nlb_range = {
 	.max	= 65536ULL,
 };
 
+static const struct netlink_range_validation zcblk_a_dev_corrupt_nlb_range = {
+	.min	= 1ULL,
+	.max	= 65536ULL,
+};
+
 /* ZCBLK_CMD_DEV_ADD - do */
 const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_WRITE_CACHE + 1] = {
 	[ZCBLK_A_DEV_INDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_index_range),
@@ -93,7 +98,7 @@ const struct nla_policy zcblk_dev_stats_nl_policy[ZCBLK_A_DEV_INDEX + 1] = {
 };
 
 /* ZCBLK_CMD_DEV_SET - do */
-const struct nla_policy zcblk_dev_set_nl_policy[ZCBLK_A_DEV_BAD_CLEAR + 1] = {
+const struct nla_policy zcblk_dev_set_nl_policy[ZCBLK_A_DEV_CORRUPT + 1] = {
 	[ZCBLK_A_DEV_INDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_index_range),
 	[ZCBLK_A_DEV_COMPLETION] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
 	[ZCBLK_A_DEV_COMPLETION_NS] = NLA_POLICY_FULL_RANGE(NLA_U64, &zcblk_a_dev_completion_ns_range),
@@ -109,6 +114,9 @@ const struct nla_policy zcblk_dev_set_nl_policy[ZCBLK_A_DEV_BAD_CLEAR + 1] = {
 	[ZCBLK_A_DEV_BAD_LBA] = { .type = NLA_U64, },
 	[ZCBLK_A_DEV_BAD_NLB] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_bad_nlb_range),
 	[ZCBLK_A_DEV_BAD_CLEAR] = NLA_POLICY_MAX(NLA_U8, 1),
+	[ZCBLK_A_DEV_CORRUPT_LBA] = { .type = NLA_U64, },
+	[ZCBLK_A_DEV_CORRUPT_NLB] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_corrupt_nlb_range),
+	[ZCBLK_A_DEV_CORRUPT] = NLA_POLICY_RANGE(NLA_U32, 1, 5),
 };
 
 /* Ops table for zcblk */
@@ -143,7 +151,7 @@ const struct genl_ops zcblk_nl_ops[5] = {
 		.cmd		= ZCBLK_CMD_DEV_SET,
 		.doit		= zcblk_nl_dev_set_doit,
 		.policy		= zcblk_dev_set_nl_policy,
-		.maxattr	= ZCBLK_A_DEV_BAD_CLEAR,
+		.maxattr	= ZCBLK_A_DEV_CORRUPT,
 	},
 };
 

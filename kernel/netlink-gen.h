@@ -21,7 +21,7 @@ extern const struct nla_policy zcblk_dev_get_nl_policy[ZCBLK_A_DEV_INDEX + 1];
 
 extern const struct nla_policy zcblk_dev_stats_nl_policy[ZCBLK_A_DEV_INDEX + 1];
 
-extern const struct nla_policy zcblk_dev_set_nl_policy[ZCBLK_A_DEV_BAD_CLEAR + 1];
+extern const struct nla_policy zcblk_dev_set_nl_policy[ZCBLK_A_DEV_CORRUPT + 1];
 
 /* Ops table for zcblk */
 extern const struct genl_ops zcblk_nl_ops[5];

@@ -103,7 +103,17 @@ int zcblk_nl_parse_settings(struct genl_info *info,
 	ZCBLK_GET(BAD_LBA, bad_lba, nla_get_u64);
 	ZCBLK_GET(BAD_NLB, bad_nlb, nla_get_u32);
 	ZCBLK_GET(BAD_CLEAR, bad_clear, nla_get_u8);
+	ZCBLK_GET(CORRUPT_LBA, corrupt_lba, nla_get_u64);
+	ZCBLK_GET(CORRUPT_NLB, corrupt_nlb, nla_get_u32);
+	ZCBLK_GET(CORRUPT, corrupt, nla_get_u32);
 #undef ZCBLK_GET
+	if ((m & (BIT_ULL(ZCBLK_A_DEV_CORRUPT_NLB) |
+		  BIT_ULL(ZCBLK_A_DEV_CORRUPT))) &&
+	    !(m & BIT_ULL(ZCBLK_A_DEV_CORRUPT_LBA))) {
+		NL_SET_ERR_MSG(info->extack,
+			       "corrupt-nlb, corrupt: only with corrupt-lba");
+		return -EINVAL;
+	}
 	if ((m & (BIT_ULL(ZCBLK_A_DEV_BAD_NLB) |
 		  BIT_ULL(ZCBLK_A_DEV_BAD_CLEAR))) &&
 	    !(m & BIT_ULL(ZCBLK_A_DEV_BAD_LBA))) {

@@ -170,7 +170,7 @@ static void zcblk_wc_unrecord(struct zcblk_dev *dev)
 }
 
 /**
- * zcblk_wc_submit() - a backend operation on a disk that may lose power
+ * zcblk_wc_submit() - a write, flush or deallocation on a disk with a cache
  * @dev: the disk
  * @io: the operation
  *
@@ -190,8 +190,6 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	bool recorded = false;
 	int err = 0;
 
-	if (!wc->size || io->op == ZCBLK_IO_READ || io->op == ZCBLK_IO_COMPARE)
-		return dev->ops->submit(dev, io);
 	if (!io->nowait)
 		mutex_lock(&wc->lock);
 	else if (io->op != ZCBLK_IO_WRITE || !mutex_trylock(&wc->lock))

@@ -6,9 +6,11 @@
  * (removed meanwhile), the zone fields of struct zcblk_dev_params and
  * struct zcblk_dev_info (version 2) beside version-1 callers, and the
  * write cache (params version 3, info version 4, stats version 2) with
- * zcblk_dev_power(), and unreadable blocks (info version 5) with
- * zcblk_dev_set_bad() and zcblk_dev_bad_list().  The monitor's tests are
- * lib_api_monitor.c, the passthrough helpers' lib_api_pt.c.
+ * zcblk_dev_power(), unreadable blocks (info version 5) with
+ * zcblk_dev_set_bad() and zcblk_dev_bad_list(), and zcblk_dev_corrupt()'s
+ * arguments.  The monitor's tests are lib_api_monitor.c, the passthrough
+ * helpers' lib_api_pt.c (and pt_pi.c what the protection information
+ * checks make of a corruption).
  *
  * The fixture's tests need root and zcblk.ko loaded (they skip if the
  * module is not); the plain TEST needs neither.
@@ -571,6 +573,165 @@ TEST_F(api, bad_blocks)
 	EXPECT_EQ(0, zcblk_dev_bad_list(ctx, p.index, r, nr, &count));
 	EXPECT_EQ(0, count);
 	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
+}
+
+/* ---------------------------------------------------- silent corruption */
+
+/*
+ * Reads blocks 0 to 3 and 4095 of a disk of 4 KiB blocks, @fd its block
+ * device opened O_DIRECT, into @buf (5 blocks): 0 or -1.
+ */
+static int corrupt_read(int fd, unsigned char *buf)
+{
+	if (pread(fd, buf, 4 * 4096, 0) != 4 * 4096 ||
+	    pread(fd, buf + 4 * 4096, 4096, 4095 * 4096) != 4096)
+		return -1;
+	return 0;
+}
+
+/*
+ * zcblk_dev_corrupt() on a mem disk of 4096 blocks of 4 KiB without
+ * metadata, its blocks 0 to 3 written with zeros: block 0 with @what 0
+ * (the kernel's default) and blocks 2 and 3 with %ZCBLK_CORRUPT_DATA
+ * read back through the block device with their first byte 0xff, every
+ * other byte 0; block 0 corrupted again is 0 again.  Refusals, each
+ * changing no byte: %ZCBLK_CORRUPT_METADATA and the three protection
+ * information kinds -EOPNOTSUPP "corrupt: the disk has no metadata", past
+ * the end -ERANGE with the kernel's message, @nlb 0 or 65537 and @what
+ * %ZCBLK_CORRUPT_MAX + 1 -ERANGE (the policy's range in the message),
+ * -ENODEV without the disk, -EINVAL without a context.  A mem disk with
+ * 8 bytes of metadata and no protection information: its metadata
+ * corrupted, the protection information kinds -EOPNOTSUPP "corrupt: the
+ * disk has no protection information"; a null disk: -EOPNOTSUPP
+ * "corrupt-lba: the backend stores no data".
+ */
+TEST_F(api, corrupt)
+{
+	static const __u32 md_kinds[] = {
+		ZCBLK_CORRUPT_METADATA, ZCBLK_CORRUPT_GUARD,
+		ZCBLK_CORRUPT_APP_TAG, ZCBLK_CORRUPT_REF_TAG,
+	};
+	const size_t len = 5 * 4096;
+	struct zcblk_dev_info out = { .size = sizeof(out) };
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_dev_params p = { .size = sizeof(p) };
+	struct pt_disk_cfg md_cfg = {
+		.size = 16 * MiB, .bs = 512, .metadata_size = 8,
+	};
+	struct pt_disk_cfg null_cfg = {
+		.backend = "null", .size = 16 * MiB, .bs = 4096,
+	};
+	struct pt_disk md, null;
+	unsigned char *buf;
+	char blk[64];
+	size_t i, k;
+	int fd, ret;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_INDEX |
+		ZCBLK_PARAM_BLOCK_SIZE;
+	strcpy(p.backend, "mem");
+	p.disk_size = 16 * MiB;
+	p.block_size = 4096;
+	p.index = CORRUPT_INDEX;
+	ret = zcblk_dev_add(ctx, &p, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = p.index;
+	snprintf(blk, sizeof(blk), "/dev/%s", out.disk_name);
+	ASSERT_EQ(0, pt_wait_node(blk)) {
+		TH_LOG("%s never appeared", blk);
+	}
+	fd = open(blk, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd) {
+		TH_LOG("open %s: %s", blk, strerror(errno));
+	}
+	buf = pt_map(len);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ((ssize_t)(4 * 4096), pwrite(fd, buf, 4 * 4096, 0)) {
+		TH_LOG("write of blocks 0 to 3: %s", strerror(errno));
+	}
+
+	ret = zcblk_dev_corrupt(ctx, p.index, 0, 1, 0);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_corrupt 0: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	ret = zcblk_dev_corrupt(ctx, p.index, 2, 2, ZCBLK_CORRUPT_DATA);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_corrupt 2+2: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+
+	/* Refused, all of them: no byte changes. */
+	for (k = 0; k < sizeof(md_kinds) / sizeof(md_kinds[0]); k++) {
+		EXPECT_EQ(-EOPNOTSUPP,
+			  zcblk_dev_corrupt(ctx, p.index, 1, 1, md_kinds[k]));
+		EXPECT_STREQ("corrupt: the disk has no metadata",
+			     zcblk_ctx_errmsg(ctx));
+	}
+	EXPECT_EQ(-ERANGE, zcblk_dev_corrupt(ctx, p.index, 4096, 1, 0));
+	EXPECT_STREQ("corrupt-lba: past the end of the disk",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ERANGE, zcblk_dev_corrupt(ctx, p.index, 4095, 2, 0));
+	EXPECT_STREQ("corrupt-lba: past the end of the disk",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ERANGE, zcblk_dev_corrupt(ctx, p.index, 1, 0, 0));
+	EXPECT_STREQ("corrupt-nlb: integer out of range (valid: 1..65536)",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ERANGE, zcblk_dev_corrupt(ctx, p.index, 1, 65537, 0));
+	EXPECT_EQ(-ERANGE, zcblk_dev_corrupt(ctx, p.index, 1, 1,
+					     ZCBLK_CORRUPT_MAX + 1));
+	EXPECT_STREQ("corrupt: integer out of range (valid: 1..5)",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ENODEV, zcblk_dev_corrupt(ctx, p.index + 1, 0, 1, 0));
+	EXPECT_EQ(-EINVAL, zcblk_dev_corrupt(NULL, p.index, 0, 1, 0));
+
+	memset(buf, 0x5a, len);
+	ASSERT_EQ(0, corrupt_read(fd, buf)) {
+		TH_LOG("read of %s: %s", blk, strerror(errno));
+	}
+	for (i = 0; i < len; i++) {
+		size_t b = i / 4096;	/* 4: block 4095 */
+		/* 0xff: the first byte of blocks 0, 2 and 3. */
+		unsigned char want = i % 4096 || b == 1 || b == 4 ? 0 : 0xff;
+
+		ASSERT_EQ(want, buf[i]) {
+			TH_LOG("byte %zu of block %zu read back", i % 4096,
+			       b == 4 ? (size_t)4095 : b);
+		}
+	}
+	/* Inverted again: as written. */
+	ASSERT_EQ(0, zcblk_dev_corrupt(ctx, p.index, 0, 1, ZCBLK_CORRUPT_DATA));
+	ASSERT_EQ(0, corrupt_read(fd, buf));
+	EXPECT_EQ(0, buf[0]);
+	EXPECT_EQ(0xff, buf[2 * 4096]);
+	munmap(buf, len);
+	close(fd);
+	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
+
+	/* Metadata without protection information. */
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &md_cfg, &md));
+	ret = zcblk_dev_corrupt(ctx, md.index, 0, 8, ZCBLK_CORRUPT_METADATA);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_corrupt metadata: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	for (k = 1; k < sizeof(md_kinds) / sizeof(md_kinds[0]); k++) {
+		EXPECT_EQ(-EOPNOTSUPP,
+			  zcblk_dev_corrupt(ctx, md.index, 0, 1, md_kinds[k]));
+		EXPECT_STREQ("corrupt: the disk has no protection information",
+			     zcblk_ctx_errmsg(ctx));
+	}
+	ASSERT_EQ(0, pt_disk_del(&self->env, md.index));
+
+	/* The null backend stores nothing to corrupt. */
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &null_cfg, &null));
+	EXPECT_EQ(-EOPNOTSUPP, zcblk_dev_corrupt(ctx, null.index, 0, 1, 0));
+	EXPECT_STREQ("corrupt-lba: the backend stores no data",
+		     zcblk_ctx_errmsg(ctx));
+	ASSERT_EQ(0, pt_disk_del(&self->env, null.index));
 }
 
 TEST_HARNESS_MAIN

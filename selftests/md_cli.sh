@@ -6,9 +6,19 @@
 # LBA formats with 512+8 in use and MC 3, and `nvme write/read -M -y`
 # carry 4 blocks' data and their 32 bytes of separate metadata, read back
 # byte-exact; the formats the kernel refuses exit 2 with its message.
-# Nothing stays pinned.
+# Silent corruption (zcblkctl set --corrupt, Documentation/integrity.rst):
+# --corrupt-what metadata inverts the first metadata byte of block 8 (nvme
+# read -M gives it back, the rest as written), guard without protection
+# information exits 2 with the kernel's message; on a mem disk of 4 KiB
+# blocks, block 0 written with zeros and --corrupt 0 reads back with its
+# first byte ff (dd, od), --corrupt 2+2 blocks 2 and 3 alike, block 1
+# untouched; the kernel's refusals (metadata without metadata, past the
+# end, a COUNT of 0, the null backend) exit 2 with its message, the
+# usage errors (--corrupt-what without --corrupt or unknown, a range that
+# is not LBA[+COUNT], --corrupt twice) exit 1 before the kernel, no
+# byte changed. Nothing stays pinned.
 . "$(dirname "$0")/lib.sh"
-need nvme python3 cmp
+need nvme python3 cmp dd od
 
 pins_before=$(vmstat_pins)
 
@@ -49,6 +59,52 @@ nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
 cmp "$TMP/data" "$TMP/data.r" || fail "read data differs"
 cmp "$TMP/md" "$TMP/md.r" || fail "read metadata differs"
 log "nvme write/read -M -y: 4 blocks and 32 bytes of metadata read back"
+
+# set_refused IDX MESSAGE ARGS...: zcblkctl set IDX ARGS exits 2 with the
+# kernel's MESSAGE, nothing on stdout.
+set_refused() {
+	local idx=$1 msg=$2 rc
+	shift 2
+	"$ZCBLKCTL" set "$idx" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc -eq 2 ] || fail "set $idx $*: exit $rc, want 2: $(<"$TMP/err")"
+	[ ! -s "$TMP/out" ] || fail "set $idx $*: stdout: $(<"$TMP/out")"
+	[ "$(<"$TMP/err")" = "zcblkctl: $msg" ] ||
+		fail "set $idx $*: \"$(<"$TMP/err")\", want \"zcblkctl: $msg\""
+	log "set $idx $*: $msg"
+}
+
+# set_usage IDX MESSAGE ARGS...: zcblkctl set IDX ARGS exits 1 before
+# asking the kernel, nothing on stdout, on stderr MESSAGE and the hint.
+set_usage() {
+	local idx=$1 msg=$2 rc want
+	shift 2
+	"$ZCBLKCTL" set "$idx" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	want="zcblkctl set: $msg
+Try 'zcblkctl set --help'."
+	[ $rc -eq 1 ] || fail "set $idx $*: exit $rc, want 1: $(<"$TMP/err")"
+	[ ! -s "$TMP/out" ] || fail "set $idx $*: stdout: $(<"$TMP/out")"
+	[ "$(<"$TMP/err")" = "$want" ] ||
+		fail "set $idx $*: \"$(<"$TMP/err")\", want \"$want\""
+	log "set $idx $*: $msg"
+}
+
+# Block 8's first metadata byte inverted; its data and the other blocks'
+# metadata as written. No protection information: no guard to corrupt.
+"$ZCBLKCTL" set "$idx" --corrupt 8 --corrupt-what metadata ||
+	fail "set $idx --corrupt 8 --corrupt-what metadata"
+nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
+	--data="$TMP/data.c" --metadata-size=32 --metadata="$TMP/md.c"
+cmp "$TMP/data" "$TMP/data.c" || fail "data differs after --corrupt-what metadata"
+python3 - "$TMP/md" "$TMP/md.c" <<'PY' || fail "metadata after --corrupt 8 --corrupt-what metadata: $(od -An -tx1 "$TMP/md.c")"
+import sys
+md, got = (open(f, "rb").read() for f in sys.argv[1:])
+sys.exit(not (len(got) == 32 and got[0] == md[0] ^ 0xff and got[1:] == md[1:]))
+PY
+log "set --corrupt 8 --corrupt-what metadata: block 8's first metadata byte inverted"
+set_refused "$idx" "Operation not supported: corrupt: the disk has no protection information" \
+	--corrupt 8 --corrupt-what guard
 del_disk "zcblk$idx"
 
 # refused MESSAGE ARGS...: zcblkctl add exits 2 with MESSAGE.
@@ -69,6 +125,67 @@ refused "Invalid argument: flags: extended-lba needs metadata-size" \
 truncate -s 16M "$TMP/img"
 refused "Operation not supported: metadata-size: the file backend keeps no metadata" \
 	--backend file --path "$TMP/img" --buffered --metadata-size 8
+
+# Silent corruption of data, on a mem disk of 4096 blocks of 4 KiB.
+# first_byte DISK N: the first byte of block N of /dev/DISK, read direct,
+# in hex ("ff"); nothing if the read fails.
+first_byte() {
+	local b
+	b=$(dd if="/dev/$1" bs=4k skip="$2" count=1 iflag=direct status=none |
+		od -An -tx1 -N1)
+	echo "${b// /}"
+}
+disk=$(add_disk --backend mem --size 16M --block-size 4096)
+didx=${disk#zcblk}
+dd if=/dev/zero of="/dev/$disk" bs=4k count=4 oflag=direct status=none ||
+	fail "dd to blocks 0 to 3 of /dev/$disk"
+[ "$(first_byte "$disk" 0)" = 00 ] || fail "block 0: not written with zeros"
+"$ZCBLKCTL" set "$didx" --corrupt 0 || fail "set $didx --corrupt 0"
+got=$(first_byte "$disk" 0)
+[ "$got" = ff ] || fail "block 0 after set --corrupt 0: first byte $got, want ff"
+"$ZCBLKCTL" set "$didx" --corrupt 2+2 --corrupt-what data ||
+	fail "set $didx --corrupt 2+2 --corrupt-what data"
+for n in 1:00 2:ff 3:ff; do
+	got=$(first_byte "$disk" "${n%:*}")
+	[ "$got" = "${n#*:}" ] ||
+		fail "block ${n%:*} after set --corrupt 2+2: first byte $got, want ${n#*:}"
+done
+# The rest of block 0 as written.
+dd if="/dev/$disk" bs=4k count=1 iflag=direct status=none | tail -c +2 |
+	cmp -s - <(head -c 4095 /dev/zero) || fail "block 0: more than its first byte changed"
+log "set --corrupt 0: block 0 reads ff then zeros; --corrupt 2+2: blocks 2, 3 ff, block 1 00"
+
+# Refused by the kernel, then by zcblkctl before it: no byte changes.
+set_refused "$didx" "Operation not supported: corrupt: the disk has no metadata" \
+	--corrupt 1 --corrupt-what metadata
+set_refused "$didx" "Operation not supported: corrupt: the disk has no metadata" \
+	--corrupt 1 --corrupt-what ref-tag
+set_refused "$didx" "Numerical result out of range: corrupt-lba: past the end of the disk" \
+	--corrupt 4096
+set_refused "$didx" "Numerical result out of range: corrupt-lba: past the end of the disk" \
+	--corrupt 4095+2
+set_refused "$didx" "Numerical result out of range: corrupt-nlb: integer out of range (valid: 1..65536)" \
+	--corrupt 1+0
+set_usage "$didx" "--corrupt-what needs --corrupt" --corrupt-what data
+set_usage "$didx" "--corrupt-what needs --corrupt" --corrupt-what guard --bad 1
+set_usage "$didx" "invalid --corrupt-what (data, metadata, guard, app-tag, ref-tag): tag" \
+	--corrupt 1 --corrupt-what tag
+set_usage "$didx" "invalid --corrupt (LBA or LBA+COUNT, decimal): x" --corrupt x
+set_usage "$didx" "invalid --corrupt (LBA or LBA+COUNT, decimal): 1+" --corrupt 1+
+set_usage "$didx" "one --corrupt at a time" --corrupt 1 --corrupt 2
+for n in 0:ff 1:00 2:ff 3:ff 4095:00; do
+	got=$(first_byte "$disk" "${n%:*}")
+	[ "$got" = "${n#*:}" ] ||
+		fail "block ${n%:*} after the refusals: first byte $got, want ${n#*:}"
+done
+log "refused: blocks 0 to 3 and 4095 unchanged"
+del_disk "$disk"
+
+# The null backend stores nothing to corrupt.
+disk=$(add_disk --backend null --size 16M)
+set_refused "${disk#zcblk}" "Operation not supported: corrupt-lba: the backend stores no data" \
+	--corrupt 0
+del_disk "$disk"
 
 pins_after=$(vmstat_pins)
 [ "$pins_after" -eq "$pins_before" ] ||

@@ -8,7 +8,10 @@
  * checked and kept; each check failing with its status (282h, 283h, 284h,
  * 181h for a type 1 ILBRT that is not the LBA) on Write, nothing stored,
  * and on Read of PI stored unchecked; the application tag escape (and the
- * reference tag's for type 3); PRINFO on Compare refused. The refused
+ * reference tag's for type 3); PRINFO on Compare refused; corruption
+ * injected into the stored data, metadata, guard, application tag and
+ * reference tag (DEV_SET corrupt-lba) caught by the check that covers it,
+ * the others passing, the data read unchecked as corrupted. The refused
  * configurations: pt_md's "md_add".
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
@@ -378,6 +381,73 @@ TEST_F(pi, compare_prinfo)
 	EXPECT_EQ(0, p_rw(&p, PT_OP_COMPARE, 0, p.ref0, PI_APP, 0xffff));
 	EXPECT_EQ(PT_SC_INVALID_FIELD,
 		  p_rw(&p, PT_OP_COMPARE, PRCHK_GUARD, p.ref0, PI_APP, 0xffff));
+	p_fini(&p);
+}
+
+/*
+ * Corruption injected where the data lives (DEV_SET corrupt-lba): a read
+ * with the check that covers the byte fails with its status, a read
+ * without checks returns the byte inverted; a rewrite heals the block.
+ */
+TEST_F(pi, corrupted)
+{
+	static const struct {
+		const char *what;
+		__u32 kind;
+		__u32 prchk;
+		int status;
+	} bad[] = {
+		{ "data", ZCBLK_CORRUPT_DATA, PRCHK_GUARD, SC_GUARD },
+		{ "metadata", ZCBLK_CORRUPT_METADATA, PRCHK_GUARD, SC_GUARD },
+		{ "guard", ZCBLK_CORRUPT_GUARD, PRCHK_GUARD, SC_GUARD },
+		{ "application tag", ZCBLK_CORRUPT_APP_TAG, PRCHK_APP,
+		  SC_APPTAG },
+		{ "reference tag", ZCBLK_CORRUPT_REF_TAG, PRCHK_REF, SC_REFTAG },
+	};
+	__u32 per = variant->bs + (variant->ext ? variant->ms : 0);
+	unsigned int k;
+	struct p p;
+	int res;
+
+	p_init(_metadata, &p, &self->d, variant);
+	p_pattern(&p, 4, PI_APP);
+	for (k = 0; k < ARRAY_SIZE(bad); k++) {
+		p_to_user(&p, true);
+		ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP,
+				  0xffff));
+		res = zcblk_dev_corrupt(self->env.ctx, self->d.index,
+					PI_SLBA + 1, 1, bad[k].kind);
+		ASSERT_EQ(0, res) {
+			TH_LOG("corrupt %s: %s: %s", bad[k].what,
+			       strerror(-res), zcblk_ctx_errmsg(self->env.ctx));
+		}
+		res = p_rw(&p, PT_OP_READ, bad[k].prchk, p.ref0, PI_APP,
+			   0xffff);
+		EXPECT_EQ(bad[k].status, res) {
+			TH_LOG("read of corrupted %s: %s", bad[k].what,
+			       pt_res_str(res));
+		}
+		/* the other checks pass: only the one byte changed */
+		res = p_rw(&p, PT_OP_READ, PRCHK_ALL & ~bad[k].prchk, p.ref0,
+			   PI_APP, 0xffff);
+		EXPECT_EQ(0, res) {
+			TH_LOG("read of corrupted %s, other checks: %s",
+			       bad[k].what, pt_res_str(res));
+		}
+		if (bad[k].kind == ZCBLK_CORRUPT_DATA) {
+			/* unchecked: the byte as the media holds it */
+			ASSERT_EQ(0, p_rw(&p, PT_OP_READ, 0, p.ref0, PI_APP,
+					  0xffff));
+			EXPECT_EQ((unsigned char)~p.want[p.bs],
+				  (unsigned char)p.buf[per]);
+			EXPECT_EQ(0, memcmp(p.buf + per + 1, p.want + p.bs + 1,
+					    p.bs - 1));
+		}
+	}
+	/* healed by the last rewrite */
+	p_to_user(&p, true);
+	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	EXPECT_EQ(0, p_rw(&p, PT_OP_READ, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
 	p_fini(&p);
 }
 

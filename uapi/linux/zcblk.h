@@ -93,6 +93,27 @@ enum zcblk_power_state {
 };
 
 /**
+ * enum zcblk_corrupt - Values of the dev corrupt attribute: which byte of each
+ *   block's stored data or metadata a corruption flips.
+ * @ZCBLK_CORRUPT_DATA: The first byte of the block's data.
+ * @ZCBLK_CORRUPT_METADATA: The first byte of the block's metadata.
+ * @ZCBLK_CORRUPT_GUARD: The first byte of the protection information's guard.
+ * @ZCBLK_CORRUPT_APP_TAG: The first byte of its application tag.
+ * @ZCBLK_CORRUPT_REF_TAG: The last byte of its reference tag.
+ */
+enum zcblk_corrupt {
+	ZCBLK_CORRUPT_DATA = 1,
+	ZCBLK_CORRUPT_METADATA,
+	ZCBLK_CORRUPT_GUARD,
+	ZCBLK_CORRUPT_APP_TAG,
+	ZCBLK_CORRUPT_REF_TAG,
+
+	/* private: */
+	__ZCBLK_CORRUPT_MAX,
+	ZCBLK_CORRUPT_MAX = (__ZCBLK_CORRUPT_MAX - 1)
+};
+
+/**
  * enum zcblk_cut_mode - Values of the dev cut-mode attribute; what survives of
  *   unflushed writes.
  * @ZCBLK_CUT_MODE_DROP: Nothing.
@@ -153,6 +174,9 @@ enum zcblk_dev_attr {
 	ZCBLK_A_DEV_BAD_LBA,
 	ZCBLK_A_DEV_BAD_NLB,
 	ZCBLK_A_DEV_BAD_CLEAR,
+	ZCBLK_A_DEV_CORRUPT_LBA,
+	ZCBLK_A_DEV_CORRUPT_NLB,
+	ZCBLK_A_DEV_CORRUPT,
 	ZCBLK_A_DEV_BAD_COUNT,
 	ZCBLK_A_DEV_BAD_RANGE,
 

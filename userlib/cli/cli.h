@@ -100,6 +100,11 @@ int parse_power(const char *s, __u32 *out);
 /* "drop", "blocks", "torn" -> enum zcblk_cut_mode. */
 int parse_cut_mode(const char *s, __u32 *out);
 /*
+ * "data", "metadata", "guard", "app-tag", "ref-tag" -> enum
+ * zcblk_corrupt.
+ */
+int parse_corrupt(const char *s, __u32 *out);
+/*
  * A range of blocks, LBA[+COUNT]: "10" -> 10, 1; "10+4" -> 10, 4.  Both
  * decimal, LBA 0 .. UINT64_MAX, COUNT 0 .. UINT32_MAX (the kernel says
  * what it takes); nothing else around them.

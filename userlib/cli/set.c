@@ -2,7 +2,7 @@
 /*
  * zcblkctl set: change a disk's live settings (completion, added latency,
  * error injection, stall), mark its blocks unreadable or readable again,
- * and cut its power or give it back.
+ * corrupt stored blocks silently, and cut its power or give it back.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -18,6 +18,7 @@ static void set_usage(FILE *f)
 		"                [--fail-ppm N] [--fail-status S]\n"
 		"                [--fail-ops all|reads|writes] [--stall on|off]\n"
 		"                [--bad LBA[+COUNT] | --clear-bad LBA[+COUNT]]\n"
+		"                [--corrupt LBA[+COUNT] [--corrupt-what WHAT]]\n"
 		"                [--power on|cut [--cut-mode drop|blocks|torn]\n"
 		"                 [--cut-seed N]] [-j|--json] [--pretty]\n"
 		"\n"
@@ -25,8 +26,8 @@ static void set_usage(FILE *f)
 		"Prints nothing, or the disk as 'list -j' shows it (-j). DISK: its\n"
 		"index (3), name (zcblk3), char device's name (zcblk3c) or either's\n"
 		"path (/dev/zcblk3, /dev/zcblk3c). The other settings come first,\n"
-		"then --bad or --clear-bad, then --power: if one is refused, those\n"
-		"after it are not made.\n"
+		"then --bad or --clear-bad, then --corrupt, then --power: if one is\n"
+		"refused, those after it are not made.\n"
 		"\n"
 		"      --completion MODE   inline (where the backend finishes), softirq\n"
 		"                          (like a device interrupt) or timer\n"
@@ -56,6 +57,18 @@ static void set_usage(FILE *f)
 		"                          beside its file, in PATH.bad\n"
 		"      --clear-bad LBA[+COUNT]\n"
 		"                          make them readable again, data as it was\n"
+		"      --corrupt LBA[+COUNT]\n"
+		"                          invert one stored byte of each of COUNT\n"
+		"                          blocks from LBA (COUNT 1..65536, default\n"
+		"                          1), silently: reads return it, protection\n"
+		"                          information checks catch it, a write of the\n"
+		"                          block replaces it. Not on the null backend\n"
+		"      --corrupt-what WHAT with --corrupt: which byte of each block:\n"
+		"                          data (the default: its data's first),\n"
+		"                          metadata (its metadata's first), guard,\n"
+		"                          app-tag or ref-tag (in its protection\n"
+		"                          information: the guard's or application\n"
+		"                          tag's first, the reference tag's last)\n"
 		"      --power on|cut      cut: lose what the write cache holds (add\n"
 		"                          --write-cache) as --cut-mode says, then fail\n"
 		"                          every request until --power on; on: run them\n"
@@ -74,8 +87,9 @@ static void set_usage(FILE *f)
 		"\n"
 		"Example: %s set 0 --fail-every 10 --fail-status 0x281 --fail-ops reads\n"
 		"         %s set 0 --bad 2048+8\n"
+		"         %s set 0 --corrupt 2048 --corrupt-what guard\n"
 		"         %s set 0 --power cut --cut-mode torn --cut-seed 7\n",
-		PROG_NAME, PROG_NAME, PROG_NAME, PROG_NAME);
+		PROG_NAME, PROG_NAME, PROG_NAME, PROG_NAME, PROG_NAME);
 }
 
 /* Long-only options. */
@@ -93,6 +107,8 @@ enum {
 	OPT_CUT_SEED,
 	OPT_BAD,
 	OPT_CLEAR_BAD,
+	OPT_CORRUPT,
+	OPT_CORRUPT_WHAT,
 	OPT_PRETTY,
 };
 
@@ -112,6 +128,8 @@ int set_main(int argc, char *argv[])
 		{ "cut-seed",	   required_argument, NULL, OPT_CUT_SEED },
 		{ "bad",	   required_argument, NULL, OPT_BAD },
 		{ "clear-bad",	   required_argument, NULL, OPT_CLEAR_BAD },
+		{ "corrupt",	   required_argument, NULL, OPT_CORRUPT },
+		{ "corrupt-what",  required_argument, NULL, OPT_CORRUPT_WHAT },
 		{ "json",	   no_argument,	      NULL, 'j' },
 		{ "pretty",	   no_argument,	      NULL, OPT_PRETTY },
 		{ "help",	   no_argument,	      NULL, 'h' },
@@ -122,9 +140,11 @@ int set_main(int argc, char *argv[])
 	struct zcblk_dev_info info = { .size = sizeof(info) };
 	struct zcblk_ctx *ctx;
 	bool json = false, power_set = false, mode_set = false,
-	     seed_set = false, bad_set = false;
-	__u32 index, power = 0, cut_mode = 0, bad_nlb = 0, bad_flags = 0;
-	__u64 cut_seed = 0, bad_lba = 0;
+	     seed_set = false, bad_set = false, corrupt_set = false,
+	     what_set = false;
+	__u32 index, power = 0, cut_mode = 0, bad_nlb = 0, bad_flags = 0,
+	      corrupt_nlb = 0, corrupt_what = 0;
+	__u64 cut_seed = 0, bad_lba = 0, corrupt_lba = 0;
 	int opt, ret;
 
 	opterr = 0;
@@ -208,6 +228,21 @@ int set_main(int argc, char *argv[])
 			bad_flags = opt == OPT_BAD ? 0 : ZCBLK_BAD_CLEAR;
 			bad_set = true;
 			break;
+		case OPT_CORRUPT:
+			/* One range a command, as --bad. */
+			if (corrupt_set)
+				return usage_error("set", "one --corrupt at a time");
+			if (parse_lba_range(optarg, &corrupt_lba, &corrupt_nlb))
+				return usage_error("set", "invalid --corrupt (LBA or LBA+COUNT, decimal): %s",
+						   optarg);
+			corrupt_set = true;
+			break;
+		case OPT_CORRUPT_WHAT:
+			if (parse_corrupt(optarg, &corrupt_what))
+				return usage_error("set", "invalid --corrupt-what (data, metadata, guard, app-tag, ref-tag): %s",
+						   optarg);
+			what_set = true;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -231,28 +266,35 @@ int set_main(int argc, char *argv[])
 	    (!power_set || power != ZCBLK_POWER_STATE_CUT))
 		return usage_error("set", "%s needs --power cut",
 				   mode_set ? "--cut-mode" : "--cut-seed");
-	if (!s.set && !bad_set && !power_set)
+	if (what_set && !corrupt_set)
+		return usage_error("set", "--corrupt-what needs --corrupt");
+	if (!s.set && !bad_set && !corrupt_set && !power_set)
 		return usage_error("set", "nothing to set");
 
 	ret = open_ctx(&ctx);
 	if (ret)
 		return ret;
 	/*
-	 * The other settings first, then the bad blocks, then the power (the
-	 * kernel's order within one request): one request each.
+	 * The other settings first, then the bad blocks, then the
+	 * corruption, then the power (the kernel's order within one
+	 * request): one request each.
 	 */
 	ret = 0;
 	if (s.set)
 		ret = zcblk_dev_set(ctx, index, &s,
-				    json && !bad_set && !power_set ? &info :
-								     NULL);
+				    json && !bad_set && !corrupt_set &&
+				    !power_set ? &info : NULL);
 	if (!ret && bad_set)
 		ret = zcblk_dev_set_bad(ctx, index, bad_lba, bad_nlb,
 					bad_flags);
+	/* No --corrupt-what: 0, the kernel's default (data). */
+	if (!ret && corrupt_set)
+		ret = zcblk_dev_corrupt(ctx, index, corrupt_lba, corrupt_nlb,
+					corrupt_what);
 	/* No --cut-mode: 0, the kernel's default (drop); likewise the seed. */
 	if (!ret && power_set)
 		ret = zcblk_dev_power(ctx, index, power, cut_mode, cut_seed);
-	if (!ret && (bad_set || power_set) && json)
+	if (!ret && (bad_set || corrupt_set || power_set) && json)
 		ret = zcblk_dev_get(ctx, index, &info);
 	if (ret) {
 		ret = report_error(ctx, ret);

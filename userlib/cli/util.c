@@ -295,6 +295,14 @@ static const char *const cut_mode_names[] = {
 	[ZCBLK_CUT_MODE_TORN] = "torn",
 };
 
+static const char *const corrupt_names[] = {
+	[ZCBLK_CORRUPT_DATA] = "data",
+	[ZCBLK_CORRUPT_METADATA] = "metadata",
+	[ZCBLK_CORRUPT_GUARD] = "guard",
+	[ZCBLK_CORRUPT_APP_TAG] = "app-tag",
+	[ZCBLK_CORRUPT_REF_TAG] = "ref-tag",
+};
+
 int parse_on_off(const char *s, __u32 *out)
 {
 	int v = parse_name(s, on_off_names, ARRAY_SIZE(on_off_names));
@@ -338,6 +346,16 @@ int parse_power(const char *s, __u32 *out)
 int parse_cut_mode(const char *s, __u32 *out)
 {
 	int v = parse_name(s, cut_mode_names, ARRAY_SIZE(cut_mode_names));
+
+	if (v < 0)
+		return v;
+	*out = v;
+	return 0;
+}
+
+int parse_corrupt(const char *s, __u32 *out)
+{
+	int v = parse_name(s, corrupt_names, ARRAY_SIZE(corrupt_names));
 
 	if (v < 0)
 		return v;

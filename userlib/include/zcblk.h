@@ -61,11 +61,12 @@ extern "C" {
  * of libzcblk.so, built with -fvisibility=hidden (its version script,
  * userlib/lib/libzcblk.map, then exports exactly these functions, at
  * version LIBZCBLK_1.0 or the later one that added them: LIBZCBLK_1.1
- * for zcblk_dev_power(), zcblk_dev_set_bad() and zcblk_dev_bad_list()).
- * Everywhere else it is empty: in programs that include this header
- * (which changes nothing for them) and in the objects of libzcblk.a,
- * which are also built with -fvisibility=hidden, so a shared object that
- * embeds libzcblk.a does not export its functions.
+ * for zcblk_dev_power(), zcblk_dev_set_bad(), zcblk_dev_bad_list() and
+ * zcblk_dev_corrupt()).  Everywhere else it is empty: in programs that
+ * include this header (which changes nothing for them) and in the
+ * objects of libzcblk.a, which are also built with -fvisibility=hidden,
+ * so a shared object that embeds libzcblk.a does not export its
+ * functions.
  */
 #ifndef ZCBLK_EXPORT
 #ifdef ZCBLK_BUILDING_SHARED
@@ -126,9 +127,9 @@ ZCBLK_EXPORT void zcblk_ctx_close(struct zcblk_ctx *ctx);
  * completion, completion-ns, latency-ns, fail-every, fail-ppm,
  * fail-status, fail-ops, stall, zone-size, zone-capacity, zone-nr-conv,
  * zone-max-open, zone-max-active, metadata-size, pi-type, write-cache,
- * power, cut-mode, cut-seed, bad-lba, bad-nlb, bad-clear, bad-count,
- * bad-range (inside stats: read-cmds, write-cmds,
- * read-bytes, write-bytes, errors, pt-inflight, pinned-pages,
+ * power, cut-mode, cut-seed, bad-lba, bad-nlb, bad-clear, corrupt-lba,
+ * corrupt-nlb, corrupt, bad-count, bad-range (inside stats: read-cmds,
+ * write-cmds, read-bytes, write-bytes, errors, pt-inflight, pinned-pages,
  * unpinned-pages, pinned-current, fixed-bytes, copied-bytes, flushes,
  * timeouts, injected, cache-dirty-bytes, fua-writes, cut-lost-writes,
  * cut-lost-blocks).  A few errors detected by the library itself

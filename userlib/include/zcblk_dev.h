@@ -595,6 +595,50 @@ ZCBLK_EXPORT int zcblk_dev_bad_list(struct zcblk_ctx *ctx, __u32 index,
 				    __u32 *count);
 
 /**
+ * zcblk_dev_corrupt() - corrupt a disk's stored blocks silently
+ *	(ZCBLK_CMD_DEV_SET corrupt-lba; needs CAP_SYS_ADMIN; LIBZCBLK_1.1)
+ * @ctx: context
+ * @index: disk index
+ * @lba: the first block, in the disk's blocks (&zcblk_dev_info.block_size)
+ * @nlb: how many blocks, 1 to 65536
+ * @what: enum zcblk_corrupt (<linux/zcblk.h>): which byte of each block
+ *	is inverted where the backend stores it: %ZCBLK_CORRUPT_DATA the
+ *	first byte of its data, %ZCBLK_CORRUPT_METADATA the first byte of
+ *	its metadata; in its protection information %ZCBLK_CORRUPT_GUARD
+ *	the first byte of the guard, %ZCBLK_CORRUPT_APP_TAG of the
+ *	application tag, %ZCBLK_CORRUPT_REF_TAG the last byte of the
+ *	reference tag.  0 is not sent and the kernel's default, data,
+ *	applies
+ *
+ * One DEV_SET request with the corrupt-lba and corrupt-nlb attributes,
+ * and corrupt with a non-zero @what, which is passed as it is, for the
+ * kernel to check (Documentation/integrity.rst).  Nothing reports the
+ * change: a read returns the inverted byte, as from media that decayed,
+ * and the protection information checks that cover it fail; a write of
+ * the block replaces it.  Inverting the same byte again puts it back.
+ * @nlb is always sent: 0 or more than 65536 is the kernel's -ERANGE, not
+ * a default.  The disk's settings are left as they are.
+ *
+ * Return: 0; -EINVAL if @ctx is NULL; else the kernel's answer: -ENODEV
+ * (no disk @index, or it is being removed), -EPERM, -ERANGE (@nlb out of
+ * range: "corrupt-nlb: integer out of range (valid: 1..65536)"; @what
+ * not an enum zcblk_corrupt value: "corrupt: integer out of range
+ * (valid: 1..5)"; blocks past the end of the disk: "corrupt-lba: past
+ * the end of the disk"), -EOPNOTSUPP (the null backend: "corrupt-lba:
+ * the backend stores no data"; %ZCBLK_CORRUPT_METADATA and the
+ * protection information kinds on a disk without metadata: "corrupt:
+ * the disk has no metadata"; the protection information kinds on a disk
+ * without it: "corrupt: the disk has no protection information"), the
+ * backend's errno ("corrupt-lba: the backend failed"; the blocks before
+ * the one it failed on are corrupted), -EINVAL (a module without
+ * corruption: "corrupt-lba: Unknown attribute type"), ...  -ENODEV also
+ * if the disk was removed right after the change, as for
+ * zcblk_dev_set().
+ */
+ZCBLK_EXPORT int zcblk_dev_corrupt(struct zcblk_ctx *ctx, __u32 index,
+				   __u64 lba, __u32 nlb, __u32 what);
+
+/**
  * zcblk_dev_get() - describe one disk (ZCBLK_CMD_DEV_GET, any user)
  * @ctx: context
  * @index: disk index

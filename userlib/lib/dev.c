@@ -431,6 +431,25 @@ ZCBLK_EXPORT int zcblk_dev_set_bad(struct zcblk_ctx *ctx, __u32 index,
 	return set_transact(ctx, nlh, NULL);
 }
 
+ZCBLK_EXPORT int zcblk_dev_corrupt(struct zcblk_ctx *ctx, __u32 index,
+				   __u64 lba, __u32 nlb, __u32 what)
+{
+	struct nlmsghdr *nlh;
+
+	if (!ctx)
+		return -EINVAL;
+	ctx->errmsg[0] = '\0';
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	mnl_attr_put_u64(nlh, ZCBLK_A_DEV_CORRUPT_LBA, lba);
+	/* Always: 0 is out of range for the kernel to say so, not a default. */
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_CORRUPT_NLB, nlb);
+	/* 0 is the kernel's default (data); any other value it checks. */
+	if (what)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_CORRUPT, what);
+	return set_transact(ctx, nlh, NULL);
+}
+
 /* What zcblk_dev_bad_list() gathers from the DEV_GET reply. */
 struct bad_list {
 	struct zcblk_bad_range *out;

@@ -52,6 +52,9 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_BAD_LBA]		= "bad-lba",
 	[ZCBLK_A_DEV_BAD_NLB]		= "bad-nlb",
 	[ZCBLK_A_DEV_BAD_CLEAR]		= "bad-clear",
+	[ZCBLK_A_DEV_CORRUPT_LBA]	= "corrupt-lba",
+	[ZCBLK_A_DEV_CORRUPT_NLB]	= "corrupt-nlb",
+	[ZCBLK_A_DEV_CORRUPT]		= "corrupt",
 	[ZCBLK_A_DEV_BAD_COUNT]		= "bad-count",
 	[ZCBLK_A_DEV_BAD_RANGE]		= "bad-range",
 };
