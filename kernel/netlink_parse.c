@@ -97,15 +97,21 @@ int zcblk_nl_parse_settings(struct genl_info *info,
 	ZCBLK_GET(FAIL_STATUS, fail_status, nla_get_u32);
 	ZCBLK_GET(FAIL_OPS, fail_ops, nla_get_u32);
 	ZCBLK_GET(STALL, stall, nla_get_u8);
-	ZCBLK_GET(POWER, power, nla_get_u32);
-	ZCBLK_GET(CUT_MODE, cut_mode, nla_get_u32);
-	ZCBLK_GET(CUT_SEED, cut_seed, nla_get_u64);
-	ZCBLK_GET(BAD_LBA, bad_lba, nla_get_u64);
-	ZCBLK_GET(BAD_NLB, bad_nlb, nla_get_u32);
-	ZCBLK_GET(BAD_CLEAR, bad_clear, nla_get_u8);
-	ZCBLK_GET(CORRUPT_LBA, corrupt_lba, nla_get_u64);
-	ZCBLK_GET(CORRUPT_NLB, corrupt_nlb, nla_get_u32);
-	ZCBLK_GET(CORRUPT, corrupt, nla_get_u32);
+	/*
+	 * DEV_SET's actions: past DEV_ADD's policy, whose attribute array
+	 * ends before them.
+	 */
+	if (info->genlhdr->cmd == ZCBLK_CMD_DEV_SET) {
+		ZCBLK_GET(POWER, power, nla_get_u32);
+		ZCBLK_GET(CUT_MODE, cut_mode, nla_get_u32);
+		ZCBLK_GET(CUT_SEED, cut_seed, nla_get_u64);
+		ZCBLK_GET(BAD_LBA, bad_lba, nla_get_u64);
+		ZCBLK_GET(BAD_NLB, bad_nlb, nla_get_u32);
+		ZCBLK_GET(BAD_CLEAR, bad_clear, nla_get_u8);
+		ZCBLK_GET(CORRUPT_LBA, corrupt_lba, nla_get_u64);
+		ZCBLK_GET(CORRUPT_NLB, corrupt_nlb, nla_get_u32);
+		ZCBLK_GET(CORRUPT, corrupt, nla_get_u32);
+	}
 #undef ZCBLK_GET
 	if ((m & (BIT_ULL(ZCBLK_A_DEV_CORRUPT_NLB) |
 		  BIT_ULL(ZCBLK_A_DEV_CORRUPT))) &&

@@ -53,6 +53,9 @@ idx=${name#zcblk}
 dev=/dev/$name
 [ "$(json_field "$name" write_cache)" = 1048576 ] ||
 	fail "write_cache not reported"
+# the block layer sends flushes and FUA: a volatile cache
+wc=$(cat "/sys/block/$name/queue/write_cache")
+[ "$wc" = "write back" ] || fail "queue/write_cache: $wc"
 
 for n in $(seq 0 15); do put "$dev" "$n" old; done
 blockdev --flushbufs "$dev" || fail "flush"	# everything durable
