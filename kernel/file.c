@@ -413,29 +413,10 @@ static u64 zcblk_file_store_size(struct zcblk_dev *dev)
 	return zcblk_file(dev)->size;
 }
 
-static int zcblk_file_store_rw(struct zcblk_dev *dev, bool write, u64 pos,
-			       void *buf, size_t len)
-{
-	struct file *meta = zcblk_file(dev)->meta;
-	loff_t off = pos;
-	ssize_t n;
-	int ret;
-
-	if (write)
-		n = kernel_write(meta, buf, len, &off);
-	else
-		n = kernel_read(meta, buf, len, &off);
-	if (n < 0)
-		return n;
-	if (n != len)
-		return -EIO;
-	if (!write)
-		return 0;
-	ret = vfs_fsync_range(meta, pos, pos + len - 1, 1);
-	return ret;
-}
-
-/* The write cache's pre-images (wcache.c): through the page cache. */
+/*
+ * The write cache's pre-images (wcache.c) and the store (the zone table):
+ * through the page cache of the file without O_DIRECT.
+ */
 static int zcblk_file_data_rw(struct zcblk_dev *dev, bool write, u64 pos,
 			      void *buf, size_t len)
 {
@@ -450,6 +431,17 @@ static int zcblk_file_data_rw(struct zcblk_dev *dev, bool write, u64 pos,
 	if (n < 0)
 		return n;
 	return n == len ? 0 : -EIO;
+}
+
+/* The store's writes are durable at once. */
+static int zcblk_file_store_rw(struct zcblk_dev *dev, bool write, u64 pos,
+			       void *buf, size_t len)
+{
+	int ret = zcblk_file_data_rw(dev, write, pos, buf, len);
+
+	if (ret || !write)
+		return ret;
+	return vfs_fsync_range(zcblk_file(dev)->meta, pos, pos + len - 1, 1);
 }
 
 const struct zcblk_backend_ops zcblk_file_backend = {

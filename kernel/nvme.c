@@ -126,7 +126,9 @@ int zcblk_nvme_access(const struct zcblk_nvme_cmd *nc, fmode_t mode)
 {
 	fmode_t need = FMODE_READ;
 
-	if (!nc->admin && zcblk_is_write_class(nc->opcode))
+	/* Set Features changes the disk (its write cache, wcache.c). */
+	if (nc->admin ? nc->opcode == nvme_admin_set_features :
+			zcblk_is_write_class(nc->opcode))
 		need = FMODE_WRITE;
 	if ((mode & need) || capable(CAP_SYS_ADMIN))
 		return 0;

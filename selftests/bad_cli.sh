@@ -24,23 +24,6 @@ need dd nvme mkfs.ext4
 
 [ -d /sys/module/zcblk ] || skip "zcblk module not loaded"
 
-# run ARGS...: zcblkctl ARGS; rc, out (stdout) and err (stderr) set.
-run() {
-	"$ZCBLKCTL" "$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	out=$(<"$TMP/out")
-	err=$(<"$TMP/err")
-}
-
-# jfield JSON KEY: KEY's value in the JSON object JSON (a string without
-# its quotes, a number or a boolean), without a fork of python3 (slow
-# under TCG); fails if there is none.
-jfield() {
-	local re="\"$2\": (\"[^\"]*\"|[0-9]+|true|false|null)"
-	[[ $1 =~ $re ]] || fail "no $2 in $1"
-	echo "${BASH_REMATCH[1]//\"/}"
-}
-
 # listed DISK: DISK's object of `zcblkctl list -j` (one a line).
 listed() {
 	local line

@@ -23,14 +23,6 @@
 preload=$(realpath "$ZCBLK_BUILD/selftests/cli_drop_reply.so" 2>/dev/null)
 [ -f "$preload" ] || fail "$ZCBLK_BUILD/selftests/cli_drop_reply.so not built"
 
-# run ARGS...: zcblkctl ARGS; rc, out (stdout) and err (stderr) set.
-run() {
-	"$ZCBLKCTL" "$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	out=$(<"$TMP/out")
-	err=$(<"$TMP/err")
-}
-
 # field DISK KEY: KEY's value in `zcblkctl show -j DISK`, without a fork
 # of python3 (slow under TCG).
 field() {

@@ -416,14 +416,17 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 	check_nl(P_NL_LIB, res, nl_errnos, "DEV_DEL of a new disk");
 }
 
-/* Bounded live settings on a disk under I/O (a stall lasts <= 100 ms). */
+/*
+ * Bounded live settings and actions on a disk under I/O (a stall lasts <=
+ * 100 ms, a power cut <= 50 ms; bad and corrupted blocks).
+ */
 static void nl_set_one(struct rng *r, struct zcblk_ctx *ctx,
 		       const struct disk *dk)
 {
 	struct zcblk_dev_settings s = { .size = sizeof(s) };
 	int res;
 
-	switch (below(r, 8)) {
+	switch (below(r, 11)) {
 	case 0:
 		s.set = ZCBLK_SET_STALL;
 		s.stall = 1;
@@ -468,6 +471,31 @@ static void nl_set_one(struct rng *r, struct zcblk_ctx *ctx,
 		s.fail_status = 6;
 		s.fail_ops = 1;
 		break;
+	case 7:		/* a power cut under I/O, then power again */
+		res = zcblk_dev_power(ctx, dk->d.index, ZCBLK_POWER_STATE_CUT,
+				      below(r, 4), rnd(r));
+		check_nl(P_NL_SET, res, nl_errnos, "DEV_SET power cut");
+		pt_msleep(below(r, 50));
+		res = zcblk_dev_power(ctx, dk->d.index, ZCBLK_POWER_STATE_ON,
+				      0, 0);
+		check_nl(P_NL_SET, res, nl_errnos, "DEV_SET power on");
+		if (res)
+			violation("could not power disk %u on: %s", dk->d.index,
+				  pt_res_str(res));
+		return;
+	case 8:		/* unreadable blocks, or readable again */
+		res = zcblk_dev_set_bad(ctx, dk->d.index,
+					below(r, dk->d.nlbas + 8),
+					pct(r, 5) ? 0 : 1 + below(r, 64),
+					pct(r, 50) ? ZCBLK_BAD_CLEAR : 0);
+		check_nl(P_NL_SET, res, nl_errnos, "DEV_SET bad-lba");
+		return;
+	case 9:		/* silent corruption of any kind */
+		res = zcblk_dev_corrupt(ctx, dk->d.index,
+					below(r, dk->d.nlbas + 8),
+					1 + below(r, 8), below(r, 7));
+		check_nl(P_NL_SET, res, nl_errnos, "DEV_SET corrupt-lba");
+		return;
 	default:	/* a disk that is not there */
 		res = zcblk_dev_set(ctx, 60000 + below(r, 5000),
 				    &(struct zcblk_dev_settings){
@@ -489,8 +517,10 @@ static void settings_reset(struct zcblk_ctx *ctx, const struct disk *dks,
 	};
 	int i;
 
-	for (i = 0; i < nd; i++)
+	for (i = 0; i < nd; i++) {
 		zcblk_dev_set(ctx, dks[i].d.index, &s, NULL);
+		zcblk_dev_power(ctx, dks[i].d.index, ZCBLK_POWER_STATE_ON, 0, 0);
+	}
 }
 
 static void nl_main(struct zcblk_ctx *ctx, const struct disk *dks, int nd,

@@ -164,6 +164,23 @@ udev_settle() {
 	fail "$1 did not appear"
 }
 
+# run ARGS...: zcblkctl ARGS; sets rc, out (stdout) and err (stderr).
+run() {
+	"$ZCBLKCTL" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	out=$(<"$TMP/out")
+	err=$(<"$TMP/err")
+}
+
+# jfield JSON KEY: KEY's value in the JSON object JSON (a string without
+# its quotes, a number or a boolean), without a fork of python3 (slow
+# under TCG); fails if there is none.
+jfield() {
+	local re="\"$2\": (\"[^\"]*\"|[0-9]+|true|false|null)"
+	[[ $1 =~ $re ]] || fail "no $2 in $1"
+	echo "${BASH_REMATCH[1]//\"/}"
+}
+
 # json_field NAME FIELD: FIELD of disk NAME from `zcblkctl list -j`.
 json_field() {
 	"$ZCBLKCTL" list -j | python3 -c '

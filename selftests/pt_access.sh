@@ -97,6 +97,13 @@ expect "member, O_RDWR dsm" "ok" \
 expect "member, zeros after dsm" "ok fill=00" \
 	"${MEMBER[@]}" "$TMP/helper" "$node" ro read 9
 
+# Set Features changes the disk (its write cache): a writable fd, as
+# write-class I/O commands; this disk has no cache, so 10Eh once allowed.
+expect "member, O_RDONLY set-features" "EACCES" \
+	"${MEMBER[@]}" "$TMP/helper" "$node" ro set-features
+expect "member, O_RDWR set-features" "status 0x410e" \
+	"${MEMBER[@]}" "$TMP/helper" "$node" rw set-features
+
 # Outside the group: no open at all.
 expect "outsider, O_RDONLY" "open: EACCES" \
 	"${OUTSIDER[@]}" "$TMP/helper" "$node" ro read

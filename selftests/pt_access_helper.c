@@ -6,7 +6,7 @@
  * (which runs it as different users) and readonly.sh.  Not a test by
  * itself.
  *
- *   pt_access_helper [-u] <node> <ro|rw> <read|write|compare|write-zeroes|dsm> [<lba> [<byte>]]
+ *   pt_access_helper [-u] <node> <ro|rw> <read|write|compare|write-zeroes|dsm|set-features> [<lba> [<byte>]]
  *
  * ro opens O_RDONLY, rw O_RDWR.  One logical block at <lba> (default 8):
  * write fills it with <byte> (default 0x5a), write-zeroes zeroes it, dsm
@@ -44,6 +44,8 @@
 #define OP_WRITE_ZEROES	0x08
 #define OP_DSM		0x09
 #define OP_IDENTIFY	0x06
+#define ADM_SET_FEATURES 0x09
+#define FEAT_VWC	0x06
 #define DSM_AD		(1U << 2)
 
 /* The errno's name: the test compares names, not localised messages. */
@@ -142,7 +144,7 @@ int main(int argc, char *argv[])
 	unsigned long long lba = 8;
 	unsigned int fill = 0x5a;
 	const char *node, *mode, *op;
-	bool uring = false;
+	bool uring = false, admin = false;
 	unsigned char *buf;
 	int fd, bs, flags;
 	__u32 range[4];
@@ -221,12 +223,21 @@ int main(int argc, char *argv[])
 		cmd.data_len = sizeof(range);
 		cmd.cdw10 = 0;		/* one range */
 		cmd.cdw11 = DSM_AD;
+	} else if (!strcmp(op, "set-features")) {
+		/* Admin: Volatile Write Cache on; it changes the disk */
+		admin = true;
+		cmd.opcode = ADM_SET_FEATURES;
+		cmd.nsid = 0;
+		cmd.cdw10 = FEAT_VWC;
+		cmd.cdw11 = 1;
 	} else {
 		fprintf(stderr, "%s: unknown operation %s\n", argv[0], op);
 		return 1;
 	}
 
-	if (uring) {
+	if (admin) {
+		ret = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
+	} else if (uring) {
 		if (uring_cmd(fd, &cmd, &ret))
 			return 1;
 		if (ret < 0) {

@@ -260,8 +260,8 @@ TEST_F(bad, admin_nsid)
 /* Unknown admin opcode -> Invalid Opcode (0x4001). */
 TEST_F(bad, unknown_admin_opcode)
 {
-	static const __u8 ops[] = { 0x7c, 0x7f, 0xc0, 0x09 /* Set Features */,
-				    0x80 /* Format NVM */, 0x10 /* FW commit */ };
+	static const __u8 ops[] = { 0x7c, 0x7f, 0xc0, 0x80 /* Format NVM */,
+				    0x10 /* FW commit */ };
 	struct nvme_uring_cmd c;
 	char what[64];
 	struct b b;
@@ -273,6 +273,10 @@ TEST_F(bad, unknown_admin_opcode)
 		c = pt_admin(ops[i], 0, 0, 0, NULL, 0);
 		expect_admin(_metadata, &b, &c, PT_SC_INVALID_OPCODE, what);
 	}
+	/* Set Features: only Volatile Write Cache (pt_wcache) */
+	c = pt_admin(0x09, 0, 0, 0, NULL, 0);
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Set Features, feature 0");
 	/* with data both ways: mapped, then refused */
 	c = pt_admin(0x7e, 0, 0, 0, b.buf + 3, 512);
 	expect_admin(_metadata, &b, &c, PT_SC_INVALID_OPCODE,

@@ -92,12 +92,12 @@ round() {
 	del_disk "$name"
 }
 
-round ext4 128M drop 0
+# The debug kernel (KASAN, ten times slower) runs one round, for CI's time.
 round ext4 128M torn 3
-# The debug kernel (KASAN, ten times slower) runs one round of each mode.
 case $(uname -r) in
-*-zcblk-debug) round ext4 128M blocks 1 ;;
+*-zcblk-debug) ;;
 *)
+	round ext4 128M drop 0
 	round ext4 128M blocks 1
 	round ext4 128M blocks 2
 	round ext4 128M torn 4 ;;

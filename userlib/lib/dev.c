@@ -386,6 +386,17 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 	return set_transact(ctx, nlh, out);
 }
 
+/* A DEV_SET of disk @index, to which the caller adds one action. */
+static struct nlmsghdr *action_start(struct zcblk_ctx *ctx, __u32 index)
+{
+	struct nlmsghdr *nlh;
+
+	ctx->errmsg[0] = '\0';
+	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	return nlh;
+}
+
 ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
 				 __u32 state, __u32 cut_mode, __u64 cut_seed)
 {
@@ -393,9 +404,7 @@ ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
 
 	if (!ctx)
 		return -EINVAL;
-	ctx->errmsg[0] = '\0';
-	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
-	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	nlh = action_start(ctx, index);
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_POWER, state);
 	/*
 	 * Whatever the caller gave is sent, for the kernel to refuse it
@@ -416,13 +425,12 @@ ZCBLK_EXPORT int zcblk_dev_set_bad(struct zcblk_ctx *ctx, __u32 index,
 
 	if (!ctx)
 		return -EINVAL;
-	ctx->errmsg[0] = '\0';
 	if (flags & ~ZCBLK_BAD_CLEAR) {
+		ctx->errmsg[0] = '\0';
 		zcblk__set_errmsg(ctx, "flags: unknown bits");
 		return -EINVAL;
 	}
-	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
-	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	nlh = action_start(ctx, index);
 	mnl_attr_put_u64(nlh, ZCBLK_A_DEV_BAD_LBA, lba);
 	/* Always: 0 is out of range for the kernel to say so, not a default. */
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_BAD_NLB, nlb);
@@ -438,9 +446,7 @@ ZCBLK_EXPORT int zcblk_dev_corrupt(struct zcblk_ctx *ctx, __u32 index,
 
 	if (!ctx)
 		return -EINVAL;
-	ctx->errmsg[0] = '\0';
-	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_SET, NLM_F_ACK);
-	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
+	nlh = action_start(ctx, index);
 	mnl_attr_put_u64(nlh, ZCBLK_A_DEV_CORRUPT_LBA, lba);
 	/* Always: 0 is out of range for the kernel to say so, not a default. */
 	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_CORRUPT_NLB, nlb);
