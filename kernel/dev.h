@@ -161,6 +161,12 @@ struct zcblk_dev {
 	struct zcblk_nvme_ident *nvme_ident;
 	struct zcblk_zones *zones;	/* zoned disks only: zns.c */
 	struct badblocks bad;		/* unreadable sectors: media.c */
+	/*
+	 * The table's sorted copy for listings, allocated with the disk so
+	 * that a netlink reply, once its message is allocated, cannot fail.
+	 */
+	struct mutex bad_list_lock;	/* protects bad_list */
+	u64 *bad_list;
 	unsigned int bad_saved;		/* its seqlock's sequence, last saved */
 	struct zcblk_wcache wc;		/* volatile cache, power: wcache.c */
 	struct zcblk_pins pins;

@@ -33,6 +33,10 @@
  */
 int zcblk_media_init(struct zcblk_dev *dev)
 {
+	mutex_init(&dev->bad_list_lock);
+	dev->bad_list = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!dev->bad_list)
+		return -ENOMEM;
 	return badblocks_init(&dev->bad, 1);
 }
 
@@ -43,6 +47,7 @@ int zcblk_media_init(struct zcblk_dev *dev)
 void zcblk_media_free(struct zcblk_dev *dev)
 {
 	badblocks_exit(&dev->bad);
+	kfree(dev->bad_list);
 }
 
 /**
@@ -228,21 +233,20 @@ static int zcblk_media_cmp(const void *a, const void *b)
  * @fn: called for each range, in LBA order; a nonzero return stops
  * @arg: for @fn
  *
- * Context: process context (a copy of the table is allocated).
- * Return: 0, -ENOMEM, or what @fn returned.
+ * Context: process context; takes dev->bad_list_lock, so @fn must not
+ * list again.
+ * Return: 0 or what @fn returned.
  */
 int zcblk_media_list(struct zcblk_dev *dev,
 		     int (*fn)(u64 lba, u64 nlb, void *arg), void *arg)
 {
 	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
 	struct badblocks *bb = &dev->bad;
-	u64 *copy, start = 0, end = 0;
+	u64 *copy = dev->bad_list, start = 0, end = 0;
 	unsigned int seq;
 	int i, n, ret = 0;
 
-	copy = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
+	mutex_lock(&dev->bad_list_lock);
 	do {
 		seq = read_seqbegin(&bb->lock);
 		n = READ_ONCE(bb->count);
@@ -271,7 +275,7 @@ int zcblk_media_list(struct zcblk_dev *dev,
 			end = s + BB_LEN(copy[i]);
 		}
 	}
-	kfree(copy);
+	mutex_unlock(&dev->bad_list_lock);
 	return ret;
 }
 

@@ -93,7 +93,7 @@ static int zcblk_nl_put_bad(struct sk_buff *skb, struct zcblk_dev *dev)
 
 	ret = zcblk_media_list(dev, zcblk_nl_put_bad_range, &b);
 	if (ret)
-		return ret;
+		return ret;	/* -EMSGSIZE, the only error there is */
 	return nla_put_u32(skb, ZCBLK_A_DEV_BAD_COUNT, b.count);
 }
 

@@ -187,7 +187,10 @@ static int count_disks(struct zcblk_ctx *ctx)
 		__n - 1;						\
 	})
 
-/* Control: DEV_ADD, DEV_SET, DEV_GET, DEV_DEL (a fault anywhere in them). */
+/*
+ * Control: DEV_ADD, DEV_SET (a setting, a bad range), DEV_GET, DEV_DEL (a
+ * fault anywhere in them).
+ */
 TEST_F_TIMEOUT(fi, control, 1500)
 {
 	struct zcblk_dev_params p = { .size = sizeof(p) };
@@ -260,6 +263,33 @@ TEST_F_TIMEOUT(fi, control, 1500)
 	s.latency_ns = 0;
 	ASSERT_EQ(0, zcblk_dev_set(ctx, self->d.index, &s, NULL));
 
+	/*
+	 * A bad range marked, or not: DEV_SET bad-lba's reply lists it, so
+	 * the listing must not fail once the change is made.
+	 */
+	FAIL_EACH(0, zcblk_dev_set_bad(ctx, self->d.index, 8, 2, 0), ({
+		struct zcblk_bad_range r[2] = {};
+		__u32 count = 0;
+
+		ASSERT_EQ(ret ? 0 : 1,
+			  zcblk_dev_bad_list(ctx, self->d.index, r, 2, &count));
+		if (ret) {
+			EXPECT_TRUE(alloc_errno(ret)) {
+				TH_LOG("set bad, fault %u: %s (%s)", __n,
+				       strerror(-ret), zcblk_ctx_errmsg(ctx));
+			}
+			EXPECT_EQ(0, count);
+		} else {
+			EXPECT_EQ(1, count);
+			EXPECT_EQ(8, r[0].lba);
+			EXPECT_EQ(2, r[0].nlb);
+		}
+		ASSERT_EQ(0, zcblk_dev_set_bad(ctx, self->d.index, 8, 2,
+					       ZCBLK_BAD_CLEAR));
+	}));
+
+	/* With a bad range to list in the reply. */
+	ASSERT_EQ(0, zcblk_dev_set_bad(ctx, self->d.index, 8, 2, 0));
 	FAIL_EACH(0, zcblk_dev_get(ctx, self->d.index, &info), ({
 		if (ret) {
 			EXPECT_TRUE(alloc_errno(ret)) {
@@ -267,8 +297,11 @@ TEST_F_TIMEOUT(fi, control, 1500)
 			}
 		} else {
 			EXPECT_EQ(self->d.index, info.index);
+			EXPECT_EQ(1, info.bad_count);
 		}
 	}));
+	ASSERT_EQ(0, zcblk_dev_set_bad(ctx, self->d.index, 8, 2,
+				       ZCBLK_BAD_CLEAR));
 
 	/*
 	 * A failed delete leaves the disk whole, to be deleted later; only a
