@@ -8,7 +8,10 @@
 # I/O), set (the values come back, and show agrees), monitor (exactly the
 # events of an add, a set and a del, in order; SIGINT and SIGTERM end it
 # with exit 0), del (show then exits 2 with "No such device"); --pretty
-# and -p give the same JSON indented; a disk named by its char device
+# and -p give the same JSON indented; -j, --json and --pretty (or -p)
+# before the command are its own, byte for byte (`zcblkctl -j list` prints
+# what `zcblkctl list -j` prints), refused before del (exit 1, the disk
+# stays); unknown ones are refused; a disk named by its char device
 # (zcblkNc, /dev/zcblkNc) for show, stats, set and del; a backing path
 # that is not UTF-8 comes back byte for byte through os.fsencode(); --help
 # of every command.
@@ -56,11 +59,45 @@ ctl() {
 		fail "zcblkctl $*: exit $?: $(cat "$TMP/err")"
 }
 
-# --help of every command: exit 0, a usage line on stdout.
+# before N ARGS...: zcblkctl's own options, the first N words of ARGS,
+# before the command (`zcblkctl -j list`) print byte for byte what the
+# same options print after it (`zcblkctl list -j`), and something; that
+# in $TMP/out and $TMP/after. ARGS must not change anything.
+before() {
+	local n=$1 after
+	shift
+	after=("${@:n+1}" "${@:1:n}")
+	ctl "${after[@]}"
+	cp "$TMP/out" "$TMP/after"
+	ctl "$@"
+	{ [ -s "$TMP/out" ] && cmp -s "$TMP/out" "$TMP/after"; } ||
+		fail "zcblkctl $*: \"$(cat "$TMP/out")\", want what zcblkctl ${after[*]} printed: \"$(cat "$TMP/after")\""
+	log "zcblkctl $*: as zcblkctl ${after[*]}: ok"
+}
+
+# refused MSG ARGS...: zcblkctl ARGS is a usage error: exit 1, nothing on
+# stdout, and on stderr exactly "zcblkctl: MSG" and the hint.
+refused() {
+	local msg=$1 want
+	shift
+	run "$@"
+	want="zcblkctl: $msg
+Try 'zcblkctl --help'."
+	[ "$rc" -eq 1 ] || fail "zcblkctl $*: exit $rc, want 1: $err"
+	[ -z "$out" ] || fail "zcblkctl $*: stdout: $out"
+	[ "$err" = "$want" ] ||
+		fail "zcblkctl $*: stderr \"$err\", want \"$want\""
+	log "zcblkctl $*: $msg"
+}
+
+# --help of every command: exit 0, a usage line on stdout; -j before it
+# changes nothing to help.
 for cmd in add del list show set stats monitor features version; do
 	out=$("$ZCBLKCTL" "$cmd" --help) || fail "$cmd --help: exit $?"
 	[[ $out == "Usage: zcblkctl $cmd"* ]] || fail "$cmd --help: $out"
 done
+out=$("$ZCBLKCTL" -j help del) || fail "-j help del: exit $?"
+[[ $out == "Usage: zcblkctl del"* ]] || fail "-j help del: $out"
 log "--help of every command: ok"
 
 ctl version -j
@@ -77,6 +114,17 @@ for v in -V --version; do
 		fail "zcblkctl $v: \"$(cat "$TMP/out")\", want \"$(cat "$TMP/version")\""
 done
 log "-V, --version: as version: ok"
+# -j before -V or --version: `version -j`.
+ctl version -j
+cp "$TMP/out" "$TMP/version"
+for v in -V --version; do
+	ctl -j "$v"
+	cmp -s "$TMP/out" "$TMP/version" ||
+		fail "zcblkctl -j $v: \"$(cat "$TMP/out")\", want \"$(cat "$TMP/version")\""
+done
+log "-j -V, -j --version: as version -j: ok"
+before 1 -j version
+before 2 --json --pretty features
 
 # pretty [--keys] ARGS...: `zcblkctl ARGS -j` ($TMP/out) against
 # `zcblkctl ARGS -j --pretty` and `zcblkctl -p ARGS -j`: the same JSON,
@@ -170,6 +218,28 @@ jcheck "$TMP/out" "show -j" "set(d) == $keys | {\"bad_blocks\"}" \
 pretty list
 pretty show "$disk"
 pretty --keys stats "$idx"
+
+# zcblkctl's -j and --pretty before the command: what they print after it,
+# byte for byte; -jp is -j --pretty.
+before 1 -j list
+grep -q "\"disk_name\": \"$disk\"" "$TMP/out" ||
+	fail "zcblkctl -j list: no $disk: $(cat "$TMP/out")"
+before 2 -j --pretty show "$idx"
+ctl -jp show "$idx"
+cmp -s "$TMP/out" "$TMP/after" ||
+	fail "zcblkctl -jp show $idx: \"$(cat "$TMP/out")\", want \"$(cat "$TMP/after")\""
+before 1 --json set "$idx" --latency-ns 0
+# del has no JSON output: -j or --pretty before it is a usage error, and
+# the disk stays.
+for opt in -j --json -p --pretty; do
+	refused "del: $opt: this command has no JSON output" "$opt" del "$idx"
+done
+refused "del: -j: this command has no JSON output" -jp del "$disk"
+[ -e "/sys/block/$disk" ] || fail "zcblkctl -j del $idx removed $disk"
+# Unknown options before the command.
+refused "unknown option --bogus" --bogus list
+refused "unknown option -x" -jx list
+refused "--json takes no argument" --json=1 list
 
 # stats -j DISK: an array of one object, as for every disk. first FILE:
 # FILE's one element in FILE.
