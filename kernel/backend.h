@@ -19,6 +19,7 @@ enum zcblk_io_op {
 	ZCBLK_IO_DISCARD,
 	ZCBLK_IO_WRITE_ZEROES,
 	ZCBLK_IO_COMPARE,	/* the data equals what is stored? */
+	ZCBLK_IO_VERIFY,	/* readable? no data, no backend (disk.c) */
 };
 
 /*

@@ -55,8 +55,8 @@ void zcblk_media_free(struct zcblk_dev *dev)
  * @dev: the disk
  * @io: the operation, before the backend sees it
  *
- * Writes of any kind take their range off the list; a read or compare
- * that touches a listed sector fails with BLK_STS_MEDIUM (the NVMe
+ * Writes of any kind take their range off the list; a read, compare or
+ * verify that touches a listed sector fails with BLK_STS_MEDIUM (the NVMe
  * driver's status for Unrecovered Read Error), moving nothing.
  *
  * Context: any context: the table is under a seqlock.
@@ -73,6 +73,7 @@ bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io)
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_COMPARE:
+	case ZCBLK_IO_VERIFY:
 		if (!badblocks_check(&dev->bad, s, n, &first, &len))
 			return false;
 		io->sts = BLK_STS_MEDIUM;

@@ -98,6 +98,7 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 		data->bytes = ((u64)nc->cdw12 + 1) * 4;
 		break;
 	case nvme_cmd_zone_mgmt_send:	/* no zone descriptor extensions */
+	case nvme_cmd_verify:
 	case nvme_cmd_flush:
 	case nvme_cmd_write_uncor:
 	case nvme_cmd_write_zeroes:
@@ -297,6 +298,37 @@ out_free:
 	return status;
 }
 
+/*
+ * Verify: the blocks read without moving data, then (PRCHK) their
+ * protection information checked. FUA first makes what the volatile
+ * cache holds durable: all of it, a flush, more than the range asks.
+ */
+static int zcblk_nvme_verify(struct zcblk_dev *dev, struct request *rq,
+			     struct zcblk_io *io, u64 slba, u32 nlb)
+{
+	const struct zcblk_nvme_cmd *nc = &((struct zcblk_pdu *)
+					    blk_mq_rq_to_pdu(rq))->nc;
+	bool pi = zcblk_pi_type(dev) && (nc->cdw12 & ZCBLK_PRCHK);
+	bool flush = io->fua && dev->wc.size;
+	int status;
+
+	/* Both need a backend with data, which has a workqueue (disk.c). */
+	if ((pi || flush) && io->nowait)
+		return ZCBLK_STATUS_DEFER;
+	if (flush) {
+		struct zcblk_io f = { .op = ZCBLK_IO_FLUSH };
+
+		status = zcblk_nvme_submit(dev, &f);
+		if (status)
+			return status;
+	}
+	io->fua = false;
+	status = zcblk_nvme_submit(dev, io);
+	if (status || !pi)
+		return status;
+	return zcblk_pi_verify(dev, nc, slba, nlb);
+}
+
 static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 			 struct zcblk_pdu *cmd)
 {
@@ -348,6 +380,12 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 			return ZCBLK_STATUS_OPCODE;
 		io.op = ZCBLK_IO_COMPARE;
 		break;
+	case nvme_cmd_verify:
+		io.op = ZCBLK_IO_VERIFY;
+		io.rq = NULL;
+		if (zcblk_pi_type(dev))
+			cdw12_ok |= ZCBLK_PRINFO;
+		break;
 	case nvme_cmd_write_uncor:
 		/* Zones: a write that would not move the write pointer. */
 		if (zcblk_zoned(dev))
@@ -391,7 +429,8 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	if (zcblk_zoned(dev)) {
 		int status;
 
-		if (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_COMPARE)
+		if (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_COMPARE ||
+		    io.op == ZCBLK_IO_VERIFY)
 			status = zcblk_zns_read(dev, slba, nlb);
 		else
 			status = zcblk_zns_write(dev, cmd, &slba, nlb,
@@ -404,6 +443,8 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		if (nc->opcode == nvme_cmd_zone_append)
 			cmd->result = slba;
 	}
+	if (io.op == ZCBLK_IO_VERIFY)
+		return zcblk_nvme_verify(dev, rq, &io, slba, nlb);
 	if (zcblk_pi_type(dev) &&
 	    (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_WRITE)) {
 		struct zcblk_pi_buf pb;

@@ -18,6 +18,8 @@
 #define ZCBLK_ERROR_LOG_LEN	64	/* ELPE 0: one entry */
 /* Identify I/O Command Set data structure; not named in <linux/nvme.h> */
 #define ZCBLK_ID_CNS_IOCS	0x1c
+/* ONCS bit 7, not in the kernels' nvme.h */
+#define ZCBLK_ONCS_VERIFY	BIT(7)
 /* Get Features: I/O Command Set Profile; not named in 6.1 */
 #define ZCBLK_FEAT_IOCS_PROFILE	0x19
 /* Changed Zone List (ZNS): its id, not named in 6.1, and its size */
@@ -46,7 +48,8 @@ static void zcblk_nvme_effects(struct zcblk_dev *dev,
 		nvme_admin_get_features, nvme_admin_set_features,
 	};
 	static const u8 io_read[] = {
-		nvme_cmd_read, nvme_cmd_compare, nvme_cmd_zone_mgmt_recv,
+		nvme_cmd_read, nvme_cmd_compare, nvme_cmd_verify,
+		nvme_cmd_zone_mgmt_recv,
 	};
 	static const u8 io_write[] = {
 		nvme_cmd_flush, nvme_cmd_write, nvme_cmd_write_uncor,
@@ -120,6 +123,7 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	c->nn = cpu_to_le32(1);
 	c->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
 			      (dev->ops->compare ? NVME_CTRL_ONCS_COMPARE : 0) |
+			      ZCBLK_ONCS_VERIFY |
 			      (zcblk_zoned(dev) ? 0 :
 			       NVME_CTRL_ONCS_WRITE_UNCORRECTABLE));
 	/*

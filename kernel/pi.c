@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Protection information on the char device (Documentation/integrity.rst),
- * as the NVM Command Set specifies it for the 16-bit guard format: Read and
- * Write check it (PRCHK) and Write inserts it, Read strips it (PRACT).
+ * as the NVM Command Set specifies it for the 16-bit guard format: Read,
+ * Write and Verify check it (PRCHK) and Write inserts it, Read strips it
+ * (PRACT).
  *
  * The data stays where it is, in the user's pinned pages; the metadata goes
  * through a kernel copy (at most 16 KiB), which a Write checks before the
@@ -151,6 +152,63 @@ static int zcblk_pi_walk(struct zcblk_dev *dev, struct request *rq,
 	return 0;
 }
 
+/* Type 1 with the reference tag check: ILBRT is the SLBA's low bits. */
+static bool zcblk_pi_ilbrt_ok(struct zcblk_dev *dev,
+			      const struct zcblk_nvme_cmd *nc, u64 slba)
+{
+	return zcblk_pi_type(dev) != 1 || !(nc->cdw12 & ZCBLK_PRCHK_REF) ||
+	       nc->cdw14 == (u32)slba;
+}
+
+/**
+ * zcblk_pi_verify() - Verify's checks of the stored protection information
+ * @dev: a disk with protection information and a backend with data_rw
+ * @nc: the Verify command
+ * @slba: its first block
+ * @nlb: its blocks
+ *
+ * Each block's data and metadata are read from the backend, block by
+ * block, and checked as a Read's would be (PRCHK).
+ *
+ * Context: process context (the backend's data_rw sleeps).
+ * Return: 0, or the first failing block's status.
+ */
+int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
+		    u64 slba, u32 nlb)
+{
+	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
+	u32 off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
+	u32 type = zcblk_pi_type(dev), ref = nc->cdw14, i;
+	int status = 0;
+	u8 *buf;
+
+	if (!zcblk_pi_ilbrt_ok(dev, nc, slba))
+		return ZCBLK_STATUS(NVME_SC_INVALID_PI);
+	buf = kmalloc(bs + ms, GFP_NOIO);
+	if (!buf)
+		return ZCBLK_STATUS_INTERNAL;
+	for (i = 0; i < nlb && !status; i++) {
+		const struct t10_pi_tuple *pi = (void *)(buf + bs + off);
+		u16 guard;
+
+		if (dev->ops->data_rw(dev, false, (slba + i) * bs, buf, bs) ||
+		    dev->ops->data_rw(dev, false, zcblk_md_pos(dev, slba + i),
+				      buf + bs, ms)) {
+			atomic64_inc(&dev->stats.errors);
+			status = ZCBLK_STATUS_INTERNAL;
+			break;
+		}
+		guard = zcblk_crc_t10dif(zcblk_crc_t10dif(0, buf, bs),
+					 buf + bs, off);
+		status = zcblk_pi_check(type, pi, guard, ref, nc->cdw12,
+					nc->cdw15);
+		if (type != 3)
+			ref++;
+	}
+	kfree(buf);
+	return status;
+}
+
 /**
  * zcblk_pi_prepare() - protection information before a Read or Write runs
  * @dev: a disk with protection information
@@ -180,9 +238,7 @@ int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
 	unsigned int i;
 	int status;
 
-	/* Type 1: the reference tags are the LBAs' low 32 bits. */
-	if (zcblk_pi_type(dev) == 1 && (nc->cdw12 & ZCBLK_PRCHK_REF) &&
-	    nc->cdw14 != (u32)slba)
+	if (!zcblk_pi_ilbrt_ok(dev, nc, slba))
 		return ZCBLK_STATUS(NVME_SC_INVALID_PI);
 	pb->md = kmalloc(len, zcblk_rq_nowait(rq) ? GFP_NOWAIT : GFP_NOIO);
 	if (!pb->md)

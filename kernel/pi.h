@@ -16,13 +16,15 @@
 struct request;
 struct zcblk_dev;
 struct zcblk_io;
+struct zcblk_nvme_cmd;
 struct zcblk_pdu;
 
-/* PRINFO, CDW12 bits 29:26 of Read, Write and Compare */
+/* PRINFO, CDW12 bits 29:26 of Read, Write, Compare and Verify */
 #define ZCBLK_PRACT		BIT(29)
 #define ZCBLK_PRCHK_GUARD	BIT(28)
 #define ZCBLK_PRCHK_APP		BIT(27)
 #define ZCBLK_PRCHK_REF		BIT(26)
+#define ZCBLK_PRCHK		GENMASK(28, 26)
 #define ZCBLK_PRINFO		GENMASK(29, 26)
 
 /*
@@ -52,6 +54,8 @@ static inline bool zcblk_pi_strips(const struct zcblk_dev *dev, u32 cdw12)
 int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
 		     struct zcblk_io *io, u64 slba, u32 nlb,
 		     struct zcblk_pi_buf *pb);
+int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
+		    u64 slba, u32 nlb);
 int zcblk_pi_finish(struct zcblk_dev *dev, struct request *rq,
 		    struct zcblk_io *io, u32 nlb, struct zcblk_pi_buf *pb,
 		    int status);

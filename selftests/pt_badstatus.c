@@ -54,10 +54,10 @@ TEST_F(bad, unknown_io_opcode)
 	c = pt_rw_vec(0x7e, 0, 1, &iov, 1);
 	expect_io(_metadata, &b, &c, true, PT_SC_INVALID_OPCODE,
 		  "opcode 0x7e, vectored");
-	/* An NVM opcode not offered: Verify */
-	c = pt_rw(0x0c, 0, 1, NULL, 0);
+	/* An NVM opcode not offered: Copy */
+	c = pt_rw(0x19, 0, 1, NULL, 0);
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_OPCODE,
-		  "Verify (0x0c)");
+		  "Copy (0x19)");
 	c = pt_rw(0xff, 0, 1, NULL, 0);
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_OPCODE,
 		  "opcode 0xff");

@@ -65,6 +65,7 @@
 #define PT_OP_COMPARE		0x05
 #define PT_OP_WRITE_ZEROES	0x08
 #define PT_OP_DSM		0x09
+#define PT_OP_VERIFY		0x0c
 #define PT_ADM_GET_LOG		0x02
 #define PT_ADM_IDENTIFY		0x06
 #define PT_ADM_GET_FEATURES	0x0a

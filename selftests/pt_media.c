@@ -2,12 +2,14 @@
 /*
  * Unreadable blocks (Documentation/durability.rst): Write Uncorrectable
  * (04h) on the char device, offered in ONCS and the effects log, makes its
- * blocks fail reads and compares with Unrecovered Read Error (281h) and
+ * blocks fail reads, compares and Verify (0Ch, offered too, through the
+ * ioctl and io_uring) with Unrecovered Read Error (281h) and
  * the block device's reads with ENODATA, the blocks around them still
  * readable; a write, Write Zeroes or deallocation of a block makes it
  * readable again, and only that block; the command's own refusals (LBA
  * Out of Range, Invalid Field, Namespace Is Write Protected, Invalid
- * Opcode on a zoned disk). 512- and 4096-byte blocks.
+ * Opcode on a zoned disk), and Verify's (LBA Out of Range, Invalid Field
+ * for STC and for PRINFO without PI). 512- and 4096-byte blocks.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
@@ -54,6 +56,16 @@ static int uncor(int fd, __u64 slba, __u32 nlb)
 	return pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL);
 }
 
+/* Verify, no data: through the ioctl, or io_uring (@q) if not NULL. */
+static int verify(int fd, struct pt_q *q, __u64 slba, __u32 nlb)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_VERIFY, slba, nlb, NULL, 0);
+
+	if (q)
+		return pt_q_cmd(q, NVME_URING_CMD_IO, &c, -1, NULL);
+	return pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
 static int rw(int fd, __u8 op, __u64 slba, __u32 nlb, void *buf, __u32 bs)
 {
 	struct nvme_uring_cmd c = pt_rw(op, slba, nlb, buf, nlb * bs);
@@ -73,10 +85,13 @@ TEST_F(media, offered)
 	c = pt_identify(0, 1, 0, id);
 	ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
 	EXPECT_EQ(2, pt_le16(id + ID_CTRL_ONCS) & 2);
+	EXPECT_EQ(0x80, pt_le16(id + ID_CTRL_ONCS) & 0x80);	/* Verify */
 	c = pt_get_log(PT_NSID, 0x05, id, 4096);
 	ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
 	/* IOCS 04h: supported, changes logical block content */
 	EXPECT_EQ(3, pt_le32(id + 1024 + 4 * OP_WRITE_UNCOR));
+	/* IOCS 0Ch: supported, changes nothing */
+	EXPECT_EQ(1, pt_le32(id + 1024 + 4 * PT_OP_VERIFY));
 	munmap(id, 4096);
 	close(bfd);
 	close(cfd);
@@ -115,6 +130,21 @@ TEST_F(media, uncorrectable)
 	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_COMPARE, 13, 2, want + 13 * bs,
 				    bs));
 	EXPECT_EQ(0, rw(cfd, PT_OP_COMPARE, 14, 2, want + 14 * bs, bs));
+	/* Verify: the same, through both paths, no data */
+	{
+		struct pt_q q;
+
+		ASSERT_EQ(0, pt_q_init(&q, cfd, 4, PT_RING_FLAGS));
+		for (i = 0; i < 2; i++) {
+			struct pt_q *qp = i ? &q : NULL;
+
+			EXPECT_EQ(SC_READ_ERROR, verify(cfd, qp, 0, 11));
+			EXPECT_EQ(SC_READ_ERROR, verify(cfd, qp, 13, 2));
+			EXPECT_EQ(0, verify(cfd, qp, 0, 10));
+			EXPECT_EQ(0, verify(cfd, qp, 14, 18));
+		}
+		pt_q_exit(&q);
+	}
 
 	/* a write makes its block readable, the others stay unreadable */
 	ASSERT_EQ(0, rw(cfd, PT_OP_WRITE, 11, 1, want + 11 * bs, bs));
@@ -122,6 +152,8 @@ TEST_F(media, uncorrectable)
 	EXPECT_EQ(0, memcmp(buf, want + 11 * bs, bs));
 	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 10, 1, buf, bs));
 	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 12, 1, buf, bs));
+	EXPECT_EQ(0, verify(cfd, NULL, 11, 1));
+	EXPECT_EQ(SC_READ_ERROR, verify(cfd, NULL, 11, 2));
 	/* so does Write Zeroes (10), the block device (12) and DSM (13) */
 	{
 		struct nvme_uring_cmd c = pt_rw(PT_OP_WRITE_ZEROES, 10, 1,
@@ -169,6 +201,19 @@ TEST_F(media, refusals)
 	c.cdw12 |= 1U << 30;	/* FUA: not a field it has */
 	EXPECT_EQ(PT_SC_INVALID_FIELD,
 		  pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(PT_SC_LBA_RANGE, verify(cfd, NULL, self->d.nlbas - 1, 2));
+	EXPECT_EQ(0, verify(cfd, NULL, self->d.nlbas - 1, 1));
+	c = pt_rw(PT_OP_VERIFY, 0, 1, NULL, 0);
+	c.cdw12 |= 1U << 24;	/* STC: no storage tags */
+	EXPECT_EQ(PT_SC_INVALID_FIELD,
+		  pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	c = pt_rw(PT_OP_VERIFY, 0, 1, NULL, 0);
+	c.cdw12 |= 1U << 28;	/* PRCHK without PI */
+	EXPECT_EQ(PT_SC_INVALID_FIELD,
+		  pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	c = pt_rw(PT_OP_VERIFY, 0, 1, NULL, 0);
+	c.cdw12 |= 1U << 30 | 1U << 31;	/* FUA, LR: taken */
+	EXPECT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
 	close(cfd);
 
 	/* read-only and zoned disks */

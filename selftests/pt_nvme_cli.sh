@@ -5,7 +5,9 @@
 # list-ns, get-feature and smart-log describe the disk truthfully; data
 # written with `nvme write` reads back with `nvme read` and through the
 # block device; with -z larger than the blocks, one block is written and
-# read; flush works; write-zeroes and dsm --ad (deallocate) leave zeros
+# read; flush works; verify passes over written blocks and fails with
+# 0x4281 over one made uncorrectable with write-uncor, until rewritten;
+# write-zeroes and dsm --ad (deallocate) leave zeros
 # (read with io-passthru into a buffer filled with 0xa5 first: nvme read
 # zeroes its buffer, so zeros read with it prove nothing), and
 # deallocating frees a mem disk's pages. On 512- and 4096-byte block
@@ -56,8 +58,8 @@ check_disk() {
 	[[ $(jget mn) == *zcblk* ]] || fail "$name: id-ctrl mn '$(jget mn)'"
 	[ "$(jget mdts)" = 7 ] || fail "$name: id-ctrl mdts $(jget mdts)"
 	[ "$(jget nn)" = 1 ] || fail "$name: id-ctrl nn $(jget nn)"
-	# Compare, Write Uncorrectable, DSM, Write Zeroes
-	[ "$(jget oncs)" = $((0xf)) ] || fail "$name: id-ctrl oncs $(jget oncs)"
+	# Compare, Write Uncorrectable, DSM, Write Zeroes, Verify
+	[ "$(jget oncs)" = $((0x8f)) ] || fail "$name: id-ctrl oncs $(jget oncs)"
 	[ "$(jget vwc)" = 0 ] || fail "$name: id-ctrl vwc $(jget vwc)"
 
 	nv id-ns "$dev" -o json
@@ -114,6 +116,19 @@ check_disk() {
 	cmp "$TMP/data" "$TMP/back" || fail "$name: the block device differs from nvme write"
 
 	nv flush "$dev"
+
+	# Verify (0Ch): the blocks written verify; one made uncorrectable
+	# fails it with Unrecovered Read Error, DNR (0x4281), until written.
+	nv verify "$dev" -s $lba -c $((blocks - 1))
+	nv write-uncor "$dev" -s $((lba + 1)) -c 0
+	if nvme verify "$dev" -s $lba -c $((blocks - 1)) >"$TMP/out" 2>&1; then
+		fail "$name: nvme verify over an uncorrectable block succeeded"
+	fi
+	grep -q '(0x4281)' "$TMP/out" ||
+		{ sed 's/^/# /' "$TMP/out"; fail "$name: nvme verify: not 0x4281"; }
+	dd if="$TMP/data" of="$TMP/one" bs="$bs" skip=1 count=1 status=none
+	nv write "$dev" -s $((lba + 1)) -c 0 -z "$bs" -d "$TMP/one"
+	nv verify "$dev" -s $lba -c $((blocks - 1)) -f
 
 	# -z larger than the blocks, as users type it: nvme-cli 2.3 sends
 	# data_len = -z (it rounds only a -z too small for -c up), and the

@@ -7,11 +7,12 @@
  * what the NVM Command Set says) and stripping it on Read; host-made PI
  * checked and kept; each check failing with its status (282h, 283h, 284h,
  * 181h for a type 1 ILBRT that is not the LBA) on Write, nothing stored,
- * and on Read of PI stored unchecked; the application tag escape (and the
- * reference tag's for type 3); PRINFO on Compare refused; corruption
- * injected into the stored data, metadata, guard, application tag and
- * reference tag (DEV_SET corrupt-lba) caught by the check that covers it,
- * the others passing, the data read unchecked as corrupted. The refused
+ * and on Read and Verify (0Ch) of PI stored unchecked; the application tag
+ * escape (and the reference tag's for type 3); PRINFO on Compare refused;
+ * corruption injected into the stored data, metadata, guard, application
+ * tag and reference tag (DEV_SET corrupt-lba) caught by the check that
+ * covers it, on Read and on Verify, the others passing, the data read
+ * unchecked as corrupted. The refused
  * configurations: pt_md's "md_add".
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
@@ -215,6 +216,18 @@ static int p_rw(struct p *p, __u8 op, __u32 prinfo, __u32 ref, __u16 app,
 	return pt_passthru(p->cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
 }
 
+/* Verify (0Ch) of the test's blocks: no data, the checks of @prinfo. */
+static int p_verify(struct p *p, __u32 prinfo, __u32 ref, __u16 app,
+		    __u16 mask)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_VERIFY, PI_SLBA, PI_NLB, NULL, 0);
+
+	c.cdw12 |= prinfo;
+	c.cdw14 = ref;
+	c.cdw15 = (__u32)mask << 16 | app;
+	return pt_passthru(p->cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
 TEST_F(pi, identify)
 {
 	struct nvme_uring_cmd c;
@@ -336,6 +349,17 @@ TEST_F(pi, check_errors)
 			TH_LOG("read, bad %s: %s", bad[k].what,
 			       pt_res_str(res));
 		}
+		res = p_verify(&p, bad[k].prchk, p.ref0, PI_APP, 0xffff);
+		EXPECT_EQ(bad[k].status, res) {
+			TH_LOG("verify, bad %s: %s", bad[k].what,
+			       pt_res_str(res));
+		}
+		res = p_verify(&p, PRCHK_ALL & ~bad[k].prchk, p.ref0, PI_APP,
+			       0xffff);
+		EXPECT_EQ(0, res) {
+			TH_LOG("verify, bad %s, its check off: %s",
+			       bad[k].what, pt_res_str(res));
+		}
 		res = p_rw(&p, PT_OP_READ, 0, p.ref0, PI_APP, 0xffff);
 		EXPECT_EQ(0, res);
 		EXPECT_TRUE(p_user_equal(&p, true));
@@ -358,6 +382,8 @@ TEST_F(pi, check_errors)
 		res = p_rw(&p, PT_OP_READ, PRCHK_GUARD, PI_SLBA + 1, PI_APP,
 			   0xffff);
 		EXPECT_EQ(0, res);
+		EXPECT_EQ(SC_INVALID_PI, p_verify(&p, PRCHK_REF, PI_SLBA + 1,
+						  PI_APP, 0xffff));
 	}
 	/* a write that failed its check stored nothing: pattern 4 stays */
 	p_pattern(&p, 3, PI_APP);
@@ -434,6 +460,15 @@ TEST_F(pi, corrupted)
 			TH_LOG("read of corrupted %s, other checks: %s",
 			       bad[k].what, pt_res_str(res));
 		}
+		/* Verify finds it as the read does, and only with the check */
+		res = p_verify(&p, bad[k].prchk, p.ref0, PI_APP, 0xffff);
+		EXPECT_EQ(bad[k].status, res) {
+			TH_LOG("verify of corrupted %s: %s", bad[k].what,
+			       pt_res_str(res));
+		}
+		EXPECT_EQ(0, p_verify(&p, PRCHK_ALL & ~bad[k].prchk, p.ref0,
+				      PI_APP, 0xffff));
+		EXPECT_EQ(0, p_verify(&p, 0, 0, 0, 0));
 		if (bad[k].kind == ZCBLK_CORRUPT_DATA) {
 			/* unchecked: the byte as the media holds it */
 			ASSERT_EQ(0, p_rw(&p, PT_OP_READ, 0, p.ref0, PI_APP,
@@ -448,6 +483,8 @@ TEST_F(pi, corrupted)
 	p_to_user(&p, true);
 	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
 	EXPECT_EQ(0, p_rw(&p, PT_OP_READ, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	EXPECT_EQ(0, p_verify(&p, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	EXPECT_EQ(0, p_verify(&p, PRACT | PRCHK_ALL, p.ref0, PI_APP, 0xffff));
 	p_fini(&p);
 }
 
