@@ -83,19 +83,7 @@ usage "unknown option -x" version -xj
 usage "-s needs an argument" add -b mem -s
 usage "-s needs an argument" add -js
 usage "-c needs an argument" monitor -c
-# zcblkctl's own options, before the command.
-usage_main() {
-	local msg=$1 want
-	shift
-	run "$@"
-	want="zcblkctl: $msg
-Try 'zcblkctl --help'."
-	[ "$rc" -eq 1 ] || fail "zcblkctl $*: exit $rc, want 1: $err"
-	[ -z "$out" ] || fail "zcblkctl $*: stdout: $out"
-	[ "$err" = "$want" ] ||
-		fail "zcblkctl $*: stderr \"$err\", want \"$want\""
-	log "zcblkctl $*: $msg"
-}
+# zcblkctl's own options, before the command (lib.sh's usage_main).
 usage_main "unknown option --foo" --foo list
 usage_main "unknown option -x" -x list
 usage_main "--pretty takes no argument" --pretty=1 list

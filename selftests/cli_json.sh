@@ -75,20 +75,6 @@ before() {
 	log "zcblkctl $*: as zcblkctl ${after[*]}: ok"
 }
 
-# refused MSG ARGS...: zcblkctl ARGS is a usage error: exit 1, nothing on
-# stdout, and on stderr exactly "zcblkctl: MSG" and the hint.
-refused() {
-	local msg=$1 want
-	shift
-	run "$@"
-	want="zcblkctl: $msg
-Try 'zcblkctl --help'."
-	[ "$rc" -eq 1 ] || fail "zcblkctl $*: exit $rc, want 1: $err"
-	[ -z "$out" ] || fail "zcblkctl $*: stdout: $out"
-	[ "$err" = "$want" ] ||
-		fail "zcblkctl $*: stderr \"$err\", want \"$want\""
-	log "zcblkctl $*: $msg"
-}
 
 # --help of every command: exit 0, a usage line on stdout; -j before it
 # changes nothing to help.
@@ -232,14 +218,14 @@ before 1 --json set "$idx" --latency-ns 0
 # del has no JSON output: -j or --pretty before it is a usage error, and
 # the disk stays.
 for opt in -j --json -p --pretty; do
-	refused "del: $opt: this command has no JSON output" "$opt" del "$idx"
+	usage_main "del: $opt: this command has no JSON output" "$opt" del "$idx"
 done
-refused "del: -j: this command has no JSON output" -jp del "$disk"
+usage_main "del: -j: this command has no JSON output" -jp del "$disk"
 [ -e "/sys/block/$disk" ] || fail "zcblkctl -j del $idx removed $disk"
 # Unknown options before the command.
-refused "unknown option --bogus" --bogus list
-refused "unknown option -x" -jx list
-refused "--json takes no argument" --json=1 list
+usage_main "unknown option --bogus" --bogus list
+usage_main "unknown option -x" -jx list
+usage_main "--json takes no argument" --json=1 list
 
 # stats -j DISK: an array of one object, as for every disk. first FILE:
 # FILE's one element in FILE.

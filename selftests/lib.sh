@@ -172,6 +172,22 @@ run() {
 	err=$(<"$TMP/err")
 }
 
+# usage_main MSG ARGS...: zcblkctl ARGS is a usage error of zcblkctl's own
+# (options before the command): exit 1, nothing on stdout, and on stderr
+# exactly "zcblkctl: MSG" and the hint.
+usage_main() {
+	local msg=$1 want
+	shift
+	run "$@"
+	want="zcblkctl: $msg
+Try 'zcblkctl --help'."
+	[ "$rc" -eq 1 ] || fail "zcblkctl $*: exit $rc, want 1: $err"
+	[ -z "$out" ] || fail "zcblkctl $*: stdout: $out"
+	[ "$err" = "$want" ] ||
+		fail "zcblkctl $*: stderr \"$err\", want \"$want\""
+	log "zcblkctl $*: $msg"
+}
+
 # jfield JSON KEY: KEY's value in the JSON object JSON (a string without
 # its quotes, a number or a boolean), without a fork of python3 (slow
 # under TCG); fails if there is none.
