@@ -204,6 +204,7 @@ int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 					nc->cdw15);
 		if (type != 3)
 			ref++;
+		cond_resched();		/* up to 65536 blocks of CRC */
 	}
 	kfree(buf);
 	return status;
