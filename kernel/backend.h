@@ -20,6 +20,7 @@ enum zcblk_io_op {
 	ZCBLK_IO_WRITE_ZEROES,
 	ZCBLK_IO_COMPARE,	/* the data equals what is stored? */
 	ZCBLK_IO_VERIFY,	/* readable? no data, no backend (disk.c) */
+	ZCBLK_IO_COPY,		/* @len bytes from @src to @pos, and metadata */
 };
 
 /*
@@ -47,8 +48,9 @@ struct zcblk_io {
 	enum zcblk_io_op op;
 	u64 pos;		/* byte offset on the disk */
 	u64 len;		/* bytes */
+	u64 src;		/* COPY: where from, a byte offset */
 	struct request *rq;
-	bool fua;		/* WRITE: durable before completion */
+	bool fua;		/* WRITE, COPY: durable before completion */
 	bool nowait;		/* in queue_rq's context: must not sleep */
 	bool unmap;		/* WRITE_ZEROES: may deallocate */
 	bool miscompare;	/* COMPARE: set by the backend on mismatch */
@@ -112,6 +114,8 @@ extern const struct zcblk_backend_ops zcblk_mem_backend;
 extern const struct zcblk_backend_ops zcblk_file_backend;
 
 const struct zcblk_backend_ops *zcblk_backend_find(const char *name);
+/* copy.c: COPY through data_rw, for the backends that have it */
+enum zcblk_submit zcblk_copy_bytes(struct zcblk_dev *dev, struct zcblk_io *io);
 /* disk.c: how zcblk calls submit(), counting what it moved */
 enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 				    struct zcblk_io *io);

@@ -235,6 +235,10 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	case ZCBLK_IO_FLUSH:
 		atomic64_inc(&st->flushes);
 		break;
+	case ZCBLK_IO_COPY:	/* bytes both ways; the command is not I/O */
+		atomic64_add(io->len, &st->read_bytes);
+		atomic64_add(io->len, &st->write_bytes);
+		break;
 	default:
 		break;
 	}

@@ -174,6 +174,54 @@ static blk_status_t zcblk_file_fallocate(struct zcblk_file *f, int mode,
 	return errno_to_blk_status(ret);
 }
 
+/*
+ * Copy inside a regular backing file: the file system's own copy (a
+ * reflink where it shares extents, a page cache splice otherwise), through
+ * the page cache as data_rw's writes go. Overlapping ranges, which
+ * copy_file_range refuses, and block devices take the bounce.
+ */
+static void zcblk_file_copy_range(struct zcblk_dev *dev, struct zcblk_io *io)
+{
+	struct file *meta = zcblk_file(dev)->meta;
+	u64 done = 0;
+
+	if (!S_ISREG(file_inode(meta)->i_mode) ||
+	    (io->src < io->pos + io->len && io->pos < io->src + io->len)) {
+		zcblk_copy_bytes(dev, io);
+		return;
+	}
+	while (done < io->len) {
+		ssize_t n = vfs_copy_file_range(meta, io->src + done, meta,
+						io->pos + done,
+						io->len - done, 0);
+
+		if (n <= 0) {
+			if (!done && (n == -EOPNOTSUPP || n == -EXDEV ||
+				      n == -EINVAL)) {
+				zcblk_copy_bytes(dev, io);
+				return;
+			}
+			io->sts = errno_to_blk_status(n ? n : -EIO);
+			return;
+		}
+		done += n;
+		cond_resched();
+	}
+}
+
+static enum zcblk_submit zcblk_file_copy(struct zcblk_dev *dev,
+					 struct zcblk_io *io)
+{
+	struct file *meta = zcblk_file(dev)->meta;
+
+	zcblk_file_copy_range(dev, io);
+	if (!io->sts && io->fua)
+		io->sts = errno_to_blk_status(vfs_fsync_range(meta, io->pos,
+							      io->pos + io->len - 1,
+							      1));
+	return ZCBLK_SUBMIT_DONE;
+}
+
 static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 					   struct zcblk_io *io)
 {
@@ -198,6 +246,8 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 		mode = io->unmap ? FALLOC_FL_PUNCH_HOLE : FALLOC_FL_ZERO_RANGE;
 		io->sts = zcblk_file_fallocate(f, mode, io->pos, io->len);
 		break;
+	case ZCBLK_IO_COPY:
+		return zcblk_file_copy(dev, io);
 	default:
 		io->sts = BLK_STS_NOTSUPP;
 		break;

@@ -78,6 +78,15 @@ bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io)
 			return false;
 		io->sts = BLK_STS_MEDIUM;
 		return true;
+	case ZCBLK_IO_COPY:
+		/* Copy reads the source as a Read would, then writes. */
+		if (badblocks_check(&dev->bad, io->src >> SECTOR_SHIFT, n,
+				    &first, &len)) {
+			io->sts = BLK_STS_MEDIUM;
+			return true;
+		}
+		badblocks_clear(&dev->bad, s, n);
+		return false;
 	case ZCBLK_IO_WRITE:
 	case ZCBLK_IO_WRITE_ZEROES:
 	case ZCBLK_IO_DISCARD:

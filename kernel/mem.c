@@ -287,6 +287,8 @@ static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
 			return ZCBLK_SUBMIT_DEFER;
 		zcblk_mem_zero_blocks(dev, io->pos, io->len, unmap);
 		return ZCBLK_SUBMIT_DONE;
+	case ZCBLK_IO_COPY:
+		return zcblk_copy_bytes(dev, io);
 	case ZCBLK_IO_VERIFY:		/* never here: disk.c */
 		break;
 	}

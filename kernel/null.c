@@ -20,7 +20,7 @@ static void zcblk_null_release(struct zcblk_dev *dev)
 static enum zcblk_submit zcblk_null_submit(struct zcblk_dev *dev,
 					   struct zcblk_io *io)
 {
-	return ZCBLK_SUBMIT_DONE;	/* io->sts is 0 */
+	return ZCBLK_SUBMIT_DONE;	/* io->sts is 0, COPY too */
 }
 
 const struct zcblk_backend_ops zcblk_null_backend = {

@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "compat.h"
+#include "copy.h"
 #include "dev.h"
 #include "media.h"
 #include "meta.h"
@@ -34,6 +35,7 @@ static bool zcblk_is_write_class(u8 opcode)
 	case nvme_cmd_write_uncor:
 	case nvme_cmd_write_zeroes:
 	case nvme_cmd_dsm:
+	case ZCBLK_CMD_COPY:
 		return true;
 	default:
 		/* Unknown ones by their data direction, as upstream does. */
@@ -107,6 +109,9 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	case nvme_cmd_dsm:
 		data->bytes = ((nc->cdw10 & 0xff) + 1) *
 			      sizeof(struct nvme_dsm_range);
+		break;
+	case ZCBLK_CMD_COPY:	/* NR source range entries of 32 bytes */
+		data->bytes = ((nc->cdw12 & 0xff) + 1) * 32;
 		break;
 	}
 	return 0;
@@ -218,15 +223,15 @@ void zcblk_rq_copy_to(struct request *rq, u64 off, const void *buf,
 	zcblk_rq_copy(rq, off, (void *)buf, len, true);
 }
 
-/* Overflow-safe: is [slba, slba + nlb) inside the namespace? */
-static bool zcblk_lba_ok(struct zcblk_dev *dev, u64 slba, u64 nlb)
-{
-	u64 nsze = zcblk_nsze(dev);
-
-	return slba < nsze && nlb <= nsze - slba;
-}
-
-static int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
+/**
+ * zcblk_nvme_submit() - hand a command's backend operation to the disk
+ * @dev: the disk
+ * @io: the operation
+ *
+ * Context: as zcblk_disk_submit().
+ * Return: its NVMe status, or ZCBLK_STATUS_QUEUED or ZCBLK_STATUS_DEFER.
+ */
+int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 {
 	switch (zcblk_disk_submit(dev, io)) {
 	case ZCBLK_SUBMIT_QUEUED:
@@ -409,6 +414,8 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 			return ZCBLK_STATUS_OPCODE;
 		io.op = ZCBLK_IO_WRITE;
 		break;
+	case ZCBLK_CMD_COPY:
+		return zcblk_nvme_copy(dev, rq, cmd);
 	case nvme_cmd_zone_mgmt_send:
 		if (ro && zcblk_zoned(dev))
 			return ZCBLK_STATUS_WRITE_PROT;

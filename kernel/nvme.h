@@ -31,6 +31,8 @@ struct zcblk_nvme_data {
 #define ZCBLK_ANY_LEN	U64_MAX
 
 #define ZCBLK_NSID_ALL		0xffffffff
+/* Copy's opcode; the kernels' nvme.h do not name it */
+#define ZCBLK_CMD_COPY		0x19
 #define ZCBLK_IDENT_LEN		4096
 
 /*
@@ -66,6 +68,17 @@ static inline u64 zcblk_nsze(struct zcblk_dev *dev)
 	return dev->cfg.size >> zcblk_lba_shift(dev);
 }
 
+/* Overflow-safe: is [slba, slba + nlb) inside the namespace? */
+static inline bool zcblk_lba_ok(struct zcblk_dev *dev, u64 slba, u64 nlb)
+{
+	u64 nsze = zcblk_nsze(dev);
+
+	return slba < nsze && nlb <= nsze - slba;
+}
+
+struct zcblk_io;
+
+int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io);
 int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 		    struct zcblk_nvme_data *data);
 int zcblk_nvme_access(const struct zcblk_nvme_cmd *nc, fmode_t mode);

@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "compat.h"
+#include "copy.h"
 #include "dev.h"
 #include "meta.h"
 #include "nvme.h"
@@ -18,8 +19,17 @@
 #define ZCBLK_ERROR_LOG_LEN	64	/* ELPE 0: one entry */
 /* Identify I/O Command Set data structure; not named in <linux/nvme.h> */
 #define ZCBLK_ID_CNS_IOCS	0x1c
-/* ONCS bit 7, not in the kernels' nvme.h */
+/* ONCS bits 7 and 8, not in the kernels' nvme.h */
 #define ZCBLK_ONCS_VERIFY	BIT(7)
+#define ZCBLK_ONCS_COPY		BIT(8)
+/*
+ * Where Identify places what the kernels' structures leave reserved:
+ * OCFS in the controller's, MSSRL, MCL and MSRC in the namespace's.
+ */
+#define ZCBLK_ID_CTRL_OCFS	534
+#define ZCBLK_ID_NS_MSSRL	74
+#define ZCBLK_ID_NS_MCL		76
+#define ZCBLK_ID_NS_MSRC	80
 /* Get Features: I/O Command Set Profile; not named in 6.1 */
 #define ZCBLK_FEAT_IOCS_PROFILE	0x19
 /* Changed Zone List (ZNS): its id, not named in 6.1, and its size */
@@ -54,7 +64,7 @@ static void zcblk_nvme_effects(struct zcblk_dev *dev,
 	static const u8 io_write[] = {
 		nvme_cmd_flush, nvme_cmd_write, nvme_cmd_write_uncor,
 		nvme_cmd_write_zeroes, nvme_cmd_dsm, nvme_cmd_zone_mgmt_send,
-		nvme_cmd_zone_append,
+		nvme_cmd_zone_append, ZCBLK_CMD_COPY,
 	};
 	const __le32 csupp = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 	const __le32 lbcc = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
@@ -71,8 +81,10 @@ static void zcblk_nvme_effects(struct zcblk_dev *dev,
 			e->iocs[io_write[i]] = lbcc;
 		if (!dev->ops->compare)
 			e->iocs[nvme_cmd_compare] = 0;
-		if (zcblk_zoned(dev))
+		if (zcblk_zoned(dev)) {
 			e->iocs[nvme_cmd_write_uncor] = 0;
+			e->iocs[ZCBLK_CMD_COPY] = 0;
+		}
 	}
 	/* The zone commands belong to CSI 2 only. */
 	e = &id->effects[0];
@@ -125,7 +137,8 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 			      (dev->ops->compare ? NVME_CTRL_ONCS_COMPARE : 0) |
 			      ZCBLK_ONCS_VERIFY |
 			      (zcblk_zoned(dev) ? 0 :
-			       NVME_CTRL_ONCS_WRITE_UNCORRECTABLE));
+			       NVME_CTRL_ONCS_WRITE_UNCORRECTABLE |
+			       ZCBLK_ONCS_COPY));
 	/*
 	 * The file backend's data may sit in the backing cache until flush;
 	 * a write cache (wcache.c) is volatile by design.
@@ -146,8 +159,16 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 		ns->dlfeat = 0x1 | BIT(3);
 	memcpy(ns->nguid, &dev->uuid, sizeof(ns->nguid));
 	memcpy(ns->eui64, &dev->uuid.b[8], sizeof(ns->eui64));
-	if (zcblk_zoned(dev))
+	if (zcblk_zoned(dev)) {
 		zcblk_zns_id_ns(dev, &id->zns);
+	} else {
+		/* Copy: source range format 0 and its limits */
+		put_unaligned_le16(1, (u8 *)c + ZCBLK_ID_CTRL_OCFS);
+		put_unaligned_le16(ZCBLK_COPY_MSSRL, (u8 *)ns +
+				   ZCBLK_ID_NS_MSSRL);
+		put_unaligned_le32(ZCBLK_COPY_MCL, (u8 *)ns + ZCBLK_ID_NS_MCL);
+		*((u8 *)ns + ZCBLK_ID_NS_MSRC) = ZCBLK_COPY_MSRC - 1;
+	}
 	zcblk_nvme_effects(dev, id);
 	dev->nvme_ident = id;
 	return 0;

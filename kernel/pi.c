@@ -160,6 +160,79 @@ static bool zcblk_pi_ilbrt_ok(struct zcblk_dev *dev,
 	       nc->cdw14 == (u32)slba;
 }
 
+/* Reads block @lba's data and metadata into @buf; 0 or an NVMe status. */
+static int zcblk_pi_read_block(struct zcblk_dev *dev, u64 lba, u8 *buf)
+{
+	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
+
+	if (dev->ops->data_rw(dev, false, lba * bs, buf, bs) ||
+	    dev->ops->data_rw(dev, false, zcblk_md_pos(dev, lba), buf + bs,
+			      ms)) {
+		atomic64_inc(&dev->stats.errors);
+		return ZCBLK_STATUS_INTERNAL;
+	}
+	return 0;
+}
+
+/* The guard of a block read by zcblk_pi_read_block(), and its PI. */
+static u16 zcblk_pi_block_guard(struct zcblk_dev *dev, u8 *buf,
+				struct t10_pi_tuple **pi)
+{
+	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
+	u32 off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
+
+	*pi = (struct t10_pi_tuple *)(buf + bs + off);
+	return zcblk_crc_t10dif(zcblk_crc_t10dif(0, buf, bs), buf + bs, off);
+}
+
+/**
+ * zcblk_pi_scan() - check stored protection information
+ * @dev: a disk with protection information and a backend with data_rw
+ * @slba: the first block
+ * @nlb: the blocks
+ * @want: what to check each block's against, from the first block on
+ * @n: how many expectations (Copy checks a block for its source and for
+ *     its target)
+ *
+ * Each block's data and metadata are read from the backend, block by
+ * block, and checked as a Read's would be.
+ *
+ * Context: process context (the backend's data_rw sleeps).
+ * Return: 0, or the first failing block's status.
+ */
+int zcblk_pi_scan(struct zcblk_dev *dev, u64 slba, u32 nlb,
+		  const struct zcblk_pi_expect *want, unsigned int n)
+{
+	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
+	u32 type = zcblk_pi_type(dev), i, k;
+	int status = 0;
+	u8 *buf;
+
+	for (k = 0; k < n && !(want[k].prinfo & ZCBLK_PRCHK); k++)
+		;
+	if (k == n)
+		return 0;		/* nothing asked */
+	buf = kmalloc(bs + ms, GFP_NOIO);
+	if (!buf)
+		return ZCBLK_STATUS_INTERNAL;
+	for (i = 0; i < nlb && !status; i++) {
+		struct t10_pi_tuple *pi;
+		u16 guard;
+
+		status = zcblk_pi_read_block(dev, slba + i, buf);
+		if (status)
+			break;
+		guard = zcblk_pi_block_guard(dev, buf, &pi);
+		for (k = 0; k < n && !status; k++)
+			status = zcblk_pi_check(type, pi, guard,
+						want[k].ref + (type != 3 ? i : 0),
+						want[k].prinfo, want[k].tags);
+		cond_resched();		/* up to 65536 blocks of CRC */
+	}
+	kfree(buf);
+	return status;
+}
+
 /**
  * zcblk_pi_verify() - Verify's checks of the stored protection information
  * @dev: a disk with protection information and a backend with data_rw
@@ -167,44 +240,64 @@ static bool zcblk_pi_ilbrt_ok(struct zcblk_dev *dev,
  * @slba: its first block
  * @nlb: its blocks
  *
- * Each block's data and metadata are read from the backend, block by
- * block, and checked as a Read's would be (PRCHK).
- *
  * Context: process context (the backend's data_rw sleeps).
  * Return: 0, or the first failing block's status.
  */
 int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 		    u64 slba, u32 nlb)
 {
-	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
-	u32 off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
-	u32 type = zcblk_pi_type(dev), ref = nc->cdw14, i;
-	int status = 0;
-	u8 *buf;
+	struct zcblk_pi_expect want = {
+		.prinfo = nc->cdw12 & ZCBLK_PRINFO,
+		.ref = nc->cdw14,
+		.tags = nc->cdw15,
+	};
 
 	if (!zcblk_pi_ilbrt_ok(dev, nc, slba))
 		return ZCBLK_STATUS(NVME_SC_INVALID_PI);
+	return zcblk_pi_scan(dev, slba, nlb, &want, 1);
+}
+
+/**
+ * zcblk_pi_generate() - write new protection information for stored blocks
+ * @dev: a disk with protection information and a backend with data_rw
+ * @slba: the first block
+ * @nlb: the blocks
+ * @ref: the first block's reference tag (type 3: every block's)
+ * @app: the application tag
+ *
+ * What PRACT does on a Write, for blocks already stored: Copy's target.
+ *
+ * Context: process context (the backend's data_rw sleeps).
+ * Return: 0, or an NVMe status.
+ */
+int zcblk_pi_generate(struct zcblk_dev *dev, u64 slba, u32 nlb, u32 ref,
+		      u16 app)
+{
+	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
+	u32 type = zcblk_pi_type(dev), i;
+	int status = 0;
+	u8 *buf;
+
 	buf = kmalloc(bs + ms, GFP_NOIO);
 	if (!buf)
 		return ZCBLK_STATUS_INTERNAL;
 	for (i = 0; i < nlb && !status; i++) {
-		const struct t10_pi_tuple *pi = (void *)(buf + bs + off);
+		struct t10_pi_tuple *pi;
 		u16 guard;
 
-		if (dev->ops->data_rw(dev, false, (slba + i) * bs, buf, bs) ||
-		    dev->ops->data_rw(dev, false, zcblk_md_pos(dev, slba + i),
+		status = zcblk_pi_read_block(dev, slba + i, buf);
+		if (status)
+			break;
+		guard = zcblk_pi_block_guard(dev, buf, &pi);
+		pi->guard_tag = cpu_to_be16(guard);
+		pi->app_tag = cpu_to_be16(app);
+		pi->ref_tag = cpu_to_be32(ref + (type != 3 ? i : 0));
+		if (dev->ops->data_rw(dev, true, zcblk_md_pos(dev, slba + i),
 				      buf + bs, ms)) {
 			atomic64_inc(&dev->stats.errors);
 			status = ZCBLK_STATUS_INTERNAL;
-			break;
 		}
-		guard = zcblk_crc_t10dif(zcblk_crc_t10dif(0, buf, bs),
-					 buf + bs, off);
-		status = zcblk_pi_check(type, pi, guard, ref, nc->cdw12,
-					nc->cdw15);
-		if (type != 3)
-			ref++;
-		cond_resched();		/* up to 65536 blocks of CRC */
+		cond_resched();
 	}
 	kfree(buf);
 	return status;

@@ -51,6 +51,21 @@ static inline bool zcblk_pi_strips(const struct zcblk_dev *dev, u32 cdw12)
 	       dev->cfg.metadata_size == 8;
 }
 
+/*
+ * What stored blocks' protection information is checked against, from the
+ * first block on: PRCHK as in a Read's CDW12, the first block's reference
+ * tag (counting up, but for type 3), LBAT and LBATM as in CDW15.
+ */
+struct zcblk_pi_expect {
+	u32 prinfo;
+	u32 ref;
+	u32 tags;
+};
+
+int zcblk_pi_scan(struct zcblk_dev *dev, u64 slba, u32 nlb,
+		  const struct zcblk_pi_expect *want, unsigned int n);
+int zcblk_pi_generate(struct zcblk_dev *dev, u64 slba, u32 nlb, u32 ref,
+		      u16 app);
 int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
 		     struct zcblk_io *io, u64 slba, u32 nlb,
 		     struct zcblk_pi_buf *pb);

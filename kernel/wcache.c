@@ -202,6 +202,7 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	}
 	switch (io->op) {
 	case ZCBLK_IO_WRITE:
+	case ZCBLK_IO_COPY:	/* a write of what the source holds */
 		/* Off (WCE 0), FUA or larger than the cache: write-through. */
 		err = zcblk_wc_record(dev, io->pos, io->len,
 				      !wc->enabled || io->fua ||

@@ -426,11 +426,12 @@ struct disk {
 };
 
 /*
- * NVM (0x04: Write Uncorrectable), then ZNS: Zone Management Send and
- * Receive, Zone Append
+ * NVM (0x04: Write Uncorrectable, 0x0c: Verify, 0x19: Copy), then ZNS:
+ * Zone Management Send and Receive, Zone Append
  */
 static const __u8 io_ops[] = {
-	0x00, 0x01, 0x02, 0x04, 0x05, 0x08, 0x09, 0x79, 0x7a, 0x7d,
+	0x00, 0x01, 0x02, 0x04, 0x05, 0x08, 0x09, 0x0c, 0x19, 0x79, 0x7a,
+	0x7d,
 };
 static const __u8 admin_ops[] = { 0x02, 0x06, 0x0a };
 
@@ -497,6 +498,12 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 			c->cdw11 = pct(r, 60) ? 4 : below(r, 8);
 			c->cdw12 = 0;
 			want = (c->cdw10 + 1) * 16ULL;
+			break;
+		case 0x19:	/* a few ranges, sometimes MSRC's or more */
+			c->cdw12 = pct(r, 70) ? below(r, 8) :
+				   pct(r, 50) ? PICK(r, 127, 128, 255) :
+						rnd(r);
+			want = ((c->cdw12 & 0xff) + 1) * 32ULL;
 			break;
 		default:
 			want = 0;
@@ -567,6 +574,21 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 	}
 	c->data_len = gen_len(r, want);
 	c->addr = gen_addr(r, a);
+	/* Copy: sometimes sensible ranges, some past the limits. */
+	if (c->opcode == 0x19 && !admin && pct(r, 50) &&
+	    in_data(a, c->addr, 8 * 32, 0)) {
+		struct pt_copy_range rg;
+		__u32 i;
+
+		for (i = 0; i <= (c->cdw12 & 0xff) && i < 8; i++) {
+			rg = pt_copy_range(pct(r, 80) ? below(r, d->nlbas) :
+							rnd(r),
+					   pct(r, 90) ? 1 + below(r, 64) :
+							1 + below(r, 65536));
+			rg.eilbrt = pct(r, 90) ? (__u32)rg.slba : rnd(r);
+			memcpy((void *)(uintptr_t)(c->addr + i * 32), &rg, 32);
+		}
+	}
 	/* DSM: sometimes a sensible range list in a valid buffer. */
 	if (c->opcode == 0x09 && !admin && pct(r, 50) &&
 	    in_data(a, c->addr, 256, 0)) {

@@ -54,10 +54,10 @@ TEST_F(bad, unknown_io_opcode)
 	c = pt_rw_vec(0x7e, 0, 1, &iov, 1);
 	expect_io(_metadata, &b, &c, true, PT_SC_INVALID_OPCODE,
 		  "opcode 0x7e, vectored");
-	/* An NVM opcode not offered: Copy */
-	c = pt_rw(0x19, 0, 1, NULL, 0);
+	/* An NVM opcode not offered: Reservation Register */
+	c = pt_rw(0x0d, 0, 1, NULL, 0);
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_OPCODE,
-		  "Copy (0x19)");
+		  "Reservation Register (0x0d)");
 	c = pt_rw(0xff, 0, 1, NULL, 0);
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_OPCODE,
 		  "opcode 0xff");

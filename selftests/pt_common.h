@@ -66,6 +66,7 @@
 #define PT_OP_WRITE_ZEROES	0x08
 #define PT_OP_DSM		0x09
 #define PT_OP_VERIFY		0x0c
+#define PT_OP_COPY		0x19
 #define PT_ADM_GET_LOG		0x02
 #define PT_ADM_IDENTIFY		0x06
 #define PT_ADM_GET_FEATURES	0x0a
@@ -95,12 +96,48 @@
 #define PT_ID_CTRL_MN		24
 #define PT_ID_CTRL_MDTS		77
 #define PT_ID_CTRL_NN		516
+#define PT_ID_CTRL_ONCS		520
 
 struct pt_dsm_range {
 	__u32 cattr;
 	__u32 nlb;
 	__u64 slba;
 };
+
+/* Copy's Source Range Entry, descriptor format 0 */
+struct pt_copy_range {
+	__u64 rsvd0;
+	__u64 slba;
+	__u16 nlb;		/* 0's based */
+	__u16 rsvd18;
+	__u32 rsvd20;
+	__u32 eilbrt;
+	__u16 elbat;
+	__u16 elbatm;
+};
+
+static inline struct pt_copy_range pt_copy_range(__u64 slba, __u32 nblocks)
+{
+	return (struct pt_copy_range){
+		.slba = slba, .nlb = (__u16)(nblocks - 1),
+	};
+}
+
+/* Copy of @nr entries at @r to @sdlba (NR in cdw12 7:0, format 0). */
+static inline struct nvme_uring_cmd pt_copy_cmd(__u64 sdlba,
+						const struct pt_copy_range *r,
+						unsigned int nr)
+{
+	return (struct nvme_uring_cmd){
+		.opcode = PT_OP_COPY,
+		.nsid = PT_NSID,
+		.cdw10 = (__u32)sdlba,
+		.cdw11 = (__u32)(sdlba >> 32),
+		.cdw12 = (nr - 1) & 0xff,
+		.addr = (uintptr_t)r,
+		.data_len = nr * sizeof(*r),
+	};
+}
 
 /* ---------------------------------------------------------------- misc */
 

@@ -197,6 +197,17 @@ static bool p_user_equal(const struct p *p, bool with_md)
 	return p->ext || !with_md || !memcmp(p->md, p->wmd, PI_NLB * p->ms);
 }
 
+/* Does the data a read returned (with metadata) equal want's? */
+static bool p_data_equal(const struct p *p)
+{
+	__u32 i, per = p->bs + (p->ext ? p->ms : 0);
+
+	for (i = 0; i < PI_NLB; i++)
+		if (memcmp(p->buf + i * per, p->want + i * p->bs, p->bs))
+			return false;
+	return true;
+}
+
 /* A Read or Write of the test's blocks with @prinfo, through the ioctl. */
 static int p_rw(struct p *p, __u8 op, __u32 prinfo, __u32 ref, __u16 app,
 		__u16 mask)
@@ -485,6 +496,118 @@ TEST_F(pi, corrupted)
 	EXPECT_EQ(0, p_rw(&p, PT_OP_READ, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
 	EXPECT_EQ(0, p_verify(&p, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
 	EXPECT_EQ(0, p_verify(&p, PRACT | PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	p_fini(&p);
+}
+
+/*
+ * Copy of the test's blocks to @dst: PRINFOR's checks against the range
+ * entry's tags, PRINFOW's (PRACT: new PI) against the command's.
+ */
+static int p_copy(struct p *p, __u64 dst, __u32 prinfor, __u32 eilbrt,
+		  __u16 elbat, __u16 elbatm, __u32 prinfow, __u32 ref,
+		  __u16 app, __u16 mask)
+{
+	struct pt_copy_range *r = (struct pt_copy_range *)p->md;
+	struct nvme_uring_cmd c;
+
+	*r = pt_copy_range(PI_SLBA, PI_NLB);
+	r->eilbrt = eilbrt;
+	r->elbat = elbat;
+	r->elbatm = elbatm;
+	c = pt_copy_cmd(dst, r, 1);
+	c.cdw12 |= prinfor >> 14 | prinfow;	/* PRINFOR: bits 15:12 */
+	c.cdw14 = ref;
+	c.cdw15 = (__u32)mask << 16 | app;
+	return pt_passthru(p->cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
+/* A Read with @prinfo of the test's blocks copied to @dst. */
+static int p_read_at(struct p *p, __u64 dst, __u32 prinfo, __u32 ref,
+		     __u16 app)
+{
+	__u32 per = p->bs + (p->ext ? p->ms : 0);
+	struct nvme_uring_cmd c = pt_rw(PT_OP_READ, dst, PI_NLB, p->buf,
+					PI_NLB * per);
+
+	c.cdw12 |= prinfo;
+	c.cdw14 = ref;
+	c.cdw15 = 0xffffU << 16 | app;
+	if (!p->ext) {
+		c.metadata = (uintptr_t)p->md;
+		c.metadata_len = PI_NLB * p->ms;
+	}
+	return pt_passthru(p->cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
+/*
+ * Copy (19h) with PI: the source checked as PRINFOR asks (each failing
+ * check its status, nothing copied), the target's PI generated (PRACT in
+ * PRINFOW) or copied and checked as PRINFOW asks; a type 1 EILBRT or
+ * ILBRT that is not the LBA refused (181h).
+ */
+TEST_F(pi, copy)
+{
+	const __u64 dst = 40;
+	__u32 dref = variant->type == 1 ? dst : PI_REF23 + 1000;
+	struct p p;
+	int res;
+
+	p_init(_metadata, &p, &self->d, variant);
+	p_pattern(&p, 5, PI_APP);
+	p_to_user(&p, true);
+	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+
+	/* checked source, new PI at the target */
+	res = p_copy(&p, dst, PRCHK_ALL, p.ref0, PI_APP, 0xffff,
+		     PRACT | PRCHK_ALL, dref, 0x1234, 0xffff);
+	ASSERT_EQ(0, res) {
+		TH_LOG("copy, PRACT: %s", pt_res_str(res));
+	}
+	EXPECT_EQ(0, p_read_at(&p, dst, PRCHK_ALL, dref, 0x1234));
+	EXPECT_EQ(SC_APPTAG, p_read_at(&p, dst, PRCHK_APP, dref, PI_APP));
+	EXPECT_TRUE(p_data_equal(&p));
+
+	/* copied PI: what the source had, checked as the target's */
+	if (variant->type != 1) {
+		EXPECT_EQ(0, p_copy(&p, dst + 8, PRCHK_ALL, p.ref0, PI_APP,
+				    0xffff, PRCHK_ALL, p.ref0, PI_APP,
+				    0xffff));
+		EXPECT_EQ(0, p_read_at(&p, dst + 8, PRCHK_ALL, p.ref0,
+				       PI_APP));
+		EXPECT_TRUE(p_user_equal(&p, true));
+	} else {
+		/* the source's reference tags are not the target's LBAs */
+		EXPECT_EQ(SC_REFTAG, p_copy(&p, dst + 8, 0, 0, 0, 0,
+					    PRCHK_REF, dst + 8, 0, 0));
+		EXPECT_EQ(0, p_copy(&p, dst + 8, 0, 0, 0, 0,
+				    PRCHK_GUARD | PRCHK_APP, 0, PI_APP,
+				    0xffff));
+		EXPECT_EQ(SC_INVALID_PI, p_copy(&p, dst, PRCHK_REF,
+						p.ref0 + 1, 0, 0, 0, 0, 0,
+						0));
+		EXPECT_EQ(SC_INVALID_PI, p_copy(&p, dst, 0, 0, 0, 0,
+						PRCHK_REF, dst + 1, 0, 0));
+	}
+	/* wrong expectations of the source: its checks fail */
+	EXPECT_EQ(SC_APPTAG, p_copy(&p, dst + 16, PRCHK_APP, p.ref0,
+				    PI_APP ^ 1, 0xffff, PRACT, dref, 0, 0));
+	if (variant->type != 1)
+		EXPECT_EQ(SC_REFTAG, p_copy(&p, dst + 16, PRCHK_REF,
+					    p.ref0 + 1, 0, 0, PRACT, dref,
+					    0, 0));
+
+	/* a corrupted source block: the guard check stops it */
+	ASSERT_EQ(0, zcblk_dev_corrupt(self->env.ctx, self->d.index,
+				       PI_SLBA + 1, 1, ZCBLK_CORRUPT_DATA));
+	EXPECT_EQ(SC_GUARD, p_copy(&p, dst + 16, PRCHK_GUARD, p.ref0, 0, 0,
+				   PRACT, dref, 0, 0));
+	/* the failed ones wrote nothing */
+	ASSERT_EQ(0, p_read_at(&p, dst + 16, 0, 0, 0));
+	EXPECT_TRUE(pt_all_bytes(p.buf, PI_NLB * p.bs, 0));
+	/* unchecked, the corruption comes along */
+	EXPECT_EQ(0, p_copy(&p, dst + 16, PRCHK_APP, p.ref0, PI_APP, 0xffff,
+			    0, 0, 0, 0));
+	EXPECT_EQ(SC_GUARD, p_read_at(&p, dst + 16, PRCHK_GUARD, 0, 0));
 	p_fini(&p);
 }
 
