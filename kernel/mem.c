@@ -255,6 +255,104 @@ static void zcblk_mem_zero_blocks(struct zcblk_dev *dev, u64 pos, u64 len,
 			       (len >> shift) * ms, unmap);
 }
 
+/* Pages one walk of the store looks up, for Copy */
+#define ZCBLK_MEM_BATCH		32
+
+/* @nr store pages from index @first into @pages (NULL: a hole), in RCU. */
+static void zcblk_mem_gather(struct zcblk_mem *mem, pgoff_t first,
+			     unsigned int nr, struct page **pages)
+{
+	XA_STATE(xas, &mem->pages, first);
+	struct page *page;
+
+	memset(pages, 0, nr * sizeof(*pages));
+	xas_for_each(&xas, page, first + nr - 1) {
+		if (xas_retry(&xas, page))
+			continue;
+		pages[xas.xa_index - first] = page;
+	}
+}
+
+/*
+ * @len bytes at store byte @src to @dst, page to page, the ranges apart,
+ * a batch of pages a walk: a source page never written reads as zeros,
+ * so its target is zeroed where it exists and left a hole where not.
+ */
+static int zcblk_mem_copy_store(struct zcblk_mem *mem, u64 dst, u64 src,
+				u64 len)
+{
+	/* A batch's bytes span one page more when not page aligned. */
+	struct page *sp[ZCBLK_MEM_BATCH + 1], *dp[ZCBLK_MEM_BATCH + 1];
+
+	while (len) {
+		pgoff_t s0 = src >> PAGE_SHIFT, d0 = dst >> PAGE_SHIFT;
+		u64 blen = min_t(u64, len, ZCBLK_MEM_BATCH * PAGE_SIZE);
+		pgoff_t missing = ULONG_MAX;
+		u64 done = 0;
+
+		rcu_read_lock();
+		zcblk_mem_gather(mem, s0, ARRAY_SIZE(sp), sp);
+		zcblk_mem_gather(mem, d0, ARRAY_SIZE(dp), dp);
+		while (done < blen) {
+			u64 s = src + done, d = dst + done;
+			unsigned int so = offset_in_page(s);
+			unsigned int doff = offset_in_page(d);
+			unsigned int n = min_t(u64, blen - done,
+					       PAGE_SIZE - max(so, doff));
+			struct page *from = sp[(s >> PAGE_SHIFT) - s0];
+			struct page *to = dp[(d >> PAGE_SHIFT) - d0];
+
+			if (from && !to) {
+				missing = d >> PAGE_SHIFT;
+				break;
+			}
+			if (from)
+				memcpy_page(to, doff, from, so, n);
+			else if (to)
+				memzero_page(to, doff, n);
+			done += n;
+		}
+		rcu_read_unlock();
+		src += done;
+		dst += done;
+		len -= done;
+		/* Then copy into the new page: the batch again from there. */
+		if (missing != ULONG_MAX &&
+		    !zcblk_mem_alloc(mem, missing, GFP_NOIO))
+			return -ENOMEM;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Copy (COPY): the data and each block's metadata, store to store.
+ * Overlapping ranges take copy.c's bounce, which orders its chunks.
+ */
+static enum zcblk_submit zcblk_mem_copy_blocks(struct zcblk_dev *dev,
+					       struct zcblk_io *io)
+{
+	u32 shift = ilog2(dev->cfg.block_size), ms = zcblk_md_size(dev);
+	struct zcblk_mem *mem = zcblk_mem(dev);
+	int ret;
+
+	if (io->src < io->pos + io->len && io->pos < io->src + io->len)
+		return zcblk_copy_bytes(dev, io);
+	if (io->nowait)
+		return ZCBLK_SUBMIT_DEFER;
+	ret = zcblk_mem_copy_store(mem, io->pos, io->src, io->len);
+	if (!ret && ms)
+		ret = zcblk_mem_copy_store(mem,
+					   zcblk_md_pos(dev, io->pos >> shift),
+					   zcblk_md_pos(dev, io->src >> shift),
+					   (io->len >> shift) * ms);
+	if (ret)
+		io->sts = errno_to_blk_status(ret);
+	else
+		atomic64_add(io->len, &dev->stats.copied_bytes);
+	return ZCBLK_SUBMIT_DONE;
+}
+
 /* Write Zeroes (NOUNMAP) up to this size zero in queue_rq's context. */
 #define ZCBLK_MEM_ZERO_INLINE	(128 * 1024)
 
@@ -288,7 +386,7 @@ static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
 		zcblk_mem_zero_blocks(dev, io->pos, io->len, unmap);
 		return ZCBLK_SUBMIT_DONE;
 	case ZCBLK_IO_COPY:
-		return zcblk_copy_bytes(dev, io);
+		return zcblk_mem_copy_blocks(dev, io);
 	case ZCBLK_IO_VERIFY:		/* never here: disk.c */
 		break;
 	}

@@ -4,7 +4,8 @@
  * offered in ONCS, OCFS and the effects log with Identify Namespace's
  * MSSRL, MCL and MSRC; many source ranges (of one block, repeated,
  * out of order) copied to one target through the ioctl and io_uring, the
- * data read back through the char and the block device; a target that
+ * data read back through the char and the block device; blocks never
+ * written copied as zeros over data; a target that
  * overlaps its source copied as memmove would; each limit at its value and
  * one past it (Command Size Limit Exceeded, 183h); a range or target past
  * the end (LBA Out of Range) with nothing copied; Invalid Field for a
@@ -225,6 +226,25 @@ TEST_F(copy, overlap)
 	ASSERT_EQ(0, rw(self, PT_OP_READ, 0, 200));
 	EXPECT_TRUE(pt_verify(_metadata, self->buf + 10 * bs, bs, 0, 150, 2,
 			      "moved down"));
+}
+
+/* Blocks never written read as zeros: so do their copies, over data. */
+TEST_F(copy, holes)
+{
+	__u32 bs = self->d.bs;
+
+	pt_fill(self->buf, bs, 0, 64, 6);
+	ASSERT_EQ(0, rw(self, PT_OP_WRITE, 0, 64));
+	range(self, 0, 5000, 24);
+	range(self, 1, 0, 8);
+	ASSERT_EQ(0, copy(self, NULL, 10, 2, 0, NULL));
+	ASSERT_EQ(0, rw(self, PT_OP_READ, 0, 64));
+	EXPECT_TRUE(pt_verify(_metadata, self->buf, bs, 0, 10, 6, "before"));
+	EXPECT_TRUE(pt_all_bytes(self->buf + 10 * bs, 24 * bs, 0));
+	EXPECT_TRUE(pt_verify(_metadata, self->buf + 34 * bs, bs, 0, 8, 6,
+			      "after the hole"));
+	EXPECT_TRUE(pt_verify(_metadata, self->buf + 42 * bs, bs, 42, 22, 6,
+			      "untouched"));
 }
 
 TEST_F(copy, limits)

@@ -31,8 +31,10 @@
 #   zz-*   zcblk null disk, zoned (64 MiB zones; on 6.1 with mq-deadline,
 #          which a zoned disk requires there), chr or blk as above
 #   nullbz zoned null_blk, 64 MiB zones: the zoned rows' reference
+#   zcm-copy, zcm-rw  the mem disk's char device: 1 MiB in 4 ranges copied
+#          by Copy (19h), or by a Read and a Write of each (copyb.c)
 # BENCH_ONLY=zoned runs the zoned rows alone, BENCH_ONLY=wcache the write
-# cache rows and their references.
+# cache rows and their references, BENCH_ONLY=copy the Copy rows.
 # Nothing is asserted: numbers depend on the machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -147,6 +149,19 @@ zreset() {
 	printf 'BENCH_JSON %s %s zone-reset %s\n' "$1" "$2" "$(gzip -9c "$f" | base64 -w0)"
 }
 
+# copies REP: Copy (19h) on the mem disk against the host's Read and
+# Write of the same ranges (copyb.c), 1 MiB in 4 ranges each time.
+copies() {
+	local m f
+	for m in copy rw; do
+		f=$tmp/zcm-$m.copy-1m-4r.json
+		"$build/bench/copyb" "$m" "/dev/${zm}c" "${BENCH_COPIES:-300}" \
+			>"$f" 2>"$tmp/err" ||
+			{ echo "bench.sh: copyb $m failed:" >&2; cat "$tmp/err" >&2; return 1; }
+		printf 'BENCH_JSON %s zcm-%s copy-1m-4r %s\n' "$1" "$m" "$(gzip -9c "$f" | base64 -w0)"
+	done
+}
+
 # zoned REP: the zoned rows, zoned null_blk as their reference.
 zoned() {
 	nullb_load_zoned
@@ -173,6 +188,10 @@ for rep in $(seq "$reps"); do
 		wcache "$rep"
 		continue
 	fi
+	if [ "${BENCH_ONLY:-}" = copy ]; then
+		copies "$rep"
+		continue
+	fi
 	if [ "$quick" = 1 ]; then
 		run "$rep" randread-4k-qd32 zc-chr zc-chr-fb zc-blk nullb
 		break
@@ -197,6 +216,7 @@ for rep in $(seq "$reps"); do
 	zoned "$rep"
 	run "$rep" randwrite-4k-qd32 zcw-chr zcw-blk
 	run "$rep" randwrite-4k-qd32-fsync32 zcw-blk zcm-blk
+	copies "$rep"
 done
 
 "$ctl" del "${zn#zcblk}"

@@ -25,7 +25,7 @@ import tempfile
 WORKLOADS = ["randread-4k-qd1", "randread-4k-qd32", "randwrite-4k-qd32",
              "randwrite-4k-qd32-fsync32",
              "read-128k-qd8", "write-128k-qd8", "zwrite-4k-qd32",
-             "zone-reset"]
+             "zone-reset", "copy-1m-4r"]
 
 # (row, reference row or None, description)
 ROWS = [
@@ -50,6 +50,8 @@ ROWS = [
     ("zz-chr", "nullbz", "zcblk null zoned, char dev, io_uring_cmd --zonemode=zbd"),
     ("zz-blk", "nullbz", "zcblk null zoned, block dev, io_uring direct=1 --zonemode=zbd"),
     ("nullbz", None, "null_blk zoned=1, io_uring direct=1 --zonemode=zbd"),
+    ("zcm-copy", "zcm-rw", "zcblk mem, char dev, Copy (19h) of 4 ranges"),
+    ("zcm-rw", None, "zcblk mem, char dev, Read + Write of the same 4 ranges"),
 ]
 REF = {r: ref for r, ref, _ in ROWS}
 DESC = {r: d for r, _, d in ROWS}
@@ -80,6 +82,8 @@ TARGETS = [
      "randwrite-4k-qd32", "zcw-chr", "zcm-chr", "iops", ">=", 1.0, "icount"),
     ("zone resets a second, zcblk block path vs zoned null_blk",
      "zone-reset", "zz-blk", "nullbz", "iops", ">=", 0.95, "icount"),
+    ("1 MiB in 4 ranges, Copy vs Read + Write through the char device (mem)",
+     "copy-1m-4r", "zcm-copy", "zcm-rw", "iops", ">=", 3.0, "icount"),
 ]
 
 

@@ -36,11 +36,12 @@ mkdir -p "$vmout" "$repo/build/bench"
 cd "$repo"
 # The zone reset rate's program (bench.sh runs it in the guest).
 cc -O2 -Wall -Werror -o build/bench/zreset selftests/bench/zreset.c
+cc -O2 -Wall -Werror -o build/bench/copyb selftests/bench/copyb.c
 
 # The guest's environment is clean: hand bench.sh its knobs explicitly.
 envs=()
 for v in BENCH_RUNTIME BENCH_RAMP BENCH_IOS_SMALL BENCH_IOS_LARGE BENCH_LOOPS \
-	BENCH_ONLY; do
+	BENCH_ONLY BENCH_COPIES; do
 	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 done
 
