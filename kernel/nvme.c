@@ -384,6 +384,11 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		if (!dev->ops->compare)
 			return ZCBLK_STATUS_OPCODE;
 		io.op = ZCBLK_IO_COMPARE;
+		if (zcblk_pi_type(dev)) {
+			cdw12_ok |= ZCBLK_PRINFO;
+			/* PRACT on PI-only metadata: the data alone */
+			io.md_ext &= !zcblk_pi_strips(dev, nc->cdw12);
+		}
 		break;
 	case nvme_cmd_verify:
 		io.op = ZCBLK_IO_VERIFY;
@@ -452,6 +457,17 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	}
 	if (io.op == ZCBLK_IO_VERIFY)
 		return zcblk_nvme_verify(dev, rq, &io, slba, nlb);
+	/* Compare checks the stored PI as a Read would, then compares. */
+	if (io.op == ZCBLK_IO_COMPARE && zcblk_pi_type(dev) &&
+	    (nc->cdw12 & ZCBLK_PRCHK)) {
+		int status;
+
+		if (io.nowait)		/* data_rw sleeps */
+			return ZCBLK_STATUS_DEFER;
+		status = zcblk_pi_verify(dev, nc, slba, nlb);
+		if (status)
+			return status;
+	}
 	if (zcblk_pi_type(dev) &&
 	    (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_WRITE)) {
 		struct zcblk_pi_buf pb;

@@ -2,8 +2,8 @@
 /*
  * Protection information on the char device (Documentation/integrity.rst),
  * as the NVM Command Set specifies it for the 16-bit guard format: Read,
- * Write and Verify check it (PRCHK) and Write inserts it, Read strips it
- * (PRACT).
+ * Write, Compare, Verify and Copy check it (PRCHK), Write and Copy insert
+ * it, Read and Compare strip it (PRACT).
  *
  * The data stays where it is, in the user's pinned pages; the metadata goes
  * through a kernel copy (at most 16 KiB), which a Write checks before the
@@ -234,9 +234,9 @@ int zcblk_pi_scan(struct zcblk_dev *dev, u64 slba, u32 nlb,
 }
 
 /**
- * zcblk_pi_verify() - Verify's checks of the stored protection information
+ * zcblk_pi_verify() - check the stored protection information of a command
  * @dev: a disk with protection information and a backend with data_rw
- * @nc: the Verify command
+ * @nc: the command: Verify, or Compare before it compares
  * @slba: its first block
  * @nlb: its blocks
  *

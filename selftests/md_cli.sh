@@ -6,6 +6,10 @@
 # LBA formats with 512+8 in use and MC 3, and `nvme write/read -M -y`
 # carry 4 blocks' data and their 32 bytes of separate metadata, read back
 # byte-exact; the formats the kernel refuses exit 2 with its message.
+# With --pi-type 1, nvme write/read --prinfo: PRACT makes the PI (read
+# back and checked against a CRC-16 computed here), checked reads pass,
+# a stripped read gives the data, a wrong reference tag is 0x4181 and a
+# corrupted guard 0x4282 for the guard check alone.
 # Silent corruption (zcblkctl set --corrupt, Documentation/integrity.rst):
 # --corrupt-what metadata inverts the first metadata byte of block 8 (nvme
 # read -M gives it back, the rest as written), guard without protection
@@ -105,6 +109,66 @@ PY
 log "set --corrupt 8 --corrupt-what metadata: block 8's first metadata byte inverted"
 set_refused "$idx" "Operation not supported: corrupt: the disk has no protection information" \
 	--corrupt 8 --corrupt-what guard
+del_disk "zcblk$idx"
+
+# Protection information type 1 through nvme-cli's --prinfo (PRACT 8,
+# guard 4, application tag 2, reference tag 1): a write with PRACT sends
+# the data alone and the disk makes each block's PI; a read checking all
+# of it returns the data and, as metadata, the PI a controller computes
+# (the guard a CRC-16 T10-DIF of the block, the application tag, the
+# LBA); a read with PRACT strips it; a type 1 reference tag other than
+# the start LBA is 0x4181; a corrupted stored guard fails the guard check
+# (0x4282) and passes the other two.
+name=$(add_disk --backend mem --size 16M --metadata-size 8 --pi-type 1)
+chr=/dev/$name
+udev_settle "$chr"
+idx=${name#zcblk}
+idx=${idx%c}
+nv write "$chr" --start-block=8 --block-count=3 --data-size=2048 \
+	--data="$TMP/data" --prinfo=8 --ref-tag=8 --app-tag=0x1234
+nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
+	--data="$TMP/data.p" --metadata-size=32 --metadata="$TMP/md.p" \
+	--prinfo=7 --ref-tag=8 --app-tag=0x1234 --app-tag-mask=0xffff
+cmp "$TMP/data" "$TMP/data.p" || fail "--prinfo=7 read: data differs"
+python3 - "$TMP/data" "$TMP/md.p" <<'PY' || fail "--prinfo=7 read: PI $(od -An -tx1 "$TMP/md.p")"
+import struct, sys
+data, md = (open(f, "rb").read() for f in sys.argv[1:])
+def crc16(b):
+    c = 0
+    for x in b:
+        c ^= x << 8
+        for _ in range(8):
+            c = ((c << 1) ^ 0x8bb7 if c & 0x8000 else c << 1) & 0xffff
+    return c
+want = b"".join(struct.pack(">HHI", crc16(data[i * 512:(i + 1) * 512]),
+                            0x1234, 8 + i) for i in range(4))
+sys.exit(md != want)
+PY
+nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
+	--data="$TMP/data.s" --prinfo=15 --ref-tag=8 --app-tag=0x1234 \
+	--app-tag-mask=0xffff
+cmp "$TMP/data" "$TMP/data.s" || fail "--prinfo=15 read: data differs"
+log "nvme write --prinfo=8, read --prinfo=7 and 15: the data, and the PI the disk made"
+# nv_status STATUS ARGS...: nvme ARGS fails with NVMe status STATUS.
+nv_status() {
+	local want=$1
+	shift
+	if nvme "$@" >"$TMP/out" 2>&1; then
+		fail "nvme $*: succeeded, want $want"
+	fi
+	grep -q "($want)" "$TMP/out" ||
+		{ sed 's/^/# /' "$TMP/out"; fail "nvme $*: not $want"; }
+	log "nvme $*: $want"
+}
+nv_status 0x4181 read "$chr" --start-block=8 --block-count=3 \
+	--data-size=2048 --data="$TMP/data.s" --prinfo=9 --ref-tag=9
+"$ZCBLKCTL" set "$idx" --corrupt 9 --corrupt-what guard ||
+	fail "set $idx --corrupt 9 --corrupt-what guard"
+nv_status 0x4282 read "$chr" --start-block=8 --block-count=3 \
+	--data-size=2048 --data="$TMP/data.s" --prinfo=12 --ref-tag=8
+nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
+	--data="$TMP/data.s" --prinfo=11 --ref-tag=8 --app-tag=0x1234 \
+	--app-tag-mask=0xffff
 del_disk "zcblk$idx"
 
 # refused MESSAGE ARGS...: zcblkctl add exits 2 with MESSAGE.

@@ -8,12 +8,14 @@
  * checked and kept; each check failing with its status (282h, 283h, 284h,
  * 181h for a type 1 ILBRT that is not the LBA) on Write, nothing stored,
  * and on Read and Verify (0Ch) of PI stored unchecked; the application tag
- * escape (and the reference tag's for type 3); PRINFO on Compare refused;
+ * escape (and the reference tag's for type 3); Compare checking the
+ * stored PI before it compares (PRACT: the data alone);
  * corruption injected into the stored data, metadata, guard, application
  * tag and reference tag (DEV_SET corrupt-lba) caught by the check that
  * covers it, on Read and on Verify, the others passing, the data read
- * unchecked as corrupted. The refused
- * configurations: pt_md's "md_add".
+ * unchecked as corrupted. Copy (19h): PRINFOR checking the source against
+ * each entry's tags, PRINFOW generating (PRACT) or checking the target's.
+ * The refused configurations: pt_md's "md_add".
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
@@ -406,9 +408,14 @@ TEST_F(pi, check_errors)
 	p_fini(&p);
 }
 
-/* PRINFO on Compare is not taken (yet): Invalid Field. */
+/*
+ * Compare with PRINFO: the stored PI checked as a Read's (each failing
+ * check its status before any compare), then the data and metadata
+ * compared (285h); PRACT on PI-only metadata compares the data alone.
+ */
 TEST_F(pi, compare_prinfo)
 {
+	bool strip = variant->ms == 8;
 	struct p p;
 
 	p_init(_metadata, &p, &self->d, variant);
@@ -416,16 +423,37 @@ TEST_F(pi, compare_prinfo)
 	p_to_user(&p, true);
 	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, 0, p.ref0, PI_APP, 0xffff));
 	EXPECT_EQ(0, p_rw(&p, PT_OP_COMPARE, 0, p.ref0, PI_APP, 0xffff));
-	EXPECT_EQ(PT_SC_INVALID_FIELD,
-		  p_rw(&p, PT_OP_COMPARE, PRCHK_GUARD, p.ref0, PI_APP, 0xffff));
+	EXPECT_EQ(0, p_rw(&p, PT_OP_COMPARE, PRCHK_ALL, p.ref0, PI_APP,
+			  0xffff));
+	EXPECT_EQ(SC_APPTAG, p_rw(&p, PT_OP_COMPARE, PRCHK_APP, p.ref0,
+				  PI_APP + 1, 0xffff));
+	/* type 1: an ILBRT other than the LBA is refused first */
+	EXPECT_EQ(variant->type == 1 ? SC_INVALID_PI : SC_REFTAG,
+		  p_rw(&p, PT_OP_COMPARE, PRCHK_REF, p.ref0 + 1, PI_APP,
+		       0xffff));
+	/* PRACT: with PI-only metadata the data alone is sent */
+	if (strip) {
+		p_to_user(&p, false);
+		EXPECT_EQ(0, p_rw(&p, PT_OP_COMPARE, PRACT | PRCHK_ALL, p.ref0,
+				  PI_APP, 0xffff));
+		p.buf[7] ^= 1;
+		EXPECT_EQ(PT_SC_COMPARE, p_rw(&p, PT_OP_COMPARE, PRACT |
+					      PRCHK_ALL, p.ref0, PI_APP,
+					      0xffff));
+		p_to_user(&p, true);
+	}
+	/* a data byte differs: the checks pass, the compare does not */
+	p.buf[p.bs - 1] ^= 1;
+	EXPECT_EQ(PT_SC_COMPARE, p_rw(&p, PT_OP_COMPARE, PRCHK_ALL, p.ref0,
+				      PI_APP, 0xffff));
+	/* corrupted stored guard: the check fails first */
+	ASSERT_EQ(0, zcblk_dev_corrupt(self->env.ctx, self->d.index,
+				       PI_SLBA + 2, 1, ZCBLK_CORRUPT_GUARD));
+	EXPECT_EQ(SC_GUARD, p_rw(&p, PT_OP_COMPARE, PRCHK_GUARD, p.ref0,
+				 PI_APP, 0xffff));
 	p_fini(&p);
 }
 
-/*
- * Corruption injected where the data lives (DEV_SET corrupt-lba): a read
- * with the check that covers the byte fails with its status, a read
- * without checks returns the byte inverted; a rewrite heals the block.
- */
 TEST_F(pi, corrupted)
 {
 	static const struct {
