@@ -14,6 +14,7 @@
 #include "backend.h"
 #include "copy.h"
 #include "dev.h"
+#include "fdp.h"
 #include "meta.h"
 #include "nvme.h"
 #include "pi.h"
@@ -197,6 +198,8 @@ static int zcblk_copy_range(struct zcblk_dev *dev,
 			return status;
 	}
 	status = zcblk_nvme_submit(dev, &io);
+	if (!status && zcblk_fdp(dev))
+		zcblk_fdp_write(dev, nc->cdw12, nc->cdw13, nlb);
 	if (status || !zcblk_pi_type(dev) || !(nc->cdw12 & ZCBLK_PRACT))
 		return status;
 	return zcblk_pi_generate(dev, dlba, nlb, ref, nc->cdw15 & 0xffff);
@@ -227,9 +230,13 @@ int zcblk_nvme_copy(struct zcblk_dev *dev, struct request *rq,
 		return ZCBLK_STATUS_OPCODE;
 	if (zcblk_pi_type(dev))
 		ok |= ZCBLK_COPY_PRINFOR | ZCBLK_PRINFO;
-	/* Format 0 only; no directives, no storage tags (CDW13 0) */
+	if (zcblk_fdp(dev))
+		ok |= ZCBLK_DTYPE;
+	/* Format 0 only; no storage tags; placement on FDP disks alone */
 	if (nc->cdw2 || nc->cdw3 || (nc->cdw12 & ~ok) ||
-	    (nc->cdw12 & ZCBLK_COPY_DESFMT) || nc->cdw13)
+	    (nc->cdw12 & ZCBLK_COPY_DESFMT) ||
+	    (nc->cdw13 & (zcblk_fdp(dev) ? 0xffff : ~0U)) ||
+	    zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13))
 		return ZCBLK_STATUS_FIELD;
 	if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
 		return ZCBLK_STATUS_WRITE_PROT;

@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "dev.h"
+#include "fdp.h"
 #include "media.h"
 #include "nvme.h"
 #include "passthru.h"
@@ -113,6 +114,7 @@ static void zcblk_dev_free(struct kref *ref)
 	zcblk_map_pool_free(&dev->maps);
 	kfree(dev->hctxs);
 	zcblk_media_free(dev);
+	zcblk_fdp_free(dev);
 	zcblk_wc_free(dev);
 	kfree(dev->cfg.path);
 	kfree(dev);

@@ -22,6 +22,7 @@ struct netlink_ext_ack;
 struct zcblk_backend_ops;
 struct zcblk_io;
 struct zcblk_nvme_ident;
+struct zcblk_fdp;
 struct zcblk_zones;
 
 /*
@@ -73,6 +74,12 @@ struct zcblk_config {
 	u32 metadata_size;		/* per block; meta.h */
 	u32 pi_type;			/* 0: none, else 1..3; pi.c */
 	u64 write_cache;		/* bytes of volatile cache; wcache.c */
+	/* ZCBLK_DEV_F_FDP: fdp.c */
+	u64 fdp_ru_size;		/* bytes of a reclaim unit */
+	u32 fdp_nruh;			/* reclaim unit handles */
+	u32 fdp_nrg;			/* reclaim groups */
+	u32 fdp_nph;			/* the namespace's placement handles */
+	u32 fdp_ruh_type;		/* 1 initially, 2 persistently isolated */
 	bool block_size_given;		/* else a backend may choose it */
 	bool size_given;		/* else a backend (file) chose it */
 	char *path;			/* file backend; owned, freed with the disk */
@@ -160,6 +167,7 @@ struct zcblk_dev {
 
 	struct zcblk_nvme_ident *nvme_ident;
 	struct zcblk_zones *zones;	/* zoned disks only: zns.c */
+	struct zcblk_fdp *fdp;		/* FDP disks only: fdp.c */
 	struct badblocks bad;		/* unreadable sectors: media.c */
 	/*
 	 * The table's sorted copy for listings, allocated with the disk so

@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "fdp.h"
 #include "media.h"
 #include "meta.h"
 #include "nvme.h"
@@ -105,6 +106,8 @@ static enum zcblk_submit zcblk_disk_zoned(struct zcblk_dev *dev,
 static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 				       struct request *rq, struct zcblk_io *io)
 {
+	enum zcblk_submit ret;
+
 	*io = (struct zcblk_io){
 		.pos	= (u64)blk_rq_pos(rq) << SECTOR_SHIFT,
 		.len	= blk_rq_bytes(rq),
@@ -151,7 +154,13 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 	}
 	if (zcblk_zoned(dev) && io->op != ZCBLK_IO_FLUSH)
 		return zcblk_disk_zoned(dev, rq, io);
-	return zcblk_disk_submit(dev, io);
+	ret = zcblk_disk_submit(dev, io);
+	/* FDP: the default placement handle; counted once, when it ran */
+	if (zcblk_fdp(dev) && (io->op == ZCBLK_IO_WRITE ||
+			       io->op == ZCBLK_IO_WRITE_ZEROES) &&
+	    ret != ZCBLK_SUBMIT_DEFER && !(ret == ZCBLK_SUBMIT_DONE && io->sts))
+		zcblk_fdp_write(dev, 0, 0, io->len >> zcblk_lba_shift(dev));
+	return ret;
 }
 
 /**
@@ -450,6 +459,8 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 		return ret;
 	lim.logical_block_size = cfg->block_size;
 	ret = zcblk_meta_init(dev, extack);
+	if (!ret)
+		ret = zcblk_fdp_init(dev, extack);	/* freed with the object */
 	if (ret)
 		goto err_release_backend;
 	ret = zcblk_zns_init(dev, &lim, extack);

@@ -50,7 +50,7 @@ static const struct netlink_range_validation zcblk_a_dev_corrupt_nlb_range = {
 };
 
 /* ZCBLK_CMD_DEV_ADD - do */
-const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_WRITE_CACHE + 1] = {
+const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_FDP_RUH_TYPE + 1] = {
 	[ZCBLK_A_DEV_INDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_index_range),
 	[ZCBLK_A_DEV_BACKEND] = { .type = NLA_NUL_STRING, .len = 15, },
 	[ZCBLK_A_DEV_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U64, &zcblk_a_dev_size_range),
@@ -62,7 +62,7 @@ const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_WRITE_CACHE + 1] = {
 	[ZCBLK_A_DEV_NODE_GID] = { .type = NLA_U32, },
 	[ZCBLK_A_DEV_NODE_MODE] = NLA_POLICY_MAX(NLA_U32, 511),
 	[ZCBLK_A_DEV_PATH] = { .type = NLA_NUL_STRING, .len = 4095, },
-	[ZCBLK_A_DEV_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1f),
+	[ZCBLK_A_DEV_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x3f),
 	[ZCBLK_A_DEV_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_timeout_ms_range),
 	[ZCBLK_A_DEV_COMPLETION] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
 	[ZCBLK_A_DEV_COMPLETION_NS] = NLA_POLICY_FULL_RANGE(NLA_U64, &zcblk_a_dev_completion_ns_range),
@@ -80,6 +80,11 @@ const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_WRITE_CACHE + 1] = {
 	[ZCBLK_A_DEV_METADATA_SIZE] = { .type = NLA_U32, },
 	[ZCBLK_A_DEV_PI_TYPE] = NLA_POLICY_MAX(NLA_U32, 3),
 	[ZCBLK_A_DEV_WRITE_CACHE] = { .type = NLA_U64, },
+	[ZCBLK_A_DEV_FDP_RU_SIZE] = { .type = NLA_U64, },
+	[ZCBLK_A_DEV_FDP_NRUH] = NLA_POLICY_RANGE(NLA_U32, 1, 128),
+	[ZCBLK_A_DEV_FDP_NRG] = NLA_POLICY_RANGE(NLA_U32, 1, 32),
+	[ZCBLK_A_DEV_FDP_NPH] = NLA_POLICY_RANGE(NLA_U32, 1, 128),
+	[ZCBLK_A_DEV_FDP_RUH_TYPE] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
 };
 
 /* ZCBLK_CMD_DEV_DEL - do */
@@ -125,7 +130,7 @@ const struct genl_ops zcblk_nl_ops[5] = {
 		.cmd		= ZCBLK_CMD_DEV_ADD,
 		.doit		= zcblk_nl_dev_add_doit,
 		.policy		= zcblk_dev_add_nl_policy,
-		.maxattr	= ZCBLK_A_DEV_WRITE_CACHE,
+		.maxattr	= ZCBLK_A_DEV_FDP_RUH_TYPE,
 	},
 	{
 		.cmd		= ZCBLK_CMD_DEV_DEL,

@@ -13,7 +13,7 @@
 #include <uapi/linux/zcblk.h>
 #include <linux/zcblk.h>
 
-extern const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_WRITE_CACHE + 1];
+extern const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_FDP_RUH_TYPE + 1];
 
 extern const struct nla_policy zcblk_dev_del_nl_policy[ZCBLK_A_DEV_INDEX + 1];
 

@@ -145,6 +145,14 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 	     nla_put_u32(skb, ZCBLK_A_DEV_ZONE_MAX_ACTIVE,
 			 cfg->zone_max_active)))
 		return -EMSGSIZE;
+	if ((cfg->flags & ZCBLK_DEV_F_FDP) &&
+	    (nla_put_u64_64bit(skb, ZCBLK_A_DEV_FDP_RU_SIZE, cfg->fdp_ru_size,
+			       ZCBLK_A_DEV_PAD) ||
+	     nla_put_u32(skb, ZCBLK_A_DEV_FDP_NRUH, cfg->fdp_nruh) ||
+	     nla_put_u32(skb, ZCBLK_A_DEV_FDP_NRG, cfg->fdp_nrg) ||
+	     nla_put_u32(skb, ZCBLK_A_DEV_FDP_NPH, cfg->fdp_nph) ||
+	     nla_put_u32(skb, ZCBLK_A_DEV_FDP_RUH_TYPE, cfg->fdp_ruh_type)))
+		return -EMSGSIZE;
 	if (zcblk_nl_put_bad(skb, dev))
 		return -EMSGSIZE;
 	return zcblk_nl_put_settings(skb, dev);

@@ -186,6 +186,69 @@ static int zcblk_nl_parse_zones(struct genl_info *info,
 	return 0;
 }
 
+/*
+ * A DEV_ADD request's FDP configuration, defaults filled in; fdp.c checks
+ * it against the block size.
+ */
+static int zcblk_nl_parse_fdp(struct genl_info *info, struct zcblk_config *cfg)
+{
+	struct nlattr **a = info->attrs;
+	struct nlattr *bad;
+
+	if (!(cfg->flags & ZCBLK_DEV_F_FDP)) {
+		bad = a[ZCBLK_A_DEV_FDP_RU_SIZE] ?: a[ZCBLK_A_DEV_FDP_NRUH] ?:
+		      a[ZCBLK_A_DEV_FDP_NRG] ?: a[ZCBLK_A_DEV_FDP_NPH] ?:
+		      a[ZCBLK_A_DEV_FDP_RUH_TYPE];
+		if (!bad)
+			return 0;
+		/* The extack takes string literals only. */
+		switch (nla_type(bad)) {
+		case ZCBLK_A_DEV_FDP_RU_SIZE:
+			NL_SET_ERR_MSG_ATTR(info->extack, bad,
+					    "fdp-ru-size: needs the fdp flag");
+			break;
+		case ZCBLK_A_DEV_FDP_NRUH:
+			NL_SET_ERR_MSG_ATTR(info->extack, bad,
+					    "fdp-nruh: needs the fdp flag");
+			break;
+		case ZCBLK_A_DEV_FDP_NRG:
+			NL_SET_ERR_MSG_ATTR(info->extack, bad,
+					    "fdp-nrg: needs the fdp flag");
+			break;
+		case ZCBLK_A_DEV_FDP_NPH:
+			NL_SET_ERR_MSG_ATTR(info->extack, bad,
+					    "fdp-nph: needs the fdp flag");
+			break;
+		default:
+			NL_SET_ERR_MSG_ATTR(info->extack, bad,
+					    "fdp-ruh-type: needs the fdp flag");
+			break;
+		}
+		return -EINVAL;
+	}
+	if (cfg->flags & ZCBLK_DEV_F_ZONED) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[ZCBLK_A_DEV_FLAGS],
+				    "flags: fdp and zoned do not go together");
+		return -EINVAL;
+	}
+	cfg->fdp_ru_size = a[ZCBLK_A_DEV_FDP_RU_SIZE] ?
+			   nla_get_u64(a[ZCBLK_A_DEV_FDP_RU_SIZE]) : SZ_64M;
+	cfg->fdp_nruh = a[ZCBLK_A_DEV_FDP_NRUH] ?
+			nla_get_u32(a[ZCBLK_A_DEV_FDP_NRUH]) : 8;
+	cfg->fdp_nrg = a[ZCBLK_A_DEV_FDP_NRG] ?
+		       nla_get_u32(a[ZCBLK_A_DEV_FDP_NRG]) : 1;
+	cfg->fdp_nph = a[ZCBLK_A_DEV_FDP_NPH] ?
+		       nla_get_u32(a[ZCBLK_A_DEV_FDP_NPH]) : cfg->fdp_nruh;
+	cfg->fdp_ruh_type = a[ZCBLK_A_DEV_FDP_RUH_TYPE] ?
+			    nla_get_u32(a[ZCBLK_A_DEV_FDP_RUH_TYPE]) : 1;
+	if (cfg->fdp_nph > cfg->fdp_nruh) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[ZCBLK_A_DEV_FDP_NPH],
+				    "fdp-nph: more placement handles than reclaim unit handles");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * zcblk_nl_parse_add() - a DEV_ADD request's configuration
  * @info: the request, its attributes checked by the generated policy
@@ -288,6 +351,9 @@ int zcblk_nl_parse_add(struct genl_info *info, struct zcblk_config *cfg)
 	/* wcache.c checks it against the backend. */
 	attr = attrs[ZCBLK_A_DEV_WRITE_CACHE];
 	cfg->write_cache = attr ? nla_get_u64(attr) : 0;
+	ret = zcblk_nl_parse_fdp(info, cfg);
+	if (ret)
+		return ret;
 
 	cfg->set = (struct zcblk_settings){
 		.completion = ZCBLK_COMPLETION_INLINE,

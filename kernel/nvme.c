@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "copy.h"
+#include "fdp.h"
 #include "dev.h"
 #include "media.h"
 #include "meta.h"
@@ -112,6 +113,13 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 		break;
 	case ZCBLK_CMD_COPY:	/* NR source range entries of 32 bytes */
 		data->bytes = ((nc->cdw12 & 0xff) + 1) * 32;
+		break;
+	case ZCBLK_CMD_IO_MGMT_RECV:	/* NUMD, 0's based */
+		data->bytes = ((u64)nc->cdw11 + 1) * 4;
+		break;
+	case ZCBLK_CMD_IO_MGMT_SEND:	/* Update: NPID identifiers */
+		data->bytes = (nc->cdw10 & 0xff) == 1 ?
+			      ((nc->cdw10 >> 16) + 1) * 2 : 0;
 		break;
 	}
 	return 0;
@@ -349,7 +357,8 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		.nowait = zcblk_rq_nowait(rq),
 	};
 	bool ro = dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY;
-	u32 cdw12_ok = ZCBLK_RW_CDW12_OK;
+	u32 cdw12_ok = ZCBLK_RW_CDW12_OK, cdw13_ok = 0xff;
+	int status;
 
 	io.md_bvecs = cmd->md_bvecs;
 	io.md_nr = cmd->md_nr;
@@ -421,6 +430,9 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		break;
 	case ZCBLK_CMD_COPY:
 		return zcblk_nvme_copy(dev, rq, cmd);
+	case ZCBLK_CMD_IO_MGMT_RECV:
+	case ZCBLK_CMD_IO_MGMT_SEND:
+		return zcblk_fdp_io_mgmt(dev, rq, cmd);
 	case nvme_cmd_zone_mgmt_send:
 		if (ro && zcblk_zoned(dev))
 			return ZCBLK_STATUS_WRITE_PROT;
@@ -430,17 +442,24 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	default:
 		return ZCBLK_STATUS_OPCODE;
 	}
-	/* cdw13 bits 7:0 are access hints; cdw14/15 only matter with PI. */
+	/*
+	 * cdw13 bits 7:0 are access hints, 31:16 a write's placement
+	 * identifier (fdp.c); cdw14/15 only matter with PI.
+	 */
+	if (zcblk_fdp(dev) && (io.op == ZCBLK_IO_WRITE ||
+			       io.op == ZCBLK_IO_WRITE_ZEROES)) {
+		cdw12_ok |= ZCBLK_DTYPE;
+		cdw13_ok |= GENMASK(31, 16);
+	}
 	if (nc->cdw2 || nc->cdw3 || (nc->cdw12 & ~cdw12_ok) ||
-	    (nc->cdw13 & ~0xffU))
+	    (nc->cdw13 & ~cdw13_ok) ||
+	    zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13))
 		return ZCBLK_STATUS_FIELD;
 	if (ro && (io.op == ZCBLK_IO_WRITE || io.op == ZCBLK_IO_WRITE_ZEROES))
 		return ZCBLK_STATUS_WRITE_PROT;
 	if (!zcblk_lba_ok(dev, slba, nlb))
 		return ZCBLK_STATUS_LBA_RANGE;
 	if (zcblk_zoned(dev)) {
-		int status;
-
 		if (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_COMPARE ||
 		    io.op == ZCBLK_IO_VERIFY)
 			status = zcblk_zns_read(dev, slba, nlb);
@@ -460,8 +479,6 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	/* Compare checks the stored PI as a Read would, then compares. */
 	if (io.op == ZCBLK_IO_COMPARE && zcblk_pi_type(dev) &&
 	    (nc->cdw12 & ZCBLK_PRCHK)) {
-		int status;
-
 		if (io.nowait)		/* data_rw sleeps */
 			return ZCBLK_STATUS_DEFER;
 		status = zcblk_pi_verify(dev, nc, slba, nlb);
@@ -471,14 +488,20 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	if (zcblk_pi_type(dev) &&
 	    (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_WRITE)) {
 		struct zcblk_pi_buf pb;
-		int status = zcblk_pi_prepare(dev, rq, &io, slba, nlb, &pb);
 
+		status = zcblk_pi_prepare(dev, rq, &io, slba, nlb, &pb);
 		if (status)
 			return status;
-		return zcblk_pi_finish(dev, rq, &io, nlb, &pb,
-				       zcblk_nvme_submit(dev, &io));
+		status = zcblk_pi_finish(dev, rq, &io, nlb, &pb,
+					 zcblk_nvme_submit(dev, &io));
+	} else {
+		status = zcblk_nvme_submit(dev, &io);
 	}
-	return zcblk_nvme_submit(dev, &io);
+	/* FDP: counted once, when it ran (a deferred one runs again) */
+	if (zcblk_fdp(dev) && (status == 0 || status == ZCBLK_STATUS_QUEUED) &&
+	    (io.op == ZCBLK_IO_WRITE || io.op == ZCBLK_IO_WRITE_ZEROES))
+		zcblk_fdp_write(dev, nc->cdw12, nc->cdw13, nlb);
+	return status;
 }
 
 /**

@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "copy.h"
 #include "dev.h"
+#include "fdp.h"
 #include "meta.h"
 #include "nvme.h"
 #include "zns.h"
@@ -27,6 +28,10 @@
  * OCFS in the controller's, MSSRL, MCL and MSRC in the namespace's.
  */
 #define ZCBLK_ID_CTRL_OCFS	534
+#define ZCBLK_ID_CTRL_ENDGIDMAX	340
+/* CTRATT: endurance groups, Flexible Data Placement */
+#define ZCBLK_CTRATT_ENDGRPS	BIT(4)
+#define ZCBLK_CTRATT_FDPS	BIT(19)
 #define ZCBLK_ID_NS_MSSRL	74
 #define ZCBLK_ID_NS_MCL		76
 #define ZCBLK_ID_NS_MSRC	80
@@ -84,6 +89,10 @@ static void zcblk_nvme_effects(struct zcblk_dev *dev,
 		if (zcblk_zoned(dev)) {
 			e->iocs[nvme_cmd_write_uncor] = 0;
 			e->iocs[ZCBLK_CMD_COPY] = 0;
+		}
+		if (zcblk_fdp(dev)) {
+			e->iocs[ZCBLK_CMD_IO_MGMT_RECV] = csupp;
+			e->iocs[ZCBLK_CMD_IO_MGMT_SEND] = csupp;
 		}
 	}
 	/* The zone commands belong to CSI 2 only. */
@@ -168,6 +177,14 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 				   ZCBLK_ID_NS_MSSRL);
 		put_unaligned_le32(ZCBLK_COPY_MCL, (u8 *)ns + ZCBLK_ID_NS_MCL);
 		*((u8 *)ns + ZCBLK_ID_NS_MSRC) = ZCBLK_COPY_MSRC - 1;
+	}
+	if (zcblk_fdp(dev)) {
+		/* One endurance group, in FDP mode, the namespace's */
+		c->ctratt = cpu_to_le32(ZCBLK_CTRATT_ENDGRPS |
+					ZCBLK_CTRATT_FDPS);
+		put_unaligned_le16(ZCBLK_ENDGID, (u8 *)c +
+				   ZCBLK_ID_CTRL_ENDGIDMAX);
+		ns->endgid = cpu_to_le16(ZCBLK_ENDGID);
 	}
 	zcblk_nvme_effects(dev, id);
 	dev->nvme_ident = id;
@@ -287,9 +304,11 @@ static bool zcblk_nvme_nsid_ok(u32 nsid)
 	return nsid == 0 || nsid == ZCBLK_NSID || nsid == ZCBLK_NSID_ALL;
 }
 
-static int zcblk_nvme_get_features(struct zcblk_dev *dev,
+static int zcblk_nvme_get_features(struct zcblk_dev *dev, struct request *rq,
 				   struct zcblk_pdu *cmd)
 {
+	int status;
+
 	const struct zcblk_nvme_cmd *nc = &cmd->nc;
 	u32 nr_queues = dev->cfg.nr_queues + dev->cfg.poll_queues - 1;
 	u8 sel = (nc->cdw10 >> 8) & 0x7;
@@ -311,6 +330,12 @@ static int zcblk_nvme_get_features(struct zcblk_dev *dev,
 		break;
 	case ZCBLK_FEAT_IOCS_PROFILE:
 		cmd->result = 0;	/* vector 0 of CNS 1Ch */
+		break;
+	case ZCBLK_FEAT_FDP:
+	case ZCBLK_FEAT_FDP_EVENTS:
+		status = zcblk_fdp_get_features(dev, rq, cmd);
+		if (status)
+			return status;
 		break;
 	default:
 		return ZCBLK_STATUS_FIELD;
@@ -338,6 +363,14 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 
 	if (!zcblk_nvme_nsid_ok(nc->nsid))
 		return ZCBLK_STATUS_NS;
+	/* The endurance group's: LSI its identifier, LSP for FDP Events */
+	if (lid == ZCBLK_LOG_ENDGRP ||
+	    (lid >= ZCBLK_LOG_FDP_CONFIGS && lid <= ZCBLK_LOG_FDP_EVENTS)) {
+		if ((nc->cdw11 >> 16) != ZCBLK_ENDGID || nc->cdw14 || (off & 3))
+			return ZCBLK_STATUS_FIELD;
+		return zcblk_fdp_get_log(dev, rq, lid, (nc->cdw10 >> 8) & 0x7f,
+					 off);
+	}
 	/* LSP, LSI, OT, UUID index: none is supported; CSI for effects */
 	if ((nc->cdw10 & 0x7f00) || (nc->cdw11 >> 16) ||
 	    (nc->cdw14 & ~ZCBLK_LOG_CSI_MASK) || (off & 3))
@@ -388,23 +421,28 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 }
 
 /* Set Features: Volatile Write Cache alone, on a disk with a write cache. */
-static int zcblk_nvme_set_features(struct zcblk_dev *dev,
-				   struct zcblk_pdu *cmd, bool nowait)
+static int zcblk_nvme_set_features(struct zcblk_dev *dev, struct request *rq,
+				   struct zcblk_pdu *cmd)
 {
 	const struct zcblk_nvme_cmd *nc = &cmd->nc;
+	u8 fid = nc->cdw10 & 0xff;
 
 	if (!zcblk_nvme_nsid_ok(nc->nsid))
 		return ZCBLK_STATUS_NS;
 	if (nc->cdw10 & BIT(31))
 		return ZCBLK_STATUS(NVME_SC_FEATURE_NOT_SAVEABLE);
-	if ((nc->cdw10 & ~0xffU) || (nc->cdw10 & 0xff) != NVME_FEAT_VOLATILE_WC)
+	if (nc->cdw10 & ~0xffU)
+		return ZCBLK_STATUS_FIELD;
+	if (fid == ZCBLK_FEAT_FDP || fid == ZCBLK_FEAT_FDP_EVENTS)
+		return zcblk_fdp_set_features(dev, rq, cmd);
+	if (fid != NVME_FEAT_VOLATILE_WC)
 		return ZCBLK_STATUS_FIELD;
 	if (!dev->wc.size)
 		return ZCBLK_STATUS(NVME_SC_FEATURE_NOT_CHANGEABLE);
 	if (nc->cdw11 & ~1U)
 		return ZCBLK_STATUS_FIELD;
 	/* Turning it off empties the log: in the disk's workqueue. */
-	if (nowait)
+	if (zcblk_rq_nowait(rq))
 		return ZCBLK_STATUS_DEFER;
 	zcblk_wc_set_enabled(dev, nc->cdw11 & 1);
 	return 0;
@@ -426,9 +464,9 @@ int zcblk_nvme_admin(struct zcblk_dev *dev, struct request *rq,
 	case nvme_admin_identify:
 		return zcblk_nvme_identify(dev, rq, &cmd->nc);
 	case nvme_admin_get_features:
-		return zcblk_nvme_get_features(dev, cmd);
+		return zcblk_nvme_get_features(dev, rq, cmd);
 	case nvme_admin_set_features:
-		return zcblk_nvme_set_features(dev, cmd, zcblk_rq_nowait(rq));
+		return zcblk_nvme_set_features(dev, rq, cmd);
 	case nvme_admin_get_log_page:
 		return zcblk_nvme_get_log(dev, rq, &cmd->nc);
 	default:

@@ -151,7 +151,7 @@ jcheck "$TMP/out" "features -j" \
 	'd["version"] == mv' \
 	'd["backends"] == ["null", "mem", "file"]' \
 	'd["commands"] == ["dev-add", "dev-del", "dev-get", "dev-stats", "dev-set", "features"]' \
-	'd["dev_flags"] == ["read_only", "buffered", "zoned", "extended_lba", "pi_first"]' \
+	'd["dev_flags"] == ["read_only", "buffered", "zoned", "extended_lba", "pi_first", "fdp"]' \
 	'd["completions"] == ["inline", "softirq", "timer"]' \
 	'd["fail_ops"] == ["all", "reads", "writes"]' \
 	'd["max_devs"] == uapi["ZCBLK_MAX_DEVS"] == 65536' \
@@ -170,7 +170,7 @@ idx=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["index"])
 echo "disk $idx" >>"$ZCBLK_UNDO"
 disk=zcblk$idx
 udev_settle "/dev/$disk"
-keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first", "write_cache", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power", "bad_count"}'
+keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "fdp", "extended_lba", "metadata_size", "pi_type", "pi_first", "write_cache", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power", "bad_count"}'
 asked=(
 	"set(d) == $keys"
 	"d[\"index\"] == $idx" "d[\"disk_name\"] == \"$disk\""
@@ -180,6 +180,7 @@ asked=(
 	'd["state"] == "live"' 'd["node_uid"] == 1000' 'd["node_gid"] == 4242'
 	'd["node_mode"] == 0o640' 'd["path"] is None'
 	'd["read_only"] is False' 'd["buffered"] is False' 'd["zoned"] is False'
+	'd["fdp"] is False'
 	'd["timeout_ms"] == 5000' 'd["completion"] == "softirq"'
 	'd["completion_ns"] == 0' 'd["latency_ns"] == 0'
 	'd["fail_every"] == 0' 'd["fail_ppm"] == 0' 'd["fail_status"] == 6'

@@ -156,8 +156,8 @@ disks = json.loads(sys.argv[1])
 keys = {"index", "disk_name", "char_name", "backend", "size", "block_size",
         "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes",
         "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered",
-        "zoned", "extended_lba", "metadata_size", "pi_type", "pi_first",
-        "write_cache", "timeout_ms",
+        "zoned", "fdp", "extended_lba", "metadata_size", "pi_type",
+        "pi_first", "write_cache", "timeout_ms",
         "completion", "completion_ns", "latency_ns",
         "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power",
         "bad_count"}
@@ -168,6 +168,7 @@ sys.exit(not any(set(d) == keys and d["index"] == int(sys.argv[2]) and
                  d["state"] == "live" and d["node_mode"] == 0o600 and
                  d["path"] is None and d["read_only"] is False and
                  d["buffered"] is False and d["zoned"] is False and
+                 d["fdp"] is False and
                  d["timeout_ms"] == 30000 and
                  d["completion"] == "inline" and d["fail_ops"] == "all" and
                  d["fail_status"] == 6 and d["stall"] is False and

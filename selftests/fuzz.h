@@ -426,14 +426,15 @@ struct disk {
 };
 
 /*
- * NVM (0x04: Write Uncorrectable, 0x0c: Verify, 0x19: Copy), then ZNS:
- * Zone Management Send and Receive, Zone Append
+ * NVM (0x04: Write Uncorrectable, 0x0c: Verify, 0x19: Copy; FDP's I/O
+ * Management Receive and Send, 0x12 and 0x1d), then ZNS: Zone
+ * Management Send and Receive, Zone Append
  */
 static const __u8 io_ops[] = {
-	0x00, 0x01, 0x02, 0x04, 0x05, 0x08, 0x09, 0x0c, 0x19, 0x79, 0x7a,
-	0x7d,
+	0x00, 0x01, 0x02, 0x04, 0x05, 0x08, 0x09, 0x0c, 0x12, 0x19, 0x1d,
+	0x79, 0x7a, 0x7d,
 };
-static const __u8 admin_ops[] = { 0x02, 0x06, 0x0a };
+static const __u8 admin_ops[] = { 0x02, 0x06, 0x09, 0x0a };
 
 /*
  * A random command for @d, its data length what the command would want
@@ -449,7 +450,8 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 
 	memset(c, 0, sizeof(*c));
 	if (admin)
-		c->opcode = pct(r, 75) ? admin_ops[below(r, 3)] : rnd(r);
+		c->opcode = pct(r, 75) ?
+			    admin_ops[below(r, ARRAY_SIZE(admin_ops))] : rnd(r);
 	else
 		c->opcode = pct(r, 80) ? io_ops[below(r, ARRAY_SIZE(io_ops))] :
 					 rnd(r);
@@ -481,6 +483,25 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 		switch (c->opcode) {
 		case 0x01: case 0x02: case 0x05: case 0x7d:
 			want = (__u64)(nlb + 1) << d->shift;
+			/* a placement identifier, valid or not (FDP) */
+			if (c->opcode == 0x01 && pct(r, 20)) {
+				c->cdw12 |= (pct(r, 80) ? 2U : below(r, 16)) << 20;
+				c->cdw13 = (pct(r, 80) ? below(r, 10) :
+					    (__u32)rnd(r)) << 16;
+			}
+			break;
+		case 0x12:	/* RUH Status, mostly */
+			c->cdw10 = pct(r, 80) ? 1 : below(r, 4);
+			c->cdw11 = pct(r, 80) ? below(r, 64) : rnd(r);
+			c->cdw12 = 0;
+			want = ((__u64)c->cdw11 + 1) * 4;
+			break;
+		case 0x1d:	/* RUH Update of a few identifiers */
+			c->cdw10 = (pct(r, 80) ? 1 : below(r, 4)) |
+				   (pct(r, 80) ? below(r, 8) : rnd(r)) << 16;
+			c->cdw12 = 0;
+			want = (c->cdw10 & 0xff) == 1 ?
+			       ((c->cdw10 >> 16) + 1) * 2ULL : 0;
 			break;
 		case 0x79:	/* an action, sometimes Select All */
 			c->cdw13 = pct(r, 80) ? below(r, 7) |
@@ -522,15 +543,32 @@ static void gen_cmd(struct rng *r, struct arena *a, const struct disk *dk,
 			c->cdw10 = (pct(r, 80) ? 1 + below(r, 2) : below(r, 256)) |
 				   (dw & 0xffff) << 16;
 			c->cdw11 = pct(r, 90) ? dw >> 16 : rnd(r);
+			/* the endurance group's logs (LSI 1), FDP Events' LSP */
+			if (pct(r, 25)) {
+				c->cdw10 = PICK(r, 0x09, 0x20, 0x21, 0x22, 0x23) |
+					   (pct(r, 30) ? 1U << 8 : 0) |
+					   (dw & 0xffff) << 16;
+				c->cdw11 = (dw >> 16) |
+					   (pct(r, 90) ? 1U : below(r, 4)) << 16;
+			}
 			c->cdw12 = pct(r, 90) ? 4 * below(r, 64) : rnd(r);
 			want = ((__u64)(dw & 0xffffffff) + 1) * 4;
 			break;
 		}
 		case 0x0a:
-			c->cdw10 = pct(r, 80) ? (pct(r, 50) ? 6 : 7) |
+			c->cdw10 = pct(r, 80) ? PICK(r, 6, 7, 0x1d, 0x1e) |
 					(below(r, 5) << 8) : rnd(r);
+			c->cdw11 = pct(r, 80) ? below(r, 10) |
+					below(r, 5) << 16 : rnd(r);
 			c->cdw12 = 0;
 			want = pct(r, 80) ? 0 : below(r, 8192);
+			break;
+		case 0x09:	/* Volatile Write Cache, FDP, FDP Events */
+			c->cdw10 = pct(r, 80) ? PICK(r, 6, 0x1d, 0x1e) : rnd(r);
+			c->cdw11 = pct(r, 80) ? below(r, 10) |
+					below(r, 5) << 16 : rnd(r);
+			c->cdw12 = pct(r, 80) ? below(r, 2) : rnd(r);
+			want = below(r, 8);
 			break;
 		default:
 			want = below(r, 8192);

@@ -17,6 +17,10 @@
 			 ZCBLK_PARAM_ZONE_NR_CONV | \
 			 ZCBLK_PARAM_ZONE_MAX_OPEN | \
 			 ZCBLK_PARAM_ZONE_MAX_ACTIVE)
+/* The ZCBLK_PARAM_* bits of the FDP configuration (libzcblk's version 4). */
+#define FDP_PARAMS	(ZCBLK_PARAM_FDP_RU_SIZE | ZCBLK_PARAM_FDP_NRUH | \
+			 ZCBLK_PARAM_FDP_NRG | ZCBLK_PARAM_FDP_NPH | \
+			 ZCBLK_PARAM_FDP_RUH_TYPE)
 
 /* ------------------------------------------------- netlink, raw */
 
@@ -293,10 +297,11 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 	int res;
 
 	/*
-	 * The zone bits mostly clear: a zone field without the zoned flag
-	 * is refused, so random ones would leave few adds that succeed.
+	 * The zone and fdp bits mostly clear: a zone field without the zoned
+	 * flag is refused, an fdp field without the fdp flag too, so random
+	 * ones would leave few adds that succeed.
 	 */
-	p.set = rnd(r) & ZCBLK_PARAM_ALL & ~ZONE_PARAMS;
+	p.set = rnd(r) & ZCBLK_PARAM_ALL & ~ZONE_PARAMS & ~FDP_PARAMS;
 	if (pct(r, 70))
 		p.set |= ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE;
 	if (pct(r, 2))
@@ -357,6 +362,22 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 				 PICK(r, 64, 0xffffffff, (__u32)rnd(r));
 		p.zone_max_open = below(r, 4);
 		p.zone_max_active = pct(r, 80) ? below(r, 4) : (__u32)rnd(r);
+	}
+	/* FDP: often a configuration that holds, else any. */
+	if (pct(r, 5))
+		p.flags |= ZCBLK_DEV_F_FDP;
+	if ((p.flags & ZCBLK_DEV_F_FDP) ? pct(r, 70) : pct(r, 3)) {
+		p.set |= rnd(r) & FDP_PARAMS;
+		p.fdp_ru_size = pct(r, 70) ? (1 + below(r, 64)) * 4096 :
+				PICK(r, 0, 512, 4095, 1ULL << 40, rnd(r));
+		p.fdp_nruh = pct(r, 80) ? 1 + below(r, 16) :
+			     PICK(r, 0, 128, 129, (__u32)rnd(r));
+		p.fdp_nrg = pct(r, 80) ? 1 + below(r, 4) :
+			    PICK(r, 0, 32, 33, (__u32)rnd(r));
+		p.fdp_nph = pct(r, 80) ? 1 + below(r, 16) :
+			    PICK(r, 0, 128, 129, (__u32)rnd(r));
+		p.fdp_ruh_type = pct(r, 80) ? 1 + below(r, 2) :
+				 PICK(r, 0, 3, (__u32)rnd(r));
 	}
 	/* Metadata: mostly the sizes of the format table, extended or not. */
 	if (pct(r, 10)) {

@@ -276,18 +276,20 @@ FIXTURE_TEARDOWN_PARENT(fuzz)
 
 static int add_disk(struct __test_metadata *_metadata, struct pt_env *env,
 		    const char *backend, __u32 bs, __u32 nrq, __u32 pollq,
-		    __u32 mode, __u32 timeout_ms, bool zoned, __u32 ms,
+		    __u32 mode, __u32 timeout_ms, __u32 flags, __u32 ms,
 		    struct disk *dk)
 {
 	struct pt_disk_cfg cfg = {
 		.backend = backend, .size = DISK_SIZE, .bs = bs,
 		.nr_queues = nrq, .poll_queues = pollq, .node_mode = mode,
-		.timeout_ms = timeout_ms, .metadata_size = ms,
+		.timeout_ms = timeout_ms, .metadata_size = ms, .flags = flags,
 	};
 
+	/* FDP: reclaim units of 64 KiB fill, and events happen */
+	if (flags & ZCBLK_DEV_F_FDP)
+		cfg.fdp_ru_size = 64 * PT_KiB;
 	/* 16 zones of 1 MiB, 3 open at most: the ZNS opcodes have work */
-	if (zoned) {
-		cfg.flags = ZCBLK_DEV_F_ZONED;
+	if (flags & ZCBLK_DEV_F_ZONED) {
 		cfg.zone_size = PT_MiB;
 		cfg.zone_capacity = 768 * PT_KiB;
 		cfg.zone_max_open = 3;
@@ -358,12 +360,12 @@ TEST_F_TIMEOUT(fuzz, random_input, 7200)
 	ASSERT_NE(MAP_FAILED, sh);
 
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 512, 2, 0, 0666,
-			      30000, false, 0, &dks[0]));
+			      30000, ZCBLK_DEV_F_FDP, 0, &dks[0]));
 	/* 8 bytes of separate metadata: commands' metadata buffers count */
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "null", 4096, 1, 1, 0600,
-			      30000, false, 8, &dks[1]));
+			      30000, 0, 8, &dks[1]));
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 4096, 1, 1, 0600,
-			      1000, true, 0, &dks[2]));
+			      1000, ZCBLK_DEV_F_ZONED, 0, &dks[2]));
 	for (i = 0; i < 3; i++)
 		protected_idx[nprotected++] = dks[i].d.index;
 	snprintf(backing_file, sizeof(backing_file),

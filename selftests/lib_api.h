@@ -20,6 +20,7 @@
 #define WCACHE_INDEX	4311	/* lib_api_ctl; 4312 stays free */
 #define BAD_INDEX	4313	/* lib_api_ctl; 4314 stays free */
 #define CORRUPT_INDEX	4315	/* lib_api_ctl; 4316 stays free */
+#define FDP_INDEX	4317	/* lib_api_ctl; 4318 stays free */
 
 FIXTURE(api) {
 	struct pt_env env;

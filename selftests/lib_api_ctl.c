@@ -7,8 +7,9 @@
  * struct zcblk_dev_info (version 2) beside version-1 callers, and the
  * write cache (params version 3, info version 4, stats version 2) with
  * zcblk_dev_power(), unreadable blocks (info version 5) with
- * zcblk_dev_set_bad() and zcblk_dev_bad_list(), and zcblk_dev_corrupt()'s
- * arguments.  The monitor's tests are lib_api_monitor.c, the passthrough
+ * zcblk_dev_set_bad() and zcblk_dev_bad_list(), zcblk_dev_corrupt()'s
+ * arguments, and Flexible Data Placement (params version 4, info version
+ * 6).  The monitor's tests are lib_api_monitor.c, the passthrough
  * helpers' lib_api_pt.c (and pt_pi.c what the protection information
  * checks make of a corruption).
  *
@@ -59,7 +60,7 @@ TEST_F(api, features)
 		  f.cmds);
 	EXPECT_EQ(ZCBLK_DEV_F_READ_ONLY | ZCBLK_DEV_F_BUFFERED |
 		  ZCBLK_DEV_F_ZONED | ZCBLK_DEV_F_EXTENDED_LBA |
-		  ZCBLK_DEV_F_PI_FIRST, f.dev_flags);
+		  ZCBLK_DEV_F_PI_FIRST | ZCBLK_DEV_F_FDP, f.dev_flags);
 	EXPECT_EQ((1U << ZCBLK_COMPLETION_INLINE) |
 		  (1U << ZCBLK_COMPLETION_SOFTIRQ) |
 		  (1U << ZCBLK_COMPLETION_TIMER), f.completions);
@@ -732,6 +733,173 @@ TEST_F(api, corrupt)
 	EXPECT_STREQ("corrupt-lba: the backend stores no data",
 		     zcblk_ctx_errmsg(ctx));
 	ASSERT_EQ(0, pt_disk_del(&self->env, null.index));
+}
+
+/* ----------------------------------------------- flexible data placement */
+
+/*
+ * An FDP disk through version 4 of struct zcblk_dev_params: with the fdp
+ * flag alone, DEV_ADD's reply and DEV_GET report the kernel's defaults
+ * (64 MiB reclaim units, 8 reclaim unit handles initially isolated, 1
+ * reclaim group, 8 placement handles); with every field, those.  A
+ * version-3 @params with an fdp bit is refused by the library (-EINVAL,
+ * no disk); a version-5 @out gets no byte past its size.  The kernel's
+ * refusals, each with its message and no disk: an fdp field without the
+ * flag (-EINVAL, naming the first one sent), with the zoned flag, a
+ * reclaim unit size of 0 or not a multiple of the block size, more
+ * placement handles than reclaim unit handles (-EINVAL), a handle type of
+ * 3 (-ERANGE).  A disk without the flag reports no fdp field.
+ */
+TEST_F(api, fdp_versions)
+{
+	struct zcblk_dev_info out = { .size = sizeof(out) }, got, v5;
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_dev_params p = { .size = sizeof(p) }, q, old;
+	size_t i;
+	int ret;
+
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE | ZCBLK_PARAM_INDEX |
+		ZCBLK_PARAM_FLAGS;
+	strcpy(p.backend, "mem");
+	p.disk_size = 16 * MiB;
+	p.index = FDP_INDEX;
+	p.flags = ZCBLK_DEV_F_FDP;
+
+	/* The flag alone: the kernel's defaults. */
+	ret = zcblk_dev_add(ctx, &p, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add, fdp: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = p.index;
+	fill_info(&got, 0x5a);
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &got));
+	for (i = 0; i < 2; i++) {
+		const struct zcblk_dev_info *x = i ? &got : &out;
+
+		EXPECT_EQ(ZCBLK_DEV_F_FDP, x->flags);
+		EXPECT_EQ(64 * MiB, x->fdp_ru_size);
+		EXPECT_EQ(8, x->fdp_nruh);
+		EXPECT_EQ(1, x->fdp_nrg);
+		EXPECT_EQ(8, x->fdp_nph);
+		EXPECT_EQ(1, x->fdp_ruh_type);
+	}
+
+	/* A version-5 @out: its fields, nothing past them. */
+	fill_info(&v5, 0x5a);
+	v5.size = ZCBLK_DEV_INFO_SIZE_VER5;
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &v5));
+	EXPECT_EQ(ZCBLK_DEV_INFO_SIZE_VER5, v5.size);
+	EXPECT_EQ(ZCBLK_DEV_F_FDP, v5.flags);
+	for (i = ZCBLK_DEV_INFO_SIZE_VER5; i < sizeof(v5); i++) {
+		ASSERT_EQ(0x5a, ((unsigned char *)&v5)[i]) {
+			TH_LOG("byte %zu of a version-5 info written", i);
+		}
+	}
+	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
+
+	/* Every field. */
+	p.set |= ZCBLK_PARAM_FDP_RU_SIZE | ZCBLK_PARAM_FDP_NRUH |
+		 ZCBLK_PARAM_FDP_NRG | ZCBLK_PARAM_FDP_NPH |
+		 ZCBLK_PARAM_FDP_RUH_TYPE;
+	p.fdp_ru_size = MiB;
+	p.fdp_nruh = 4;
+	p.fdp_nrg = 2;
+	p.fdp_nph = 3;
+	p.fdp_ruh_type = 2;
+
+	/* A version-3 caller has no fdp fields: an fdp bit is refused. */
+	old = p;
+	old.size = ZCBLK_DEV_PARAMS_SIZE_VER3;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &old, NULL));
+	EXPECT_STREQ("zcblk_dev_params: size too small for its version 4 fields",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, p.index, &got));
+
+	ret = zcblk_dev_add(ctx, &p, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add, fdp fields: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = p.index;
+	fill_info(&got, 0x5a);
+	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &got));
+	for (i = 0; i < 2; i++) {
+		const struct zcblk_dev_info *x = i ? &got : &out;
+
+		EXPECT_EQ(ZCBLK_DEV_F_FDP, x->flags);
+		EXPECT_EQ(MiB, x->fdp_ru_size);
+		EXPECT_EQ(4, x->fdp_nruh);
+		EXPECT_EQ(2, x->fdp_nrg);
+		EXPECT_EQ(3, x->fdp_nph);
+		EXPECT_EQ(2, x->fdp_ruh_type);
+	}
+	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
+
+	/* Refused by the kernel: no disk. */
+	q = p;
+	q.flags = 0;
+	q.set &= ~ZCBLK_PARAM_FDP_RU_SIZE;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &q, NULL));
+	EXPECT_STREQ("fdp-nruh: needs the fdp flag", zcblk_ctx_errmsg(ctx));
+	q.set &= ~(ZCBLK_PARAM_FDP_NRUH | ZCBLK_PARAM_FDP_NRG |
+		   ZCBLK_PARAM_FDP_NPH);
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &q, NULL));
+	EXPECT_STREQ("fdp-ruh-type: needs the fdp flag", zcblk_ctx_errmsg(ctx));
+
+	q = p;
+	q.flags |= ZCBLK_DEV_F_ZONED;
+	q.disk_size = 128 * MiB;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &q, NULL));
+	EXPECT_STREQ("flags: fdp and zoned do not go together",
+		     zcblk_ctx_errmsg(ctx));
+
+	q = p;
+	q.fdp_ru_size = 0;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &q, NULL));
+	EXPECT_STREQ("fdp-ru-size: a multiple of block-size",
+		     zcblk_ctx_errmsg(ctx));
+	q.fdp_ru_size = MiB + 512;
+	q.set |= ZCBLK_PARAM_BLOCK_SIZE;
+	q.block_size = 4096;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &q, NULL));
+	EXPECT_STREQ("fdp-ru-size: a multiple of block-size",
+		     zcblk_ctx_errmsg(ctx));
+
+	q = p;
+	q.fdp_nph = 5;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &q, NULL));
+	EXPECT_STREQ("fdp-nph: more placement handles than reclaim unit handles",
+		     zcblk_ctx_errmsg(ctx));
+
+	q = p;
+	q.fdp_ruh_type = 3;
+	EXPECT_EQ(-ERANGE, zcblk_dev_add(ctx, &q, NULL));
+	EXPECT_STREQ("fdp-ruh-type: integer out of range (valid: 1..2)",
+		     zcblk_ctx_errmsg(ctx));
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, p.index, &got));
+
+	/* Without the flag: no fdp field. */
+	q = p;
+	q.flags = 0;
+	q.set &= ~(ZCBLK_PARAM_FLAGS | ZCBLK_PARAM_FDP_RU_SIZE |
+		   ZCBLK_PARAM_FDP_NRUH | ZCBLK_PARAM_FDP_NRG |
+		   ZCBLK_PARAM_FDP_NPH | ZCBLK_PARAM_FDP_RUH_TYPE);
+	ret = zcblk_dev_add(ctx, &q, &out);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add, no fdp: %s: %s", strerror(-ret),
+		       zcblk_ctx_errmsg(ctx));
+	}
+	self->env.idx[self->env.n++] = q.index;
+	fill_info(&got, 0x5a);
+	ASSERT_EQ(0, zcblk_dev_get(ctx, q.index, &got));
+	EXPECT_EQ(0, got.flags);
+	EXPECT_EQ(0, got.fdp_ru_size);
+	EXPECT_EQ(0, got.fdp_nruh);
+	EXPECT_EQ(0, got.fdp_nrg);
+	EXPECT_EQ(0, got.fdp_nph);
+	EXPECT_EQ(0, got.fdp_ruh_type);
+	ASSERT_EQ(0, pt_disk_del(&self->env, q.index));
 }
 
 TEST_HARNESS_MAIN

@@ -311,6 +311,11 @@ struct pt_disk_cfg {
 	__u32 metadata_size;	/* per block; ZCBLK_DEV_F_EXTENDED_LBA */
 	__u32 pi_type;		/* ZCBLK_DEV_F_PI_FIRST */
 	__u64 write_cache;	/* bytes of volatile write cache */
+	/* ZCBLK_DEV_F_FDP: 0s are the kernel's defaults */
+	__u64 fdp_ru_size;
+	__u32 fdp_nruh;
+	__u32 fdp_nrg;
+	__u32 fdp_nph;
 };
 
 /* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
@@ -389,6 +394,22 @@ static inline int pt_disk_add(struct __test_metadata *_metadata,
 	if (cfg->write_cache) {
 		p.set |= ZCBLK_PARAM_WRITE_CACHE;
 		p.write_cache = cfg->write_cache;
+	}
+	if (cfg->fdp_ru_size) {
+		p.set |= ZCBLK_PARAM_FDP_RU_SIZE;
+		p.fdp_ru_size = cfg->fdp_ru_size;
+	}
+	if (cfg->fdp_nruh) {
+		p.set |= ZCBLK_PARAM_FDP_NRUH;
+		p.fdp_nruh = cfg->fdp_nruh;
+	}
+	if (cfg->fdp_nrg) {
+		p.set |= ZCBLK_PARAM_FDP_NRG;
+		p.fdp_nrg = cfg->fdp_nrg;
+	}
+	if (cfg->fdp_nph) {
+		p.set |= ZCBLK_PARAM_FDP_NPH;
+		p.fdp_nph = cfg->fdp_nph;
 	}
 	ret = zcblk_dev_add(env->ctx, &p, &info);
 	if (ret) {

@@ -33,8 +33,10 @@
 #   nullbz zoned null_blk, 64 MiB zones: the zoned rows' reference
 #   zcm-copy, zcm-rw  the mem disk's char device: 1 MiB in 4 ranges copied
 #          by Copy (19h), or by a Read and a Write of each (copyb.c)
+#   zcf-placed, zcf-plain  a mem disk with FDP (8 handles), 4k random
+#          writes QD32 with placement identifiers or without (fdpw.c)
 # BENCH_ONLY=zoned runs the zoned rows alone, BENCH_ONLY=wcache the write
-# cache rows and their references, BENCH_ONLY=copy the Copy rows.
+# cache rows and their references, BENCH_ONLY=copy the Copy and FDP rows.
 # Nothing is asserted: numbers depend on the machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -74,13 +76,15 @@ modprobe brd rd_nr=1 rd_size=$((mibs * 1024))
 zn=$(zcblk_add --backend null --size 1G)
 zm=$(zcblk_add --backend mem --size "${mibs}M")
 zw=$(zcblk_add --backend mem --size "${mibs}M" --write-cache 64M)
+zf=$(zcblk_add --backend mem --size "${mibs}M" --fdp)
 zz=$(zcblk_add --backend null --size 1G --zoned --zone-size 64M)
 meta "scheduler.$zz" "$(cat "/sys/block/$zz/queue/scheduler")"
 noscheduler "$zn"
 noscheduler "$zm"
 noscheduler "$zw"
+noscheduler "$zf"
 # Reads of the mem disks copy real pages, not the zeroes of a hole.
-for d in "/dev/$zm" "/dev/$zw" /dev/ram0; do
+for d in "/dev/$zm" "/dev/$zw" "/dev/$zf" /dev/ram0; do
 	dd if=/dev/zero of="$d" bs=1M count=$mibs oflag=direct status=none
 done
 
@@ -162,6 +166,19 @@ copies() {
 	done
 }
 
+# placement REP: 4k random writes QD32 on the FDP disk with placement
+# identifiers 0 to 7 in turn against none (fdpw.c: fio 3.33 has no FDP).
+placement() {
+	local m f
+	for m in placed plain; do
+		f=$tmp/zcf-$m.randwrite-4k-qd32-fdp.json
+		"$build/bench/fdpw" "$m" "/dev/${zf}c" $((mibs << 20)) \
+			"${BENCH_FDP_IOS:-100000}" >"$f" 2>"$tmp/err" ||
+			{ echo "bench.sh: fdpw $m failed:" >&2; cat "$tmp/err" >&2; return 1; }
+		printf 'BENCH_JSON %s zcf-%s randwrite-4k-qd32-fdp %s\n' "$1" "$m" "$(gzip -9c "$f" | base64 -w0)"
+	done
+}
+
 # zoned REP: the zoned rows, zoned null_blk as their reference.
 zoned() {
 	nullb_load_zoned
@@ -190,6 +207,7 @@ for rep in $(seq "$reps"); do
 	fi
 	if [ "${BENCH_ONLY:-}" = copy ]; then
 		copies "$rep"
+		placement "$rep"
 		continue
 	fi
 	if [ "$quick" = 1 ]; then
@@ -217,11 +235,13 @@ for rep in $(seq "$reps"); do
 	run "$rep" randwrite-4k-qd32 zcw-chr zcw-blk
 	run "$rep" randwrite-4k-qd32-fsync32 zcw-blk zcm-blk
 	copies "$rep"
+	placement "$rep"
 done
 
 "$ctl" del "${zn#zcblk}"
 "$ctl" del "${zm#zcblk}"
 "$ctl" del "${zw#zcblk}"
+"$ctl" del "${zf#zcblk}"
 "$ctl" del "${zz#zcblk}"
 modprobe -r null_blk brd
 rm -rf "$tmp"

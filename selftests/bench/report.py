@@ -25,7 +25,7 @@ import tempfile
 WORKLOADS = ["randread-4k-qd1", "randread-4k-qd32", "randwrite-4k-qd32",
              "randwrite-4k-qd32-fsync32",
              "read-128k-qd8", "write-128k-qd8", "zwrite-4k-qd32",
-             "zone-reset", "copy-1m-4r"]
+             "zone-reset", "copy-1m-4r", "randwrite-4k-qd32-fdp"]
 
 # (row, reference row or None, description)
 ROWS = [
@@ -52,6 +52,8 @@ ROWS = [
     ("nullbz", None, "null_blk zoned=1, io_uring direct=1 --zonemode=zbd"),
     ("zcm-copy", "zcm-rw", "zcblk mem, char dev, Copy (19h) of 4 ranges"),
     ("zcm-rw", None, "zcblk mem, char dev, Read + Write of the same 4 ranges"),
+    ("zcf-placed", "zcf-plain", "zcblk mem FDP, char dev, writes with placement identifiers 0-7"),
+    ("zcf-plain", None, "zcblk mem FDP, char dev, writes without a placement identifier"),
 ]
 REF = {r: ref for r, ref, _ in ROWS}
 DESC = {r: d for r, _, d in ROWS}
@@ -84,6 +86,9 @@ TARGETS = [
      "zone-reset", "zz-blk", "nullbz", "iops", ">=", 0.95, "icount"),
     ("1 MiB in 4 ranges, Copy vs Read + Write through the char device (mem)",
      "copy-1m-4r", "zcm-copy", "zcm-rw", "iops", ">=", 3.0, "icount"),
+    ("4k randwrite QD32, placement identifiers across 8 handles vs none (FDP)",
+     "randwrite-4k-qd32-fdp", "zcf-placed", "zcf-plain", "iops", ">=", 0.97,
+     "icount"),
 ]
 
 

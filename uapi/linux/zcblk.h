@@ -30,6 +30,8 @@ enum zcblk_dev_state {
  *   (extended LBA), not in a separate buffer (Documentation/integrity.rst).
  * @ZCBLK_DEV_F_PI_FIRST: Protection information in the first 8 bytes of the
  *   metadata, not the last.
+ * @ZCBLK_DEV_F_FDP: Flexible Data Placement: an endurance group with reclaim
+ *   unit handles, placement handles for the namespace (Documentation/fdp.rst).
  */
 enum zcblk_dev_flags {
 	ZCBLK_DEV_F_READ_ONLY = 1,
@@ -37,9 +39,10 @@ enum zcblk_dev_flags {
 	ZCBLK_DEV_F_ZONED = 4,
 	ZCBLK_DEV_F_EXTENDED_LBA = 8,
 	ZCBLK_DEV_F_PI_FIRST = 16,
+	ZCBLK_DEV_F_FDP = 32,
 
 	/* private: */
-	ZCBLK_DEV_F_MASK = 31,
+	ZCBLK_DEV_F_MASK = 63,
 };
 
 /**
@@ -179,6 +182,11 @@ enum zcblk_dev_attr {
 	ZCBLK_A_DEV_CORRUPT,
 	ZCBLK_A_DEV_BAD_COUNT,
 	ZCBLK_A_DEV_BAD_RANGE,
+	ZCBLK_A_DEV_FDP_RU_SIZE,
+	ZCBLK_A_DEV_FDP_NRUH,
+	ZCBLK_A_DEV_FDP_NRG,
+	ZCBLK_A_DEV_FDP_NPH,
+	ZCBLK_A_DEV_FDP_RUH_TYPE,
 
 	__ZCBLK_A_DEV_MAX,
 	ZCBLK_A_DEV_MAX = (__ZCBLK_A_DEV_MAX - 1)

@@ -27,7 +27,10 @@ static void add_usage(FILE *f)
 		"          [--zone-max-active N]]\n"
 		"         [--metadata-size 8|16|64 [--extended-lba]\n"
 		"          [--pi-type 1|2|3 [--pi-first]]]\n"
-		"         [--write-cache SIZE] [-j|--json] [--pretty]\n"
+		"         [--write-cache SIZE]\n"
+		"         [--fdp [--fdp-ru-size SIZE] [--fdp-nruh N] [--fdp-nrg N]\n"
+		"          [--fdp-nph N] [--fdp-ruh-type initially|persistently]]\n"
+		"         [-j|--json] [--pretty]\n"
 		"\n"
 		"Create a disk and print its name (e.g. zcblk0), or with -j the disk\n"
 		"as a JSON object with the keys of '%s list -j'. Each option is\n"
@@ -107,6 +110,21 @@ static void add_usage(FILE *f)
 		"                        '%s set --power cut' loses the rest. mem and\n"
 		"                        file backends, not with --metadata-size or\n"
 		"                        --zoned (default 0: none)\n"
+		"      --fdp             Flexible Data Placement: an endurance group\n"
+		"                        with reclaim unit handles, placement handles\n"
+		"                        for the namespace; not with --zoned. The\n"
+		"                        --fdp-* options need it:\n"
+		"      --fdp-ru-size SIZE\n"
+		"                        bytes of a reclaim unit, as --size takes them:\n"
+		"                        a multiple of the block size (default 64M)\n"
+		"      --fdp-nruh N      reclaim unit handles, 1..128 (default 8)\n"
+		"      --fdp-nrg N       reclaim groups, 1..32 (default 1)\n"
+		"      --fdp-nph N       the namespace's placement handles, on reclaim\n"
+		"                        unit handles 0 to N-1: 1..128, at most\n"
+		"                        --fdp-nruh (default: --fdp-nruh)\n"
+		"      --fdp-ruh-type TYPE\n"
+		"                        the reclaim unit handles' type: initially\n"
+		"                        (default) or persistently isolated\n"
 		"  -j, --json            print the new disk as JSON\n"
 		"      --pretty          with -j: indented, a key per line\n"
 		"  -h, --help            show this\n"
@@ -138,6 +156,12 @@ enum {
 	OPT_PI_TYPE,
 	OPT_PI_FIRST,
 	OPT_WRITE_CACHE,
+	OPT_FDP,
+	OPT_FDP_RU_SIZE,
+	OPT_FDP_NRUH,
+	OPT_FDP_NRG,
+	OPT_FDP_NPH,
+	OPT_FDP_RUH_TYPE,
 	OPT_PRETTY,
 };
 
@@ -159,25 +183,53 @@ static int absolute_path(const char *path, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* An option and the ZCBLK_PARAM_* bit of its field. */
+struct param_opt {
+	__u64 bit;
+	const char *name;
+};
+
+/* The first of @opts (@n of them) whose bit is in @set, or NULL. */
+static const char *first_option(__u64 set, const struct param_opt *opts,
+				size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (set & opts[i].bit)
+			return opts[i].name;
+	return NULL;
+}
+
 /* The first --zone-* option whose ZCBLK_PARAM_* bit is in @set, or NULL. */
 static const char *zone_option(__u64 set)
 {
-	static const struct {
-		__u64 bit;
-		const char *name;
-	} opts[] = {
+	static const struct param_opt opts[] = {
 		{ ZCBLK_PARAM_ZONE_SIZE, "--zone-size" },
 		{ ZCBLK_PARAM_ZONE_CAPACITY, "--zone-capacity" },
 		{ ZCBLK_PARAM_ZONE_NR_CONV, "--zone-nr-conv" },
 		{ ZCBLK_PARAM_ZONE_MAX_OPEN, "--zone-max-open" },
 		{ ZCBLK_PARAM_ZONE_MAX_ACTIVE, "--zone-max-active" },
 	};
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(opts); i++)
-		if (set & opts[i].bit)
-			return opts[i].name;
-	return NULL;
+	return first_option(set, opts, ARRAY_SIZE(opts));
+}
+
+/*
+ * The first --fdp-* option whose ZCBLK_PARAM_* bit is in @set, or NULL:
+ * in the kernel's order, which names the first fdp attribute present.
+ */
+static const char *fdp_option(__u64 set)
+{
+	static const struct param_opt opts[] = {
+		{ ZCBLK_PARAM_FDP_RU_SIZE, "--fdp-ru-size" },
+		{ ZCBLK_PARAM_FDP_NRUH, "--fdp-nruh" },
+		{ ZCBLK_PARAM_FDP_NRG, "--fdp-nrg" },
+		{ ZCBLK_PARAM_FDP_NPH, "--fdp-nph" },
+		{ ZCBLK_PARAM_FDP_RUH_TYPE, "--fdp-ruh-type" },
+	};
+
+	return first_option(set, opts, ARRAY_SIZE(opts));
 }
 
 int add_main(int argc, char *argv[])
@@ -210,6 +262,12 @@ int add_main(int argc, char *argv[])
 		{ "pi-type",	required_argument, NULL, OPT_PI_TYPE },
 		{ "pi-first",	no_argument,	   NULL, OPT_PI_FIRST },
 		{ "write-cache", required_argument, NULL, OPT_WRITE_CACHE },
+		{ "fdp",	no_argument,	   NULL, OPT_FDP },
+		{ "fdp-ru-size", required_argument, NULL, OPT_FDP_RU_SIZE },
+		{ "fdp-nruh",	required_argument, NULL, OPT_FDP_NRUH },
+		{ "fdp-nrg",	required_argument, NULL, OPT_FDP_NRG },
+		{ "fdp-nph",	required_argument, NULL, OPT_FDP_NPH },
+		{ "fdp-ruh-type", required_argument, NULL, OPT_FDP_RUH_TYPE },
 		{ "json",	no_argument,	   NULL, 'j' },
 		{ "pretty",	no_argument,	   NULL, OPT_PRETTY },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -389,6 +447,40 @@ int add_main(int argc, char *argv[])
 						   optarg);
 			p.set |= ZCBLK_PARAM_WRITE_CACHE;
 			break;
+		case OPT_FDP:
+			p.flags |= ZCBLK_DEV_F_FDP;
+			p.set |= ZCBLK_PARAM_FLAGS;
+			break;
+		case OPT_FDP_RU_SIZE:
+			if (parse_size(optarg, &p.fdp_ru_size))
+				return usage_error("add", "invalid reclaim unit size: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_FDP_RU_SIZE;
+			break;
+		case OPT_FDP_NRUH:
+			if (parse_u32(optarg, &p.fdp_nruh))
+				return usage_error("add", "invalid number of reclaim unit handles: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_FDP_NRUH;
+			break;
+		case OPT_FDP_NRG:
+			if (parse_u32(optarg, &p.fdp_nrg))
+				return usage_error("add", "invalid number of reclaim groups: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_FDP_NRG;
+			break;
+		case OPT_FDP_NPH:
+			if (parse_u32(optarg, &p.fdp_nph))
+				return usage_error("add", "invalid number of placement handles: %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_FDP_NPH;
+			break;
+		case OPT_FDP_RUH_TYPE:
+			if (parse_ruh_type(optarg, &p.fdp_ruh_type))
+				return usage_error("add", "invalid reclaim unit handle type (initially, persistently): %s",
+						   optarg);
+			p.set |= ZCBLK_PARAM_FDP_RUH_TYPE;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -417,6 +509,12 @@ int add_main(int argc, char *argv[])
 
 		if (opt)
 			return usage_error("add", "%s needs --zoned", opt);
+	}
+	if (!(p.flags & ZCBLK_DEV_F_FDP)) {
+		const char *opt = fdp_option(p.set);
+
+		if (opt)
+			return usage_error("add", "%s needs --fdp", opt);
 	}
 	/*
 	 * The file backend's default size is the file's. The kernel knows

@@ -105,6 +105,11 @@ int parse_cut_mode(const char *s, __u32 *out);
  */
 int parse_corrupt(const char *s, __u32 *out);
 /*
+ * "initially", "persistently" -> the fdp-ruh-type values 1, 2 (reclaim
+ * unit handles initially or persistently isolated).
+ */
+int parse_ruh_type(const char *s, __u32 *out);
+/*
  * A range of blocks, LBA[+COUNT]: "10" -> 10, 1; "10+4" -> 10, 4.  Both
  * decimal, LBA 0 .. UINT64_MAX, COUNT 0 .. UINT32_MAX (the kernel says
  * what it takes); nothing else around them.
@@ -125,14 +130,15 @@ int parse_group(const char *s, __u32 *gid);
 void format_size(__u64 bytes, char *buf, size_t len);
 
 /*
- * The names parse_completion(), parse_fail_ops(), parse_power() and
- * parse_cut_mode() take; "unknown".  A power of 0 (a module without power
- * cuts reports none) is "on".
+ * The names parse_completion(), parse_fail_ops(), parse_power(),
+ * parse_cut_mode() and parse_ruh_type() take; "unknown".  A power of 0 (a
+ * module without power cuts reports none) is "on".
  */
 const char *completion_name(__u32 completion);
 const char *fail_ops_name(__u32 fail_ops);
 const char *power_name(__u32 power);
 const char *cut_mode_name(__u32 cut_mode);
+const char *ruh_type_name(__u32 ruh_type);
 
 /*
  * JSON on stdout (json.c, the only writer): containers, keys and values
@@ -167,8 +173,8 @@ void json_disk(const struct zcblk_dev_info *info);
 void json_disk_members(const struct zcblk_dev_info *info);
 
 /*
- * The FLAGS column of `list`: "ro,buf,zoned,stall,cut,bad,inject,delay",
- * or "-".
+ * The FLAGS column of `list`:
+ * "ro,buf,zoned,fdp,stall,cut,bad,inject,delay", or "-".
  */
 void disk_flags(const struct zcblk_dev_info *info, char *buf, size_t len);
 

@@ -32,6 +32,7 @@ void json_disk_members(const struct zcblk_dev_info *x)
 	json_kv_bool("read_only", x->flags & ZCBLK_DEV_F_READ_ONLY);
 	json_kv_bool("buffered", x->flags & ZCBLK_DEV_F_BUFFERED);
 	json_kv_bool("zoned", x->flags & ZCBLK_DEV_F_ZONED);
+	json_kv_bool("fdp", x->flags & ZCBLK_DEV_F_FDP);
 	json_kv_bool("extended_lba", x->flags & ZCBLK_DEV_F_EXTENDED_LBA);
 	json_kv_u64("metadata_size", x->metadata_size);
 	json_kv_u64("pi_type", x->pi_type);
@@ -44,6 +45,14 @@ void json_disk_members(const struct zcblk_dev_info *x)
 		json_kv_u64("zone_nr_conv", x->zone_nr_conv);
 		json_kv_u64("zone_max_open", x->zone_max_open);
 		json_kv_u64("zone_max_active", x->zone_max_active);
+	}
+	/* Flexible Data Placement: FDP disks only. */
+	if (x->flags & ZCBLK_DEV_F_FDP) {
+		json_kv_u64("fdp_ru_size", x->fdp_ru_size);
+		json_kv_u64("fdp_nruh", x->fdp_nruh);
+		json_kv_u64("fdp_nrg", x->fdp_nrg);
+		json_kv_u64("fdp_nph", x->fdp_nph);
+		json_kv_string("fdp_ruh_type", ruh_type_name(x->fdp_ruh_type));
 	}
 	json_kv_u64("timeout_ms", x->timeout_ms);
 	json_kv_string("completion", completion_name(x->completion));
@@ -75,6 +84,7 @@ void disk_flags(const struct zcblk_dev_info *x, char *buf, size_t len)
 		{ x->flags & ZCBLK_DEV_F_READ_ONLY, "ro" },
 		{ x->flags & ZCBLK_DEV_F_BUFFERED, "buf" },
 		{ x->flags & ZCBLK_DEV_F_ZONED, "zoned" },
+		{ x->flags & ZCBLK_DEV_F_FDP, "fdp" },
 		{ x->stall, "stall" },
 		{ x->power == ZCBLK_POWER_STATE_CUT, "cut" },
 		{ x->bad_count, "bad" },

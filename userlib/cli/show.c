@@ -62,6 +62,28 @@ static void print_zones(const struct zcblk_dev_info *x)
 	ROW("zone_max", "open %s, active %s", open, active);
 }
 
+/* "1 reclaim group", "2 reclaim groups". */
+static const char *plural(__u32 n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Flexible Data Placement: its configuration on one row, or "off". */
+static void print_fdp(const struct zcblk_dev_info *x)
+{
+	char rusize[32];
+
+	if (!(x->flags & ZCBLK_DEV_F_FDP)) {
+		ROW("fdp", "%s", "off");
+		return;
+	}
+	format_size(x->fdp_ru_size, rusize, sizeof(rusize));
+	ROW("fdp", "%u reclaim unit handle%s (%s isolated), %u reclaim group%s, %u placement handle%s, reclaim units of %llu (%s)",
+	    x->fdp_nruh, plural(x->fdp_nruh), ruh_type_name(x->fdp_ruh_type),
+	    x->fdp_nrg, plural(x->fdp_nrg), x->fdp_nph, plural(x->fdp_nph),
+	    (unsigned long long)x->fdp_ru_size, rusize);
+}
+
 /* A disk's unreadable blocks, as zcblk_dev_bad_list() gave them. */
 struct bad_blocks {
 	struct zcblk_bad_range r[ZCBLK_BAD_RANGES_MAX];
@@ -139,6 +161,7 @@ static void print_human(const struct zcblk_dev_info *x,
 	ROW("zoned", "%s", on_off(x->flags & ZCBLK_DEV_F_ZONED));
 	if (x->flags & ZCBLK_DEV_F_ZONED)
 		print_zones(x);
+	print_fdp(x);
 	if (x->metadata_size)
 		ROW("metadata", "%u bytes a block, %s", x->metadata_size,
 		    x->flags & ZCBLK_DEV_F_EXTENDED_LBA ? "extended" :

@@ -303,6 +303,12 @@ static const char *const corrupt_names[] = {
 	[ZCBLK_CORRUPT_REF_TAG] = "ref-tag",
 };
 
+/* The fdp-ruh-type values, as NVMe's RUH Type: 1h and 2h. */
+static const char *const ruh_type_names[] = {
+	[1] = "initially",
+	[2] = "persistently",
+};
+
 int parse_on_off(const char *s, __u32 *out)
 {
 	int v = parse_name(s, on_off_names, ARRAY_SIZE(on_off_names));
@@ -363,6 +369,16 @@ int parse_corrupt(const char *s, __u32 *out)
 	return 0;
 }
 
+int parse_ruh_type(const char *s, __u32 *out)
+{
+	int v = parse_name(s, ruh_type_names, ARRAY_SIZE(ruh_type_names));
+
+	if (v < 0)
+		return v;
+	*out = v;
+	return 0;
+}
+
 const char *completion_name(__u32 completion)
 {
 	if (completion < ARRAY_SIZE(completion_names) &&
@@ -392,6 +408,13 @@ const char *cut_mode_name(__u32 cut_mode)
 {
 	if (cut_mode < ARRAY_SIZE(cut_mode_names) && cut_mode_names[cut_mode])
 		return cut_mode_names[cut_mode];
+	return "unknown";
+}
+
+const char *ruh_type_name(__u32 ruh_type)
+{
+	if (ruh_type < ARRAY_SIZE(ruh_type_names) && ruh_type_names[ruh_type])
+		return ruh_type_names[ruh_type];
 	return "unknown";
 }
 

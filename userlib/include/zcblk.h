@@ -128,8 +128,9 @@ ZCBLK_EXPORT void zcblk_ctx_close(struct zcblk_ctx *ctx);
  * fail-status, fail-ops, stall, zone-size, zone-capacity, zone-nr-conv,
  * zone-max-open, zone-max-active, metadata-size, pi-type, write-cache,
  * power, cut-mode, cut-seed, bad-lba, bad-nlb, bad-clear, corrupt-lba,
- * corrupt-nlb, corrupt, bad-count, bad-range (inside stats: read-cmds,
- * write-cmds, read-bytes, write-bytes, errors, pt-inflight, pinned-pages,
+ * corrupt-nlb, corrupt, bad-count, bad-range, fdp-ru-size, fdp-nruh,
+ * fdp-nrg, fdp-nph, fdp-ruh-type (inside stats: read-cmds, write-cmds,
+ * read-bytes, write-bytes, errors, pt-inflight, pinned-pages,
  * unpinned-pages, pinned-current, fixed-bytes, copied-bytes, flushes,
  * timeouts, injected, cache-dirty-bytes, fua-writes, cut-lost-writes,
  * cut-lost-blocks).  A few errors detected by the library itself

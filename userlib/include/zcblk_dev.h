@@ -44,7 +44,13 @@ extern "C" {
 #define ZCBLK_PARAM_PI_TYPE	(1ULL << 21)
 /* Version 3 (ZCBLK_DEV_PARAMS_SIZE_VER3): the write cache. */
 #define ZCBLK_PARAM_WRITE_CACHE	(1ULL << 22)
-#define ZCBLK_PARAM_ALL		((1ULL << 23) - 1)
+/* Version 4 (ZCBLK_DEV_PARAMS_SIZE_VER4): Flexible Data Placement. */
+#define ZCBLK_PARAM_FDP_RU_SIZE	(1ULL << 23)
+#define ZCBLK_PARAM_FDP_NRUH	(1ULL << 24)
+#define ZCBLK_PARAM_FDP_NRG	(1ULL << 25)
+#define ZCBLK_PARAM_FDP_NPH	(1ULL << 26)
+#define ZCBLK_PARAM_FDP_RUH_TYPE (1ULL << 27)
+#define ZCBLK_PARAM_ALL		((1ULL << 28) - 1)
 
 /**
  * struct zcblk_dev_params - configuration of a new disk (zcblk_dev_add())
@@ -81,8 +87,11 @@ extern "C" {
  *	backend: through the page cache, which copies, for file systems
  *	that refuse direct I/O), %ZCBLK_DEV_F_ZONED (a host-managed zoned
  *	disk: a ZNS namespace on the char device, a zoned block device;
- *	its geometry in the zone fields below).  Unknown bits are refused
- *	(-EINVAL).  Default 0
+ *	its geometry in the zone fields below), %ZCBLK_DEV_F_FDP (Flexible
+ *	Data Placement, Documentation/fdp.rst: an endurance group with
+ *	reclaim unit handles, placement handles for the namespace; its
+ *	configuration in the fdp fields below; not with
+ *	%ZCBLK_DEV_F_ZONED).  Unknown bits are refused (-EINVAL).  Default 0
  * @timeout_ms: request timeout in milliseconds, 100 .. 3600000 (default
  *	30000).  A request zcblk holds itself (stalled, delayed) ends with
  *	-ETIMEDOUT when it expires
@@ -117,6 +126,18 @@ extern "C" {
  *	zcblk_dev_power() cuts the power to lose what is not.  mem and file
  *	backends, not with @metadata_size or %ZCBLK_DEV_F_ZONED (the kernel
  *	refuses the others, -EOPNOTSUPP).  Default 0: none
+ * @fdp_ru_size: bytes of a reclaim unit, a multiple of @block_size
+ *	(version 4, %ZCBLK_PARAM_FDP_RU_SIZE, each fdp field with its
+ *	%ZCBLK_PARAM_FDP_* bit; Documentation/fdp.rst).  %ZCBLK_DEV_F_FDP
+ *	only: the fdp fields are refused (-EINVAL) without it.  Default
+ *	64 MiB
+ * @fdp_nruh: fdp: reclaim unit handles, 1 .. 128 (default 8)
+ * @fdp_nrg: fdp: reclaim groups, 1 .. 32 (default 1)
+ * @fdp_nph: fdp: the namespace's placement handles, 1 .. 128, on reclaim
+ *	unit handles 0 to @fdp_nph - 1: at most @fdp_nruh (default
+ *	@fdp_nruh)
+ * @fdp_ruh_type: fdp: the reclaim unit handles' type, 1 initially
+ *	isolated (default) or 2 persistently isolated
  *
  * Initialise with all fields zero, e.g.
  * ``struct zcblk_dev_params p = { .size = sizeof(p) };``
@@ -125,7 +146,8 @@ extern "C" {
  * not set: the library reads no more than @size bytes, and refuses
  * (-EINVAL) a bit in @set whose field @size leaves out (the zone fields
  * need %ZCBLK_DEV_PARAMS_SIZE_VER2, @write_cache
- * %ZCBLK_DEV_PARAMS_SIZE_VER3).
+ * %ZCBLK_DEV_PARAMS_SIZE_VER3, the fdp fields
+ * %ZCBLK_DEV_PARAMS_SIZE_VER4).
  */
 struct zcblk_dev_params {
 	__u32 size;
@@ -160,10 +182,17 @@ struct zcblk_dev_params {
 	/* version 2 ends here (ZCBLK_DEV_PARAMS_SIZE_VER2 bytes) */
 	__u64 write_cache;
 	/* version 3 ends here (ZCBLK_DEV_PARAMS_SIZE_VER3 bytes) */
+	__u64 fdp_ru_size;
+	__u32 fdp_nruh;
+	__u32 fdp_nrg;
+	__u32 fdp_nph;
+	__u32 fdp_ruh_type;
+	/* version 4 ends here (ZCBLK_DEV_PARAMS_SIZE_VER4 bytes) */
 };
 #define ZCBLK_DEV_PARAMS_SIZE_VER1	104
 #define ZCBLK_DEV_PARAMS_SIZE_VER2	136
 #define ZCBLK_DEV_PARAMS_SIZE_VER3	144
+#define ZCBLK_DEV_PARAMS_SIZE_VER4	168
 
 /**
  * struct zcblk_dev_info - a disk as the kernel describes it (DEV_GET reply)
@@ -222,15 +251,24 @@ struct zcblk_dev_params {
  *	the ranges.  Version 5 (%ZCBLK_DEV_INFO_SIZE_VER5); 0 also from a
  *	module that does not report them
  * @__reserved: padding, always 0
+ * @fdp_ru_size: an FDP disk's (%ZCBLK_DEV_F_FDP in @flags) bytes of a
+ *	reclaim unit; 0 for other disks, as are the fdp fields below.
+ *	Version 6 (%ZCBLK_DEV_INFO_SIZE_VER6), defaults filled in
+ * @fdp_nruh: fdp: reclaim unit handles
+ * @fdp_nrg: fdp: reclaim groups
+ * @fdp_nph: fdp: the namespace's placement handles, on reclaim unit
+ *	handles 0 to @fdp_nph - 1
+ * @fdp_ruh_type: fdp: the reclaim unit handles' type, 1 initially
+ *	isolated, 2 persistently isolated
  *
  * The fields from @flags on are the disk's configuration and its live
  * settings (zcblk_dev_set() changes those from @completion to
  * @latency_ns, zcblk_dev_power() @power, zcblk_dev_set_bad()
  * @bad_count).  A field the kernel did not report is 0 (strings: empty).
  * A caller whose @size ends before the zone fields (version 1), @pi_type
- * (version 2), @write_cache (version 3) or @bad_count (version 4) gets
- * the fields of its version: the library writes no more than @size
- * bytes.
+ * (version 2), @write_cache (version 3), @bad_count (version 4) or the
+ * fdp fields (version 5) gets the fields of its version: the library
+ * writes no more than @size bytes.
  */
 struct zcblk_dev_info {
 	__u32 size;
@@ -275,12 +313,19 @@ struct zcblk_dev_info {
 	__u32 bad_count;
 	__u32 __reserved;
 	/* version 5 ends here (ZCBLK_DEV_INFO_SIZE_VER5 bytes) */
+	__u64 fdp_ru_size;
+	__u32 fdp_nruh;
+	__u32 fdp_nrg;
+	__u32 fdp_nph;
+	__u32 fdp_ruh_type;
+	/* version 6 ends here (ZCBLK_DEV_INFO_SIZE_VER6 bytes) */
 };
 #define ZCBLK_DEV_INFO_SIZE_VER1	4280
 #define ZCBLK_DEV_INFO_SIZE_VER2	4312
 #define ZCBLK_DEV_INFO_SIZE_VER3	4320
 #define ZCBLK_DEV_INFO_SIZE_VER4	4328
 #define ZCBLK_DEV_INFO_SIZE_VER5	4336
+#define ZCBLK_DEV_INFO_SIZE_VER6	4360
 
 /**
  * struct zcblk_dev_stats - a disk's counters (DEV_STATS reply)
@@ -419,7 +464,9 @@ struct zcblk_dev_settings {
  * answer: -EPERM, -EINVAL (missing or malformed attribute, unknown
  * backend, unknown flags, size not a multiple of the block size; zone
  * fields without %ZCBLK_DEV_F_ZONED, a zone geometry that does not fit
- * the disk; file backend: path not a regular file or block device, size
+ * the disk; fdp fields without %ZCBLK_DEV_F_FDP, %ZCBLK_DEV_F_FDP with
+ * %ZCBLK_DEV_F_ZONED, @fdp_ru_size 0 or not a multiple of the block
+ * size, @fdp_nph above @fdp_nruh; file backend: path not a regular file or block device, size
  * larger than the file, direct I/O refused without
  * %ZCBLK_DEV_F_BUFFERED), -ENOENT (no
  * such path), -EBUSY (path already backs a disk, or is one, or a block

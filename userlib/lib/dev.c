@@ -10,9 +10,9 @@
 
 #include "internal.h"
 
-_Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER3,
+_Static_assert(sizeof(struct zcblk_dev_params) == ZCBLK_DEV_PARAMS_SIZE_VER4,
 	       "struct zcblk_dev_params: layout changed");
-_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER5,
+_Static_assert(sizeof(struct zcblk_dev_info) == ZCBLK_DEV_INFO_SIZE_VER6,
 	       "struct zcblk_dev_info: layout changed");
 _Static_assert(offsetof(struct zcblk_dev_info, pi_type) ==
 	       ZCBLK_DEV_INFO_SIZE_VER2,
@@ -24,6 +24,9 @@ _Static_assert(offsetof(struct zcblk_dev_params, zone_size) ==
 _Static_assert(offsetof(struct zcblk_dev_params, write_cache) ==
 	       ZCBLK_DEV_PARAMS_SIZE_VER2,
 	       "struct zcblk_dev_params: version 2 changed");
+_Static_assert(offsetof(struct zcblk_dev_params, fdp_ru_size) ==
+	       ZCBLK_DEV_PARAMS_SIZE_VER3,
+	       "struct zcblk_dev_params: version 3 changed");
 _Static_assert(offsetof(struct zcblk_dev_info, zone_size) ==
 	       ZCBLK_DEV_INFO_SIZE_VER1,
 	       "struct zcblk_dev_info: version 1 changed");
@@ -33,6 +36,9 @@ _Static_assert(offsetof(struct zcblk_dev_info, write_cache) ==
 _Static_assert(offsetof(struct zcblk_dev_info, bad_count) ==
 	       ZCBLK_DEV_INFO_SIZE_VER4,
 	       "struct zcblk_dev_info: version 4 changed");
+_Static_assert(offsetof(struct zcblk_dev_info, fdp_ru_size) ==
+	       ZCBLK_DEV_INFO_SIZE_VER5,
+	       "struct zcblk_dev_info: version 5 changed");
 _Static_assert(sizeof(struct zcblk_bad_range) == 16,
 	       "struct zcblk_bad_range: layout changed");
 _Static_assert(sizeof(struct zcblk_dev_stats) == ZCBLK_DEV_STATS_SIZE_VER2,
@@ -141,6 +147,12 @@ static void copy_ext(void *dst, const void *src, size_t known)
 				 ZCBLK_PARAM_METADATA_SIZE)
 /* Version 3's (the write cache). */
 #define ZCBLK_PARAM_VER3	ZCBLK_PARAM_WRITE_CACHE
+/* Version 4's (Flexible Data Placement). */
+#define ZCBLK_PARAM_VER4	(ZCBLK_PARAM_FDP_RU_SIZE | \
+				 ZCBLK_PARAM_FDP_NRUH | \
+				 ZCBLK_PARAM_FDP_NRG | \
+				 ZCBLK_PARAM_FDP_NPH | \
+				 ZCBLK_PARAM_FDP_RUH_TYPE)
 
 /*
  * Validate the caller's @params and copy what this library knows of them
@@ -176,6 +188,12 @@ static int copy_params(struct zcblk_ctx *ctx,
 	    p->size < ZCBLK_DEV_PARAMS_SIZE_VER3) {
 		zcblk__set_errmsg(ctx,
 				  "zcblk_dev_params: size too small for its version 3 fields");
+		return -EINVAL;
+	}
+	if ((p->set & ZCBLK_PARAM_VER4) &&
+	    p->size < ZCBLK_DEV_PARAMS_SIZE_VER4) {
+		zcblk__set_errmsg(ctx,
+				  "zcblk_dev_params: size too small for its version 4 fields");
 		return -EINVAL;
 	}
 	if ((p->set & ZCBLK_PARAM_BACKEND) &&
@@ -270,6 +288,17 @@ ZCBLK_EXPORT int zcblk_dev_add(struct zcblk_ctx *ctx,
 		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_PI_TYPE, p.pi_type);
 	if (p.set & ZCBLK_PARAM_WRITE_CACHE)
 		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_WRITE_CACHE, p.write_cache);
+	if (p.set & ZCBLK_PARAM_FDP_RU_SIZE)
+		mnl_attr_put_u64(nlh, ZCBLK_A_DEV_FDP_RU_SIZE, p.fdp_ru_size);
+	if (p.set & ZCBLK_PARAM_FDP_NRUH)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FDP_NRUH, p.fdp_nruh);
+	if (p.set & ZCBLK_PARAM_FDP_NRG)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FDP_NRG, p.fdp_nrg);
+	if (p.set & ZCBLK_PARAM_FDP_NPH)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FDP_NPH, p.fdp_nph);
+	if (p.set & ZCBLK_PARAM_FDP_RUH_TYPE)
+		mnl_attr_put_u32(nlh, ZCBLK_A_DEV_FDP_RUH_TYPE,
+				 p.fdp_ruh_type);
 
 	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_dev_cb, out);
 }

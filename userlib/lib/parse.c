@@ -57,6 +57,11 @@ static const char *const dev_attr_names[ZCBLK_A_DEV_MAX + 1] = {
 	[ZCBLK_A_DEV_CORRUPT]		= "corrupt",
 	[ZCBLK_A_DEV_BAD_COUNT]		= "bad-count",
 	[ZCBLK_A_DEV_BAD_RANGE]		= "bad-range",
+	[ZCBLK_A_DEV_FDP_RU_SIZE]	= "fdp-ru-size",
+	[ZCBLK_A_DEV_FDP_NRUH]		= "fdp-nruh",
+	[ZCBLK_A_DEV_FDP_NRG]		= "fdp-nrg",
+	[ZCBLK_A_DEV_FDP_NPH]		= "fdp-nph",
+	[ZCBLK_A_DEV_FDP_RUH_TYPE]	= "fdp-ruh-type",
 };
 
 const struct zcblk_attr_names zcblk__dev_attr_names = {
@@ -125,6 +130,10 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_PI_TYPE:
 	case ZCBLK_A_DEV_POWER:
 	case ZCBLK_A_DEV_BAD_COUNT:
+	case ZCBLK_A_DEV_FDP_NRUH:
+	case ZCBLK_A_DEV_FDP_NRG:
+	case ZCBLK_A_DEV_FDP_NPH:
+	case ZCBLK_A_DEV_FDP_RUH_TYPE:
 		type = MNL_TYPE_U32;
 		break;
 	case ZCBLK_A_DEV_SIZE:
@@ -134,6 +143,7 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 	case ZCBLK_A_DEV_ZONE_SIZE:
 	case ZCBLK_A_DEV_ZONE_CAPACITY:
 	case ZCBLK_A_DEV_WRITE_CACHE:
+	case ZCBLK_A_DEV_FDP_RU_SIZE:
 		type = MNL_TYPE_U64;
 		break;
 	case ZCBLK_A_DEV_STALL:
@@ -257,6 +267,21 @@ static int dev_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case ZCBLK_A_DEV_BAD_COUNT:
 		info->bad_count = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_FDP_RU_SIZE:
+		info->fdp_ru_size = mnl_attr_get_u64(attr);
+		break;
+	case ZCBLK_A_DEV_FDP_NRUH:
+		info->fdp_nruh = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_FDP_NRG:
+		info->fdp_nrg = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_FDP_NPH:
+		info->fdp_nph = mnl_attr_get_u32(attr);
+		break;
+	case ZCBLK_A_DEV_FDP_RUH_TYPE:
+		info->fdp_ruh_type = mnl_attr_get_u32(attr);
 		break;
 	}
 	return MNL_CB_OK;
