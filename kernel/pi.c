@@ -185,6 +185,61 @@ static u16 zcblk_pi_block_guard(struct zcblk_dev *dev, u8 *buf,
 	return zcblk_crc_t10dif(zcblk_crc_t10dif(0, buf, bs), buf + bs, off);
 }
 
+/* What zcblk_pi_each() does to one block: 0 or an NVMe status. */
+struct zcblk_pi_step {
+	int (*fn)(struct zcblk_dev *dev, const struct zcblk_pi_step *step,
+		  u64 lba, u32 i, u8 *buf, struct t10_pi_tuple *pi, u16 guard);
+	const struct zcblk_pi_expect *want;	/* scan: what to check */
+	unsigned int n;
+	u32 ref;				/* generate: the tags */
+	u16 app;
+};
+
+/*
+ * Reads each stored block's data and metadata, block by block, computes
+ * its guard and hands it to @step: the first failing status, or 0.
+ */
+static int zcblk_pi_each(struct zcblk_dev *dev, u64 slba, u32 nlb,
+			 const struct zcblk_pi_step *step)
+{
+	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size, i;
+	int status = 0;
+	u8 *buf;
+
+	buf = kmalloc(bs + ms, GFP_NOIO);
+	if (!buf)
+		return ZCBLK_STATUS_INTERNAL;
+	for (i = 0; i < nlb && !status; i++) {
+		struct t10_pi_tuple *pi;
+		u16 guard;
+
+		status = zcblk_pi_read_block(dev, slba + i, buf);
+		if (status)
+			break;
+		guard = zcblk_pi_block_guard(dev, buf, &pi);
+		status = step->fn(dev, step, slba + i, i, buf, pi, guard);
+		cond_resched();		/* up to 65536 blocks of CRC */
+	}
+	kfree(buf);
+	return status;
+}
+
+static int zcblk_pi_scan_one(struct zcblk_dev *dev,
+			     const struct zcblk_pi_step *step, u64 lba, u32 i,
+			     u8 *buf, struct t10_pi_tuple *pi, u16 guard)
+{
+	u32 type = zcblk_pi_type(dev);
+	int status = 0;
+	unsigned int k;
+
+	for (k = 0; k < step->n && !status; k++)
+		status = zcblk_pi_check(type, pi, guard,
+					step->want[k].ref + (type != 3 ? i : 0),
+					step->want[k].prinfo,
+					step->want[k].tags);
+	return status;
+}
+
 /**
  * zcblk_pi_scan() - check stored protection information
  * @dev: a disk with protection information and a backend with data_rw
@@ -203,34 +258,16 @@ static u16 zcblk_pi_block_guard(struct zcblk_dev *dev, u8 *buf,
 int zcblk_pi_scan(struct zcblk_dev *dev, u64 slba, u32 nlb,
 		  const struct zcblk_pi_expect *want, unsigned int n)
 {
-	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
-	u32 type = zcblk_pi_type(dev), i, k;
-	int status = 0;
-	u8 *buf;
+	const struct zcblk_pi_step step = {
+		.fn = zcblk_pi_scan_one, .want = want, .n = n,
+	};
+	unsigned int k;
 
 	for (k = 0; k < n && !(want[k].prinfo & ZCBLK_PRCHK); k++)
 		;
 	if (k == n)
 		return 0;		/* nothing asked */
-	buf = kmalloc(bs + ms, GFP_NOIO);
-	if (!buf)
-		return ZCBLK_STATUS_INTERNAL;
-	for (i = 0; i < nlb && !status; i++) {
-		struct t10_pi_tuple *pi;
-		u16 guard;
-
-		status = zcblk_pi_read_block(dev, slba + i, buf);
-		if (status)
-			break;
-		guard = zcblk_pi_block_guard(dev, buf, &pi);
-		for (k = 0; k < n && !status; k++)
-			status = zcblk_pi_check(type, pi, guard,
-						want[k].ref + (type != 3 ? i : 0),
-						want[k].prinfo, want[k].tags);
-		cond_resched();		/* up to 65536 blocks of CRC */
-	}
-	kfree(buf);
-	return status;
+	return zcblk_pi_each(dev, slba, nlb, &step);
 }
 
 /**
@@ -257,6 +294,24 @@ int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	return zcblk_pi_scan(dev, slba, nlb, &want, 1);
 }
 
+static int zcblk_pi_generate_one(struct zcblk_dev *dev,
+				 const struct zcblk_pi_step *step, u64 lba,
+				 u32 i, u8 *buf, struct t10_pi_tuple *pi,
+				 u16 guard)
+{
+	pi->guard_tag = cpu_to_be16(guard);
+	pi->app_tag = cpu_to_be16(step->app);
+	pi->ref_tag = cpu_to_be32(step->ref +
+				  (zcblk_pi_type(dev) != 3 ? i : 0));
+	if (dev->ops->data_rw(dev, true, zcblk_md_pos(dev, lba),
+			      buf + dev->cfg.block_size,
+			      dev->cfg.metadata_size)) {
+		atomic64_inc(&dev->stats.errors);
+		return ZCBLK_STATUS_INTERNAL;
+	}
+	return 0;
+}
+
 /**
  * zcblk_pi_generate() - write new protection information for stored blocks
  * @dev: a disk with protection information and a backend with data_rw
@@ -273,34 +328,11 @@ int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 int zcblk_pi_generate(struct zcblk_dev *dev, u64 slba, u32 nlb, u32 ref,
 		      u16 app)
 {
-	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
-	u32 type = zcblk_pi_type(dev), i;
-	int status = 0;
-	u8 *buf;
+	const struct zcblk_pi_step step = {
+		.fn = zcblk_pi_generate_one, .ref = ref, .app = app,
+	};
 
-	buf = kmalloc(bs + ms, GFP_NOIO);
-	if (!buf)
-		return ZCBLK_STATUS_INTERNAL;
-	for (i = 0; i < nlb && !status; i++) {
-		struct t10_pi_tuple *pi;
-		u16 guard;
-
-		status = zcblk_pi_read_block(dev, slba + i, buf);
-		if (status)
-			break;
-		guard = zcblk_pi_block_guard(dev, buf, &pi);
-		pi->guard_tag = cpu_to_be16(guard);
-		pi->app_tag = cpu_to_be16(app);
-		pi->ref_tag = cpu_to_be32(ref + (type != 3 ? i : 0));
-		if (dev->ops->data_rw(dev, true, zcblk_md_pos(dev, slba + i),
-				      buf + bs, ms)) {
-			atomic64_inc(&dev->stats.errors);
-			status = ZCBLK_STATUS_INTERNAL;
-		}
-		cond_resched();
-	}
-	kfree(buf);
-	return status;
+	return zcblk_pi_each(dev, slba, nlb, &step);
 }
 
 /**

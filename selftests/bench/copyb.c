@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define RANGE	(256 << 10)
 #define NR	4
 #define LBA	512
@@ -33,21 +35,6 @@ struct range {
 	uint32_t rsvd20, eilbrt;
 	uint16_t elbat, elbatm;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int nvme_io(int fd, uint8_t opcode, uint64_t slba, uint32_t cdw12,
 		   void *buf, uint32_t len)
@@ -151,14 +138,7 @@ int main(int argc, char **argv)
 		lat[i] = now_ns() - t;
 		total += lat[i];
 	}
-	qsort(lat, n, sizeof(*lat), cmp_u64);
-	printf("{\"jobs\": [{\"read\": {\"iops\": %.3f, \"bw_bytes\": %.0f, "
-	       "\"lat_ns\": {\"percentile\": {\"50.000000\": %llu, "
-	       "\"99.000000\": %llu}}}}]}\n",
-	       total ? n * 1e9 / total : 0.0,
-	       total ? n * 1e9 / total * NR * RANGE : 0.0,
-	       (unsigned long long)lat[n / 2],
-	       (unsigned long long)lat[n * 99 / 100]);
+	bench_report("read", n, total, NR * RANGE, lat);
 	close(fd);
 	return 0;
 }

@@ -21,24 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define QD	32
 #define BS	4096
 #define LBA	512
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static uint64_t rnd(uint64_t *s)
 {
@@ -129,13 +116,7 @@ int main(int argc, char **argv)
 		}
 	}
 	total = now_ns() - t0;
-	qsort(lat, n, sizeof(*lat), cmp_u64);
-	printf("{\"jobs\": [{\"write\": {\"iops\": %.3f, \"bw_bytes\": %.0f, "
-	       "\"lat_ns\": {\"percentile\": {\"50.000000\": %llu, "
-	       "\"99.000000\": %llu}}}}]}\n",
-	       n * 1e9 / total, n * 1e9 / total * BS,
-	       (unsigned long long)lat[n / 2],
-	       (unsigned long long)lat[n * 99 / 100]);
+	bench_report("write", n, total, BS, lat);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	return 0;

@@ -22,20 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
+#include "bench.h"
 
 /* One NVMe I/O command on the char device: 0 or what went wrong. */
 static int nvme_io(int fd, uint8_t opcode, uint64_t slba, uint32_t cdw13,
@@ -112,13 +99,7 @@ int main(int argc, char **argv)
 		}
 		total += lat[i];
 	}
-	qsort(lat, n, sizeof(*lat), cmp_u64);
-	printf("{\"jobs\": [{\"read\": {\"iops\": %.3f, \"bw_bytes\": 0, "
-	       "\"lat_ns\": {\"percentile\": {\"50.000000\": %llu, "
-	       "\"99.000000\": %llu}}}}]}\n",
-	       total ? n * 1e9 / total : 0.0,
-	       (unsigned long long)lat[n / 2],
-	       (unsigned long long)lat[n * 99 / 100]);
+	bench_report("read", n, total, 0, lat);
 	close(fd);
 	return 0;
 }
