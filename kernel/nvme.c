@@ -261,6 +261,24 @@ int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 }
 
 /*
+ * A write's placement (fdp.c) is counted once, when it ran (a deferred one
+ * runs again), from a copy of its fields: once queued, the command may
+ * complete, and its request be reused, before submit returns.
+ */
+static int zcblk_fdp_submit(struct zcblk_dev *dev, struct zcblk_io *io,
+			    const struct zcblk_nvme_cmd *nc, u64 nlb)
+{
+	bool placed = zcblk_fdp(dev) && (io->op == ZCBLK_IO_WRITE ||
+					 io->op == ZCBLK_IO_WRITE_ZEROES);
+	u32 cdw12 = nc->cdw12, cdw13 = nc->cdw13;
+	int status = zcblk_nvme_submit(dev, io);
+
+	if (placed && (status == 0 || status == ZCBLK_STATUS_QUEUED))
+		zcblk_fdp_write(dev, cdw12, cdw13, nlb);
+	return status;
+}
+
+/*
  * The range list is copied out of the user's buffer once, then checked
  * and executed from the copy: the buffer is user memory that another
  * thread may rewrite between the check and the use.
@@ -492,16 +510,10 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		status = zcblk_pi_prepare(dev, rq, &io, slba, nlb, &pb);
 		if (status)
 			return status;
-		status = zcblk_pi_finish(dev, rq, &io, nlb, &pb,
-					 zcblk_nvme_submit(dev, &io));
-	} else {
-		status = zcblk_nvme_submit(dev, &io);
+		return zcblk_pi_finish(dev, rq, &io, nlb, &pb,
+				       zcblk_fdp_submit(dev, &io, nc, nlb));
 	}
-	/* FDP: counted once, when it ran (a deferred one runs again) */
-	if (zcblk_fdp(dev) && (status == 0 || status == ZCBLK_STATUS_QUEUED) &&
-	    (io.op == ZCBLK_IO_WRITE || io.op == ZCBLK_IO_WRITE_ZEROES))
-		zcblk_fdp_write(dev, nc->cdw12, nc->cdw13, nlb);
-	return status;
+	return zcblk_fdp_submit(dev, &io, nc, nlb);
 }
 
 /**

@@ -156,6 +156,30 @@ static void fill_info(struct zcblk_dev_info *info, int byte)
 }
 
 /*
+ * An @out of an older version (@size bytes) of disk @index: its fields
+ * (the index, @flags), nothing written past them.
+ */
+static void expect_old_info(struct __test_metadata *_metadata,
+			    struct zcblk_ctx *ctx, __u32 index, __u32 size,
+			    __u32 flags)
+{
+	struct zcblk_dev_info v;
+	size_t i;
+
+	fill_info(&v, 0x5a);
+	v.size = size;
+	ASSERT_EQ(0, zcblk_dev_get(ctx, index, &v));
+	EXPECT_EQ(size, v.size);
+	EXPECT_EQ(index, v.index);
+	EXPECT_EQ(flags, v.flags);
+	for (i = size; i < sizeof(v); i++) {
+		ASSERT_EQ(0x5a, ((unsigned char *)&v)[i]) {
+			TH_LOG("byte %zu of a %u-byte info written", i, size);
+		}
+	}
+}
+
+/*
  * DEV_SET answered by an ACK alone: the change was made but the disk is
  * gone, so zcblk_dev_set() returns -ENODEV, with @out untouched and its
  * reason in zcblk_ctx_errmsg(), not 0 with @out unfilled; with a NULL
@@ -232,7 +256,7 @@ TEST_F(api, set_disk_gone)
 TEST_F(api, zoned_versions)
 {
 	struct zcblk_dev_info out = { .size = sizeof(out) };
-	struct zcblk_dev_info got, v1;
+	struct zcblk_dev_info got;
 	struct zcblk_ctx *ctx = self->env.ctx;
 	struct zcblk_dev_params p = { .size = sizeof(p) }, old;
 	int ret;
@@ -272,18 +296,9 @@ TEST_F(api, zoned_versions)
 		EXPECT_EQ(0, x->metadata_size);
 	}
 
-	/* A version-1 @out: its fields, nothing past them. */
-	fill_info(&v1, 0x5a);
-	v1.size = ZCBLK_DEV_INFO_SIZE_VER1;
-	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &v1));
-	EXPECT_EQ(ZCBLK_DEV_INFO_SIZE_VER1, v1.size);
-	EXPECT_EQ(ZONED_INDEX, v1.index);
-	EXPECT_EQ(ZCBLK_DEV_F_ZONED, v1.flags);
-	for (i = ZCBLK_DEV_INFO_SIZE_VER1; i < sizeof(v1); i++) {
-		ASSERT_EQ(0x5a, ((unsigned char *)&v1)[i]) {
-			TH_LOG("byte %zu of a version-1 info written", i);
-		}
-	}
+	ASSERT_EQ(ZONED_INDEX, p.index);
+	expect_old_info(_metadata, ctx, p.index, ZCBLK_DEV_INFO_SIZE_VER1,
+			ZCBLK_DEV_F_ZONED);
 	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
 
 	/* A version-1 @params: the bytes beyond it are not the caller's. */
@@ -752,7 +767,7 @@ TEST_F(api, corrupt)
  */
 TEST_F(api, fdp_versions)
 {
-	struct zcblk_dev_info out = { .size = sizeof(out) }, got, v5;
+	struct zcblk_dev_info out = { .size = sizeof(out) }, got;
 	struct zcblk_ctx *ctx = self->env.ctx;
 	struct zcblk_dev_params p = { .size = sizeof(p) }, q, old;
 	size_t i;
@@ -785,17 +800,8 @@ TEST_F(api, fdp_versions)
 		EXPECT_EQ(1, x->fdp_ruh_type);
 	}
 
-	/* A version-5 @out: its fields, nothing past them. */
-	fill_info(&v5, 0x5a);
-	v5.size = ZCBLK_DEV_INFO_SIZE_VER5;
-	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &v5));
-	EXPECT_EQ(ZCBLK_DEV_INFO_SIZE_VER5, v5.size);
-	EXPECT_EQ(ZCBLK_DEV_F_FDP, v5.flags);
-	for (i = ZCBLK_DEV_INFO_SIZE_VER5; i < sizeof(v5); i++) {
-		ASSERT_EQ(0x5a, ((unsigned char *)&v5)[i]) {
-			TH_LOG("byte %zu of a version-5 info written", i);
-		}
-	}
+	expect_old_info(_metadata, ctx, p.index, ZCBLK_DEV_INFO_SIZE_VER5,
+			ZCBLK_DEV_F_FDP);
 	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
 
 	/* Every field. */

@@ -12,7 +12,8 @@
  * resets a handle's RUAMW with a Not Fully Written host event; an invalid
  * placement identifier goes to handle 0 with its event; Copy places its
  * target, the block device's writes go to handle 0; two reclaim groups
- * make PIDs with the group in their top bit. Refusals: each wrong DTYPE
+ * make PIDs with the group in their top bit; on the file backend too,
+ * whose writes complete after they are queued. Refusals: each wrong DTYPE
  * or DSPEC, an Update with a bad identifier (nothing updated), FDP Events
  * with a bad handle, count or type, Set Features FDP (Command Sequence
  * Error), a log for another endurance group; on a disk without FDP the
@@ -34,6 +35,7 @@
 FIXTURE(fdp) {
 	struct pt_env env;
 	struct pt_disk d;
+	char path[64];		/* the file variant's backing file */
 	int cfd, bfd;
 	char *buf;		/* 1 MiB */
 	struct pt_q q;
@@ -41,10 +43,13 @@ FIXTURE(fdp) {
 
 FIXTURE_VARIANT(fdp) {
 	__u32 nrg, nph;
+	bool file;
 };
 
 FIXTURE_VARIANT_ADD(fdp, rg1) { .nrg = 1, .nph = NRUH };
 FIXTURE_VARIANT_ADD(fdp, rg2) { .nrg = 2, .nph = 6 };
+/* Writes the backend completes later (direct I/O on 6.12's tmpfs) */
+FIXTURE_VARIANT_ADD(fdp, file) { .nrg = 1, .nph = NRUH, .file = true };
 
 FIXTURE_SETUP(fdp)
 {
@@ -57,6 +62,24 @@ FIXTURE_SETUP(fdp)
 	pt_env_setup(_metadata, &self->env);
 	if (_metadata->exit_code)
 		return;
+	if (variant->file) {
+		int fd;
+
+		snprintf(self->path, sizeof(self->path),
+			 "/tmp/zcblk-fdp.XXXXXX");
+		fd = mkstemp(self->path);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, ftruncate(fd, cfg.size));
+		close(fd);
+		/* tmpfs refuses direct I/O on 6.1 (pt_dsm_race.c) */
+		fd = open(self->path, O_RDWR | O_DIRECT | O_CLOEXEC);
+		if (fd < 0)
+			cfg.flags |= ZCBLK_DEV_F_BUFFERED;
+		else
+			close(fd);
+		cfg.backend = "file";
+		cfg.path = self->path;
+	}
 	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
 	pt_open(_metadata, &self->d, &self->cfd, &self->bfd);
 	self->buf = pt_map(PT_MiB);
@@ -67,6 +90,8 @@ FIXTURE_SETUP(fdp)
 FIXTURE_TEARDOWN_PARENT(fdp)
 {
 	pt_env_teardown(_metadata, &self->env);
+	if (self->path[0])
+		unlink(self->path);
 }
 
 static __u16 pid(const FIXTURE_VARIANT(fdp) *v, __u32 ph, __u32 rg)
@@ -182,7 +207,9 @@ TEST_F(fdp, identify)
 	EXPECT_EQ(0, pt_le16(id));				/* NUMFDPC */
 	EXPECT_EQ(16 + 64 + 4 * NRUH, pt_le32(id + 4));	/* SZE */
 	EXPECT_EQ(64 + 4 * NRUH, pt_le16(id + 16));		/* DSZE */
-	EXPECT_EQ(0x80 | (variant->nrg > 1 ? 1 : 0), id[18]);	/* FDPA */
+	/* FDPA: valid, RGIF, a volatile write cache (the file's) */
+	EXPECT_EQ(0x80 | (variant->nrg > 1 ? 1 : 0) | (variant->file ? 0x10 : 0),
+		  id[18]);
 	EXPECT_EQ(variant->nrg, pt_le32(id + 20));
 	EXPECT_EQ(NRUH, pt_le16(id + 24));
 	EXPECT_EQ(NRUH - 1, pt_le16(id + 26));		/* MAXPIDS */

@@ -33,14 +33,17 @@ static const struct field id_ctrl[] = {
 	{ 77, 1 },	/* MDTS */
 	{ 78, 2 },	/* CNTLID */
 	{ 80, 4 },	/* VER */
+	{ 96, 4 },	/* CTRATT (FDP disks: fdp.rst) */
 	{ 258, 1 },	/* ACL */
 	{ 259, 1 },	/* AERL */
+	{ 340, 2 },	/* ENDGIDMAX (FDP disks) */
 	{ 512, 1 },	/* SQES */
 	{ 513, 1 },	/* CQES */
 	{ 514, 2 },	/* MAXCMD */
 	{ 516, 4 },	/* NN */
 	{ 520, 2 },	/* ONCS */
 	{ 525, 1 },	/* VWC */
+	{ 534, 2 },	/* OCFS (Copy) */
 	{ 768, 256 },	/* SUBNQN */
 	{ 0, 0 }
 };
@@ -52,7 +55,9 @@ static const struct field id_ns[] = {
 	{ 16, 8 },	/* NUSE */
 	{ 25, 5 },	/* NLBAF, FLBAS, MC, DPC, DPS (integrity.rst) */
 	{ 33, 1 },	/* DLFEAT */
+	{ 74, 7 },	/* MSSRL, MCL, MSRC (Copy) */
 	{ 99, 1 },	/* NSATTR */
+	{ 102, 2 },	/* ENDGID (FDP disks) */
 	{ 104, 16 },	/* NGUID */
 	{ 120, 8 },	/* EUI64 */
 	{ 128, 24 },	/* LBAF0..5 */
