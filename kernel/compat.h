@@ -9,9 +9,11 @@
 #define ZCBLK_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/blk-integrity.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <linux/t10-pi.h>
 #include <net/genetlink.h>
 
 /* Queue limits zcblk sets; applied the way each kernel wants them. */
@@ -30,6 +32,10 @@ struct zcblk_limits {
 	unsigned int max_zone_append_sectors;
 	unsigned int max_open_zones;		/* 0: no limit */
 	unsigned int max_active_zones;
+	/* An integrity profile: protection information (16-bit guard) */
+	unsigned char pi_type;			/* 1, 2, 3; 0: none */
+	unsigned char pi_tuple_size;		/* the metadata bytes a block */
+	unsigned char pi_offset;		/* where the PI is in them */
 };
 
 /*
@@ -37,6 +43,12 @@ struct zcblk_limits {
  * (BLK_FEAT_*) are among them since 6.11: both on one side of 6.11.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+
+/* The integrity profile takes the PI anywhere in the metadata (pi_offset). */
+static inline bool zcblk_compat_pi_offset_ok(unsigned int pi_offset)
+{
+	return true;
+}
 
 static inline void zcblk_compat_limits(const struct zcblk_limits *l,
 				       struct queue_limits *lim)
@@ -63,6 +75,18 @@ static inline void zcblk_compat_limits(const struct zcblk_limits *l,
 		lim->max_zone_append_sectors = l->max_zone_append_sectors;
 		lim->max_open_zones = l->max_open_zones;
 		lim->max_active_zones = l->max_active_zones;
+	}
+	if (l->pi_type) {
+		/* As the NVMe driver's for a namespace with PI */
+		lim->integrity = (struct blk_integrity){
+			.flags = BLK_INTEGRITY_DEVICE_CAPABLE |
+				 (l->pi_type != 3 ? BLK_INTEGRITY_REF_TAG : 0),
+			.csum_type = BLK_INTEGRITY_CSUM_CRC,
+			.tuple_size = l->pi_tuple_size,
+			.pi_offset = l->pi_offset,
+			.tag_size = l->pi_type != 3 ? 2 : 6,
+		};
+		lim->max_integrity_segments = l->max_segments;
 	}
 }
 
@@ -100,6 +124,12 @@ static inline int zcblk_compat_zoned_register(struct gendisk *disk,
 }
 
 #else
+
+/* 6.1's T10 profiles keep the PI in a tuple's first bytes. */
+static inline bool zcblk_compat_pi_offset_ok(unsigned int pi_offset)
+{
+	return !pi_offset;
+}
 
 static inline void zcblk_compat_set_limits(struct request_queue *q,
 					   const struct zcblk_limits *l)
@@ -146,6 +176,19 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 		 */
 		blk_queue_required_elevator_features(q,
 						     ELEVATOR_F_ZBD_SEQ_WRITE);
+	}
+	if (l->pi_type) {
+		/* As the NVMe driver's for a namespace with PI */
+		struct blk_integrity bi = {
+			.profile = l->pi_type != 3 ? &t10_pi_type1_crc :
+						     &t10_pi_type3_crc,
+			.flags = BLK_INTEGRITY_DEVICE_CAPABLE,
+			.tuple_size = l->pi_tuple_size,
+			.tag_size = l->pi_type != 3 ? 2 : 6,
+		};
+
+		blk_integrity_register(disk, &bi);
+		blk_queue_max_integrity_segments(q, l->max_segments);
 	}
 	return disk;
 }

@@ -16,6 +16,7 @@
 #include "media.h"
 #include "meta.h"
 #include "nvme.h"
+#include "pi.h"
 #include "rq.h"
 #include "zns.h"
 
@@ -154,7 +155,11 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 	}
 	if (zcblk_zoned(dev) && io->op != ZCBLK_IO_FLUSH)
 		return zcblk_disk_zoned(dev, rq, io);
-	ret = zcblk_disk_submit(dev, io);
+	if (zcblk_pi_type(dev) &&
+	    (io->op == ZCBLK_IO_READ || io->op == ZCBLK_IO_WRITE))
+		ret = zcblk_pi_disk_rw(dev, rq, io);
+	else
+		ret = zcblk_disk_submit(dev, io);
 	/* FDP: the default placement handle; counted once, when it ran */
 	if (zcblk_fdp(dev) && (io->op == ZCBLK_IO_WRITE ||
 			       io->op == ZCBLK_IO_WRITE_ZEROES) &&
@@ -458,7 +463,7 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 	if (ret)
 		return ret;
 	lim.logical_block_size = cfg->block_size;
-	ret = zcblk_meta_init(dev, extack);
+	ret = zcblk_meta_init(dev, &lim, extack);
 	if (!ret)
 		ret = zcblk_fdp_init(dev, extack);	/* freed with the object */
 	if (ret)

@@ -23,6 +23,15 @@
 struct zcblk_mem {
 	struct xarray pages;		/* store page index -> struct page */
 	atomic_long_t nr_pages;
+	/*
+	 * What a store page never written holds from @md_start on: NULL for
+	 * zeros, or (protection information) a page of each block's PI with
+	 * the escape tags, so that blocks never written, deallocated or
+	 * zeroed read back with their checks disabled, as the NVM Command
+	 * Set says of deallocated blocks. Zeros before @md_start.
+	 */
+	const u8 *fresh;
+	u64 md_start;
 };
 
 static struct zcblk_mem *zcblk_mem(struct zcblk_dev *dev)
@@ -30,19 +39,42 @@ static struct zcblk_mem *zcblk_mem(struct zcblk_dev *dev)
 	return dev->backend_data;
 }
 
-/* Does the store page (NULL: zeros) differ from the buffer? */
-static bool zcblk_mem_differs(struct page *page, unsigned int off,
-			      struct page *bv_page, unsigned int bv_off,
-			      unsigned int n)
+/* What store byte @pos holds before it is written: NULL for zeros. */
+static const u8 *zcblk_mem_fresh(struct zcblk_mem *mem, u64 pos)
 {
+	if (!mem->fresh || pos < mem->md_start)
+		return NULL;
+	return mem->fresh + offset_in_page(pos);
+}
+
+/* Makes @n bytes of @page at @off what store byte @pos held unwritten. */
+static void zcblk_mem_fill(struct zcblk_mem *mem, u64 pos, struct page *page,
+			   unsigned int off, unsigned int n)
+{
+	const u8 *fresh = zcblk_mem_fresh(mem, pos);
+
+	if (fresh)
+		memcpy_to_page(page, off, fresh, n);
+	else
+		memzero_page(page, off, n);
+}
+
+/* Does the store page (NULL: never written) differ from the buffer? */
+static bool zcblk_mem_differs(struct zcblk_mem *mem, u64 pos,
+			      struct page *page, struct page *bv_page,
+			      unsigned int bv_off, unsigned int n)
+{
+	const u8 *fresh = zcblk_mem_fresh(mem, pos);
 	char *buf = kmap_local_page(bv_page);
 	bool differs;
 
 	if (page) {
 		char *store = kmap_local_page(page);
 
-		differs = memcmp(store + off, buf + bv_off, n);
+		differs = memcmp(store + offset_in_page(pos), buf + bv_off, n);
 		kunmap_local(store);
+	} else if (fresh) {
+		differs = memcmp(fresh, buf + bv_off, n);
 	} else {
 		differs = memchr_inv(buf + bv_off, 0, n);
 	}
@@ -58,6 +90,8 @@ static bool zcblk_mem_alloc(struct zcblk_mem *mem, pgoff_t idx, gfp_t gfp)
 	page = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM | __GFP_NOWARN);
 	if (!page)
 		return false;
+	if (zcblk_mem_fresh(mem, (u64)idx << PAGE_SHIFT))
+		zcblk_mem_fill(mem, (u64)idx << PAGE_SHIFT, page, 0, PAGE_SIZE);
 	old = xa_cmpxchg(&mem->pages, idx, NULL, page, gfp);
 	if (old) {
 		__free_page(page);
@@ -87,14 +121,14 @@ static enum zcblk_submit zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
 		rcu_read_lock();
 		page = xa_load(&mem->pages, idx);
 		if (io->op == ZCBLK_IO_COMPARE)
-			io->miscompare |= zcblk_mem_differs(page, off, bv_page,
-							    bv_off, n);
+			io->miscompare |= zcblk_mem_differs(mem, pos, page,
+							    bv_page, bv_off, n);
 		else if (write && page)
 			memcpy_page(page, off, bv_page, bv_off, n);
 		else if (page)
 			memcpy_page(bv_page, bv_off, page, off, n);
 		else if (!write)
-			memzero_page(bv_page, bv_off, n);
+			zcblk_mem_fill(mem, pos, bv_page, bv_off, n);
 		rcu_read_unlock();
 
 		if (write && !page) {
@@ -114,7 +148,7 @@ static enum zcblk_submit zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
 	return ZCBLK_SUBMIT_DONE;
 }
 
-/* Zeroes [pos, end) in place, allocating nothing. */
+/* Makes [pos, end) as never written, in place, allocating nothing. */
 static void zcblk_mem_zero_bytes(struct zcblk_mem *mem, u64 pos, u64 end)
 {
 	while (pos < end) {
@@ -125,15 +159,16 @@ static void zcblk_mem_zero_bytes(struct zcblk_mem *mem, u64 pos, u64 end)
 		rcu_read_lock();
 		page = xa_load(&mem->pages, pos >> PAGE_SHIFT);
 		if (page)
-			memzero_page(page, off, n);
+			zcblk_mem_fill(mem, pos, page, off, n);
 		rcu_read_unlock();
 		pos += n;
 	}
 }
 
 /*
- * Zeroes [pos, pos + len). Whole pages are freed when @unmap, else zeroed
- * in place; partial pages are always zeroed in place.
+ * Makes [pos, pos + len) as never written (zeros). Whole pages are freed
+ * when @unmap, else rewritten in place; partial pages are always rewritten
+ * in place.
  */
 static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
 			   bool unmap)
@@ -157,7 +192,8 @@ static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
 			/* Recheck: a racing discard may have freed it. */
 			rcu_read_lock();
 			if (xa_load(&mem->pages, idx) == page)
-				memzero_page(page, 0, PAGE_SIZE);
+				zcblk_mem_fill(mem, (u64)idx << PAGE_SHIFT,
+					       page, 0, PAGE_SIZE);
 			rcu_read_unlock();
 			continue;
 		}
@@ -275,8 +311,9 @@ static void zcblk_mem_gather(struct zcblk_mem *mem, pgoff_t first,
 
 /*
  * @len bytes at store byte @src to @dst, page to page, the ranges apart,
- * a batch of pages a walk: a source page never written reads as zeros,
- * so its target is zeroed where it exists and left a hole where not.
+ * a batch of pages a walk: a source page never written reads as such, so
+ * its target is made so where it exists and left a hole where not (both
+ * ranges are data, or both metadata at a block's start).
  */
 static int zcblk_mem_copy_store(struct zcblk_mem *mem, u64 dst, u64 src,
 				u64 len)
@@ -309,7 +346,7 @@ static int zcblk_mem_copy_store(struct zcblk_mem *mem, u64 dst, u64 src,
 			if (from)
 				memcpy_page(to, doff, from, so, n);
 			else if (to)
-				memzero_page(to, doff, n);
+				zcblk_mem_fill(mem, d, to, doff, n);
 			done += n;
 		}
 		rcu_read_unlock();
@@ -394,6 +431,25 @@ static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
 	return ZCBLK_SUBMIT_DONE;
 }
 
+/*
+ * A page of metadata as never written on a disk with protection
+ * information: each block's PI has guard 0000h (the CRC of zeros) and the
+ * escape tags, application FFFFh and reference FFFFFFFFh.
+ */
+static const u8 *zcblk_mem_fresh_pi(struct zcblk_dev *dev)
+{
+	u32 ms = zcblk_md_size(dev);
+	u32 off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
+	u8 *page = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	u32 i;
+
+	if (!page)
+		return NULL;
+	for (i = 0; i < PAGE_SIZE; i += ms)
+		memset(page + i + off + 2, 0xff, 6);
+	return page;
+}
+
 static int zcblk_mem_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 			  struct netlink_ext_ack *extack)
 {
@@ -405,6 +461,16 @@ static int zcblk_mem_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	xa_init(&mem->pages);
 	atomic_long_set(&mem->nr_pages, 0);
 	dev->backend_data = mem;
+	if (dev->cfg.pi_type && zcblk_md_size(dev) &&
+	    PAGE_SIZE % zcblk_md_size(dev) == 0) {	/* meta.c checks */
+		mem->fresh = zcblk_mem_fresh_pi(dev);
+		if (!mem->fresh) {
+			kfree(mem);
+			dev->backend_data = NULL;
+			return -ENOMEM;
+		}
+		mem->md_start = zcblk_md_pos(dev, 0);
+	}
 
 	lim->max_discard_sectors = round_down(UINT_MAX >> SECTOR_SHIFT,
 					      dev->cfg.block_size >> SECTOR_SHIFT);
@@ -421,6 +487,7 @@ static void zcblk_mem_release(struct zcblk_dev *dev)
 	xa_for_each(&mem->pages, idx, page)
 		__free_page(page);
 	xa_destroy(&mem->pages);
+	kfree(mem->fresh);
 	kfree(mem);
 	dev->backend_data = NULL;
 }
@@ -428,6 +495,15 @@ static void zcblk_mem_release(struct zcblk_dev *dev)
 static u64 zcblk_mem_alloc_bytes(struct zcblk_dev *dev)
 {
 	return (u64)atomic_long_read(&zcblk_mem(dev)->nr_pages) << PAGE_SHIFT;
+}
+
+/* Would writing @buf at store byte @pos change what a hole reads? */
+static bool zcblk_mem_changes(struct zcblk_mem *mem, u64 pos, const void *buf,
+			      size_t n)
+{
+	const u8 *fresh = zcblk_mem_fresh(mem, pos);
+
+	return fresh ? memcmp(buf, fresh, n) : !!memchr_inv(buf, 0, n);
 }
 
 /* The write cache's pre-images (wcache.c): a copy to or from the store. */
@@ -448,10 +524,12 @@ static int zcblk_mem_data_rw(struct zcblk_dev *dev, bool write, u64 pos,
 			memcpy_to_page(page, off, buf, n);
 		else if (page)
 			memcpy_from_page(buf, page, off, n);
+		else if (!write && zcblk_mem_fresh(mem, pos))
+			memcpy(buf, zcblk_mem_fresh(mem, pos), n);
 		else if (!write)
 			memset(buf, 0, n);
 		rcu_read_unlock();
-		if (!page && write && memchr_inv(buf, 0, n)) {
+		if (!page && write && zcblk_mem_changes(mem, pos, buf, n)) {
 			if (!zcblk_mem_alloc(mem, idx, GFP_NOIO))
 				return -ENOMEM;
 			continue;	/* copy into the new page */

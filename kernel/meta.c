@@ -10,6 +10,7 @@
 #include <linux/nvme.h>
 
 #include "backend.h"
+#include "compat.h"
 #include "meta.h"
 
 /* The formats every disk lists, as Identify Namespace's LBAF table. */
@@ -34,17 +35,24 @@ static int zcblk_lbaf_index(u32 block_size, u32 ms)
 /**
  * zcblk_meta_init() - check a disk's format
  * @dev: the disk being added, its backend open (the block size is settled)
+ * @lim: its queue limits, which get the integrity profile
  * @extack: for the reason of a refusal
  *
- * A disk with metadata has no block device yet: the block layer would need
- * an integrity profile to carry it.
+ * The block layer carries metadata only as an integrity profile's
+ * protection information, in a buffer of its own: a disk with PI and
+ * separate metadata has a block device with that profile (where the kernel
+ * has a profile for the PI's place in the metadata); any other disk with
+ * metadata has none.
  *
  * Context: process context.
  * Return: 0, -EINVAL for a format not in the table, or -EOPNOTSUPP for
  * metadata where it is not kept (file backend, zoned disks).
  */
-int zcblk_meta_init(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
+int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
+		    struct netlink_ext_ack *extack)
 {
+	u32 pi_offset;
+
 	const struct zcblk_config *cfg = &dev->cfg;
 
 	if ((cfg->flags & ZCBLK_DEV_F_PI_FIRST) && !cfg->pi_type) {
@@ -80,7 +88,16 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 			       "pi-type: the null backend keeps nothing to check");
 		return -EOPNOTSUPP;
 	}
-	dev->no_bdev = true;
+	pi_offset = cfg->flags & ZCBLK_DEV_F_PI_FIRST ? 0 :
+						       cfg->metadata_size - 8;
+	if (!cfg->pi_type || !zcblk_md_separate(dev) ||
+	    !zcblk_compat_pi_offset_ok(pi_offset)) {
+		dev->no_bdev = true;
+		return 0;
+	}
+	lim->pi_type = cfg->pi_type;
+	lim->pi_tuple_size = cfg->metadata_size;
+	lim->pi_offset = pi_offset;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 
 struct netlink_ext_ack;
 struct nvme_id_ns;
+struct zcblk_limits;
 
 /*
  * ZCBLK_MD_PAGES (pin.h), the most pages a command's separate metadata
@@ -61,7 +62,8 @@ static inline u64 zcblk_md_pos(const struct zcblk_dev *dev, u64 lba)
 	       lba * dev->cfg.metadata_size;
 }
 
-int zcblk_meta_init(struct zcblk_dev *dev, struct netlink_ext_ack *extack);
+int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
+		    struct netlink_ext_ack *extack);
 void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns);
 
 #endif /* ZCBLK_META_H */

@@ -163,9 +163,12 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	zcblk_meta_id_ns(dev, ns);
 	if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
 		ns->nsattr = 1;			/* write protected */
-	/* Deallocated blocks read as zeros, Write Zeroes may deallocate. */
+	/*
+	 * Deallocated blocks read as zeros, Write Zeroes may deallocate;
+	 * their PI's guard is the CRC of those zeros (mem.c).
+	 */
 	if (dev->ops->zeroes_after_discard)
-		ns->dlfeat = 0x1 | BIT(3);
+		ns->dlfeat = 0x1 | BIT(3) | (dev->cfg.pi_type ? BIT(4) : 0);
 	memcpy(ns->nguid, &dev->uuid, sizeof(ns->nguid));
 	memcpy(ns->eui64, &dev->uuid.b[8], sizeof(ns->eui64));
 	if (zcblk_zoned(dev)) {

@@ -9,6 +9,7 @@
  * through a kernel copy (at most 16 KiB), which a Write checks before the
  * backend stores anything and a Read checks once the backend filled it.
  */
+#include <linux/blk-integrity.h>
 #include <linux/blk-mq.h>
 #include <linux/highmem.h>
 #include <linux/nvme.h>
@@ -83,6 +84,43 @@ static void zcblk_pi_md_copy(const struct bio_vec *bv, unsigned int nr,
 		else
 			memcpy(buf, p + bv[i].bv_offset, n);
 		kunmap_local(p);
+		buf += n;
+		len -= n;
+	}
+}
+
+/*
+ * Does the host move the command's metadata? A passthrough command in its
+ * separate buffer, unless PRACT strips PI-only metadata; a block request
+ * when the block layer attached its PI (integrity/write_generate and
+ * read_verify on; PRACT otherwise, see zcblk_pi_disk_rw()).
+ */
+static bool zcblk_pi_host_md(struct zcblk_dev *dev, struct request *rq,
+			     u32 cdw12)
+{
+	if (!blk_rq_is_passthrough(rq))
+		return blk_integrity_rq(rq);
+	return zcblk_md_separate(dev) && !zcblk_pi_strips(dev, cdw12);
+}
+
+/* Moves @len bytes between @buf and the host's metadata of @rq. */
+static void zcblk_pi_host_copy(struct request *rq, u8 *buf, u32 len,
+			       bool to_host)
+{
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+	struct bvec_iter it;
+	struct bio_vec bv;
+	struct bio *bio = rq->bio;
+
+	if (blk_rq_is_passthrough(rq)) {
+		zcblk_pi_md_copy(cmd->md_bvecs, cmd->md_nr, buf, len, to_host);
+		return;
+	}
+	/* Every bio of the request, from the first on */
+	bio_for_each_integrity_vec(bv, bio, it) {
+		u32 n = min(len, bv.bv_len);
+
+		zcblk_pi_md_copy(&bv, 1, buf, n, to_host);
 		buf += n;
 		len -= n;
 	}
@@ -372,9 +410,8 @@ int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
 					     ZCBLK_STATUS_INTERNAL;
 	io->md_ext = zcblk_md_extended(dev) && !strip;
 	if (write) {
-		if (zcblk_md_separate(dev) && !strip)
-			zcblk_pi_md_copy(io->md_bvecs, io->md_nr, pb->md, len,
-					 false);
+		if (zcblk_pi_host_md(dev, rq, nc->cdw12))
+			zcblk_pi_host_copy(rq, pb->md, len, false);
 		else
 			memset(pb->md, 0, len);
 		status = zcblk_pi_walk(dev, rq, io, nlb, pb->md, true);
@@ -421,12 +458,64 @@ int zcblk_pi_finish(struct zcblk_dev *dev, struct request *rq,
 	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
 
 	if (!status && io->op == ZCBLK_IO_READ) {
-		if (zcblk_md_separate(dev) &&
-		    !zcblk_pi_strips(dev, cmd->nc.cdw12))
-			zcblk_pi_md_copy(cmd->md_bvecs, cmd->md_nr, pb->md,
-					 nlb * dev->cfg.metadata_size, true);
+		if (zcblk_pi_host_md(dev, rq, cmd->nc.cdw12))
+			zcblk_pi_host_copy(rq, pb->md,
+					   nlb * dev->cfg.metadata_size, true);
 		status = zcblk_pi_walk(dev, rq, io, nlb, pb->md, false);
 	}
 	kfree(pb->md);
 	return status;
+}
+
+/**
+ * zcblk_pi_disk_rw() - a block device Read or Write on a disk with PI
+ * @dev: a disk with protection information and an integrity profile
+ * @rq: the block request
+ * @io: its backend operation
+ *
+ * The controller's side of what the NVMe driver asks of a namespace with
+ * PI: the guard checked, and for types 1 and 2 the reference tags from the
+ * LBA's low 32 bits on (the block layer remapped them so), for type 3
+ * ILBRT 0 as the driver leaves it; PRACT where the
+ * block layer attached no PI (its integrity/write_generate or read_verify
+ * turned off), so that the PI is made on a write and checked on a read.
+ * The mem backend, the only one with PI, completes synchronously.
+ *
+ * Context: as zcblk_disk_submit().
+ * Return: DONE with @io->sts (BLK_STS_PROTECTION for a failed check), or
+ * DEFER.
+ */
+enum zcblk_submit zcblk_pi_disk_rw(struct zcblk_dev *dev, struct request *rq,
+				   struct zcblk_io *io)
+{
+	struct zcblk_nvme_cmd *nc = &((struct zcblk_pdu *)
+				      blk_mq_rq_to_pdu(rq))->nc;
+	u32 shift = ilog2(dev->cfg.block_size);
+	u64 slba = io->pos >> shift;
+	u32 nlb = io->len >> shift;
+	struct zcblk_pi_buf pb;
+	enum zcblk_submit ret;
+	int status;
+
+	nc->cdw12 = ZCBLK_PRCHK_GUARD |
+		    (zcblk_pi_type(dev) != 3 ? ZCBLK_PRCHK_REF : 0) |
+		    (blk_integrity_rq(rq) ? 0 : ZCBLK_PRACT);
+	/* Type 3's reference tag is the host's: the block layer's is 0. */
+	nc->cdw14 = zcblk_pi_type(dev) != 3 ? lower_32_bits(slba) : 0;
+	nc->cdw15 = 0;
+	status = zcblk_pi_prepare(dev, rq, io, slba, nlb, &pb);
+	if (status == ZCBLK_STATUS_DEFER)
+		return ZCBLK_SUBMIT_DEFER;
+	if (status) {
+		io->sts = zcblk_nvme_to_blk_status(status);
+		return ZCBLK_SUBMIT_DONE;
+	}
+	ret = zcblk_disk_submit(dev, io);
+	if (ret != ZCBLK_SUBMIT_DONE || io->sts) {
+		kfree(pb.md);
+		return ret;
+	}
+	status = zcblk_pi_finish(dev, rq, io, nlb, &pb, 0);
+	io->sts = zcblk_nvme_to_blk_status(status);
+	return ZCBLK_SUBMIT_DONE;
 }

@@ -10,6 +10,7 @@
 #include <linux/bvec.h>
 #include <linux/types.h>
 
+#include "backend.h"
 #include "dev.h"
 #include "pin.h"
 
@@ -71,6 +72,8 @@ int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
 		     struct zcblk_pi_buf *pb);
 int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 		    u64 slba, u32 nlb);
+enum zcblk_submit zcblk_pi_disk_rw(struct zcblk_dev *dev, struct request *rq,
+				   struct zcblk_io *io);
 int zcblk_pi_finish(struct zcblk_dev *dev, struct request *rq,
 		    struct zcblk_io *io, u32 nlb, struct zcblk_pi_buf *pb,
 		    int status);

@@ -120,7 +120,7 @@ del_disk "zcblk$idx"
 # the start LBA is 0x4181; a corrupted stored guard fails the guard check
 # (0x4282) and passes the other two.
 name=$(add_disk --backend mem --size 16M --metadata-size 8 --pi-type 1)
-chr=/dev/$name
+chr=/dev/${name%c}c
 udev_settle "$chr"
 idx=${name#zcblk}
 idx=${idx%c}
@@ -130,20 +130,8 @@ nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
 	--data="$TMP/data.p" --metadata-size=32 --metadata="$TMP/md.p" \
 	--prinfo=7 --ref-tag=8 --app-tag=0x1234 --app-tag-mask=0xffff
 cmp "$TMP/data" "$TMP/data.p" || fail "--prinfo=7 read: data differs"
-python3 - "$TMP/data" "$TMP/md.p" <<'PY' || fail "--prinfo=7 read: PI $(od -An -tx1 "$TMP/md.p")"
-import struct, sys
-data, md = (open(f, "rb").read() for f in sys.argv[1:])
-def crc16(b):
-    c = 0
-    for x in b:
-        c ^= x << 8
-        for _ in range(8):
-            c = ((c << 1) ^ 0x8bb7 if c & 0x8000 else c << 1) & 0xffff
-    return c
-want = b"".join(struct.pack(">HHI", crc16(data[i * 512:(i + 1) * 512]),
-                            0x1234, 8 + i) for i in range(4))
-sys.exit(md != want)
-PY
+python3 selftests/pi_tuples.py "$TMP/data" "$TMP/md.p" 512 8 0 8 0x1234 1 ||
+	fail "--prinfo=7 read: PI $(od -An -tx1 "$TMP/md.p")"
 nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
 	--data="$TMP/data.s" --prinfo=15 --ref-tag=8 --app-tag=0x1234 \
 	--app-tag-mask=0xffff

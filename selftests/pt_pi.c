@@ -15,7 +15,9 @@
  * covers it, on Read and on Verify, the others passing, the data read
  * unchecked as corrupted. Copy (19h): PRINFOR checking the source against
  * each entry's tags, PRINFOW generating (PRACT) or checking the target's.
- * The refused configurations: pt_md's "md_add".
+ * Blocks never written, zeroed or deallocated: zeros with the escape
+ * tags, every check passing. The refused configurations: pt_md's
+ * "md_add".
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
@@ -207,6 +209,28 @@ static bool p_data_equal(const struct p *p)
 	for (i = 0; i < PI_NLB; i++)
 		if (memcmp(p->buf + i * per, p->want + i * p->bs, p->bs))
 			return false;
+	return true;
+}
+
+/*
+ * Did a read return blocks as never written: zero data and metadata but
+ * for the PI's escape tags (guard 0, the CRC of zeros)?
+ */
+static bool p_never_written(const struct p *p)
+{
+	static const __u8 esc[8] = { 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	__u32 i, per = p->bs + (p->ext ? p->ms : 0);
+
+	for (i = 0; i < PI_NLB; i++) {
+		const char *md = p->ext ? p->buf + i * per + p->bs :
+					  p->md + i * p->ms;
+
+		if (!pt_all_bytes(p->buf + i * per, p->bs, 0) ||
+		    !pt_all_bytes(md, p->off, 0) ||
+		    memcmp(md + p->off, esc, sizeof(esc)) ||
+		    !pt_all_bytes(md + p->off + 8, p->ms - p->off - 8, 0))
+			return false;
+	}
 	return true;
 }
 
@@ -631,11 +655,47 @@ TEST_F(pi, copy)
 				   PRACT, dref, 0, 0));
 	/* the failed ones wrote nothing */
 	ASSERT_EQ(0, p_read_at(&p, dst + 16, 0, 0, 0));
-	EXPECT_TRUE(pt_all_bytes(p.buf, PI_NLB * p.bs, 0));
+	EXPECT_TRUE(p_never_written(&p));
 	/* unchecked, the corruption comes along */
 	EXPECT_EQ(0, p_copy(&p, dst + 16, PRCHK_APP, p.ref0, PI_APP, 0xffff,
 			    0, 0, 0, 0));
 	EXPECT_EQ(SC_GUARD, p_read_at(&p, dst + 16, PRCHK_GUARD, 0, 0));
+	p_fini(&p);
+}
+
+/*
+ * Blocks never written, zeroed by Write Zeroes or deallocated read back
+ * zeros with the escape tags (and guard 0): every check passes.
+ */
+TEST_F(pi, never_written)
+{
+	struct nvme_uring_cmd c;
+	struct p p;
+	__u64 *range;
+
+	p_init(_metadata, &p, &self->d, variant);
+	EXPECT_EQ(0, p_read_at(&p, PI_SLBA, PRCHK_ALL, p.ref0, PI_APP));
+	EXPECT_TRUE(p_never_written(&p));
+
+	p_pattern(&p, 3, PI_APP);
+	p_to_user(&p, true);
+	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	c = pt_rw(PT_OP_WRITE_ZEROES, PI_SLBA, PI_NLB, NULL, 0);
+	ASSERT_EQ(0, pt_passthru(p.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(0, p_read_at(&p, PI_SLBA, PRCHK_ALL, p.ref0, PI_APP));
+	EXPECT_TRUE(p_never_written(&p));
+
+	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	range = (__u64 *)(p.buf + 256 * PT_KiB);
+	range[0] = (__u64)PI_NLB << 32;		/* nlb, attributes 0 */
+	range[1] = PI_SLBA;
+	c = pt_rw(PT_OP_DSM, 0, 1, range, 16);
+	c.cdw10 = 0;
+	c.cdw11 = PT_DSM_AD;
+	c.cdw12 = 0;
+	ASSERT_EQ(0, pt_passthru(p.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(0, p_read_at(&p, PI_SLBA, PRCHK_ALL, p.ref0, PI_APP));
+	EXPECT_TRUE(p_never_written(&p));
 	p_fini(&p);
 }
 
