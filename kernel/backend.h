@@ -88,6 +88,12 @@ struct zcblk_backend_ops {
 	void (*release)(struct zcblk_dev *dev);
 	/* Carry out @io; the caller completes it unless QUEUED. */
 	enum zcblk_submit (*submit)(struct zcblk_dev *dev, struct zcblk_io *io);
+	/*
+	 * Optional, Format NVM (format.c): erase everything, for the format
+	 * dev->cfg now has. Nothing is in flight, nothing else touches the
+	 * store meanwhile. A backend without it cannot be formatted.
+	 */
+	void (*format)(struct zcblk_dev *dev);
 	/* Optional: bytes of backing store in use, for DEV_GET. */
 	u64 (*alloc_bytes)(struct zcblk_dev *dev);
 	/*

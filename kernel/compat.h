@@ -44,10 +44,33 @@ struct zcblk_limits {
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 
-/* The integrity profile takes the PI anywhere in the metadata (pi_offset). */
+/*
+ * Can the block layer carry PI at @pi_offset in a block's metadata? 6.12's
+ * profile takes it anywhere (pi_offset); a kernel without integrity support
+ * nowhere: its PI disks are char-device-only.
+ */
 static inline bool zcblk_compat_pi_offset_ok(unsigned int pi_offset)
 {
-	return true;
+	return IS_ENABLED(CONFIG_BLK_DEV_INTEGRITY);
+}
+
+/* The integrity profile, as the NVMe driver's for a namespace with PI */
+static inline void zcblk_compat_integrity(const struct zcblk_limits *l,
+					  struct queue_limits *lim)
+{
+	memset(&lim->integrity, 0, sizeof(lim->integrity));
+	lim->max_integrity_segments = 0;
+	if (!l->pi_type)
+		return;
+	lim->integrity = (struct blk_integrity){
+		.flags = BLK_INTEGRITY_DEVICE_CAPABLE |
+			 (l->pi_type != 3 ? BLK_INTEGRITY_REF_TAG : 0),
+		.csum_type = BLK_INTEGRITY_CSUM_CRC,
+		.tuple_size = l->pi_tuple_size,
+		.pi_offset = l->pi_offset,
+		.tag_size = l->pi_type != 3 ? 2 : 6,
+	};
+	lim->max_integrity_segments = l->max_segments;
 }
 
 static inline void zcblk_compat_limits(const struct zcblk_limits *l,
@@ -76,18 +99,7 @@ static inline void zcblk_compat_limits(const struct zcblk_limits *l,
 		lim->max_open_zones = l->max_open_zones;
 		lim->max_active_zones = l->max_active_zones;
 	}
-	if (l->pi_type) {
-		/* As the NVMe driver's for a namespace with PI */
-		lim->integrity = (struct blk_integrity){
-			.flags = BLK_INTEGRITY_DEVICE_CAPABLE |
-				 (l->pi_type != 3 ? BLK_INTEGRITY_REF_TAG : 0),
-			.csum_type = BLK_INTEGRITY_CSUM_CRC,
-			.tuple_size = l->pi_tuple_size,
-			.pi_offset = l->pi_offset,
-			.tag_size = l->pi_type != 3 ? 2 : 6,
-		};
-		lim->max_integrity_segments = l->max_segments;
-	}
+	zcblk_compat_integrity(l, lim);
 }
 
 static inline struct gendisk *
@@ -112,6 +124,30 @@ zcblk_compat_alloc_queue(struct blk_mq_tag_set *set,
 }
 
 /*
+ * Format NVM (format.c), the queue frozen: @l's block size and integrity
+ * profile; discard and write zeroes limits rounded to the block size.
+ */
+static inline int zcblk_compat_set_format(struct request_queue *q,
+					  struct gendisk *disk,
+					  const struct zcblk_limits *l)
+{
+	struct queue_limits lim = queue_limits_start_update(q);
+	unsigned int sects = l->logical_block_size >> SECTOR_SHIFT;
+
+	lim.logical_block_size = l->logical_block_size;
+	lim.physical_block_size = l->logical_block_size;
+	lim.io_min = l->logical_block_size;
+	lim.max_hw_discard_sectors = round_down(lim.max_hw_discard_sectors,
+						sects);
+	if (lim.max_hw_discard_sectors)
+		lim.discard_granularity = l->logical_block_size;
+	lim.max_write_zeroes_sectors = round_down(lim.max_write_zeroes_sectors,
+						  sects);
+	zcblk_compat_integrity(l, &lim);
+	return queue_limits_commit_update(q, &lim);
+}
+
+/*
  * A zoned disk's zones, read through ->report_zones before add_disk().
  * Zone write plugging (6.10) orders writes to sequential zones.
  */
@@ -128,7 +164,7 @@ static inline int zcblk_compat_zoned_register(struct gendisk *disk,
 /* 6.1's T10 profiles keep the PI in a tuple's first bytes. */
 static inline bool zcblk_compat_pi_offset_ok(unsigned int pi_offset)
 {
-	return !pi_offset;
+	return IS_ENABLED(CONFIG_BLK_DEV_INTEGRITY) && !pi_offset;
 }
 
 static inline void zcblk_compat_set_limits(struct request_queue *q,
@@ -149,6 +185,25 @@ static inline void zcblk_compat_set_limits(struct request_queue *q,
 	blk_queue_write_cache(q, l->write_cache, l->write_cache);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	/* 6.1 marks the queue pollable from the tag set's POLL map itself. */
+}
+
+/* The integrity profile, as the NVMe driver's for a namespace with PI */
+static inline void zcblk_compat_integrity(struct gendisk *disk,
+					  const struct zcblk_limits *l)
+{
+	struct blk_integrity bi = {
+		.profile = l->pi_type != 3 ? &t10_pi_type1_crc :
+					     &t10_pi_type3_crc,
+		.flags = BLK_INTEGRITY_DEVICE_CAPABLE,
+		.tuple_size = l->pi_tuple_size,
+		.tag_size = l->pi_type != 3 ? 2 : 6,
+	};
+
+	blk_integrity_unregister(disk);
+	if (!IS_ENABLED(CONFIG_BLK_DEV_INTEGRITY) || !l->pi_type)
+		return;
+	blk_integrity_register(disk, &bi);
+	blk_queue_max_integrity_segments(disk->queue, l->max_segments);
 }
 
 static inline struct gendisk *
@@ -177,19 +232,7 @@ zcblk_compat_alloc_disk(struct blk_mq_tag_set *set,
 		blk_queue_required_elevator_features(q,
 						     ELEVATOR_F_ZBD_SEQ_WRITE);
 	}
-	if (l->pi_type) {
-		/* As the NVMe driver's for a namespace with PI */
-		struct blk_integrity bi = {
-			.profile = l->pi_type != 3 ? &t10_pi_type1_crc :
-						     &t10_pi_type3_crc,
-			.flags = BLK_INTEGRITY_DEVICE_CAPABLE,
-			.tuple_size = l->pi_tuple_size,
-			.tag_size = l->pi_type != 3 ? 2 : 6,
-		};
-
-		blk_integrity_register(disk, &bi);
-		blk_queue_max_integrity_segments(q, l->max_segments);
-	}
+	zcblk_compat_integrity(disk, l);
 	return disk;
 }
 
@@ -213,6 +256,31 @@ static inline int zcblk_compat_zoned_register(struct gendisk *disk,
 	if (!IS_ENABLED(CONFIG_BLK_DEV_ZONED))
 		return -EOPNOTSUPP;
 	return blk_revalidate_disk_zones(disk, NULL);
+}
+
+/*
+ * Format NVM (format.c), the queue frozen: @l's block size and integrity
+ * profile; discard and write zeroes limits rounded to the block size.
+ */
+static inline int zcblk_compat_set_format(struct request_queue *q,
+					  struct gendisk *disk,
+					  const struct zcblk_limits *l)
+{
+	unsigned int sects = l->logical_block_size >> SECTOR_SHIFT;
+
+	blk_queue_logical_block_size(q, l->logical_block_size);
+	blk_queue_physical_block_size(q, l->logical_block_size);
+	blk_queue_io_min(q, l->logical_block_size);
+	if (q->limits.max_hw_discard_sectors) {
+		blk_queue_max_discard_sectors(q,
+			round_down(q->limits.max_hw_discard_sectors, sects));
+		q->limits.discard_granularity = l->logical_block_size;
+	}
+	blk_queue_max_write_zeroes_sectors(q,
+		round_down(q->limits.max_write_zeroes_sectors, sects));
+	if (disk)
+		zcblk_compat_integrity(disk, l);
+	return 0;
 }
 
 #endif

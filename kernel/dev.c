@@ -436,6 +436,65 @@ int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/* How long zcblk_dev_quiesced() waits for requests in flight to end */
+#define ZCBLK_QUIESCE_WAIT	HZ
+
+/**
+ * zcblk_dev_quiesced() - run something with no one else using a disk
+ * @dev: the disk; the caller holds a reference
+ * @fn: what to run; its return value is returned
+ * @arg: for @fn
+ *
+ * For Format NVM (format.c): DEV_SET and removal wait (zcblk_devs_lock),
+ * the block device may not be open (and is not opened meanwhile), no
+ * passthrough command may be issuing, and the queue freezes within a
+ * second. Passthrough commands started meanwhile, or checked against the
+ * disk as it was, fail with Format In Progress (zcblk_pt_enter()).
+ *
+ * Context: process context; may sleep.
+ * Return: @fn's value; -ENODEV if the disk is not LIVE, -EBUSY if it is in
+ * use (@fn not run).
+ */
+int zcblk_dev_quiesced(struct zcblk_dev *dev,
+		       int (*fn)(struct zcblk_dev *dev, void *arg), void *arg)
+{
+	struct request_queue *q = dev->queue;
+	unsigned int seq;
+	int ret = -EBUSY;
+
+	mutex_lock(&zcblk_devs_lock);
+	if (dev->state != ZCBLK_DEV_STATE_LIVE) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	if (dev->disk) {
+		mutex_lock(&dev->disk->open_mutex);
+		if (disk_openers(dev->disk))
+			goto out_unlock_open;
+	}
+	seq = dev->fmt_seq;
+	WRITE_ONCE(dev->fmt_seq, seq + 1);
+	/* Pairs with zcblk_pt_enter(): it sees the change or we see it. */
+	smp_mb();
+	if (atomic_read(&dev->pt_issuing))
+		goto out_seq;
+	blk_freeze_queue_start(q);
+	if (blk_mq_freeze_queue_wait_timeout(q, ZCBLK_QUIESCE_WAIT) > 0) {
+		ret = fn(dev, arg);
+		seq += 2;
+	}
+	blk_mq_unfreeze_queue(q);
+out_seq:
+	/* After @fn's changes: a command that sees @seq sees them. */
+	smp_store_release(&dev->fmt_seq, seq);
+out_unlock_open:
+	if (dev->disk)
+		mutex_unlock(&dev->disk->open_mutex);
+out_unlock:
+	mutex_unlock(&zcblk_devs_lock);
+	return ret;
+}
+
 /**
  * zcblk_dev_change() - change a disk's live settings (DEV_SET)
  * @index: the disk's index

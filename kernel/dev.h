@@ -52,7 +52,12 @@ struct zcblk_settings {
 	u32 corrupt;			/* enum zcblk_corrupt */
 };
 
-/* What DEV_ADD asked for, after validation and defaults. Immutable. */
+/*
+ * What DEV_ADD asked for, after validation and defaults. Immutable, but for
+ * the LBA format (block_size, metadata_size, pi_type, the EXTENDED_LBA and
+ * PI_FIRST flags), which Format NVM changes under zcblk_devs_lock with
+ * nothing in flight (zcblk_dev_quiesced()).
+ */
 struct zcblk_config {
 	u32 index;
 	u64 size;			/* bytes, a multiple of block_size */
@@ -155,6 +160,12 @@ struct zcblk_dev {
 	 */
 	atomic_t pt_issuing;
 	wait_queue_head_t pt_wait;	/* woken when pt_issuing drops to 0 */
+	/*
+	 * Format NVM's sequence, odd while it runs; written under
+	 * zcblk_devs_lock. A command checked against one format issues
+	 * only under the same (passthru.c).
+	 */
+	unsigned int fmt_seq;
 	struct zcblk_map_pool maps;	/* passthrough data; pin budget */
 
 	struct zcblk_settings set;
@@ -194,6 +205,8 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack);
 int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
 		     struct netlink_ext_ack *extack);
+int zcblk_dev_quiesced(struct zcblk_dev *dev,
+		       int (*fn)(struct zcblk_dev *dev, void *arg), void *arg);
 void zcblk_devs_lock_assert_held(void);
 unsigned int zcblk_dev_generation(void);
 unsigned int zcblk_max_disks(void);

@@ -24,13 +24,14 @@ struct zcblk_mem {
 	struct xarray pages;		/* store page index -> struct page */
 	atomic_long_t nr_pages;
 	/*
-	 * What a store page never written holds from @md_start on: NULL for
-	 * zeros, or (protection information) a page of each block's PI with
+	 * What a store page never written holds from @md_start on (U64_MAX
+	 * without protection information): a page of each block's PI with
 	 * the escape tags, so that blocks never written, deallocated or
 	 * zeroed read back with their checks disabled, as the NVM Command
-	 * Set says of deallocated blocks. Zeros before @md_start.
+	 * Set says of deallocated blocks. Zeros before @md_start. Set at open
+	 * and by Format NVM (nothing in flight then).
 	 */
-	const u8 *fresh;
+	u8 *fresh;
 	u64 md_start;
 };
 
@@ -42,7 +43,7 @@ static struct zcblk_mem *zcblk_mem(struct zcblk_dev *dev)
 /* What store byte @pos holds before it is written: NULL for zeros. */
 static const u8 *zcblk_mem_fresh(struct zcblk_mem *mem, u64 pos)
 {
-	if (!mem->fresh || pos < mem->md_start)
+	if (pos < mem->md_start)
 		return NULL;
 	return mem->fresh + offset_in_page(pos);
 }
@@ -432,22 +433,24 @@ static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
 }
 
 /*
- * A page of metadata as never written on a disk with protection
- * information: each block's PI has guard 0000h (the CRC of zeros) and the
- * escape tags, application FFFFh and reference FFFFFFFFh.
+ * Metadata as never written on a disk with protection information: each
+ * block's PI has guard 0000h (the CRC of zeros) and the escape tags,
+ * application FFFFh and reference FFFFFFFFh. Zeros without PI.
  */
-static const u8 *zcblk_mem_fresh_pi(struct zcblk_dev *dev)
+static void zcblk_mem_set_fresh(struct zcblk_dev *dev)
 {
-	u32 ms = zcblk_md_size(dev);
-	u32 off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
-	u8 *page = kzalloc(PAGE_SIZE, GFP_KERNEL);
-	u32 i;
+	struct zcblk_mem *mem = zcblk_mem(dev);
+	u32 ms = zcblk_md_size(dev), off, i;
 
-	if (!page)
-		return NULL;
+	memset(mem->fresh, 0, PAGE_SIZE);
+	mem->md_start = U64_MAX;
+	/* meta.c refuses other sizes; each divides a page */
+	if (!dev->cfg.pi_type || ms < 8 || PAGE_SIZE % ms)
+		return;
+	off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
 	for (i = 0; i < PAGE_SIZE; i += ms)
-		memset(page + i + off + 2, 0xff, 6);
-	return page;
+		memset(mem->fresh + i + off + 2, 0xff, 6);
+	mem->md_start = zcblk_md_pos(dev, 0);
 }
 
 static int zcblk_mem_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
@@ -458,19 +461,15 @@ static int zcblk_mem_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	mem = kzalloc(sizeof(*mem), GFP_KERNEL);
 	if (!mem)
 		return -ENOMEM;
+	mem->fresh = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!mem->fresh) {
+		kfree(mem);
+		return -ENOMEM;
+	}
 	xa_init(&mem->pages);
 	atomic_long_set(&mem->nr_pages, 0);
 	dev->backend_data = mem;
-	if (dev->cfg.pi_type && zcblk_md_size(dev) &&
-	    PAGE_SIZE % zcblk_md_size(dev) == 0) {	/* meta.c checks */
-		mem->fresh = zcblk_mem_fresh_pi(dev);
-		if (!mem->fresh) {
-			kfree(mem);
-			dev->backend_data = NULL;
-			return -ENOMEM;
-		}
-		mem->md_start = zcblk_md_pos(dev, 0);
-	}
+	zcblk_mem_set_fresh(dev);
 
 	lim->max_discard_sectors = round_down(UINT_MAX >> SECTOR_SHIFT,
 					      dev->cfg.block_size >> SECTOR_SHIFT);
@@ -490,6 +489,22 @@ static void zcblk_mem_release(struct zcblk_dev *dev)
 	kfree(mem->fresh);
 	kfree(mem);
 	dev->backend_data = NULL;
+}
+
+/* Format NVM: everything erased, for the new format (nothing in flight). */
+static void zcblk_mem_format(struct zcblk_dev *dev)
+{
+	struct zcblk_mem *mem = zcblk_mem(dev);
+	struct page *page;
+	unsigned long idx;
+
+	xa_for_each(&mem->pages, idx, page) {
+		xa_erase(&mem->pages, idx);
+		__free_page(page);
+		atomic_long_dec(&mem->nr_pages);
+		cond_resched();
+	}
+	zcblk_mem_set_fresh(dev);
 }
 
 static u64 zcblk_mem_alloc_bytes(struct zcblk_dev *dev)
@@ -549,6 +564,7 @@ const struct zcblk_backend_ops zcblk_mem_backend = {
 	.open		= zcblk_mem_open,
 	.release	= zcblk_mem_release,
 	.submit		= zcblk_mem_submit,
+	.format		= zcblk_mem_format,
 	.alloc_bytes	= zcblk_mem_alloc_bytes,
 	.data_rw	= zcblk_mem_data_rw,
 };

@@ -51,8 +51,6 @@ static int zcblk_lbaf_index(u32 block_size, u32 ms)
 int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		    struct netlink_ext_ack *extack)
 {
-	u32 pi_offset;
-
 	const struct zcblk_config *cfg = &dev->cfg;
 
 	if ((cfg->flags & ZCBLK_DEV_F_PI_FIRST) && !cfg->pi_type) {
@@ -88,16 +86,55 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 			       "pi-type: the null backend keeps nothing to check");
 		return -EOPNOTSUPP;
 	}
-	pi_offset = cfg->flags & ZCBLK_DEV_F_PI_FIRST ? 0 :
-						       cfg->metadata_size - 8;
-	if (!cfg->pi_type || !zcblk_md_separate(dev) ||
-	    !zcblk_compat_pi_offset_ok(pi_offset)) {
+	if (!zcblk_meta_limits(cfg, lim))
 		dev->no_bdev = true;
-		return 0;
-	}
+	return 0;
+}
+
+/**
+ * zcblk_meta_limits() - the integrity profile of a format
+ * @cfg: the disk's configuration, its format in it
+ * @lim: queue limits, whose integrity fields this sets
+ *
+ * The block layer carries metadata only as an integrity profile's
+ * protection information, in a buffer of its own, at a place in it the
+ * kernel's profile knows.
+ *
+ * Return: whether the block layer can carry the format: no metadata, or
+ * such protection information.
+ */
+bool zcblk_meta_limits(const struct zcblk_config *cfg,
+		       struct zcblk_limits *lim)
+{
+	u32 pi_offset = cfg->flags & ZCBLK_DEV_F_PI_FIRST ? 0 :
+						       cfg->metadata_size - 8;
+
+	lim->pi_type = 0;
+	if (!cfg->metadata_size)
+		return true;
+	if (!cfg->pi_type || (cfg->flags & ZCBLK_DEV_F_EXTENDED_LBA) ||
+	    !zcblk_compat_pi_offset_ok(pi_offset))
+		return false;
 	lim->pi_type = cfg->pi_type;
 	lim->pi_tuple_size = cfg->metadata_size;
 	lim->pi_offset = pi_offset;
+	return true;
+}
+
+/**
+ * zcblk_meta_lbaf() - an LBA format of the table
+ * @idx: its index, as FLBAS or Format NVM's LBAF give it
+ * @block_size: its block size
+ * @ms: its metadata bytes per block
+ *
+ * Return: 0, or -EINVAL if there is no such format.
+ */
+int zcblk_meta_lbaf(u32 idx, u32 *block_size, u32 *ms)
+{
+	if (idx >= ARRAY_SIZE(zcblk_lbafs))
+		return -EINVAL;
+	*block_size = 1U << zcblk_lbafs[idx].ds;
+	*ms = zcblk_lbafs[idx].ms;
 	return 0;
 }
 

@@ -65,5 +65,8 @@ static inline u64 zcblk_md_pos(const struct zcblk_dev *dev, u64 lba)
 int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		    struct netlink_ext_ack *extack);
 void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns);
+bool zcblk_meta_limits(const struct zcblk_config *cfg,
+		       struct zcblk_limits *lim);
+int zcblk_meta_lbaf(u32 idx, u32 *block_size, u32 *ms);
 
 #endif /* ZCBLK_META_H */

@@ -17,6 +17,11 @@ static void zcblk_null_release(struct zcblk_dev *dev)
 {
 }
 
+/* Format NVM: nothing stored, nothing to erase. */
+static void zcblk_null_format(struct zcblk_dev *dev)
+{
+}
+
 static enum zcblk_submit zcblk_null_submit(struct zcblk_dev *dev,
 					   struct zcblk_io *io)
 {
@@ -29,4 +34,5 @@ const struct zcblk_backend_ops zcblk_null_backend = {
 	.open		= zcblk_null_open,
 	.release	= zcblk_null_release,
 	.submit		= zcblk_null_submit,
+	.format		= zcblk_null_format,
 };

@@ -140,8 +140,12 @@ int zcblk_nvme_access(const struct zcblk_nvme_cmd *nc, fmode_t mode)
 {
 	fmode_t need = FMODE_READ;
 
-	/* Set Features changes the disk (its write cache, wcache.c). */
-	if (nc->admin ? nc->opcode == nvme_admin_set_features :
+	/*
+	 * Set Features changes the disk (its write cache, wcache.c), Format
+	 * NVM erases it.
+	 */
+	if (nc->admin ? nc->opcode == nvme_admin_set_features ||
+			nc->opcode == nvme_admin_format_nvm :
 			zcblk_is_write_class(nc->opcode))
 		need = FMODE_WRITE;
 	if ((mode & need) || capable(CAP_SYS_ADMIN))

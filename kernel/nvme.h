@@ -45,6 +45,8 @@ struct zcblk_nvme_data {
 #define ZCBLK_STATUS_FIELD		ZCBLK_STATUS(NVME_SC_INVALID_FIELD)
 #define ZCBLK_STATUS_NS			ZCBLK_STATUS(NVME_SC_INVALID_NS)
 #define ZCBLK_STATUS_LBA_RANGE		ZCBLK_STATUS(NVME_SC_LBA_RANGE)
+/* retryable: no DNR */
+#define ZCBLK_STATUS_FORMATTING		NVME_SC_FORMAT_IN_PROGRESS
 #define ZCBLK_STATUS_COMPARE		ZCBLK_STATUS(NVME_SC_COMPARE_FAILED)
 #define ZCBLK_STATUS_WRITE_PROT		ZCBLK_STATUS(NVME_SC_NS_WRITE_PROTECTED)
 #define ZCBLK_STATUS_INTERNAL		NVME_SC_INTERNAL	/* retryable: no DNR */
@@ -92,6 +94,7 @@ void zcblk_rq_copy_to(struct request *rq, u64 off, const void *buf,
 int zcblk_nvme_admin(struct zcblk_dev *dev, struct request *rq,
 		     struct zcblk_pdu *cmd);
 int zcblk_nvme_ident_init(struct zcblk_dev *dev);
+void zcblk_nvme_ident_refill(struct zcblk_dev *dev);
 void zcblk_nvme_ident_free(struct zcblk_dev *dev);
 
 #endif /* ZCBLK_NVME_H */

@@ -13,6 +13,7 @@
 #include "copy.h"
 #include "dev.h"
 #include "fdp.h"
+#include "format.h"
 #include "meta.h"
 #include "nvme.h"
 #include "zns.h"
@@ -40,10 +41,13 @@
 /* Changed Zone List (ZNS): its id, not named in 6.1, and its size */
 #define ZCBLK_LOG_ZONE_CHANGED	0xbf
 #define ZCBLK_LOG_ZONE_CHANGED_LEN	4096
+/* OACS: Format NVM; Commands Supported and Effects: one per namespace */
+#define ZCBLK_OACS_FORMAT	BIT(1)
+#define ZCBLK_EFFECTS_CSE_NS	BIT(16)
 /* Get Log Page's CSI, cdw14 bits 31:24 */
 #define ZCBLK_LOG_CSI_MASK	GENMASK(31, 24)
 
-/* Identify data: fixed for a disk's life, built at DEV_ADD. */
+/* Identify data: built at DEV_ADD, rebuilt by Format NVM (format.c). */
 struct zcblk_nvme_ident {
 	struct nvme_id_ctrl ctrl;
 	struct nvme_id_ns ns;
@@ -94,6 +98,14 @@ static void zcblk_nvme_effects(struct zcblk_dev *dev,
 			e->iocs[ZCBLK_CMD_IO_MGMT_RECV] = csupp;
 			e->iocs[ZCBLK_CMD_IO_MGMT_SEND] = csupp;
 		}
+		/* Changes the format and capacity; alone on the namespace */
+		if (zcblk_format_supported(dev))
+			e->acs[nvme_admin_format_nvm] =
+				cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
+					    NVME_CMD_EFFECTS_LBCC |
+					    NVME_CMD_EFFECTS_NCC |
+					    NVME_CMD_EFFECTS_NIC |
+					    ZCBLK_EFFECTS_CSE_NS);
 	}
 	/* The zone commands belong to CSI 2 only. */
 	e = &id->effects[0];
@@ -108,27 +120,14 @@ static void zcblk_strpad(char *dst, size_t size, const char *src)
 	memcpy(dst, src, min(strlen(src), size));
 }
 
-/**
- * zcblk_nvme_ident_init() - build a disk's Identify data
- * @dev: the disk being added, its backend open
- *
- * Fixed for the disk's life: built once, after the backend settled the size
- * and block size.
- *
- * Context: process context; may sleep.
- * Return: 0, or -ENOMEM.
- */
-int zcblk_nvme_ident_init(struct zcblk_dev *dev)
+/* Fills zeroed Identify data from the disk's configuration. */
+static void zcblk_nvme_ident_fill(struct zcblk_dev *dev,
+				  struct zcblk_nvme_ident *id)
 {
-	struct zcblk_nvme_ident *id;
-	struct nvme_id_ctrl *c;
+	struct nvme_id_ctrl *c = &id->ctrl;
 	struct nvme_id_ns *ns;
 	char sn[21];
 
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
-	if (!id)
-		return -ENOMEM;
-	c = &id->ctrl;
 	snprintf(sn, sizeof(sn), "%10phN", &dev->uuid);
 	zcblk_strpad(c->sn, sizeof(c->sn), sn);
 	zcblk_strpad(c->mn, sizeof(c->mn), "zcblk virtual disk");
@@ -142,6 +141,8 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 	c->cqes = 0x44;
 	c->maxcmd = cpu_to_le16(dev->cfg.queue_depth);
 	c->nn = cpu_to_le32(1);
+	if (zcblk_format_supported(dev))
+		c->oacs = cpu_to_le16(ZCBLK_OACS_FORMAT);
 	c->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
 			      (dev->ops->compare ? NVME_CTRL_ONCS_COMPARE : 0) |
 			      ZCBLK_ONCS_VERIFY |
@@ -190,8 +191,38 @@ int zcblk_nvme_ident_init(struct zcblk_dev *dev)
 		ns->endgid = cpu_to_le16(ZCBLK_ENDGID);
 	}
 	zcblk_nvme_effects(dev, id);
+}
+
+/**
+ * zcblk_nvme_ident_init() - build a disk's Identify data
+ * @dev: the disk being added, its backend open
+ *
+ * Built once, after the backend settled the size and block size; Format
+ * NVM rebuilds it (zcblk_nvme_ident_refill()).
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int zcblk_nvme_ident_init(struct zcblk_dev *dev)
+{
+	struct zcblk_nvme_ident *id;
+
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return -ENOMEM;
+	zcblk_nvme_ident_fill(dev, id);
 	dev->nvme_ident = id;
 	return 0;
+}
+
+/**
+ * zcblk_nvme_ident_refill() - rebuild a disk's Identify data in place
+ * @dev: the disk, just formatted, no command in flight (format.c)
+ */
+void zcblk_nvme_ident_refill(struct zcblk_dev *dev)
+{
+	memset(dev->nvme_ident, 0, sizeof(*dev->nvme_ident));
+	zcblk_nvme_ident_fill(dev, dev->nvme_ident);
 }
 
 /**

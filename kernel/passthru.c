@@ -19,6 +19,7 @@
 
 #include "compat.h"
 #include "dev.h"
+#include "format.h"
 #include "meta.h"
 #include "nvme.h"
 #include "passthru.h"
@@ -103,17 +104,20 @@ static void zcblk_pt_exit(struct zcblk_dev *dev)
  * Counts a command that is about to allocate a request. Pairs with the
  * barrier in dev.c's teardown: either this sees REMOVING, or teardown
  * waits until the command has executed (or given up) before it frees the
- * tag set.
+ * tag set; and with zcblk_dev_quiesced()'s: either this sees a format
+ * (@fmt_seq, read before the command was checked, is no longer current),
+ * or the format sees this command and does not run.
  */
-static int zcblk_pt_enter(struct zcblk_dev *dev)
+static int zcblk_pt_enter(struct zcblk_dev *dev, unsigned int fmt_seq)
 {
 	atomic_inc(&dev->pt_issuing);
 	/* Count before looking at the state; teardown orders the reverse. */
 	smp_mb__after_atomic();
-	if (zcblk_dev_live(dev))
+	if (zcblk_dev_live(dev) && READ_ONCE(dev->fmt_seq) == fmt_seq)
 		return 0;
 	zcblk_pt_exit(dev);
-	return -ENODEV;
+	/* Checked against a format that is no more, or is changing */
+	return zcblk_dev_live(dev) ? ZCBLK_STATUS_FORMATTING : -ENODEV;
 }
 
 /**
@@ -228,9 +232,15 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	u64 bytes;
 	int ret;
 
+	unsigned int fmt_seq;
+
 	/* An fd that outlives its disk only ever sees -ENODEV. */
 	if (!zcblk_dev_live(dev))
 		return -ENODEV;
+	/* The format the command is checked against (zcblk_pt_enter()) */
+	fmt_seq = smp_load_acquire(&dev->fmt_seq);
+	if (fmt_seq & 1)
+		return ZCBLK_STATUS_FORMATTING;
 	if (a->nonzero_rsvd || (a->fixed && a->vec))
 		return -EINVAL;
 	ret = zcblk_nvme_prep(dev, &a->nc, &data);
@@ -308,7 +318,7 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 			goto out_free_iov;
 		}
 	}
-	ret = zcblk_pt_enter(dev);
+	ret = zcblk_pt_enter(dev, fmt_seq);
 	if (ret)
 		goto out_release_map;
 	rq = blk_mq_alloc_request(dev->queue, opf,
@@ -392,6 +402,13 @@ static int zcblk_pt_sync(struct zcblk_dev *dev, struct file *file,
 	struct request *rq;
 	int status;
 
+	/* Not a request: it waits for the disk to have none (format.c). */
+	if (a->nc.admin && a->nc.opcode == nvme_admin_format_nvm) {
+		if (a->nonzero_rsvd || a->metadata || a->metadata_len)
+			return -EINVAL;
+		status = zcblk_nvme_access(&a->nc, file->f_mode);
+		return status ?: zcblk_format(dev, &a->nc);
+	}
 	status = zcblk_pt_prepare(dev, file, a, NULL, 0, &rq, &map);
 	if (status)
 		return status;
@@ -491,7 +508,8 @@ static int zcblk_ioctl_submit_io(struct zcblk_dev *dev, struct file *file,
  * zcblk_pt_ioctl() - the char device's ioctls: NVMe passthrough and I/O
  * @file: an open /dev/zcblk<N>c
  * @cmd: the ioctl number
- * @arg: its argument, a user pointer for all but NVME_IOCTL_ID
+ * @arg: its argument, a user pointer for all but NVME_IOCTL_ID and
+ *       NVME_IOCTL_RESCAN
  *
  * Context: process context; may sleep.
  * Return: what the ioctl returns: the command's result, an NVMe status
@@ -505,6 +523,9 @@ long zcblk_pt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case NVME_IOCTL_ID:
 		return zcblk_dev_live(dev) ? ZCBLK_NSID : -ENODEV;
+	case NVME_IOCTL_RESCAN:
+		/* As a controller's node: its namespace is always current */
+		return zcblk_dev_live(dev) ? 0 : -ENODEV;
 	case NVME_IOCTL_ADMIN_CMD:
 		return zcblk_ioctl_passthru(dev, file, argp, true, false, false);
 	case NVME_IOCTL_ADMIN64_CMD:

@@ -103,19 +103,15 @@ static bool zcblk_pi_host_md(struct zcblk_dev *dev, struct request *rq,
 	return zcblk_md_separate(dev) && !zcblk_pi_strips(dev, cdw12);
 }
 
-/* Moves @len bytes between @buf and the host's metadata of @rq. */
-static void zcblk_pi_host_copy(struct request *rq, u8 *buf, u32 len,
-			       bool to_host)
+#ifdef CONFIG_BLK_DEV_INTEGRITY
+/* Moves @len bytes between @buf and a block request's integrity payload. */
+static void zcblk_pi_bip_copy(struct request *rq, u8 *buf, u32 len,
+			      bool to_host)
 {
-	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+	struct bio *bio = rq->bio;
 	struct bvec_iter it;
 	struct bio_vec bv;
-	struct bio *bio = rq->bio;
 
-	if (blk_rq_is_passthrough(rq)) {
-		zcblk_pi_md_copy(cmd->md_bvecs, cmd->md_nr, buf, len, to_host);
-		return;
-	}
 	/* Every bio of the request, from the first on */
 	bio_for_each_integrity_vec(bv, bio, it) {
 		u32 n = min(len, bv.bv_len);
@@ -124,6 +120,25 @@ static void zcblk_pi_host_copy(struct request *rq, u8 *buf, u32 len,
 		buf += n;
 		len -= n;
 	}
+}
+#else
+/* Without integrity support no block request carries PI. */
+static void zcblk_pi_bip_copy(struct request *rq, u8 *buf, u32 len,
+			      bool to_host)
+{
+}
+#endif
+
+/* Moves @len bytes between @buf and the host's metadata of @rq. */
+static void zcblk_pi_host_copy(struct request *rq, u8 *buf, u32 len,
+			       bool to_host)
+{
+	struct zcblk_pdu *cmd = blk_mq_rq_to_pdu(rq);
+
+	if (blk_rq_is_passthrough(rq))
+		zcblk_pi_md_copy(cmd->md_bvecs, cmd->md_nr, buf, len, to_host);
+	else
+		zcblk_pi_bip_copy(rq, buf, len, to_host);
 }
 
 /*

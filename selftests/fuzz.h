@@ -170,17 +170,22 @@ static struct rng iter_rng(unsigned long iter)
 
 #define RES_END	INT_MIN
 
-/* Passthrough, root: section 7's errnos, and what io_uring adds. */
+/*
+ * Passthrough, root: section 7's errnos, what io_uring adds, and Format
+ * NVM's EBUSY (a random admin opcode 80h on a disk in use).
+ */
 static const int pt_errnos[] = {
-	-EINVAL, -EFAULT, -ENOTTY, -EOPNOTSUPP, -ETIMEDOUT, RES_END
+	-EINVAL, -EFAULT, -ENOTTY, -EOPNOTSUPP, -ETIMEDOUT, -EBUSY, RES_END
 };
 /* Linked SQEs: a failed command cancels the rest of its chain. */
 static const int pt_link_errnos[] = {
-	-EINVAL, -EFAULT, -ENOTTY, -EOPNOTSUPP, -ETIMEDOUT, -ECANCELED, RES_END
+	-EINVAL, -EFAULT, -ENOTTY, -EOPNOTSUPP, -ETIMEDOUT, -ECANCELED,
+	-EBUSY, RES_END
 };
 /* Passthrough, nobody: the same and access refused. */
 static const int pt_u_errnos[] = {
-	-EINVAL, -EFAULT, -ENOTTY, -EOPNOTSUPP, -ETIMEDOUT, -EACCES, RES_END
+	-EINVAL, -EFAULT, -ENOTTY, -EOPNOTSUPP, -ETIMEDOUT, -EACCES, -EBUSY,
+	RES_END
 };
 /* Netlink through libzcblk (the library's own checks included). */
 static const int nl_errnos[] = {

@@ -20,9 +20,10 @@
 # end, a COUNT of 0, the null backend) exit 2 with its message, the
 # usage errors (--corrupt-what without --corrupt or unknown, a range that
 # is not LBA[+COUNT], --corrupt twice) exit 1 before the kernel, no
-# byte changed. Nothing stays pinned.
+# byte changed. nvme format (at the end, its own comment). Nothing stays
+# pinned.
 . "$(dirname "$0")/lib.sh"
-need nvme python3 cmp dd od
+need nvme python3 cmp dd od blockdev
 
 pins_before=$(vmstat_pins)
 
@@ -237,6 +238,46 @@ del_disk "$disk"
 disk=$(add_disk --backend null --size 16M)
 set_refused "${disk#zcblk}" "Operation not supported: corrupt-lba: the backend stores no data" \
 	--corrupt 0
+del_disk "$disk"
+
+# nvme format (Documentation/integrity.rst, "Format NVM"): a mem disk of
+# 512-byte blocks, written, formatted to 4096+8 with PI type 1: id-ns
+# shows FLBAS 4 and DPS 1, the block device's logical block size 4096,
+# the data erased (dd reads zeros); --lbaf=9 is refused (0x410a), the
+# block device open makes it fail and change nothing; back to 512.
+disk=$(add_disk --backend mem --size 16M)
+chr=/dev/${disk}c
+udev_settle "$chr"
+head -c 4096 /dev/urandom >"$TMP/f"
+dd if="$TMP/f" of="/dev/$disk" bs=4096 oflag=direct status=none ||
+	fail "dd write"
+nv format "$chr" --lbaf=4 --pi=1 --force
+grep -q "Success formatting namespace" "$TMP/out" ||
+	fail "nvme format: $(cat "$TMP/out")"
+nv id-ns "$chr" -o json
+python3 - "$TMP/out" <<'PY' || fail "id-ns after format: $(cat "$TMP/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (d["flbas"] == 4 and d["dps"] == 1 and d["nsze"] == 4096))
+PY
+[ "$(blockdev --getss "/dev/$disk")" = 4096 ] ||
+	fail "logical block size $(blockdev --getss "/dev/$disk") after format"
+dd if="/dev/$disk" of="$TMP/f.r" bs=4096 count=1 iflag=direct status=none ||
+	fail "dd read after format"
+cmp -s "$TMP/f.r" <(head -c 4096 /dev/zero) || fail "data not erased"
+log "nvme format --lbaf=4 --pi=1: FLBAS 4, DPS 1, 4096-byte blocks, erased"
+nv_status 0x410a format "$chr" --lbaf=9 --force
+exec {bfd}<"/dev/$disk"
+if nvme format "$chr" --lbaf=0 --force >"$TMP/out" 2>&1; then
+	fail "nvme format with the block device open succeeded"
+fi
+exec {bfd}<&-
+grep -q "Device or resource busy" "$TMP/out" ||
+	fail "format with the block device open: $(cat "$TMP/out")"
+[ "$(blockdev --getss "/dev/$disk")" = 4096 ] || fail "the refused format changed it"
+log "nvme format with /dev/$disk open: Device or resource busy, nothing changed"
+nv format "$chr" --lbaf=0 --force
+[ "$(blockdev --getss "/dev/$disk")" = 512 ] || fail "not back to 512"
 del_disk "$disk"
 
 pins_after=$(vmstat_pins)

@@ -34,6 +34,7 @@ static const struct field id_ctrl[] = {
 	{ 78, 2 },	/* CNTLID */
 	{ 80, 4 },	/* VER */
 	{ 96, 4 },	/* CTRATT (FDP disks: fdp.rst) */
+	{ 256, 2 },	/* OACS (Format NVM) */
 	{ 258, 1 },	/* ACL */
 	{ 259, 1 },	/* AERL */
 	{ 340, 2 },	/* ENDGIDMAX (FDP disks) */

@@ -39,7 +39,7 @@ scripts/kconfig/merge_config.sh -m .config kernel/configs/kvm_guest.config \
 make -s olddefconfig >&2
 # merge_config's warnings are not errors: check what matters landed.
 for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK VIRTIO_FS FAILSLAB GCOV_KERNEL \
-	BLK_DEV_ZONED; do
+	BLK_DEV_ZONED BLK_DEV_INTEGRITY; do
 	grep -q "^CONFIG_$opt=y" .config ||
 		{ log "CONFIG_$opt did not stick"; exit 1; }
 done

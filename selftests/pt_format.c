@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Format NVM (admin 80h; Documentation/integrity.rst, "Format NVM"):
+ * offered in OACS and the effects log (LBCC, NCC, NIC, namespace-exclusive)
+ * on mem and null disks; each format of the table taken in turn, with
+ * and without metadata, separate and extended, PI of each type first and
+ * last: Identify Namespace's FLBAS, DPS and NSZE follow, the data is
+ * erased (reads zeros), I/O of the new block size works on the char
+ * device and, where the block layer carries the format, on the block
+ * device, whose logical block size, integrity profile and capacity (0 for
+ * metadata without PI) follow in sysfs. Refused, nothing changed: an LBA
+ * format past the table or PI without metadata (Invalid Format, 10Ah), a
+ * PI type above 3, secure erase 2, reserved bits (Invalid Field), another
+ * namespace (Invalid Namespace), a metadata buffer (EINVAL), a size not a
+ * multiple of the new block size (10Ah), the block device open or a
+ * command in flight (EBUSY). Zoned, FDP, write-cache and file disks do not
+ * offer it (Invalid Opcode). A reader racing formats sees its data or
+ * Format In Progress (84h), nothing else.
+ *
+ * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
+ * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
+ */
+#include <pthread.h>
+#include <sys/utsname.h>
+
+#include "pt_common.h"
+
+#define SIZE		(16 * PT_MiB)
+#define ADM_FORMAT	0x80
+#define SC_INVALID_FORMAT	0x410a
+#define SC_INVALID_FIELD	0x4002
+#define SC_INVALID_NS		0x400b
+#define SC_INVALID_OPCODE	0x4001
+#define SC_FORMATTING		0x0084
+#define ID_CTRL_OACS	256
+#define ID_NS_DPS	29
+#define MSET		(1U << 4)
+#define PI(t)		((__u32)(t) << 5)
+#define PIL		(1U << 8)
+#define SES(s)		((__u32)(s) << 9)
+
+FIXTURE(fmt) {
+	struct pt_env env;
+	struct pt_disk d;
+	int cfd;
+	char *buf;		/* 1 MiB */
+};
+
+FIXTURE_SETUP(fmt)
+{
+	struct pt_disk_cfg cfg = { .size = SIZE, .bs = 512 };
+
+	pt_env_setup(_metadata, &self->env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
+	pt_open(_metadata, &self->d, &self->cfd, NULL);
+	ASSERT_EQ(0, pt_wait_node(self->d.blk));
+	self->buf = pt_map(PT_MiB);
+	ASSERT_NE(NULL, self->buf);
+}
+
+FIXTURE_TEARDOWN_PARENT(fmt)
+{
+	pt_env_teardown(_metadata, &self->env);
+}
+
+/* Format NVM with @cdw10 through the admin ioctl: status or -errno. */
+static int format(int fd, __u32 nsid, __u32 cdw10)
+{
+	struct nvme_uring_cmd c = pt_admin(ADM_FORMAT, nsid, cdw10, 0, NULL,
+					   0);
+
+	return pt_passthru(fd, NVME_IOCTL_ADMIN_CMD, &c, NULL);
+}
+
+/* Identify (Namespace: cns 0, Controller: cns 1) into @buf. */
+static int identify(int fd, __u8 cns, void *buf)
+{
+	struct nvme_uring_cmd c = pt_identify(cns ? 0 : PT_NSID, cns, 0, buf);
+
+	return pt_passthru(fd, NVME_IOCTL_ADMIN_CMD, &c, NULL);
+}
+
+/* A number from /sys/block/zcblkN/@attr, or -1. */
+static long long sysfs_num(const struct pt_disk *d, const char *attr)
+{
+	char path[128], buf[64];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/%s", d->blk + 5, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		v = strtoll(buf, NULL, 0);
+	fclose(f);
+	return v;
+}
+
+/* /sys/block/zcblkN/integrity/format, "" if there is none. */
+static void sysfs_integrity(const struct pt_disk *d, char *out, size_t len)
+{
+	char path[128];
+	FILE *f;
+
+	out[0] = 0;
+	snprintf(path, sizeof(path), "/sys/block/%s/integrity/format",
+		 d->blk + 5);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(out, len, f))
+		out[strcspn(out, "\n")] = 0;
+	fclose(f);
+}
+
+/* What a format is and what the disk should then look like. */
+struct want {
+	__u32 cdw10;
+	__u32 bs, ms;
+	__u8 flbas, dps;
+	bool bdev;		/* the block layer carries it */
+	const char *profile;	/* integrity/format */
+};
+
+static bool on_61(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && !strncmp(u.release, "6.1.", 4);
+}
+
+/* The disk as @w says: Identify, sysfs, zeros, a round trip. */
+static void check_format(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(fmt) *self, const struct want *w)
+{
+	__u32 per = w->bs + ((w->flbas & 0x10) ? w->ms : 0), nlb = 4;
+	char *id = self->buf, *data = self->buf + 8192;
+	char *md = self->buf + 512 * PT_KiB, prof[64];
+	struct nvme_uring_cmd c;
+	int bfd;
+
+	ASSERT_EQ(0, identify(self->cfd, 0, id));
+	EXPECT_EQ(w->flbas, id[PT_ID_NS_FLBAS]);
+	EXPECT_EQ(w->dps, id[ID_NS_DPS]);
+	EXPECT_EQ(SIZE / w->bs, pt_le64(id + PT_ID_NS_NSZE));
+
+	EXPECT_EQ(w->bs, sysfs_num(&self->d, "queue/logical_block_size"));
+	EXPECT_EQ(w->bdev ? SIZE / 512 : 0, sysfs_num(&self->d, "size"));
+	sysfs_integrity(&self->d, prof, sizeof(prof));
+	EXPECT_STREQ(w->profile ? w->profile : "none", prof);
+
+	/* erased: zeros (PI: the escape tags, pt_pi's never_written) */
+	memset(data, 0x5a, nlb * per);
+	memset(md, 0x5a, nlb * w->ms);
+	c = pt_rw(PT_OP_READ, 0, nlb, data, nlb * per);
+	if (w->ms && !(w->flbas & 0x10)) {
+		c.metadata = (uintptr_t)md;
+		c.metadata_len = nlb * w->ms;
+	}
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_TRUE(pt_all_bytes(data, w->bs, 0));
+	if (!w->dps && w->ms && !(w->flbas & 0x10))
+		EXPECT_TRUE(pt_all_bytes(md, nlb * w->ms, 0));
+
+	/* a round trip of the new block size; PI made by the disk (PRACT) */
+	pt_fill(data, per, 8, nlb, 7);
+	c = pt_rw(PT_OP_WRITE, 8, nlb, data, nlb * per);
+	if (w->dps)
+		c.cdw12 |= 1U << 29;
+	if (w->ms && !(w->flbas & 0x10) && !(w->dps && w->ms == 8)) {
+		c.metadata = (uintptr_t)md;
+		c.metadata_len = nlb * w->ms;
+	}
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	memset(data + nlb * per, 0, nlb * per);
+	c.opcode = PT_OP_READ;
+	c.addr = (uintptr_t)(data + nlb * per);
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	/* with PI, the first block's data: PRACT replaced its PI */
+	EXPECT_EQ(0, memcmp(data, data + nlb * per,
+			    w->dps ? w->bs : nlb * per));
+
+	if (!w->bdev)
+		return;
+	/* the block device in its new block size */
+	bfd = open(self->d.blk, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, bfd);
+	pt_fill(data, w->bs, 16, 2, 9);
+	EXPECT_EQ(2 * w->bs, pwrite(bfd, data, 2 * w->bs, 16 * w->bs));
+	memset(data + 8192, 0, 2 * w->bs);
+	EXPECT_EQ(2 * w->bs, pread(bfd, data + 8192, 2 * w->bs, 16 * w->bs));
+	EXPECT_EQ(0, memcmp(data, data + 8192, 2 * w->bs));
+	close(bfd);
+}
+
+/* OACS, the effects log, then every kind of format in turn. */
+TEST_F(fmt, formats)
+{
+	const char *t1 = "T10-DIF-TYPE1-CRC", *t3 = "T10-DIF-TYPE3-CRC";
+	const struct want w[] = {
+		{ 3, 4096, 0, 3, 0, true, NULL },
+		{ 1 | SES(1), 512, 8, 1, 0, false, NULL },
+		{ 2 | MSET, 512, 16, 0x12, 0, false, NULL },
+		{ 4 | PI(1), 4096, 8, 4, 1, true, t1 },
+		{ 2 | PI(2) | PIL, 512, 16, 2, 2 | 8, true, t1 },
+		{ 5 | PI(3), 4096, 64, 5, 3, !on_61(), on_61() ? NULL : t3 },
+		{ 1 | MSET | PI(1), 512, 8, 0x11, 1, false, NULL },
+		{ 0, 512, 0, 0, 0, true, NULL },
+	};
+	__u8 *log = (__u8 *)self->buf;
+	struct nvme_uring_cmd c;
+	unsigned int i;
+
+	ASSERT_EQ(0, identify(self->cfd, 1, self->buf));
+	EXPECT_EQ(2, pt_le16(self->buf + ID_CTRL_OACS) & 2);
+	c = pt_get_log(0, 0x05, log, 4096);
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_ADMIN_CMD, &c, NULL));
+	EXPECT_EQ(0x1000f, pt_le32(log + 4 * ADM_FORMAT));
+
+	/* data written before a format is gone after it */
+	pt_fill(self->buf, 512, 0, 8, 3);
+	c = pt_rw(PT_OP_WRITE, 0, 8, self->buf, 8 * 512);
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		int res = format(self->cfd, i % 2 ? PT_NSID : 0xffffffff,
+				 w[i].cdw10);
+
+		ASSERT_EQ(0, res) {
+			TH_LOG("format %#x: %s", w[i].cdw10, pt_res_str(res));
+		}
+		check_format(_metadata, self, &w[i]);
+		if (_metadata->exit_code)
+			TH_LOG("after format %#x", w[i].cdw10);
+	}
+}
+
+/* Each refusal with its status; the format and data as they were. */
+TEST_F(fmt, refused)
+{
+	static const struct { __u32 nsid, cdw10; int res; } bad[] = {
+		{ PT_NSID, 6, SC_INVALID_FORMAT },
+		{ PT_NSID, 1U << 12, SC_INVALID_FORMAT },	/* LBAF 16 */
+		{ PT_NSID, 0 | PI(1), SC_INVALID_FORMAT },
+		{ PT_NSID, 3 | PI(1), SC_INVALID_FORMAT },
+		{ PT_NSID, 1 | PI(4), SC_INVALID_FIELD },
+		{ PT_NSID, 3 | SES(2), SC_INVALID_FIELD },
+		{ PT_NSID, 3 | 1U << 14, SC_INVALID_FIELD },
+		{ 2, 3, SC_INVALID_NS },
+		{ 0, 3, SC_INVALID_NS },
+	};
+	struct nvme_uring_cmd c;
+	struct pt_q q;
+	unsigned int i;
+	__u64 ud;
+	int bfd, res;
+
+	pt_fill(self->buf, 512, 0, 8, 4);
+	c = pt_rw(PT_OP_WRITE, 0, 8, self->buf, 8 * 512);
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		res = format(self->cfd, bad[i].nsid, bad[i].cdw10);
+		EXPECT_EQ(bad[i].res, res) {
+			TH_LOG("nsid %u cdw10 %#x: %s", bad[i].nsid,
+			       bad[i].cdw10, pt_res_str(res));
+		}
+	}
+	c = pt_admin(ADM_FORMAT, PT_NSID, 3, 1, NULL, 0);	/* cdw11 */
+	EXPECT_EQ(SC_INVALID_FIELD,
+		  pt_passthru(self->cfd, NVME_IOCTL_ADMIN_CMD, &c, NULL));
+	c = pt_admin(ADM_FORMAT, PT_NSID, 3, 0, NULL, 0);
+	c.metadata = (uintptr_t)self->buf;
+	c.metadata_len = 512;
+	EXPECT_EQ(-EINVAL,
+		  pt_passthru(self->cfd, NVME_IOCTL_ADMIN_CMD, &c, NULL));
+
+	/* the block device open */
+	bfd = open(self->d.blk, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, bfd);
+	EXPECT_EQ(-EBUSY, format(self->cfd, PT_NSID, 3));
+	close(bfd);
+
+	/* a command in flight: held by the disk (stall) */
+	ASSERT_EQ(0, pt_q_init(&q, self->cfd, 4, PT_RING_FLAGS));
+	{
+		struct zcblk_dev_settings s = {
+			.size = sizeof(s), .set = ZCBLK_SET_STALL, .stall = 1,
+		};
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&q.ring);
+
+		struct zcblk_dev_stats st;
+		int waited = 0;
+
+		ASSERT_EQ(0, zcblk_dev_set(self->env.ctx, self->d.index, &s,
+					   NULL));
+		/* faulted in: issued inline, not from an io-wq worker later */
+		memset(self->buf + 8192, 0, 8 * 512);
+		c = pt_rw(PT_OP_READ, 0, 8, self->buf + 8192, 8 * 512);
+		pt_q_prep(&q, sqe, NVME_URING_CMD_IO, &c, -1, 1);
+		ASSERT_EQ(1, io_uring_submit(&q.ring));
+		do {
+			ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index,
+					      &st));
+			if (st.pt_inflight)
+				break;
+			pt_msleep(10);
+		} while (++waited < 500);
+		ASSERT_EQ(1, st.pt_inflight);
+		EXPECT_EQ(-EBUSY, format(self->cfd, PT_NSID, 3));
+		s.stall = 0;
+		ASSERT_EQ(0, zcblk_dev_set(self->env.ctx, self->d.index, &s,
+					   NULL));
+		EXPECT_EQ(0, pt_q_reap(&q, &ud, NULL));
+		EXPECT_EQ(0, memcmp(self->buf, self->buf + 8192, 8 * 512));
+	}
+	pt_q_exit(&q);
+
+	/* nothing changed */
+	ASSERT_EQ(0, identify(self->cfd, 0, self->buf + 65536));
+	EXPECT_EQ(0, self->buf[65536 + PT_ID_NS_FLBAS]);
+	memset(self->buf + 8192, 0, 8 * 512);
+	c = pt_rw(PT_OP_READ, 0, 8, self->buf + 8192, 8 * 512);
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(0, memcmp(self->buf, self->buf + 8192, 8 * 512));
+	/* then it formats */
+	EXPECT_EQ(0, format(self->cfd, PT_NSID, 3));
+}
+
+struct racer {
+	int fd;
+	char *buf;
+	volatile bool stop;
+	unsigned long ok, formatting, other;
+	int other_res;
+};
+
+static void *race_reader(void *arg)
+{
+	struct racer *r = arg;
+
+	while (!r->stop) {
+		struct nvme_uring_cmd c = pt_rw(PT_OP_READ, 1, 1, r->buf, 4096);
+		int res = pt_passthru(r->fd, NVME_IOCTL_IO64_CMD, &c, NULL);
+
+		if (!res) {
+			r->ok++;
+		} else if (res == SC_FORMATTING) {
+			r->formatting++;
+		} else {
+			r->other++;
+			r->other_res = res;
+		}
+		usleep(500);
+	}
+	return NULL;
+}
+
+/* Formats racing a reader: it reads, or is told a format runs. */
+TEST_F(fmt, race)
+{
+	struct racer r = { .buf = self->buf };
+	unsigned int i, done = 0, busy = 0;
+	pthread_t t;
+
+	r.fd = open(self->d.chr, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&t, NULL, race_reader, &r));
+	for (i = 0; i < 60; i++) {
+		int res = format(self->cfd, PT_NSID, i % 2 ? 0 : 3);
+
+		if (!res) {
+			done++;
+		} else if (res == -EBUSY) {
+			busy++;
+		} else {
+			EXPECT_EQ(0, res);
+		}
+		usleep(1000);
+	}
+	r.stop = true;
+	pthread_join(t, NULL);
+	close(r.fd);
+	TH_LOG("%u formats, %u busy; reads: %lu ok, %lu Format In Progress",
+	       done, busy, r.ok, r.formatting);
+	EXPECT_LT(0, done);
+	EXPECT_LT(0, r.ok);
+	EXPECT_EQ(0, r.other) {
+		TH_LOG("a read ended %s", pt_res_str(r.other_res));
+	}
+}
+
+/* Disks whose state a format would have to keep do not offer it. */
+TEST(not_offered)
+{
+	struct pt_disk_cfg cfgs[] = {
+		{ .size = 64 * PT_MiB, .bs = 4096, .flags = ZCBLK_DEV_F_ZONED },
+		{ .size = 64 * PT_MiB, .bs = 4096, .flags = ZCBLK_DEV_F_FDP },
+		{ .size = 4 * PT_MiB, .bs = 512, .write_cache = PT_MiB },
+		{ .backend = "file", .size = 4 * PT_MiB, .bs = 512 },
+		{ .backend = "null", .size = 4 * PT_MiB, .bs = 512 },
+		{ .size = PT_MiB + 512, .bs = 512 },
+	};
+	char path[] = "/tmp/zcblk-format.XXXXXX";
+	char *buf = pt_map(PT_PAGE);
+	struct pt_env env;
+	unsigned int i;
+	int fd;
+
+	pt_env_setup(_metadata, &env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_NE(NULL, buf);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4 * PT_MiB));
+	close(fd);
+	cfgs[3].path = path;
+	cfgs[3].flags = ZCBLK_DEV_F_BUFFERED;
+	for (i = 0; i < ARRAY_SIZE(cfgs); i++) {
+		bool offered = i >= 4;
+		struct pt_disk d;
+		int res;
+
+		ASSERT_EQ(0, pt_disk_add(_metadata, &env, &cfgs[i], &d));
+		pt_open(_metadata, &d, &fd, NULL);
+		ASSERT_EQ(0, identify(fd, 1, buf));
+		EXPECT_EQ(offered ? 2 : 0, pt_le16(buf + ID_CTRL_OACS) & 2) {
+			TH_LOG("disk %u: OACS %#x", i,
+			       pt_le16(buf + ID_CTRL_OACS));
+		}
+		res = format(fd, PT_NSID, 3);
+		/* null: formats; a size not a multiple of 4096: 10Ah */
+		EXPECT_EQ(!offered ? SC_INVALID_OPCODE :
+			  i == 5 ? SC_INVALID_FORMAT : 0, res) {
+			TH_LOG("disk %u: %s", i, pt_res_str(res));
+		}
+		close(fd);
+		ASSERT_EQ(0, pt_disk_del(&env, d.index));
+	}
+	unlink(path);
+	pt_env_teardown(_metadata, &env);
+}
+
+TEST_HARNESS_MAIN
