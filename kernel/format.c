@@ -70,6 +70,10 @@ static int zcblk_format_apply(struct zcblk_dev *dev, void *arg)
 	};
 	bool carried = zcblk_meta_limits(&cfg, &lim);
 
+	/* A disk made without a block device keeps none, nor a profile. */
+	if (!dev->disk)
+		lim.pi_type = 0;
+
 	/* The only step that can fail: nothing changed if it does. */
 	if (zcblk_compat_set_format(dev->queue, dev->disk, &lim))
 		return ZCBLK_STATUS_INTERNAL;

@@ -260,7 +260,7 @@ TEST_F(bad, admin_nsid)
 /* Unknown admin opcode -> Invalid Opcode (0x4001). */
 TEST_F(bad, unknown_admin_opcode)
 {
-	static const __u8 ops[] = { 0x7c, 0x7f, 0xc0, 0x80 /* Format NVM */,
+	static const __u8 ops[] = { 0x7c, 0x7f, 0xc0, 0x84 /* Sanitize */,
 				    0x10 /* FW commit */ };
 	struct nvme_uring_cmd c;
 	char what[64];

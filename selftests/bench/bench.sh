@@ -34,9 +34,14 @@
 #   zcm-copy, zcm-rw  the mem disk's char device: 1 MiB in 4 ranges copied
 #          by Copy (19h), or by a Read and a Write of each (copyb.c)
 #   zcf-placed, zcf-plain  a mem disk with FDP (8 handles), 4k random
-#          writes QD32 with placement identifiers or without (fdpw.c)
+#          writes QD32 with placement identifiers or without (uqd.c)
+#   zcp-plain, zcp-md, zcp-pi  4k random reads and writes QD32 over 64 MiB
+#          of the char devices of mem disks of 512-byte blocks: without
+#          metadata, with 8 bytes a block in a separate buffer, and with
+#          PI type 1 in them, every check on (uqd.c)
 # BENCH_ONLY=zoned runs the zoned rows alone, BENCH_ONLY=wcache the write
-# cache rows and their references, BENCH_ONLY=copy the Copy and FDP rows.
+# cache rows and their references, BENCH_ONLY=copy the Copy and FDP rows,
+# BENCH_ONLY=md the metadata rows.
 # Nothing is asserted: numbers depend on the machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,6 +82,8 @@ zn=$(zcblk_add --backend null --size 1G)
 zm=$(zcblk_add --backend mem --size "${mibs}M")
 zw=$(zcblk_add --backend mem --size "${mibs}M" --write-cache 64M)
 zf=$(zcblk_add --backend mem --size "${mibs}M" --fdp)
+zmd=$(zcblk_add --backend mem --size 64M --metadata-size 8)
+zpi=$(zcblk_add --backend mem --size 64M --metadata-size 8 --pi-type 1)
 zz=$(zcblk_add --backend null --size 1G --zoned --zone-size 64M)
 meta "scheduler.$zz" "$(cat "/sys/block/$zz/queue/scheduler")"
 noscheduler "$zn"
@@ -166,16 +173,35 @@ copies() {
 	done
 }
 
+# uqd REP ROW WORKLOAD DIR MODE CHR BYTES N: uqd.c's 4k random I/O QD32.
+uqd() {
+	local f=$tmp/$2.$3.json
+	"$build/bench/uqd" "$4" "$5" "$6" "$7" "$8" >"$f" 2>"$tmp/err" ||
+		{ echo "bench.sh: uqd $4 $5 $6 failed:" >&2; cat "$tmp/err" >&2; return 1; }
+	printf 'BENCH_JSON %s %s %s %s\n' "$1" "$2" "$3" "$(gzip -9c "$f" | base64 -w0)"
+}
+
 # placement REP: 4k random writes QD32 on the FDP disk with placement
-# identifiers 0 to 7 in turn against none (fdpw.c: fio 3.33 has no FDP).
+# identifiers 0 to 7 in turn against none (fio 3.33 has no FDP).
 placement() {
-	local m f
+	local m
 	for m in placed plain; do
-		f=$tmp/zcf-$m.randwrite-4k-qd32-fdp.json
-		"$build/bench/fdpw" "$m" "/dev/${zf}c" $((mibs << 20)) \
-			"${BENCH_FDP_IOS:-100000}" >"$f" 2>"$tmp/err" ||
-			{ echo "bench.sh: fdpw $m failed:" >&2; cat "$tmp/err" >&2; return 1; }
-		printf 'BENCH_JSON %s zcf-%s randwrite-4k-qd32-fdp %s\n' "$1" "$m" "$(gzip -9c "$f" | base64 -w0)"
+		uqd "$1" "zcf-$m" randwrite-4k-qd32-fdp write "$m" "/dev/${zf}c" \
+			$((mibs << 20)) "${BENCH_FDP_IOS:-100000}" || return 1
+	done
+}
+
+# metadata REP: 4k random reads and writes QD32 over 64 MiB without
+# metadata, with a separate metadata buffer, and with PI type 1 checked
+# (fio 3.33's io_uring_cmd engine moves no metadata).
+metadata() {
+	local d m row dev n=${BENCH_MD_IOS:-50000}
+	for d in write read; do
+		for row in zcp-plain:plain:$zm zcp-md:md:$zmd zcp-pi:pi:$zpi; do
+			IFS=: read -r row m dev <<<"$row"
+			uqd "$1" "$row" "rand$d-4k-qd32-md" "$d" "$m" "/dev/${dev}c" \
+				$((64 << 20)) "$n" || return 1
+		done
 	done
 }
 
@@ -210,6 +236,10 @@ for rep in $(seq "$reps"); do
 		placement "$rep"
 		continue
 	fi
+	if [ "${BENCH_ONLY:-}" = md ]; then
+		metadata "$rep"
+		continue
+	fi
 	if [ "$quick" = 1 ]; then
 		run "$rep" randread-4k-qd32 zc-chr zc-chr-fb zc-blk nullb
 		break
@@ -236,6 +266,7 @@ for rep in $(seq "$reps"); do
 	run "$rep" randwrite-4k-qd32-fsync32 zcw-blk zcm-blk
 	copies "$rep"
 	placement "$rep"
+	metadata "$rep"
 done
 
 "$ctl" del "${zn#zcblk}"

@@ -25,7 +25,8 @@ import tempfile
 WORKLOADS = ["randread-4k-qd1", "randread-4k-qd32", "randwrite-4k-qd32",
              "randwrite-4k-qd32-fsync32",
              "read-128k-qd8", "write-128k-qd8", "zwrite-4k-qd32",
-             "zone-reset", "copy-1m-4r", "randwrite-4k-qd32-fdp"]
+             "zone-reset", "copy-1m-4r", "randwrite-4k-qd32-fdp",
+             "randread-4k-qd32-md", "randwrite-4k-qd32-md"]
 
 # (row, reference row or None, description)
 ROWS = [
@@ -54,6 +55,9 @@ ROWS = [
     ("zcm-rw", None, "zcblk mem, char dev, Read + Write of the same 4 ranges"),
     ("zcf-placed", "zcf-plain", "zcblk mem FDP, char dev, writes with placement identifiers 0-7"),
     ("zcf-plain", None, "zcblk mem FDP, char dev, writes without a placement identifier"),
+    ("zcp-pi", "zcp-md", "zcblk mem 512+8 PI type 1, char dev, every check (writes: PRACT)"),
+    ("zcp-md", "zcp-plain", "zcblk mem 512+8, char dev, separate metadata buffer"),
+    ("zcp-plain", None, "zcblk mem 512, char dev, no metadata"),
 ]
 REF = {r: ref for r, ref, _ in ROWS}
 DESC = {r: d for r, _, d in ROWS}
@@ -88,6 +92,15 @@ TARGETS = [
      "copy-1m-4r", "zcm-copy", "zcm-rw", "iops", ">=", 3.0, "icount"),
     ("4k randwrite QD32, placement identifiers across 8 handles vs none (FDP)",
      "randwrite-4k-qd32-fdp", "zcf-placed", "zcf-plain", "iops", ">=", 0.97,
+     "icount"),
+    ("4k randread QD32, PI type 1 with every check vs metadata without PI",
+     "randread-4k-qd32-md", "zcp-pi", "zcp-md", "iops", ">=", 0.85, "icount"),
+    ("4k randwrite QD32, PI type 1 made and checked vs metadata without PI",
+     "randwrite-4k-qd32-md", "zcp-pi", "zcp-md", "iops", ">=", 0.85, "icount"),
+    ("4k randread QD32, separate metadata (zero copy) vs none",
+     "randread-4k-qd32-md", "zcp-md", "zcp-plain", "iops", ">=", 0.9, "icount"),
+    ("4k randwrite QD32, separate metadata (zero copy) vs none",
+     "randwrite-4k-qd32-md", "zcp-md", "zcp-plain", "iops", ">=", 0.9,
      "icount"),
 ]
 

@@ -37,12 +37,12 @@ cd "$repo"
 # The zone reset rate's program (bench.sh runs it in the guest).
 cc -O2 -Wall -Werror -o build/bench/zreset selftests/bench/zreset.c
 cc -O2 -Wall -Werror -o build/bench/copyb selftests/bench/copyb.c
-cc -O2 -Wall -Werror -o build/bench/fdpw selftests/bench/fdpw.c -luring
+cc -O2 -Wall -Werror -o build/bench/uqd selftests/bench/uqd.c -luring
 
 # The guest's environment is clean: hand bench.sh its knobs explicitly.
 envs=()
 for v in BENCH_RUNTIME BENCH_RAMP BENCH_IOS_SMALL BENCH_IOS_LARGE BENCH_LOOPS \
-	BENCH_ONLY BENCH_COPIES BENCH_FDP_IOS; do
+	BENCH_ONLY BENCH_COPIES BENCH_FDP_IOS BENCH_MD_IOS; do
 	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 done
 
