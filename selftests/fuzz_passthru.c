@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A time-boxed, seeded random-input fuzzer for zcblk's user-facing
- * surface, on a mem disk (512-byte blocks, 2 queues, node mode 0666), a
- * null disk (4 KiB blocks, a poll queue) and a mem disk with a poll queue
+ * surface, on a mem disk (512-byte blocks, 2 queues, node mode 0666,
+ * FDP), a mem disk of 4 KiB blocks with 8 bytes of separate metadata and
+ * PI type 1 (a poll queue; random PRINFO bits are checked, its block
+ * device has an integrity profile) and a zoned mem disk with a poll queue
  * and a 1 s request timeout:
  *
  *  - random NVMe commands (opcode, flags, nsid, cdw2..15, metadata,
@@ -285,6 +287,10 @@ static int add_disk(struct __test_metadata *_metadata, struct pt_env *env,
 		.timeout_ms = timeout_ms, .metadata_size = ms, .flags = flags,
 	};
 
+	/* Metadata on mem: with PI type 1, for PRINFO's checks */
+	if (ms && !strcmp(backend, "mem"))
+		cfg.pi_type = 1;
+
 	/* FDP: reclaim units of 64 KiB fill, and events happen */
 	if (flags & ZCBLK_DEV_F_FDP)
 		cfg.fdp_ru_size = 64 * PT_KiB;
@@ -361,8 +367,11 @@ TEST_F_TIMEOUT(fuzz, random_input, 7200)
 
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 512, 2, 0, 0666,
 			      30000, ZCBLK_DEV_F_FDP, 0, &dks[0]));
-	/* 8 bytes of separate metadata: commands' metadata buffers count */
-	ASSERT_EQ(0, add_disk(_metadata, &self->env, "null", 4096, 1, 1, 0600,
+	/*
+	 * 8 bytes of separate metadata, PI type 1: commands' metadata
+	 * buffers count, PRINFO is checked, the block device has a profile
+	 */
+	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 4096, 1, 1, 0600,
 			      30000, 0, 8, &dks[1]));
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 4096, 1, 1, 0600,
 			      1000, ZCBLK_DEV_F_ZONED, 0, &dks[2]));

@@ -199,7 +199,8 @@ metadata() {
 	for d in write read; do
 		for row in zcp-plain:plain:$zm zcp-md:md:$zmd zcp-pi:pi:$zpi; do
 			IFS=: read -r row m dev <<<"$row"
-			uqd "$1" "$row" "rand$d-4k-qd32-md" "$d" "$m" "/dev/${dev}c" \
+			# a char-device-only disk's name is its char device's
+			uqd "$1" "$row" "rand$d-4k-qd32-md" "$d" "$m" "/dev/${dev%c}c" \
 				$((64 << 20)) "$n" || return 1
 		done
 	done

@@ -9,9 +9,10 @@
  *           FDP disk; workload "randwrite-4k-qd32-fdp");
  *   md      with a separate metadata buffer of 8 bytes a 512-byte block
  *           (a 512+8 disk);
- *   pi      the same with protection information type 1 and every check
+ *   pi      protection information type 1 in those 8 bytes, every check
  *           (PRCHK guard, application and reference tag); a write has
- *           the controller make it (PRACT), a read checks what it made.
+ *           the controller make it (PRACT: the data alone moves), a read
+ *           checks it and returns it in the metadata buffer.
  * Prints what report.py reads of fio's JSON: IOPS, bandwidth and the
  * 50th and 99th percentile latency.
  *
@@ -65,7 +66,8 @@ static void prep(struct io_uring *ring, int fd, char *buf, char *md,
 		c.cdw12 |= 2U << 20;		/* DTYPE: data placement */
 		c.cdw13 = (uint32_t)(i % 8) << 16;	/* DSPEC */
 	}
-	if (m == MD || m == PI) {
+	/* PRACT with 8 bytes of PI alone: a write sends the data alone */
+	if (m == MD || (m == PI && !write)) {
 		c.metadata = (uintptr_t)(md + (size_t)slot * BS / LBA * MS);
 		c.metadata_len = BS / LBA * MS;
 	}
