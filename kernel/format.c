@@ -68,7 +68,10 @@ static int zcblk_format_apply(struct zcblk_dev *dev, void *arg)
 		.logical_block_size = f->block_size,
 		.max_segments = ZCBLK_MAX_SEGS,
 	};
-	bool carried = zcblk_meta_limits(&cfg, &lim);
+	bool carried;
+
+	zcblk_devs_lock_assert_held();
+	carried = zcblk_meta_limits(&cfg, &lim);
 
 	/* A disk made without a block device keeps none, nor a profile. */
 	if (!dev->disk)
