@@ -32,8 +32,9 @@ struct zcblk_limits {
 	unsigned int max_zone_append_sectors;
 	unsigned int max_open_zones;		/* 0: no limit */
 	unsigned int max_active_zones;
-	/* An integrity profile: protection information (16-bit guard) */
+	/* An integrity profile: protection information */
 	unsigned char pi_type;			/* 1, 2, 3; 0: none */
+	bool pi_guard64;			/* 64-bit guard, not 16 */
 	unsigned char pi_tuple_size;		/* the metadata bytes a block */
 	unsigned char pi_offset;		/* where the PI is in them */
 };
@@ -65,10 +66,11 @@ static inline void zcblk_compat_integrity(const struct zcblk_limits *l,
 	lim->integrity = (struct blk_integrity){
 		.flags = BLK_INTEGRITY_DEVICE_CAPABLE |
 			 (l->pi_type != 3 ? BLK_INTEGRITY_REF_TAG : 0),
-		.csum_type = BLK_INTEGRITY_CSUM_CRC,
+		.csum_type = l->pi_guard64 ? BLK_INTEGRITY_CSUM_CRC64 :
+					     BLK_INTEGRITY_CSUM_CRC,
 		.tuple_size = l->pi_tuple_size,
 		.pi_offset = l->pi_offset,
-		.tag_size = l->pi_type != 3 ? 2 : 6,
+		.tag_size = l->pi_type != 3 ? 2 : l->pi_guard64 ? 8 : 6,
 	};
 	lim->max_integrity_segments = l->max_segments;
 }
@@ -192,12 +194,17 @@ static inline void zcblk_compat_integrity(struct gendisk *disk,
 					  const struct zcblk_limits *l)
 {
 	struct blk_integrity bi = {
-		.profile = l->pi_type != 3 ? &t10_pi_type1_crc :
-					     &t10_pi_type3_crc,
 		.flags = BLK_INTEGRITY_DEVICE_CAPABLE,
 		.tuple_size = l->pi_tuple_size,
-		.tag_size = l->pi_type != 3 ? 2 : 6,
+		.tag_size = l->pi_type != 3 ? 2 : l->pi_guard64 ? 8 : 6,
 	};
+
+	if (l->pi_guard64)
+		bi.profile = l->pi_type != 3 ? &ext_pi_type1_crc64 :
+					       &ext_pi_type3_crc64;
+	else
+		bi.profile = l->pi_type != 3 ? &t10_pi_type1_crc :
+					       &t10_pi_type3_crc;
 
 	blk_integrity_unregister(disk);
 	if (!IS_ENABLED(CONFIG_BLK_DEV_INTEGRITY) || !l->pi_type)
@@ -376,6 +383,30 @@ static inline u16 zcblk_crc_t10dif(u16 crc, const u8 *p, size_t len)
 			crc = crc & 0x8000 ? (crc << 1) ^ 0x8bb7 : crc << 1;
 	}
 	return crc;
+}
+#endif
+
+/*
+ * The 64-bit guard's CRC, NVMe's CRC64 (the kernel's crc64_rocksoft, the
+ * name it has up to 6.14): complemented in and out, so that updates chain
+ * from 0 as the T10-DIF CRC's do. Bit by bit where the kernel has none.
+ */
+#if IS_ENABLED(CONFIG_CRC64_ROCKSOFT)
+#include <linux/crc64.h>
+#define zcblk_crc64_nvme(crc, p, len)	crc64_rocksoft_update(crc, p, len)
+#else
+static inline u64 zcblk_crc64_nvme(u64 crc, const u8 *p, size_t len)
+{
+	int i;
+
+	crc = ~crc;
+	while (len--) {
+		crc ^= *p++;
+		for (i = 0; i < 8; i++)
+			crc = crc & 1 ? (crc >> 1) ^ 0x9a6c9329ac4bc9b5ULL :
+					crc >> 1;
+	}
+	return ~crc;
 }
 #endif
 

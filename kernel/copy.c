@@ -238,6 +238,12 @@ int zcblk_nvme_copy(struct zcblk_dev *dev, struct request *rq,
 	    (nc->cdw13 & (zcblk_fdp(dev) ? 0xffff : ~0U)) ||
 	    zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13))
 		return ZCBLK_STATUS_FIELD;
+	/*
+	 * Format 0 entries carry 16-bit guard tags: a namespace with 64-bit
+	 * guard PI takes format 1 (not implemented), as the spec says.
+	 */
+	if (zcblk_pi_type(dev) && zcblk_pi_guard64(&dev->cfg))
+		return ZCBLK_STATUS_NS;
 	if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
 		return ZCBLK_STATUS_WRITE_PROT;
 	/* Moving data sleeps: from the workqueue, before anything is done. */

@@ -35,7 +35,7 @@ struct zcblk_format_req {
 	u32 block_size;
 	u32 metadata_size;
 	u32 pi_type;
-	u32 flags;			/* EXTENDED_LBA, PI_FIRST */
+	u32 flags;			/* EXTENDED_LBA, PI_FIRST, PI_GUARD64 */
 };
 
 /**
@@ -84,7 +84,8 @@ static int zcblk_format_apply(struct zcblk_dev *dev, void *arg)
 	dev->cfg.metadata_size = f->metadata_size;
 	dev->cfg.pi_type = f->pi_type;
 	dev->cfg.flags = (dev->cfg.flags & ~(ZCBLK_DEV_F_EXTENDED_LBA |
-					     ZCBLK_DEV_F_PI_FIRST)) | f->flags;
+					     ZCBLK_DEV_F_PI_FIRST |
+					     ZCBLK_DEV_F_PI_GUARD64)) | f->flags;
 	dev->ops->format(dev);
 	/* The media is new: no grown defects. */
 	badblocks_clear(&dev->bad, 0, dev->cfg.size >> SECTOR_SHIFT);
@@ -112,6 +113,7 @@ int zcblk_format(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc)
 	struct zcblk_format_req f = {
 		.pi_type = FIELD_GET(ZCBLK_FMT_PI, nc->cdw10),
 	};
+	bool guard64;
 
 	if (!zcblk_format_supported(dev))
 		return ZCBLK_STATUS_OPCODE;
@@ -122,9 +124,11 @@ int zcblk_format(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc)
 	    nc->cdw11 || nc->cdw12 || nc->cdw13 || nc->cdw14 || nc->cdw15 ||
 	    f.pi_type > 3 || FIELD_GET(ZCBLK_FMT_SES, nc->cdw10) > 1)
 		return ZCBLK_STATUS_FIELD;
-	if (zcblk_meta_lbaf(lbaf, &f.block_size, &f.metadata_size) ||
+	if (zcblk_meta_lbaf(lbaf, &f.block_size, &f.metadata_size, &guard64) ||
 	    dev->cfg.size % f.block_size)
 		return ZCBLK_STATUS(NVME_SC_INVALID_FORMAT);
+	if (guard64)
+		f.flags |= ZCBLK_DEV_F_PI_GUARD64;
 	if (f.metadata_size) {
 		if (nc->cdw10 & ZCBLK_FMT_MSET)
 			f.flags |= ZCBLK_DEV_F_EXTENDED_LBA;

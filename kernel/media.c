@@ -176,7 +176,7 @@ int zcblk_media_corrupt(struct zcblk_dev *dev, u64 lba, u32 nlb, u32 what,
 {
 	u32 bs = dev->cfg.block_size, ms = zcblk_md_size(dev);
 	u64 nsze = dev->cfg.size >> ilog2(bs), pos, i;
-	u32 pi = ms - 8;	/* where PI is in the metadata: last */
+	u32 pi = zcblk_pi_offset(&dev->cfg);	/* where PI is in the metadata */
 	u8 byte;
 	int ret;
 
@@ -197,8 +197,6 @@ int zcblk_media_corrupt(struct zcblk_dev *dev, u64 lba, u32 nlb, u32 what,
 		NL_SET_ERR_MSG(extack, "corrupt-lba: past the end of the disk");
 		return -ERANGE;
 	}
-	if (dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST)
-		pi = 0;
 	for (i = lba; i < lba + nlb; i++) {
 		switch (what) {
 		case ZCBLK_CORRUPT_DATA:
@@ -211,10 +209,12 @@ int zcblk_media_corrupt(struct zcblk_dev *dev, u64 lba, u32 nlb, u32 what,
 			pos = zcblk_md_pos(dev, i) + pi;
 			break;
 		case ZCBLK_CORRUPT_APP_TAG:
-			pos = zcblk_md_pos(dev, i) + pi + 2;
+			pos = zcblk_md_pos(dev, i) + pi +
+			      zcblk_pi_guard_size(&dev->cfg);
 			break;
 		default:	/* the policy allows nothing else */
-			pos = zcblk_md_pos(dev, i) + pi + 7;
+			pos = zcblk_md_pos(dev, i) + pi +
+			      zcblk_pi_size(&dev->cfg) - 1;
 			break;
 		}
 		ret = dev->ops->data_rw(dev, false, pos, &byte, 1);

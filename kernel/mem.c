@@ -14,6 +14,7 @@
 #include "compat.h"
 #include "dev.h"
 #include "meta.h"
+#include "pi.h"
 
 /*
  * Page lookups and copies run under rcu_read_lock(); a page leaves the
@@ -434,22 +435,33 @@ static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
 
 /*
  * Metadata as never written on a disk with protection information: each
- * block's PI has guard 0000h (the CRC of zeros) and the escape tags,
- * application FFFFh and reference FFFFFFFFh. Zeros without PI.
+ * block's PI has the guard of a block of zeros (DLFEAT bit 4) and the
+ * escape tags, the application tag's and the reference tag's bits all
+ * ones. Zeros without PI.
  */
 static void zcblk_mem_set_fresh(struct zcblk_dev *dev)
 {
 	struct zcblk_mem *mem = zcblk_mem(dev);
-	u32 ms = zcblk_md_size(dev), off, i;
+	u32 ms = zcblk_md_size(dev), pisz = zcblk_pi_size(&dev->cfg);
+	u32 gsz = zcblk_pi_guard_size(&dev->cfg), off, i;
+	u64 guard;
 
 	memset(mem->fresh, 0, PAGE_SIZE);
 	mem->md_start = U64_MAX;
 	/* meta.c refuses other sizes; each divides a page */
-	if (!dev->cfg.pi_type || ms < 8 || PAGE_SIZE % ms)
+	if (!dev->cfg.pi_type || ms < pisz || PAGE_SIZE % ms)
 		return;
-	off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
-	for (i = 0; i < PAGE_SIZE; i += ms)
-		memset(mem->fresh + i + off + 2, 0xff, 6);
+	off = zcblk_pi_offset(&dev->cfg);
+	/* The data's zeros, then the metadata's before the PI */
+	guard = zcblk_pi_crc(&dev->cfg, 0, mem->fresh, dev->cfg.block_size);
+	guard = zcblk_pi_crc(&dev->cfg, guard, mem->fresh, off);
+	for (i = 0; i < PAGE_SIZE; i += ms) {
+		if (gsz == 8)
+			put_unaligned_be64(guard, mem->fresh + i + off);
+		else
+			put_unaligned_be16(guard, mem->fresh + i + off);
+		memset(mem->fresh + i + off + gsz, 0xff, pisz - gsz);
+	}
 	mem->md_start = zcblk_md_pos(dev, 0);
 }
 

@@ -12,22 +12,35 @@
 #include "backend.h"
 #include "compat.h"
 #include "meta.h"
+#include "pi.h"
 
-/* The formats every disk lists, as Identify Namespace's LBAF table. */
+/*
+ * The formats every disk lists, as Identify Namespace's LBAF table and, for
+ * the guard (PIF), the NVM Command Set's ELBAF table: 16-bit guard first
+ * (the indexes disks had before the 64-bit guard came), then 64-bit.
+ */
 static const struct {
 	u16 ms;
 	u8 ds;
+	bool guard64;
 } zcblk_lbafs[] = {
 	{ 0, 9 }, { 8, 9 }, { 16, 9 }, { 0, 12 }, { 8, 12 }, { 64, 12 },
+	{ 16, 9, true }, { 16, 12, true }, { 64, 12, true },
 };
 
-static int zcblk_lbaf_index(u32 block_size, u32 ms)
+/* ELBAF: bits 6:0 the storage tag size (0), 8:7 the guard (PIF) */
+#define ZCBLK_ELBAF_PIF_SHIFT	7
+#define ZCBLK_PIF_64B		2
+
+static int zcblk_lbaf_index(const struct zcblk_config *cfg)
 {
+	bool guard64 = cfg->flags & ZCBLK_DEV_F_PI_GUARD64;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(zcblk_lbafs); i++)
-		if (1U << zcblk_lbafs[i].ds == block_size &&
-		    zcblk_lbafs[i].ms == ms)
+		if (1U << zcblk_lbafs[i].ds == cfg->block_size &&
+		    zcblk_lbafs[i].ms == cfg->metadata_size &&
+		    zcblk_lbafs[i].guard64 == guard64)
 			return i;
 	return -1;
 }
@@ -53,6 +66,11 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 {
 	const struct zcblk_config *cfg = &dev->cfg;
 
+	if (zcblk_pi_guard64(cfg) && zcblk_lbaf_index(cfg) < 0) {
+		NL_SET_ERR_MSG(extack,
+			       "flags: pi-guard64 needs metadata-size 16, or 64 with block-size 4096");
+		return -EINVAL;
+	}
 	if ((cfg->flags & ZCBLK_DEV_F_PI_FIRST) && !cfg->pi_type) {
 		NL_SET_ERR_MSG(extack, "flags: pi-first needs pi-type");
 		return -EINVAL;
@@ -67,7 +85,7 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		NL_SET_ERR_MSG(extack, "flags: extended-lba needs metadata-size");
 		return -EINVAL;
 	}
-	if (zcblk_lbaf_index(cfg->block_size, cfg->metadata_size) < 0) {
+	if (zcblk_lbaf_index(cfg) < 0) {
 		NL_SET_ERR_MSG(extack,
 			       "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096");
 		return -EINVAL;
@@ -106,8 +124,7 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 bool zcblk_meta_limits(const struct zcblk_config *cfg,
 		       struct zcblk_limits *lim)
 {
-	u32 pi_offset = cfg->flags & ZCBLK_DEV_F_PI_FIRST ? 0 :
-						       cfg->metadata_size - 8;
+	u32 pi_offset = zcblk_pi_offset(cfg);
 
 	lim->pi_type = 0;
 	if (!cfg->metadata_size)
@@ -116,6 +133,7 @@ bool zcblk_meta_limits(const struct zcblk_config *cfg,
 	    !zcblk_compat_pi_offset_ok(pi_offset))
 		return false;
 	lim->pi_type = cfg->pi_type;
+	lim->pi_guard64 = zcblk_pi_guard64(cfg);
 	lim->pi_tuple_size = cfg->metadata_size;
 	lim->pi_offset = pi_offset;
 	return true;
@@ -126,15 +144,17 @@ bool zcblk_meta_limits(const struct zcblk_config *cfg,
  * @idx: its index, as FLBAS or Format NVM's LBAF give it
  * @block_size: its block size
  * @ms: its metadata bytes per block
+ * @guard64: whether its protection information has the 64-bit guard
  *
  * Return: 0, or -EINVAL if there is no such format.
  */
-int zcblk_meta_lbaf(u32 idx, u32 *block_size, u32 *ms)
+int zcblk_meta_lbaf(u32 idx, u32 *block_size, u32 *ms, bool *guard64)
 {
 	if (idx >= ARRAY_SIZE(zcblk_lbafs))
 		return -EINVAL;
 	*block_size = 1U << zcblk_lbafs[idx].ds;
 	*ms = zcblk_lbafs[idx].ms;
+	*guard64 = zcblk_lbafs[idx].guard64;
 	return 0;
 }
 
@@ -142,15 +162,17 @@ int zcblk_meta_lbaf(u32 idx, u32 *block_size, u32 *ms)
  * zcblk_meta_id_ns() - the format fields of Identify Namespace
  * @dev: the disk
  * @ns: its Identify Namespace data
+ * @nvm: its NVM Command Set Identify Namespace data (CNS 05h, CSI 0)
  *
- * Every format of the table, the disk's in use; both metadata layouts
- * offered (MC), protection information of each type first or last (DPC)
+ * Every format of the table, the disk's in use, and in @nvm (CNS 05h, CSI
+ * 0) each one's guard; both metadata layouts offered (MC), protection information of each type first or last (DPC)
  * and the disk's (DPS). A zoned disk lists its own format alone: zones
  * come without metadata.
  */
-void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns)
+void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns,
+		      struct nvme_id_ns_nvm *nvm)
 {
-	int idx = zcblk_lbaf_index(dev->cfg.block_size, dev->cfg.metadata_size);
+	int idx = zcblk_lbaf_index(&dev->cfg);
 	unsigned int i;
 
 	if (zcblk_zoned(dev)) {
@@ -161,6 +183,9 @@ void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns)
 	for (i = 0; i < ARRAY_SIZE(zcblk_lbafs); i++) {
 		ns->lbaf[i].ms = cpu_to_le16(zcblk_lbafs[i].ms);
 		ns->lbaf[i].ds = zcblk_lbafs[i].ds;
+		if (zcblk_lbafs[i].guard64)
+			nvm->elbaf[i] = cpu_to_le32(ZCBLK_PIF_64B <<
+						    ZCBLK_ELBAF_PIF_SHIFT);
 	}
 	ns->flbas = idx | (zcblk_md_extended(dev) ? NVME_NS_FLBAS_META_EXT : 0);
 	ns->mc = NVME_MC_EXTENDED_LBA | NVME_MC_METADATA_PTR;

@@ -15,6 +15,7 @@
 
 struct netlink_ext_ack;
 struct nvme_id_ns;
+struct nvme_id_ns_nvm;
 struct zcblk_limits;
 
 /*
@@ -64,9 +65,10 @@ static inline u64 zcblk_md_pos(const struct zcblk_dev *dev, u64 lba)
 
 int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		    struct netlink_ext_ack *extack);
-void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns);
+void zcblk_meta_id_ns(struct zcblk_dev *dev, struct nvme_id_ns *ns,
+		      struct nvme_id_ns_nvm *nvm);
 bool zcblk_meta_limits(const struct zcblk_config *cfg,
 		       struct zcblk_limits *lim);
-int zcblk_meta_lbaf(u32 idx, u32 *block_size, u32 *ms);
+int zcblk_meta_lbaf(u32 idx, u32 *block_size, u32 *ms, bool *guard64);
 
 #endif /* ZCBLK_META_H */

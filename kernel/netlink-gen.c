@@ -62,7 +62,7 @@ const struct nla_policy zcblk_dev_add_nl_policy[ZCBLK_A_DEV_FDP_RUH_TYPE + 1] = 
 	[ZCBLK_A_DEV_NODE_GID] = { .type = NLA_U32, },
 	[ZCBLK_A_DEV_NODE_MODE] = NLA_POLICY_MAX(NLA_U32, 511),
 	[ZCBLK_A_DEV_PATH] = { .type = NLA_NUL_STRING, .len = 4095, },
-	[ZCBLK_A_DEV_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x3f),
+	[ZCBLK_A_DEV_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x7f),
 	[ZCBLK_A_DEV_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &zcblk_a_dev_timeout_ms_range),
 	[ZCBLK_A_DEV_COMPLETION] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
 	[ZCBLK_A_DEV_COMPLETION_NS] = NLA_POLICY_FULL_RANGE(NLA_U64, &zcblk_a_dev_completion_ns_range),

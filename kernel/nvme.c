@@ -379,7 +379,7 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		.nowait = zcblk_rq_nowait(rq),
 	};
 	bool ro = dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY;
-	u32 cdw12_ok = ZCBLK_RW_CDW12_OK, cdw13_ok = 0xff;
+	u32 cdw12_ok = ZCBLK_RW_CDW12_OK, cdw13_ok = 0xff, cdw3_ok = 0;
 	int status;
 
 	io.md_bvecs = cmd->md_bvecs;
@@ -473,7 +473,10 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		cdw12_ok |= ZCBLK_DTYPE;
 		cdw13_ok |= GENMASK(31, 16);
 	}
-	if (nc->cdw2 || nc->cdw3 || (nc->cdw12 & ~cdw12_ok) ||
+	/* The 64-bit guard's ILBRT bits 47:32; no storage tag (STS 0) */
+	if ((cdw12_ok & ZCBLK_PRINFO) && zcblk_pi_guard64(&dev->cfg))
+		cdw3_ok = 0xffff;
+	if (nc->cdw2 || (nc->cdw3 & ~cdw3_ok) || (nc->cdw12 & ~cdw12_ok) ||
 	    (nc->cdw13 & ~cdw13_ok) ||
 	    zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13))
 		return ZCBLK_STATUS_FIELD;

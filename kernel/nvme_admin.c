@@ -30,8 +30,9 @@
  */
 #define ZCBLK_ID_CTRL_OCFS	534
 #define ZCBLK_ID_CTRL_ENDGIDMAX	340
-/* CTRATT: endurance groups, Flexible Data Placement */
+/* CTRATT: endurance groups, extended LBA formats, Flexible Data Placement */
 #define ZCBLK_CTRATT_ENDGRPS	BIT(4)
+#define ZCBLK_CTRATT_ELBAS	BIT(15)
 #define ZCBLK_CTRATT_FDPS	BIT(19)
 #define ZCBLK_ID_NS_MSSRL	74
 #define ZCBLK_ID_NS_MCL		76
@@ -52,6 +53,7 @@ struct zcblk_nvme_ident {
 	struct nvme_id_ctrl ctrl;
 	struct nvme_id_ns ns;
 	struct nvme_id_ns_zns zns;		/* zoned disks */
+	struct nvme_id_ns_nvm nvm;		/* the formats' guards */
 	struct nvme_effects_log effects[2];	/* CSI 0; CSI 2 if zoned */
 };
 
@@ -141,6 +143,8 @@ static void zcblk_nvme_ident_fill(struct zcblk_dev *dev,
 	c->cqes = 0x44;
 	c->maxcmd = cpu_to_le16(dev->cfg.queue_depth);
 	c->nn = cpu_to_le32(1);
+	/* ELBAF of CNS 05h (CSI 0) tell each LBA format's guard */
+	c->ctratt = cpu_to_le32(ZCBLK_CTRATT_ELBAS);
 	if (zcblk_format_supported(dev))
 		c->oacs = cpu_to_le16(ZCBLK_OACS_FORMAT);
 	c->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
@@ -161,7 +165,7 @@ static void zcblk_nvme_ident_fill(struct zcblk_dev *dev,
 	ns->nsze = cpu_to_le64(zcblk_nsze(dev));
 	ns->ncap = ns->nsze;
 	ns->nuse = ns->nsze;
-	zcblk_meta_id_ns(dev, ns);
+	zcblk_meta_id_ns(dev, ns, &id->nvm);
 	if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
 		ns->nsattr = 1;			/* write protected */
 	/*
@@ -184,8 +188,8 @@ static void zcblk_nvme_ident_fill(struct zcblk_dev *dev,
 	}
 	if (zcblk_fdp(dev)) {
 		/* One endurance group, in FDP mode, the namespace's */
-		c->ctratt = cpu_to_le32(ZCBLK_CTRATT_ENDGRPS |
-					ZCBLK_CTRATT_FDPS);
+		c->ctratt |= cpu_to_le32(ZCBLK_CTRATT_ENDGRPS |
+					 ZCBLK_CTRATT_FDPS);
 		put_unaligned_le16(ZCBLK_ENDGID, (u8 *)c +
 				   ZCBLK_ID_CTRL_ENDGIDMAX);
 		ns->endgid = cpu_to_le16(ZCBLK_ENDGID);
@@ -265,8 +269,12 @@ static int zcblk_nvme_identify_cs(struct zcblk_dev *dev, struct request *rq,
 				  u8 cns, u8 csi)
 {
 	if (csi == NVME_CSI_NVM) {
-		/* NVM command set (CSI 0): every field zero is valid. */
-		zcblk_rq_fill(rq, NULL, 0);
+		/* The controller's (CNS 06h): every field zero is valid. */
+		if (cns == NVME_ID_CNS_CS_CTRL)
+			zcblk_rq_fill(rq, NULL, 0);
+		else
+			zcblk_rq_fill(rq, &dev->nvme_ident->nvm,
+				      sizeof(dev->nvme_ident->nvm));
 		return 0;
 	}
 	if (csi != NVME_CSI_ZNS || !zcblk_zoned(dev))

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Protection information on the char device (Documentation/integrity.rst),
- * as the NVM Command Set specifies it for the 16-bit guard format: Read,
- * Write, Compare, Verify and Copy check it (PRCHK), Write and Copy insert
- * it, Read and Compare strip it (PRACT).
+ * as the NVM Command Set specifies it for the 16-bit and the 64-bit guard
+ * formats: Read, Write, Compare, Verify and Copy check it (PRCHK), Write
+ * and Copy insert it, Read and Compare strip it (PRACT).
  *
  * The data stays where it is, in the user's pinned pages; the metadata goes
  * through a kernel copy (at most 16 KiB), which a Write checks before the
@@ -14,13 +14,61 @@
 #include <linux/highmem.h>
 #include <linux/nvme.h>
 #include <linux/slab.h>
-#include <linux/t10-pi.h>
 
 #include "backend.h"
 #include "compat.h"
 #include "meta.h"
 #include "nvme.h"
 #include "pi.h"
+
+/* One block's protection information, whichever its format. */
+struct zcblk_pi_tags {
+	u64 guard;
+	u64 ref;
+	u16 app;
+};
+
+static void zcblk_pi_get(const struct zcblk_config *cfg, const u8 *pi,
+			 struct zcblk_pi_tags *t)
+{
+	if (zcblk_pi_guard64(cfg)) {
+		t->guard = get_unaligned_be64(pi);
+		t->app = get_unaligned_be16(pi + 8);
+		t->ref = get_unaligned_be48(pi + 10);
+	} else {
+		t->guard = get_unaligned_be16(pi);
+		t->app = get_unaligned_be16(pi + 2);
+		t->ref = get_unaligned_be32(pi + 4);
+	}
+}
+
+static void zcblk_pi_put(const struct zcblk_config *cfg, u8 *pi,
+			 const struct zcblk_pi_tags *t)
+{
+	if (zcblk_pi_guard64(cfg)) {
+		put_unaligned_be64(t->guard, pi);
+		put_unaligned_be16(t->app, pi + 8);
+		put_unaligned_be48(t->ref, pi + 10);
+	} else {
+		put_unaligned_be16(t->guard, pi);
+		put_unaligned_be16(t->app, pi + 2);
+		put_unaligned_be32(t->ref, pi + 4);
+	}
+}
+
+/*
+ * The command's initial logical block reference tag: CDW14, and with the
+ * 64-bit guard bits 47:32 from CDW3 bits 15:0 (no storage tag: STS is 0).
+ */
+static u64 zcblk_pi_ilbrt(const struct zcblk_dev *dev,
+			  const struct zcblk_nvme_cmd *nc)
+{
+	u64 ref = nc->cdw14;
+
+	if (zcblk_pi_guard64(&dev->cfg))
+		ref |= (u64)(nc->cdw3 & 0xffff) << 32;
+	return ref;
+}
 
 /* A walk over a request's data buffer, front to back. */
 struct zcblk_dcur {
@@ -36,11 +84,11 @@ static void zcblk_dcur_init(struct zcblk_dcur *c, struct request *rq)
 }
 
 /*
- * Takes the next @len bytes: into the guard @crc if @crc_them, into @dst if
- * not NULL. Returns the guard.
+ * Takes the next @len bytes: into the guard @crc if @cfg, into @dst if not
+ * NULL. Returns the guard.
  */
-static u16 zcblk_dcur_take(struct zcblk_dcur *c, u32 len, u16 crc,
-			   bool crc_them, u8 *dst)
+static u64 zcblk_dcur_take(struct zcblk_dcur *c, u32 len, u64 crc,
+			   const struct zcblk_config *cfg, u8 *dst)
 {
 	while (len && c->bio) {
 		struct bio_vec bv;
@@ -56,8 +104,8 @@ static u16 zcblk_dcur_take(struct zcblk_dcur *c, u32 len, u16 crc,
 		bv = bio_iter_iovec(c->bio, c->it);
 		n = min(len, bv.bv_len);
 		p = bvec_kmap_local(&bv);
-		if (crc_them)
-			crc = zcblk_crc_t10dif(crc, p, n);
+		if (cfg)
+			crc = zcblk_pi_crc(cfg, crc, p, n);
 		if (dst) {
 			memcpy(dst, p, n);
 			dst += n;
@@ -142,23 +190,25 @@ static void zcblk_pi_host_copy(struct request *rq, u8 *buf, u32 len,
 }
 
 /*
- * One block's checks, as PRCHK asks: none for an application tag of FFFFh
- * (types 1 and 2) or with a reference tag of FFFFFFFFh too (type 3).
+ * One block's checks of its PI at @pi, as PRCHK asks: none for an
+ * application tag of FFFFh (types 1 and 2) or with a reference tag of all
+ * ones too (type 3).
  */
-static int zcblk_pi_check(u32 type, const struct t10_pi_tuple *pi, u16 guard,
-			  u32 ref, u32 cdw12, u32 cdw15)
+static int zcblk_pi_check(const struct zcblk_config *cfg, const u8 *pi,
+			  u64 guard, u64 ref, u32 cdw12, u32 cdw15)
 {
 	u16 lbat = cdw15 & 0xffff, lbatm = cdw15 >> 16;
+	u64 mask = zcblk_pi_ref_mask(cfg);
+	struct zcblk_pi_tags t;
 
-	if (pi->app_tag == cpu_to_be16(0xffff) &&
-	    (type != 3 || pi->ref_tag == cpu_to_be32(0xffffffff)))
+	zcblk_pi_get(cfg, pi, &t);
+	if (t.app == 0xffff && (cfg->pi_type != 3 || t.ref == mask))
 		return 0;
-	if ((cdw12 & ZCBLK_PRCHK_GUARD) && be16_to_cpu(pi->guard_tag) != guard)
+	if ((cdw12 & ZCBLK_PRCHK_GUARD) && t.guard != guard)
 		return ZCBLK_STATUS(NVME_SC_GUARD_CHECK);
-	if ((cdw12 & ZCBLK_PRCHK_APP) &&
-	    ((be16_to_cpu(pi->app_tag) ^ lbat) & lbatm))
+	if ((cdw12 & ZCBLK_PRCHK_APP) && ((t.app ^ lbat) & lbatm))
 		return ZCBLK_STATUS(NVME_SC_APPTAG_CHECK);
-	if ((cdw12 & ZCBLK_PRCHK_REF) && be32_to_cpu(pi->ref_tag) != ref)
+	if ((cdw12 & ZCBLK_PRCHK_REF) && t.ref != (ref & mask))
 		return ZCBLK_STATUS(NVME_SC_REFTAG_CHECK);
 	return 0;
 }
@@ -175,31 +225,35 @@ static int zcblk_pi_walk(struct zcblk_dev *dev, struct request *rq,
 {
 	const struct zcblk_nvme_cmd *nc = &((struct zcblk_pdu *)
 					    blk_mq_rq_to_pdu(rq))->nc;
-	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
-	u32 type = zcblk_pi_type(dev), ref = nc->cdw14;
-	u32 off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
+	const struct zcblk_config *cfg = &dev->cfg;
+	u32 bs = cfg->block_size, ms = cfg->metadata_size;
+	u32 off = zcblk_pi_offset(cfg);
+	u64 ref = zcblk_pi_ilbrt(dev, nc);
 	struct zcblk_dcur c;
 	u32 i;
 
 	zcblk_dcur_init(&c, rq);
 	for (i = 0; i < nlb; i++, md += ms) {
-		struct t10_pi_tuple *pi = (struct t10_pi_tuple *)(md + off);
-		u16 guard = zcblk_dcur_take(&c, bs, 0, true, NULL);
+		u64 guard = zcblk_dcur_take(&c, bs, 0, cfg, NULL);
 		int status;
 
 		if (io->md_ext)
-			zcblk_dcur_take(&c, ms, 0, false, write ? md : NULL);
-		guard = zcblk_crc_t10dif(guard, md, off);
+			zcblk_dcur_take(&c, ms, 0, NULL, write ? md : NULL);
+		guard = zcblk_pi_crc(cfg, guard, md, off);
 		if (write && (nc->cdw12 & ZCBLK_PRACT)) {
-			pi->guard_tag = cpu_to_be16(guard);
-			pi->app_tag = cpu_to_be16(nc->cdw15 & 0xffff);
-			pi->ref_tag = cpu_to_be32(ref);
+			struct zcblk_pi_tags t = {
+				.guard = guard,
+				.app = nc->cdw15 & 0xffff,
+				.ref = ref & zcblk_pi_ref_mask(cfg),
+			};
+
+			zcblk_pi_put(cfg, md + off, &t);
 		}
-		status = zcblk_pi_check(type, pi, guard, ref, nc->cdw12,
+		status = zcblk_pi_check(cfg, md + off, guard, ref, nc->cdw12,
 					nc->cdw15);
 		if (status)
 			return status;
-		if (type != 3)
+		if (cfg->pi_type != 3)
 			ref++;
 	}
 	return 0;
@@ -210,7 +264,7 @@ static bool zcblk_pi_ilbrt_ok(struct zcblk_dev *dev,
 			      const struct zcblk_nvme_cmd *nc, u64 slba)
 {
 	return zcblk_pi_type(dev) != 1 || !(nc->cdw12 & ZCBLK_PRCHK_REF) ||
-	       nc->cdw14 == (u32)slba;
+	       zcblk_pi_ilbrt(dev, nc) == (slba & zcblk_pi_ref_mask(&dev->cfg));
 }
 
 /* Reads block @lba's data and metadata into @buf; 0 or an NVMe status. */
@@ -228,23 +282,22 @@ static int zcblk_pi_read_block(struct zcblk_dev *dev, u64 lba, u8 *buf)
 }
 
 /* The guard of a block read by zcblk_pi_read_block(), and its PI. */
-static u16 zcblk_pi_block_guard(struct zcblk_dev *dev, u8 *buf,
-				struct t10_pi_tuple **pi)
+static u64 zcblk_pi_block_guard(struct zcblk_dev *dev, u8 *buf, u8 **pi)
 {
-	u32 bs = dev->cfg.block_size, ms = dev->cfg.metadata_size;
-	u32 off = dev->cfg.flags & ZCBLK_DEV_F_PI_FIRST ? 0 : ms - 8;
+	const struct zcblk_config *cfg = &dev->cfg;
+	u32 bs = cfg->block_size, off = zcblk_pi_offset(cfg);
 
-	*pi = (struct t10_pi_tuple *)(buf + bs + off);
-	return zcblk_crc_t10dif(zcblk_crc_t10dif(0, buf, bs), buf + bs, off);
+	*pi = buf + bs + off;
+	return zcblk_pi_crc(cfg, zcblk_pi_crc(cfg, 0, buf, bs), buf + bs, off);
 }
 
 /* What zcblk_pi_each() does to one block: 0 or an NVMe status. */
 struct zcblk_pi_step {
 	int (*fn)(struct zcblk_dev *dev, const struct zcblk_pi_step *step,
-		  u64 lba, u32 i, u8 *buf, struct t10_pi_tuple *pi, u16 guard);
+		  u64 lba, u32 i, u8 *buf, u8 *pi, u64 guard);
 	const struct zcblk_pi_expect *want;	/* scan: what to check */
 	unsigned int n;
-	u32 ref;				/* generate: the tags */
+	u64 ref;				/* generate: the tags */
 	u16 app;
 };
 
@@ -263,8 +316,8 @@ static int zcblk_pi_each(struct zcblk_dev *dev, u64 slba, u32 nlb,
 	if (!buf)
 		return ZCBLK_STATUS_INTERNAL;
 	for (i = 0; i < nlb && !status; i++) {
-		struct t10_pi_tuple *pi;
-		u16 guard;
+		u64 guard;
+		u8 *pi;
 
 		status = zcblk_pi_read_block(dev, slba + i, buf);
 		if (status)
@@ -279,14 +332,14 @@ static int zcblk_pi_each(struct zcblk_dev *dev, u64 slba, u32 nlb,
 
 static int zcblk_pi_scan_one(struct zcblk_dev *dev,
 			     const struct zcblk_pi_step *step, u64 lba, u32 i,
-			     u8 *buf, struct t10_pi_tuple *pi, u16 guard)
+			     u8 *buf, u8 *pi, u64 guard)
 {
 	u32 type = zcblk_pi_type(dev);
 	int status = 0;
 	unsigned int k;
 
 	for (k = 0; k < step->n && !status; k++)
-		status = zcblk_pi_check(type, pi, guard,
+		status = zcblk_pi_check(&dev->cfg, pi, guard,
 					step->want[k].ref + (type != 3 ? i : 0),
 					step->want[k].prinfo,
 					step->want[k].tags);
@@ -338,7 +391,7 @@ int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 {
 	struct zcblk_pi_expect want = {
 		.prinfo = nc->cdw12 & ZCBLK_PRINFO,
-		.ref = nc->cdw14,
+		.ref = zcblk_pi_ilbrt(dev, nc),
 		.tags = nc->cdw15,
 	};
 
@@ -349,13 +402,16 @@ int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 
 static int zcblk_pi_generate_one(struct zcblk_dev *dev,
 				 const struct zcblk_pi_step *step, u64 lba,
-				 u32 i, u8 *buf, struct t10_pi_tuple *pi,
-				 u16 guard)
+				 u32 i, u8 *buf, u8 *pi, u64 guard)
 {
-	pi->guard_tag = cpu_to_be16(guard);
-	pi->app_tag = cpu_to_be16(step->app);
-	pi->ref_tag = cpu_to_be32(step->ref +
-				  (zcblk_pi_type(dev) != 3 ? i : 0));
+	struct zcblk_pi_tags t = {
+		.guard = guard,
+		.app = step->app,
+		.ref = (step->ref + (zcblk_pi_type(dev) != 3 ? i : 0)) &
+		       zcblk_pi_ref_mask(&dev->cfg),
+	};
+
+	zcblk_pi_put(&dev->cfg, pi, &t);
 	if (dev->ops->data_rw(dev, true, zcblk_md_pos(dev, lba),
 			      buf + dev->cfg.block_size,
 			      dev->cfg.metadata_size)) {
@@ -378,7 +434,7 @@ static int zcblk_pi_generate_one(struct zcblk_dev *dev,
  * Context: process context (the backend's data_rw sleeps).
  * Return: 0, or an NVMe status.
  */
-int zcblk_pi_generate(struct zcblk_dev *dev, u64 slba, u32 nlb, u32 ref,
+int zcblk_pi_generate(struct zcblk_dev *dev, u64 slba, u32 nlb, u64 ref,
 		      u16 app)
 {
 	const struct zcblk_pi_step step = {
@@ -517,6 +573,7 @@ enum zcblk_submit zcblk_pi_disk_rw(struct zcblk_dev *dev, struct request *rq,
 		    (blk_integrity_rq(rq) ? 0 : ZCBLK_PRACT);
 	/* Type 3's reference tag is the host's: the block layer's is 0. */
 	nc->cdw14 = zcblk_pi_type(dev) != 3 ? lower_32_bits(slba) : 0;
+	nc->cdw3 = zcblk_pi_type(dev) != 3 ? upper_32_bits(slba) & 0xffff : 0;
 	nc->cdw15 = 0;
 	status = zcblk_pi_prepare(dev, rq, io, slba, nlb, &pb);
 	if (status == ZCBLK_STATUS_DEFER)

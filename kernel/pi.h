@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * End-to-end protection information (types 1-3, 16-bit guard) in the
+ * End-to-end protection information (types 1-3, 16- or 64-bit guard) in the
  * metadata of a disk's blocks, checked and generated on the char device's
  * Read and Write. Documentation/integrity.rst.
  */
@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 #include "backend.h"
+#include "compat.h"
 #include "dev.h"
 #include "pin.h"
 
@@ -43,13 +44,57 @@ static inline u32 zcblk_pi_type(const struct zcblk_dev *dev)
 }
 
 /*
+ * The two PI formats of the NVM Command Set this disk may have: 16-bit
+ * guard (8 bytes: guard, application tag, 32-bit reference tag) or 64-bit
+ * guard (16 bytes: guard, application tag, 48-bit reference tag; no
+ * storage tag), as the LBA format's PIF says.
+ */
+static inline bool zcblk_pi_guard64(const struct zcblk_config *cfg)
+{
+	return cfg->flags & ZCBLK_DEV_F_PI_GUARD64;
+}
+
+/* Bytes of a block's PI tuple, and of its guard. */
+static inline u32 zcblk_pi_size(const struct zcblk_config *cfg)
+{
+	return zcblk_pi_guard64(cfg) ? 16 : 8;
+}
+
+static inline u32 zcblk_pi_guard_size(const struct zcblk_config *cfg)
+{
+	return zcblk_pi_guard64(cfg) ? 8 : 2;
+}
+
+/* Where the PI tuple is in a block's metadata: first or last. */
+static inline u32 zcblk_pi_offset(const struct zcblk_config *cfg)
+{
+	return cfg->flags & ZCBLK_DEV_F_PI_FIRST ? 0 :
+		cfg->metadata_size - zcblk_pi_size(cfg);
+}
+
+/* The guard's CRC over @len more bytes: T10-DIF's, or NVMe's CRC64. */
+static inline u64 zcblk_pi_crc(const struct zcblk_config *cfg, u64 crc,
+			       const u8 *p, size_t len)
+{
+	if (zcblk_pi_guard64(cfg))
+		return zcblk_crc64_nvme(crc, p, len);
+	return zcblk_crc_t10dif(crc, p, len);
+}
+
+/* The reference tag's bits: 32, or 48 with the 64-bit guard. */
+static inline u64 zcblk_pi_ref_mask(const struct zcblk_config *cfg)
+{
+	return zcblk_pi_guard64(cfg) ? GENMASK_ULL(47, 0) : U32_MAX;
+}
+
+/*
  * PRACT with metadata that is protection information alone: the host
  * moves none of it, the controller inserts (write) or strips (read) it.
  */
 static inline bool zcblk_pi_strips(const struct zcblk_dev *dev, u32 cdw12)
 {
 	return dev->cfg.pi_type && (cdw12 & ZCBLK_PRACT) &&
-	       dev->cfg.metadata_size == 8;
+	       dev->cfg.metadata_size == zcblk_pi_size(&dev->cfg);
 }
 
 /*
@@ -59,13 +104,13 @@ static inline bool zcblk_pi_strips(const struct zcblk_dev *dev, u32 cdw12)
  */
 struct zcblk_pi_expect {
 	u32 prinfo;
-	u32 ref;
 	u32 tags;
+	u64 ref;
 };
 
 int zcblk_pi_scan(struct zcblk_dev *dev, u64 slba, u32 nlb,
 		  const struct zcblk_pi_expect *want, unsigned int n);
-int zcblk_pi_generate(struct zcblk_dev *dev, u64 slba, u32 nlb, u32 ref,
+int zcblk_pi_generate(struct zcblk_dev *dev, u64 slba, u32 nlb, u64 ref,
 		      u16 app);
 int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
 		     struct zcblk_io *io, u64 slba, u32 nlb,

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The block device of a disk with protection information (Documentation/
 # integrity.rst, "The block device"): for each type, 512 and 4096-byte
-# blocks, PI first and last, the disk has an integrity profile whose
+# blocks, PI first and last, the 16-bit and the 64-bit guard (CRC64,
+# 48-bit reference tags), the disk has an integrity profile whose
 # integrity/* attributes say so; data written with dd O_DIRECT reads back
 # equal, and read through the char device with every check on it carries
 # the PI the block layer made (guard, application tag 0, the LBAs as
@@ -13,7 +14,7 @@
 # With write_generate off the disk makes the PI itself (PRACT), with
 # read_verify off it still checks. fio --verify and ext4 work on it.
 # 6.1's profiles take the PI first only: a 4096+64 disk with the PI last
-# is its char device alone there. Extended LBAs never get a block device.
+# is its char device alone there (either guard). Extended LBAs never get a block device.
 . "$(dirname "$0")/lib.sh"
 need dd cmp python3 nvme fio mkfs.ext4 sha256sum
 
@@ -28,12 +29,12 @@ read_fails() {
 	grep -q "$eilseq" "$TMP/err" || fail "read of block $3: $(<"$TMP/err")"
 }
 
-# pi_read CHR BS MS OFF LBA N TYPE APP: nvme read of N blocks from LBA,
-# checking guard and (types 1, 2) reference tag; their PI as the block
-# layer makes it (APP: the application tag, or "escape"; type 3's
-# reference tag 0).
+# pi_read CHR BS MS OFF LBA N TYPE APP GUARD: nvme read of N blocks from
+# LBA, checking guard and (types 1, 2) reference tag; their PI as the
+# block layer makes it (APP: the application tag, or "escape"; type 3's
+# reference tag 0; GUARD 16 or 64).
 pi_read() {
-	local chr=$1 bs=$2 ms=$3 off=$4 lba=$5 n=$6 type=$7 app=$8
+	local chr=$1 bs=$2 ms=$3 off=$4 lba=$5 n=$6 type=$7 app=$8 g=$9
 	local prinfo=5 ref=$lba
 	[ "$type" -eq 3 ] && prinfo=4 ref=0	# type 3: the block layer's
 	rm -f "$TMP/pd" "$TMP/pm"	# nvme-cli does not truncate them
@@ -42,16 +43,18 @@ pi_read() {
 		--metadata-size=$((n * ms)) --metadata="$TMP/pm" \
 		--prinfo=$prinfo --ref-tag="$lba"
 	python3 selftests/pi_tuples.py "$TMP/pd" "$TMP/pm" "$bs" "$ms" "$off" \
-		"$ref" "$app" "$type" || fail "PI of blocks $lba+$n"
+		"$ref" "$app" "$type" "$g" || fail "PI of blocks $lba+$n"
 }
 
-# one BS MS TYPE FIRST: the checks above on one disk.
+# one BS MS TYPE FIRST GUARD: the checks above on one disk.
 one() {
-	local bs=$1 ms=$2 type=$3 first=$4 name idx dev chr sys off=0 n lba=40
+	local bs=$1 ms=$2 type=$3 first=$4 g=$5 name idx dev chr sys off=0 n
+	local lba=40 pisz=8 fmt="$bs+$ms type $3 guard $5"
 	local args=(--backend mem --size 64M --block-size "$bs"
-		    --metadata-size "$ms" --pi-type "$type")
+		    --metadata-size "$ms" --pi-type "$type" --pi-guard "$g")
+	[ "$g" = 64 ] && pisz=16
 	[ "$first" = 1 ] && args+=(--pi-first)
-	[ "$first" = 1 ] || off=$((ms - 8))
+	[ "$first" = 1 ] || off=$((ms - pisz))
 	name=$(add_disk "${args[@]}")
 	idx=${name#zcblk}
 	idx=${idx%c}
@@ -60,13 +63,17 @@ one() {
 		[ "$name" = "zcblk${idx}c" ] ||
 			fail "6.1, PI last in $ms bytes: add printed $name"
 		del_disk "zcblk$idx"
-		log "$bs+$ms type $type PI last: char device only on 6.1"
+		log "$fmt PI last: char device only on 6.1"
 		return
 	fi
-	[ "$name" = "zcblk$idx" ] || fail "$bs+$ms type $type: add printed $name"
+	[ "$name" = "zcblk$idx" ] || fail "$fmt: add printed $name"
 	sys=/sys/block/zcblk$idx/integrity
 	local want="T10-DIF-TYPE1-CRC" tag=2
 	[ "$type" -eq 3 ] && want="T10-DIF-TYPE3-CRC" tag=6
+	if [ "$g" = 64 ]; then
+		want="EXT-DIF-TYPE1-CRC64"
+		[ "$type" -eq 3 ] && want="EXT-DIF-TYPE3-CRC64" tag=8
+	fi
 	[ "$(<"$sys/format")" = "$want" ] || fail "format $(<"$sys/format")"
 	[ "$(<"$sys/tag_size")" = $tag ] || fail "tag_size $(<"$sys/tag_size")"
 	[ "$(<"$sys/protection_interval_bytes")" = "$bs" ] ||
@@ -75,7 +82,7 @@ one() {
 		fail "device_is_integrity_capable"
 	[ "$(<"$sys/read_verify")$(<"$sys/write_generate")" = 11 ] ||
 		fail "read_verify/write_generate not on"
-	log "$bs+$ms type $type: $want, tag_size $tag, interval $bs"
+	log "$fmt: $want, tag_size $tag, interval $bs"
 
 	n=$((65536 / bs))
 	head -c 65536 /dev/urandom >"$TMP/w"
@@ -84,9 +91,9 @@ one() {
 	dd if="$dev" of="$TMP/r" bs="$bs" skip=$lba count=$n iflag=direct \
 		status=none || fail "dd read"
 	cmp "$TMP/w" "$TMP/r" || fail "read back differs"
-	pi_read "$chr" "$bs" "$ms" "$off" $lba "$n" "$type" 0
+	pi_read "$chr" "$bs" "$ms" "$off" $lba "$n" "$type" 0 "$g"
 	cmp "$TMP/w" "$TMP/pd" || fail "char device read differs"
-	pi_read "$chr" "$bs" "$ms" "$off" 4000 4 "$type" escape
+	pi_read "$chr" "$bs" "$ms" "$off" 4000 4 "$type" escape "$g"
 	dd if="$dev" of="$TMP/r" bs="$bs" skip=4000 count=4 iflag=direct \
 		status=none || fail "read of blocks never written"
 	log "$n blocks written and read back; their PI the block layer's; never written: escape tags"
@@ -117,7 +124,7 @@ one() {
 	dd if="$TMP/w" of="$dev" bs="$bs" seek=$lba oflag=direct status=none ||
 		fail "dd write without write_generate"
 	echo 1 >"$sys/write_generate"
-	pi_read "$chr" "$bs" "$ms" "$off" $lba "$n" "$type" 0
+	pi_read "$chr" "$bs" "$ms" "$off" $lba "$n" "$type" 0 "$g"
 	echo 0 >"$sys/read_verify"
 	"$ZCBLKCTL" set "$idx" --corrupt $lba --corrupt-what data ||
 		fail "set --corrupt"
@@ -128,11 +135,13 @@ one() {
 }
 
 KREL=$(uname -r)
-one 512 8 1 0
-one 512 16 2 1
-one 4096 8 3 0
-one 4096 64 1 0
-one 4096 64 3 1
+one 512 8 1 0 16
+one 512 16 2 1 16
+one 4096 8 3 0 16
+one 4096 64 1 0 16
+one 4096 64 3 1 16
+one 512 16 1 0 64
+one 4096 64 3 0 64
 
 # Extended LBAs: the block layer has no such layout.
 name=$(add_disk --backend mem --size 16M --metadata-size 8 --pi-type 1 \

@@ -11,7 +11,9 @@
 # and -p give the same JSON indented; -j, --json and --pretty (or -p)
 # before the command are its own, byte for byte (`zcblkctl -j list` prints
 # what `zcblkctl list -j` prints), refused before del (exit 1, the disk
-# stays); unknown ones are refused; a disk named by its char device
+# stays); unknown ones are refused; add --pi-guard 64 (pi_guard64 in
+# show -j, 16 bytes of PI in show; 32 a usage error, with 8 bytes of
+# metadata the kernel's EINVAL); a disk named by its char device
 # (zcblkNc, /dev/zcblkNc) for show, stats, set and del; a backing path
 # that is not UTF-8 comes back byte for byte through os.fsencode(); --help
 # of every command.
@@ -151,7 +153,7 @@ jcheck "$TMP/out" "features -j" \
 	'd["version"] == mv' \
 	'd["backends"] == ["null", "mem", "file"]' \
 	'd["commands"] == ["dev-add", "dev-del", "dev-get", "dev-stats", "dev-set", "features"]' \
-	'd["dev_flags"] == ["read_only", "buffered", "zoned", "extended_lba", "pi_first", "fdp"]' \
+	'd["dev_flags"] == ["read_only", "buffered", "zoned", "extended_lba", "pi_first", "fdp", "pi_guard64"]' \
 	'd["completions"] == ["inline", "softirq", "timer"]' \
 	'd["fail_ops"] == ["all", "reads", "writes"]' \
 	'd["max_devs"] == uapi["ZCBLK_MAX_DEVS"] == 65536' \
@@ -170,7 +172,7 @@ idx=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["index"])
 echo "disk $idx" >>"$ZCBLK_UNDO"
 disk=zcblk$idx
 udev_settle "/dev/$disk"
-keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "fdp", "extended_lba", "metadata_size", "pi_type", "pi_first", "write_cache", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power", "bad_count"}'
+keys='{"index", "disk_name", "char_name", "backend", "size", "block_size", "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes", "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered", "zoned", "fdp", "extended_lba", "metadata_size", "pi_type", "pi_first", "pi_guard64", "write_cache", "timeout_ms", "completion", "completion_ns", "latency_ns", "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power", "bad_count"}'
 asked=(
 	"set(d) == $keys"
 	"d[\"index\"] == $idx" "d[\"disk_name\"] == \"$disk\""
@@ -180,7 +182,7 @@ asked=(
 	'd["state"] == "live"' 'd["node_uid"] == 1000' 'd["node_gid"] == 4242'
 	'd["node_mode"] == 0o640' 'd["path"] is None'
 	'd["read_only"] is False' 'd["buffered"] is False' 'd["zoned"] is False'
-	'd["fdp"] is False'
+	'd["fdp"] is False' 'd["pi_guard64"] is False'
 	'd["timeout_ms"] == 5000' 'd["completion"] == "softirq"'
 	'd["completion_ns"] == 0' 'd["latency_ns"] == 0'
 	'd["fail_every"] == 0' 'd["fail_ppm"] == 0' 'd["fail_status"] == 6'
@@ -201,6 +203,32 @@ jcheck "$TMP/listed" "list -j" "${asked[@]}" 'd["alloc_bytes"] == 0'
 ctl show -j "$disk"
 jcheck "$TMP/out" "show -j" "set(d) == $keys | {\"bad_blocks\"}" \
 	"${asked[@]:1}" 'd["alloc_bytes"] == 0' 'd["bad_blocks"] == []'
+
+# --pi-guard 64: the flag in show -j, the 16-byte PI in show's
+# protection row; another guard is a usage error (exit 1), and the 64-bit
+# guard with 8 bytes of metadata the kernel's EINVAL (exit 2).
+ctl add -j --backend mem --size 1M --metadata-size 16 --pi-type 1 \
+	--pi-guard 64
+gidx=$(jfield "$(<"$TMP/out")" index)
+echo "disk $gidx" >>"$ZCBLK_UNDO"
+ctl show -j "$gidx"
+jcheck "$TMP/out" "add --pi-guard 64: show -j" 'd["pi_guard64"] is True' \
+	'd["pi_type"] == 1' 'd["pi_first"] is False' 'd["metadata_size"] == 16'
+ctl show "$gidx"
+grep -Eq '^  protection +type 1, last 16 bytes, 64-bit guard$' "$TMP/out" ||
+	fail "show $gidx: protection: $(cat "$TMP/out")"
+"$ZCBLKCTL" del "$gidx" || fail "del $gidx"
+sed -i "/^disk $gidx\$/d" "$ZCBLK_UNDO"
+run add --backend mem --size 1M --metadata-size 16 --pi-type 1 --pi-guard 32
+want="zcblkctl add: invalid protection information guard (16 or 64): 32
+Try 'zcblkctl add --help'."
+{ [ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "$want" ]; } ||
+	fail "add --pi-guard 32: exit $rc, want 1: \"$out\" \"$err\""
+run add --backend mem --size 1M --metadata-size 8 --pi-type 1 --pi-guard 64
+want="zcblkctl: Invalid argument: flags: pi-guard64 needs metadata-size 16, or 64 with block-size 4096"
+{ [ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$err" = "$want" ]; } ||
+	fail "add --metadata-size 8 --pi-guard 64: exit $rc, want 2: \"$out\" \"$err\""
+log "--pi-guard 64: pi_guard64 true, 16 bytes; 32 exit 1, with 8 bytes EINVAL: ok"
 
 pretty list
 pretty show "$disk"

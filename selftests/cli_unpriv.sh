@@ -157,7 +157,7 @@ keys = {"index", "disk_name", "char_name", "backend", "size", "block_size",
         "nr_queues", "poll_queues", "queue_depth", "state", "alloc_bytes",
         "node_uid", "node_gid", "node_mode", "path", "read_only", "buffered",
         "zoned", "fdp", "extended_lba", "metadata_size", "pi_type",
-        "pi_first", "write_cache", "timeout_ms",
+        "pi_first", "pi_guard64", "write_cache", "timeout_ms",
         "completion", "completion_ns", "latency_ns",
         "fail_every", "fail_ppm", "fail_status", "fail_ops", "stall", "power",
         "bad_count"}

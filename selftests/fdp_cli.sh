@@ -113,9 +113,9 @@ Try 'zcblkctl add --help'."
 
 # features -j: the flag, by name.
 json=$("$ZCBLKCTL" features -j) || fail "zcblkctl features -j"
-[[ $json == *'"dev_flags": ["read_only", "buffered", "zoned", "extended_lba", "pi_first", "fdp"]'* ]] ||
+[[ $json == *'"dev_flags": ["read_only", "buffered", "zoned", "extended_lba", "pi_first", "fdp", "pi_guard64"]'* ]] ||
 	fail "features -j: dev_flags: $json"
-log "features -j: dev_flags ends with fdp"
+log "features -j: dev_flags has fdp"
 
 # The kernel's defaults.
 disk=$(add_disk --backend mem --size 16M --fdp)

@@ -392,6 +392,8 @@ static void nl_lib_one(struct rng *r, struct zcblk_ctx *ctx,
 		}
 		if (pct(r, 20))
 			p.flags |= ZCBLK_DEV_F_PI_FIRST;
+		if (pct(r, 20))
+			p.flags |= ZCBLK_DEV_F_PI_GUARD64;
 	}
 	p.timeout_ms = pct(r, 60) ? 30000 : PICK(r, 0, 99, 100, 3600000,
 					      3600001, (__u32)rnd(r));

@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # A metadata format from the command line (Documentation/integrity.rst):
 # zcblkctl add --metadata-size makes a char-device-only disk (its name is
-# the char device's; show and -j say the format); nvme-cli 2.3 sees six
+# the char device's; show and -j say the format); nvme-cli 2.3 sees nine
 # LBA formats with 512+8 in use and MC 3, and `nvme write/read -M -y`
 # carry 4 blocks' data and their 32 bytes of separate metadata, read back
 # byte-exact; the formats the kernel refuses exit 2 with its message.
 # With --pi-type 1, nvme write/read --prinfo: PRACT makes the PI (read
 # back and checked against a CRC-16 computed here), checked reads pass,
 # a stripped read gives the data, a wrong reference tag is 0x4181 and a
-# corrupted guard 0x4282 for the guard check alone.
+# corrupted guard 0x4282 for the guard check alone. With --pi-guard 64
+# (type 2, 512+16): nvm-id-ns shows PIF 2 for formats 6-8, the PI made
+# is a CRC64 with a 48-bit reference tag, a wrong reference tag is
+# 0x4284.
 # Silent corruption (zcblkctl set --corrupt, Documentation/integrity.rst):
 # --corrupt-what metadata inverts the first metadata byte of block 8 (nvme
 # read -M gives it back, the rest as written), guard without protection
@@ -48,12 +51,13 @@ nv id-ns "$chr" -o json
 python3 - "$TMP/out" <<'PY' || fail "id-ns: $(cat "$TMP/out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
-want = [(0, 9), (8, 9), (16, 9), (0, 12), (8, 12), (64, 12)]
+want = [(0, 9), (8, 9), (16, 9), (0, 12), (8, 12), (64, 12), (16, 9),
+        (16, 12), (64, 12)]
 got = [(f["ms"], f["ds"]) for f in d["lbafs"]]
-sys.exit(not (d["nlbaf"] == 5 and d["flbas"] == 1 and d["mc"] == 3 and
+sys.exit(not (d["nlbaf"] == 8 and d["flbas"] == 1 and d["mc"] == 3 and
               d["dps"] == 0 and got == want))
 PY
-log "id-ns: six formats, 512+8 in use, MC 3"
+log "id-ns: nine formats, 512+8 in use, MC 3"
 
 head -c 2048 /dev/urandom >"$TMP/data"
 head -c 32 /dev/urandom >"$TMP/md"
@@ -158,6 +162,47 @@ nv_status 0x4282 read "$chr" --start-block=8 --block-count=3 \
 nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
 	--data="$TMP/data.s" --prinfo=11 --ref-tag=8 --app-tag=0x1234 \
 	--app-tag-mask=0xffff
+del_disk "zcblk$idx"
+
+# The 64-bit guard (--pi-guard 64), PI type 2 in 512+16: nvme-cli's
+# nvm-id-ns shows the formats' guards (ELBAF PIF 2, "64b Guard"); the PI
+# the disk makes is NVMe's CRC64 of the data, the application tag and the
+# 48-bit reference tag counting up; a wrong reference tag is 0x4284.
+# nvme-cli 2.3 refuses reference tags of 2^32 and more itself ("Reference
+# tag larger than allowed by PIF"), so CDW3's bits 47:32 are pt_pi's.
+name=$(add_disk --backend mem --size 16M --metadata-size 16 --pi-type 2 \
+	--pi-guard 64)
+chr=/dev/${name%c}c
+udev_settle "$chr"
+idx=${name#zcblk}
+idx=${idx%c}
+nv nvm-id-ns "$chr" -o json
+python3 - "$TMP/out" <<'PY' || fail "nvm-id-ns: $(cat "$TMP/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+pif = [f["pif"] for f in d["elbafs"]][:9]
+sys.exit(pif != [0, 0, 0, 0, 0, 0, 2, 2, 2])
+PY
+nv id-ns "$chr" -o json
+python3 - "$TMP/out" <<'PY' || fail "id-ns: $(cat "$TMP/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (d["flbas"] == 6 and d["dps"] == 2))
+PY
+log "nvm-id-ns: PIF 2 (64b guard) for formats 6-8; id-ns: flbas 6, dps 2"
+ref=$((0x89abcdef))
+nv write "$chr" --start-block=8 --block-count=3 --data-size=2048 \
+	--data="$TMP/data" --prinfo=8 --ref-tag=$ref --app-tag=0x1234
+nv read "$chr" --start-block=8 --block-count=3 --data-size=2048 \
+	--data="$TMP/data.p" --metadata-size=64 --metadata="$TMP/md.p" \
+	--prinfo=7 --ref-tag=$ref --app-tag=0x1234 --app-tag-mask=0xffff
+cmp "$TMP/data" "$TMP/data.p" || fail "64-bit guard read: data differs"
+python3 selftests/pi_tuples.py "$TMP/data" "$TMP/md.p" 512 16 0 $ref \
+	0x1234 2 64 || fail "64-bit guard read: PI $(od -An -tx1 "$TMP/md.p")"
+log "64-bit guard: nvme write --prinfo=8 --ref-tag=$ref, read --prinfo=7: the data, and the CRC64 PI the disk made"
+nv_status 0x4284 read "$chr" --start-block=8 --block-count=3 \
+	--data-size=2048 --data="$TMP/data.s" --prinfo=9 \
+	--ref-tag=$((ref ^ (1 << 20)))
 del_disk "zcblk$idx"
 
 # refused MESSAGE ARGS...: zcblkctl add exits 2 with MESSAGE.

@@ -286,8 +286,8 @@ TEST_F(ptd, identify)
 		t.want_pins += pt_pages(id, 4096);
 		EXPECT_EQ(t.d->nlbas, pt_le64(id + PT_ID_NS_NSZE));
 		EXPECT_EQ(t.d->nlbas, pt_le64(id + PT_ID_NS_NCAP));
-		/* six formats (integrity.rst), 512 or 4096 without metadata */
-		EXPECT_EQ(5, id[PT_ID_NS_NLBAF]);
+		/* nine formats (integrity.rst), 512 or 4096 without metadata */
+		EXPECT_EQ(8, id[PT_ID_NS_NLBAF]);
 		lbaf = id[PT_ID_NS_FLBAS] & 0xf;
 		EXPECT_EQ(t.d->shift == 12 ? 3 : 0, id[PT_ID_NS_FLBAS]);
 		EXPECT_EQ(t.d->shift, id[PT_ID_NS_LBAF0_DS + 4 * lbaf]);

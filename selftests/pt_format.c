@@ -4,7 +4,7 @@
  * offered in OACS and the effects log (LBCC, NCC, NIC, namespace-exclusive)
  * on mem and null disks; each format of the table taken in turn, with
  * and without metadata, separate and extended, PI of each type first and
- * last: Identify Namespace's FLBAS, DPS and NSZE follow, the data is
+ * last, with the 16-bit and the 64-bit guard: Identify Namespace's FLBAS, DPS and NSZE follow, the data is
  * erased (reads zeros), I/O of the new block size works on the char
  * device and, where the block layer carries the format, on the block
  * device, whose logical block size, integrity profile and capacity (0 for
@@ -170,7 +170,9 @@ static void check_format(struct __test_metadata *_metadata,
 	c = pt_rw(PT_OP_WRITE, 8, nlb, data, nlb * per);
 	if (w->dps)
 		c.cdw12 |= 1U << 29;
-	if (w->ms && !(w->flbas & 0x10) && !(w->dps && w->ms == 8)) {
+	/* PRACT with metadata that is the PI alone: no metadata moves */
+	if (w->ms && !(w->flbas & 0x10) &&
+	    !(w->dps && w->ms == ((w->flbas & 0xf) >= 6 ? 16 : 8))) {
 		c.metadata = (uintptr_t)md;
 		c.metadata_len = nlb * w->ms;
 	}
@@ -200,6 +202,7 @@ static void check_format(struct __test_metadata *_metadata,
 TEST_F(fmt, formats)
 {
 	const char *t1 = "T10-DIF-TYPE1-CRC", *t3 = "T10-DIF-TYPE3-CRC";
+	const char *x1 = "EXT-DIF-TYPE1-CRC64", *x3 = "EXT-DIF-TYPE3-CRC64";
 	const struct want w[] = {
 		{ 3, 4096, 0, 3, 0, true, NULL },
 		{ 1 | SES(1), 512, 8, 1, 0, false, NULL },
@@ -208,6 +211,10 @@ TEST_F(fmt, formats)
 		{ 2 | PI(2) | PIL, 512, 16, 2, 2 | 8, true, t1 },
 		{ 5 | PI(3), 4096, 64, 5, 3, !on_61(), on_61() ? NULL : t3 },
 		{ 1 | MSET | PI(1), 512, 8, 0x11, 1, false, NULL },
+		/* the 64-bit guard's formats */
+		{ 6 | PI(1), 512, 16, 6, 1, true, x1 },
+		{ 8 | PI(3) | PIL, 4096, 64, 8, 3 | 8, true, x3 },
+		{ 7 | MSET, 4096, 16, 0x17, 0, false, NULL },
 		{ 0, 512, 0, 0, 0, true, NULL },
 	};
 	__u8 *log = (__u8 *)self->buf;
@@ -241,7 +248,7 @@ TEST_F(fmt, formats)
 TEST_F(fmt, refused)
 {
 	static const struct { __u32 nsid, cdw10; int res; } bad[] = {
-		{ PT_NSID, 6, SC_INVALID_FORMAT },
+		{ PT_NSID, 9, SC_INVALID_FORMAT },
 		{ PT_NSID, 1U << 12, SC_INVALID_FORMAT },	/* LBAF 16 */
 		{ PT_NSID, 0 | PI(1), SC_INVALID_FORMAT },
 		{ PT_NSID, 3 | PI(1), SC_INVALID_FORMAT },

@@ -127,17 +127,19 @@ TEST_F(md, identify)
 	memset(id, 0xff, 4096);
 	c = pt_identify(PT_NSID, 0, 0, id);
 	ASSERT_EQ(0, pt_passthru(m.cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
-	EXPECT_EQ(5, id[PT_ID_NS_NLBAF]);
+	EXPECT_EQ(8, id[PT_ID_NS_NLBAF]);
 	EXPECT_EQ(variant->lbaf | (variant->ext ? 0x10 : 0), id[PT_ID_NS_FLBAS]);
 	EXPECT_EQ(3, id[27]);				/* MC */
 	EXPECT_EQ(0x1f, id[28]);			/* DPC: PI offered */
 	EXPECT_EQ(0, id[29]);				/* DPS */
 	EXPECT_EQ(self->d.nlbas, pt_le64(id + PT_ID_NS_NSZE));
-	for (i = 0; i < 6; i++) {
-		static const __u16 ms[] = { 0, 8, 16, 0, 8, 64 };
+	for (i = 0; i < 9; i++) {
+		/* 16-bit guard, then 64-bit (pt_pi reads the ELBAF) */
+		static const __u16 ms[] = { 0, 8, 16, 0, 8, 64, 16, 16, 64 };
+		static const __u8 ds[] = { 9, 9, 9, 12, 12, 12, 9, 12, 12 };
 
 		EXPECT_EQ(ms[i], pt_le16(id + PT_ID_NS_LBAF0_MS + 4 * i));
-		EXPECT_EQ(i < 3 ? 9 : 12, id[PT_ID_NS_LBAF0_DS + 4 * i]);
+		EXPECT_EQ(ds[i], id[PT_ID_NS_LBAF0_DS + 4 * i]);
 	}
 	/* char device only: the block layer would need an integrity profile */
 	{
@@ -412,6 +414,12 @@ TEST_F(md_add, refused)
 		  "flags: pi-first needs pi-type" },
 		{ "null", 512, 8, 0, 2, -EOPNOTSUPP,
 		  "pi-type: the null backend keeps nothing to check" },
+		{ "mem", 512, 8, ZCBLK_DEV_F_PI_GUARD64, 1, -EINVAL,
+		  "flags: pi-guard64 needs metadata-size 16, or 64 with block-size 4096" },
+		{ "mem", 512, 64, ZCBLK_DEV_F_PI_GUARD64, 1, -EINVAL,
+		  "flags: pi-guard64 needs metadata-size 16, or 64 with block-size 4096" },
+		{ "mem", 4096, 0, ZCBLK_DEV_F_PI_GUARD64, 0, -EINVAL,
+		  "flags: pi-guard64 needs metadata-size 16, or 64 with block-size 4096" },
 	};
 	struct zcblk_dev_info out = { .size = sizeof(out) };
 	struct zcblk_dev_params p;

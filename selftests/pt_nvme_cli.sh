@@ -67,10 +67,10 @@ check_disk() {
 	nv id-ns "$dev" -o json
 	[ "$(jget nsze)" = $(((16 << 20) / bs)) ] ||
 		fail "$name: id-ns nsze $(jget nsze), want $(((16 << 20) / bs))"
-	# Six formats (integrity.rst): 512 is 0, 4096 is 3, no metadata.
+	# Nine formats (integrity.rst): 512 is 0, 4096 is 3, no metadata.
 	lbaf=0
 	[ "$bs" = 4096 ] && lbaf=3
-	[ "$(jget nlbaf)" = 5 ] || fail "$name: id-ns nlbaf $(jget nlbaf)"
+	[ "$(jget nlbaf)" = 8 ] || fail "$name: id-ns nlbaf $(jget nlbaf)"
 	[ "$(jget flbas)" = $lbaf ] || fail "$name: id-ns flbas $(jget flbas)"
 	[ "$(jget lbafs $lbaf ds)" = $shift ] ||
 		fail "$name: id-ns lbaf $lbaf ds $(jget lbafs $lbaf ds), want $shift"

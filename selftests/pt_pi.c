@@ -2,7 +2,10 @@
 /*
  * Protection information on the char device (Documentation/integrity.rst):
  * types 1, 2 and 3 with the 16-bit guard, first or last in 8, 16 and 64
- * bytes of separate or extended metadata. Identify's DPC and DPS; PRACT
+ * bytes of separate or extended metadata, and with the 64-bit guard (CRC64,
+ * 48-bit reference tags whose bits 47:32 come in CDW3) in 16 and 64.
+ * Identify's DPC and DPS, CTRATT's ELBAS and each format's guard in the
+ * NVM Command Set's Identify Namespace (ELBAF); PRACT
  * inserting PI on Write (the stored guard, application and reference tags
  * what the NVM Command Set says) and stripping it on Read; host-made PI
  * checked and kept; each check failing with its status (282h, 283h, 284h,
@@ -14,7 +17,10 @@
  * tag and reference tag (DEV_SET corrupt-lba) caught by the check that
  * covers it, on Read and on Verify, the others passing, the data read
  * unchecked as corrupted. Copy (19h): PRINFOR checking the source against
- * each entry's tags, PRINFOW generating (PRACT) or checking the target's.
+ * each entry's tags, PRINFOW generating (PRACT) or checking the target's;
+ * refused (Invalid Namespace or Format) with the 64-bit guard, whose
+ * descriptor format 1 zcblk does not have. CDW3 refused (Invalid Field)
+ * but for the 64-bit guard's reference tag bits.
  * Blocks never written, zeroed or deallocated: zeros with the escape
  * tags, every check passing. The refused configurations: pt_md's
  * "md_add".
@@ -22,12 +28,15 @@
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
  */
+#include <endian.h>
+
 #include "pt_common.h"
 
 #define PI_SLBA		6
 #define PI_NLB		3
 #define PI_APP		0xbeef
 #define PI_REF23	0x12345	/* types 2 and 3: any initial reference tag */
+#define PI_REF23_64	0x123456789abULL	/* the same, 48 bits */
 
 #define PRACT		(1U << 29)
 #define PRCHK_ALL	(7U << 26)
@@ -35,6 +44,8 @@
 #define PRCHK_APP	(1U << 27)
 #define PRCHK_REF	(1U << 26)
 
+#define SC_FIELD	0x4002
+#define SC_NS_FORMAT	0x400b
 #define SC_INVALID_PI	0x4181
 #define SC_GUARD	0x4282
 #define SC_APPTAG	0x4283
@@ -47,7 +58,7 @@ FIXTURE(pi) {
 
 FIXTURE_VARIANT(pi) {
 	__u32 bs, ms, type;
-	bool ext, first;
+	bool ext, first, g64;
 };
 
 FIXTURE_VARIANT_ADD(pi, t1_512_8) { .bs = 512, .ms = 8, .type = 1 };
@@ -61,6 +72,14 @@ FIXTURE_VARIANT_ADD(pi, t2_4096_64_ext_last) {
 	.bs = 4096, .ms = 64, .type = 2, .ext = true };
 FIXTURE_VARIANT_ADD(pi, t3_4096_64_first) {
 	.bs = 4096, .ms = 64, .type = 3, .first = true };
+FIXTURE_VARIANT_ADD(pi, g64_t1_512_16) {
+	.bs = 512, .ms = 16, .type = 1, .g64 = true };
+FIXTURE_VARIANT_ADD(pi, g64_t3_4096_16_ext) {
+	.bs = 4096, .ms = 16, .type = 3, .ext = true, .g64 = true };
+FIXTURE_VARIANT_ADD(pi, g64_t2_4096_64_ext_last) {
+	.bs = 4096, .ms = 64, .type = 2, .ext = true, .g64 = true };
+FIXTURE_VARIANT_ADD(pi, g64_t3_4096_64_first) {
+	.bs = 4096, .ms = 64, .type = 3, .first = true, .g64 = true };
 
 FIXTURE_SETUP(pi)
 {
@@ -68,7 +87,8 @@ FIXTURE_SETUP(pi)
 		.size = 4 * PT_MiB, .bs = variant->bs,
 		.metadata_size = variant->ms, .pi_type = variant->type,
 		.flags = (variant->ext ? ZCBLK_DEV_F_EXTENDED_LBA : 0) |
-			 (variant->first ? ZCBLK_DEV_F_PI_FIRST : 0),
+			 (variant->first ? ZCBLK_DEV_F_PI_FIRST : 0) |
+			 (variant->g64 ? ZCBLK_DEV_F_PI_GUARD64 : 0),
 	};
 
 	pt_env_setup(_metadata, &self->env);
@@ -86,8 +106,9 @@ FIXTURE_TEARDOWN_PARENT(pi)
 struct p {
 	int cfd;
 	__u32 bs, ms, type, off;	/* off: the PI's in the metadata */
-	bool ext;
-	__u32 ref0;			/* the initial reference tag to use */
+	__u32 pisz, gsz;		/* bytes of PI, of its guard */
+	bool ext, g64;
+	__u64 ref0;			/* the initial reference tag to use */
 	char *buf;			/* data (extended: with metadata) */
 	char *md;			/* separate metadata */
 	char *want;			/* what was written: data */
@@ -102,8 +123,11 @@ static void p_init(struct __test_metadata *_metadata, struct p *p,
 	p->ms = v->ms;
 	p->type = v->type;
 	p->ext = v->ext;
-	p->off = v->first ? 0 : v->ms - 8;
-	p->ref0 = v->type == 1 ? PI_SLBA : PI_REF23;
+	p->g64 = v->g64;
+	p->pisz = v->g64 ? 16 : 8;
+	p->gsz = v->g64 ? 8 : 2;
+	p->off = v->first ? 0 : v->ms - p->pisz;
+	p->ref0 = v->type == 1 ? PI_SLBA : v->g64 ? PI_REF23_64 : PI_REF23;
 	pt_open(_metadata, d, &p->cfd, NULL);
 	p->buf = pt_map(PT_MiB);
 	ASSERT_NE(NULL, p->buf);
@@ -132,27 +156,69 @@ static __u16 crc16(__u16 crc, const void *buf, size_t len)
 	return crc;
 }
 
-static void put_be16(void *p, __u16 v)
+/*
+ * NVMe's CRC64 (reflected polynomial 0x9a6c9329ac4bc9b5, complemented in
+ * and out), the 64-bit guard; chains from 0 as crc16() does.
+ */
+static __u64 crc64(__u64 crc, const void *buf, size_t len)
 {
-	((unsigned char *)p)[0] = v >> 8;
-	((unsigned char *)p)[1] = v;
+	const unsigned char *b = buf;
+	int i;
+
+	crc = ~crc;
+	while (len--) {
+		crc ^= *b++;
+		for (i = 0; i < 8; i++)
+			crc = crc & 1 ? (crc >> 1) ^ 0x9a6c9329ac4bc9b5ULL :
+					crc >> 1;
+	}
+	return ~crc;
 }
 
-static void put_be32(void *p, __u32 v)
+/* @n bytes of @v, big-endian. */
+static void put_be(void *p, __u64 v, unsigned int n)
 {
-	put_be16(p, v >> 16);
-	put_be16((char *)p + 2, v);
+	while (n--) {
+		((unsigned char *)p)[n] = v;
+		v >>= 8;
+	}
+}
+
+static void put_be16(void *p, __u16 v)
+{
+	put_be(p, v, 2);
+}
+
+/* The guard of @len bytes of data then @mlen of metadata. */
+static __u64 p_guard(const struct p *p, const void *data, const void *md,
+		     __u32 mlen)
+{
+	if (p->g64)
+		return crc64(crc64(0, data, p->bs), md, mlen);
+	return crc16(crc16(0, data, p->bs), md, mlen);
+}
+
+/* The bits a reference tag has: 32, or 48 with the 64-bit guard. */
+static __u64 p_ref_mask(const struct p *p)
+{
+	return p->g64 ? 0xffffffffffffULL : 0xffffffffULL;
+}
+
+/* Writes a PI tuple at @pi. */
+static void p_put_pi(const struct p *p, void *pi, __u64 guard, __u16 app,
+		     __u64 ref)
+{
+	put_be(pi, guard, p->gsz);
+	put_be16((char *)pi + p->gsz, app);
+	put_be((char *)pi + p->gsz + 2, ref, p->pisz - p->gsz - 2);
 }
 
 /* Block @i's PI as a controller computes it from want/wmd. */
 static void p_make_pi(const struct p *p, __u32 i, __u16 app, void *pi)
 {
-	__u16 g = crc16(0, p->want + i * p->bs, p->bs);
-
-	g = crc16(g, p->wmd + i * p->ms, p->off);
-	put_be16(pi, g);
-	put_be16((char *)pi + 2, app);
-	put_be32((char *)pi + 4, p->type == 3 ? p->ref0 : p->ref0 + i);
+	p_put_pi(p, pi, p_guard(p, p->want + i * p->bs, p->wmd + i * p->ms,
+				p->off),
+		 app, (p->type == 3 ? p->ref0 : p->ref0 + i) & p_ref_mask(p));
 }
 
 /* Fresh data and metadata in want/wmd, with correct PI (app tag @app). */
@@ -214,37 +280,43 @@ static bool p_data_equal(const struct p *p)
 
 /*
  * Did a read return blocks as never written: zero data and metadata but
- * for the PI's escape tags (guard 0, the CRC of zeros)?
+ * for the PI: the guard of those zeros (DLFEAT bit 4; 0 for the 16-bit
+ * guard) and the escape tags, every bit set?
  */
 static bool p_never_written(const struct p *p)
 {
-	static const __u8 esc[8] = { 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const char zeros[4096];
 	__u32 i, per = p->bs + (p->ext ? p->ms : 0);
+	char esc[16];
 
+	memset(esc, 0xff, sizeof(esc));
+	put_be(esc, p_guard(p, zeros, zeros, p->off), p->gsz);
 	for (i = 0; i < PI_NLB; i++) {
 		const char *md = p->ext ? p->buf + i * per + p->bs :
 					  p->md + i * p->ms;
 
 		if (!pt_all_bytes(p->buf + i * per, p->bs, 0) ||
 		    !pt_all_bytes(md, p->off, 0) ||
-		    memcmp(md + p->off, esc, sizeof(esc)) ||
-		    !pt_all_bytes(md + p->off + 8, p->ms - p->off - 8, 0))
+		    memcmp(md + p->off, esc, p->pisz) ||
+		    !pt_all_bytes(md + p->off + p->pisz,
+				  p->ms - p->off - p->pisz, 0))
 			return false;
 	}
 	return true;
 }
 
 /* A Read or Write of the test's blocks with @prinfo, through the ioctl. */
-static int p_rw(struct p *p, __u8 op, __u32 prinfo, __u32 ref, __u16 app,
+static int p_rw(struct p *p, __u8 op, __u32 prinfo, __u64 ref, __u16 app,
 		__u16 mask)
 {
-	bool strip = (prinfo & PRACT) && p->ms == 8;
+	bool strip = (prinfo & PRACT) && p->ms == p->pisz;
 	__u32 per = p->bs + (p->ext && !strip ? p->ms : 0);
 	struct nvme_uring_cmd c = pt_rw(op, PI_SLBA, PI_NLB, p->buf,
 					PI_NLB * per);
 
 	c.cdw12 |= prinfo;
 	c.cdw14 = ref;
+	c.cdw3 = ref >> 32;	/* the 64-bit guard's ILBRT bits 47:32 */
 	c.cdw15 = (__u32)mask << 16 | app;
 	if (!p->ext && !strip) {
 		c.metadata = (uintptr_t)p->md;
@@ -254,13 +326,14 @@ static int p_rw(struct p *p, __u8 op, __u32 prinfo, __u32 ref, __u16 app,
 }
 
 /* Verify (0Ch) of the test's blocks: no data, the checks of @prinfo. */
-static int p_verify(struct p *p, __u32 prinfo, __u32 ref, __u16 app,
+static int p_verify(struct p *p, __u32 prinfo, __u64 ref, __u16 app,
 		    __u16 mask)
 {
 	struct nvme_uring_cmd c = pt_rw(PT_OP_VERIFY, PI_SLBA, PI_NLB, NULL, 0);
 
 	c.cdw12 |= prinfo;
 	c.cdw14 = ref;
+	c.cdw3 = ref >> 32;
 	c.cdw15 = (__u32)mask << 16 | app;
 	return pt_passthru(p->cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
 }
@@ -268,6 +341,8 @@ static int p_verify(struct p *p, __u32 prinfo, __u32 ref, __u16 app,
 TEST_F(pi, identify)
 {
 	struct nvme_uring_cmd c;
+	unsigned int flbas;
+	__u32 elbaf;
 	__u8 *id;
 	struct p p;
 
@@ -277,6 +352,21 @@ TEST_F(pi, identify)
 	ASSERT_EQ(0, pt_passthru(p.cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
 	EXPECT_EQ(0x1f, id[28]);		/* DPC: types 1-3, first, last */
 	EXPECT_EQ(variant->type | (variant->first ? 8 : 0), id[29]);	/* DPS */
+	flbas = id[26] & 0xf;
+	EXPECT_EQ(8, id[25]);			/* NLBAF: 9 formats */
+	EXPECT_EQ(variant->ms, id[128 + 4 * flbas] | id[129 + 4 * flbas] << 8);
+	EXPECT_EQ(variant->bs, 1U << id[130 + 4 * flbas]);
+	/* the NVM Command Set's: each format's guard, PIF bits 8:7 */
+	c = pt_identify(PT_NSID, 5, 0, id);
+	ASSERT_EQ(0, pt_passthru(p.cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
+	memcpy(&elbaf, id + 12 + 4 * flbas, 4);
+	EXPECT_EQ(variant->g64 ? 2U << 7 : 0, le32toh(elbaf));
+	memcpy(&elbaf, id + 12, 4);		/* format 0: 512, no metadata */
+	EXPECT_EQ(0, elbaf);
+	c = pt_identify(0, 1, 0, id);
+	ASSERT_EQ(0, pt_passthru(p.cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
+	memcpy(&elbaf, id + 96, 4);		/* CTRATT: bit 15, ELBAS */
+	EXPECT_TRUE(le32toh(elbaf) & 1U << 15);
 	p_fini(&p);
 }
 
@@ -286,7 +376,7 @@ TEST_F(pi, identify)
  */
 TEST_F(pi, pract)
 {
-	bool strip = variant->ms == 8;
+	bool strip = variant->ms == (variant->g64 ? 16 : 8);
 	struct p p;
 	__u32 i;
 	int res;
@@ -296,7 +386,7 @@ TEST_F(pi, pract)
 	p_to_user(&p, !strip);
 	/* what PRACT must overwrite: garbage PI from the host */
 	if (!strip && !p.ext)
-		memset(p.md + p.off, 0xa5, 8);
+		memset(p.md + p.off, 0xa5, p.pisz);
 	res = p_rw(&p, PT_OP_WRITE, PRACT | PRCHK_ALL, p.ref0, PI_APP, 0xffff);
 	ASSERT_EQ(0, res) {
 		TH_LOG("PRACT write: %s", pt_res_str(res));
@@ -309,7 +399,7 @@ TEST_F(pi, pract)
 	}
 	/* strip: the PI read back is the controller's, as want has it */
 	EXPECT_TRUE(p_user_equal(&p, true)) {
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < p.pisz; i++)
 			TH_LOG("pi byte %u: %02x", i, (unsigned char)
 			       (p.ext ? p.buf[p.bs + p.off + i] :
 					p.md[p.off + i]));
@@ -325,6 +415,7 @@ TEST_F(pi, pract)
 TEST_F(pi, host_pi)
 {
 	struct p p;
+	int res;
 
 	p_init(_metadata, &p, &self->d, variant);
 	p_pattern(&p, 2, 0x1234);
@@ -334,21 +425,35 @@ TEST_F(pi, host_pi)
 	memset(p.md, 0x5a, PI_NLB * p.ms);
 	ASSERT_EQ(0, p_rw(&p, PT_OP_READ, PRCHK_ALL, p.ref0, 0x1234, 0xffff));
 	EXPECT_TRUE(p_user_equal(&p, true));
+	/*
+	 * CDW3: the 64-bit guard's ILBRT bits 47:32 (type 1: the LBA's),
+	 * else reserved; its upper half, a storage tag, never used (STS 0).
+	 */
+	res = p_rw(&p, PT_OP_READ, PRCHK_REF, p.ref0 ^ 1ULL << 40, 0, 0);
+	EXPECT_EQ(!p.g64 ? SC_FIELD : p.type == 1 ? SC_INVALID_PI : SC_REFTAG,
+		  res);
+	res = p_verify(&p, PRCHK_REF, p.ref0 ^ 1ULL << 40, 0, 0);
+	EXPECT_EQ(!p.g64 ? SC_FIELD : p.type == 1 ? SC_INVALID_PI : SC_REFTAG,
+		  res);
+	res = p_rw(&p, PT_OP_READ, 0, p.ref0 | 1ULL << 48, 0, 0);
+	EXPECT_EQ(SC_FIELD, res);
 	p_fini(&p);
 }
 
 /* Each check's failure, on Write (nothing stored) and on Read. */
 TEST_F(pi, check_errors)
 {
-	static const struct {
+	const struct {
 		const char *what;
 		__u32 byte;	/* of block 1's PI */
 		__u32 prchk;
 		int status;
 	} bad[] = {
 		{ "guard", 0, PRCHK_GUARD, SC_GUARD },
-		{ "application tag", 3, PRCHK_APP, SC_APPTAG },
-		{ "reference tag", 7, PRCHK_REF, SC_REFTAG },
+		{ "application tag", variant->g64 ? 9 : 3, PRCHK_APP,
+		  SC_APPTAG },
+		{ "reference tag", variant->g64 ? 15 : 7, PRCHK_REF,
+		  SC_REFTAG },
 	};
 	unsigned int k;
 	struct p p;
@@ -401,10 +506,11 @@ TEST_F(pi, check_errors)
 		EXPECT_EQ(0, res);
 		EXPECT_TRUE(p_user_equal(&p, true));
 	}
-	/* the escape: an application tag of FFFFh (type 3: and ref FFFFFFFFh) */
+	/* the escape: an application tag of FFFFh (type 3: and ref all ones) */
 	p_pattern(&p, 4, 0xffff);
 	if (p.type == 3)
-		put_be32(p.wmd + p.ms + p.off + 4, 0xffffffff);
+		put_be(p.wmd + p.ms + p.off + p.gsz + 2, ~0ULL,
+		       p.pisz - p.gsz - 2);
 	p.wmd[p.ms + p.off] ^= 0x10;			/* a bad guard */
 	p_to_user(&p, true);
 	res = p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, 0xffff, 0xffff);
@@ -439,7 +545,7 @@ TEST_F(pi, check_errors)
  */
 TEST_F(pi, compare_prinfo)
 {
-	bool strip = variant->ms == 8;
+	bool strip = variant->ms == (variant->g64 ? 16 : 8);
 	struct p p;
 
 	p_init(_metadata, &p, &self->d, variant);
@@ -574,7 +680,7 @@ static int p_copy(struct p *p, __u64 dst, __u32 prinfor, __u32 eilbrt,
 }
 
 /* A Read with @prinfo of the test's blocks copied to @dst. */
-static int p_read_at(struct p *p, __u64 dst, __u32 prinfo, __u32 ref,
+static int p_read_at(struct p *p, __u64 dst, __u32 prinfo, __u64 ref,
 		     __u16 app)
 {
 	__u32 per = p->bs + (p->ext ? p->ms : 0);
@@ -583,6 +689,7 @@ static int p_read_at(struct p *p, __u64 dst, __u32 prinfo, __u32 ref,
 
 	c.cdw12 |= prinfo;
 	c.cdw14 = ref;
+	c.cdw3 = ref >> 32;
 	c.cdw15 = 0xffffU << 16 | app;
 	if (!p->ext) {
 		c.metadata = (uintptr_t)p->md;
@@ -608,6 +715,16 @@ TEST_F(pi, copy)
 	p_pattern(&p, 5, PI_APP);
 	p_to_user(&p, true);
 	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	if (p.g64) {
+		/* format 0 is the 16-bit guard's; nothing copied */
+		EXPECT_EQ(SC_NS_FORMAT, p_copy(&p, dst, 0, 0, 0, 0, 0, 0, 0,
+					       0));
+		EXPECT_EQ(0, p_read_at(&p, dst, PRCHK_ALL,
+				       p.type == 1 ? dst : 0, 0));
+		EXPECT_TRUE(p_never_written(&p));
+		p_fini(&p);
+		return;
+	}
 
 	/* checked source, new PI at the target */
 	res = p_copy(&p, dst, PRCHK_ALL, p.ref0, PI_APP, 0xffff,
@@ -665,7 +782,7 @@ TEST_F(pi, copy)
 
 /*
  * Blocks never written, zeroed by Write Zeroes or deallocated read back
- * zeros with the escape tags (and guard 0): every check passes.
+ * zeros with the escape tags (and the guard of zeros): every check passes.
  */
 TEST_F(pi, never_written)
 {

@@ -33,7 +33,7 @@ static const struct field id_ctrl[] = {
 	{ 77, 1 },	/* MDTS */
 	{ 78, 2 },	/* CNTLID */
 	{ 80, 4 },	/* VER */
-	{ 96, 4 },	/* CTRATT (FDP disks: fdp.rst) */
+	{ 96, 4 },	/* CTRATT (ELBAS; FDP disks: fdp.rst) */
 	{ 256, 2 },	/* OACS (Format NVM) */
 	{ 258, 1 },	/* ACL */
 	{ 259, 1 },	/* AERL */
@@ -61,7 +61,7 @@ static const struct field id_ns[] = {
 	{ 102, 2 },	/* ENDGID (FDP disks) */
 	{ 104, 16 },	/* NGUID */
 	{ 120, 8 },	/* EUI64 */
-	{ 128, 24 },	/* LBAF0..5 */
+	{ 128, 36 },	/* LBAF0..8 */
 	{ 0, 0 }
 };
 
@@ -84,6 +84,9 @@ static const struct field smart[] = {
 	{ 160, 16 },
 	{ 0, 0 }
 };
+
+/* NVM Command Set Identify Namespace: ELBAF0..8 (their guards). */
+static const struct field nvm_id_ns[] = { { 12, 36 }, { 0, 0 } };
 
 static const struct field none[] = { { 0, 0 } };
 
@@ -193,7 +196,7 @@ TEST_F(reply, identify)
 	c = pt_identify(PT_NSID, 3, 0, NULL);
 	check_reply(_metadata, self, c, ns_descs, "NS descriptors");
 	c = pt_identify(PT_NSID, 5, 0, NULL);
-	check_reply(_metadata, self, c, none, "I/O command set NS");
+	check_reply(_metadata, self, c, nvm_id_ns, "I/O command set NS");
 	c = pt_identify(0, 6, 0, NULL);
 	check_reply(_metadata, self, c, none, "I/O command set ctrl");
 }

@@ -32,6 +32,9 @@ enum zcblk_dev_state {
  *   metadata, not the last.
  * @ZCBLK_DEV_F_FDP: Flexible Data Placement: an endurance group with reclaim
  *   unit handles, placement handles for the namespace (Documentation/fdp.rst).
+ * @ZCBLK_DEV_F_PI_GUARD64: Protection information with the 64-bit CRC guard
+ *   and 48-bit reference tag (NVMe's 64b Guard format, 16 bytes), not the
+ *   16-bit guard's 8 (Documentation/integrity.rst).
  */
 enum zcblk_dev_flags {
 	ZCBLK_DEV_F_READ_ONLY = 1,
@@ -40,9 +43,10 @@ enum zcblk_dev_flags {
 	ZCBLK_DEV_F_EXTENDED_LBA = 8,
 	ZCBLK_DEV_F_PI_FIRST = 16,
 	ZCBLK_DEV_F_FDP = 32,
+	ZCBLK_DEV_F_PI_GUARD64 = 64,
 
 	/* private: */
-	ZCBLK_DEV_F_MASK = 63,
+	ZCBLK_DEV_F_MASK = 127,
 };
 
 /**

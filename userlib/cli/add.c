@@ -26,7 +26,7 @@ static void add_usage(FILE *f)
 		"          [--zone-nr-conv N] [--zone-max-open N]\n"
 		"          [--zone-max-active N]]\n"
 		"         [--metadata-size 8|16|64 [--extended-lba]\n"
-		"          [--pi-type 1|2|3 [--pi-first]]]\n"
+		"          [--pi-type 1|2|3 [--pi-first]] [--pi-guard 16|64]]\n"
 		"         [--write-cache SIZE]\n"
 		"         [--fdp [--fdp-ru-size SIZE] [--fdp-nruh N] [--fdp-nrg N]\n"
 		"          [--fdp-nph N] [--fdp-ruh-type initially|persistently]]\n"
@@ -93,17 +93,26 @@ static void add_usage(FILE *f)
 		"                        most zones open or closed at once (default 0:\n"
 		"                        no limit)\n"
 		"      --metadata-size N metadata bytes per block: 8 or 16 with\n"
-		"                        512-byte blocks, 8 or 64 with 4096 (default\n"
-		"                        0). The char device only, unless with\n"
-		"                        --pi-type; mem and null backends\n"
+		"                        512-byte blocks, 8 or 64 with 4096, 16 too\n"
+		"                        with --pi-guard 64 (default 0). The char\n"
+		"                        device only, unless with --pi-type; mem and\n"
+		"                        null backends\n"
 		"      --extended-lba    each block's metadata inside its data, not in\n"
 		"                        a separate buffer\n"
-		"      --pi-type N       protection information type 1, 2 or 3 (16-bit\n"
-		"                        guard) in the metadata's last 8 bytes; mem\n"
-		"                        backend (default 0: none). Separate metadata:\n"
-		"                        a block device with an integrity profile\n"
+		"      --pi-type N       protection information type 1, 2 or 3 in the\n"
+		"                        metadata's last 8 bytes (16 with --pi-guard\n"
+		"                        64); mem backend (default 0: none). Separate\n"
+		"                        metadata: a block device with an integrity\n"
+		"                        profile\n"
 		"      --pi-first        the protection information in the metadata's\n"
-		"                        first 8 bytes instead\n"
+		"                        first bytes instead\n"
+		"      --pi-guard N      the guard's bits: 16 (default: 8 bytes of\n"
+		"                        protection information) or 64 (NVMe's 64b\n"
+		"                        Guard: 16 bytes, a 64-bit CRC guard and a\n"
+		"                        48-bit reference tag); 64 needs\n"
+		"                        --metadata-size 16, or 64 with --block-size\n"
+		"                        4096. Without --pi-type, only the guard type\n"
+		"                        Identify reports for the format\n"
 		"      --write-cache SIZE\n"
 		"                        a volatile write cache of SIZE bytes (as --size\n"
 		"                        takes them): writes complete before they are\n"
@@ -156,6 +165,7 @@ enum {
 	OPT_EXTENDED_LBA,
 	OPT_PI_TYPE,
 	OPT_PI_FIRST,
+	OPT_PI_GUARD,
 	OPT_WRITE_CACHE,
 	OPT_FDP,
 	OPT_FDP_RU_SIZE,
@@ -262,6 +272,7 @@ int add_main(int argc, char *argv[])
 		{ "extended-lba", no_argument,	   NULL, OPT_EXTENDED_LBA },
 		{ "pi-type",	required_argument, NULL, OPT_PI_TYPE },
 		{ "pi-first",	no_argument,	   NULL, OPT_PI_FIRST },
+		{ "pi-guard",	required_argument, NULL, OPT_PI_GUARD },
 		{ "write-cache", required_argument, NULL, OPT_WRITE_CACHE },
 		{ "fdp",	no_argument,	   NULL, OPT_FDP },
 		{ "fdp-ru-size", required_argument, NULL, OPT_FDP_RU_SIZE },
@@ -288,6 +299,7 @@ int add_main(int argc, char *argv[])
 	char path[PATH_MAX];
 	struct zcblk_ctx *ctx;
 	bool json = false;
+	__u32 guard;
 	int opt, ret, longindex;
 
 	opterr = 0;
@@ -440,6 +452,18 @@ int add_main(int argc, char *argv[])
 			break;
 		case OPT_PI_FIRST:
 			p.flags |= ZCBLK_DEV_F_PI_FIRST;
+			p.set |= ZCBLK_PARAM_FLAGS;
+			break;
+		case OPT_PI_GUARD:
+			/* The guard's bits: the flag is 64, its absence 16. */
+			if (parse_u32(optarg, &guard) ||
+			    (guard != 16 && guard != 64))
+				return usage_error("add", "invalid protection information guard (16 or 64): %s",
+						   optarg);
+			if (guard == 64)
+				p.flags |= ZCBLK_DEV_F_PI_GUARD64;
+			else
+				p.flags &= ~ZCBLK_DEV_F_PI_GUARD64;
 			p.set |= ZCBLK_PARAM_FLAGS;
 			break;
 		case OPT_WRITE_CACHE:

@@ -37,6 +37,7 @@ void json_disk_members(const struct zcblk_dev_info *x)
 	json_kv_u64("metadata_size", x->metadata_size);
 	json_kv_u64("pi_type", x->pi_type);
 	json_kv_bool("pi_first", x->flags & ZCBLK_DEV_F_PI_FIRST);
+	json_kv_bool("pi_guard64", x->flags & ZCBLK_DEV_F_PI_GUARD64);
 	json_kv_u64("write_cache", x->write_cache);
 	/* The zone geometry: zoned disks only. */
 	if (x->flags & ZCBLK_DEV_F_ZONED) {

@@ -19,9 +19,9 @@ static void features_usage(FILE *f)
 		"with the keys version (the module's), backends (names), commands\n"
 		"(netlink commands served: dev-add, dev-del, dev-get, dev-stats,\n"
 		"dev-set, features), dev_flags (read_only, buffered, zoned,\n"
-		"extended_lba, pi_first, fdp), completions (inline, softirq,\n"
-		"timer), fail_ops (all, reads, writes), max_devs, max_queues,\n"
-		"max_queue_depth,\n"
+		"extended_lba, pi_first, fdp, pi_guard64), completions (inline,\n"
+		"softirq, timer), fail_ops (all, reads, writes), max_devs,\n"
+		"max_queues, max_queue_depth,\n"
 		"max_transfer (bytes per passthrough command) and cut_modes (what\n"
 		"'set --power cut --cut-mode' takes: drop, blocks, torn; empty\n"
 		"for a module without power cuts). Any user may run it.\n"
@@ -44,6 +44,7 @@ static const char *const cmd_names[] = {
 /* Bit N of dev_flags is ZCBLK_DEV_F_* 1 << N. */
 static const char *const flag_names[] = {
 	"read_only", "buffered", "zoned", "extended_lba", "pi_first", "fdp",
+	"pi_guard64",
 };
 
 static const char *cmd_bit(unsigned int bit)

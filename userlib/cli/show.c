@@ -37,6 +37,24 @@ static const char *on_off(bool b)
 	return b ? "on" : "off";
 }
 
+/*
+ * The protection information, if any: its type and place, and the guard
+ * when it is the 64-bit one (also for a 64-bit guard format without PI).
+ */
+static void print_pi(const struct zcblk_dev_info *x)
+{
+	bool guard64 = x->flags & ZCBLK_DEV_F_PI_GUARD64;
+
+	if (!x->pi_type) {
+		if (guard64)
+			ROW("protection", "%s", "none, 64-bit guard format");
+		return;
+	}
+	ROW("protection", "type %u, %s %u bytes%s", x->pi_type,
+	    x->flags & ZCBLK_DEV_F_PI_FIRST ? "first" : "last",
+	    guard64 ? 16 : 8, guard64 ? ", 64-bit guard" : "");
+}
+
 /* A zone limit: 0 is none. */
 static void zone_limit(__u32 n, char *buf, size_t len)
 {
@@ -168,9 +186,7 @@ static void print_human(const struct zcblk_dev_info *x,
 							  "separate");
 	else
 		ROW("metadata", "%s", "none");
-	if (x->pi_type)
-		ROW("protection", "type %u, %s 8 bytes", x->pi_type,
-		    x->flags & ZCBLK_DEV_F_PI_FIRST ? "first" : "last");
+	print_pi(x);
 	if (x->write_cache) {
 		format_size(x->write_cache, wcache, sizeof(wcache));
 		ROW("write_cache", "%llu (%s)",

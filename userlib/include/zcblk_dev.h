@@ -100,7 +100,12 @@ extern "C" {
  *	later with zcblk_dev_set()
  * @pi_type: protection information type 1, 2 or 3 in the metadata
  *	(%ZCBLK_PARAM_PI_TYPE; needs @metadata_size; default 0: none), first
- *	in it with %ZCBLK_DEV_F_PI_FIRST.  Was padding that had to be 0
+ *	in it with %ZCBLK_DEV_F_PI_FIRST.  8 bytes with a 16-bit guard, or
+ *	with %ZCBLK_DEV_F_PI_GUARD64 16 bytes with a 64-bit guard and a
+ *	48-bit reference tag (NVMe's 64b Guard; that flag needs
+ *	@metadata_size 16, or 64 with @block_size 4096, and without
+ *	@pi_type picks only the format's guard type).  Was padding that had
+ *	to be 0
  * @completion_ns: %ZCBLK_COMPLETION_TIMER: nanoseconds from the end of
  *	the backend's work to the completion, 0 .. 10^10 (default 0)
  * @zone_size: %ZCBLK_DEV_F_ZONED only (the zone fields are refused,
@@ -116,8 +121,9 @@ extern "C" {
  * @zone_max_active: zoned: most zones open or closed at once (default 0:
  *	no limit)
  * @metadata_size: metadata bytes per block (Documentation/integrity.rst):
- *	0 (default), 8 or 16 with 512-byte blocks, 8 or 64 with 4096; in a
- *	separate buffer, or inside each block with %ZCBLK_DEV_F_EXTENDED_LBA.
+ *	0 (default), 8 or 16 with 512-byte blocks, 8 or 64 with 4096 (16
+ *	too with %ZCBLK_DEV_F_PI_GUARD64); in a separate buffer, or inside
+ *	each block with %ZCBLK_DEV_F_EXTENDED_LBA.
  *	Such a disk has no block device.  Was a reserved field that had to be
  *	0, so a version 2 caller of an older header asks for none
  * @write_cache: bytes of volatile write cache (version 3,
@@ -236,7 +242,8 @@ struct zcblk_dev_params {
  * @metadata_size: metadata bytes per block (0: none); in each block's data
  *	with %ZCBLK_DEV_F_EXTENDED_LBA in @flags, else a separate buffer
  * @pi_type: protection information type (0: none, 1..3), in the metadata's
- *	first bytes with %ZCBLK_DEV_F_PI_FIRST in @flags, else its last
+ *	first bytes with %ZCBLK_DEV_F_PI_FIRST in @flags, else its last; 16
+ *	of them with a 64-bit guard with %ZCBLK_DEV_F_PI_GUARD64, else 8
  * @power: enum zcblk_power_state: %ZCBLK_POWER_STATE_ON, or
  *	%ZCBLK_POWER_STATE_CUT after zcblk_dev_power() cut it (every I/O
  *	fails until it is on again).  In version 3's room, was a padding
@@ -466,7 +473,9 @@ struct zcblk_dev_settings {
  * fields without %ZCBLK_DEV_F_ZONED, a zone geometry that does not fit
  * the disk; fdp fields without %ZCBLK_DEV_F_FDP, %ZCBLK_DEV_F_FDP with
  * %ZCBLK_DEV_F_ZONED, @fdp_ru_size 0 or not a multiple of the block
- * size, @fdp_nph above @fdp_nruh; file backend: path not a regular file or block device, size
+ * size, @fdp_nph above @fdp_nruh; %ZCBLK_DEV_F_PI_GUARD64 with a
+ * @metadata_size other than 16, or 64 with @block_size 4096; file
+ * backend: path not a regular file or block device, size
  * larger than the file, direct I/O refused without
  * %ZCBLK_DEV_F_BUFFERED), -ENOENT (no
  * such path), -EBUSY (path already backs a disk, or is one, or a block
