@@ -76,6 +76,10 @@ mibs=256	# mem disk and brd size
 
 [ -d /sys/module/zcblk ] || insmod "$mod"
 modprobe configfs 2>/dev/null || true
+# What udev loads at boot on a CPU with PCLMULQDQ (-cpu max has it): the
+# CRC the PI rows pay is then the one a real machine's kernel uses.
+modprobe crct10dif-pclmul 2>/dev/null || true
+meta crc_t10dif "$(cat /sys/module/crc_t10dif/parameters/transform 2>/dev/null || echo -)"
 nullb_load 0
 modprobe brd rd_nr=1 rd_size=$((mibs * 1024))
 zn=$(zcblk_add --backend null --size 1G)

@@ -258,8 +258,9 @@ def render(res, prefix):
                "the reference row's, from the same run. Latency: fio "
                "total latency (submission to completion).")
     out.append("")
-    out.append("Guest: " + ", ".join(f"{k}={meta[k]}" for k in
-               ("fio", "nproc", "clocksource") if k in meta) + ".")
+    keys = ("fio", "nproc", "clocksource", "crc_t10dif")
+    out.append("Guest: " + ", ".join(f"{k}={meta[k]}" for k in keys
+                                     if k in meta) + ".")
     for s in res.get("skips", []):
         out.append("")
         out.append(f"Skipped: {s}")
