@@ -6,6 +6,12 @@
  * as loop's direct I/O does: data reaches the backing store with no copy.
  * "buffered" mode goes through the page cache instead, for file systems
  * that refuse direct I/O; that copies, and copied_bytes says so.
+ *
+ * Metadata (meta.h) lives past the data, block n's at zcblk_md_pos(n), as
+ * on the mem backend: a command that moves it runs synchronously, its
+ * data by the same direct I/O (or, extended, split from the metadata
+ * through the page cache), its metadata through the page cache, which
+ * takes I/O at any byte (Documentation/integrity.rst).
  */
 #include <linux/blkdev.h>
 #include <linux/falloc.h>
@@ -19,6 +25,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "meta.h"
 #include "rq.h"
 
 struct zcblk_file {
@@ -75,19 +82,20 @@ static void zcblk_file_aio_complete(struct kiocb *iocb, long ret)
 	zcblk_file_rw_done(container_of(iocb, struct zcblk_pdu, iocb), ret);
 }
 
-static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
-				       struct zcblk_io *io)
+/*
+ * The request's data as one bvec iterator: over its bio's own table (which
+ * may start mid-vector), or for merged bios over a table of all their
+ * bvecs, returned in *@table for the caller to free. -ENOMEM if that
+ * table cannot be had.
+ */
+static int zcblk_file_rq_iter(struct request *rq, bool write,
+			      struct iov_iter *iter, struct bio_vec **table)
 {
-	struct zcblk_file *f = zcblk_file(dev);
-	struct request *rq = io->rq;
-	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
-	bool write = io->op == ZCBLK_IO_WRITE;
 	struct bio *bio = rq->bio;
 	struct bio_vec *bvec;
-	struct iov_iter iter;
 	unsigned int nr, offset = 0;
-	ssize_t ret;
 
+	*table = NULL;
 	if (bio != rq->biotail) {
 		/* Merged bios: one bvec table for the whole request. */
 		struct req_iterator rq_iter;
@@ -97,16 +105,12 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 		rq_for_each_bvec(tmp, rq, rq_iter)
 			nr++;
 		bvec = kmalloc_array(nr, sizeof(*bvec), GFP_NOIO);
-		if (!bvec) {
-			/* Not an I/O error: try again, as loop would. */
-			blk_mq_requeue_request(rq, true);
-			return ZCBLK_SUBMIT_QUEUED;
-		}
-		pdu->file_bvecs = bvec;
+		if (!bvec)
+			return -ENOMEM;
+		*table = bvec;
 		nr = 0;
 		rq_for_each_bvec(tmp, rq, rq_iter)
 			bvec[nr++] = tmp;
-		bvec = pdu->file_bvecs;
 	} else {
 		/*
 		 * One bio: its own table, which may start mid-vector. Count
@@ -123,9 +127,143 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 		bio_for_each_bvec(tmp, bio, it)
 			nr++;
 	}
-	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, bvec, nr,
+	iov_iter_bvec(iter, write ? ITER_SOURCE : ITER_DEST, bvec, nr,
 		      blk_rq_bytes(rq));
-	iter.iov_offset = offset;
+	iter->iov_offset = offset;
+	return 0;
+}
+
+/* Synchronous I/O of all of @iter at @pos: 0 or -errno. */
+static int zcblk_file_sync(struct file *file, bool write,
+			   struct iov_iter *iter, u64 pos, bool fua)
+{
+	size_t len = iov_iter_count(iter);
+	loff_t off = pos;
+	ssize_t n;
+
+	if (write)
+		n = zcblk_vfs_iter_write(file, iter, &off, fua ? RWF_DSYNC : 0);
+	else
+		n = vfs_iter_read(file, iter, &off, 0);
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EIO;
+}
+
+/*
+ * An extended-LBA command's buffer split at each block's boundaries into
+ * its data and its metadata, each written or read in one go through the
+ * page cache: the data pieces are not aligned for direct I/O.
+ */
+static int zcblk_file_rw_ext(struct zcblk_dev *dev, struct zcblk_io *io,
+			     u64 md_pos)
+{
+	u32 bs = dev->cfg.block_size, per = bs + zcblk_md_size(dev);
+	struct file *meta = zcblk_file(dev)->meta;
+	bool write = io->op == ZCBLK_IO_WRITE;
+	unsigned int nsegs = 0, nd = 0, nm = 0;
+	u64 nlb = io->len >> ilog2(bs), off = 0;
+	struct bio_vec bv, *dv, *mv;
+	struct req_iterator it;
+	struct iov_iter iter;
+	int ret;
+
+	rq_for_each_segment(bv, io->rq, it)
+		nsegs++;
+	/* Each block adds at most one piece to either table. */
+	dv = kmalloc_array(2 * (nsegs + nlb), sizeof(*dv), GFP_NOIO);
+	if (!dv)
+		return -ENOMEM;
+	mv = dv + nsegs + nlb;
+	rq_for_each_segment(bv, io->rq, it) {
+		/* @bv itself must stay whole: the iterator advances by it */
+		u32 done = 0;
+
+		while (done < bv.bv_len) {
+			struct bio_vec piece = bv;
+			u32 r;
+
+			div_u64_rem(off, per, &r);
+			piece.bv_offset += done;
+			piece.bv_len = min(bv.bv_len - done,
+					   (r < bs ? bs : per) - r);
+			if (r < bs)
+				dv[nd++] = piece;
+			else
+				mv[nm++] = piece;
+			off += piece.bv_len;
+			done += piece.bv_len;
+		}
+	}
+	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, dv, nd,
+		      nlb * bs);
+	ret = zcblk_file_sync(meta, write, &iter, io->pos, io->fua);
+	if (!ret) {
+		iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, mv, nm,
+			      off - nlb * bs);
+		ret = zcblk_file_sync(meta, write, &iter, md_pos, io->fua);
+	}
+	kfree(dv);
+	atomic64_add(off, &dev->stats.copied_bytes);
+	return ret;
+}
+
+/*
+ * A Read or Write with metadata, synchronously: the data as any request's
+ * (direct I/O unless buffered), or split from the metadata when extended;
+ * then the separate metadata, through the page cache.
+ */
+static enum zcblk_submit zcblk_file_rw_md(struct zcblk_dev *dev,
+					  struct zcblk_io *io)
+{
+	struct zcblk_file *f = zcblk_file(dev);
+	bool write = io->op == ZCBLK_IO_WRITE;
+	u32 shift = ilog2(dev->cfg.block_size);
+	u64 md_pos = zcblk_md_pos(dev, io->pos >> shift);
+	struct bio_vec *table;
+	struct iov_iter iter;
+	int ret;
+
+	if (io->md_ext) {
+		ret = zcblk_file_rw_ext(dev, io, md_pos);
+	} else {
+		ret = zcblk_file_rq_iter(io->rq, write, &iter, &table);
+		if (!ret)
+			ret = zcblk_file_sync(f->file, write, &iter, io->pos,
+					      io->fua);
+		kfree(table);
+		if (f->buffered)
+			atomic64_add(io->len, &dev->stats.copied_bytes);
+	}
+	if (!ret && io->md_nr) {
+		u64 len = (io->len >> shift) * zcblk_md_size(dev);
+
+		iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST,
+			      io->md_bvecs, io->md_nr, len);
+		ret = zcblk_file_sync(f->meta, write, &iter, md_pos, io->fua);
+		atomic64_add(len, &dev->stats.copied_bytes);
+	}
+	io->sts = ret == -ENOMEM ? BLK_STS_RESOURCE : errno_to_blk_status(ret);
+	return ZCBLK_SUBMIT_DONE;
+}
+
+static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
+				       struct zcblk_io *io)
+{
+	struct zcblk_file *f = zcblk_file(dev);
+	struct request *rq = io->rq;
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	bool write = io->op == ZCBLK_IO_WRITE;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	if (io->md_nr || io->md_ext)
+		return zcblk_file_rw_md(dev, io);
+	if (zcblk_file_rq_iter(rq, write, &iter, &pdu->file_bvecs)) {
+		/* Not an I/O error: try again, as loop would. */
+		blk_mq_requeue_request(rq, true);
+		return ZCBLK_SUBMIT_QUEUED;
+	}
 
 	pdu->iocb.ki_pos = io->pos;
 	pdu->iocb.ki_filp = f->file;
@@ -157,6 +295,43 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 	return ZCBLK_SUBMIT_QUEUED;
 }
 
+/*
+ * Writes zeros over [@at, @at + @left) of the backing store: the zero page
+ * through the page cache, any byte alignment.
+ */
+static int zcblk_file_zero(struct zcblk_dev *dev, u64 at, u64 left)
+{
+	int ret = 0;
+
+	while (left && !ret) {
+		struct bio_vec bv = {
+			.bv_page = ZERO_PAGE(0),
+			.bv_len = min_t(u64, left, PAGE_SIZE),
+		};
+		struct iov_iter iter;
+
+		iov_iter_bvec(&iter, ITER_SOURCE, &bv, 1, bv.bv_len);
+		ret = zcblk_file_sync(zcblk_file(dev)->meta, true, &iter, at,
+				      false);
+		at += bv.bv_len;
+		left -= bv.bv_len;
+		cond_resched();
+	}
+	return ret;
+}
+
+/*
+ * Zeroes the metadata of the blocks in [@pos, @pos + @len) of the data, as
+ * Write Zeroes and deallocation do (Documentation/integrity.rst).
+ */
+static int zcblk_file_md_zero(struct zcblk_dev *dev, u64 pos, u64 len)
+{
+	u32 shift = ilog2(dev->cfg.block_size);
+
+	return zcblk_file_zero(dev, zcblk_md_pos(dev, pos >> shift),
+			       (len >> shift) * zcblk_md_size(dev));
+}
+
 static blk_status_t zcblk_file_fallocate(struct zcblk_file *f, int mode,
 					 u64 pos, u64 len)
 {
@@ -185,7 +360,8 @@ static void zcblk_file_copy_range(struct zcblk_dev *dev, struct zcblk_io *io)
 	struct file *meta = zcblk_file(dev)->meta;
 	u64 done = 0;
 
-	if (!S_ISREG(file_inode(meta)->i_mode) ||
+	/* Metadata moves with its block: the bounce does that. */
+	if (!S_ISREG(file_inode(meta)->i_mode) || zcblk_md_size(dev) ||
 	    (io->src < io->pos + io->len && io->pos < io->src + io->len)) {
 		zcblk_copy_bytes(dev, io);
 		return;
@@ -245,6 +421,11 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 	case ZCBLK_IO_WRITE_ZEROES:
 		mode = io->unmap ? FALLOC_FL_PUNCH_HOLE : FALLOC_FL_ZERO_RANGE;
 		io->sts = zcblk_file_fallocate(f, mode, io->pos, io->len);
+		/* No zero range in the file system (tmpfs): write them. */
+		if (io->sts == BLK_STS_NOTSUPP)
+			io->sts = errno_to_blk_status(zcblk_file_zero(dev,
+								      io->pos,
+								      io->len));
 		break;
 	case ZCBLK_IO_COPY:
 		return zcblk_file_copy(dev, io);
@@ -252,7 +433,26 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 		io->sts = BLK_STS_NOTSUPP;
 		break;
 	}
+	if (!io->sts && zcblk_md_size(dev) &&
+	    (io->op == ZCBLK_IO_DISCARD || io->op == ZCBLK_IO_WRITE_ZEROES))
+		io->sts = errno_to_blk_status(zcblk_file_md_zero(dev, io->pos,
+								 io->len));
 	return ZCBLK_SUBMIT_DONE;
+}
+
+/*
+ * The data bytes a backing store of @size holds together with their
+ * metadata, @ms bytes a block of @bs, in the region from the first page
+ * past the data (zcblk_md_pos()).
+ */
+static u64 zcblk_file_md_fit(u64 size, u32 bs, u32 ms)
+{
+	u64 nlb = div_u64(size, bs + ms);
+
+	/* the data rounded up to a page costs a few blocks at most */
+	while (nlb && round_up(nlb * bs, PAGE_SIZE) + nlb * ms > size)
+		nlb--;
+	return nlb * bs;
 }
 
 static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,
@@ -287,7 +487,8 @@ static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,
 			       "path: not a regular file or a block device");
 		return -EINVAL;
 	}
-	if (f->buffered)
+	/* Buffered, or extended metadata: the page cache takes any buffer. */
+	if (f->buffered || zcblk_md_extended(dev))
 		dev->dio_align = 0;
 	f->size = size;
 	/* The smallest block size (512 or 4096) that fits. */
@@ -308,10 +509,18 @@ static int zcblk_file_check(struct zcblk_dev *dev, struct zcblk_file *f,
 		return -EINVAL;
 	}
 	size = round_down(size, dev->cfg.block_size);
+	if (zcblk_md_size(dev))
+		size = zcblk_file_md_fit(f->size, dev->cfg.block_size,
+					 zcblk_md_size(dev));
 	if (!dev->cfg.size) {
 		dev->cfg.size = size;
 	} else if (dev->cfg.size > size) {
-		NL_SET_ERR_MSG(extack, "size: larger than the backing file");
+		if (zcblk_md_size(dev))
+			NL_SET_ERR_MSG(extack,
+				       "size: larger than the backing file holds with its metadata");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "size: larger than the backing file");
 		return -EINVAL;
 	}
 	if (!dev->cfg.size) {

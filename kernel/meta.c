@@ -59,7 +59,8 @@ static int zcblk_lbaf_index(const struct zcblk_config *cfg)
  *
  * Context: process context.
  * Return: 0, -EINVAL for a format not in the table, or -EOPNOTSUPP for
- * metadata where it is not kept (file backend, zoned disks).
+ * metadata where it is not kept (zoned disks) or PI where it cannot be
+ * (null and file backends).
  */
 int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		    struct netlink_ext_ack *extack)
@@ -90,11 +91,6 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 			       "metadata-size: 8 or 16 with block-size 512, 8 or 64 with 4096");
 		return -EINVAL;
 	}
-	if (cfg->backend == &zcblk_file_backend) {
-		NL_SET_ERR_MSG(extack,
-			       "metadata-size: the file backend keeps no metadata");
-		return -EOPNOTSUPP;
-	}
 	if (cfg->flags & ZCBLK_DEV_F_ZONED) {
 		NL_SET_ERR_MSG(extack, "metadata-size: not on zoned disks");
 		return -EOPNOTSUPP;
@@ -102,6 +98,15 @@ int zcblk_meta_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	if (cfg->pi_type && cfg->backend == &zcblk_null_backend) {
 		NL_SET_ERR_MSG(extack,
 			       "pi-type: the null backend keeps nothing to check");
+		return -EOPNOTSUPP;
+	}
+	/*
+	 * A backing file's metadata region holds what was written, zeros
+	 * where nothing was: not the escape tags of blocks never written.
+	 */
+	if (cfg->pi_type && cfg->backend == &zcblk_file_backend) {
+		NL_SET_ERR_MSG(extack,
+			       "pi-type: the file backend keeps metadata, not protection information");
 		return -EOPNOTSUPP;
 	}
 	if (!zcblk_meta_limits(cfg, lim))

@@ -23,7 +23,11 @@
 # end, a COUNT of 0, the null backend) exit 2 with its message, the
 # usage errors (--corrupt-what without --corrupt or unknown, a range that
 # is not LBA[+COUNT], --corrupt twice) exit 1 before the kernel, no
-# byte changed. nvme format (at the end, its own comment). Nothing stays
+# byte changed. The file backend: a disk of a whole file with metadata
+# and one with PI refused with the kernel's messages; 512+8 without a
+# size fits data and metadata in the file, and nvme write -M data and
+# metadata come back with nvme read -M from a disk made again on the
+# file. nvme format (at the end, its own comment). Nothing stays
 # pinned.
 . "$(dirname "$0")/lib.sh"
 need nvme python3 cmp dd od blockdev
@@ -221,8 +225,46 @@ refused "Invalid argument: metadata-size: 8 or 16 with block-size 512, 8 or 64 w
 refused "Invalid argument: flags: extended-lba needs metadata-size" \
 	--backend mem --size 16M --extended-lba
 truncate -s 16M "$TMP/img"
-refused "Operation not supported: metadata-size: the file backend keeps no metadata" \
-	--backend file --path "$TMP/img" --buffered --metadata-size 8
+refused "Invalid argument: size: larger than the backing file holds with its metadata" \
+	--backend file --path "$TMP/img" --buffered --size 16M --metadata-size 8
+refused "Operation not supported: pi-type: the file backend keeps metadata, not protection information" \
+	--backend file --path "$TMP/img" --buffered --size 8M --metadata-size 8 \
+	--pi-type 1
+
+# The file backend keeps the metadata in the backing file past the data
+# (a 16 MiB file: 16 MiB less room for 8 bytes a block), where a disk
+# made again on the file finds it.
+name=$(add_disk --backend file --path "$TMP/img" --buffered --metadata-size 8)
+chr=/dev/${name%c}c
+idx=${name#zcblk}
+idx=${idx%c}
+udev_settle "$chr"
+"$ZCBLKCTL" show -j "$idx" >"$TMP/show.json" || fail "show -j $idx"
+python3 - "$TMP/show.json" <<'PY' || fail "file: show -j: $(cat "$TMP/show.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = (16 << 20) // 520
+while -(-n * 512 // 4096) * 4096 + n * 8 > 16 << 20:
+    n -= 1
+sys.exit(not (d["size"] == n * 512 and d["metadata_size"] == 8))
+PY
+head -c 2048 /dev/urandom >"$TMP/data"
+head -c 32 /dev/urandom >"$TMP/md"
+nv write "$chr" --start-block=100 --block-count=3 --data-size=2048 \
+	--data="$TMP/data" --metadata-size=32 --metadata="$TMP/md"
+del_disk "zcblk$idx"
+name=$(add_disk --backend file --path "$TMP/img" --buffered --metadata-size 8)
+chr=/dev/${name%c}c
+idx=${name#zcblk}
+idx=${idx%c}
+udev_settle "$chr"
+rm -f "$TMP/data.r" "$TMP/md.r"
+nv read "$chr" --start-block=100 --block-count=3 --data-size=2048 \
+	--data="$TMP/data.r" --metadata-size=32 --metadata="$TMP/md.r"
+cmp "$TMP/data" "$TMP/data.r" || fail "file backend: data differs"
+cmp "$TMP/md" "$TMP/md.r" || fail "file backend: metadata differs"
+del_disk "zcblk$idx"
+log "file backend: 512+8 in a 16 MiB file; nvme write -M, the disk made again, nvme read -M: data and metadata equal"
 
 # Silent corruption of data, on a mem disk of 4096 blocks of 4 KiB.
 # first_byte DISK N: the first byte of block N of /dev/DISK, read direct,

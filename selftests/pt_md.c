@@ -7,8 +7,11 @@
  * data buffers), a metadata buffer that straddles pages pinned and counted;
  * Compare over data and metadata; Write Zeroes and deallocation zeroing
  * both; every wrong metadata buffer refused with its errno; no block device.
- * The "md_add" tests: the formats DEV_ADD refuses, with their errno and
- * message.
+ * The file backend (four of the formats): the same, but Compare, which it
+ * does not offer (Invalid Opcode); its metadata in the backing file past
+ * the data, where another disk made on the same file finds it with the
+ * data. The "md_add" tests: the formats DEV_ADD refuses, with their errno
+ * and message; a backing file without room for the metadata.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
@@ -17,9 +20,14 @@
 
 #define MD_SLBA		5
 
+#define MD_SIZE		(4 * PT_MiB)
+#define MD_FILE		(MD_SIZE + 256 * PT_KiB)	/* room for metadata */
+
 FIXTURE(md) {
 	struct pt_env env;
 	struct pt_disk d;
+	struct pt_disk_cfg cfg;
+	char path[64];		/* file backend's, or "" */
 };
 
 FIXTURE_VARIANT(md) {
@@ -27,6 +35,7 @@ FIXTURE_VARIANT(md) {
 	__u32 ms;
 	bool ext;
 	int lbaf;	/* its index in the format table */
+	bool file;	/* the file backend, not mem */
 };
 
 FIXTURE_VARIANT_ADD(md, bs512_ms8) { .bs = 512, .ms = 8, .lbaf = 1 };
@@ -41,24 +50,57 @@ FIXTURE_VARIANT_ADD(md, bs4096_ms8_ext) {
 FIXTURE_VARIANT_ADD(md, bs4096_ms64) { .bs = 4096, .ms = 64, .lbaf = 5 };
 FIXTURE_VARIANT_ADD(md, bs4096_ms64_ext) {
 	.bs = 4096, .ms = 64, .ext = true, .lbaf = 5 };
+FIXTURE_VARIANT_ADD(md, file_bs512_ms8) {
+	.bs = 512, .ms = 8, .lbaf = 1, .file = true };
+FIXTURE_VARIANT_ADD(md, file_bs512_ms16_ext) {
+	.bs = 512, .ms = 16, .ext = true, .lbaf = 2, .file = true };
+FIXTURE_VARIANT_ADD(md, file_bs4096_ms8_ext) {
+	.bs = 4096, .ms = 8, .ext = true, .lbaf = 4, .file = true };
+FIXTURE_VARIANT_ADD(md, file_bs4096_ms64) {
+	.bs = 4096, .ms = 64, .lbaf = 5, .file = true };
+
+/* A backing file of @len bytes in @path, direct I/O or the buffered flag. */
+static void md_file(struct __test_metadata *_metadata, char *path,
+		    size_t len, struct pt_disk_cfg *cfg)
+{
+	int fd;
+
+	strcpy(path, "/tmp/zcblk-md.XXXXXX");
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, len));
+	close(fd);
+	/* tmpfs refuses direct I/O on 6.1 (pt_dsm_race.c) */
+	fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (fd < 0)
+		cfg->flags |= ZCBLK_DEV_F_BUFFERED;
+	else
+		close(fd);
+	cfg->backend = "file";
+	cfg->path = path;
+}
 
 FIXTURE_SETUP(md)
 {
-	struct pt_disk_cfg cfg = {
-		.size = 4 * PT_MiB, .bs = variant->bs,
+	self->cfg = (struct pt_disk_cfg){
+		.size = MD_SIZE, .bs = variant->bs,
 		.metadata_size = variant->ms,
 		.flags = variant->ext ? ZCBLK_DEV_F_EXTENDED_LBA : 0,
 	};
-
 	pt_env_setup(_metadata, &self->env);
 	if (_metadata->exit_code)
 		return;
-	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
+	if (variant->file)
+		md_file(_metadata, self->path, MD_FILE, &self->cfg);
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &self->cfg,
+				 &self->d));
 }
 
 FIXTURE_TEARDOWN_PARENT(md)
 {
 	pt_env_teardown(_metadata, &self->env);
+	if (self->path[0])
+		unlink(self->path);
 }
 
 /* One test's state. */
@@ -252,14 +294,16 @@ TEST_F(md, compare_zeroes)
 	c = m_rw(&m, PT_OP_WRITE, MD_SLBA, 2, m.map, m.md);
 	ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
 	c = m_rw(&m, PT_OP_COMPARE, MD_SLBA, 2, m.map, m.md);
-	EXPECT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	res = pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL);
+	/* the file backend does not offer Compare */
+	EXPECT_EQ(variant->file ? PT_SC_INVALID_OPCODE : 0, res);
 	/* the second block's last metadata byte */
 	if (m.ext)
 		m.map[2 * m.per - 1] ^= 1;
 	else
 		m.md[mlen - 1] ^= 1;
 	res = pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL);
-	EXPECT_EQ(PT_SC_COMPARE, res) {
+	EXPECT_EQ(variant->file ? PT_SC_INVALID_OPCODE : PT_SC_COMPARE, res) {
 		TH_LOG("compare, metadata differs: %s", pt_res_str(res));
 	}
 
@@ -279,6 +323,54 @@ TEST_F(md, compare_zeroes)
 	ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
 	EXPECT_TRUE(pt_all_bytes(m.map, dlen, 0));
 	EXPECT_TRUE(pt_all_bytes(m.md, mlen, 0));
+	m_fini(&m);
+}
+
+/*
+ * The file backend keeps the metadata in the backing file: a disk made
+ * again on it reads back what the first one wrote, data and metadata.
+ */
+TEST_F(md, file_persists)
+{
+	__u32 nlb = variant->bs == 512 ? 16 : 4;
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct nvme_uring_cmd c;
+	size_t dlen, mlen;
+	char *want, *wmd;
+	struct m m;
+
+	if (!variant->file)
+		SKIP(return, "the mem backend keeps nothing past the disk");
+	m_init(_metadata, &m, &self->d, variant);
+	dlen = nlb * m.per;
+	mlen = m.ext ? 0 : nlb * m.ms;
+	want = malloc(dlen);
+	wmd = malloc(mlen + 1);
+	ASSERT_NE(NULL, want);
+	ASSERT_NE(NULL, wmd);
+	m_pattern(want, dlen, 31);
+	m_pattern(wmd, mlen, 32);
+	memcpy(m.map, want, dlen);
+	memcpy(m.md, wmd, mlen);
+	c = m_rw(&m, PT_OP_WRITE, MD_SLBA, nlb, m.map, m.md);
+	ASSERT_EQ(0, pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	m_fini(&m);
+
+	ASSERT_EQ(0, zcblk_dev_del(self->env.ctx, self->d.index));
+	self->env.n--;
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &self->cfg,
+				 &self->d));
+	ASSERT_EQ(0, zcblk_dev_get(self->env.ctx, self->d.index, &info));
+	EXPECT_EQ(MD_SIZE, info.disk_size);
+	m_init(_metadata, &m, &self->d, variant);
+	memset(m.map, 0x5a, dlen);
+	memset(m.md, 0x5a, mlen);
+	c = m_rw(&m, PT_OP_READ, MD_SLBA, nlb, m.map, m.md);
+	ASSERT_EQ(0, pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(0, memcmp(m.map, want, dlen));
+	EXPECT_EQ(0, memcmp(m.md, wmd, mlen));
+	free(want);
+	free(wmd);
 	m_fini(&m);
 }
 
@@ -451,6 +543,54 @@ TEST_F(md_add, refused)
 	p.flags = 0;
 	strcpy(p.backend, "mem");
 	EXPECT_EQ(-ERANGE, zcblk_dev_add(self->env.ctx, &p, NULL));
+}
+
+/*
+ * A backing file holds the metadata past the data: a disk of the whole
+ * file is refused, one without a size gets what fits with its metadata;
+ * PI is not kept there.
+ */
+TEST_F(md_add, file)
+{
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct pt_disk_cfg cfg = {
+		.size = MD_SIZE, .bs = 512, .metadata_size = 8,
+	};
+	__u64 nlb = MD_SIZE / 520;
+	struct zcblk_dev_params p;
+	struct pt_disk d;
+	char path[64];
+	int ret;
+
+	md_file(_metadata, path, MD_SIZE, &cfg);
+	ret = pt_disk_add(_metadata, &self->env, &cfg, &d);
+	EXPECT_EQ(-EINVAL, ret);
+	EXPECT_STREQ("size: larger than the backing file holds with its metadata",
+		     zcblk_ctx_errmsg(self->env.ctx));
+
+	/* the data rounded up to a page, then 8 bytes a block */
+	while ((nlb * 512 + 4095) / 4096 * 4096 + nlb * 8 > MD_SIZE)
+		nlb--;
+	/* no size: the file's, less its metadata's */
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_PATH | ZCBLK_PARAM_FLAGS |
+		ZCBLK_PARAM_METADATA_SIZE;
+	strcpy(p.backend, "file");
+	p.path = path;
+	p.flags = cfg.flags;
+	p.metadata_size = 8;
+	ASSERT_EQ(0, zcblk_dev_add(self->env.ctx, &p, &info));
+	EXPECT_EQ(nlb * 512, info.disk_size);
+	EXPECT_EQ(8, info.metadata_size);
+	EXPECT_EQ(0, zcblk_dev_del(self->env.ctx, info.index));
+
+	cfg.size = nlb * 512;
+	cfg.pi_type = 1;
+	EXPECT_EQ(-EOPNOTSUPP, pt_disk_add(_metadata, &self->env, &cfg, &d));
+	EXPECT_STREQ("pi-type: the file backend keeps metadata, not protection information",
+		     zcblk_ctx_errmsg(self->env.ctx));
+	unlink(path);
 }
 
 TEST_HARNESS_MAIN
