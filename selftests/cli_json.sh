@@ -80,10 +80,15 @@ before() {
 
 # --help of every command: exit 0, a usage line on stdout; -j before it
 # changes nothing to help.
-for cmd in add del list show set stats monitor features version; do
+for cmd in add del list show set stats monitor export unexport features version; do
 	out=$("$ZCBLKCTL" "$cmd" --help) || fail "$cmd --help: exit $?"
 	[[ $out == "Usage: zcblkctl $cmd"* ]] || fail "$cmd --help: $out"
 done
+rc=0
+"$ZCBLKCTL" -j export 0 >/dev/null 2>"$TMP/err" || rc=$?
+if [ $rc -ne 1 ] || ! grep -q "this command has no JSON output" "$TMP/err"; then
+	fail "-j export: exit $rc, $(<"$TMP/err")"
+fi
 out=$("$ZCBLKCTL" -j help del) || fail "-j help del: exit $?"
 [[ $out == "Usage: zcblkctl del"* ]] || fail "-j help del: $out"
 log "--help of every command: ok"

@@ -17,7 +17,9 @@ TMP=$(mktemp -d /tmp/zcblk-test.XXXXXX)
 # What to undo on exit whatever happens, in reverse order: lines
 # "disk <index>" and "mount <dir>" (a file system on a zcblk disk goes
 # before the disk; a disk backed by a file on a mount goes before the
-# mount). A file: add_disk runs in command substitutions.
+# mount), "export <index>" (zcblkctl unexport), "nvme <nqn>" (nvme
+# disconnect) and "netns <name>" (ip netns del). A file: add_disk runs in
+# command substitutions.
 ZCBLK_UNDO=$TMP/undo
 : >"$ZCBLK_UNDO"
 
@@ -54,6 +56,12 @@ cleanup() {
 				grep -q "^/dev/zcblk$arg " /proc/mounts && continue
 				"$ZCBLKCTL" del "$arg" >/dev/null 2>&1
 				[ -e "/sys/block/zcblk$arg" ] && continue ;;
+			export)
+				"$ZCBLKCTL" unexport "$arg" >/dev/null 2>&1 ;;
+			nvme)
+				nvme disconnect -n "$arg" >/dev/null 2>&1 ;;
+			netns)
+				ip netns del "$arg" 2>/dev/null ;;
 			esac
 			sed -i "/^$what ${arg//\//\\/}\$/d" "$ZCBLK_UNDO"
 		done < <(tac "$ZCBLK_UNDO")

@@ -30,6 +30,14 @@ int show_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
 int features_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
+int export_main(int argc, char *argv[]);
+int unexport_main(int argc, char *argv[]);
+
+/*
+ * Is disk @index exported through nvmet (export.c)? 1 with the
+ * subsystem's NQN in @nqn, else 0.
+ */
+int nvmet_exported(__u32 index, char *nqn, size_t len);
 
 /*
  * Print "zcblkctl <cmd>: <message>" and a hint to stderr; EXIT_USAGE.

@@ -13,6 +13,7 @@ static void del_usage(FILE *f)
 		"Usage: %s del DISK\n"
 		"\n"
 		"Remove a disk. Open file descriptors on it see ENODEV from then on.\n"
+		"A disk exported over NVMe/TCP is refused: unexport it first.\n"
 		"DISK: its index (3), name (zcblk3), char device's name (zcblk3c) or\n"
 		"either's path (/dev/zcblk3, /dev/zcblk3c).\n"
 		"\n"
@@ -28,6 +29,7 @@ int del_main(int argc, char *argv[])
 	};
 	static const char shortopts[] = ":h";
 	struct zcblk_ctx *ctx;
+	char nqn[256];
 	__u32 index;
 	int opt, ret;
 
@@ -47,6 +49,12 @@ int del_main(int argc, char *argv[])
 		return usage_error("del", "not a disk index or name: %s",
 				   argv[optind]);
 
+	/* nvmet would keep serving a block device that is gone */
+	if (nvmet_exported(index, nqn, sizeof(nqn))) {
+		fprintf(stderr, "%s: zcblk%u is exported over NVMe/TCP as %s; '%s unexport %u' first\n",
+			PROG_NAME, index, nqn, PROG_NAME, index);
+		return EXIT_FAILED;
+	}
 	ret = open_ctx(&ctx);
 	if (ret)
 		return ret;

@@ -26,6 +26,8 @@ static const struct subcommand {
 	{ "set",      set_main,      true,  "change a disk's live settings (faults, latency, power)" },
 	{ "stats",    stats_main,    true,  "show a disk's I/O and pin counters" },
 	{ "monitor",  monitor_main,  true,  "print the disks' events as they happen" },
+	{ "export",   export_main,   false, "serve a disk to other hosts over NVMe/TCP (nvmet)" },
+	{ "unexport", unexport_main, false, "stop serving a disk over NVMe/TCP" },
 	{ "features", features_main, true,  "show what the loaded module offers" },
 	{ "version",  version_main,  true,  "show the versions of zcblkctl, libzcblk, zcblk.ko" },
 };
