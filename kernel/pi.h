@@ -72,10 +72,16 @@ static inline u32 zcblk_pi_offset(const struct zcblk_config *cfg)
 		cfg->metadata_size - zcblk_pi_size(cfg);
 }
 
-/* The guard's CRC over @len more bytes: T10-DIF's, or NVMe's CRC64. */
+/*
+ * The guard's CRC over @len more bytes: T10-DIF's, or NVMe's CRC64. None
+ * for none (no metadata before the PI): the call alone goes through the
+ * crypto API.
+ */
 static inline u64 zcblk_pi_crc(const struct zcblk_config *cfg, u64 crc,
 			       const u8 *p, size_t len)
 {
+	if (!len)
+		return crc;
 	if (zcblk_pi_guard64(cfg))
 		return zcblk_crc64_nvme(crc, p, len);
 	return zcblk_crc_t10dif(crc, p, len);

@@ -39,9 +39,12 @@
 #          of the char devices of mem disks of 512-byte blocks: without
 #          metadata, with 8 bytes a block in a separate buffer, and with
 #          PI type 1 in them, every check on (uqd.c)
+#   tcp-zc, tcp-nullb  the zcblk null disk and null_blk served by nvmet
+#          over NVMe/TCP on the loopback (Documentation/fabrics.rst), read
+#          through this host's nvme-tcp: /dev/nvmeXn1, io_uring direct=1
 # BENCH_ONLY=zoned runs the zoned rows alone, BENCH_ONLY=wcache the write
 # cache rows and their references, BENCH_ONLY=copy the Copy and FDP rows,
-# BENCH_ONLY=md the metadata rows.
+# BENCH_ONLY=md the metadata rows, BENCH_ONLY=fabrics the NVMe/TCP rows.
 # Nothing is asserted: numbers depend on the machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -76,6 +79,11 @@ mibs=256	# mem disk and brd size
 
 [ -d /sys/module/zcblk ] || insmod "$mod"
 modprobe configfs 2>/dev/null || true
+# The NVMe/TCP rows: the kernel's target and host, on the loopback
+modprobe nvmet-tcp 2>/dev/null || true
+modprobe nvme-tcp 2>/dev/null || true
+[ -d /sys/kernel/config/nvmet ] || mount -t configfs none /sys/kernel/config
+ip link set lo up
 # What udev loads at boot on a CPU with PCLMULQDQ (-cpu max has it): the
 # CRC the PI rows pay is then the one a real machine's kernel uses.
 modprobe crct10dif-pclmul 2>/dev/null || true
@@ -130,6 +138,8 @@ target() {
 	nullb-fb) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G --fixedbufs=1 ;;
 	nullb-hipri) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G --hipri=1 ;;
 	nullbz) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G ;;
+	tcp-zc) printf '%s\n' --filename="$tcp_zc" --ioengine=io_uring --direct=1 --size=1G ;;
+	tcp-nullb) printf '%s\n' --filename="$tcp_nullb" --ioengine=io_uring --direct=1 --size=1G ;;
 	brd) printf '%s\n' --filename=/dev/ram0 --ioengine=io_uring --direct=1 --size=${mibs}M ;;
 	*) echo "bench.sh: no target $t" >&2; return 1 ;;
 	esac
@@ -175,6 +185,50 @@ copies() {
 			{ echo "bench.sh: copyb $m failed:" >&2; cat "$tmp/err" >&2; return 1; }
 		printf 'BENCH_JSON %s zcm-%s copy-1m-4r %s\n' "$1" "$m" "$(gzip -9c "$f" | base64 -w0)"
 	done
+}
+
+# tcp_connect NQN: nvme connect over TCP to 127.0.0.1:4420; prints the
+# namespace's block device once it is there.
+tcp_connect() {
+	local c
+	nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$1" >/dev/null || return 1
+	for _ in $(seq 100); do
+		for c in /sys/class/nvme/nvme*; do
+			if [ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] &&
+				[ -b "/dev/${c##*/}n1" ]; then
+				echo "/dev/${c##*/}n1"
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
+# fabrics REP: the null disk against null_blk, each served by nvmet over
+# NVMe/TCP on the loopback (zcblkctl export; null_blk's subsystem made by
+# hand on the same port) and read by this host's nvme-tcp.
+fabrics() {
+	local nvmet=/sys/kernel/config/nvmet nqz nqn=nqn.2026-12.local.bench:nullb0
+	local s port ret=0
+	nqz=nqn.2026-12.local.zcblk:$zn
+	s=$nvmet/subsystems/$nqn
+	"$ctl" export "${zn#zcblk}" >/dev/null || return 1
+	port=$(ls "$nvmet/ports")
+	mkdir "$s" "$s/namespaces/1"
+	echo 1 >"$s/attr_allow_any_host"
+	echo /dev/nullb0 >"$s/namespaces/1/device_path"
+	echo 1 >"$s/namespaces/1/enable"
+	ln -s "$s" "$nvmet/ports/$port/subsystems/$nqn"
+	tcp_zc=$(tcp_connect "$nqz") && tcp_nullb=$(tcp_connect "$nqn") &&
+		run "$1" randread-4k-qd32 tcp-zc tcp-nullb || ret=1
+	nvme disconnect -n "$nqz" >/dev/null
+	nvme disconnect -n "$nqn" >/dev/null
+	rm "$nvmet/ports/$port/subsystems/$nqn"
+	echo 0 >"$s/namespaces/1/enable"
+	rmdir "$s/namespaces/1" "$s"
+	"$ctl" unexport "${zn#zcblk}" >/dev/null || ret=1
+	return $ret
 }
 
 # uqd REP ROW WORKLOAD DIR MODE CHR BYTES N: uqd.c's 4k random I/O QD32.
@@ -245,6 +299,10 @@ for rep in $(seq "$reps"); do
 		metadata "$rep"
 		continue
 	fi
+	if [ "${BENCH_ONLY:-}" = fabrics ]; then
+		fabrics "$rep"
+		continue
+	fi
 	if [ "$quick" = 1 ]; then
 		run "$rep" randread-4k-qd32 zc-chr zc-chr-fb zc-blk nullb
 		break
@@ -272,6 +330,7 @@ for rep in $(seq "$reps"); do
 	copies "$rep"
 	placement "$rep"
 	metadata "$rep"
+	fabrics "$rep"
 done
 
 "$ctl" del "${zn#zcblk}"

@@ -58,6 +58,8 @@ ROWS = [
     ("zcp-pi", "zcp-md", "zcblk mem 512+8 PI type 1, char dev, every check (writes: PRACT)"),
     ("zcp-md", "zcp-plain", "zcblk mem 512+8, char dev, separate metadata buffer"),
     ("zcp-plain", None, "zcblk mem 512, char dev, no metadata"),
+    ("tcp-zc", "tcp-nullb", "zcblk null served by nvmet over NVMe/TCP loopback, remote block dev, io_uring direct=1"),
+    ("tcp-nullb", None, "null_blk irqmode=0 served by nvmet over NVMe/TCP loopback, the same"),
 ]
 REF = {r: ref for r, ref, _ in ROWS}
 DESC = {r: d for r, _, d in ROWS}
@@ -101,6 +103,9 @@ TARGETS = [
      "randread-4k-qd32-md", "zcp-md", "zcp-plain", "iops", ">=", 0.9, "icount"),
     ("4k randwrite QD32, separate metadata (zero copy) vs none",
      "randwrite-4k-qd32-md", "zcp-md", "zcp-plain", "iops", ">=", 0.9,
+     "icount"),
+    ("4k randread QD32 over NVMe/TCP loopback, zcblk null vs null_blk",
+     "randread-4k-qd32", "tcp-zc", "tcp-nullb", "iops", ">=", 0.95,
      "icount"),
 ]
 
