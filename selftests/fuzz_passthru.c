@@ -4,8 +4,10 @@
  * surface, on a mem disk (512-byte blocks, 2 queues, node mode 0666,
  * FDP), a mem disk of 4 KiB blocks with 8 bytes of separate metadata and
  * PI type 1 (a poll queue; random PRINFO bits are checked, its block
- * device has an integrity profile) and a zoned mem disk with a poll queue
- * and a 1 s request timeout:
+ * device has an integrity profile), a zoned mem disk with a poll queue
+ * and a 1 s request timeout, and a mem disk of 4 KiB blocks with 16 bytes
+ * of separate metadata holding PI type 1 with the 64-bit guard (random
+ * CDW3 bits are its reference tags'):
  *
  *  - random NVMe commands (opcode, flags, nsid, cdw2..15, metadata,
  *    lengths, timeouts; biased toward the valid ones so that they get
@@ -351,7 +353,7 @@ TEST_F_TIMEOUT(fuzz, random_input, 7200)
 {
 	const char *s = getenv("ZCBLK_FUZZ_SECONDS");
 	int secs = s && atoi(s) > 0 ? atoi(s) : 60;
-	struct disk dks[3];
+	struct disk dks[4];
 	time_t deadline;
 	pid_t ppt, pu;
 	int i, fd, nviol;
@@ -375,7 +377,9 @@ TEST_F_TIMEOUT(fuzz, random_input, 7200)
 			      30000, 0, 8, &dks[1]));
 	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 4096, 1, 1, 0600,
 			      1000, ZCBLK_DEV_F_ZONED, 0, &dks[2]));
-	for (i = 0; i < 3; i++)
+	ASSERT_EQ(0, add_disk(_metadata, &self->env, "mem", 4096, 1, 0, 0600,
+			      30000, ZCBLK_DEV_F_PI_GUARD64, 16, &dks[3]));
+	for (i = 0; i < 4; i++)
 		protected_idx[nprotected++] = dks[i].d.index;
 	snprintf(backing_file, sizeof(backing_file),
 		 "/tmp/zcblk-fuzz.XXXXXX");
@@ -388,17 +392,17 @@ TEST_F_TIMEOUT(fuzz, random_input, 7200)
 	ppt = fork();
 	ASSERT_LE(0, ppt);
 	if (!ppt)
-		_exit(pt_main(dks, 3, deadline));
+		_exit(pt_main(dks, 4, deadline));
 	pu = fork();
 	ASSERT_LE(0, pu);
 	if (!pu)
 		_exit(unpriv_main(&dks[0], deadline));
 
-	nl_main(self->env.ctx, dks, 3, deadline);
-	settings_reset(self->env.ctx, dks, 3);
+	nl_main(self->env.ctx, dks, 4, deadline);
+	settings_reset(self->env.ctx, dks, 4);
 	ok = reap(_metadata, ppt, 0);
 	ok &= reap(_metadata, pu, 1);
-	settings_reset(self->env.ctx, dks, 3);
+	settings_reset(self->env.ctx, dks, 4);
 	sweep(self->env.ctx);
 	unlink(backing_file);
 
