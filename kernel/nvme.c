@@ -274,10 +274,21 @@ static int zcblk_fdp_submit(struct zcblk_dev *dev, struct zcblk_io *io,
 {
 	bool placed = zcblk_fdp(dev) && (io->op == ZCBLK_IO_WRITE ||
 					 io->op == ZCBLK_IO_WRITE_ZEROES);
+	/*
+	 * A backend that completes later (file) may complete before submit
+	 * returns: account first, or a host reading RUAMW after its
+	 * completion could see the write not counted. Such a backend never
+	 * defers (no nowait), so nothing is counted twice; a write it fails
+	 * counts, as a drive's failed write may have used the space.
+	 */
+	bool early = placed && dev->ops->deferred;
 	u32 cdw12 = nc->cdw12, cdw13 = nc->cdw13;
-	int status = zcblk_nvme_submit(dev, io);
+	int status;
 
-	if (placed && (status == 0 || status == ZCBLK_STATUS_QUEUED))
+	if (early)
+		zcblk_fdp_write(dev, cdw12, cdw13, nlb);
+	status = zcblk_nvme_submit(dev, io);
+	if (placed && !early && (status == 0 || status == ZCBLK_STATUS_QUEUED))
 		zcblk_fdp_write(dev, cdw12, cdw13, nlb);
 	return status;
 }
