@@ -33,7 +33,7 @@ DKMS_SRC	:= /usr/src/zcblk-$(ZCBLK_VERSION)
 # libzcblk's functions (its version script's list): each gets a man page,
 # a ".so" link to libzcblk.3, which documents them all.
 LIBZCBLK_FUNCS	:= $(shell sed -n 's/^[[:space:]]*\(zcblk_[a-z0-9_]*\);$$/\1/p' \
-		   $(REPO)/userlib/lib/libzcblk.map)
+		   $(REPO)/userlib/lib/libzcblk.map 2>/dev/null)
 # Kernels `dkms-install` builds for now (later ones: AUTOINSTALL).
 DKMS_KRELS	?= $(shell uname -r)
 
@@ -48,7 +48,7 @@ CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
 
 .PHONY: all modules userlib selftests ynl-gen check check-debug coverage stress fuzz soak demo bench bench-quick bench-costs deps clean help \
 	install install-modules install-userlib uninstall uninstall-modules \
-	uninstall-userlib dkms-install dkms-uninstall
+	uninstall-userlib dkms-install dkms-uninstall deb
 
 all: modules userlib selftests
 
@@ -189,8 +189,28 @@ dkms-uninstall:
 	fi
 	$(Q)rm -rf $(DESTDIR)$(DKMS_SRC)
 
+# Debian packages (debian/, Documentation/packaging.rst) into build/deb/:
+# dpkg-buildpackage -b on a copy of the tree without build/ or what
+# .gitignore names, then lintian, which must find nothing that
+# debian/*.lintian-overrides does not explain.
+DEB_DIR	:= $(BUILD)/deb
+deb:
+	$(Q)v=$$(cd $(REPO) && dpkg-parsechangelog -S Version) && \
+	test "$$v" = "$(ZCBLK_VERSION)" || \
+		{ echo "debian/changelog: version $$v, kernel/dev.h: $(ZCBLK_VERSION)" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src/zcblk-$(ZCBLK_VERSION)
+	$(Q)tar -C $(REPO) --exclude=./build --exclude-vcs --exclude-vcs-ignores -cf - . | \
+		tar -C $(DEB_DIR)/src/zcblk-$(ZCBLK_VERSION) -xf -
+	$(Q)cd $(DEB_DIR)/src/zcblk-$(ZCBLK_VERSION) && \
+		dpkg-buildpackage -us -uc -b >$(DEB_DIR)/build.log 2>&1 || \
+		{ tail -n 40 $(DEB_DIR)/build.log >&2; exit 1; }
+	$(Q)mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.changes $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/
+	$(Q)rm -rf $(DEB_DIR)/src
+	$(Q)lintian --fail-on error,warning --info $(DEB_DIR)/*.changes | tee $(DEB_DIR)/lintian.txt
+	$(Q)ls $(DEB_DIR)/*.deb
+
 check: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) all deb
 	$(Q)$(VM)/check.sh
 
 # The debug kernel (KASAN, lockdep, kmemleak, fault injection), built once

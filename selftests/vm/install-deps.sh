@@ -10,6 +10,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio kmod fio liburing-dev nvme-cli
 	libmnl-dev sparse shellcheck e2fsprogs btrfs-progs xfsprogs pkg-config util-linux iproute2
 	python3-yaml python3-jsonschema dkms gnuplot-nox lcov
+	build-essential debhelper dh-dkms lintian
 	flex bison bc libelf-dev libssl-dev
 	xz-utils zstd
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64
