@@ -65,7 +65,7 @@ for rel in "${kernels[@]}"; do
 done
 
 run_vm() {
-	local i=$1 rel list out ko rc=0 t0=$SECONDS
+	local i=$1 rel list out ko rc=0 t0=$SECONDS try
 	IFS="|" read -r rel list out <<<"${vms[i]}"
 	ko=$kmods/$rel/kernel/zcblk.ko
 	if [ ! -f "$ko" ]; then
@@ -74,13 +74,29 @@ run_vm() {
 		echo 0 >"$tmp/vm.$i.rc"
 		return
 	fi
-	# shellcheck disable=SC2086 # ZCBLK_GUEST_ENV: words VAR=value
-	"$here/vm.sh" --kernel "$rel" --out "$repo/$out" --quiet \
-		--timeout "${ZCBLK_VM_TIMEOUT:-1800}" \
-		-- env ZCBLK_MODULE="$ko" ${list:+ZCBLK_TESTS="$list"} \
-		${ZCBLK_DEBUG:+ZCBLK_DEBUG="$ZCBLK_DEBUG"} \
-		${ZCBLK_GUEST_ENV:-} \
-		selftests/run_tests.sh >"$tmp/vm.$i" 2>"$tmp/vm.$i.err" || rc=$?
+	# A guest that dies before the runner starts never ran zcblk: under
+	# TCG a 6.12 boot now and then takes an int3 Oops from another
+	# vCPU's text patching (sched_clock_tick, 2026-12-04). Boot it once
+	# more, and say so.
+	for try in 1 2; do
+		rc=0
+		# shellcheck disable=SC2086 # ZCBLK_GUEST_ENV: words VAR=value
+		"$here/vm.sh" --kernel "$rel" --out "$repo/$out" --quiet \
+			--timeout "${ZCBLK_VM_TIMEOUT:-1800}" \
+			-- env ZCBLK_MODULE="$ko" ${list:+ZCBLK_TESTS="$list"} \
+			${ZCBLK_DEBUG:+ZCBLK_DEBUG="$ZCBLK_DEBUG"} \
+			${ZCBLK_GUEST_ENV:-} \
+			selftests/run_tests.sh >"$tmp/vm.$i" 2>"$tmp/vm.$i.err" || rc=$?
+		if [ "$rc" = 0 ] || [ $try = 2 ] || grep -q '^TAP version' "$tmp/vm.$i"; then
+			break
+		fi
+		echo "# vm $rel: the guest died before its first test; booting it again:" \
+			>>"$tmp/vm.$i.boot"
+		grep -m3 -E 'Oops|BUG:|Kernel panic' "$repo/$out/console.log" | sed 's/^/#   /' \
+			>>"$tmp/vm.$i.boot" || true
+	done
+	[ ! -f "$tmp/vm.$i.boot" ] || { cat "$tmp/vm.$i.boot"; cat "$tmp/vm.$i"; } >"$tmp/vm.$i.new"
+	[ ! -f "$tmp/vm.$i.new" ] || mv "$tmp/vm.$i.new" "$tmp/vm.$i"
 	# For sizing CI's budget (testing.rst).
 	echo "# vm $rel ${list:-selftests/tests.txt}: $((SECONDS - t0)) s" >>"$tmp/vm.$i"
 	echo "$rc" >"$tmp/vm.$i.rc.new"
