@@ -191,8 +191,8 @@ dkms-uninstall:
 
 # Debian packages (debian/, Documentation/packaging.rst) into build/deb/:
 # dpkg-buildpackage -b on a copy of the tree without build/ or what
-# .gitignore names, then lintian, which must find nothing that
-# debian/*.lintian-overrides does not explain.
+# .gitignore names, then lintian, which must report no error and no
+# warning (debian/ has no overrides: it reports nothing).
 DEB_DIR	:= $(BUILD)/deb
 deb:
 	$(Q)v=$$(cd $(REPO) && dpkg-parsechangelog -S Version) && \
@@ -291,6 +291,7 @@ help:
 	@echo "                (make KDIR=... builds userlib and the selftests too)"
 	@echo "make demo       boot a VM and show a zcblk disk at work"
 	@echo "make check      build and run every test on every kernel"
+	@echo "make deb        Debian packages into build/deb/ (lintian-clean)"
 	@echo "make check-debug  the tests on a KASAN/lockdep/kmemleak kernel (built once)"
 	@echo "make coverage   line and branch coverage of kernel/ by those tests (build/coverage/)"
 	@echo "make stress     race tests at full counts (debug kernel; KERNELS=...)"
