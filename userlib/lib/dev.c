@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The zcblk commands: DEV_ADD, DEV_DEL, DEV_SET, DEV_GET and DEV_STATS (one
- * disk, or a dump).
+ * The zcblk commands on disks: DEV_ADD, DEV_DEL, DEV_SET and DEV_GET (one
+ * disk, or a dump); DEV_STATS is in stats.c, the dump helper in dump.c.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -41,11 +41,6 @@ _Static_assert(offsetof(struct zcblk_dev_info, fdp_ru_size) ==
 	       "struct zcblk_dev_info: version 5 changed");
 _Static_assert(sizeof(struct zcblk_bad_range) == 16,
 	       "struct zcblk_bad_range: layout changed");
-_Static_assert(sizeof(struct zcblk_dev_stats) == ZCBLK_DEV_STATS_SIZE_VER2,
-	       "struct zcblk_dev_stats: layout changed");
-_Static_assert(offsetof(struct zcblk_dev_stats, cache_dirty_bytes) ==
-	       ZCBLK_DEV_STATS_SIZE_VER1,
-	       "struct zcblk_dev_stats: version 1 changed");
 _Static_assert(sizeof(struct zcblk_dev_settings) ==
 	       ZCBLK_DEV_SETTINGS_SIZE_VER1,
 	       "struct zcblk_dev_settings: layout changed");
@@ -601,99 +596,6 @@ ZCBLK_EXPORT int zcblk_dev_get(struct zcblk_ctx *ctx, __u32 index,
 	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_dev_cb, out);
 }
 
-/*
- * The messages of a dump, each parsed by @parse into one element of @v
- * (@elem_size bytes each), then sorted by @cmp.
- */
-struct dump_array {
-	void *v;
-	size_t n, cap, elem_size;
-	int (*parse)(const struct nlmsghdr *nlh, void *elem);
-	int (*cmp)(const void *a, const void *b);
-	bool interrupted;
-};
-
-static int dump_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dump_array *a = data;
-	int ret;
-
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		a->interrupted = true;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 16;
-		void *v = realloc(a->v, cap * a->elem_size);
-
-		if (!v)
-			return -ENOMEM;
-		a->v = v;
-		a->cap = cap;
-	}
-	ret = a->parse(nlh, (char *)a->v + a->n * a->elem_size);
-	if (ret)
-		return ret;
-	a->n++;
-	return 0;
-}
-
-/* Retries of a dump that raced with a change of the set of disks. */
-#define ZCBLK_DUMP_TRIES	5
-
-/*
- * Dump @cmd into @a, sorted.  On success the caller owns a->v (free it
- * even when a->n is 0); on failure it has been freed.
- */
-static int dump_all(struct zcblk_ctx *ctx, __u8 cmd, struct dump_array *a)
-{
-	struct nlmsghdr *nlh;
-	int ret = 0, tries;
-
-	for (tries = 0; tries < ZCBLK_DUMP_TRIES; tries++) {
-		a->n = 0;
-		a->interrupted = false;
-		nlh = zcblk__dev_req_start(ctx, cmd, NLM_F_DUMP);
-		ret = zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, dump_cb,
-				      a);
-		if (ret || !a->interrupted)
-			break;
-	}
-	if (!ret && a->interrupted) {
-		zcblk__set_errmsg(ctx, "disks kept changing during the dump");
-		ret = -EAGAIN;
-	}
-	if (ret) {
-		free(a->v);
-		a->v = NULL;
-		return ret;
-	}
-	if (a->n)
-		qsort(a->v, a->n, a->elem_size, a->cmp);
-	return 0;
-}
-
-/*
- * Dump @cmd into @a, sorted, then call @visit on each element in turn
- * until it returns non-zero (its return value, else 0 or a negative errno
- * from the dump).
- */
-static int dump_visit(struct zcblk_ctx *ctx, __u8 cmd, struct dump_array *a,
-		      int (*visit)(const void *elem, void *data), void *data)
-{
-	size_t i;
-	int ret;
-
-	ret = dump_all(ctx, cmd, a);
-	if (ret)
-		return ret;
-	for (i = 0; i < a->n; i++) {
-		ret = visit((const char *)a->v + i * a->elem_size, data);
-		if (ret)
-			break;
-	}
-	free(a->v);
-	return ret;
-}
-
 static int parse_dev_elem(const struct nlmsghdr *nlh, void *elem)
 {
 	return zcblk__parse_dev(nlh, elem);
@@ -724,7 +626,7 @@ ZCBLK_EXPORT int zcblk_dev_list(struct zcblk_ctx *ctx,
 					  void *arg),
 				void *arg)
 {
-	struct dump_array a = {
+	struct zcblk_dump_array a = {
 		.elem_size = sizeof(struct zcblk_dev_info),
 		.parse = parse_dev_elem,
 		.cmp = cmp_index,
@@ -736,202 +638,5 @@ ZCBLK_EXPORT int zcblk_dev_list(struct zcblk_ctx *ctx,
 	ctx->errmsg[0] = '\0';
 	if (!cb)
 		return -EINVAL;
-	return dump_visit(ctx, ZCBLK_CMD_DEV_GET, &a, visit_dev, &v);
-}
-
-/* A DEV_STATS answer: the disk's index and its counters. */
-struct dev_stats_msg {
-	__u32 index;
-	struct zcblk_dev_stats stats;
-};
-
-struct stats_parse {
-	struct dev_stats_msg m;
-	bool has_index, has_stats;
-};
-
-static int stats_nest_cb(const struct nlattr *attr, void *data)
-{
-	struct zcblk_dev_stats *st = data;
-	__u64 *v;
-
-	switch (mnl_attr_get_type(attr)) {
-	case ZCBLK_A_STATS_PT_INFLIGHT:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		st->pt_inflight = mnl_attr_get_u32(attr);
-		return MNL_CB_OK;
-	case ZCBLK_A_STATS_READ_CMDS:
-		v = &st->read_cmds;
-		break;
-	case ZCBLK_A_STATS_WRITE_CMDS:
-		v = &st->write_cmds;
-		break;
-	case ZCBLK_A_STATS_READ_BYTES:
-		v = &st->read_bytes;
-		break;
-	case ZCBLK_A_STATS_WRITE_BYTES:
-		v = &st->write_bytes;
-		break;
-	case ZCBLK_A_STATS_ERRORS:
-		v = &st->errors;
-		break;
-	case ZCBLK_A_STATS_PINNED_PAGES:
-		v = &st->pinned_pages;
-		break;
-	case ZCBLK_A_STATS_UNPINNED_PAGES:
-		v = &st->unpinned_pages;
-		break;
-	case ZCBLK_A_STATS_PINNED_CURRENT:
-		v = &st->pinned_current;
-		break;
-	case ZCBLK_A_STATS_FIXED_BYTES:
-		v = &st->fixed_bytes;
-		break;
-	case ZCBLK_A_STATS_COPIED_BYTES:
-		v = &st->copied_bytes;
-		break;
-	case ZCBLK_A_STATS_FLUSHES:
-		v = &st->flushes;
-		break;
-	case ZCBLK_A_STATS_TIMEOUTS:
-		v = &st->timeouts;
-		break;
-	case ZCBLK_A_STATS_INJECTED:
-		v = &st->injected;
-		break;
-	case ZCBLK_A_STATS_CACHE_DIRTY_BYTES:
-		v = &st->cache_dirty_bytes;
-		break;
-	case ZCBLK_A_STATS_FUA_WRITES:
-		v = &st->fua_writes;
-		break;
-	case ZCBLK_A_STATS_CUT_LOST_WRITES:
-		v = &st->cut_lost_writes;
-		break;
-	case ZCBLK_A_STATS_CUT_LOST_BLOCKS:
-		v = &st->cut_lost_blocks;
-		break;
-	default:
-		return MNL_CB_OK;	/* newer than us, or padding */
-	}
-	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-		return MNL_CB_ERROR;
-	*v = mnl_attr_get_u64(attr);
-	return MNL_CB_OK;
-}
-
-static int stats_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct stats_parse *p = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case ZCBLK_A_DEV_INDEX:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		p->m.index = mnl_attr_get_u32(attr);
-		p->has_index = true;
-		break;
-	case ZCBLK_A_DEV_STATS:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
-		    mnl_attr_parse_nested(attr, stats_nest_cb,
-					  &p->m.stats) != MNL_CB_OK)
-			return MNL_CB_ERROR;
-		p->has_stats = true;
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-/* Parse a DEV_STATS reply into @m. */
-static int parse_stats(const struct nlmsghdr *nlh, struct dev_stats_msg *m)
-{
-	struct stats_parse p = { .m.stats.size = sizeof(p.m.stats) };
-
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), stats_attr_cb,
-			   &p) != MNL_CB_OK || !p.has_index || !p.has_stats)
-		return -EBADMSG;
-	*m = p.m;
-	return 0;
-}
-
-static int one_stats_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct zcblk_dev_stats *out = data;
-	struct dev_stats_msg m;
-	__u32 size = out->size;
-	int ret;
-
-	ret = parse_stats(nlh, &m);
-	if (ret)
-		return ret;
-	memcpy(out, &m.stats, ZCBLK_MIN(size, sizeof(m.stats)));
-	out->size = size;
-	return 0;
-}
-
-ZCBLK_EXPORT int zcblk_dev_stats(struct zcblk_ctx *ctx, __u32 index,
-				 struct zcblk_dev_stats *out)
-{
-	struct nlmsghdr *nlh;
-	int ret;
-
-	if (!ctx)
-		return -EINVAL;
-	ctx->errmsg[0] = '\0';
-	ret = zcblk__check_out(ctx, out, ZCBLK_DEV_STATS_SIZE_VER1,
-			       "zcblk_dev_stats");
-	if (ret)
-		return ret;
-	nlh = zcblk__dev_req_start(ctx, ZCBLK_CMD_DEV_STATS, NLM_F_ACK);
-	mnl_attr_put_u32(nlh, ZCBLK_A_DEV_INDEX, index);
-	return zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, one_stats_cb,
-			       out);
-}
-
-static int parse_stats_elem(const struct nlmsghdr *nlh, void *elem)
-{
-	return parse_stats(nlh, elem);
-}
-
-static int cmp_stats_index(const void *a, const void *b)
-{
-	const struct dev_stats_msg *x = a, *y = b;
-
-	return (x->index > y->index) - (x->index < y->index);
-}
-
-/* What zcblk_dev_stats_list() hands each disk's counters to. */
-struct stats_visit {
-	int (*cb)(__u32 index, const struct zcblk_dev_stats *stats, void *arg);
-	void *arg;
-};
-
-static int visit_stats(const void *elem, void *data)
-{
-	const struct dev_stats_msg *m = elem;
-	const struct stats_visit *v = data;
-
-	return v->cb(m->index, &m->stats, v->arg);
-}
-
-ZCBLK_EXPORT int zcblk_dev_stats_list(struct zcblk_ctx *ctx,
-				      int (*cb)(__u32 index,
-						const struct zcblk_dev_stats *stats,
-						void *arg),
-				      void *arg)
-{
-	struct dump_array a = {
-		.elem_size = sizeof(struct dev_stats_msg),
-		.parse = parse_stats_elem,
-		.cmp = cmp_stats_index,
-	};
-	struct stats_visit v = { .cb = cb, .arg = arg };
-
-	if (!ctx)
-		return -EINVAL;
-	ctx->errmsg[0] = '\0';
-	if (!cb)
-		return -EINVAL;
-	return dump_visit(ctx, ZCBLK_CMD_DEV_STATS, &a, visit_stats, &v);
+	return zcblk__dump_visit(ctx, ZCBLK_CMD_DEV_GET, &a, visit_dev, &v);
 }

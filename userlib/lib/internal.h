@@ -68,6 +68,22 @@ int zcblk__parse_dev(const struct nlmsghdr *nlh, struct zcblk_dev_info *info);
 void zcblk__copy_info_out(struct zcblk_dev_info *out,
 			  const struct zcblk_dev_info *info);
 
+/* dump.c */
+/*
+ * The messages of a dump, each parsed by @parse into one element of @v
+ * (@elem_size bytes each), then sorted by @cmp.
+ */
+struct zcblk_dump_array {
+	void *v;
+	size_t n, cap, elem_size;
+	int (*parse)(const struct nlmsghdr *nlh, void *elem);
+	int (*cmp)(const void *a, const void *b);
+	bool interrupted;
+};
+int zcblk__dump_visit(struct zcblk_ctx *ctx, __u8 cmd,
+		      struct zcblk_dump_array *a,
+		      int (*visit)(const void *elem, void *data), void *data);
+
 #define ZCBLK_MIN(a, b)	((a) < (b) ? (a) : (b))
 #define ZCBLK_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
