@@ -16,8 +16,9 @@
 # in them) run first. Output is printed in a fixed order, each VM's
 # when it has ended.
 #
-# Env: ZCBLK_KMOD_DIR (default build/kmod), ZCBLK_VM_TIMEOUT (s, 1800:
-# a hang guard, above the ~1 200 s a VM of make check takes),
+# Env: ZCBLK_KMOD_DIR (default build/kmod), ZCBLK_VM_TIMEOUT (s, 2400:
+# a hang guard, above the ~1 350 s a VM of make check takes alone; a
+# 6.12 VM of it ran 1 800 s beside two debug VMs),
 # ZCBLK_HOST_CHECKS=0 (skip them), ZCBLK_TESTS (the guest's test lists,
 # space-separated: one VM per list and kernel, output in
 # build/vm/<rel>-<list> when there are several), ZCBLK_JOBS (VMs at a
@@ -82,7 +83,7 @@ run_vm() {
 		rc=0
 		# shellcheck disable=SC2086 # ZCBLK_GUEST_ENV: words VAR=value
 		"$here/vm.sh" --kernel "$rel" --out "$repo/$out" --quiet \
-			--timeout "${ZCBLK_VM_TIMEOUT:-1800}" \
+			--timeout "${ZCBLK_VM_TIMEOUT:-2400}" \
 			-- env ZCBLK_MODULE="$ko" ${list:+ZCBLK_TESTS="$list"} \
 			${ZCBLK_DEBUG:+ZCBLK_DEBUG="$ZCBLK_DEBUG"} \
 			${ZCBLK_GUEST_ENV:-} \
