@@ -96,8 +96,10 @@ run_vm() {
 		grep -m3 -E 'Oops|BUG:|Kernel panic' "$repo/$out/console.log" | sed 's/^/#   /' \
 			>>"$tmp/vm.$i.boot" || true
 	done
-	[ ! -f "$tmp/vm.$i.boot" ] || { cat "$tmp/vm.$i.boot"; cat "$tmp/vm.$i"; } >"$tmp/vm.$i.new"
-	[ ! -f "$tmp/vm.$i.new" ] || mv "$tmp/vm.$i.new" "$tmp/vm.$i"
+	if [ -f "$tmp/vm.$i.boot" ]; then
+		cat "$tmp/vm.$i.boot" "$tmp/vm.$i" >"$tmp/vm.$i.new"
+		mv "$tmp/vm.$i.new" "$tmp/vm.$i"
+	fi
 	# For sizing CI's budget (testing.rst).
 	echo "# vm $rel ${list:-selftests/tests.txt}: $((SECONDS - t0)) s" >>"$tmp/vm.$i"
 	echo "$rc" >"$tmp/vm.$i.rc.new"
