@@ -458,6 +458,80 @@ TEST_F_TIMEOUT(fi, io_large, 600)
 }
 
 /*
+ * A write-cached mem disk, writes to blocks never written (ioctl path):
+ * the cache records each write's pre-image, then the store needs a page,
+ * which queue_rq's context asks for without sleeping. When that fails the
+ * write goes to the workqueue and its record must go back first, or the
+ * rerun records it twice. Whatever fails: each write that succeeded is
+ * recorded once (the cache's dirty bytes), and a cut drops exactly those.
+ */
+TEST_F_TIMEOUT(fi, wcache_fresh_blocks, 600)
+{
+	struct pt_disk_cfg cfg = {
+		.size = 16 * PT_MiB, .bs = FI_BS, .write_cache = 8 * PT_MiB,
+	};
+	struct zcblk_dev_stats st = { .size = sizeof(st) };
+	unsigned int wrote = 0, sites;
+	struct nvme_uring_cmd c;
+	struct pt_disk d;
+	int cfd, bfd;
+	__u64 lba;
+
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &d));
+	pt_open(_metadata, &d, &cfd, &bfd);
+
+	/* Attempt N writes block N, so that every one finds no page. */
+	sites = FAIL_EACH(({ pt_fill(self->buf, FI_BS, __n, 1, 1);
+			     c = pt_rw(PT_OP_WRITE, __n, 1, self->buf,
+				       FI_BS); }),
+			  pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL), ({
+		if (ret) {
+			EXPECT_TRUE(alloc_errno(ret) || ret == -EIO) {
+				TH_LOG("write %u: %s", __n, pt_res_str(ret));
+			}
+		} else {
+			wrote++;
+		}
+	}));
+	ASSERT_LT(0, wrote);
+	ASSERT_EQ(0, pt_stats(self->env.ctx, d.index, &st));
+	EXPECT_EQ((__u64)wrote * FI_BS, st.cache_dirty_bytes);
+
+	/* What reads back now: each block the new data or never written. */
+	for (lba = 1; lba <= sites + 1; lba++) {
+		c = pt_rw(PT_OP_READ, lba, 1, self->rd, FI_BS);
+		ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		pt_fill_block(self->buf, FI_BS, lba, 1);
+		if (memcmp(self->rd, self->buf, FI_BS)) {
+			memset(self->buf, 0, FI_BS);
+			EXPECT_EQ(0, memcmp(self->rd, self->buf, FI_BS)) {
+				TH_LOG("LBA %llu: neither written nor zeros", lba);
+			}
+		}
+	}
+
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, d.index,
+				     ZCBLK_POWER_STATE_CUT,
+				     ZCBLK_CUT_MODE_DROP, 0));
+	ASSERT_EQ(0, pt_stats(self->env.ctx, d.index, &st));
+	EXPECT_EQ(wrote, st.cut_lost_writes);
+	EXPECT_EQ(wrote, st.cut_lost_blocks);
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, d.index,
+				     ZCBLK_POWER_STATE_ON, 0, 0));
+	memset(self->buf, 0, FI_BS);
+	for (lba = 1; lba <= sites + 1; lba++) {
+		c = pt_rw(PT_OP_READ, lba, 1, self->rd, FI_BS);
+		ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		EXPECT_EQ(0, memcmp(self->rd, self->buf, FI_BS)) {
+			TH_LOG("LBA %llu survived the cut", lba);
+		}
+	}
+	close(cfd);
+	close(bfd);
+	EXPECT_EQ(0, pt_disk_del(&self->env, d.index));
+}
+
+/*
  * fail_make_request on the disk: the block device's writes fail with EIO,
  * the same write as a passthrough command succeeds.
  */
