@@ -234,7 +234,6 @@ void zcblk_disk_del(struct zcblk_dev *dev);
 void zcblk_disk_free(struct zcblk_dev *dev);
 void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq);
 void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq);
-bool zcblk_rq_nowait(struct request *rq);
 bool zcblk_disk_is_ours(struct gendisk *disk);
 
 /* complete.c */

@@ -169,23 +169,6 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 }
 
 /**
- * zcblk_rq_nowait() - tell whether the backend must not sleep for a request
- * @rq: the request
- *
- * Only the requests the disk's workqueue runs may sleep.
- *
- * Context: any context.
- * Return: true if the backend must not sleep for @rq.
- */
-bool zcblk_rq_nowait(struct request *rq)
-{
-	struct zcblk_dev *dev = rq->q->queuedata;
-	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
-
-	return !dev->ops->deferred && !pdu->deferred;
-}
-
-/**
  * zcblk_disk_submit() - hand an operation to the disk's backend
  * @dev: the disk
  * @io: the operation
@@ -218,7 +201,8 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 		io->sts = BLK_STS_IOERR;
 		return ZCBLK_SUBMIT_DONE;
 	}
-	if (zcblk_media_io(dev, io))
+	/* A call per I/O costs; most disks never list a bad block. */
+	if (unlikely(READ_ONCE(dev->bad.count)) && zcblk_media_io(dev, io))
 		return ZCBLK_SUBMIT_DONE;
 	/* Readable, and the backend's stored data always is (nvme.c). */
 	if (io->op == ZCBLK_IO_VERIFY) {

@@ -487,9 +487,11 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	/* The 64-bit guard's ILBRT bits 47:32; no storage tag (STS 0) */
 	if ((cdw12_ok & ZCBLK_PRINFO) && zcblk_pi_guard64(&dev->cfg))
 		cdw3_ok = 0xffff;
+	/* Without FDP the masks have refused any directive already. */
 	if (nc->cdw2 || (nc->cdw3 & ~cdw3_ok) || (nc->cdw12 & ~cdw12_ok) ||
 	    (nc->cdw13 & ~cdw13_ok) ||
-	    zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13))
+	    (zcblk_fdp(dev) &&
+	     zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13)))
 		return ZCBLK_STATUS_FIELD;
 	if (ro && (io.op == ZCBLK_IO_WRITE || io.op == ZCBLK_IO_WRITE_ZEROES))
 		return ZCBLK_STATUS_WRITE_PROT;

@@ -17,6 +17,9 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "backend.h"
+#include "dev.h"
+
 /*
  * An NVMe command, snapshotted once from user memory (SQE or ioctl
  * argument): nothing reads user memory for it again.
@@ -71,5 +74,23 @@ struct zcblk_pdu {
 	struct kiocb iocb;
 	struct bio_vec *file_bvecs;	/* for requests of several bios */
 };
+
+/**
+ * zcblk_rq_nowait() - tell whether the backend must not sleep for a request
+ * @rq: the request
+ *
+ * Only the requests the disk's workqueue runs may sleep. Inline: every
+ * I/O asks.
+ *
+ * Context: any context.
+ * Return: true if the backend must not sleep for @rq.
+ */
+static inline bool zcblk_rq_nowait(struct request *rq)
+{
+	struct zcblk_dev *dev = rq->q->queuedata;
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	return !dev->ops->deferred && !pdu->deferred;
+}
 
 #endif /* ZCBLK_RQ_H */

@@ -22,15 +22,18 @@ ctl=$build/userlib/zcblkctl
 mod=${ZCBLK_MODULE:-$build/kmod/$(uname -r)/kernel/zcblk.ko}
 ios=${COSTS_IOS:-100000}		# untraced runs
 tios=${COSTS_TRACED_IOS:-4000}	# traced runs (trace buffer)
-targets="zc-chr-fb nullb-fb zc-chr nullb"
+targets=${COSTS_TARGETS:-"zc-chr-fb nullb-fb zc-chr nullb"}
 # name:functions (comma-separated). Absent functions (inlined, renamed in
 # another kernel) are left out of the table and listed under it.
+# COSTS_GROUPS (the same entries, space-separated) replaces them.
 groups=(
 	"phases:io_submit_sqes,io_uring_cmd_work,io_req_task_complete"
 	"io_uring:io_issue_sqe,__io_submit_flush_completions"
 	"block:zcblk_pt_prepare,blk_execute_rq_nowait,blk_mq_flush_plug_list,zcblk_unmap,__blkdev_direct_IO_async"
 	"leaves:io_req_complete_post,__io_req_task_work_add,blk_mq_alloc_request,blk_mq_free_request,bio_alloc_bioset,__io_alloc_req_refill"
 )
+# shellcheck disable=SC2206 # COSTS_GROUPS: words
+[ -z "${COSTS_GROUPS:-}" ] || groups=($COSTS_GROUPS)
 T=/sys/kernel/tracing
 tmp=$(mktemp -d)
 trap 'echo 0 >$T/tracing_on 2>/dev/null; echo nop >$T/current_tracer 2>/dev/null; rm -rf "$tmp"' EXIT

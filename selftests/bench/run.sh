@@ -3,7 +3,7 @@
 #
 # run.sh: `make bench` and `make bench-quick`, on the host.
 #
-#   run.sh [--quick | --costs] [<kernel release>...]
+#   run.sh [--quick | --costs | --ab] [<kernel release>...]
 #
 # For each kernel (default: the first of kernels.sh, i.e. 6.1), boots a
 # one-vCPU VM and runs bench.sh in it: once under QEMU -icount
@@ -15,7 +15,11 @@
 # random read QD32 subset, a table on stdout, nothing written. --costs:
 # one deterministic VM per kernel running costs.sh (instructions per I/O,
 # by function, passthrough against block path), written to
-# $BENCH_RESULTS/costs-<kernel>-<date>.md.
+# $BENCH_RESULTS/costs-<kernel>-<date>.md. --ab: the module built from
+# each of BENCH_AB's NAME=REV (a git revision, WORK: the work tree, or a
+# directory holding Kbuild, kernel/ and uapi/),
+# all in one deterministic VM per kernel (ab.sh), a table on stdout and in
+# $BENCH_VMOUT/ab-<kernel>.md.
 # Env: BENCH_VMOUT (VM logs and guest outputs, default build/bench),
 # BENCH_RUNTIME, BENCH_RAMP, BENCH_IOS_SMALL, BENCH_IOS_LARGE, BENCH_LOOPS,
 # BENCH_ONLY (passed to bench.sh), BENCH_DATE (default today, UTC).
@@ -23,10 +27,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 vm=$repo/selftests/vm
-quick=0 costs=0
+quick=0 costs=0 ab=0
 case ${1:-} in
 --quick) quick=1; shift ;;
 --costs) costs=1; shift ;;
+--ab) ab=1; shift ;;
 esac
 [ $# -gt 0 ] || set -- "$("$vm/kernels.sh" | head -n1)"
 vmout=${BENCH_VMOUT:-$repo/build/bench}
@@ -85,6 +90,36 @@ if [ $quick = 1 ]; then
 	guest "$1-quick" "$vmout/$1-quick.out" --kernel "$1" -- \
 		selftests/bench/bench.sh --quick
 	python3 "$here/report.py" --quick --wall "$vmout/$1-quick.out"
+	exit 0
+fi
+
+# ab_build NAME REV REL: the module of REV for REL, in build/ab/NAME/REL.
+ab_build() {
+	local dir=$repo/build/ab/$1/$3 kdir=/usr/src/linux-headers-$3
+	[ -d "$kdir" ] || kdir=$("$vm/fetch-kernel.sh" "$3")/lib/modules/$3/build
+	rm -rf "$dir" && mkdir -p "$dir"
+	if [ "$2" = WORK ]; then
+		cp -r Kbuild kernel uapi "$dir/"
+	elif [ -d "$2" ]; then
+		(cd "$2" && cp -r Kbuild kernel uapi "$dir/")
+	else
+		git archive "$2" Kbuild kernel uapi | tar -x -C "$dir"
+	fi
+	make -C "$kdir" M="$dir" W= modules >"$dir/build.log" 2>&1 ||
+		{ tail -n 20 "$dir/build.log" >&2; exit 1; }
+	echo "$1=build/ab/$1/$3/kernel/zcblk.ko"
+}
+
+if [ $ab = 1 ]; then
+	for rel in "$@"; do
+		mods=()
+		for pair in ${BENCH_AB:-base=HEAD new=WORK}; do
+			mods+=("$(ab_build "${pair%%=*}" "${pair#*=}" "$rel")")
+		done
+		guest "$rel-ab" "$vmout/ab-$rel.md" --kernel "$rel" "${icount[@]}" -- \
+			env AB_IOS="${AB_IOS:-100000}" AB_ROWS="${AB_ROWS:-}" selftests/bench/ab.sh "${mods[@]}"
+		cat "$vmout/ab-$rel.md"
+	done
 	exit 0
 fi
 
