@@ -180,6 +180,7 @@ struct zcblk_dev {
 	struct zcblk_zones *zones;	/* zoned disks only: zns.c */
 	struct zcblk_fdp *fdp;		/* FDP disks only: fdp.c */
 	struct badblocks bad;		/* unreadable sectors: media.c */
+	spinlock_t bad_mark_lock;	/* serialises adding to bad */
 	/*
 	 * The table's sorted copy for listings, allocated with the disk so
 	 * that a netlink reply, once its message is allocated, cannot fail.

@@ -34,6 +34,7 @@
 int zcblk_media_init(struct zcblk_dev *dev)
 {
 	mutex_init(&dev->bad_list_lock);
+	spin_lock_init(&dev->bad_mark_lock);
 	dev->bad_list = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!dev->bad_list)
 		return -ENOMEM;
@@ -97,6 +98,121 @@ bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io)
 	}
 }
 
+/*
+ * The first stretch of [*@pos, @end) not listed: [*@pos, *@gend), false if
+ * there is none. The table's entries are sorted and do not overlap.
+ */
+static bool zcblk_media_next_gap(struct badblocks *bb, sector_t *pos,
+				 sector_t end, sector_t *gend)
+{
+	sector_t p, g;
+	unsigned int seq;
+	int i;
+
+	do {
+		seq = read_seqbegin(&bb->lock);
+		p = *pos;
+		g = end;
+		for (i = 0; i < bb->count && p < end; i++) {
+			sector_t a = BB_OFFSET(bb->page[i]);
+			sector_t e = a + BB_LEN(bb->page[i]);
+
+			if (e <= p)
+				continue;
+			if (a > p) {
+				g = min(a, end);
+				break;
+			}
+			p = e;		/* listed up to e */
+		}
+	} while (read_seqretry(&bb->lock, seq));
+	if (p >= end)
+		return false;
+	*pos = p;
+	*gend = g;
+	return true;
+}
+
+/*
+ * The entries marking [@s, @end) may add: per stretch not listed, one per
+ * BB_MAX_LEN sectors past what the entry ending where it starts can still
+ * grow by.
+ */
+static unsigned int zcblk_media_need(struct badblocks *bb, sector_t s,
+				     sector_t end)
+{
+	unsigned int need, room, seq;
+	sector_t pos, len;
+	int i;
+
+	do {
+		seq = read_seqbegin(&bb->lock);
+		need = 0;
+		room = 0;
+		pos = s;
+		for (i = 0; i < bb->count && pos < end; i++) {
+			sector_t a = BB_OFFSET(bb->page[i]);
+			sector_t e = a + BB_LEN(bb->page[i]);
+
+			if (e < pos)
+				continue;
+			if (a >= end)
+				break;
+			len = a > pos ? a - pos : 0;
+			if (len > room)
+				need += DIV_ROUND_UP(len - room, BB_MAX_LEN);
+			room = BB_MAX_LEN - BB_LEN(bb->page[i]);
+			pos = max(pos, e);
+		}
+		len = pos < end ? end - pos : 0;
+		if (len > room)
+			need += DIV_ROUND_UP(len - room, BB_MAX_LEN);
+	} while (read_seqretry(&bb->lock, seq));
+	return need;
+}
+
+/*
+ * Lists @nlb blocks from @lba, all or none. The kernel's table (512 entries
+ * of up to BB_MAX_LEN sectors) takes what fits of a range and drops the
+ * rest, which 6.12 even calls success: so a range that might not fit is
+ * refused before anything changes, and each stretch not yet listed is set
+ * on its own, overlapping none (6.1 would insert over listed ones).
+ * Writes clearing meanwhile only make room.
+ */
+static int zcblk_media_mark(struct zcblk_dev *dev, u64 lba, u64 nlb)
+{
+	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
+	sector_t pos = lba << shift, end = (lba + nlb) << shift, gend;
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&dev->bad_mark_lock, flags);
+	if (READ_ONCE(dev->bad.count) + zcblk_media_need(&dev->bad, pos, end) >
+	    MAX_BADBLOCKS) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	while (zcblk_media_next_gap(&dev->bad, &pos, end, &gend)) {
+		/*
+		 * In pieces of BB_MAX_LEN: 6.1 inserts the pieces of a longer
+		 * range each before the last, out of order.
+		 */
+		while (pos < gend) {
+			int n = min_t(sector_t, gend - pos, BB_MAX_LEN);
+
+			/* Only a racing clear's split could take the room. */
+			if (badblocks_set(&dev->bad, pos, n, 1)) {
+				ret = -ENOSPC;
+				goto out;
+			}
+			pos += n;
+		}
+	}
+out:
+	spin_unlock_irqrestore(&dev->bad_mark_lock, flags);
+	return ret;
+}
+
 /**
  * zcblk_media_write_uncor() - Write Uncorrectable
  * @dev: the disk
@@ -108,9 +224,7 @@ bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io)
  */
 int zcblk_media_write_uncor(struct zcblk_dev *dev, u64 slba, u32 nlb)
 {
-	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
-
-	if (badblocks_set(&dev->bad, slba << shift, nlb << shift, 1))
+	if (zcblk_media_mark(dev, slba, nlb))
 		return ZCBLK_STATUS(NVME_SC_CAP_EXCEEDED);
 	return 0;
 }
@@ -146,9 +260,9 @@ int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 	}
 	if (clear)
 		badblocks_clear(&dev->bad, lba << shift, nlb << shift);
-	else if (badblocks_set(&dev->bad, lba << shift, nlb << shift, 1)) {
+	else if (zcblk_media_mark(dev, lba, nlb)) {
 		NL_SET_ERR_MSG(extack,
-			       "bad-lba: the bad block table is full (512 ranges)");
+			       "bad-lba: the bad block table is full (512 ranges of up to 256 KiB)");
 		return -ENOSPC;
 	}
 	return zcblk_media_save(dev);
@@ -418,7 +532,6 @@ out_free_path:
  */
 int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 {
-	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
 	u64 nsze = dev->cfg.size >> ilog2(dev->cfg.block_size);
 	size_t max = sizeof(struct zcblk_bad_hdr) +
 		     PAGE_SIZE / sizeof(u64) * sizeof(struct zcblk_bad_ent);
@@ -473,7 +586,7 @@ int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 		while (nlb) {
 			u64 k = min_t(u64, nlb, ZCBLK_MEDIA_MAX_NLB);
 
-			if (badblocks_set(&dev->bad, lba << shift, k << shift, 1))
+			if (zcblk_media_mark(dev, lba, k))
 				goto out_misfit;
 			lba += k;
 			nlb -= k;

@@ -9,7 +9,8 @@
  * readable again, and only that block; the command's own refusals (LBA
  * Out of Range, Invalid Field, Namespace Is Write Protected, Invalid
  * Opcode on a zoned disk), and Verify's (LBA Out of Range, Invalid Field
- * for STC and for PRINFO without PI). 512- and 4096-byte blocks.
+ * for STC and for PRINFO without PI); the table's 128 MiB, a range that
+ * does not fit refused whole. 512- and 4096-byte blocks.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
@@ -276,6 +277,73 @@ TEST_F(media, table_full)
 	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 2000, 1, buf, bs));
 	munmap(buf, bs);
 	close(cfd);
+}
+
+/*
+ * The table's 512 entries hold up to 256 KiB each: 128 MiB in all, in
+ * ranges of any size. A range that does not fit is refused whole, nothing
+ * listed (the kernel's table would keep its first part, and on 6.12 call
+ * that success); ranges that just fit are listed whole.
+ */
+TEST_F(media, large_ranges)
+{
+	struct pt_disk_cfg cfg = { .size = 512 * PT_MiB, .bs = variant->bs };
+	__u32 bs = variant->bs, cap = 128 * PT_MiB / bs, lba, count = 0;
+	struct zcblk_ctx *ctx = self->env.ctx;
+	struct zcblk_bad_range r[2] = {};
+	char *buf = pt_map(bs);
+	struct pt_disk d;
+	int cfd, res;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &d));
+	pt_open(_metadata, &d, &cfd, NULL);
+
+	/* The largest Write Uncorrectable: 65536 blocks, 32 or 256 MiB */
+	res = uncor(cfd, 0, 65536);
+	if (65536 > cap) {
+		EXPECT_EQ(SC_CAP_EXCEEDED, res) {
+			TH_LOG("256 MiB marked: %s", pt_res_str(res));
+		}
+		EXPECT_EQ(0, rw(cfd, PT_OP_READ, 0, 1, buf, bs));
+		EXPECT_EQ(0, rw(cfd, PT_OP_READ, cap - 1, 1, buf, bs));
+		EXPECT_LE(0, zcblk_dev_bad_list(ctx, d.index, r, 2, &count));
+		EXPECT_EQ(0, count);
+	} else {
+		EXPECT_EQ(0, res);
+		EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 65535, 1, buf, bs));
+		EXPECT_EQ(0, rw(cfd, PT_OP_READ, 65536, 1, buf, bs));
+	}
+
+	/* 128 MiB from the control plane, 65536 blocks at most a change */
+	for (lba = 0; lba < cap; lba += 65536) {
+		__u32 n = cap - lba < 65536 ? cap - lba : 65536;
+
+		ASSERT_EQ(0, zcblk_dev_set_bad(ctx, d.index, lba, n, 0)) {
+			TH_LOG("bad %u+%u: %s", lba, n, zcblk_ctx_errmsg(ctx));
+		}
+	}
+	EXPECT_LE(0, zcblk_dev_bad_list(ctx, d.index, r, 2, &count));
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(0, r[0].lba);
+	EXPECT_EQ(cap, r[0].nlb);
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, cap - 1, 1, buf, bs));
+
+	/* Full: one block more is refused, from either side */
+	EXPECT_EQ(-ENOSPC, zcblk_dev_set_bad(ctx, d.index, cap + 8, 1, 0));
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(ctx), "table is full"));
+	EXPECT_EQ(SC_CAP_EXCEEDED, uncor(cfd, cap + 8, 1));
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, cap + 8, 1, buf, bs));
+	/* what is listed already needs no room */
+	EXPECT_EQ(0, uncor(cfd, 100, 8));
+	EXPECT_EQ(0, zcblk_dev_set_bad(ctx, d.index, 8, 1000, 0));
+	EXPECT_LE(0, zcblk_dev_bad_list(ctx, d.index, r, 2, &count));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(cap, r[0].nlb);
+
+	munmap(buf, bs);
+	close(cfd);
+	EXPECT_EQ(0, pt_disk_del(&self->env, d.index));
 }
 
 TEST_HARNESS_MAIN
