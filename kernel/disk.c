@@ -257,9 +257,13 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
-	/* A deferred request was not chosen to fail: do not count it twice. */
-	u16 injected = pdu->deferred ? 0 : zcblk_inject(dev, rq);
 	struct zcblk_io io;
+	u16 injected = 0;
+
+	/* A deferred request was not chosen to fail: do not count it twice. */
+	if (unlikely(READ_ONCE(dev->set.fail_every) |
+		     READ_ONCE(dev->set.fail_ppm)) && !pdu->deferred)
+		injected = zcblk_inject(dev, rq);
 
 	if (blk_rq_is_passthrough(rq)) {
 		if (injected) {
@@ -318,7 +322,8 @@ static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if (!blk_rq_is_passthrough(rq))
 		pdu->status = 0;
 	blk_mq_start_request(rq);
-	if (zcblk_stall(dev, rq))
+	/* Calls cost every request; a stall is rare. */
+	if (unlikely(READ_ONCE(dev->set.stall)) && zcblk_stall(dev, rq))
 		return BLK_STS_OK;
 	if (dev->ops->deferred)
 		queue_work(dev->wq, &pdu->work);

@@ -345,6 +345,33 @@ out_free:
 }
 
 /*
+ * The checks every Read, Write and Write Zeroes passes, in the order a
+ * drive reports them: fields set that the command's features do not
+ * define, a write to a read-only disk, blocks past the end.
+ */
+static int zcblk_nvme_rw_check(struct zcblk_dev *dev,
+			       const struct zcblk_nvme_cmd *nc, u32 cdw3_ok,
+			       u32 cdw12_ok, u32 cdw13_ok, bool write,
+			       u64 slba, u64 nlb)
+{
+	if (nc->cdw2 || (nc->cdw3 & ~cdw3_ok) || (nc->cdw12 & ~cdw12_ok) ||
+	    (nc->cdw13 & ~cdw13_ok))
+		return ZCBLK_STATUS_FIELD;
+	if (write && (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY))
+		return ZCBLK_STATUS_WRITE_PROT;
+	if (!zcblk_lba_ok(dev, slba, nlb))
+		return ZCBLK_STATUS_LBA_RANGE;
+	return 0;
+}
+
+/* A disk whose Reads and Writes have no more to them than their data. */
+static bool zcblk_nvme_plain(struct zcblk_dev *dev)
+{
+	return !dev->cfg.pi_type && !dev->cfg.metadata_size &&
+	       !zcblk_fdp(dev) && !zcblk_zoned(dev);
+}
+
+/*
  * Verify: the blocks read without moving data, then (PRCHK) their
  * protection information checked. FUA first makes what the volatile
  * cache holds durable: all of it, a flush, more than the range asks.
@@ -392,6 +419,20 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	bool ro = dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY;
 	u32 cdw12_ok = ZCBLK_RW_CDW12_OK, cdw13_ok = 0xff, cdw3_ok = 0;
 	int status;
+
+	/*
+	 * The commands of nearly every I/O first: on a disk of none of the
+	 * features below, their checks would cost each one.
+	 */
+	if ((nc->opcode == nvme_cmd_read || nc->opcode == nvme_cmd_write) &&
+	    zcblk_nvme_plain(dev)) {
+		io.op = nc->opcode == nvme_cmd_read ? ZCBLK_IO_READ :
+						      ZCBLK_IO_WRITE;
+		status = zcblk_nvme_rw_check(dev, nc, 0, ZCBLK_RW_CDW12_OK,
+					     0xff, io.op == ZCBLK_IO_WRITE,
+					     slba, nlb);
+		return status ?: zcblk_nvme_submit(dev, &io);
+	}
 
 	io.md_bvecs = cmd->md_bvecs;
 	io.md_nr = cmd->md_nr;
@@ -487,16 +528,15 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 	/* The 64-bit guard's ILBRT bits 47:32; no storage tag (STS 0) */
 	if ((cdw12_ok & ZCBLK_PRINFO) && zcblk_pi_guard64(&dev->cfg))
 		cdw3_ok = 0xffff;
-	/* Without FDP the masks have refused any directive already. */
-	if (nc->cdw2 || (nc->cdw3 & ~cdw3_ok) || (nc->cdw12 & ~cdw12_ok) ||
-	    (nc->cdw13 & ~cdw13_ok) ||
-	    (zcblk_fdp(dev) &&
-	     zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13)))
+	/* Without FDP the masks refuse any directive. */
+	if (zcblk_fdp(dev) && zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13))
 		return ZCBLK_STATUS_FIELD;
-	if (ro && (io.op == ZCBLK_IO_WRITE || io.op == ZCBLK_IO_WRITE_ZEROES))
-		return ZCBLK_STATUS_WRITE_PROT;
-	if (!zcblk_lba_ok(dev, slba, nlb))
-		return ZCBLK_STATUS_LBA_RANGE;
+	status = zcblk_nvme_rw_check(dev, nc, cdw3_ok, cdw12_ok, cdw13_ok,
+				     io.op == ZCBLK_IO_WRITE ||
+				     io.op == ZCBLK_IO_WRITE_ZEROES,
+				     slba, nlb);
+	if (status)
+		return status;
 	if (zcblk_zoned(dev)) {
 		if (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_COMPARE ||
 		    io.op == ZCBLK_IO_VERIFY)
