@@ -88,7 +88,8 @@ int zcblk_nvme_prep(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 	case nvme_cmd_compare:
 	case nvme_cmd_zone_append:
 		/* PRACT on PI-only metadata: the host moves none (pi.h) */
-		if (zcblk_pi_strips(dev, nc->cdw12)) {
+		if (!zcblk_md_size(dev) ||
+		    zcblk_pi_strips(dev, nc->cdw12)) {
 			data->bytes = (u64)nlb << zcblk_lba_shift(dev);
 		} else {
 			data->bytes = zcblk_md_data_bytes(dev, nlb);
@@ -253,15 +254,14 @@ int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	case ZCBLK_SUBMIT_DONE:
 		break;
 	}
+	if (likely(!io->sts))
+		return io->miscompare ? ZCBLK_STATUS_COMPARE : 0;
 	if (io->sts == BLK_STS_MEDIUM)		/* media.c */
 		return ZCBLK_STATUS(NVME_SC_READ_ERROR);
 	if (io->sts == BLK_STS_OFFLINE)		/* power cut: wcache.c */
 		return NVME_SC_NS_NOT_READY;	/* retryable: no DNR */
-	if (io->sts) {
-		atomic64_inc(&dev->stats.errors);
-		return ZCBLK_STATUS_INTERNAL;
-	}
-	return io->miscompare ? ZCBLK_STATUS_COMPARE : 0;
+	atomic64_inc(&dev->stats.errors);
+	return ZCBLK_STATUS_INTERNAL;
 }
 
 /*
