@@ -366,6 +366,56 @@ TEST_F(wc, idempotent)
 }
 
 /*
+ * A cached write, then a FUA write over part of it, then a cut in each
+ * mode: the FUA write's blocks keep its data (the older write's
+ * pre-image must not go back over them); the rest of the older write is
+ * lost as the mode says, and what it lost reads as before it.
+ */
+TEST_F(wc, fua_over_cached)
+{
+	static const __u32 tags[] = { 1, 2, 3 };
+	static const __u32 modes[] = {
+		ZCBLK_CUT_MODE_DROP, ZCBLK_CUT_MODE_BLOCKS, ZCBLK_CUT_MODE_TORN,
+	};
+	struct zcblk_dev_stats st;
+	unsigned int m;
+	__u64 lba;
+
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		ASSERT_EQ(0, put(self, 0, 8, 1, false));
+		ASSERT_EQ(0, flush(self->cfd));
+		ASSERT_EQ(0, put(self, 0, 8, 2, false));	/* cached */
+		ASSERT_EQ(0, put(self, 2, 3, 3, true));	/* FUA, inside it */
+		cut(_metadata, self, modes[m], 7 + m);
+		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+		EXPECT_GE(1, st.cut_lost_writes);
+		EXPECT_GE(5, st.cut_lost_blocks);
+		power_on_and_read(_metadata, self);
+		for (lba = 0; lba < 8; lba++) {
+			int got = holds(self, lba, tags, 3);
+
+			if (lba >= 2 && lba < 5) {
+				EXPECT_EQ(3, got) {
+					TH_LOG("mode %u: LBA %llu holds %d, not the FUA write",
+					       modes[m], lba, got);
+				}
+			} else if (modes[m] == ZCBLK_CUT_MODE_DROP) {
+				EXPECT_EQ(1, got);
+			} else {
+				EXPECT_TRUE(got == 1 || got == 2) {
+					TH_LOG("mode %u: LBA %llu holds %d",
+					       modes[m], lba, got);
+				}
+			}
+		}
+		if (modes[m] == ZCBLK_CUT_MODE_DROP) {
+			EXPECT_EQ(1, st.cut_lost_writes);
+			EXPECT_EQ(5, st.cut_lost_blocks);
+		}
+	}
+}
+
+/*
  * io_uring: a batch of writes, a Flush, another batch with every third
  * write FUA, the cut: the first batch and the FUA writes survive, the
  * others are lost and counted.
