@@ -499,8 +499,9 @@ int zcblk_media_save(struct zcblk_dev *dev)
 	h->crc = cpu_to_le32(crc32_le(~0, (u8 *)b.ent,
 				      b.nr * sizeof(*b.ent)));
 	len = sizeof(*h) + b.nr * sizeof(*b.ent);
-	f = filp_open(path, O_WRONLY | O_LARGEFILE | (b.nr ? O_CREAT : 0),
-		      0600);
+	/* O_NONBLOCK: a FIFO put there since must not hold a flush */
+	f = filp_open(path, O_WRONLY | O_LARGEFILE | O_NONBLOCK |
+		      (b.nr ? O_CREAT : 0), 0600);
 	ret = PTR_ERR_OR_ZERO(f);
 	if (ret == -ENOENT && !b.nr)
 		ret = 0;	/* nothing to keep, nothing there */
@@ -548,10 +549,23 @@ int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 	path = zcblk_media_sidecar(dev);
 	if (!path)
 		return 0;
-	f = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
+	/* O_NONBLOCK: a FIFO there must not hold DEV_ADD */
+	f = filp_open(path, O_RDONLY | O_LARGEFILE | O_NONBLOCK, 0);
 	kfree(path);
-	if (IS_ERR(f))
-		return PTR_ERR(f) == -ENOENT ? 0 : PTR_ERR(f);
+	if (IS_ERR(f)) {
+		if (PTR_ERR(f) == -ENOENT)
+			return 0;
+		NL_SET_ERR_MSG(extack,
+			       "path: the bad block list beside it (.bad) cannot be opened");
+		return PTR_ERR(f);
+	}
+	/* kernel_read() of a directory says only EINVAL, and logs it */
+	ret = -EINVAL;
+	if (!S_ISREG(file_inode(f)->i_mode)) {
+		NL_SET_ERR_MSG(extack,
+			       "path: the bad block list beside it (.bad) is not a regular file");
+		goto out_put;
+	}
 	h = kzalloc(max + 1, GFP_KERNEL);
 	ret = -ENOMEM;
 	if (!h)
@@ -559,8 +573,11 @@ int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 	ent = (struct zcblk_bad_ent *)(h + 1);
 	n = kernel_read(f, h, max + 1, &off);
 	ret = n < 0 ? n : 0;
-	if (ret)
+	if (ret) {
+		NL_SET_ERR_MSG(extack,
+			       "path: the bad block list beside it (.bad) cannot be read");
 		goto out_free;
+	}
 	nr = le32_to_cpu(h->nr);
 	ret = -EINVAL;
 	if (n < sizeof(*h) || memcmp(h->magic, ZCBLK_BAD_MAGIC, 8) ||

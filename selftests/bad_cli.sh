@@ -16,8 +16,8 @@
 # takes direct I/O) keeps its list in <path>.bad: removed and added again
 # on the same file it lists 5+3 and block 6 does not read; that list is
 # refused (EINVAL, with why) for another block size, a smaller disk it
-# does not fit and a damaged .bad file; cleared, removed and added again
-# it lists none.
+# does not fit, a damaged .bad file, a directory or a FIFO in its place
+# (not waited on); cleared, removed and added again it lists none.
 #
 # Needs root, zcblk.ko loaded, nvme-cli and mkfs.ext4. Exit: 0 pass,
 # 1 fail, 4 skip.
@@ -237,25 +237,35 @@ log "file disk: --bad 5+3, del, add on the same file: 5+3, block 6 unreadable ($
 # A saved list that is not this disk's is refused (EINVAL), with why, and
 # no disk is made: another block size, a range past a smaller disk, a
 # damaged file (one entry byte changed: its CRC no longer matches).
+# add_refused ERRNO-TEXT MESSAGE ADD-ARGS...
 add_refused() {
-	local msg=$1
-	shift
+	local why=$1 msg=$2
+	shift 2
 	run add --backend file --path "$img" "$@"
 	[ "$rc" -eq 2 ] || fail "add $*: exit $rc, want 2: $out $err"
-	[ "$err" = "zcblkctl: Invalid argument: $msg" ] ||
-		fail "add $*: \"$err\", want \"zcblkctl: Invalid argument: $msg\""
-	log "add on $img with its .bad, $*: $msg"
+	[ "$err" = "zcblkctl: $why: $msg" ] ||
+		fail "add $*: \"$err\", want \"zcblkctl: $why: $msg\""
+	log "add on $img with its .bad, $*: $why: $msg"
 }
 del_disk "$fdisk"
-add_refused "path: the bad block list beside it (.bad) is for another block size" \
+add_refused "Invalid argument" "path: the bad block list beside it (.bad) is for another block size" \
 	--block-size 512 --buffered
-add_refused "path: the bad block list beside it (.bad) does not fit the disk" \
+add_refused "Invalid argument" "path: the bad block list beside it (.bad) does not fit the disk" \
 	--block-size 4096 --size 16K
 cp "$img.bad" "$TMP/saved.bad" || fail "cp $img.bad"
 size=$(stat -c %s "$img.bad")
 printf '\xff' | dd of="$img.bad" bs=1 seek=$((size - 1)) conv=notrunc status=none ||
 	fail "damage $img.bad"
-add_refused "path: the bad block list beside it (.bad) is damaged" --block-size 4096
+add_refused "Invalid argument" "path: the bad block list beside it (.bad) is damaged" --block-size 4096
+rm "$img.bad" || fail "rm $img.bad"
+mkdir "$img.bad" || fail "mkdir $img.bad"
+add_refused "Invalid argument" "path: the bad block list beside it (.bad) is not a regular file" \
+	--block-size 4096
+rmdir "$img.bad" || fail "rmdir $img.bad"
+mkfifo "$img.bad" || fail "mkfifo $img.bad"
+add_refused "Invalid argument" "path: the bad block list beside it (.bad) is not a regular file" \
+	--block-size 4096
+rm "$img.bad" || fail "rm $img.bad"
 cp "$TMP/saved.bad" "$img.bad" || fail "restore $img.bad"
 fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
 bad "$fdisk" 1 5+3 '[{"lba": 5, "nlb": 3}]'
