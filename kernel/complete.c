@@ -116,7 +116,7 @@ void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
 		   blk_status_t sts)
 {
 	if (sts)
-		atomic64_inc(&dev->stats.errors);
+		zcblk_stat_inc(dev, errors);
 	zcblk_io_complete(dev, rq, sts);
 }
 
@@ -247,7 +247,7 @@ int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
 		nr++;
 	}
 	if (iob)
-		atomic64_add(nr, &zh->dev->stats.polled);
+		zcblk_stat_add(zh->dev, polled, nr);
 	return nr;
 }
 
@@ -354,7 +354,7 @@ enum blk_eh_timer_return zcblk_timeout(struct request *rq)
 		blk_mq_end_request(rq, pdu->sts);
 		return BLK_EH_DONE;
 	}
-	atomic64_inc(&dev->stats.timeouts);
+	zcblk_stat_inc(dev, timeouts);
 	if (zcblk_unhold(dev, pdu)) {
 		zcblk_end_held(dev, pdu, BLK_STS_TIMEOUT);
 		return BLK_EH_DONE;

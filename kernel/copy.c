@@ -105,7 +105,7 @@ enum zcblk_submit zcblk_copy_bytes(struct zcblk_dev *dev, struct zcblk_io *io)
 	if (ret)
 		io->sts = errno_to_blk_status(ret);
 	else
-		atomic64_add(io->len, &dev->stats.copied_bytes);
+		zcblk_stat_add(dev, copied_bytes, io->len);
 	return ZCBLK_SUBMIT_DONE;
 }
 

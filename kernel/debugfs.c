@@ -15,19 +15,19 @@
 
 static struct dentry *zcblk_debugfs_root;
 
-static void zcblk_pins_print(struct seq_file *m, struct zcblk_pins *p)
+static void zcblk_pins_print(struct seq_file *m, s64 pinned, s64 unpinned,
+			     s64 fixed_bytes)
 {
-	s64 pinned = atomic64_read(&p->pinned);
-	s64 unpinned = atomic64_read(&p->unpinned);
-
 	seq_printf(m, "pinned %lld\nunpinned %lld\ncurrent %lld\nfixed_bytes %lld\n",
-		   pinned, unpinned, pinned - unpinned,
-		   (s64)atomic64_read(&p->fixed_bytes));
+		   pinned, unpinned, pinned - unpinned, fixed_bytes);
 }
 
 static int zcblk_pins_show(struct seq_file *m, void *v)
 {
-	zcblk_pins_print(m, m->private);
+	s64 pinned, unpinned, fixed_bytes;
+
+	zcblk_pins_total_sum(&pinned, &unpinned, &fixed_bytes);
+	zcblk_pins_print(m, pinned, unpinned, fixed_bytes);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zcblk_pins);
@@ -35,8 +35,10 @@ DEFINE_SHOW_ATTRIBUTE(zcblk_pins);
 static int zcblk_dev_pins_show(struct seq_file *m, void *v)
 {
 	struct zcblk_dev *dev = m->private;
+	s64 unpinned = atomic64_read(&dev->pins.unpinned);	/* first */
 
-	zcblk_pins_print(m, &dev->pins);
+	zcblk_pins_print(m, atomic64_read(&dev->pins.pinned), unpinned,
+			 atomic64_read(&dev->pins.fixed_bytes));
 	seq_printf(m, "budget %lu\nreserved %ld\nmaps %u\n",
 		   dev->maps.budget, atomic_long_read(&dev->maps.reserved),
 		   dev->maps.nr);
@@ -48,10 +50,10 @@ DEFINE_SHOW_ATTRIBUTE(zcblk_dev_pins);
 static int zcblk_dev_queues_show(struct seq_file *m, void *v)
 {
 	struct zcblk_dev *dev = m->private;
+	struct zcblk_io_stats st;
 
-	seq_printf(m, "deferred %lld\npolled %lld\n",
-		   (s64)atomic64_read(&dev->stats.deferred),
-		   (s64)atomic64_read(&dev->stats.polled));
+	zcblk_stats_sum(dev, &st);
+	seq_printf(m, "deferred %llu\npolled %llu\n", st.deferred, st.polled);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zcblk_dev_queues);
@@ -147,7 +149,7 @@ void zcblk_debugfs_init(void)
 {
 	zcblk_debugfs_root = debugfs_create_dir("zcblk", NULL);
 	debugfs_create_file("pins", 0444, zcblk_debugfs_root,
-			    &zcblk_pins_total, &zcblk_pins_fops);
+			    NULL, &zcblk_pins_fops);
 }
 
 /**

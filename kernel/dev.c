@@ -112,12 +112,37 @@ static void zcblk_dev_free(struct kref *ref)
 	WARN_ON_ONCE(atomic64_read(&dev->pins.pinned) !=
 		     atomic64_read(&dev->pins.unpinned));
 	zcblk_map_pool_free(&dev->maps);
+	free_percpu(dev->stats);
 	kfree(dev->hctxs);
 	zcblk_media_free(dev);
 	zcblk_fdp_free(dev);
 	zcblk_wc_free(dev);
 	kfree(dev->cfg.path);
 	kfree(dev);
+}
+
+/**
+ * zcblk_stats_sum() - a disk's I/O counters, summed over the CPUs
+ * @dev: the disk
+ * @sum: set to the sums
+ *
+ * Context: any context.
+ */
+void zcblk_stats_sum(struct zcblk_dev *dev, struct zcblk_io_stats *sum)
+{
+	u64 *out = (u64 *)sum;
+	unsigned int i;
+	int cpu;
+
+	/* The struct is u64 words, nothing else (dev.h) */
+	BUILD_BUG_ON(sizeof(*sum) % sizeof(u64));
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const u64 *in = (const u64 *)per_cpu_ptr(dev->stats, cpu);
+
+		for (i = 0; i < sizeof(*sum) / sizeof(u64); i++)
+			out[i] += READ_ONCE(in[i]);
+	}
 }
 
 /**
@@ -302,7 +327,8 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	atomic_set(&dev->pt_issuing, 0);
 	init_waitqueue_head(&dev->pt_wait);
 	zcblk_wc_init(dev);
-	ret = zcblk_dev_alloc_queues(dev);
+	dev->stats = alloc_percpu(struct zcblk_io_stats);
+	ret = dev->stats ? zcblk_dev_alloc_queues(dev) : -ENOMEM;
 	if (!ret)
 		ret = zcblk_media_init(dev);	/* both freed with the object */
 	if (ret)

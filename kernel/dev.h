@@ -7,6 +7,7 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/kref.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 #include <linux/wait.h>
@@ -94,19 +95,29 @@ struct zcblk_config {
 
 
 /* What went through the backend, both paths; SMART log and DEV_STATS. */
+/*
+ * A disk's I/O counters, one set per CPU, so that CPUs doing I/O on the
+ * same disk never write the same cacheline; zcblk_stats_sum() adds them up
+ * for DEV_STATS, SMART and debugfs (a sum taken while I/O runs is as of
+ * no single moment, as the block layer's own statistics). u64 words only.
+ */
 struct zcblk_io_stats {
-	atomic64_t read_cmds;		/* reads and compares */
-	atomic64_t write_cmds;
-	atomic64_t read_bytes;
-	atomic64_t write_bytes;
-	atomic64_t errors;		/* backend failures */
-	atomic64_t copied_bytes;	/* data zcblk memcpy'd */
-	atomic64_t flushes;		/* flushes that reached the backend */
-	atomic64_t timeouts;
-	atomic64_t injected;		/* injected errors */
-	atomic64_t deferred;		/* run again from dev->wq (debugfs) */
-	atomic64_t polled;		/* ended by a poll (debugfs) */
+	u64 read_cmds;		/* reads and compares */
+	u64 write_cmds;
+	u64 read_bytes;
+	u64 write_bytes;
+	u64 errors;		/* backend failures */
+	u64 copied_bytes;	/* data zcblk memcpy'd */
+	u64 flushes;		/* flushes that reached the backend */
+	u64 timeouts;
+	u64 injected;		/* injected errors */
+	u64 deferred;		/* run again from dev->wq (debugfs) */
+	u64 polled;		/* ended by a poll (debugfs) */
 };
+
+/* Count on this CPU's set: any context. */
+#define zcblk_stat_add(dev, field, n)	this_cpu_add((dev)->stats->field, (n))
+#define zcblk_stat_inc(dev, field)	this_cpu_inc((dev)->stats->field)
 
 /*
  * Per hardware queue (hctx->driver_data), of every queue; only a poll
@@ -190,7 +201,7 @@ struct zcblk_dev {
 	unsigned int bad_saved;		/* its seqlock's sequence, last saved */
 	struct zcblk_wcache wc;		/* volatile cache, power: wcache.c */
 	struct zcblk_pins pins;
-	struct zcblk_io_stats stats;
+	struct zcblk_io_stats __percpu *stats;
 	struct dentry *debugfs;
 };
 
@@ -201,6 +212,7 @@ struct zcblk_dev_status {
 };
 
 void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st);
+void zcblk_stats_sum(struct zcblk_dev *dev, struct zcblk_io_stats *sum);
 int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 		  struct netlink_ext_ack *extack);
 int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack);

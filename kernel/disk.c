@@ -183,7 +183,6 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 				    struct zcblk_io *io)
 {
-	struct zcblk_io_stats *st = &dev->stats;
 	enum zcblk_submit ret;
 
 	/* Power cut (wcache.c): nothing reaches the media. */
@@ -223,19 +222,19 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_COMPARE:
-		atomic64_inc(&st->read_cmds);
-		atomic64_add(io->len, &st->read_bytes);
+		zcblk_stat_inc(dev, read_cmds);
+		zcblk_stat_add(dev, read_bytes, io->len);
 		break;
 	case ZCBLK_IO_WRITE:
-		atomic64_inc(&st->write_cmds);
-		atomic64_add(io->len, &st->write_bytes);
+		zcblk_stat_inc(dev, write_cmds);
+		zcblk_stat_add(dev, write_bytes, io->len);
 		break;
 	case ZCBLK_IO_FLUSH:
-		atomic64_inc(&st->flushes);
+		zcblk_stat_inc(dev, flushes);
 		break;
 	case ZCBLK_IO_COPY:	/* bytes both ways; the command is not I/O */
-		atomic64_add(io->len, &st->read_bytes);
-		atomic64_add(io->len, &st->write_bytes);
+		zcblk_stat_add(dev, read_bytes, io->len);
+		zcblk_stat_add(dev, write_bytes, io->len);
 		break;
 	default:
 		break;
@@ -304,7 +303,7 @@ void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq)
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
 	pdu->deferred = true;
-	atomic64_inc(&dev->stats.deferred);
+	zcblk_stat_inc(dev, deferred);
 	queue_work(dev->wq, &pdu->work);
 }
 

@@ -329,22 +329,23 @@ int zcblk_fdp_io_mgmt(struct zcblk_dev *dev, struct request *rq,
 /* Endurance Group Information: the counters the disk has. */
 static void zcblk_fdp_endgrp_log(struct zcblk_dev *dev, u8 *log)
 {
-	struct zcblk_io_stats *st = &dev->stats;
+	struct zcblk_io_stats st;
 	u64 mbmw;
 
+	zcblk_stats_sum(dev, &st);
 	spin_lock(&dev->fdp->lock);
 	mbmw = dev->fdp->mbmw;
 	spin_unlock(&dev->fdp->lock);
 	/* Data units: thousands of 512 bytes, as the SMART log has them */
 	log[3] = 100;					/* AVSP */
-	put_unaligned_le64(DIV_ROUND_UP_ULL(atomic64_read(&st->read_bytes) >>
+	put_unaligned_le64(DIV_ROUND_UP_ULL(st.read_bytes >>
 					    SECTOR_SHIFT, 1000), log + 48);
-	put_unaligned_le64(DIV_ROUND_UP_ULL(atomic64_read(&st->write_bytes) >>
+	put_unaligned_le64(DIV_ROUND_UP_ULL(st.write_bytes >>
 					    SECTOR_SHIFT, 1000), log + 64);
 	put_unaligned_le64(DIV_ROUND_UP_ULL(mbmw >> SECTOR_SHIFT, 1000),
 			   log + 80);				/* MUW */
-	put_unaligned_le64(atomic64_read(&st->read_cmds), log + 96);
-	put_unaligned_le64(atomic64_read(&st->write_cmds), log + 112);
+	put_unaligned_le64(st.read_cmds, log + 96);
+	put_unaligned_le64(st.write_cmds, log + 112);
 }
 
 /* FDP Configurations: the one configuration, valid and in use. */

@@ -204,7 +204,7 @@ static int zcblk_file_rw_ext(struct zcblk_dev *dev, struct zcblk_io *io,
 		ret = zcblk_file_sync(meta, write, &iter, md_pos, io->fua);
 	}
 	kfree(dv);
-	atomic64_add(off, &dev->stats.copied_bytes);
+	zcblk_stat_add(dev, copied_bytes, off);
 	return ret;
 }
 
@@ -233,7 +233,7 @@ static enum zcblk_submit zcblk_file_rw_md(struct zcblk_dev *dev,
 					      io->fua);
 		kfree(table);
 		if (f->buffered)
-			atomic64_add(io->len, &dev->stats.copied_bytes);
+			zcblk_stat_add(dev, copied_bytes, io->len);
 	}
 	if (!ret && io->md_nr) {
 		u64 len = (io->len >> shift) * zcblk_md_size(dev);
@@ -241,7 +241,7 @@ static enum zcblk_submit zcblk_file_rw_md(struct zcblk_dev *dev,
 		iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST,
 			      io->md_bvecs, io->md_nr, len);
 		ret = zcblk_file_sync(f->meta, write, &iter, md_pos, io->fua);
-		atomic64_add(len, &dev->stats.copied_bytes);
+		zcblk_stat_add(dev, copied_bytes, len);
 	}
 	io->sts = ret == -ENOMEM ? BLK_STS_RESOURCE : errno_to_blk_status(ret);
 	return ZCBLK_SUBMIT_DONE;
@@ -277,7 +277,7 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 		/* Through the VFS, as loop: freeze protection, range checks. */
 		loff_t pos = io->pos;
 
-		atomic64_add(io->len, &dev->stats.copied_bytes);
+		zcblk_stat_add(dev, copied_bytes, io->len);
 		if (write)
 			ret = zcblk_vfs_iter_write(f->file, &iter, &pos,
 						   io->fua ? RWF_DSYNC : 0);

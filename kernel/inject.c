@@ -124,7 +124,7 @@ u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq)
 	} else if (get_random_u32() % ZCBLK_PPM >= ppm) {
 		return 0;
 	}
-	atomic64_inc(&dev->stats.injected);
+	zcblk_stat_inc(dev, injected);
 	return READ_ONCE(dev->set.fail_status);
 }
 

@@ -388,7 +388,7 @@ static enum zcblk_submit zcblk_mem_copy_blocks(struct zcblk_dev *dev,
 	if (ret)
 		io->sts = errno_to_blk_status(ret);
 	else
-		atomic64_add(io->len, &dev->stats.copied_bytes);
+		zcblk_stat_add(dev, copied_bytes, io->len);
 	return ZCBLK_SUBMIT_DONE;
 }
 
@@ -407,7 +407,7 @@ static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
 		ret = zcblk_mem_rw(dev, io);
 		/* The copy is the media access; counted all the same. */
 		if (ret == ZCBLK_SUBMIT_DONE)
-			atomic64_add(io->len, &dev->stats.copied_bytes);
+			zcblk_stat_add(dev, copied_bytes, io->len);
 		return ret;
 	case ZCBLK_IO_COMPARE:
 		return zcblk_mem_rw(dev, io);

@@ -160,31 +160,32 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 
 static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 {
-	const struct zcblk_io_stats *st = &dev->stats;
+	struct zcblk_io_stats st;
 	s64 pinned = atomic64_read(&dev->pins.pinned);
 	s64 unpinned = atomic64_read(&dev->pins.unpinned);
 	struct nlattr *nest;
 
+	zcblk_stats_sum(dev, &st);
 	nest = nla_nest_start(skb, ZCBLK_A_DEV_STATS);
 	if (!nest)
 		return -EMSGSIZE;
 #define PUT64(attr, val) \
 	nla_put_u64_64bit(skb, ZCBLK_A_STATS_##attr, val, ZCBLK_A_STATS_PAD)
-	if (PUT64(READ_CMDS, atomic64_read(&st->read_cmds)) ||
-	    PUT64(WRITE_CMDS, atomic64_read(&st->write_cmds)) ||
-	    PUT64(READ_BYTES, atomic64_read(&st->read_bytes)) ||
-	    PUT64(WRITE_BYTES, atomic64_read(&st->write_bytes)) ||
-	    PUT64(ERRORS, atomic64_read(&st->errors)) ||
+	if (PUT64(READ_CMDS, st.read_cmds) ||
+	    PUT64(WRITE_CMDS, st.write_cmds) ||
+	    PUT64(READ_BYTES, st.read_bytes) ||
+	    PUT64(WRITE_BYTES, st.write_bytes) ||
+	    PUT64(ERRORS, st.errors) ||
 	    nla_put_u32(skb, ZCBLK_A_STATS_PT_INFLIGHT,
 			atomic_read(&dev->pt_inflight)) ||
 	    PUT64(PINNED_PAGES, pinned) ||
 	    PUT64(UNPINNED_PAGES, unpinned) ||
 	    PUT64(PINNED_CURRENT, pinned - unpinned) ||
 	    PUT64(FIXED_BYTES, atomic64_read(&dev->pins.fixed_bytes)) ||
-	    PUT64(COPIED_BYTES, atomic64_read(&st->copied_bytes)) ||
-	    PUT64(FLUSHES, atomic64_read(&st->flushes)) ||
-	    PUT64(TIMEOUTS, atomic64_read(&st->timeouts)) ||
-	    PUT64(INJECTED, atomic64_read(&st->injected)) ||
+	    PUT64(COPIED_BYTES, st.copied_bytes) ||
+	    PUT64(FLUSHES, st.flushes) ||
+	    PUT64(TIMEOUTS, st.timeouts) ||
+	    PUT64(INJECTED, st.injected) ||
 	    PUT64(CACHE_DIRTY_BYTES, zcblk_wc_dirty(dev)) ||
 	    PUT64(FUA_WRITES, atomic64_read(&dev->wc.fua_writes)) ||
 	    PUT64(CUT_LOST_WRITES, atomic64_read(&dev->wc.lost_writes)) ||

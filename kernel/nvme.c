@@ -260,7 +260,7 @@ int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 		return ZCBLK_STATUS(NVME_SC_READ_ERROR);
 	if (io->sts == BLK_STS_OFFLINE)		/* power cut: wcache.c */
 		return NVME_SC_NS_NOT_READY;	/* retryable: no DNR */
-	atomic64_inc(&dev->stats.errors);
+	zcblk_stat_inc(dev, errors);
 	return ZCBLK_STATUS_INTERNAL;
 }
 

@@ -399,7 +399,7 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 	u64 off = (u64)nc->cdw13 << 32 | nc->cdw12;
 	u8 lid = nc->cdw10 & 0xff, csi = nc->cdw14 >> 24;
 	struct nvme_smart_log smart = {};
-	struct zcblk_io_stats *st = &dev->stats;
+	struct zcblk_io_stats st;
 	const void *log;
 	size_t size;
 
@@ -438,17 +438,15 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 		size = ZCBLK_ERROR_LOG_LEN;
 		break;
 	case NVME_LOG_SMART:
+		zcblk_stats_sum(dev, &st);
 		/* Data units are thousands of 512-byte units, rounded up. */
 		zcblk_put_le128(smart.data_units_read, DIV_ROUND_UP_ULL(
-			atomic64_read(&st->read_bytes) >> SECTOR_SHIFT, 1000));
+			st.read_bytes >> SECTOR_SHIFT, 1000));
 		zcblk_put_le128(smart.data_units_written, DIV_ROUND_UP_ULL(
-			atomic64_read(&st->write_bytes) >> SECTOR_SHIFT, 1000));
-		zcblk_put_le128(smart.host_reads,
-				atomic64_read(&st->read_cmds));
-		zcblk_put_le128(smart.host_writes,
-				atomic64_read(&st->write_cmds));
-		zcblk_put_le128(smart.media_errors,
-				atomic64_read(&st->errors));
+			st.write_bytes >> SECTOR_SHIFT, 1000));
+		zcblk_put_le128(smart.host_reads, st.read_cmds);
+		zcblk_put_le128(smart.host_writes, st.write_cmds);
+		zcblk_put_le128(smart.media_errors, st.errors);
 		smart.avail_spare = 100;
 		log = &smart;
 		size = sizeof(smart);

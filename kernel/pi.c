@@ -275,7 +275,7 @@ static int zcblk_pi_read_block(struct zcblk_dev *dev, u64 lba, u8 *buf)
 	if (dev->ops->data_rw(dev, false, lba * bs, buf, bs) ||
 	    dev->ops->data_rw(dev, false, zcblk_md_pos(dev, lba), buf + bs,
 			      ms)) {
-		atomic64_inc(&dev->stats.errors);
+		zcblk_stat_inc(dev, errors);
 		return ZCBLK_STATUS_INTERNAL;
 	}
 	return 0;
@@ -415,7 +415,7 @@ static int zcblk_pi_generate_one(struct zcblk_dev *dev,
 	if (dev->ops->data_rw(dev, true, zcblk_md_pos(dev, lba),
 			      buf + dev->cfg.block_size,
 			      dev->cfg.metadata_size)) {
-		atomic64_inc(&dev->stats.errors);
+		zcblk_stat_inc(dev, errors);
 		return ZCBLK_STATUS_INTERNAL;
 	}
 	return 0;

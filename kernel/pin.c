@@ -20,12 +20,45 @@
 #include "dev.h"
 #include "pin.h"
 
-struct zcblk_pins zcblk_pins_total;
+static DEFINE_PER_CPU(struct zcblk_pins_pcpu, zcblk_pins_total);
 
-static void zcblk_count(atomic64_t *dev_ctr, atomic64_t *total_ctr, long n)
+/* A disk's counter, and the module's on this CPU (field @f). */
+#define zcblk_count(dev_ctr, f, n)					\
+	do {								\
+		atomic64_add((n), (dev_ctr));				\
+		this_cpu_add(zcblk_pins_total.f, (n));			\
+	} while (0)
+
+/**
+ * zcblk_pins_total_sum() - the module-wide pin counters
+ * @pinned: set to the pages pinned
+ * @unpinned: set to the pages unpinned again
+ * @fixed_bytes: set to the bytes of registered buffers mapped
+ *
+ * The unpinned pages are summed first: a sum taken while pages come and go
+ * may be above what was pinned at any one moment, never below, and reads
+ * as nothing pinned only when nothing is.
+ *
+ * Context: any context.
+ */
+void zcblk_pins_total_sum(s64 *pinned, s64 *unpinned, s64 *fixed_bytes)
 {
-	atomic64_add(n, dev_ctr);
-	atomic64_add(n, total_ctr);
+	u64 p = 0, u = 0, f = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		u += READ_ONCE(per_cpu_ptr(&zcblk_pins_total, cpu)->unpinned);
+	smp_rmb();	/* the unpinned sum before the pinned one */
+	for_each_possible_cpu(cpu) {
+		const struct zcblk_pins_pcpu *c = per_cpu_ptr(&zcblk_pins_total,
+							      cpu);
+
+		p += READ_ONCE(c->pinned);
+		f += READ_ONCE(c->fixed_bytes);
+	}
+	*pinned = p;
+	*unpinned = u;
+	*fixed_bytes = f;
 }
 
 /**
@@ -272,7 +305,7 @@ int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 			goto err_unpin;
 		}
 	}
-	zcblk_count(&dev->pins.pinned, &zcblk_pins_total.pinned, done);
+	zcblk_count(&dev->pins.pinned, pinned, done);
 	map->nr_pinned = done;
 	map->dirty = dev_writes;
 
@@ -349,7 +382,7 @@ int zcblk_map_md(struct zcblk_dev *dev, struct zcblk_map *map,
 		/* 6.12 says -EOVERFLOW for a range that wraps */
 		return ret < 0 && ret != -EOVERFLOW ? ret : -EFAULT;
 	}
-	zcblk_count(&dev->pins.pinned, &zcblk_pins_total.pinned, n);
+	zcblk_count(&dev->pins.pinned, pinned, n);
 	map->md_nr = n;
 	map->dirty = dev_writes;
 	for (i = 0; i < n; i++) {
@@ -410,7 +443,7 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
 	bio->bi_iter.bi_bvec_done = skip;
 	bio->bi_iter.bi_size = iov_iter_count(iter);
 	bio_set_flag(bio, BIO_CLONED);
-	zcblk_count(&dev->pins.fixed_bytes, &zcblk_pins_total.fixed_bytes,
+	zcblk_count(&dev->pins.fixed_bytes, fixed_bytes,
 		    iov_iter_count(iter));
 	return 0;
 }
@@ -449,14 +482,14 @@ void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map)
 	if (map->nr_pinned) {
 		unpin_user_pages_dirty_lock(map->pages, map->nr_pinned,
 					    map->dirty);
-		zcblk_count(&dev->pins.unpinned, &zcblk_pins_total.unpinned,
+		zcblk_count(&dev->pins.unpinned, unpinned,
 			    map->nr_pinned);
 		map->nr_pinned = 0;
 	}
 	if (map->md_nr) {
 		unpin_user_pages_dirty_lock(map->md_pages, map->md_nr,
 					    map->dirty);
-		zcblk_count(&dev->pins.unpinned, &zcblk_pins_total.unpinned,
+		zcblk_count(&dev->pins.unpinned, unpinned,
 			    map->md_nr);
 		map->md_nr = 0;
 	}

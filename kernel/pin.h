@@ -29,14 +29,24 @@ struct zcblk_dev;
 #define ZCBLK_PIN_BUDGET(tags)	(min_t(unsigned long, (tags), \
 				       ZCBLK_MAX_MAPS / 2) * 128 + 256)
 
-/* Pin accounting, per disk and module-wide (Documentation/passthrough.rst). */
+/* A disk's pin accounting (Documentation/passthrough.rst). */
 struct zcblk_pins {
 	atomic64_t pinned;	/* pages pinned with FOLL_PIN */
 	atomic64_t unpinned;	/* of those, pages unpinned again */
 	atomic64_t fixed_bytes;	/* bytes mapped from registered buffers */
 };
 
-extern struct zcblk_pins zcblk_pins_total;
+/*
+ * The module-wide sums: every command of every disk counts there, so one
+ * set per CPU (zcblk_pins_total_sum() adds them up).
+ */
+struct zcblk_pins_pcpu {
+	u64 pinned;
+	u64 unpinned;
+	u64 fixed_bytes;
+};
+
+void zcblk_pins_total_sum(s64 *pinned, s64 *unpinned, s64 *fixed_bytes);
 
 /*
  * A passthrough command's data in user pages: a bio of our own over the

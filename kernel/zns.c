@@ -323,7 +323,7 @@ static int zcblk_zone_discard(struct zcblk_dev *dev, u64 zslba, u64 end)
 		return 0;
 	zcblk_disk_submit(dev, &io);
 	if (io.sts) {
-		atomic64_inc(&dev->stats.errors);
+		zcblk_stat_inc(dev, errors);
 		return ZCBLK_STATUS_INTERNAL;
 	}
 	return 0;
