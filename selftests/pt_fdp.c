@@ -392,6 +392,38 @@ TEST_F(fdp, copy_and_block)
 	EXPECT_EQ(hbmw0 + 4096, stat_hbmw(_metadata, self));
 }
 
+/*
+ * Endurance Group Information (09h, LSI 1): AVSP 100%, and its counters
+ * move with the I/O: host writes and reads by the commands done, data
+ * units written and media units written by the thousands of 512 bytes
+ * written (rounded up).
+ */
+TEST_F(fdp, endurance_log)
+{
+	__u8 *log = (__u8 *)self->buf + 256 * PT_KiB, before[512];
+	struct nvme_uring_cmd c;
+	int i;
+
+	ASSERT_EQ(0, get_log(self, 0x09, 0, 1, before, sizeof(before)));
+	EXPECT_EQ(100, before[3]);
+	/* 4 writes of 250 blocks: 1 000 units of 512 bytes, 1 data unit */
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, pwrite_pid(self, 4096 + i * 250, 250, 0, 0, 7));
+	for (i = 0; i < 3; i++) {
+		c = pt_rw(PT_OP_READ, 4096, 8, self->buf, 8 * 512);
+		ASSERT_EQ(0, pt_q_cmd(&self->q, NVME_URING_CMD_IO, &c, -1,
+				      NULL));
+	}
+	ASSERT_EQ(0, get_log(self, 0x09, 0, 1, log, 512));
+	EXPECT_EQ(100, log[3]);
+	EXPECT_EQ(4, pt_le64(log + 112) - pt_le64(before + 112));
+	EXPECT_EQ(3, pt_le64(log + 96) - pt_le64(before + 96));
+	/* ceil((n + 1000) / 1000) is ceil(n / 1000) + 1, whatever n */
+	EXPECT_EQ(1, pt_le64(log + 64) - pt_le64(before + 64));
+	EXPECT_EQ(1, pt_le64(log + 80) - pt_le64(before + 80));
+	EXPECT_EQ(PT_SC_INVALID_FIELD, get_log(self, 0x09, 0, 2, log, 512));
+}
+
 TEST_F(fdp, refused)
 {
 	__u8 *log = (__u8 *)self->buf + 256 * PT_KiB;
