@@ -84,32 +84,10 @@ PY
 	fi
 }
 
-# refused MESSAGE ARGS...: zcblkctl add ARGS exits 2 with the kernel's
-# MESSAGE, as zcblkctl prints it.
-refused() {
-	local msg=$1
-	shift
-	run add "$@"
-	[ "$rc" -eq 2 ] || fail "add $*: exit $rc, want 2: $err"
-	[ -z "$out" ] || fail "add $*: stdout: $out"
-	[ "$err" = "zcblkctl: $msg" ] ||
-		fail "add $*: \"$err\", want \"zcblkctl: $msg\""
-	log "add $*: $msg"
-}
-
-# usage MESSAGE ARGS...: zcblkctl add ARGS exits 1 before asking the
-# kernel, with nothing on stdout and on stderr the message and the hint.
-usage() {
-	local msg=$1 want
-	shift
-	run add "$@"
-	want="zcblkctl add: $msg
-Try 'zcblkctl add --help'."
-	[ "$rc" -eq 1 ] || fail "add $*: exit $rc, want 1: $err"
-	[ -z "$out" ] || fail "add $*: stdout: $out"
-	[ "$err" = "$want" ] || fail "add $*: \"$err\", want \"$want\""
-	log "add $*: $msg"
-}
+# refused MESSAGE ARGS...: zcblkctl add ARGS refused by the kernel;
+# usage MESSAGE ARGS...: zcblkctl add ARGS refused before it (lib.sh).
+refused() { refused_cmd add "$@"; }
+usage() { usage_cmd add "$@"; }
 
 # features -j: the flag, by name.
 json=$("$ZCBLKCTL" features -j) || fail "zcblkctl features -j"

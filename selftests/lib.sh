@@ -196,6 +196,35 @@ Try 'zcblkctl --help'."
 	log "zcblkctl $*: $msg"
 }
 
+# usage_cmd CMD MSG ARGS...: zcblkctl CMD ARGS is a usage error of CMD's:
+# exit 1 before asking the kernel, nothing on stdout, and on stderr
+# exactly "zcblkctl CMD: MSG" and the hint.
+usage_cmd() {
+	local cmd=$1 msg=$2 want
+	shift 2
+	run "$cmd" "$@"
+	want="zcblkctl $cmd: $msg
+Try 'zcblkctl $cmd --help'."
+	[ "$rc" -eq 1 ] || fail "$cmd $*: exit $rc, want 1: $err"
+	[ -z "$out" ] || fail "$cmd $*: stdout: $out"
+	[ "$err" = "$want" ] || fail "$cmd $*: \"$err\", want \"$want\""
+	log "$cmd $*: $msg"
+}
+
+# refused_cmd CMD MSG ARGS...: zcblkctl CMD ARGS exits 2, nothing on
+# stdout, and on stderr "zcblkctl: MSG" (the errno's text and the
+# kernel's message, as zcblkctl prints them).
+refused_cmd() {
+	local cmd=$1 msg=$2
+	shift 2
+	run "$cmd" "$@"
+	[ "$rc" -eq 2 ] || fail "$cmd $*: exit $rc, want 2: $err"
+	[ -z "$out" ] || fail "$cmd $*: stdout: $out"
+	[ "$err" = "zcblkctl: $msg" ] ||
+		fail "$cmd $*: \"$err\", want \"zcblkctl: $msg\""
+	log "$cmd $*: $msg"
+}
+
 # jfield JSON KEY: KEY's value in the JSON object JSON (a string without
 # its quotes, a number or a boolean), without a fork of python3 (slow
 # under TCG); fails if there is none.

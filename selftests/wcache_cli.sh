@@ -56,32 +56,10 @@ listed() {
 	[ $seen = 1 ] || fail "zcblkctl list: no $1"
 }
 
-# refused MESSAGE ARGS...: zcblkctl add ARGS exits 2 with the kernel's
-# MESSAGE, as zcblkctl prints it.
-refused() {
-	local msg=$1
-	shift
-	run add "$@"
-	[ "$rc" -eq 2 ] || fail "add $*: exit $rc, want 2: $err"
-	[ -z "$out" ] || fail "add $*: stdout: $out"
-	[ "$err" = "zcblkctl: $msg" ] ||
-		fail "add $*: \"$err\", want \"zcblkctl: $msg\""
-	log "add $*: $msg"
-}
-
-# usage MESSAGE ARGS...: zcblkctl set ARGS exits 1 before asking the
-# kernel, with nothing on stdout and on stderr the message and the hint.
-usage() {
-	local msg=$1 want
-	shift
-	run set "$@"
-	want="zcblkctl set: $msg
-Try 'zcblkctl set --help'."
-	[ "$rc" -eq 1 ] || fail "set $*: exit $rc, want 1: $err"
-	[ -z "$out" ] || fail "set $*: stdout: $out"
-	[ "$err" = "$want" ] || fail "set $*: \"$err\", want \"$want\""
-	log "set $*: $msg"
-}
+# refused MESSAGE ARGS...: zcblkctl add ARGS refused by the kernel;
+# usage MESSAGE ARGS...: zcblkctl set ARGS refused before it (lib.sh).
+refused() { refused_cmd add "$@"; }
+usage() { usage_cmd set "$@"; }
 
 # dd_read DISK: one direct 4 KiB read of /dev/DISK; its exit status.
 dd_read() {
