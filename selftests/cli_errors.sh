@@ -32,23 +32,11 @@ field() {
 	echo "${BASH_REMATCH[1]//\"/}"
 }
 
-# usage MESSAGE CMD ARGS...: zcblkctl CMD ARGS exits 1, prints nothing on
-# stdout, and on stderr exactly "zcblkctl CMD: MESSAGE" and the hint.
+# usage MESSAGE CMD ARGS...: lib.sh's usage_cmd, arguments in this order.
 usage() {
-	local msg=$1 cmd=$2 want
+	local msg=$1 cmd=$2
 	shift 2
-	run "$cmd" "$@"
-	want="zcblkctl $cmd: $msg
-Try 'zcblkctl $cmd --help'."
-	[ "$rc" -eq 1 ] || fail "zcblkctl $cmd $*: exit $rc, want 1: $err"
-	[ -z "$out" ] || fail "zcblkctl $cmd $*: stdout: $out"
-	# No NUL or other control byte: the old "unknown option: -" and NUL.
-	if LC_ALL=C grep -q '[^[:print:]]' "$TMP/err"; then
-		fail "zcblkctl $cmd $*: control bytes on stderr: $(od -c "$TMP/err")"
-	fi
-	[ "$err" = "$want" ] ||
-		fail "zcblkctl $cmd $*: stderr \"$err\", want \"$want\""
-	log "zcblkctl $cmd $*: $msg"
+	usage_cmd "$cmd" "$msg" "$@"
 }
 
 # getopt_long()'s refusals, long options.

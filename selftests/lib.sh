@@ -198,7 +198,7 @@ Try 'zcblkctl --help'."
 
 # usage_cmd CMD MSG ARGS...: zcblkctl CMD ARGS is a usage error of CMD's:
 # exit 1 before asking the kernel, nothing on stdout, and on stderr
-# exactly "zcblkctl CMD: MSG" and the hint.
+# exactly "zcblkctl CMD: MSG" and the hint, no control byte.
 usage_cmd() {
 	local cmd=$1 msg=$2 want
 	shift 2
@@ -207,6 +207,10 @@ usage_cmd() {
 Try 'zcblkctl $cmd --help'."
 	[ "$rc" -eq 1 ] || fail "$cmd $*: exit $rc, want 1: $err"
 	[ -z "$out" ] || fail "$cmd $*: stdout: $out"
+	# No NUL or other control byte: the old "unknown option: -" and NUL.
+	if LC_ALL=C grep -q '[^[:print:]]' "$TMP/err"; then
+		fail "$cmd $*: control bytes on stderr: $(od -c "$TMP/err")"
+	fi
 	[ "$err" = "$want" ] || fail "$cmd $*: \"$err\", want \"$want\""
 	log "$cmd $*: $msg"
 }
