@@ -108,6 +108,7 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 				       struct request *rq, struct zcblk_io *io)
 {
 	enum zcblk_submit ret;
+	bool placed;
 
 	*io = (struct zcblk_io){
 		.pos	= (u64)blk_rq_pos(rq) << SECTOR_SHIFT,
@@ -155,17 +156,55 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 	}
 	if (zcblk_zoned(dev) && io->op != ZCBLK_IO_FLUSH)
 		return zcblk_disk_zoned(dev, rq, io);
+	/*
+	 * FDP: the default placement handle; counted once, when it ran, or
+	 * first for a backend that completes requests itself (nvme.c's
+	 * zcblk_fdp_submit() says why).
+	 */
+	placed = zcblk_fdp(dev) && (io->op == ZCBLK_IO_WRITE ||
+				    io->op == ZCBLK_IO_WRITE_ZEROES);
+	if (placed && dev->ops->deferred) {
+		zcblk_fdp_write(dev, 0, 0, io->len >> zcblk_lba_shift(dev));
+		placed = false;
+	}
 	if (zcblk_pi_type(dev) &&
 	    (io->op == ZCBLK_IO_READ || io->op == ZCBLK_IO_WRITE))
 		ret = zcblk_pi_disk_rw(dev, rq, io);
 	else
 		ret = zcblk_disk_submit(dev, io);
-	/* FDP: the default placement handle; counted once, when it ran */
-	if (zcblk_fdp(dev) && (io->op == ZCBLK_IO_WRITE ||
-			       io->op == ZCBLK_IO_WRITE_ZEROES) &&
-	    ret != ZCBLK_SUBMIT_DEFER && !(ret == ZCBLK_SUBMIT_DONE && io->sts))
+	if (placed && ret != ZCBLK_SUBMIT_DEFER &&
+	    !(ret == ZCBLK_SUBMIT_DONE && io->sts))
 		zcblk_fdp_write(dev, 0, 0, io->len >> zcblk_lba_shift(dev));
 	return ret;
+}
+
+/* What @io does, in the counters: @sign 1 counts it, -1 takes it back. */
+static __always_inline void zcblk_disk_count(struct zcblk_dev *dev,
+					     const struct zcblk_io *io,
+					     int sign)
+{
+	u64 one = sign, len = sign * io->len;
+
+	switch (io->op) {
+	case ZCBLK_IO_READ:
+	case ZCBLK_IO_COMPARE:
+		zcblk_stat_add(dev, read_cmds, one);
+		zcblk_stat_add(dev, read_bytes, len);
+		break;
+	case ZCBLK_IO_WRITE:
+		zcblk_stat_add(dev, write_cmds, one);
+		zcblk_stat_add(dev, write_bytes, len);
+		break;
+	case ZCBLK_IO_FLUSH:
+		zcblk_stat_add(dev, flushes, one);
+		break;
+	case ZCBLK_IO_COPY:	/* bytes both ways; the command is not I/O */
+		zcblk_stat_add(dev, read_bytes, len);
+		zcblk_stat_add(dev, write_bytes, len);
+		break;
+	default:
+		break;
+	}
 }
 
 /**
@@ -173,8 +212,9 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
  * @dev: the disk
  * @io: the operation
  *
- * Every backend operation goes through here, for the counters; a deferred one
- * is counted when it runs.
+ * Every backend operation goes through here, for the counters: counted once,
+ * when it ran (a deferred one when it runs again), and before it can
+ * complete.
  *
  * Context: the backend may sleep only if @io->nowait is false, on the disk's
  * workqueue.
@@ -184,6 +224,7 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 				    struct zcblk_io *io)
 {
 	enum zcblk_submit ret;
+	bool early;
 
 	/* Power cut (wcache.c): nothing reaches the media. */
 	if (unlikely(READ_ONCE(dev->wc.off))) {
@@ -208,6 +249,14 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 		io->sts = BLK_STS_OK;
 		return ZCBLK_SUBMIT_DONE;
 	}
+	/*
+	 * A backend that completes a request itself (file) may do so before
+	 * submit returns, and a host reading the counters after a completion
+	 * must find it there: count first, take back what did not run.
+	 */
+	early = dev->ops->deferred;
+	if (early)
+		zcblk_disk_count(dev, io, 1);
 	/* Only a disk with a write cache logs its writes. */
 	if (likely(!dev->wc.size) || io->op == ZCBLK_IO_READ ||
 	    io->op == ZCBLK_IO_COMPARE)
@@ -216,29 +265,13 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 		ret = zcblk_wc_submit(dev, io);
 
 	/* Deferred: counted when it runs. */
-	if (ret == ZCBLK_SUBMIT_DEFER ||
-	    (ret == ZCBLK_SUBMIT_DONE && io->sts))
+	if (ret == ZCBLK_SUBMIT_DEFER || (ret == ZCBLK_SUBMIT_DONE && io->sts)) {
+		if (early)
+			zcblk_disk_count(dev, io, -1);
 		return ret;
-	switch (io->op) {
-	case ZCBLK_IO_READ:
-	case ZCBLK_IO_COMPARE:
-		zcblk_stat_inc(dev, read_cmds);
-		zcblk_stat_add(dev, read_bytes, io->len);
-		break;
-	case ZCBLK_IO_WRITE:
-		zcblk_stat_inc(dev, write_cmds);
-		zcblk_stat_add(dev, write_bytes, io->len);
-		break;
-	case ZCBLK_IO_FLUSH:
-		zcblk_stat_inc(dev, flushes);
-		break;
-	case ZCBLK_IO_COPY:	/* bytes both ways; the command is not I/O */
-		zcblk_stat_add(dev, read_bytes, io->len);
-		zcblk_stat_add(dev, write_bytes, io->len);
-		break;
-	default:
-		break;
 	}
+	if (!early)
+		zcblk_disk_count(dev, io, 1);
 	return ret;
 }
 

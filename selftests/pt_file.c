@@ -18,6 +18,12 @@
  *                       0x6 (backend I/O error), counted in "errors" and
  *                       in SMART's Media and Data Integrity Errors (Get
  *                       Log Page 02h), exactly.
+ *  counted_at_completion  The counters read after a command's completion
+ *                       include it: the backing I/O completes before
+ *                       the backend's submit returns (asynchronously,
+ *                       through the loop device), and a host that reads
+ *                       DEV_STATS at once must see each Read and Write
+ *                       (ioctl, io_uring, block device), every time.
  *  timeout_waits        A request whose direct I/O is in flight past the
  *                       disk's timeout is not ended early: the timeout is
  *                       counted and logged, and the command completes
@@ -404,6 +410,90 @@ TEST_F(fb, backend_errors)
 	EXPECT_EQ(0, pt_le64(smart + SMART_MEDIA_ERR + 8));
 	munmap(buf, PT_MiB);
 	close(cfd);
+}
+
+/*
+ * The file backend completes a request from the backing I/O's completion,
+ * possibly before its submit returns: what the disk counts of a command
+ * must be counted by then. Hundreds of tries on each disk, as the window
+ * is short: the one over the loop device (completions from the loop's
+ * worker), and one on a tmpfs file (completed inline, by the disk's own
+ * worker, which the waking submitter may preempt).
+ */
+static void count_each(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(fb) *self, const struct pt_disk *d)
+{
+	static const char *const how[] = { "ioctl", "io_uring", "block" };
+	const int n = 300;
+	struct zcblk_dev_stats st0, st;
+	struct nvme_uring_cmd c;
+	__u64 rd = 0, wr = 0;
+	int cfd, bfd, i, res;
+	struct pt_q q;
+	char *buf;
+
+	pt_open(_metadata, d, &cfd, &bfd);
+	buf = pt_map(PT_MiB);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, pt_q_init(&q, cfd, 4, PT_RING_FLAGS));
+	ASSERT_EQ(0, pt_stats_idle(self->env.ctx, d->index, &st0));
+	for (i = 0; i < n; i++) {
+		bool write = i & 1;
+		__u64 slba = (i * 8) % 8192;
+
+		c = pt_rw(write ? PT_OP_WRITE : PT_OP_READ, slba, 8, buf,
+			  8 * 512);
+		if (i % 3 == 0)
+			res = pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+		else if (i % 3 == 1)
+			res = pt_q_cmd(&q, NVME_URING_CMD_IO, &c, -1, NULL);
+		else
+			res = pt_blk_rw(bfd, write, buf, slba * 512, 8 * 512);
+		ASSERT_EQ(0, res) {
+			TH_LOG("%s: command %d: %s", d->chr, i,
+			       pt_res_str(res));
+		}
+		*(write ? &wr : &rd) += 1;
+		ASSERT_EQ(0, pt_stats(self->env.ctx, d->index, &st));
+		ASSERT_EQ(wr * 4096 + rd * 4096,
+			  st.write_bytes - st0.write_bytes +
+			  st.read_bytes - st0.read_bytes) {
+			TH_LOG("%s: a %s %s, done, not counted yet", d->chr,
+			       how[i % 3], write ? "Write" : "Read");
+		}
+		ASSERT_EQ(wr, st.write_cmds - st0.write_cmds);
+		ASSERT_EQ(rd, st.read_cmds - st0.read_cmds);
+	}
+	pt_q_exit(&q);
+	munmap(buf, PT_MiB);
+	close(bfd);
+	close(cfd);
+}
+
+TEST_F(fb, counted_at_completion)
+{
+	char path[] = "/tmp/zcblk-fb.XXXXXX";
+	struct pt_disk_cfg cfg = {
+		.backend = "file", .path = path, .size = SIZE, .bs = 512,
+	};
+	struct pt_disk tmp;
+	int fd, res;
+
+	count_each(_metadata, self, &self->over);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, SIZE));
+	close(fd);
+	/* tmpfs refuses direct I/O on 6.1 (pt_dsm_race.c) */
+	fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (fd < 0)
+		cfg.flags = ZCBLK_DEV_F_BUFFERED;
+	else
+		close(fd);
+	res = pt_disk_add(_metadata, &self->env, &cfg, &tmp);
+	unlink(path);
+	ASSERT_EQ(0, res);
+	count_each(_metadata, self, &tmp);
 }
 
 /* Does the kernel log have a record containing @needle after @after? */
