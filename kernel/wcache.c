@@ -245,9 +245,38 @@ static bool zcblk_wc_survives(struct zcblk_wc_rec *rec, u64 i, u32 mode,
 }
 
 /*
+ * Room in @settled for each block that the cut may settle, reserved
+ * before it changes anything: a cut that ran out of memory half-way
+ * would undo some writes and not others. A reserved entry reads as NULL.
+ */
+static int zcblk_wc_reserve(struct zcblk_wcache *wc, struct xarray *settled,
+			    u32 shift, u32 mode)
+{
+	struct zcblk_wc_rec *rec;
+	u64 lba, end;
+	int ret;
+
+	list_for_each_entry(rec, &wc->log, node) {
+		/* Dropped, every block of it: only durable writes settle. */
+		if (rec->pre && mode == ZCBLK_CUT_MODE_DROP)
+			continue;
+		end = (rec->pos + rec->len) >> shift;
+		for (lba = rec->pos >> shift; lba < end; lba++) {
+			ret = xa_reserve(settled, lba, GFP_KERNEL);
+			if (ret)
+				return ret;
+			cond_resched();
+		}
+	}
+	return 0;
+}
+
+/*
  * The cut itself: newest write first, each block not yet settled by a
  * newer surviving write either survives (and is settled) or gets back
- * what it held before this write.
+ * what it held before this write. Out of memory, nothing changes and the
+ * power stays on; a backend that fails to write a block back ends the cut
+ * there, the power cut all the same.
  */
 static int zcblk_wc_cut(struct zcblk_dev *dev, u32 mode, u64 seed)
 {
@@ -257,10 +286,16 @@ static int zcblk_wc_cut(struct zcblk_dev *dev, u32 mode, u64 seed)
 	struct zcblk_wc_rec *rec;
 	struct xarray settled;
 	struct rnd_state rnd;
-	int ret = 0;
+	int ret;
 
 	lockdep_assert_held(&wc->lock);
 	xa_init(&settled);
+	ret = zcblk_wc_reserve(wc, &settled, shift, mode);
+	if (ret) {
+		xa_destroy(&settled);
+		return ret;
+	}
+	WRITE_ONCE(wc->off, true);
 	prandom_seed_state(&rnd, seed);
 	list_for_each_entry_reverse(rec, &wc->log, node) {
 		u64 n = rec->len >> shift, i, torn_at = 0;
@@ -275,19 +310,18 @@ static int zcblk_wc_cut(struct zcblk_dev *dev, u32 mode, u64 seed)
 				continue;
 			if (!rec->pre ||
 			    zcblk_wc_survives(rec, i, mode, torn_at, &rnd)) {
-				ret = xa_err(xa_store(&settled, lba,
-						      xa_mk_value(1),
-						      GFP_KERNEL));
-			} else {
-				ret = dev->ops->data_rw(dev, true,
-							rec->pos + (i << shift),
-							rec->pre + (i << shift),
-							bs);
-				lost = true;
-				lost_blocks++;
+				/* reserved: allocates nothing */
+				xa_store(&settled, lba, xa_mk_value(1),
+					 GFP_KERNEL);
+				continue;
 			}
+			ret = dev->ops->data_rw(dev, true,
+						rec->pos + (i << shift),
+						rec->pre + (i << shift), bs);
 			if (ret)
 				goto out;
+			lost = true;
+			lost_blocks++;
 		}
 		lost_writes += lost;
 	}
@@ -316,12 +350,13 @@ out:
  * @extack: for the reason of a failure
  *
  * A cut fails every later operation (ZCBLK_POWER_STATE_CUT) and leaves in
- * the backend what a drive that lost power would hold; power on lets I/O
- * run again and drops the block device's page cache, which holds what
- * was read before the cut. Both do nothing when the disk is already so.
+ * the backend what a drive that lost power would hold; without the memory
+ * it needs, it changes nothing. Power on lets I/O run again and drops the
+ * block device's page cache, which holds what was read before the cut.
+ * Both do nothing when the disk is already so.
  *
  * Context: process context, under zcblk_devs_lock.
- * Return: 0, or a negative errno of the backend's.
+ * Return: 0; -ENOMEM, with nothing changed; or the backend's negative errno.
  */
 int zcblk_wc_power(struct zcblk_dev *dev, bool on, u32 mode, u64 seed,
 		   struct netlink_ext_ack *extack)
@@ -339,9 +374,10 @@ int zcblk_wc_power(struct zcblk_dev *dev, bool on, u32 mode, u64 seed,
 			invalidate_bdev(dev->disk->part0);
 		goto out_unlock;
 	}
-	WRITE_ONCE(wc->off, true);
 	ret = zcblk_wc_cut(dev, mode, seed);
-	if (ret)
+	if (ret && !wc->off)
+		NL_SET_ERR_MSG(extack, "power: no memory for the cut; the power is still on");
+	else if (ret)
 		NL_SET_ERR_MSG(extack, "power: the backend failed the cut");
 out_unlock:
 	mutex_unlock(&wc->lock);

@@ -14,6 +14,10 @@
  * vanished unannounced, the data is the old or the new, pins balance. A
  * leak is kmemleak.sh's to find, a splat run_tests.sh's.
  *
+ * A power cut is also tried with every xarray node allocation of this
+ * thread failing (failslab's cache and task filters): a shortage that
+ * retrying does not cure, as fail-nth's single failure is.
+ *
  * fail_make_request, per disk, fails bios at submit_bio(): the block
  * device's I/O, not passthrough requests, which never go through it.
  *
@@ -529,6 +533,175 @@ TEST_F_TIMEOUT(fi, wcache_fresh_blocks, 600)
 	close(cfd);
 	close(bfd);
 	EXPECT_EQ(0, pt_disk_del(&self->env, d.index));
+}
+
+#define CUT_WRITES	64
+
+/*
+ * A write-cached disk with CUT_WRITES cached one-block writes, one per 64
+ * blocks: each one a leaf of the cut's own index.
+ */
+static void cut_disk(struct __test_metadata *_metadata, FIXTURE_DATA(fi) *self,
+		     struct pt_disk *d, int *fd)
+{
+	struct pt_disk_cfg cfg = {
+		.size = 16 * PT_MiB, .bs = FI_BS, .write_cache = 8 * PT_MiB,
+	};
+	struct nvme_uring_cmd c;
+	unsigned int i;
+
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, d));
+	pt_open(_metadata, d, fd, NULL);
+	for (i = 0; i < CUT_WRITES; i++) {
+		pt_fill(self->buf, FI_BS, i * 64, 1, 1);
+		c = pt_rw(PT_OP_WRITE, i * 64, 1, self->buf, FI_BS);
+		ASSERT_EQ(0, pt_passthru(*fd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	}
+}
+
+/* Bit i of the result: block i * 64 holds its write, else zeros. */
+static __u64 cut_kept(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(fi) *self, int fd)
+{
+	struct nvme_uring_cmd c;
+	__u64 kept = 0;
+	unsigned int i;
+
+	for (i = 0; i < CUT_WRITES; i++) {
+		c = pt_rw(PT_OP_READ, i * 64, 1, self->rd, FI_BS);
+		EXPECT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		pt_fill_block(self->buf, FI_BS, i * 64, 1);
+		if (!memcmp(self->rd, self->buf, FI_BS)) {
+			kept |= 1ULL << i;
+			continue;
+		}
+		memset(self->buf, 0, FI_BS);
+		EXPECT_EQ(0, memcmp(self->rd, self->buf, FI_BS)) {
+			TH_LOG("LBA %u: neither its write nor zeros", i * 64);
+		}
+	}
+	return kept;
+}
+
+/*
+ * Every allocation of xarray nodes (radix_tree_node) by this thread fails
+ * while @on: a shortage that retrying does not cure, where fail-nth fails
+ * one allocation, and the xarray retries it.
+ */
+static int nodes_fail(bool on)
+{
+	static const char *const attr[][3] = {
+		/* file, on, off */
+		{ DBG "failslab/cache-filter", "Y", "N" },
+		{ "/sys/kernel/slab/radix_tree_node/failslab", "1", "0" },
+		{ DBG "failslab/task-filter", "Y", "N" },
+		{ DBG "failslab/interval", "1", "1" },
+		{ DBG "failslab/times", "-1", "-1" },
+		{ DBG "failslab/space", "0", "0" },
+		{ DBG "failslab/probability", "100", "0" },
+		{ "/proc/thread-self/make-it-fail", "1", "0" },
+	};
+	int i, n = ARRAY_SIZE(attr), ret;
+
+	for (i = on ? 0 : n - 1; on ? i < n : i >= 0; i += on ? 1 : -1) {
+		ret = put(attr[i][0], attr[i][on ? 1 : 2]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A power cut that cannot allocate what it needs changes nothing: the
+ * power stays on, the cache keeps what it held, each block reads as
+ * written. One that succeeds, whatever failed on the way, leaves what a
+ * cut of the same writes, mode and seed leaves on a disk that no fault
+ * touched. A disk of its own for each try.
+ */
+TEST_F_TIMEOUT(fi, wcache_cut, 900)
+{
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct zcblk_dev_stats want = { .size = sizeof(want) };
+	struct zcblk_dev_stats st = { .size = sizeof(st) };
+	struct zcblk_ctx *ctx = self->env.ctx;
+	const __u64 seed = 7;
+	unsigned int cuts = 0;
+	struct pt_disk d;
+	int fd, ret;
+	__u64 kept;
+
+	cut_disk(_metadata, self, &d, &fd);
+	ASSERT_EQ(0, zcblk_dev_power(ctx, d.index, ZCBLK_POWER_STATE_CUT,
+				     ZCBLK_CUT_MODE_BLOCKS, seed));
+	ASSERT_EQ(0, pt_stats(ctx, d.index, &want));
+	ASSERT_EQ(0, zcblk_dev_power(ctx, d.index, ZCBLK_POWER_STATE_ON, 0, 0));
+	kept = cut_kept(_metadata, self, fd);
+	/* the seed chose some blocks, not all */
+	ASSERT_LT(0, want.cut_lost_blocks);
+	ASSERT_GT(CUT_WRITES, want.cut_lost_blocks);
+	ASSERT_EQ(CUT_WRITES - want.cut_lost_blocks,
+		  (__u64)__builtin_popcountll(kept));
+	close(fd);
+	ASSERT_EQ(0, pt_disk_del(&self->env, d.index));
+
+	/* No node for the cut's index, however often it asks */
+	cut_disk(_metadata, self, &d, &fd);
+	ret = nodes_fail(true);
+	if (!ret)
+		ret = zcblk_dev_power(ctx, d.index, ZCBLK_POWER_STATE_CUT,
+				      ZCBLK_CUT_MODE_BLOCKS, seed);
+	ASSERT_EQ(0, nodes_fail(false));
+	EXPECT_EQ(-ENOMEM, ret);
+	ASSERT_EQ(0, zcblk_dev_get(ctx, d.index, &info));
+	ASSERT_EQ(ZCBLK_POWER_STATE_ON, info.power) {
+		TH_LOG("the cut failed (%s), the power cut", strerror(-ret));
+	}
+	ASSERT_EQ(0, pt_stats(ctx, d.index, &st));
+	EXPECT_EQ(CUT_WRITES * FI_BS, st.cache_dirty_bytes);
+	EXPECT_EQ(~0ULL, cut_kept(_metadata, self, fd));
+	/* and then, with memory, the seed's cut */
+	ASSERT_EQ(0, zcblk_dev_power(ctx, d.index, ZCBLK_POWER_STATE_CUT,
+				     ZCBLK_CUT_MODE_BLOCKS, seed));
+	ASSERT_EQ(0, pt_stats(ctx, d.index, &st));
+	EXPECT_EQ(want.cut_lost_blocks, st.cut_lost_blocks);
+	ASSERT_EQ(0, zcblk_dev_power(ctx, d.index, ZCBLK_POWER_STATE_ON, 0, 0));
+	EXPECT_EQ(kept, cut_kept(_metadata, self, fd));
+	close(fd);
+	ASSERT_EQ(0, pt_disk_del(&self->env, d.index));
+
+	FAIL_EACH(cut_disk(_metadata, self, &d, &fd),
+		  zcblk_dev_power(ctx, d.index, ZCBLK_POWER_STATE_CUT,
+				  ZCBLK_CUT_MODE_BLOCKS, seed), ({
+		ASSERT_EQ(0, zcblk_dev_get(ctx, d.index, &info));
+		ASSERT_EQ(0, pt_stats(ctx, d.index, &st));
+		if (ret) {
+			EXPECT_TRUE(alloc_errno(ret)) {
+				TH_LOG("cut: %s", strerror(-ret));
+			}
+			ASSERT_EQ(ZCBLK_POWER_STATE_ON, info.power) {
+				TH_LOG("try %u failed (%s), the power cut",
+				       __n, strerror(-ret));
+			}
+			EXPECT_EQ(CUT_WRITES * FI_BS, st.cache_dirty_bytes);
+			EXPECT_EQ(~0ULL, cut_kept(_metadata, self, fd));
+		} else {
+			cuts++;
+			EXPECT_EQ(ZCBLK_POWER_STATE_CUT, info.power);
+			EXPECT_EQ(want.cut_lost_writes, st.cut_lost_writes);
+			EXPECT_EQ(want.cut_lost_blocks, st.cut_lost_blocks);
+			ASSERT_EQ(0, zcblk_dev_power(ctx, d.index,
+						     ZCBLK_POWER_STATE_ON,
+						     0, 0));
+			EXPECT_EQ(kept, cut_kept(_metadata, self, fd)) {
+				TH_LOG("try %u: not the blocks the seed keeps",
+				       __n);
+			}
+		}
+		close(fd);
+		ASSERT_EQ(0, pt_disk_del(&self->env, d.index));
+	}));
+	ksft_print_msg("cuts that succeeded with a fault on the way: %u\n",
+		       cuts - 1);
 }
 
 /*

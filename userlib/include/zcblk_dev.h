@@ -558,7 +558,9 @@ ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
  * "cut-mode, cut-seed: only with power cut"; from a module without power
  * cuts, whose zcblk_features() reports no @cut_modes, any request), the
  * backend's errno if it failed to write what the cut leaves ("power: the
- * backend failed the cut"; the power is cut all the same), ...  -ENODEV
+ * backend failed the cut"; the power is cut all the same), -ENOMEM
+ * (the cut had not the memory it needs: nothing changed, the power is
+ * still on), ...  -ENODEV
  * also if the disk was removed right after the change, as for
  * zcblk_dev_set().
  */
