@@ -46,7 +46,7 @@ endif
 
 CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
 
-.PHONY: all modules userlib selftests ynl-gen check check-debug coverage stress fuzz soak demo bench bench-quick bench-costs bench-ab deps clean help \
+.PHONY: all modules userlib selftests ynl-gen check check-debug coverage stress fuzz soak demo bench bench-quick bench-costs bench-ab bench-scaling deps clean help \
 	install install-modules install-userlib uninstall uninstall-modules \
 	uninstall-userlib dkms-install dkms-uninstall deb
 
@@ -286,6 +286,12 @@ bench-ab: deps
 	$(Q)$(MAKE) userlib
 	$(Q)$(REPO)/selftests/bench/run.sh --ab $(or $(KERNELS),$(KRELS))
 
+# Two fio jobs on two queues against one (two-vCPU wall-clock VM per
+# kernel): results/scaling-<kernel>-<date>.md.
+bench-scaling: deps
+	$(Q)$(MAKE) all
+	$(Q)$(REPO)/selftests/bench/run.sh --scaling $(or $(KERNELS),$(KRELS))
+
 clean:
 	$(Q)rm -rf $(BUILD)
 	$(Q)rm -f kernel/*.o kernel/.*.cmd kernel/*.ko kernel/*.mod kernel/*.mod.c \
@@ -308,6 +314,7 @@ help:
 	@echo "make bench-quick  passthrough vs block path vs null_blk, 4k QD32"
 	@echo "make bench-costs  instructions per I/O by kernel function (KERNELS=...)"
 	@echo "make bench-ab   instructions per I/O of module builds, BENCH_AB=\"a=REV b=WORK\""
+	@echo "make bench-scaling  2 jobs on 2 queues vs 1: zcblk null (chr, blk), null_blk"
 	@echo "make install    install the built module(s), libzcblk, zcblkctl, man pages"
 	@echo "                (DESTDIR, PREFIX=/usr/local, KRELS or KDIR); make uninstall"
 	@echo "make dkms-install  module sources to $(DKMS_SRC), dkms add + install"

@@ -36,9 +36,11 @@ static int zcblk_dev_pins_show(struct seq_file *m, void *v)
 {
 	struct zcblk_dev *dev = m->private;
 	s64 unpinned = atomic64_read(&dev->pins.unpinned);	/* first */
+	struct zcblk_io_stats st;
 
+	zcblk_stats_sum(dev, &st);
 	zcblk_pins_print(m, atomic64_read(&dev->pins.pinned), unpinned,
-			 atomic64_read(&dev->pins.fixed_bytes));
+			 st.fixed_bytes);
 	seq_printf(m, "budget %lu\nreserved %ld\nmaps %u\n",
 		   dev->maps.budget, atomic_long_read(&dev->maps.reserved),
 		   dev->maps.nr);

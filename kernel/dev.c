@@ -323,7 +323,6 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	spin_lock_init(&dev->held_lock);
 	INIT_LIST_HEAD(&dev->held);
 	INIT_WORK(&dev->unstall_work, zcblk_unstall_work);
-	atomic_set(&dev->pt_inflight, 0);
 	atomic_set(&dev->pt_issuing, 0);
 	init_waitqueue_head(&dev->pt_wait);
 	zcblk_wc_init(dev);

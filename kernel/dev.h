@@ -113,11 +113,21 @@ struct zcblk_io_stats {
 	u64 injected;		/* injected errors */
 	u64 deferred;		/* run again from dev->wq (debugfs) */
 	u64 polled;		/* ended by a poll (debugfs) */
+	/* registered buffers' bytes mapped (io_uring pinned them) */
+	u64 fixed_bytes;
+	/*
+	 * Passthrough commands from acceptance to their CQE or return. One
+	 * CPU's count may go below zero; a sum taken while commands come and
+	 * go may too (read it as 0, as part_in_flight() does), and is exact
+	 * when none do.
+	 */
+	u64 pt_inflight;
 };
 
 /* Count on this CPU's set: any context. */
 #define zcblk_stat_add(dev, field, n)	this_cpu_add((dev)->stats->field, (n))
 #define zcblk_stat_inc(dev, field)	this_cpu_inc((dev)->stats->field)
+#define zcblk_stat_dec(dev, field)	this_cpu_dec((dev)->stats->field)
 
 /*
  * Per hardware queue (hctx->driver_data), of every queue; only a poll
@@ -162,8 +172,6 @@ struct zcblk_dev {
 	struct device cdev_dev;		/* /dev/zcblk<N>c */
 	struct cdev cdev;
 	bool cdev_added;
-	/* Passthrough commands from acceptance to their CQE or return */
-	atomic_t pt_inflight;
 	/*
 	 * Of those, the ones between their request's allocation and their
 	 * execution (or failure), which removal waits out: bounded, since

@@ -161,8 +161,9 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 {
 	struct zcblk_io_stats st;
-	s64 pinned = atomic64_read(&dev->pins.pinned);
+	/* Unpinned first: pinned_current never reads below what is pinned */
 	s64 unpinned = atomic64_read(&dev->pins.unpinned);
+	s64 pinned = atomic64_read(&dev->pins.pinned);
 	struct nlattr *nest;
 
 	zcblk_stats_sum(dev, &st);
@@ -177,11 +178,11 @@ static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 	    PUT64(WRITE_BYTES, st.write_bytes) ||
 	    PUT64(ERRORS, st.errors) ||
 	    nla_put_u32(skb, ZCBLK_A_STATS_PT_INFLIGHT,
-			atomic_read(&dev->pt_inflight)) ||
+			(u32)max_t(s64, st.pt_inflight, 0)) ||
 	    PUT64(PINNED_PAGES, pinned) ||
 	    PUT64(UNPINNED_PAGES, unpinned) ||
 	    PUT64(PINNED_CURRENT, pinned - unpinned) ||
-	    PUT64(FIXED_BYTES, atomic64_read(&dev->pins.fixed_bytes)) ||
+	    PUT64(FIXED_BYTES, st.fixed_bytes) ||
 	    PUT64(COPIED_BYTES, st.copied_bytes) ||
 	    PUT64(FLUSHES, st.flushes) ||
 	    PUT64(TIMEOUTS, st.timeouts) ||

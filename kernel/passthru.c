@@ -368,7 +368,7 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 			goto out_free_rq;
 	}
 	kfree(iov);
-	atomic_inc(&dev->pt_inflight);	/* DEV_STATS: until the CQE or return */
+	zcblk_stat_inc(dev, pt_inflight);	/* until the CQE or return */
 	*rqp = rq;
 	*mapp = map;
 	return 0;
@@ -419,7 +419,7 @@ static int zcblk_pt_sync(struct zcblk_dev *dev, struct file *file,
 	zcblk_pt_exit(dev);
 	if (map)
 		zcblk_map_release(dev, map);
-	atomic_dec(&dev->pt_inflight);
+	zcblk_stat_dec(dev, pt_inflight);
 	return status;
 }
 
@@ -557,7 +557,7 @@ static void zcblk_uring_task_cb(struct io_uring_cmd *ioucmd,
 	if (pdu->map)
 		zcblk_map_release(dev, pdu->map);
 	/* Before the CQE: posting it may drop the last reference on @dev. */
-	atomic_dec(&dev->pt_inflight);
+	zcblk_stat_dec(dev, pt_inflight);
 	io_uring_cmd_done(ioucmd, pdu->status, pdu->result, issue_flags);
 }
 
@@ -691,7 +691,7 @@ int zcblk_pt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	if (pdu->state == ZCBLK_UC_INLINE) {
 		if (map)
 			zcblk_map_release(dev, map);
-		atomic_dec(&dev->pt_inflight);
+		zcblk_stat_dec(dev, pt_inflight);
 		return 0;
 	}
 	/*

@@ -443,8 +443,8 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
 	bio->bi_iter.bi_bvec_done = skip;
 	bio->bi_iter.bi_size = iov_iter_count(iter);
 	bio_set_flag(bio, BIO_CLONED);
-	zcblk_count(&dev->pins.fixed_bytes, fixed_bytes,
-		    iov_iter_count(iter));
+	zcblk_stat_add(dev, fixed_bytes, iov_iter_count(iter));
+	this_cpu_add(zcblk_pins_total.fixed_bytes, iov_iter_count(iter));
 	return 0;
 }
 

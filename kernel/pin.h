@@ -33,7 +33,6 @@ struct zcblk_dev;
 struct zcblk_pins {
 	atomic64_t pinned;	/* pages pinned with FOLL_PIN */
 	atomic64_t unpinned;	/* of those, pages unpinned again */
-	atomic64_t fixed_bytes;	/* bytes mapped from registered buffers */
 };
 
 /*

@@ -3,7 +3,7 @@
 #
 # run.sh: `make bench` and `make bench-quick`, on the host.
 #
-#   run.sh [--quick | --costs | --ab] [<kernel release>...]
+#   run.sh [--quick | --costs | --ab | --scaling] [<kernel release>...]
 #
 # For each kernel (default: the first of kernels.sh, i.e. 6.1), boots a
 # one-vCPU VM and runs bench.sh in it: once under QEMU -icount
@@ -19,7 +19,9 @@
 # each of BENCH_AB's NAME=REV (a git revision, WORK: the work tree, or a
 # directory holding Kbuild, kernel/ and uapi/),
 # all in one deterministic VM per kernel (ab.sh), a table on stdout and in
-# $BENCH_VMOUT/ab-<kernel>.md.
+# $BENCH_VMOUT/ab-<kernel>.md. --scaling: one two-vCPU wall-clock VM per
+# kernel running scaling.sh (two jobs on two queues against one),
+# written to $BENCH_RESULTS/scaling-<kernel>-<date>.md.
 # Env: BENCH_VMOUT (VM logs and guest outputs, default build/bench),
 # BENCH_RUNTIME, BENCH_RAMP, BENCH_IOS_SMALL, BENCH_IOS_LARGE, BENCH_LOOPS,
 # BENCH_ONLY (passed to bench.sh), BENCH_DATE (default today, UTC).
@@ -27,11 +29,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 vm=$repo/selftests/vm
-quick=0 costs=0 ab=0
+quick=0 costs=0 ab=0 scaling=0
 case ${1:-} in
 --quick) quick=1; shift ;;
 --costs) costs=1; shift ;;
 --ab) ab=1; shift ;;
+--scaling) scaling=1; shift ;;
 esac
 [ $# -gt 0 ] || set -- "$("$vm/kernels.sh" | head -n1)"
 vmout=${BENCH_VMOUT:-$repo/build/bench}
@@ -47,7 +50,7 @@ cc -O2 -Wall -Werror -o build/bench/uqd selftests/bench/uqd.c -luring
 # The guest's environment is clean: hand bench.sh its knobs explicitly.
 envs=()
 for v in BENCH_RUNTIME BENCH_RAMP BENCH_IOS_SMALL BENCH_IOS_LARGE BENCH_LOOPS \
-	BENCH_ONLY BENCH_COPIES BENCH_FDP_IOS BENCH_MD_IOS; do
+	BENCH_ONLY BENCH_COPIES BENCH_FDP_IOS BENCH_MD_IOS SCALE_REPS; do
 	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 done
 
@@ -124,6 +127,17 @@ if [ $ab = 1 ]; then
 fi
 
 mkdir -p "$results"
+if [ $scaling = 1 ]; then
+	for rel in "$@"; do
+		f=$results/scaling-$rel-$date.md
+		guest "$rel-scaling" "$f" --kernel "$rel" --smp 2 -- \
+			selftests/bench/scaling.sh
+		# the guest's console carries its progress lines too
+		sed -i '/^scaling.sh: round /d' "$f"
+		cat "$f"
+	done
+	exit 0
+fi
 if [ $costs = 1 ]; then
 	for rel in "$@"; do
 		f=$results/costs-$rel-$date.md
