@@ -61,21 +61,9 @@ FIXTURE_SETUP(copy)
 	if (_metadata->exit_code)
 		return;
 	if (!strcmp(variant->backend, "file")) {
-		int fd;
-
 		snprintf(self->path, sizeof(self->path),
 			 "/tmp/zcblk-copy.XXXXXX");
-		fd = mkstemp(self->path);
-		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, ftruncate(fd, SIZE));
-		close(fd);
-		/* tmpfs refuses direct I/O on 6.1 (pt_dsm_race.c) */
-		fd = open(self->path, O_RDWR | O_DIRECT | O_CLOEXEC);
-		if (fd < 0)
-			cfg.flags = ZCBLK_DEV_F_BUFFERED;
-		else
-			close(fd);
-		cfg.path = self->path;
+		pt_backing_file(_metadata, self->path, SIZE, &cfg);
 	}
 	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
 	pt_open(_metadata, &self->d, &self->cfd, &self->bfd);

@@ -318,6 +318,30 @@ struct pt_disk_cfg {
 	__u32 fdp_nph;
 };
 
+/*
+ * A file disk's backing file of @len bytes, made from the mkstemp()
+ * template in @path: @cfg's backend and path set, and its buffered flag
+ * where the file system refuses direct I/O (tmpfs does on 6.1, not on
+ * 6.12: pt_dsm_race.c). The caller unlinks @path.
+ */
+static inline void pt_backing_file(struct __test_metadata *_metadata,
+				   char *path, size_t len,
+				   struct pt_disk_cfg *cfg)
+{
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, len));
+	close(fd);
+	fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (fd < 0)
+		cfg->flags |= ZCBLK_DEV_F_BUFFERED;
+	else
+		close(fd);
+	cfg->backend = "file";
+	cfg->path = path;
+}
+
 /* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
 static inline int pt_disk_add(struct __test_metadata *_metadata,
 			      struct pt_env *env,

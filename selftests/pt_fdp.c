@@ -63,22 +63,9 @@ FIXTURE_SETUP(fdp)
 	if (_metadata->exit_code)
 		return;
 	if (variant->file) {
-		int fd;
-
 		snprintf(self->path, sizeof(self->path),
 			 "/tmp/zcblk-fdp.XXXXXX");
-		fd = mkstemp(self->path);
-		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, ftruncate(fd, cfg.size));
-		close(fd);
-		/* tmpfs refuses direct I/O on 6.1 (pt_dsm_race.c) */
-		fd = open(self->path, O_RDWR | O_DIRECT | O_CLOEXEC);
-		if (fd < 0)
-			cfg.flags |= ZCBLK_DEV_F_BUFFERED;
-		else
-			close(fd);
-		cfg.backend = "file";
-		cfg.path = self->path;
+		pt_backing_file(_metadata, self->path, cfg.size, &cfg);
 	}
 	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
 	pt_open(_metadata, &self->d, &self->cfd, &self->bfd);

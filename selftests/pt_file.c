@@ -473,23 +473,12 @@ static void count_each(struct __test_metadata *_metadata,
 TEST_F(fb, counted_at_completion)
 {
 	char path[] = "/tmp/zcblk-fb.XXXXXX";
-	struct pt_disk_cfg cfg = {
-		.backend = "file", .path = path, .size = SIZE, .bs = 512,
-	};
+	struct pt_disk_cfg cfg = { .size = SIZE, .bs = 512 };
 	struct pt_disk tmp;
-	int fd, res;
+	int res;
 
 	count_each(_metadata, self, &self->over);
-	fd = mkstemp(path);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ftruncate(fd, SIZE));
-	close(fd);
-	/* tmpfs refuses direct I/O on 6.1 (pt_dsm_race.c) */
-	fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
-	if (fd < 0)
-		cfg.flags = ZCBLK_DEV_F_BUFFERED;
-	else
-		close(fd);
+	pt_backing_file(_metadata, path, SIZE, &cfg);
 	res = pt_disk_add(_metadata, &self->env, &cfg, &tmp);
 	unlink(path);
 	ASSERT_EQ(0, res);

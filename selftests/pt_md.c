@@ -59,25 +59,12 @@ FIXTURE_VARIANT_ADD(md, file_bs4096_ms8_ext) {
 FIXTURE_VARIANT_ADD(md, file_bs4096_ms64) {
 	.bs = 4096, .ms = 64, .lbaf = 5, .file = true };
 
-/* A backing file of @len bytes in @path, direct I/O or the buffered flag. */
+/* A backing file of @len bytes in @path (pt_backing_file()). */
 static void md_file(struct __test_metadata *_metadata, char *path,
 		    size_t len, struct pt_disk_cfg *cfg)
 {
-	int fd;
-
 	strcpy(path, "/tmp/zcblk-md.XXXXXX");
-	fd = mkstemp(path);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ftruncate(fd, len));
-	close(fd);
-	/* tmpfs refuses direct I/O on 6.1 (pt_dsm_race.c) */
-	fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
-	if (fd < 0)
-		cfg->flags |= ZCBLK_DEV_F_BUFFERED;
-	else
-		close(fd);
-	cfg->backend = "file";
-	cfg->path = path;
+	pt_backing_file(_metadata, path, len, cfg);
 }
 
 FIXTURE_SETUP(md)
