@@ -18,9 +18,16 @@
 #define SET_INDEX	4303	/* lib_api_ctl */
 #define ZONED_INDEX	4310	/* lib_api_ctl */
 #define WCACHE_INDEX	4311	/* lib_api_ctl; 4312 stays free */
-#define BAD_INDEX	4313	/* lib_api_ctl; 4314 stays free */
-#define CORRUPT_INDEX	4315	/* lib_api_ctl; 4316 stays free */
+#define BAD_INDEX	4313	/* lib_api_media; 4314 stays free */
+#define CORRUPT_INDEX	4315	/* lib_api_media; 4316 stays free */
 #define FDP_INDEX	4317	/* lib_api_ctl; 4318 stays free */
+
+/* An info of the newest version, every other byte @byte. */
+static inline void fill_info(struct zcblk_dev_info *info, int byte)
+{
+	memset(info, byte, sizeof(*info));
+	info->size = sizeof(*info);
+}
 
 FIXTURE(api) {
 	struct pt_env env;
