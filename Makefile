@@ -123,6 +123,7 @@ install-userlib: userlib
 	$(Q)install -m 644 $(BUILD)/userlib/libzcblk.a $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 644 $(REPO)/userlib/include/zcblk.h \
 		$(REPO)/userlib/include/zcblk_dev.h \
+		$(REPO)/userlib/include/zcblk_media.h \
 		$(REPO)/userlib/include/zcblk_monitor.h \
 		$(REPO)/userlib/include/zcblk_pt.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 644 $(REPO)/uapi/linux/zcblk.h $(DESTDIR)$(INCLUDEDIR)/zcblk/linux/
@@ -154,6 +155,7 @@ uninstall-userlib:
 	$(Q)rm -f $(DESTDIR)$(LIBDIR)/libzcblk.so.1 $(DESTDIR)$(LIBDIR)/libzcblk.so \
 		$(DESTDIR)$(LIBDIR)/libzcblk.a $(DESTDIR)$(INCLUDEDIR)/zcblk.h \
 		$(DESTDIR)$(INCLUDEDIR)/zcblk_dev.h \
+		$(DESTDIR)$(INCLUDEDIR)/zcblk_media.h \
 		$(DESTDIR)$(INCLUDEDIR)/zcblk_monitor.h \
 		$(DESTDIR)$(INCLUDEDIR)/zcblk_pt.h \
 		$(DESTDIR)$(INCLUDEDIR)/zcblk/linux/zcblk.h \

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Host check: the public headers (userlib/include/zcblk.h, zcblk_dev.h,
-# zcblk_monitor.h and zcblk_pt.h through it, uapi/linux/zcblk.h) compile
+# Host check: the public headers (userlib/include/zcblk.h; zcblk_dev.h,
+# zcblk_media.h, zcblk_monitor.h and zcblk_pt.h through it;
+# uapi/linux/zcblk.h) compile
 # on their own, twice included, as -std=c99 and -std=c11 with -pedantic
 # -Wall -Wextra -Werror (and as C++11 if there is a C++ compiler), not as
 # system headers; and they declare what libzcblk exports: their
@@ -25,7 +26,7 @@ rc=0
 bad() { echo "# FAIL: $*"; rc=1; }
 # The headers <zcblk.h> includes, only ever included through it (each
 # says so otherwise).
-subs=(zcblk_dev.h zcblk_monitor.h zcblk_pt.h)
+subs=(zcblk_dev.h zcblk_media.h zcblk_monitor.h zcblk_pt.h)
 
 # unit <header>: a file that includes it twice, and for <zcblk.h> and
 # the headers it includes uses the anonymous union of struct

@@ -41,7 +41,8 @@ fi
 {
 	for rel in $krels; do echo "lib/modules/$rel/updates/zcblk.ko"; done
 	printf '%s\n' usr/include/zcblk/linux/zcblk.h usr/include/zcblk.h \
-		usr/include/zcblk_dev.h usr/include/zcblk_monitor.h \
+		usr/include/zcblk_dev.h usr/include/zcblk_media.h \
+		usr/include/zcblk_monitor.h \
 		usr/include/zcblk_pt.h \
 		usr/lib/libzcblk.a usr/lib/libzcblk.so usr/lib/libzcblk.so.1 \
 		usr/lib/pkgconfig/zcblk.pc usr/sbin/zcblkctl \
@@ -76,7 +77,7 @@ soname=$(objdump -p "$lib/libzcblk.so.1" 2>/dev/null | awk '$1 == "SONAME" { pri
 [ "$soname" = libzcblk.so.1 ] || bad "libzcblk.so.1: SONAME '$soname'"
 cmp -s "$dest/usr/include/zcblk/linux/zcblk.h" uapi/linux/zcblk.h ||
 	bad "include/zcblk/linux/zcblk.h differs from uapi/linux/zcblk.h"
-for h in zcblk.h zcblk_dev.h zcblk_monitor.h zcblk_pt.h; do
+for h in zcblk.h zcblk_dev.h zcblk_media.h zcblk_monitor.h zcblk_pt.h; do
 	cmp -s "$dest/usr/include/$h" "userlib/include/$h" ||
 		bad "include/$h differs from userlib/include/$h"
 done

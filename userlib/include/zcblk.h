@@ -247,6 +247,8 @@ ZCBLK_EXPORT int zcblk_features(struct zcblk_ctx *ctx,
 
 /* The disks: their structures and commands (zcblk_dev_*()). */
 #include "zcblk_dev.h"
+/* Power cuts, unreadable and corrupted blocks (zcblk_dev_power() ...). */
+#include "zcblk_media.h"
 /* The disks' events (zcblk_monitor_*()). */
 #include "zcblk_monitor.h"
 /* The passthrough helpers (zcblk_pt_*()). */
