@@ -46,7 +46,7 @@ endif
 
 CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
 
-.PHONY: all modules userlib selftests ynl-gen check check-debug coverage stress fuzz soak demo bench bench-quick bench-costs bench-ab bench-scaling deps clean help \
+.PHONY: all modules userlib selftests ynl-gen check check-debug check-debug-cli coverage stress fuzz soak demo bench bench-quick bench-costs bench-ab bench-scaling deps clean help \
 	install install-modules install-userlib uninstall uninstall-modules \
 	uninstall-userlib dkms-install dkms-uninstall deb
 
@@ -217,19 +217,26 @@ check: deps
 
 # The debug kernel (KASAN, lockdep, kmemleak, fault injection), built once
 # into the cache, then the tests of selftests/tests-debug-{a,b}.txt on it,
-# each half in a VM of its own, both at once.
+# each half in a VM of its own, both at once. check-debug-cli runs the
+# zcblkctl scripts of tests-debug-cli.txt there, which CI's budget leaves
+# out (Documentation/testing.rst).
 # TCG's max CPU has 5-level paging. Once, under load, an interrupt in the
 # debug kernel's early boot (identify_cpu) drew a KASAN "wild-memory-access
 # in do_raw_spin_lock" at a 5-level direct-map address, before zcblk was
 # loaded: its VMs run with 4-level paging, as most hardware does.
 DEBUG_CPU	:= max,la57=off
-check-debug: deps
+define check_debug
 	$(Q)$(MAKE) userlib selftests
 	$(Q)rel=$$($(VM)/debug-kernel.sh) && \
 	$(MAKE) KRELS=$$rel modules && \
 	KERNELS=$$rel ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 ZCBLK_CPU=$(DEBUG_CPU) \
-	ZCBLK_TESTS="selftests/tests-debug-a.txt selftests/tests-debug-b.txt" \
-	ZCBLK_VM_TIMEOUT=4800 $(VM)/check.sh
+	ZCBLK_TESTS="$(1)" ZCBLK_VM_TIMEOUT=4800 $(VM)/check.sh
+endef
+check-debug: deps
+	$(call check_debug,selftests/tests-debug-a.txt selftests/tests-debug-b.txt)
+
+check-debug-cli: deps
+	$(call check_debug,selftests/tests-debug-cli.txt)
 
 # Line and branch coverage of kernel/ by check-debug's tests, in
 # build/coverage/ (index.html, summary.txt); fails more than 2 points
@@ -307,6 +314,7 @@ help:
 	@echo "make check      build and run every test on every kernel"
 	@echo "make deb        Debian packages into build/deb/ (lintian-clean)"
 	@echo "make check-debug  the tests on a KASAN/lockdep/kmemleak kernel (built once)"
+	@echo "make check-debug-cli  the zcblkctl scripts on that kernel (not in CI)"
 	@echo "make coverage   line and branch coverage of kernel/ by those tests (build/coverage/)"
 	@echo "make stress     race tests at full counts (debug kernel; KERNELS=...)"
 	@echo "make fuzz       the fuzzer for FUZZ_SECONDS (600) on the debug kernel"

@@ -4,8 +4,8 @@
 # coverage.sh: the host side of `make coverage`. Builds zcblk with gcov
 # (ZCBLK_GCOV=1: GCOV_PROFILE in kernel/Kbuild) against the debug kernel
 # (CONFIG_GCOV_KERNEL, nothing of the kernel itself profiled), runs
-# check-debug's two test lists with selftests/coverage_dump.sh last in
-# each, unpacks the .gcda files each VM printed, and writes with lcov:
+# check-debug's two test lists and check-debug-cli's, a VM each, all
+# three at once, with selftests/coverage_dump.sh last in each, unpacks the .gcda files each VM printed, and writes with lcov:
 #   build/coverage/index.html   genhtml's report, lines and branches
 #   build/coverage/zcblk.info   the merged tracefile
 #   build/coverage/summary.txt  per file of kernel/: lines, functions and
@@ -13,7 +13,7 @@
 #                               entered
 # Exit 1 if a test failed, or if line or branch coverage is more than 2
 # points below the figures recorded in selftests/coverage.txt.
-# Env: ZCBLK_COVERAGE_LISTS (default check-debug's two lists).
+# Env: ZCBLK_COVERAGE_LISTS (default the three debug lists).
 set -euo pipefail
 {
 
@@ -34,7 +34,8 @@ objs=$out/kmod/$rel/kernel
 ls "$objs"/*.gcno >/dev/null || { echo "coverage: no .gcno in $objs" >&2; exit 1; }
 
 lists=()
-for l in ${ZCBLK_COVERAGE_LISTS:-selftests/tests-debug-a.txt selftests/tests-debug-b.txt}; do
+for l in ${ZCBLK_COVERAGE_LISTS:-selftests/tests-debug-a.txt selftests/tests-debug-b.txt \
+	selftests/tests-debug-cli.txt}; do
 	dst=$out/lists/coverage-$(basename "${l%.txt}" | sed 's/^tests-debug-//').txt
 	{ cat "$l"; echo "coverage_dump.sh 300"; } >"$dst"
 	lists+=("${dst#"$repo"/}")
@@ -42,7 +43,7 @@ done
 
 rc=0
 KERNELS=$rel ZCBLK_HOST_CHECKS=0 ZCBLK_DEBUG=1 ZCBLK_CPU=max,la57=off \
-	ZCBLK_KMOD_DIR="$out/kmod" ZCBLK_TESTS="${lists[*]}" \
+	ZCBLK_KMOD_DIR="$out/kmod" ZCBLK_TESTS="${lists[*]}" ZCBLK_JOBS=${#lists[@]} \
 	ZCBLK_VM_TIMEOUT=4800 "$here/check.sh" >"$out/check.log" || rc=$?
 grep -E '^(not )?ok |passed,' "$out/check.log"
 
