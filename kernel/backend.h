@@ -74,6 +74,7 @@ struct zcblk_backend_ops {
 	 * Run requests from a per-disk workqueue, never in the submitter's
 	 * context: backends that call into another file system must not
 	 * inherit the submitter's locks and plug (loop does the same).
+	 * Their submit() may return ZCBLK_SUBMIT_DEFER too: run it again.
 	 */
 	bool deferred;
 	/* Discarded ranges read back as zeros (NVMe DLFEAT) */

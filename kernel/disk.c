@@ -158,13 +158,17 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 		return zcblk_disk_zoned(dev, rq, io);
 	/*
 	 * FDP: the default placement handle; counted once, when it ran, or
-	 * first for a backend that completes requests itself (nvme.c's
-	 * zcblk_fdp_submit() says why).
+	 * on the first pass for a backend that completes requests itself
+	 * (nvme.c's zcblk_fdp_submit() says why).
 	 */
 	placed = zcblk_fdp(dev) && (io->op == ZCBLK_IO_WRITE ||
 				    io->op == ZCBLK_IO_WRITE_ZEROES);
 	if (placed && dev->ops->deferred) {
-		zcblk_fdp_write(dev, 0, 0, io->len >> zcblk_lba_shift(dev));
+		struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+		if (!pdu->deferred)
+			zcblk_fdp_write(dev, 0, 0,
+					io->len >> zcblk_lba_shift(dev));
 		placed = false;
 	}
 	if (zcblk_pi_type(dev) &&

@@ -270,22 +270,23 @@ int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
  * complete, and its request be reused, before submit returns.
  */
 static int zcblk_fdp_submit(struct zcblk_dev *dev, struct zcblk_io *io,
-			    const struct zcblk_nvme_cmd *nc, u64 nlb)
+			    const struct zcblk_pdu *cmd, u64 nlb)
 {
 	bool placed = zcblk_fdp(dev) && (io->op == ZCBLK_IO_WRITE ||
 					 io->op == ZCBLK_IO_WRITE_ZEROES);
 	/*
 	 * A backend that completes later (file) may complete before submit
 	 * returns: account first, or a host reading RUAMW after its
-	 * completion could see the write not counted. Such a backend never
-	 * defers (no nowait), so nothing is counted twice; a write it fails
-	 * counts, as a drive's failed write may have used the space.
+	 * completion could see the write not counted. It defers only a
+	 * command it could not start, which runs again: counted on the
+	 * first pass only. A write it fails counts, as a drive's failed
+	 * write may have used the space.
 	 */
 	bool early = placed && dev->ops->deferred;
-	u32 cdw12 = nc->cdw12, cdw13 = nc->cdw13;
+	u32 cdw12 = cmd->nc.cdw12, cdw13 = cmd->nc.cdw13;
 	int status;
 
-	if (early)
+	if (early && !cmd->deferred)
 		zcblk_fdp_write(dev, cdw12, cdw13, nlb);
 	status = zcblk_nvme_submit(dev, io);
 	if (placed && !early && (status == 0 || status == ZCBLK_STATUS_QUEUED))
@@ -571,9 +572,9 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		if (status)
 			return status;
 		return zcblk_pi_finish(dev, rq, &io, nlb, &pb,
-				       zcblk_fdp_submit(dev, &io, nc, nlb));
+				       zcblk_fdp_submit(dev, &io, cmd, nlb));
 	}
-	return zcblk_fdp_submit(dev, &io, nc, nlb);
+	return zcblk_fdp_submit(dev, &io, cmd, nlb);
 }
 
 /**

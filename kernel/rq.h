@@ -57,7 +57,7 @@ struct zcblk_pdu {
 
 	/*
 	 * disk.c: the request runs from dev->wq, always for deferred
-	 * backends (file), after ZCBLK_STS_DEFER for the others (@deferred).
+	 * backends (file), and again after ZCBLK_SUBMIT_DEFER (@deferred).
 	 */
 	struct work_struct work;
 	bool deferred;
