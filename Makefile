@@ -46,7 +46,7 @@ endif
 
 CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
 
-.PHONY: all modules userlib selftests ynl-gen check check-debug check-debug-cli coverage stress fuzz soak demo bench bench-quick bench-costs bench-ab bench-scaling deps clean help \
+.PHONY: all modules userlib selftests ynl-gen check check-packages check-debug check-debug-cli coverage stress fuzz soak demo bench bench-quick bench-costs bench-ab bench-scaling deps clean help \
 	install install-modules install-userlib uninstall uninstall-modules \
 	uninstall-userlib dkms-install dkms-uninstall deb
 
@@ -215,6 +215,12 @@ check: deps
 	$(Q)$(MAKE) all deb
 	$(Q)$(VM)/check.sh
 
+# The Debian packages installed in a VM per stock kernel, DKMS building the
+# module there (selftests/tests-packages.txt); .ci/run runs it after check.
+check-packages: deps
+	$(Q)$(MAKE) all deb
+	$(Q)ZCBLK_HOST_CHECKS=0 ZCBLK_TESTS=selftests/tests-packages.txt $(VM)/check.sh
+
 # The debug kernel (KASAN, lockdep, kmemleak, fault injection), built once
 # into the cache, then the tests of selftests/tests-debug-{a,b}.txt on it,
 # each half in a VM of its own, both at once. check-debug-cli runs the
@@ -311,10 +317,11 @@ help:
 	@echo "make modules KDIR=...  build the module for one kernel tree, in place"
 	@echo "                (make KDIR=... builds userlib and the selftests too)"
 	@echo "make demo       boot a VM and show a zcblk disk at work"
-	@echo "make check      build and run every test on every kernel"
+	@echo "make check      build, run the host checks and the tests on every kernel"
 	@echo "make deb        Debian packages into build/deb/ (lintian-clean)"
+	@echo "make check-packages  install them in a VM per kernel: DKMS, modprobe, fio"
 	@echo "make check-debug  the tests on a KASAN/lockdep/kmemleak kernel (built once)"
-	@echo "make check-debug-cli  the zcblkctl scripts on that kernel (not in CI)"
+	@echo "make check-debug-cli  zcblkctl's, nvme-cli's, fio's tests there (not in CI)"
 	@echo "make coverage   line and branch coverage of kernel/ by those tests (build/coverage/)"
 	@echo "make stress     race tests at full counts (debug kernel; KERNELS=...)"
 	@echo "make fuzz       the fuzzer for FUZZ_SECONDS (600) on the debug kernel"

@@ -53,20 +53,6 @@ while read -r name tmo _; do
 	tmos+=("${tmo:-60}")
 done < <(sed 's/#.*//' "$list")
 [ "${#names[@]}" -gt 0 ] || { echo "# $list: no tests listed" >&2; exit 1; }
-# ZCBLK_TESTS_FIRST="name ...": those of the list run first, in its order
-# otherwise (check.sh: two VMs at once should not run their heaviest test
-# at the same time).
-if [ -n "${ZCBLK_TESTS_FIRST:-}" ]; then
-	first=() firsttmo=() rest=() resttmo=()
-	for i in "${!names[@]}"; do
-		if [[ " $ZCBLK_TESTS_FIRST " == *" ${names[i]} "* ]]; then
-			first+=("${names[i]}") firsttmo+=("${tmos[i]}")
-		else
-			rest+=("${names[i]}") resttmo+=("${tmos[i]}")
-		fi
-	done
-	names=("${first[@]}" "${rest[@]}") tmos=("${firsttmo[@]}" "${resttmo[@]}")
-fi
 
 # Sets $pins: pages pinned with FOLL_PIN and not yet released, system-wide.
 # The counters are per-CPU: stat_refresh folds them into /proc/vmstat.

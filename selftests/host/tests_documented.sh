@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Host check: Documentation/testing.rst, section "What each test proves",
 # has a row for every test of selftests/tests.txt, tests-debug-a.txt,
-# tests-debug-b.txt and tests-debug-cli.txt (a test's name is the first word of a line, comments
+# tests-debug-b.txt, tests-debug-cli.txt and tests-packages.txt (a test's name is the first word of a line, comments
 # cut, as run_tests.sh reads them) and for every host check (executable
 # selftests/host/*.sh, as check.sh finds them), named "host/<script>".
 # A row is a list-table row whose first cell is the name as a literal:
@@ -39,7 +39,8 @@ for n in "${rows[@]}"; do row[$n]=1; done
 want=()
 declare -A seen=()
 for list in selftests/tests.txt selftests/tests-debug-a.txt \
-	    selftests/tests-debug-b.txt selftests/tests-debug-cli.txt; do
+	    selftests/tests-debug-b.txt selftests/tests-debug-cli.txt \
+	    selftests/tests-packages.txt; do
 	[ -r "$list" ] || { echo "# FAIL: $list: cannot read it"; exit 1; }
 	while read -r name _; do
 		[ -n "$name" ] || continue

@@ -66,12 +66,8 @@ for rel in "${kernels[@]}"; do
 done
 
 run_vm() {
-	local i=$1 rel list out ko rc=0 t0=$SECONDS try first=''
+	local i=$1 rel list out ko rc=0 t0=$SECONDS try
 	IFS="|" read -r rel list out <<<"${vms[i]}"
-	# The package test builds the module with DKMS in the guest, the
-	# heaviest minutes of a VM: the second of two VMs at once runs it
-	# first, while the other is still on light tests (testing.rst).
-	[ $((i % 2)) = 0 ] || first=deb_install.sh
 	ko=$kmods/$rel/kernel/zcblk.ko
 	if [ ! -f "$ko" ]; then
 		echo "not ok - vm $rel: $ko not built" >"$tmp/vm.$i"
@@ -89,7 +85,6 @@ run_vm() {
 		"$here/vm.sh" --kernel "$rel" --out "$repo/$out" --quiet \
 			--timeout "${ZCBLK_VM_TIMEOUT:-2400}" \
 			-- env ZCBLK_MODULE="$ko" ${list:+ZCBLK_TESTS="$list"} \
-			${first:+ZCBLK_TESTS_FIRST="$first"} \
 			${ZCBLK_DEBUG:+ZCBLK_DEBUG="$ZCBLK_DEBUG"} \
 			${ZCBLK_GUEST_ENV:-} \
 			selftests/run_tests.sh >"$tmp/vm.$i" 2>"$tmp/vm.$i.err" || rc=$?
