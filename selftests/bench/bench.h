@@ -29,7 +29,7 @@ static inline int cmp_u64(const void *a, const void *b)
 
 /*
  * @n operations in @total_ns, @bytes each, their latencies @lat (sorted
- * here), as fio's "read" or "write" job (@dir).
+ * here), as fio's "read" or "write" job (@dir), with its runtime in ms.
  */
 static inline void bench_report(const char *dir, unsigned long n,
 				uint64_t total_ns, uint64_t bytes,
@@ -38,10 +38,12 @@ static inline void bench_report(const char *dir, unsigned long n,
 	double iops = total_ns ? n * 1e9 / total_ns : 0.0;
 
 	qsort(lat, n, sizeof(*lat), cmp_u64);
-	printf("{\"jobs\": [{\"%s\": {\"iops\": %.3f, \"bw_bytes\": %.0f, "
+	printf("{\"jobs\": [{\"job_runtime\": %.3f, \"%s\": {\"iops\": %.3f, "
+	       "\"bw_bytes\": %.0f, \"total_ios\": %lu, "
 	       "\"lat_ns\": {\"percentile\": {\"50.000000\": %llu, "
 	       "\"99.000000\": %llu}}}}]}\n",
-	       dir, iops, iops * bytes, (unsigned long long)lat[n / 2],
+	       total_ns / 1e6, dir, iops, iops * bytes, n,
+	       (unsigned long long)lat[n / 2],
 	       (unsigned long long)lat[n * 99 / 100]);
 }
 

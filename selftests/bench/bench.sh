@@ -102,6 +102,8 @@ noscheduler "$zn"
 noscheduler "$zm"
 noscheduler "$zw"
 noscheduler "$zf"
+noscheduler "$zmd"
+noscheduler "$zpi"
 # Reads of the mem disks copy real pages, not the zeroes of a hole.
 for d in "/dev/$zm" "/dev/$zw" "/dev/$zf" /dev/ram0; do
 	dd if=/dev/zero of="$d" bs=1M count=$mibs oflag=direct status=none
@@ -251,9 +253,21 @@ placement() {
 
 # metadata REP: 4k random reads and writes QD32 over 64 MiB without
 # metadata, with a separate metadata buffer, and with PI type 1 checked
-# (fio 3.33's io_uring_cmd engine moves no metadata).
+# (fio 3.33's io_uring_cmd engine moves no metadata). The metadata disks
+# are written whole first, as the plain one was (dd above): a write that
+# allocates store pages would cost them alone.
 metadata() {
 	local d m row dev n=${BENCH_MD_IOS:-50000}
+	if [ "$1" = 1 ]; then
+		for row in md:$zmd pi:$zpi; do
+			dev=${row#*:}
+			if ! "$build/bench/uqd" fill "${row%%:*}" "/dev/${dev%c}c" \
+				$((64 << 20)) 0 >/dev/null; then
+				echo "bench.sh: uqd fill ${row%%:*} failed" >&2
+				return 1
+			fi
+		done
+	fi
 	for d in write read; do
 		for row in zcp-plain:plain:$zm zcp-md:md:$zmd zcp-pi:pi:$zpi; do
 			IFS=: read -r row m dev <<<"$row"

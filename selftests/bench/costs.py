@@ -19,11 +19,10 @@ LINE = re.compile(r'\)\s*[+!#*@$]?\s*([\d.]+) us\s*\|\s*'
 
 
 def fio_ios_and_instr(path):
-    """(I/Os done, instructions per I/O) of a fio JSON file."""
+    """(I/Os done, instructions per I/O) of a fio JSON file (or uqd's)."""
     with open(path) as f:
         job = json.load(f)['jobs'][0]
-    rd = job['read']
-    ios = rd['total_ios']
+    ios = sum(job.get(d, {}).get('total_ios', 0) for d in ('read', 'write'))
     # job_runtime: ms of guest time, i.e. 10^6 instructions.
     return ios, job['job_runtime'] * 1e6 / ios
 
@@ -52,7 +51,8 @@ def main():
     targets = a.targets.split()
     d = a.dir
 
-    print(f'# Instructions per 4k random read, QD32, {a.kernel}\n')
+    print(f'# Instructions per 4k random read (-w: write), QD32, '
+          f'{a.kernel}\n')
     print('QEMU `-icount shift=0,sleep=off`: one guest nanosecond is one '
           'instruction. "calls" and "instr" are per I/O; a function\'s '
           'instructions include its children and the tracer\'s cost of '

@@ -15,6 +15,11 @@
 # Each group below is one traced run; its functions do not call each
 # other, so that no traced call holds another's tracer cost. Prints a
 # Markdown report on stdout. Nothing is asserted.
+# COSTS_TARGETS may also name make bench's metadata rows, run by uqd.c
+# (fio 3.33 moves no metadata) on 64 MiB mem disks of 512-byte blocks:
+# zcp-plain and zcp-md (8 bytes a block, a separate buffer), reads, or
+# writes with -w (zcp-md-w). Each disk is written whole first, so that
+# no measured run allocates store pages.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${ZCBLK_BUILD:-build}
@@ -46,6 +51,17 @@ modprobe configfs 2>/dev/null || true
 nullb_load 0 >/dev/null
 zn=$(zcblk_add --backend null --size 1G)
 noscheduler "$zn" >/dev/null
+zp='' zmd=''
+case " $targets " in
+*" zcp-"*)
+	# a char-device-only disk's name is its char device's
+	zp=$(zcblk_add --backend mem --size 64M) zp=${zp%c}
+	zmd=$(zcblk_add --backend mem --size 64M --metadata-size 8) zmd=${zmd%c}
+	for d in "plain:$zp" "md:$zmd"; do
+		"$build/bench/uqd" fill "${d%%:*}" "/dev/${d#*:}c" \
+			$((64 << 20)) 0 >/dev/null
+	done ;;
+esac
 
 fio_opts() {
 	case $1 in
@@ -58,6 +74,15 @@ fio_opts() {
 
 # run TARGET NIOS OUT.json: the 4k random read QD32 of make bench.
 run() {
+	local m=${1#zcp-} dir=read
+	case $1 in
+	zcp-*)
+		[ "${m%-w}" = "$m" ] || dir="write"
+		m=${m%-w}
+		"$build/bench/uqd" "$dir" "$m" "/dev/$([ "$m" = md ] && echo "$zmd" || echo "$zp")c" \
+			$((64 << 20)) "$2" >"$3"
+		return ;;
+	esac
 	# shellcheck disable=SC2046 # fio_opts: words
 	fio --name=costs $(fio_opts "$1") --size=1G --rw=randread --bs=4k \
 		--iodepth=32 --number_ios="$2" --randrepeat=1 --numjobs=1 \
@@ -113,4 +138,5 @@ python3 "$here/costs.py" --dir "$tmp" --kernel "$(uname -r)" \
 	--targets "$targets" --groups "$(printf '%s\n' "${groups[@]%%:*}" | paste -sd ' ')"
 
 "$ctl" del "${zn#zcblk}"
+for d in $zp $zmd; do "$ctl" del "${d#zcblk}"; done
 modprobe -r null_blk

@@ -14,9 +14,11 @@
  *           the controller make it (PRACT: the data alone moves), a read
  *           checks it and returns it in the metadata buffer.
  * Prints what report.py reads of fio's JSON: IOPS, bandwidth and the
- * 50th and 99th percentile latency.
+ * 50th and 99th percentile latency. "fill" writes the disk's first N
+ * 4 KiB (0: all of it) in order, as the other rows' disks are written
+ * before they are measured: no measured run then allocates store pages.
  *
- *   uqd read|write MODE DEVICE DISK_BYTES N
+ *   uqd read|write|fill MODE DEVICE DISK_BYTES N
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -83,6 +85,13 @@ static void prep(struct io_uring *ring, int fd, char *buf, char *md,
 	memcpy(sqe->cmd, &c, sizeof(c));
 }
 
+/* The next command's first LBA: random, or in order for a fill. */
+static uint64_t next_slba(uint64_t *seed, int seq, unsigned long i,
+			  uint64_t nblk)
+{
+	return (seq ? i : rnd(seed) % nblk) * (BS / LBA);
+}
+
 static int parse_mode(const char *s, enum mode *m)
 {
 	static const char *const names[] = { "plain", "placed", "md", "pi" };
@@ -106,17 +115,20 @@ int main(int argc, char **argv)
 	unsigned int slot;
 	char *buf, *md;
 	enum mode m;
-	int fd, write;
+	int fd, write, seq;
 
-	if (argc != 6 || (strcmp(argv[1], "read") &&
-			  strcmp(argv[1], "write")) || parse_mode(argv[2], &m)) {
+	if (argc != 6 || (strcmp(argv[1], "read") && strcmp(argv[1], "write") &&
+			  strcmp(argv[1], "fill")) || parse_mode(argv[2], &m)) {
 		fprintf(stderr,
-			"usage: uqd read|write plain|placed|md|pi DEVICE DISK_BYTES N\n");
+			"usage: uqd read|write|fill plain|placed|md|pi DEVICE DISK_BYTES N\n");
 		return 2;
 	}
-	write = !strcmp(argv[1], "write");
+	seq = !strcmp(argv[1], "fill");
+	write = seq || !strcmp(argv[1], "write");
 	nblk = strtoull(argv[4], NULL, 0) / BS;
 	n = strtoul(argv[5], NULL, 0);
+	if (seq && (!n || n > nblk))
+		n = nblk;
 	fd = open(argv[3], O_RDWR);
 	lat = calloc(n, sizeof(*lat));
 	md = calloc(QD, BS / LBA * MS);
@@ -135,7 +147,7 @@ int main(int argc, char **argv)
 	for (slot = 0; slot < QD && issued < n; slot++, issued++) {
 		start[slot] = now_ns();
 		prep(&ring, fd, buf, md, slot,
-		     (rnd(&seed) % nblk) * (BS / LBA), write, m, issued);
+		     next_slba(&seed, seq, issued, nblk), write, m, issued);
 	}
 	io_uring_submit(&ring);
 	while (done < n) {
@@ -155,13 +167,14 @@ int main(int argc, char **argv)
 		if (issued < n) {
 			start[slot] = now_ns();
 			prep(&ring, fd, buf, md, slot,
-			     (rnd(&seed) % nblk) * (BS / LBA), write, m,
-			     issued++);
+			     next_slba(&seed, seq, issued, nblk), write, m,
+			     issued);
+			issued++;
 			io_uring_submit(&ring);
 		}
 	}
 	total = now_ns() - t0;
-	bench_report(argv[1], n, total, BS, lat);
+	bench_report(write ? "write" : "read", n, total, BS, lat);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	return 0;
