@@ -23,6 +23,23 @@
 #define FDP_INDEX	4317	/* lib_api_ctl; 4318 stays free */
 
 /* An info of the newest version, every other byte @byte. */
+/*
+ * Adds disk @p (its index set) or fails the test, saying @what was added;
+ * the fixture's teardown removes it.
+ */
+static inline void api_add(struct __test_metadata *_metadata,
+			   struct pt_env *env, struct zcblk_dev_params *p,
+			   struct zcblk_dev_info *out, const char *what)
+{
+	int ret = zcblk_dev_add(env->ctx, p, out);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("zcblk_dev_add%s: %s: %s", what, strerror(-ret),
+		       zcblk_ctx_errmsg(env->ctx));
+	}
+	env->idx[env->n++] = p->index;
+}
+
 static inline void fill_info(struct zcblk_dev_info *info, int byte)
 {
 	memset(info, byte, sizeof(*info));

@@ -268,12 +268,7 @@ TEST_F(api, zoned_versions)
 	p.zone_nr_conv = 1;
 	p.zone_max_open = 4;
 	p.zone_max_active = 6;
-	ret = zcblk_dev_add(ctx, &p, &out);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("zcblk_dev_add zoned: %s: %s", strerror(-ret),
-		       zcblk_ctx_errmsg(ctx));
-	}
-	self->env.idx[self->env.n++] = p.index;
+	api_add(_metadata, &self->env, &p, &out, " zoned");
 	fill_info(&got, 0x5a);
 	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &got));
 	for (i = 0; i < 2; i++) {
@@ -376,12 +371,7 @@ TEST_F(api, wcache_versions)
 		     zcblk_ctx_errmsg(ctx));
 	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, p.index, &out));
 
-	ret = zcblk_dev_add(ctx, &p, &out);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("zcblk_dev_add, write cache: %s: %s", strerror(-ret),
-		       zcblk_ctx_errmsg(ctx));
-	}
-	self->env.idx[self->env.n++] = p.index;
+	api_add(_metadata, &self->env, &p, &out, ", write cache");
 	EXPECT_EQ(MiB, out.write_cache);
 	EXPECT_EQ(ZCBLK_POWER_STATE_ON, out.power);
 
@@ -483,12 +473,7 @@ TEST_F(api, fdp_versions)
 	p.flags = ZCBLK_DEV_F_FDP;
 
 	/* The flag alone: the kernel's defaults. */
-	ret = zcblk_dev_add(ctx, &p, &out);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("zcblk_dev_add, fdp: %s: %s", strerror(-ret),
-		       zcblk_ctx_errmsg(ctx));
-	}
-	self->env.idx[self->env.n++] = p.index;
+	api_add(_metadata, &self->env, &p, &out, ", fdp");
 	fill_info(&got, 0x5a);
 	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &got));
 	for (i = 0; i < 2; i++) {
@@ -524,12 +509,7 @@ TEST_F(api, fdp_versions)
 		     zcblk_ctx_errmsg(ctx));
 	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, p.index, &got));
 
-	ret = zcblk_dev_add(ctx, &p, &out);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("zcblk_dev_add, fdp fields: %s: %s", strerror(-ret),
-		       zcblk_ctx_errmsg(ctx));
-	}
-	self->env.idx[self->env.n++] = p.index;
+	api_add(_metadata, &self->env, &p, &out, ", fdp fields");
 	fill_info(&got, 0x5a);
 	ASSERT_EQ(0, zcblk_dev_get(ctx, p.index, &got));
 	for (i = 0; i < 2; i++) {

@@ -41,12 +41,7 @@ TEST_F(api, bad_blocks)
 	p.disk_size = 16 * MiB;
 	p.block_size = 4096;
 	p.index = BAD_INDEX;
-	ret = zcblk_dev_add(ctx, &p, &out);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("zcblk_dev_add: %s: %s", strerror(-ret),
-		       zcblk_ctx_errmsg(ctx));
-	}
-	self->env.idx[self->env.n++] = p.index;
+	api_add(_metadata, &self->env, &p, &out, "");
 	EXPECT_EQ(0, out.bad_count);
 	count = 99;
 	EXPECT_EQ(0, zcblk_dev_bad_list(ctx, p.index, r, nr, &count));
@@ -200,12 +195,7 @@ TEST_F(api, corrupt)
 	p.disk_size = 16 * MiB;
 	p.block_size = 4096;
 	p.index = CORRUPT_INDEX;
-	ret = zcblk_dev_add(ctx, &p, &out);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("zcblk_dev_add: %s: %s", strerror(-ret),
-		       zcblk_ctx_errmsg(ctx));
-	}
-	self->env.idx[self->env.n++] = p.index;
+	api_add(_metadata, &self->env, &p, &out, "");
 	snprintf(blk, sizeof(blk), "/dev/%s", out.disk_name);
 	ASSERT_EQ(0, pt_wait_node(blk)) {
 		TH_LOG("%s never appeared", blk);
