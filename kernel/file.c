@@ -259,11 +259,12 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 
 	if (io->md_nr || io->md_ext)
 		return zcblk_file_rw_md(dev, io);
+	/*
+	 * No memory for the bvec table is not an I/O error: it runs again
+	 * from the workqueue. Unlike a requeue, a deferral is not counted
+	 * twice (disk.c).
+	 */
 	if (zcblk_file_rq_iter(rq, write, &iter, &pdu->file_bvecs))
-		/*
-		 * Not an I/O error: it runs again from the workqueue. Unlike
-		 * a requeue, a deferral is not counted twice (disk.c).
-		 */
 		return ZCBLK_SUBMIT_DEFER;
 
 	pdu->iocb.ki_pos = io->pos;
