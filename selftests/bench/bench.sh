@@ -258,16 +258,7 @@ placement() {
 # allocates store pages would cost them alone.
 metadata() {
 	local d m row dev n=${BENCH_MD_IOS:-50000}
-	if [ "$1" = 1 ]; then
-		for row in md:$zmd pi:$zpi; do
-			dev=${row#*:}
-			if ! "$build/bench/uqd" fill "${row%%:*}" "/dev/${dev%c}c" \
-				$((64 << 20)) 0 >/dev/null; then
-				echo "bench.sh: uqd fill ${row%%:*} failed" >&2
-				return 1
-			fi
-		done
-	fi
+	[ "$1" != 1 ] || uqd_fill "md:$zmd" "pi:$zpi" || return 1
 	for d in write read; do
 		for row in zcp-plain:plain:$zm zcp-md:md:$zmd zcp-pi:pi:$zpi; do
 			IFS=: read -r row m dev <<<"$row"

@@ -41,3 +41,18 @@ zcblk_add() {
 	for _ in $(seq 100); do [ -c "/dev/${d}c" ] && [ -b "/dev/$d" ] && break; sleep 0.1; done
 	echo "$d"
 }
+
+# uqd_fill MODE:DISK...: each 64 MiB disk written whole, in order, by
+# uqd.c, so that no measured write allocates store pages (a
+# char-device-only disk's name is its char device's).
+uqd_fill() {
+	local d dev
+	for d in "$@"; do
+		dev=${d#*:}
+		if ! "$build/bench/uqd" fill "${d%%:*}" "/dev/${dev%c}c" \
+			$((64 << 20)) 0 >/dev/null; then
+			echo "uqd fill ${d%%:*} /dev/${dev%c}c failed" >&2
+			return 1
+		fi
+	done
+}

@@ -57,10 +57,7 @@ case " $targets " in
 	# a char-device-only disk's name is its char device's
 	zp=$(zcblk_add --backend mem --size 64M) zp=${zp%c}
 	zmd=$(zcblk_add --backend mem --size 64M --metadata-size 8) zmd=${zmd%c}
-	for d in "plain:$zp" "md:$zmd"; do
-		"$build/bench/uqd" fill "${d%%:*}" "/dev/${d#*:}c" \
-			$((64 << 20)) 0 >/dev/null
-	done ;;
+	uqd_fill "plain:$zp" "md:$zmd" ;;
 esac
 
 fio_opts() {
