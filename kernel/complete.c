@@ -54,16 +54,11 @@ static bool zcblk_unhold(struct zcblk_dev *dev, struct zcblk_pdu *pdu)
 	return owner;
 }
 
-/**
- * zcblk_rq_end() - end a request as the disk's completion mode says
- * @dev: the disk
- * @rq: the request, its status in its pdu
- *
- * The last step: end now, from softirq, or when ->poll comes.
- *
- * Context: any context.
+/*
+ * The last step: end now, from softirq, or when ->poll comes. Inline:
+ * every request ends here.
  */
-void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq)
+static inline void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
@@ -101,40 +96,10 @@ static enum hrtimer_restart zcblk_timer_fn(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/**
- * zcblk_io_done() - the backend is done with a request
- * @dev: the disk
- * @rq: the request
- * @sts: the backend's outcome
- *
- * A failure counts in the disk's errors (SMART's Media Errors); then as
- * zcblk_io_complete().
- *
- * Context: any context.
- */
-void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
-		   blk_status_t sts)
-{
-	if (sts)
-		zcblk_stat_inc(dev, errors);
-	zcblk_io_complete(dev, rq, sts);
-}
-
-/**
- * zcblk_io_complete() - complete a request with @sts
- * @dev: the disk
- * @rq: the request
- * @sts: its outcome
- *
- * Without counting an error: an injected failure never reached the backend
- * (it counts in injected). Passthrough commands carry their NVMe status in
- * the pdu: a backend failure is Internal Error there. Added latency and the
- * timer completion mode hold @rq; otherwise it ends now.
- *
- * Context: any context.
- */
-void zcblk_io_complete(struct zcblk_dev *dev, struct request *rq,
-		       blk_status_t sts)
+/* Both of the exported ones below, inline in each: every request ends so. */
+static __always_inline void zcblk_complete_now(struct zcblk_dev *dev,
+					       struct request *rq,
+					       blk_status_t sts)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 	u64 delay = 0;
@@ -157,6 +122,44 @@ void zcblk_io_complete(struct zcblk_dev *dev, struct request *rq,
 		return;
 	}
 	zcblk_hold(dev, pdu, delay);
+}
+
+/**
+ * zcblk_io_done() - the backend is done with a request
+ * @dev: the disk
+ * @rq: the request
+ * @sts: the backend's outcome
+ *
+ * A failure counts in the disk's errors (SMART's Media Errors); then as
+ * zcblk_io_complete().
+ *
+ * Context: any context.
+ */
+void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
+		   blk_status_t sts)
+{
+	if (sts)
+		zcblk_stat_inc(dev, errors);
+	zcblk_complete_now(dev, rq, sts);
+}
+
+/**
+ * zcblk_io_complete() - complete a request with @sts
+ * @dev: the disk
+ * @rq: the request
+ * @sts: its outcome
+ *
+ * Without counting an error: an injected failure never reached the backend
+ * (it counts in injected). Passthrough commands carry their NVMe status in
+ * the pdu: a backend failure is Internal Error there. Added latency and the
+ * timer completion mode hold @rq; otherwise it ends now.
+ *
+ * Context: any context.
+ */
+void zcblk_io_complete(struct zcblk_dev *dev, struct request *rq,
+		       blk_status_t sts)
+{
+	zcblk_complete_now(dev, rq, sts);
 }
 
 /**

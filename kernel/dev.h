@@ -262,7 +262,6 @@ void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,
 		   blk_status_t sts);
 void zcblk_io_complete(struct zcblk_dev *dev, struct request *rq,
 		       blk_status_t sts);
-void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq);
 bool zcblk_stall(struct zcblk_dev *dev, struct request *rq);
 void zcblk_release_held(struct zcblk_dev *dev);
 int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob);

@@ -268,6 +268,8 @@ static enum zcblk_submit zcblk_mem_rw(struct zcblk_dev *dev,
 			return ret;
 		off += bv.bv_len;
 	}
+	if (!io->md_nr)
+		return ZCBLK_SUBMIT_DONE;
 	off = zcblk_md_pos(dev, io->pos >> ilog2(dev->cfg.block_size));
 	for (i = 0; i < io->md_nr; i++) {
 		const struct bio_vec *md = &io->md_bvecs[i];

@@ -236,15 +236,9 @@ void zcblk_rq_copy_to(struct request *rq, u64 off, const void *buf,
 	zcblk_rq_copy(rq, off, (void *)buf, len, true);
 }
 
-/**
- * zcblk_nvme_submit() - hand a command's backend operation to the disk
- * @dev: the disk
- * @io: the operation
- *
- * Context: as zcblk_disk_submit().
- * Return: its NVMe status, or ZCBLK_STATUS_QUEUED or ZCBLK_STATUS_DEFER.
- */
-int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
+/* Inline on the short path of Reads and Writes (zcblk_nvme_io()). */
+static __always_inline int __zcblk_nvme_submit(struct zcblk_dev *dev,
+					       struct zcblk_io *io)
 {
 	switch (zcblk_disk_submit(dev, io)) {
 	case ZCBLK_SUBMIT_QUEUED:
@@ -262,6 +256,19 @@ int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 		return NVME_SC_NS_NOT_READY;	/* retryable: no DNR */
 	zcblk_stat_inc(dev, errors);
 	return ZCBLK_STATUS_INTERNAL;
+}
+
+/**
+ * zcblk_nvme_submit() - hand a command's backend operation to the disk
+ * @dev: the disk
+ * @io: the operation
+ *
+ * Context: as zcblk_disk_submit().
+ * Return: its NVMe status, or ZCBLK_STATUS_QUEUED or ZCBLK_STATUS_DEFER.
+ */
+int zcblk_nvme_submit(struct zcblk_dev *dev, struct zcblk_io *io)
+{
+	return __zcblk_nvme_submit(dev, io);
 }
 
 /*
@@ -350,10 +357,10 @@ out_free:
  * drive reports them: fields set that the command's features do not
  * define, a write to a read-only disk, blocks past the end.
  */
-static int zcblk_nvme_rw_check(struct zcblk_dev *dev,
-			       const struct zcblk_nvme_cmd *nc, u32 cdw3_ok,
-			       u32 cdw12_ok, u32 cdw13_ok, bool write,
-			       u64 slba, u64 nlb)
+static inline int zcblk_nvme_rw_check(struct zcblk_dev *dev,
+				      const struct zcblk_nvme_cmd *nc,
+				      u32 cdw3_ok, u32 cdw12_ok, u32 cdw13_ok,
+				      bool write, u64 slba, u64 nlb)
 {
 	if (nc->cdw2 || (nc->cdw3 & ~cdw3_ok) || (nc->cdw12 & ~cdw12_ok) ||
 	    (nc->cdw13 & ~cdw13_ok))
@@ -403,8 +410,10 @@ static int zcblk_nvme_verify(struct zcblk_dev *dev, struct request *rq,
 	return zcblk_pi_verify(dev, nc, slba, nlb);
 }
 
-static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
-			 struct zcblk_pdu *cmd)
+/* Inline in its one caller: a call less for every I/O command. */
+static __always_inline int zcblk_nvme_io(struct zcblk_dev *dev,
+					 struct request *rq,
+					 struct zcblk_pdu *cmd)
 {
 	const struct zcblk_nvme_cmd *nc = &cmd->nc;
 	u64 slba = (u64)nc->cdw11 << 32 | nc->cdw10;
@@ -432,7 +441,7 @@ static int zcblk_nvme_io(struct zcblk_dev *dev, struct request *rq,
 		status = zcblk_nvme_rw_check(dev, nc, 0, ZCBLK_RW_CDW12_OK,
 					     0xff, io.op == ZCBLK_IO_WRITE,
 					     slba, nlb);
-		return status ?: zcblk_nvme_submit(dev, &io);
+		return status ?: __zcblk_nvme_submit(dev, &io);
 	}
 
 	io.md_bvecs = cmd->md_bvecs;

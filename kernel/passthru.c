@@ -155,14 +155,13 @@ static unsigned int zcblk_iov_trim(struct iovec *iov, unsigned int nr,
  * @md_bytes of separate metadata. Only what the command moves is mapped:
  * the rest of a longer buffer is never touched, and need not be mapped
  * memory. A registered buffer's command (@bytes 0) takes a slot for its
- * metadata alone.
+ * metadata alone. Inlined at both its calls: one of them runs for every
+ * command with user pages.
  */
-static struct zcblk_map *zcblk_pt_map(struct zcblk_dev *dev,
-				      const struct zcblk_pt_args *a,
-				      blk_opf_t opf, struct iovec *iov,
-				      unsigned int nr_segs, u64 bytes,
-				      u32 md_bytes, unsigned int align,
-				      bool nowait)
+static __always_inline struct zcblk_map *
+zcblk_pt_map(struct zcblk_dev *dev, const struct zcblk_pt_args *a,
+	     blk_opf_t opf, struct iovec *iov, unsigned int nr_segs, u64 bytes,
+	     u32 md_bytes, unsigned int align, bool nowait)
 {
 	struct zcblk_map *map;
 	struct iovec one;
@@ -338,7 +337,7 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 			ret = zcblk_map_bvec(dev, &cmd->fixed_bio, opf, &iter,
 					     align);
 		if (!ret)
-			ret = zcblk_map_attach(dev, rq, &cmd->fixed_bio);
+			ret = zcblk_map_attach(dev->disk, rq, &cmd->fixed_bio);
 		if (ret)
 			goto out_free_rq;
 	}
@@ -363,11 +362,13 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	cmd->md_bvecs = map ? map->md_bvecs : NULL;
 	cmd->md_nr = map ? map->md_nr : 0;
 	if (map && map->nr_pinned) {
-		ret = zcblk_map_attach(dev, rq, &map->bio);
+		ret = zcblk_map_attach(dev->disk, rq, &map->bio);
 		if (ret)
 			goto out_free_rq;
 	}
-	kfree(iov);
+	/* Not a kfree(NULL) call for every command that is not vectored */
+	if (unlikely(iov))
+		kfree(iov);
 	zcblk_stat_inc(dev, pt_inflight);	/* until the CQE or return */
 	*rqp = rq;
 	*mapp = map;
@@ -606,7 +607,7 @@ int zcblk_pt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	struct zcblk_uring_pdu *pdu = zcblk_uring_pdu(ioucmd);
 	struct zcblk_dev *dev = ioucmd->file->private_data;
 	const struct nvme_uring_cmd *uc;
-	struct zcblk_pt_args a = {};
+	struct zcblk_pt_args a;
 	struct zcblk_map *map;
 	struct zcblk_pdu *cmd;
 	struct blk_plug plug;
@@ -617,8 +618,10 @@ int zcblk_pt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	if ((issue_flags & (IO_URING_F_SQE128 | IO_URING_F_CQE32)) !=
 	    (IO_URING_F_SQE128 | IO_URING_F_CQE32))
 		return -EOPNOTSUPP;
+	/* Every field set below: no zeroing of the whole for each command */
 	switch (ioucmd->cmd_op) {
 	case NVME_URING_CMD_IO:
+		a.vec = false;
 		break;
 	case NVME_URING_CMD_IO_VEC:
 		a.vec = true;
@@ -630,6 +633,7 @@ int zcblk_pt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	/* Shared with userspace and reissued from a copy on -EAGAIN. */
 	uc = zcblk_uring_cmd_payload(ioucmd);
 	a.nc.opcode = READ_ONCE(uc->opcode);
+	a.nc.admin = false;
 	a.nc.nsid = READ_ONCE(uc->nsid);
 	a.nc.cdw2 = READ_ONCE(uc->cdw2);
 	a.nc.cdw3 = READ_ONCE(uc->cdw3);

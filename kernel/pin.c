@@ -449,25 +449,6 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
 }
 
 /**
- * zcblk_map_attach() - attach a command's bio to its request
- * @dev: the disk
- * @rq: the command's request
- * @bio: its bio, built by zcblk_map_user() or zcblk_map_bvec()
- *
- * A polled bio names its disk, as the block layer's polled bios do.
- *
- * Return: 0, or the error of blk_rq_append_bio().
- */
-int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
-		     struct bio *bio)
-{
-	if (rq->cmd_flags & REQ_POLLED)
-		/* None on a char-device-only disk, as ng's without one */
-		bio->bi_bdev = dev->disk ? dev->disk->part0 : NULL;
-	return blk_rq_append_bio(rq, bio);
-}
-
-/**
  * zcblk_map_release() - unpin a map slot's pages and give the slot back
  * @dev: the disk
  * @map: the slot
@@ -493,7 +474,11 @@ void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map)
 			    map->md_nr);
 		map->md_nr = 0;
 	}
-	bio_uninit(&map->bio);
+	/*
+	 * No bio_uninit(): the bio never holds what it frees (no block
+	 * device at bio_init(), so no blk-cgroup; no integrity or crypto
+	 * context), and bio_endio() has called it for an executed one.
+	 */
 	zcblk_map_free_arrays(map);
 	zcblk_map_put(&dev->maps, map);
 }

@@ -6,6 +6,7 @@
 #include <linux/atomic.h>
 #include <linux/percpu.h>
 #include <linux/blk-mq.h>
+#include <linux/blkdev.h>
 #include <linux/spinlock.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
@@ -105,8 +106,6 @@ int zcblk_map_md(struct zcblk_dev *dev, struct zcblk_map *map,
 		 blk_opf_t opf, u64 uaddr, u32 len, bool nofault);
 int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
 		   struct iov_iter *iter, unsigned int align);
-int zcblk_map_attach(struct zcblk_dev *dev, struct request *rq,
-		     struct bio *bio);
 void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map);
 
 /*
@@ -219,6 +218,26 @@ static inline void zcblk_map_put(struct zcblk_map_pool *pool,
 		zcblk_map_put_slow(pool, map);
 	else
 		zcblk_map_wake(pool);
+}
+
+/**
+ * zcblk_map_attach() - attach a command's bio to its request
+ * @disk: the disk's gendisk, NULL for a char-device-only disk
+ * @rq: the command's request
+ * @bio: its bio, built by zcblk_map_user() or zcblk_map_bvec()
+ *
+ * A polled bio names its disk, as the block layer's polled bios do.
+ * Inline: every command with data calls it.
+ *
+ * Return: 0, or the error of blk_rq_append_bio().
+ */
+static inline int zcblk_map_attach(struct gendisk *disk, struct request *rq,
+				   struct bio *bio)
+{
+	if (rq->cmd_flags & REQ_POLLED)
+		/* None on a char-device-only disk, as ng's without one */
+		bio->bi_bdev = disk ? disk->part0 : NULL;
+	return blk_rq_append_bio(rq, bio);
 }
 
 #endif /* ZCBLK_PIN_H */
