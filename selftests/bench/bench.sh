@@ -26,6 +26,11 @@
 #          poll queue, io_uring direct=1: the null backend's reference
 #   zcm-*  zcblk mem disk, 256 MiB, written once before the runs
 #   brd    /dev/ram0, 256 MiB, written once: the mem backend's reference
+#   nullbm null_blk memory_backed=1 (irqmode=0), 256 MiB of it written
+#          once: the blk-mq RAM disk, the mem block path's other reference
+#   zfl-*  zcblk file disk on /dev/ram1 (a second 256 MiB brd device),
+#          chr or blk as above
+#   loop   loop --direct-io=on on /dev/ram1: the file backend's reference
 #   zcw-*  zcblk mem disk as zcm-*, with a 64 MiB write cache: zcm-* is
 #          its reference (Documentation/durability.rst)
 #   zz-*   zcblk null disk, zoned (64 MiB zones; on 6.1 with mq-deadline,
@@ -44,7 +49,9 @@
 #          through this host's nvme-tcp: /dev/nvmeXn1, io_uring direct=1
 # BENCH_ONLY=zoned runs the zoned rows alone, BENCH_ONLY=wcache the write
 # cache rows and their references, BENCH_ONLY=copy the Copy and FDP rows,
-# BENCH_ONLY=md the metadata rows, BENCH_ONLY=fabrics the NVMe/TCP rows.
+# BENCH_ONLY=md the metadata rows, BENCH_ONLY=fabrics the NVMe/TCP rows,
+# BENCH_ONLY=backends the rows of the backends with data and their
+# references (zcm-*, brd, nullbm, zfl-*, loop).
 # Nothing is asserted: numbers depend on the machine.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -89,7 +96,8 @@ ip link set lo up
 modprobe crct10dif-pclmul 2>/dev/null || true
 meta crc_t10dif "$(cat /sys/module/crc_t10dif/parameters/transform 2>/dev/null || echo -)"
 nullb_load 0
-modprobe brd rd_nr=1 rd_size=$((mibs * 1024))
+modprobe brd rd_nr=2 rd_size=$((mibs * 1024))
+modprobe loop 2>/dev/null || true
 zn=$(zcblk_add --backend null --size 1G)
 zm=$(zcblk_add --backend mem --size "${mibs}M")
 zw=$(zcblk_add --backend mem --size "${mibs}M" --write-cache 64M)
@@ -105,7 +113,7 @@ noscheduler "$zf"
 noscheduler "$zmd"
 noscheduler "$zpi"
 # Reads of the mem disks copy real pages, not the zeroes of a hole.
-for d in "/dev/$zm" "/dev/$zw" "/dev/$zf" /dev/ram0; do
+for d in "/dev/$zm" "/dev/$zw" "/dev/$zf" /dev/ram0 /dev/ram1; do
 	dd if=/dev/zero of="$d" bs=1M count=$mibs oflag=direct status=none
 done
 
@@ -143,6 +151,10 @@ target() {
 	tcp-zc) printf '%s\n' --filename="$tcp_zc" --ioengine=io_uring --direct=1 --size=1G ;;
 	tcp-nullb) printf '%s\n' --filename="$tcp_nullb" --ioengine=io_uring --direct=1 --size=1G ;;
 	brd) printf '%s\n' --filename=/dev/ram0 --ioengine=io_uring --direct=1 --size=${mibs}M ;;
+	nullbm) printf '%s\n' --filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=${mibs}M ;;
+	zfl-chr) printf '%s\n' --filename="/dev/${zfl}c" --ioengine=io_uring_cmd --cmd_type=nvme --size=${mibs}M ;;
+	zfl-blk) printf '%s\n' --filename="/dev/$zfl" --ioengine=io_uring --direct=1 --size=${mibs}M ;;
+	loop) printf '%s\n' --filename="$loopdev" --ioengine=io_uring --direct=1 --size=${mibs}M ;;
 	*) echo "bench.sh: no target $t" >&2; return 1 ;;
 	esac
 }
@@ -269,6 +281,38 @@ metadata() {
 	done
 }
 
+# backends REP: the mem disk against brd and null_blk memory_backed=1;
+# the file backend on /dev/ram1 against loop --direct-io=on on it. One of
+# the two file-backed devices at a time, each with the device to itself.
+backends() {
+	local w ret=0
+	for w in $small $large; do
+		run "$1" "$w" zcm-chr zcm-chr-fb zcm-blk brd || return 1
+	done
+	nullb_load_mem $mibs
+	dd if=/dev/zero of=/dev/nullb0 bs=1M count=$mibs oflag=direct status=none
+	for w in $small $large; do
+		run "$1" "$w" nullbm || ret=1
+	done
+	nullb_load 0
+	[ $ret = 0 ] || return 1
+	zfl=$(zcblk_add --backend file --path /dev/ram1)
+	noscheduler "$zfl"
+	for w in randread-4k-qd32 randwrite-4k-qd32 read-128k-qd8; do
+		run "$1" "$w" zfl-chr zfl-blk || ret=1
+	done
+	"$ctl" del "${zfl#zcblk}"
+	[ $ret = 0 ] || return 1
+	loopdev=$(losetup --direct-io=on --show -f /dev/ram1)
+	meta loop.dio "$(cat "/sys/block/${loopdev#/dev/}/loop/dio")"
+	noscheduler "${loopdev#/dev/}"
+	for w in randread-4k-qd32 randwrite-4k-qd32 read-128k-qd8; do
+		run "$1" "$w" loop || ret=1
+	done
+	losetup -d "$loopdev"
+	return $ret
+}
+
 # zoned REP: the zoned rows, zoned null_blk as their reference.
 zoned() {
 	nullb_load_zoned
@@ -304,6 +348,10 @@ for rep in $(seq "$reps"); do
 		metadata "$rep"
 		continue
 	fi
+	if [ "${BENCH_ONLY:-}" = backends ]; then
+		backends "$rep"
+		continue
+	fi
 	if [ "${BENCH_ONLY:-}" = fabrics ]; then
 		fabrics "$rep"
 		continue
@@ -318,9 +366,7 @@ for rep in $(seq "$reps"); do
 		run "$rep" "$w" zc-chr zc-chr-fb zc-chr-hipri zc-blk zc-blk-fb \
 			zc-blk-hipri nullb nullb-fb nullb-hipri
 	done
-	for w in $small $large; do
-		run "$rep" "$w" zcm-chr zcm-chr-fb zcm-blk brd
-	done
+	backends "$rep"
 	# Softirq completion on both sides.
 	nullb_load 1
 	"$ctl" set "$zn" --completion softirq

@@ -12,9 +12,21 @@ noscheduler() {
 	meta "scheduler.$1" "$(cat "/sys/block/$1/queue/scheduler" 2>/dev/null || echo -)"
 }
 
+# Unloads null_blk, removing the devices made in configfs first (they
+# hold the module).
+nullb_unload() {
+	local d
+	for d in /sys/kernel/config/nullb/*/; do
+		[ -d "$d" ] || continue
+		echo 0 >"$d/power"
+		rmdir "$d"
+	done
+	modprobe -r null_blk 2>/dev/null || true
+}
+
 # The null_blk reference, irqmode $1 (0: in queue_rq, 1: softirq).
 nullb_load() {
-	modprobe -r null_blk 2>/dev/null || true
+	nullb_unload
 	# max_sectors: zcblk's 512 KiB (null_blk's default, 255 sectors,
 	# splits each 128k I/O in two).
 	modprobe null_blk queue_mode=2 irqmode="$1" nr_devices=1 gb=1 bs=512 \
@@ -22,10 +34,31 @@ nullb_load() {
 	noscheduler nullb0
 }
 
+# The blk-mq RAM disk: null_blk memory_backed=1 of $1 MiB, otherwise as
+# nullb_load 0 (configfs: the module parameters size it in GiB only).
+nullb_load_mem() {
+	local d=/sys/kernel/config/nullb/nullb0
+	nullb_unload
+	modprobe null_blk nr_devices=0
+	[ -d "${d%/*}" ] || mount -t configfs none /sys/kernel/config
+	mkdir "$d"
+	echo 2 >"$d/queue_mode"
+	echo 0 >"$d/irqmode"
+	echo "$1" >"$d/size"
+	echo 512 >"$d/blocksize"
+	echo 1 >"$d/submit_queues"
+	echo 1 >"$d/poll_queues" 2>/dev/null || true
+	echo 128 >"$d/hw_queue_depth"
+	echo 1024 >"$d/max_sectors" 2>/dev/null || true
+	echo 1 >"$d/memory_backed"
+	echo 1 >"$d/power"
+	noscheduler nullb0
+}
+
 # The zoned null_blk reference: 64 MiB zones, as zcblk's zoned null disk.
 # No scheduler change: 6.1 requires mq-deadline on a zoned disk.
 nullb_load_zoned() {
-	modprobe -r null_blk 2>/dev/null || true
+	nullb_unload
 	modprobe null_blk queue_mode=2 irqmode=0 nr_devices=1 gb=1 bs=512 \
 		submit_queues=1 hw_queue_depth=128 max_sectors=1024 zoned=1 \
 		zone_size=64

@@ -17,9 +17,13 @@
 # Markdown report on stdout. Nothing is asserted.
 # COSTS_TARGETS may also name make bench's metadata rows, run by uqd.c
 # (fio 3.33 moves no metadata) on 64 MiB mem disks of 512-byte blocks:
-# zcp-plain and zcp-md (8 bytes a block, a separate buffer), reads, or
-# writes with -w (zcp-md-w). Each disk is written whole first, so that
+# zcp-plain, zcp-md (8 bytes a block, a separate buffer) and zcp-pi (the
+# same with PI type 1, every check), reads, or writes with -w (zcp-md-w). Each disk is written whole first, so that
 # no measured run allocates store pages.
+# And the backends with data: zcm-blk and zcm-chr (a 256 MiB mem disk,
+# written whole first), brd (/dev/ram0, the same) and nullbm (null_blk
+# memory_backed=1, the same; loaded in place of the irqmode=0 null_blk,
+# so not with nullb or nullb-fb in one run).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${ZCBLK_BUILD:-build}
@@ -51,21 +55,44 @@ modprobe configfs 2>/dev/null || true
 nullb_load 0 >/dev/null
 zn=$(zcblk_add --backend null --size 1G)
 noscheduler "$zn" >/dev/null
-zp='' zmd=''
+zm=''
+case " $targets " in
+*" zcm-"*|*" brd "*)
+	zm=$(zcblk_add --backend mem --size 256M)
+	noscheduler "$zm" >/dev/null
+	modprobe brd rd_nr=1 rd_size=$((256 * 1024))
+	for d in "/dev/$zm" /dev/ram0; do
+		dd if=/dev/zero of="$d" bs=1M count=256 oflag=direct status=none
+	done ;;
+esac
+case " $targets " in
+*" nullbm "*)
+	nullb_load_mem 256 >/dev/null
+	dd if=/dev/zero of=/dev/nullb0 bs=1M count=256 oflag=direct status=none ;;
+esac
+zp='' zmd='' zpi=''
 case " $targets " in
 *" zcp-"*)
 	# a char-device-only disk's name is its char device's
 	zp=$(zcblk_add --backend mem --size 64M) zp=${zp%c}
 	zmd=$(zcblk_add --backend mem --size 64M --metadata-size 8) zmd=${zmd%c}
-	uqd_fill "plain:$zp" "md:$zmd" ;;
+	zpi=$(zcblk_add --backend mem --size 64M --metadata-size 8 --pi-type 1)
+	zpi=${zpi%c}
+	# What udev loads at boot on a CPU with PCLMULQDQ, as bench.sh
+	modprobe crct10dif-pclmul 2>/dev/null || true
+	uqd_fill "plain:$zp" "md:$zmd" "pi:$zpi" ;;
 esac
 
 fio_opts() {
 	case $1 in
-	zc-chr) echo "--filename=/dev/${zn}c --ioengine=io_uring_cmd --cmd_type=nvme" ;;
-	zc-chr-fb) echo "--filename=/dev/${zn}c --ioengine=io_uring_cmd --cmd_type=nvme --fixedbufs=1" ;;
-	nullb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1" ;;
-	nullb-fb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --fixedbufs=1" ;;
+	zc-chr) echo "--filename=/dev/${zn}c --ioengine=io_uring_cmd --cmd_type=nvme --size=1G" ;;
+	zc-chr-fb) echo "--filename=/dev/${zn}c --ioengine=io_uring_cmd --cmd_type=nvme --fixedbufs=1 --size=1G" ;;
+	nullb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G" ;;
+	nullb-fb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --fixedbufs=1 --size=1G" ;;
+	zcm-chr) echo "--filename=/dev/${zm}c --ioengine=io_uring_cmd --cmd_type=nvme --size=256M" ;;
+	zcm-blk) echo "--filename=/dev/$zm --ioengine=io_uring --direct=1 --size=256M" ;;
+	brd) echo "--filename=/dev/ram0 --ioengine=io_uring --direct=1 --size=256M" ;;
+	nullbm) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=256M" ;;
 	esac
 }
 
@@ -76,12 +103,13 @@ run() {
 	zcp-*)
 		[ "${m%-w}" = "$m" ] || dir="write"
 		m=${m%-w}
-		"$build/bench/uqd" "$dir" "$m" "/dev/$([ "$m" = md ] && echo "$zmd" || echo "$zp")c" \
+		local -A disk=([plain]=$zp [md]=$zmd [pi]=$zpi)
+		"$build/bench/uqd" "$dir" "$m" "/dev/${disk[$m]}c" \
 			$((64 << 20)) "$2" >"$3"
 		return ;;
 	esac
 	# shellcheck disable=SC2046 # fio_opts: words
-	fio --name=costs $(fio_opts "$1") --size=1G --rw=randread --bs=4k \
+	fio --name=costs $(fio_opts "$1") --rw=randread --bs=4k \
 		--iodepth=32 --number_ios="$2" --randrepeat=1 --numjobs=1 \
 		--output-format=json --output="$3" >/dev/null
 }
@@ -135,5 +163,6 @@ python3 "$here/costs.py" --dir "$tmp" --kernel "$(uname -r)" \
 	--targets "$targets" --groups "$(printf '%s\n' "${groups[@]%%:*}" | paste -sd ' ')"
 
 "$ctl" del "${zn#zcblk}"
-for d in $zp $zmd; do "$ctl" del "${d#zcblk}"; done
-modprobe -r null_blk
+for d in $zp $zmd $zpi $zm; do "$ctl" del "${d#zcblk}"; done
+nullb_unload
+modprobe -r brd 2>/dev/null || true
