@@ -70,8 +70,11 @@ static void zcblk_file_rw_done(struct zcblk_pdu *pdu, long ret)
 	struct request *rq = blk_mq_rq_from_pdu(pdu);
 	struct zcblk_dev *dev = rq->q->queuedata;
 
-	kfree(pdu->file_bvecs);
-	pdu->file_bvecs = NULL;
+	/* Merged bios only: not a kfree(NULL) call for every request */
+	if (unlikely(pdu->file_bvecs)) {
+		kfree(pdu->file_bvecs);
+		pdu->file_bvecs = NULL;
+	}
 	zcblk_io_done(dev, rq, ret == blk_rq_bytes(rq) ? BLK_STS_OK :
 						       BLK_STS_IOERR);
 }
@@ -113,19 +116,25 @@ static int zcblk_file_rq_iter(struct request *rq, bool write,
 			bvec[nr++] = tmp;
 	} else {
 		/*
-		 * One bio: its own table, which may start mid-vector. Count
-		 * its bvecs, not bio_segments()' pages: a multi-page bvec
-		 * (a large folio) is one entry, and the iterator must not be
-		 * told of entries past the table's end.
+		 * One bio: its table, from where its iterator is (maybe
+		 * mid-vector). The iterator must not be told of entries past
+		 * the table's end: a bio of its own table has them to
+		 * bi_vcnt; a clone's (a registered buffer's, a split's front)
+		 * are counted, bvecs, not bio_segments()' pages: a multi-page
+		 * bvec (a large folio) is one entry.
 		 */
 		struct bvec_iter it;
 		struct bio_vec tmp;
 
 		offset = bio->bi_iter.bi_bvec_done;
 		bvec = __bvec_iter_bvec(bio->bi_io_vec, bio->bi_iter);
-		nr = 0;
-		bio_for_each_bvec(tmp, bio, it)
-			nr++;
+		if (!bio_flagged(bio, BIO_CLONED)) {
+			nr = bio->bi_vcnt - bio->bi_iter.bi_idx;
+		} else {
+			nr = 0;
+			bio_for_each_bvec(tmp, bio, it)
+				nr++;
+		}
 	}
 	iov_iter_bvec(iter, write ? ITER_SOURCE : ITER_DEST, bvec, nr,
 		      blk_rq_bytes(rq));
