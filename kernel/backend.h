@@ -114,6 +114,18 @@ struct zcblk_backend_ops {
 	 */
 	int (*data_rw)(struct zcblk_dev *dev, bool write, u64 pos, void *buf,
 		       size_t len);
+	/*
+	 * Optional, for the write cache: a WRITE of whole pages, no metadata,
+	 * into @pages (one a page of @io, the caller's, never seen by a
+	 * reader), which then take the place of the store pages @io covers;
+	 * those come back in @pages (NULL: a hole, which read as zeros), the
+	 * caller's now, freed only after an RCU grace period: a reader may
+	 * still be copying from one. Failed or deferred, @pages are as given
+	 * and the store is unchanged. Context: as submit().
+	 */
+	enum zcblk_submit (*write_swap)(struct zcblk_dev *dev,
+					struct zcblk_io *io,
+					struct page **pages);
 };
 
 extern const struct zcblk_backend_ops zcblk_null_backend;

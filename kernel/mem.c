@@ -570,6 +570,74 @@ static int zcblk_mem_data_rw(struct zcblk_dev *dev, bool write, u64 pos,
 	return 0;
 }
 
+/* Puts @nr pages back in the store from @first on; allocates nothing. */
+static void zcblk_mem_put_back(struct zcblk_mem *mem, pgoff_t first,
+			       struct page **pages, unsigned int nr)
+{
+	struct page *back;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		back = pages[i];
+		pages[i] = xa_store(&mem->pages, first + i, back, 0);
+		if (!back)
+			atomic_long_dec(&mem->nr_pages);
+	}
+}
+
+/*
+ * The write cache's writes (wcache.c): the data into the caller's pages,
+ * which then replace the store's, so that what the blocks held before is
+ * kept without a copy. A reader sees the old page or the new one, each
+ * whole.
+ */
+static enum zcblk_submit zcblk_mem_write_swap(struct zcblk_dev *dev,
+					      struct zcblk_io *io,
+					      struct page **pages)
+{
+	struct zcblk_mem *mem = zcblk_mem(dev);
+	pgoff_t first = io->pos >> PAGE_SHIFT;
+	unsigned int nr = io->len >> PAGE_SHIFT, i;
+	struct req_iterator iter;
+	struct page *old;
+	struct bio_vec bv;
+	u64 off = 0;
+
+	/* bv is the iterator's: it advances by bv.bv_len */
+	rq_for_each_segment(bv, io->rq, iter) {
+		unsigned int bo = bv.bv_offset, left = bv.bv_len;
+
+		while (left) {
+			unsigned int po = offset_in_page(off);
+			unsigned int n = min_t(unsigned int, left, PAGE_SIZE - po);
+
+			memcpy_page(pages[off >> PAGE_SHIFT], po, bv.bv_page,
+				    bo, n);
+			bo += n;
+			left -= n;
+			off += n;
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		/* Replacing a page allocates nothing; filling a hole may. */
+		old = xa_store(&mem->pages, first + i, pages[i],
+			       io->nowait ? GFP_NOWAIT : GFP_NOIO);
+		if (xa_is_err(old)) {
+			/* Holes again where there were: nothing allocated */
+			zcblk_mem_put_back(mem, first, pages, i);
+			if (io->nowait)
+				return ZCBLK_SUBMIT_DEFER;
+			io->sts = BLK_STS_RESOURCE;
+			return ZCBLK_SUBMIT_DONE;
+		}
+		if (!old)
+			atomic_long_inc(&mem->nr_pages);
+		pages[i] = old;
+	}
+	zcblk_stat_add(dev, copied_bytes, io->len);
+	return ZCBLK_SUBMIT_DONE;
+}
+
 const struct zcblk_backend_ops zcblk_mem_backend = {
 	.name		= "mem",
 	.may_defer	= true,		/* allocating and freeing may sleep */
@@ -581,4 +649,5 @@ const struct zcblk_backend_ops zcblk_mem_backend = {
 	.format		= zcblk_mem_format,
 	.alloc_bytes	= zcblk_mem_alloc_bytes,
 	.data_rw	= zcblk_mem_data_rw,
+	.write_swap	= zcblk_mem_write_swap,
 };

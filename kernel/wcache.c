@@ -3,7 +3,8 @@
  * A volatile write cache that a power cut empties (Documentation/
  * durability.rst). Writes reach the backend at once; what is volatile is
  * recorded as an undo log: for each write since the last flush, the blocks
- * as they were before it. A flush forgets the log, a FUA write is marked
+ * as they were before it, a copy or, where the backend can (mem), the
+ * store's pages the write replaced with new ones. A flush forgets the log, a FUA write is marked
  * durable, a full cache forgets its oldest writes (they reached the media
  * first). A power cut walks the log from the newest write back, and every
  * block of a write that does not survive gets back what it held before
@@ -11,8 +12,11 @@
  * newest surviving write left it, or as durable.
  */
 #include <linux/blkdev.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/prandom.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <net/netlink.h>
@@ -22,13 +26,23 @@
 #include "dev.h"
 #include "wcache.h"
 
-/* A write not yet durable. */
+/* A write not yet durable, or (neither @pre nor @kept) a durable one. */
 struct zcblk_wc_rec {
 	struct list_head node;		/* on the cache's log */
 	u64 pos;			/* bytes, block aligned */
 	u64 len;
-	void *pre;			/* @len bytes before it; NULL if durable */
+	void *pre;			/* @len bytes before it, a copy */
+	unsigned int nr_kept;		/* or the store pages it replaced: */
+	struct page *kept[];		/* NULL: a hole, zeros */
 };
+
+/* The largest write that keeps the store's pages, not a copy */
+#define ZCBLK_WC_SWAP_MAX	(32 * PAGE_SIZE)
+
+static bool zcblk_wc_volatile(const struct zcblk_wc_rec *rec)
+{
+	return rec->pre || rec->nr_kept;
+}
 
 /**
  * zcblk_wc_init() - set up a disk's write cache, empty, and its power
@@ -40,6 +54,7 @@ void zcblk_wc_init(struct zcblk_dev *dev)
 {
 	mutex_init(&dev->wc.lock);
 	INIT_LIST_HEAD(&dev->wc.log);
+	INIT_LIST_HEAD(&dev->wc.spare);
 	dev->wc.size = dev->cfg.write_cache;
 	dev->wc.enabled = dev->wc.size;
 }
@@ -72,12 +87,57 @@ int zcblk_wc_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	return 0;
 }
 
+/*
+ * A store page the log forgets: a reader may still be copying from it, so
+ * it waits for an RCU grace period on @wc->spare, and then serves a later
+ * write. Spares beyond the cache's size are freed once they may be.
+ */
+static void zcblk_wc_spare_put(struct zcblk_wcache *wc, struct page *page)
+{
+	lockdep_assert_held(&wc->lock);
+	/* One grace period started for all the pages of the current one */
+	if (get_state_synchronize_rcu() != wc->gp)
+		wc->gp = start_poll_synchronize_rcu();
+	set_page_private(page, wc->gp);
+	list_add_tail(&page->lru, &wc->spare);
+	wc->nr_spare++;
+	while (wc->nr_spare > wc->size >> PAGE_SHIFT) {
+		page = list_first_entry(&wc->spare, struct page, lru);
+		if (!poll_state_synchronize_rcu(page_private(page)))
+			break;
+		list_del(&page->lru);
+		wc->nr_spare--;
+		set_page_private(page, 0);
+		__free_page(page);
+	}
+}
+
+/* A page for a write to replace a store page with: a spare, or new. */
+static struct page *zcblk_wc_spare_get(struct zcblk_wcache *wc, gfp_t gfp)
+{
+	struct page *page;
+
+	lockdep_assert_held(&wc->lock);
+	page = list_first_entry_or_null(&wc->spare, struct page, lru);
+	if (!page || !poll_state_synchronize_rcu(page_private(page)))
+		return alloc_page(gfp | __GFP_HIGHMEM);
+	list_del(&page->lru);
+	wc->nr_spare--;
+	set_page_private(page, 0);
+	return page;
+}
+
 static void zcblk_wc_forget(struct zcblk_wcache *wc,
 			    struct zcblk_wc_rec *rec)
 {
+	unsigned int i;
+
 	list_del(&rec->node);
-	if (rec->pre)
+	if (zcblk_wc_volatile(rec))
 		wc->dirty -= rec->len;
+	for (i = 0; i < rec->nr_kept; i++)
+		if (rec->kept[i])
+			zcblk_wc_spare_put(wc, rec->kept[i]);
 	kvfree(rec->pre);
 	kfree(rec);
 }
@@ -92,16 +152,60 @@ static void zcblk_wc_forget_all(struct zcblk_wcache *wc)
 		zcblk_wc_forget(wc, rec);
 }
 
+/*
+ * A flush in queue_rq's context: -EAGAIN at a vmalloc'ed pre-image, which
+ * only the workqueue may free; what it forgot by then stays forgotten, as
+ * a flush that runs again makes it durable all the same.
+ */
+static int zcblk_wc_forget_nowait(struct zcblk_wcache *wc)
+{
+	struct zcblk_wc_rec *rec, *tmp;
+
+	lockdep_assert_held(&wc->lock);
+	list_for_each_entry_safe(rec, tmp, &wc->log, node) {
+		if (is_vmalloc_addr(rec->pre))
+			return -EAGAIN;
+		zcblk_wc_forget(wc, rec);
+	}
+	return 0;
+}
+
 /**
  * zcblk_wc_free() - free the log, with the disk object
  * @dev: the disk
  */
 void zcblk_wc_free(struct zcblk_dev *dev)
 {
+	struct page *page, *tmp;
+
 	mutex_lock(&dev->wc.lock);
 	zcblk_wc_forget_all(&dev->wc);
+	/* No reader is left: the disk is gone. */
+	list_for_each_entry_safe(page, tmp, &dev->wc.spare, lru) {
+		list_del(&page->lru);
+		set_page_private(page, 0);
+		__free_page(page);
+	}
 	mutex_unlock(&dev->wc.lock);
 	mutex_destroy(&dev->wc.lock);
+}
+
+/*
+ * Room for @len bytes more: the oldest writes reach the media first.
+ * -EAGAIN if @nowait and that would free a vmalloc'ed pre-image.
+ */
+static int zcblk_wc_make_room(struct zcblk_wcache *wc, u64 len, bool nowait)
+{
+	struct zcblk_wc_rec *rec;
+
+	lockdep_assert_held(&wc->lock);
+	while (wc->dirty + len > wc->size && !list_empty(&wc->log)) {
+		rec = list_first_entry(&wc->log, struct zcblk_wc_rec, node);
+		if (nowait && is_vmalloc_addr(rec->pre))
+			return -EAGAIN;
+		zcblk_wc_forget(wc, rec);
+	}
+	return 0;
 }
 
 /*
@@ -121,12 +225,10 @@ static int zcblk_wc_record(struct zcblk_dev *dev, u64 pos, u64 len,
 	lockdep_assert_held(&wc->lock);
 	if (durable && list_empty(&wc->log))
 		return 0;
-	/* The oldest writes reach the media first. */
-	while (!durable && wc->dirty + len > wc->size && !list_empty(&wc->log)) {
-		rec = list_first_entry(&wc->log, struct zcblk_wc_rec, node);
-		if (nowait && is_vmalloc_addr(rec->pre))
-			return -EAGAIN;
-		zcblk_wc_forget(wc, rec);
+	if (!durable) {
+		ret = zcblk_wc_make_room(wc, len, nowait);
+		if (ret)
+			return ret;
 	}
 	rec = kzalloc(sizeof(*rec), gfp);
 	if (!rec)
@@ -169,6 +271,87 @@ static void zcblk_wc_unrecord(struct zcblk_dev *dev)
 	zcblk_wc_forget(wc, rec);
 }
 
+/* A write the backend can carry out by replacing the store's pages? */
+static bool zcblk_wc_swaps(struct zcblk_dev *dev, struct zcblk_io *io)
+{
+	struct zcblk_wcache *wc = &dev->wc;
+
+	return dev->ops->write_swap && io->op == ZCBLK_IO_WRITE &&
+	       wc->enabled && !io->fua && io->len <= wc->size &&
+	       io->len <= ZCBLK_WC_SWAP_MAX && PAGE_ALIGNED(io->pos) &&
+	       PAGE_ALIGNED(io->len) && !io->md_nr && !io->md_ext;
+}
+
+/* Pages never in the store, so never seen by a reader */
+static void zcblk_wc_free_new(struct page **pages, unsigned int nr)
+{
+	while (nr--)
+		__free_page(pages[nr]);
+}
+
+/*
+ * A write whose pre-image is the store's pages it replaces: recorded once
+ * it has run, as a failed one changed nothing.
+ */
+static enum zcblk_submit zcblk_wc_write_swap(struct zcblk_dev *dev,
+					     struct zcblk_io *io)
+{
+	gfp_t gfp = io->nowait ? GFP_NOWAIT | __GFP_NOWARN : GFP_NOIO;
+	unsigned int nr = io->len >> PAGE_SHIFT, i;
+	struct zcblk_wcache *wc = &dev->wc;
+	enum zcblk_submit ret;
+	struct zcblk_wc_rec *rec;
+	int err;
+
+	lockdep_assert_held(&wc->lock);
+	err = zcblk_wc_make_room(wc, io->len, io->nowait);
+	if (err)
+		goto out_err;
+	err = -ENOMEM;
+	rec = kmalloc(struct_size(rec, kept, nr), gfp);
+	if (!rec)
+		goto out_err;
+	for (i = 0; i < nr; i++) {
+		rec->kept[i] = zcblk_wc_spare_get(wc, gfp);
+		if (!rec->kept[i])
+			goto out_free_pages;
+	}
+	ret = dev->ops->write_swap(dev, io, rec->kept);
+	if (ret == ZCBLK_SUBMIT_DONE && !io->sts) {
+		rec->pos = io->pos;
+		rec->len = io->len;
+		rec->pre = NULL;
+		rec->nr_kept = nr;
+		list_add_tail(&rec->node, &wc->log);
+		wc->dirty += io->len;
+		return ret;
+	}
+	/* Failed or deferred: the pages are the ones it was given. */
+	zcblk_wc_free_new(rec->kept, nr);
+	kfree(rec);
+	return ret;
+
+out_free_pages:
+	zcblk_wc_free_new(rec->kept, i);
+	kfree(rec);
+out_err:
+	if (io->nowait)
+		return ZCBLK_SUBMIT_DEFER;
+	io->sts = errno_to_blk_status(err);
+	return ZCBLK_SUBMIT_DONE;
+}
+
+/*
+ * What may run in queue_rq's context: writes, and flushes where the
+ * backend's flush never sleeps (mem: RAM has no cache of its own; its
+ * bad block list has no sidecar to save, zcblk_media_save()).
+ */
+static bool zcblk_wc_inline(struct zcblk_dev *dev, struct zcblk_io *io)
+{
+	return io->op == ZCBLK_IO_WRITE ||
+	       (io->op == ZCBLK_IO_FLUSH && dev->ops == &zcblk_mem_backend);
+}
+
 /**
  * zcblk_wc_submit() - a write, flush or deallocation on a disk with a cache
  * @dev: the disk
@@ -176,9 +359,9 @@ static void zcblk_wc_unrecord(struct zcblk_dev *dev)
  *
  * With a cache, a write records its pre-image and a flush, a deallocation
  * or Write Zeroes makes everything before it durable, in the cache's lock.
- * In queue_rq's context (@io->nowait) a write goes ahead only if the lock
- * is free and what it needs can be had without sleeping; everything else
- * runs from the disk's workqueue.
+ * In queue_rq's context (@io->nowait) a write, or a mem disk's flush,
+ * goes ahead only if the lock is free and what it needs can be had
+ * without sleeping; everything else runs from the disk's workqueue.
  *
  * Context: as zcblk_disk_submit().
  * Return: the backend's outcome, or DONE with io->sts set, or DEFER.
@@ -192,13 +375,18 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 
 	if (!io->nowait)
 		mutex_lock(&wc->lock);
-	else if (io->op != ZCBLK_IO_WRITE || !mutex_trylock(&wc->lock))
+	else if (!zcblk_wc_inline(dev, io) || !mutex_trylock(&wc->lock))
 		return ZCBLK_SUBMIT_DEFER;
 	/* zcblk_disk_submit() looked unlocked; a cut may have come since. */
 	if (wc->off) {
 		mutex_unlock(&wc->lock);
 		io->sts = BLK_STS_OFFLINE;
 		return ZCBLK_SUBMIT_DONE;
+	}
+	if (zcblk_wc_swaps(dev, io)) {
+		ret = zcblk_wc_write_swap(dev, io);
+		mutex_unlock(&wc->lock);
+		return ret;
 	}
 	switch (io->op) {
 	case ZCBLK_IO_WRITE:
@@ -208,6 +396,12 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 				      !wc->enabled || io->fua ||
 				      io->len > wc->size, io->nowait);
 		recorded = !err && !list_empty(&wc->log);
+		break;
+	case ZCBLK_IO_FLUSH:
+		if (io->nowait)
+			err = zcblk_wc_forget_nowait(wc);
+		else
+			zcblk_wc_forget_all(wc);
 		break;
 	default:
 		zcblk_wc_forget_all(wc);
@@ -227,6 +421,28 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	else if (io->fua && ret != ZCBLK_SUBMIT_DEFER)
 		atomic64_inc(&wc->fua_writes);
 	mutex_unlock(&wc->lock);
+	return ret;
+}
+
+/* Puts back @len bytes at @off of what @rec's write replaced. */
+static int zcblk_wc_restore(struct zcblk_dev *dev, struct zcblk_wc_rec *rec,
+			    u64 off, u32 len)
+{
+	struct page *page;
+	void *buf;
+	int ret;
+
+	if (rec->pre)
+		return dev->ops->data_rw(dev, true, rec->pos + off,
+					 rec->pre + off, len);
+	/* A block lies in one page: block sizes divide PAGE_SIZE. */
+	page = rec->kept[off >> PAGE_SHIFT];
+	if (!page)	/* no metadata with a cache: a hole read zeros */
+		page = ZERO_PAGE(0);
+	buf = kmap_local_page(page);
+	ret = dev->ops->data_rw(dev, true, rec->pos + off,
+				buf + offset_in_page(off), len);
+	kunmap_local(buf);
 	return ret;
 }
 
@@ -258,7 +474,7 @@ static int zcblk_wc_reserve(struct zcblk_wcache *wc, struct xarray *settled,
 
 	list_for_each_entry(rec, &wc->log, node) {
 		/* Dropped, every block of it: only durable writes settle. */
-		if (rec->pre && mode == ZCBLK_CUT_MODE_DROP)
+		if (zcblk_wc_volatile(rec) && mode == ZCBLK_CUT_MODE_DROP)
 			continue;
 		end = (rec->pos + rec->len) >> shift;
 		for (lba = rec->pos >> shift; lba < end; lba++) {
@@ -308,16 +524,14 @@ static int zcblk_wc_cut(struct zcblk_dev *dev, u32 mode, u64 seed)
 
 			if (xa_load(&settled, lba))
 				continue;
-			if (!rec->pre ||
+			if (!zcblk_wc_volatile(rec) ||
 			    zcblk_wc_survives(rec, i, mode, torn_at, &rnd)) {
 				/* reserved: allocates nothing */
 				xa_store(&settled, lba, xa_mk_value(1),
 					 GFP_KERNEL);
 				continue;
 			}
-			ret = dev->ops->data_rw(dev, true,
-						rec->pos + (i << shift),
-						rec->pre + (i << shift), bs);
+			ret = zcblk_wc_restore(dev, rec, i << shift, bs);
 			if (ret)
 				goto out;
 			lost = true;

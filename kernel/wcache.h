@@ -18,17 +18,26 @@ struct zcblk_dev;
 /*
  * A disk's write cache, part of the disk object. The backend holds the
  * newest data; the cache holds, for each write not yet durable, what the
- * blocks held before it (an undo log), so that reads need nothing from
- * it and a power cut puts back what a drive would have lost.
+ * blocks held before it (an undo log): a copy, or the backend's own pages
+ * that the write replaced. Reads need nothing from it, and a power cut
+ * puts back what a drive would have lost.
  */
 struct zcblk_wcache {
 	/*
-	 * Protects @log, @dirty and @enabled, and makes a write's capture of
+	 * Protects @log, @spare, @dirty and @enabled, and makes a write's capture of
 	 * its pre-image and its execution one step against other writes and
 	 * cuts.
 	 */
 	struct mutex lock;
 	struct list_head log;		/* struct zcblk_wc_rec, oldest first */
+	/*
+	 * Store pages the log kept and then forgot (page->lru), oldest
+	 * first, each usable again once the RCU grace period in its
+	 * page_private() has passed; @gp: the last one started for them.
+	 */
+	struct list_head spare;
+	unsigned long nr_spare;
+	unsigned long gp;
 	u64 dirty;			/* bytes of writes not yet durable */
 	u64 size;			/* the cache's bytes; 0: none */
 	bool enabled;			/* Feature 06h WCE */

@@ -7,7 +7,8 @@
  * written with FUA, evicted from a full cache, or chosen by the seed, and
  * reports the writes and blocks it dropped; after the cut every I/O fails
  * (Namespace Not Ready 82h on the char device, ENODEV on the block device)
- * until power is on again; the same seed chooses the same blocks.
+ * until power is on again; the same seed chooses the same blocks. And a
+ * disk of 512-byte blocks, whose writes keep pages or copies of blocks.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
@@ -478,6 +479,132 @@ TEST_F(wc, uring)
 			EXPECT_TRUE(pt_all_bytes(self->buf + lba * BS, BS, 0));
 		}
 	}
+}
+
+/*
+ * 512-byte blocks: a write of whole pages keeps the store's pages it
+ * replaces, any other write a copy of its blocks (wcache.c). One log of
+ * both kinds, cut in drop mode and in torn mode, puts back every block as
+ * the newest surviving write left it: a hole as zeros, a block in the
+ * middle of a kept page as it was.
+ */
+#define SBS		512u
+#define SNLB		64u
+
+static int put512(int fd, char *buf, __u64 slba, __u32 nlb, __u32 tag)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_WRITE, slba, nlb, buf, nlb * SBS);
+
+	pt_fill(buf, SBS, slba, nlb, tag);
+	return pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL);
+}
+
+/* Power on, then which tag block @lba holds: 0 for zeros, -1 for other */
+static int holds512(const char *disk, __u64 lba, __u32 tag1, __u32 tag2)
+{
+	char want[SBS];
+
+	if (pt_all_bytes(disk + lba * SBS, SBS, 0))
+		return 0;
+	pt_fill_block(want, SBS, lba, tag1);
+	if (!memcmp(disk + lba * SBS, want, SBS))
+		return tag1;
+	pt_fill_block(want, SBS, lba, tag2);
+	if (!memcmp(disk + lba * SBS, want, SBS))
+		return tag2;
+	return -1;
+}
+
+static void read_all512(struct __test_metadata *_metadata,
+			struct pt_env *env, struct pt_disk *d, int cfd,
+			char *disk)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_READ, 0, SNLB, disk,
+					SNLB * SBS);
+
+	ASSERT_EQ(0, zcblk_dev_power(env->ctx, d->index,
+				     ZCBLK_POWER_STATE_ON, 0, 0));
+	ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+}
+
+TEST(mixed_pre_images)
+{
+	struct pt_disk_cfg cfg = {
+		.size = SNLB * SBS, .bs = SBS, .write_cache = SNLB * SBS,
+	};
+	struct zcblk_dev_stats st;
+	__u64 lba, seed, lost_total = 0;
+	struct pt_env env;
+	struct pt_disk d;
+	char *buf, *disk;
+	int cfd, p1, p2;
+
+	pt_env_setup(_metadata, &env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_EQ(0, pt_disk_add(_metadata, &env, &cfg, &d));
+	pt_open(_metadata, &d, &cfd, NULL);
+	buf = pt_map(SNLB * SBS);
+	disk = pt_map(SNLB * SBS);
+	ASSERT_NE(NULL, buf);
+	ASSERT_NE(NULL, disk);
+
+	ASSERT_EQ(0, put512(cfd, buf, 0, 16, 1));	/* two pages */
+	ASSERT_EQ(0, flush(cfd));
+	ASSERT_EQ(0, put512(cfd, buf, 3, 1, 2));	/* a copy */
+	ASSERT_EQ(0, put512(cfd, buf, 0, 8, 3));	/* a page */
+	ASSERT_EQ(0, put512(cfd, buf, 9, 2, 4));	/* a copy */
+	ASSERT_EQ(0, put512(cfd, buf, 16, 8, 5));	/* a page, a hole */
+	ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
+	EXPECT_EQ(19 * SBS, st.cache_dirty_bytes);
+	ASSERT_EQ(0, zcblk_dev_power(env.ctx, d.index, ZCBLK_POWER_STATE_CUT,
+				     ZCBLK_CUT_MODE_DROP, 0));
+	ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
+	EXPECT_EQ(4, st.cut_lost_writes);
+	EXPECT_EQ(19, st.cut_lost_blocks);
+	read_all512(_metadata, &env, &d, cfd, disk);
+	for (lba = 0; lba < SNLB; lba++)
+		EXPECT_EQ(lba < 16 ? 1 : 0, holds512(disk, lba, 1, 2)) {
+			TH_LOG("drop: LBA %llu", (unsigned long long)lba);
+		}
+
+	/* Torn: a prefix of each write's blocks, kept pages and copies */
+	for (seed = 1; seed <= 4; seed++) {
+		ASSERT_EQ(0, put512(cfd, buf, 0, 16, 1));
+		ASSERT_EQ(0, put512(cfd, buf, 17, 9, 1));
+		ASSERT_EQ(0, flush(cfd));
+		ASSERT_EQ(0, put512(cfd, buf, 0, 16, 2));	/* pages */
+		ASSERT_EQ(0, put512(cfd, buf, 17, 9, 2));	/* a copy */
+		ASSERT_EQ(0, zcblk_dev_power(env.ctx, d.index,
+					     ZCBLK_POWER_STATE_CUT,
+					     ZCBLK_CUT_MODE_TORN, seed));
+		ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
+		read_all512(_metadata, &env, &d, cfd, disk);
+		for (p1 = 0; p1 < 16 && holds512(disk, p1, 1, 2) == 2; p1++)
+			;
+		for (p2 = 0; p2 < 9 && holds512(disk, 17 + p2, 1, 2) == 2;
+		     p2++)
+			;
+		for (lba = p1; lba < 16; lba++)
+			EXPECT_EQ(1, holds512(disk, lba, 1, 2)) {
+				TH_LOG("seed %llu: LBA %llu after %d",
+				       (unsigned long long)seed,
+				       (unsigned long long)lba, p1);
+			}
+		for (lba = 17 + p2; lba < 26; lba++)
+			EXPECT_EQ(1, holds512(disk, lba, 1, 2)) {
+				TH_LOG("seed %llu: LBA %llu after 17 + %d",
+				       (unsigned long long)seed,
+				       (unsigned long long)lba, p2);
+			}
+		EXPECT_EQ(0, holds512(disk, 16, 1, 2));
+		EXPECT_EQ(16 - p1 + 9 - p2, st.cut_lost_blocks);
+		EXPECT_EQ((p1 < 16) + (p2 < 9), st.cut_lost_writes);
+		lost_total += st.cut_lost_blocks;
+	}
+	EXPECT_NE(0, lost_total);
+	close(cfd);
+	pt_env_teardown(_metadata, &env);
 }
 
 TEST_HARNESS_MAIN
