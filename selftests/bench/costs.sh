@@ -3,7 +3,8 @@
 #
 # costs.sh: where the instructions of a 4k random read at QD32 go, per I/O,
 # on zcblk's passthrough path (zc-chr, zc-chr-fb: null disk, inline
-# completion) and on null_blk's block path (nullb, nullb-fb: irqmode=0).
+# completion), on its block path (zc-blk, zc-blk-fb: the same disk) and on
+# null_blk's block path (nullb, nullb-fb: irqmode=0).
 # Guest side of `make bench-costs`; run under QEMU -icount
 # shift=0,sleep=off, where guest time advances one nanosecond per guest
 # instruction, so that
@@ -87,6 +88,8 @@ fio_opts() {
 	case $1 in
 	zc-chr) echo "--filename=/dev/${zn}c --ioengine=io_uring_cmd --cmd_type=nvme --size=1G" ;;
 	zc-chr-fb) echo "--filename=/dev/${zn}c --ioengine=io_uring_cmd --cmd_type=nvme --fixedbufs=1 --size=1G" ;;
+	zc-blk) echo "--filename=/dev/${zn} --ioengine=io_uring --direct=1 --size=1G" ;;
+	zc-blk-fb) echo "--filename=/dev/${zn} --ioengine=io_uring --direct=1 --fixedbufs=1 --size=1G" ;;
 	nullb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=1G" ;;
 	nullb-fb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --fixedbufs=1 --size=1G" ;;
 	zcm-chr) echo "--filename=/dev/${zm}c --ioengine=io_uring_cmd --cmd_type=nvme --size=256M" ;;
