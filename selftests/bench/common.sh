@@ -75,6 +75,21 @@ zcblk_add() {
 	echo "$d"
 }
 
+# null_pair MODULE: tracefs mounted, zcblk loaded from MODULE, null_blk
+# irqmode=0 and a 1 GiB zcblk null disk, neither with a scheduler; prints
+# the disk's name. The guest side of costs.sh and selftrace.sh.
+null_pair() {
+	local d
+	[ -d /sys/kernel/tracing/events ] ||
+		mount -t tracefs tracefs /sys/kernel/tracing
+	[ -d /sys/module/zcblk ] || insmod "$1"
+	modprobe configfs 2>/dev/null || true
+	nullb_load 0 >/dev/null
+	d=$(zcblk_add --backend null --size 1G)
+	noscheduler "$d" >/dev/null
+	echo "$d"
+}
+
 # uqd_fill MODE:DISK...: each 64 MiB disk written whole, in order, by
 # uqd.c, so that no measured write allocates store pages (a
 # char-device-only disk's name is its char device's).

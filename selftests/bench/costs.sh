@@ -50,12 +50,7 @@ trap 'echo 0 >$T/tracing_on 2>/dev/null; echo nop >$T/current_tracer 2>/dev/null
 
 . "$here/common.sh"
 
-[ -d "$T/events" ] || mount -t tracefs tracefs "$T"
-[ -d /sys/module/zcblk ] || insmod "$mod"
-modprobe configfs 2>/dev/null || true
-nullb_load 0 >/dev/null
-zn=$(zcblk_add --backend null --size 1G)
-noscheduler "$zn" >/dev/null
+zn=$(null_pair "$mod")
 zm=''
 case " $targets " in
 *" zcm-"*|*" brd "*)

@@ -17,12 +17,7 @@ T=/sys/kernel/tracing
 
 . "$here/common.sh"
 
-[ -d "$T/events" ] || mount -t tracefs tracefs "$T"
-[ -d /sys/module/zcblk ] || insmod "$mod"
-modprobe configfs 2>/dev/null || true
-nullb_load 0 >/dev/null
-zn=$(zcblk_add --backend null --size 1G)
-noscheduler "$zn" >/dev/null
+zn=$(null_pair "$mod")
 
 # section NAME FUNCTION FIO-ARGS...
 section() {
