@@ -4,12 +4,13 @@
  * durability.rst). Writes reach the backend at once; what is volatile is
  * recorded as an undo log: for each write since the last flush, the blocks
  * as they were before it, a copy or, where the backend can (mem), the
- * store's pages the write replaced with new ones. A flush forgets the log, a FUA write is marked
- * durable, a full cache forgets its oldest writes (they reached the media
- * first). A power cut walks the log from the newest write back, and every
- * block of a write that does not survive gets back what it held before
- * that write, unless a newer write to it survived: each block ends as the
- * newest surviving write left it, or as durable.
+ * store's pages the write replaced with new ones. A flush forgets the log,
+ * a FUA write is marked durable, a full cache forgets its oldest writes
+ * (they reached the media first). A power cut walks the log from the
+ * newest write back, and every block of a write that does not survive
+ * gets back what it held before that write, unless a newer write to it
+ * survived: each block ends as the newest surviving write left it, or as
+ * durable.
  */
 #include <linux/blkdev.h>
 #include <linux/highmem.h>

@@ -24,9 +24,9 @@ struct zcblk_dev;
  */
 struct zcblk_wcache {
 	/*
-	 * Protects @log, @spare, @dirty and @enabled, and makes a write's capture of
-	 * its pre-image and its execution one step against other writes and
-	 * cuts.
+	 * Protects @log, @spare, @dirty and @enabled, and makes a write's
+	 * capture of its pre-image and its execution one step against other
+	 * writes and cuts.
 	 */
 	struct mutex lock;
 	struct list_head log;		/* struct zcblk_wc_rec, oldest first */
