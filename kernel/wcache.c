@@ -143,28 +143,19 @@ static void zcblk_wc_forget(struct zcblk_wcache *wc,
 	kfree(rec);
 }
 
-/* Everything written is durable now (a flush, or the cache turned off). */
-static void zcblk_wc_forget_all(struct zcblk_wcache *wc)
-{
-	struct zcblk_wc_rec *rec, *tmp;
-
-	lockdep_assert_held(&wc->lock);
-	list_for_each_entry_safe(rec, tmp, &wc->log, node)
-		zcblk_wc_forget(wc, rec);
-}
-
 /*
- * A flush in queue_rq's context: -EAGAIN at a vmalloc'ed pre-image, which
- * only the workqueue may free; what it forgot by then stays forgotten, as
- * a flush that runs again makes it durable all the same.
+ * Everything written is durable now (a flush, or the cache turned off).
+ * @nowait (a flush in queue_rq's context): -EAGAIN at a vmalloc'ed
+ * pre-image, which only the workqueue may free; what it forgot by then
+ * stays forgotten, as the flush that runs again makes it durable anyway.
  */
-static int zcblk_wc_forget_nowait(struct zcblk_wcache *wc)
+static int zcblk_wc_forget_all(struct zcblk_wcache *wc, bool nowait)
 {
 	struct zcblk_wc_rec *rec, *tmp;
 
 	lockdep_assert_held(&wc->lock);
 	list_for_each_entry_safe(rec, tmp, &wc->log, node) {
-		if (is_vmalloc_addr(rec->pre))
+		if (nowait && is_vmalloc_addr(rec->pre))
 			return -EAGAIN;
 		zcblk_wc_forget(wc, rec);
 	}
@@ -180,7 +171,7 @@ void zcblk_wc_free(struct zcblk_dev *dev)
 	struct page *page, *tmp;
 
 	mutex_lock(&dev->wc.lock);
-	zcblk_wc_forget_all(&dev->wc);
+	zcblk_wc_forget_all(&dev->wc, false);
 	/* No reader is left: the disk is gone. */
 	list_for_each_entry_safe(page, tmp, &dev->wc.spare, lru) {
 		list_del(&page->lru);
@@ -342,17 +333,6 @@ out_err:
 	return ZCBLK_SUBMIT_DONE;
 }
 
-/*
- * What may run in queue_rq's context: writes, and flushes where the
- * backend's flush never sleeps (mem: RAM has no cache of its own; its
- * bad block list has no sidecar to save, zcblk_media_save()).
- */
-static bool zcblk_wc_inline(struct zcblk_dev *dev, struct zcblk_io *io)
-{
-	return io->op == ZCBLK_IO_WRITE ||
-	       (io->op == ZCBLK_IO_FLUSH && dev->ops == &zcblk_mem_backend);
-}
-
 /**
  * zcblk_wc_submit() - a write, flush or deallocation on a disk with a cache
  * @dev: the disk
@@ -376,7 +356,13 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 
 	if (!io->nowait)
 		mutex_lock(&wc->lock);
-	else if (!zcblk_wc_inline(dev, io) || !mutex_trylock(&wc->lock))
+	/*
+	 * In queue_rq's context only writes and flushes: only a backend
+	 * that is not ->deferred (mem) gets here so, whose flush never
+	 * sleeps and whose bad block list has no sidecar to save.
+	 */
+	else if ((io->op != ZCBLK_IO_WRITE && io->op != ZCBLK_IO_FLUSH) ||
+		 !mutex_trylock(&wc->lock))
 		return ZCBLK_SUBMIT_DEFER;
 	/* zcblk_disk_submit() looked unlocked; a cut may have come since. */
 	if (wc->off) {
@@ -398,14 +384,8 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 				      io->len > wc->size, io->nowait);
 		recorded = !err && !list_empty(&wc->log);
 		break;
-	case ZCBLK_IO_FLUSH:
-		if (io->nowait)
-			err = zcblk_wc_forget_nowait(wc);
-		else
-			zcblk_wc_forget_all(wc);
-		break;
-	default:
-		zcblk_wc_forget_all(wc);
+	default:	/* flush, deallocation, Write Zeroes */
+		err = zcblk_wc_forget_all(wc, io->nowait);
 		break;
 	}
 	if (err) {
@@ -550,7 +530,7 @@ static int zcblk_wc_cut(struct zcblk_dev *dev, u32 mode, u64 seed)
 	}
 out:
 	xa_destroy(&settled);
-	zcblk_wc_forget_all(wc);
+	zcblk_wc_forget_all(wc, false);
 	atomic64_set(&wc->lost_writes, lost_writes);
 	atomic64_set(&wc->lost_blocks, lost_blocks);
 	return ret;
@@ -617,7 +597,7 @@ int zcblk_wc_set_enabled(struct zcblk_dev *dev, bool enabled)
 		return -EOPNOTSUPP;
 	mutex_lock(&wc->lock);
 	if (!enabled)
-		zcblk_wc_forget_all(wc);
+		zcblk_wc_forget_all(wc, false);
 	wc->enabled = enabled;
 	mutex_unlock(&wc->lock);
 	return 0;
