@@ -79,6 +79,11 @@ static enum zcblk_submit zcblk_disk_zoned(struct zcblk_dev *dev,
 	u64 lba = io->pos >> shift;
 	int status;
 
+	/* Power cut (wcache.c): before any zone moves, as zns.c's checks. */
+	if (unlikely(READ_ONCE(dev->wc.off))) {
+		io->sts = BLK_STS_OFFLINE;
+		return ZCBLK_SUBMIT_DONE;
+	}
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
 		status = zcblk_zns_read(dev, lba, io->len >> shift);

@@ -77,6 +77,7 @@
 #define PT_SC_INVALID_NS	0x400b
 #define PT_SC_LBA_RANGE		0x4080
 #define PT_SC_COMPARE		0x4285
+#define PT_SC_NOT_READY		0x0082	/* power cut; no DNR: retry once on */
 
 #define PT_CDW12_PRINFO_PRACT	(1U << 29)
 #define PT_CDW12_PRINFO_PRCHK	(1U << 26)	/* PRCHK bits 28:26 */

@@ -18,7 +18,6 @@
 #define BS		4096u
 #define NLB		256u		/* blocks of the disk */
 #define CACHE		(16 * BS)	/* bytes of write cache */
-#define SC_NOT_READY	0x0082		/* no DNR: retry once power is back */
 #define SC_NOT_SAVEABLE	0x410d
 #define SC_NOT_CHANGEABLE 0x410e
 #define SC_FIELD	0x4002
@@ -191,10 +190,10 @@ TEST_F(wc, drop)
 	EXPECT_EQ(1, st.fua_writes);
 
 	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
-	EXPECT_EQ(SC_NOT_READY, rw(self->cfd, PT_OP_READ, 0, 1, self->buf,
+	EXPECT_EQ(PT_SC_NOT_READY, rw(self->cfd, PT_OP_READ, 0, 1, self->buf,
 				   false));
-	EXPECT_EQ(SC_NOT_READY, put(self, 0, 1, 9, false));
-	EXPECT_EQ(SC_NOT_READY, flush(self->cfd));
+	EXPECT_EQ(PT_SC_NOT_READY, put(self, 0, 1, 9, false));
+	EXPECT_EQ(PT_SC_NOT_READY, flush(self->cfd));
 	EXPECT_EQ(-ENODEV, pt_blk_rw(self->bfd, false, self->buf, 0, BS));
 	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
 	/* blocks of lost writes: LBA 9 twice, as two writes lost it */

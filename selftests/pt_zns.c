@@ -429,4 +429,69 @@ TEST_F(zns, failed_zones)
 	z_fini(&z);
 }
 
+/*
+ * A power cut (Documentation/durability.rst) leaves the zones as they
+ * were: writes, appends and every zone action fail with Namespace Not
+ * Ready on the char device and ENODEV on the block device, and no write
+ * pointer or state moves; after power on, all of them work again.
+ */
+TEST_F(zns, power_cut)
+{
+	struct blk_zone_range range = {
+		.nr_sectors = Z_SIZE / 512,
+	};
+	struct nvme_uring_cmd c;
+	char blk[64];
+	__u64 wp;
+	struct z z;
+	int bfd;
+
+	z_init(_metadata, &z, &self->d);
+	snprintf(blk, sizeof(blk), "/dev/zcblk%u", self->d.index);
+	bfd = open(blk, O_RDWR);
+	ASSERT_LE(0, bfd);
+	ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, 1), 4, 1, NULL));
+	ASSERT_EQ(0, z_action(&z, 2, ZSA_OPEN));
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_CUT,
+				     ZCBLK_CUT_MODE_DROP, 0)) {
+		TH_LOG("power cut: %s", zcblk_ctx_errmsg(self->env.ctx));
+	}
+	EXPECT_EQ(PT_SC_NOT_READY,
+		  z_write(&z, PT_OP_WRITE, z_start(&z, 1) + 4, 1, 2, NULL));
+	c = pt_rw(PT_OP_ZAPPEND, z_start(&z, 1), 1, z.buf, z.bs);
+	EXPECT_EQ(PT_SC_NOT_READY, z_cmd(&z, &c, NULL));
+	c = pt_rw(PT_OP_WRITE_ZEROES, z_start(&z, 1) + 4, 1, NULL, 0);
+	EXPECT_EQ(PT_SC_NOT_READY, z_cmd(&z, &c, NULL));
+	EXPECT_EQ(PT_SC_NOT_READY, z_action(&z, 1, ZSA_RESET));
+	EXPECT_EQ(PT_SC_NOT_READY, z_action(&z, 1, ZSA_FINISH));
+	EXPECT_EQ(PT_SC_NOT_READY, z_action(&z, 2, ZSA_CLOSE));
+	EXPECT_EQ(PT_SC_NOT_READY, z_action(&z, 3, ZSA_OPEN));
+	EXPECT_EQ(PT_SC_NOT_READY, z_action(&z, 0, ZSA_RESET | ZSA_ALL));
+	range.sector = z_start(&z, 1) * z.bs / 512;
+	EXPECT_EQ(-1, ioctl(bfd, BLKRESETZONE, &range));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(bfd, BLKFINISHZONE, &range));
+	EXPECT_EQ(ENODEV, errno);
+	/* Report Zones is not media access: it answers, unchanged */
+	EXPECT_EQ(ZS_IOPEN, z_state(&z, 1, &wp));
+	EXPECT_EQ(z_start(&z, 1) + 4, wp);
+	EXPECT_EQ(ZS_EOPEN, z_state(&z, 2, NULL));
+	EXPECT_EQ(ZS_EMPTY, z_state(&z, 3, NULL));
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_ON, 0, 0));
+	EXPECT_EQ(ZS_IOPEN, z_state(&z, 1, &wp));
+	EXPECT_EQ(z_start(&z, 1) + 4, wp);
+	ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, 1) + 4, 1, 2, NULL));
+	c = pt_rw(PT_OP_READ, z_start(&z, 1), 5, z.buf, 5 * z.bs);
+	ASSERT_EQ(0, z_cmd(&z, &c, NULL));
+	EXPECT_TRUE(pt_verify(_metadata, z.buf, z.bs, z_start(&z, 1), 4, 1,
+			      "written before the cut"));
+	ASSERT_EQ(0, ioctl(bfd, BLKRESETZONE, &range));
+	EXPECT_EQ(ZS_EMPTY, z_state(&z, 1, &wp));
+	EXPECT_EQ(z_start(&z, 1), wp);
+	close(bfd);
+	z_fini(&z);
+}
+
 TEST_HARNESS_MAIN
