@@ -79,6 +79,8 @@ struct zcblk_backend_ops {
 	bool deferred;
 	/* Discarded ranges read back as zeros (NVMe DLFEAT) */
 	bool zeroes_after_discard;
+	/* Keeps no data (null): a discard has nothing to drop */
+	bool no_data;
 	/* Implements ZCBLK_IO_COMPARE (NVMe ONCS Compare) */
 	bool compare;
 

@@ -357,6 +357,17 @@ static inline ssize_t zcblk_vfs_iter_write(struct file *file,
 #define zcblk_class_create(name)	class_create(THIS_MODULE, name)
 #endif
 
+/*
+ * blk_mq_ops.queue_rqs's list: a struct rq_list in Debian's 6.12 (6.13's,
+ * taken into 6.12.y), a chain of requests in 6.1; rq_list_pop() takes a
+ * pointer to either.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define ZCBLK_RQ_LIST struct rq_list
+#else
+#define ZCBLK_RQ_LIST struct request *
+#endif
+
 /* device_type.devnode takes a const device since 6.2. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #define ZCBLK_DEVNODE_CONST const

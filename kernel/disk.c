@@ -349,11 +349,10 @@ void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq)
 	queue_work(dev->wq, &pdu->work);
 }
 
-static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
-				   const struct blk_mq_queue_data *bd)
+/* Every request is taken: there is no status that sends one back. */
+static __always_inline void zcblk_queue_one(struct zcblk_dev *dev,
+					    struct request *rq)
 {
-	struct zcblk_dev *dev = hctx->queue->queuedata;
-	struct request *rq = bd->rq;
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
 	pdu->sts = BLK_STS_OK;
@@ -365,12 +364,32 @@ static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	blk_mq_start_request(rq);
 	/* Calls cost every request; a stall is rare. */
 	if (unlikely(READ_ONCE(dev->set.stall)) && zcblk_stall(dev, rq))
-		return BLK_STS_OK;
+		return;
 	if (dev->ops->deferred)
 		queue_work(dev->wq, &pdu->work);
 	else
 		zcblk_disk_execute(dev, rq);
+}
+
+static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
+				   const struct blk_mq_queue_data *bd)
+{
+	zcblk_queue_one(hctx->queue->queuedata, bd->rq);
 	return BLK_STS_OK;
+}
+
+/*
+ * A plug's requests at once, as blk-mq hands them over when the disk has
+ * no scheduler: without it, each one took the direct issue path's budget
+ * and tag checks and a call of queue_rq (Documentation/performance.rst).
+ * All of a list's requests are of one queue; none is left on it.
+ */
+static void zcblk_queue_rqs(ZCBLK_RQ_LIST *rqlist)
+{
+	struct request *rq;
+
+	while ((rq = rq_list_pop(rqlist)))
+		zcblk_queue_one(rq->q->queuedata, rq);
 }
 
 static void zcblk_rq_work(struct work_struct *work)
@@ -434,6 +453,7 @@ static void zcblk_map_queues(struct blk_mq_tag_set *set)
 
 static const struct blk_mq_ops zcblk_mq_ops = {
 	.queue_rq	= zcblk_queue_rq,
+	.queue_rqs	= zcblk_queue_rqs,
 	.complete	= zcblk_complete,
 	.timeout	= zcblk_timeout,
 	.poll		= zcblk_poll,

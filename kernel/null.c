@@ -31,6 +31,7 @@ static enum zcblk_submit zcblk_null_submit(struct zcblk_dev *dev,
 const struct zcblk_backend_ops zcblk_null_backend = {
 	.name		= "null",
 	.compare	= true,		/* nothing stored: always equal */
+	.no_data	= true,
 	.open		= zcblk_null_open,
 	.release	= zcblk_null_release,
 	.submit		= zcblk_null_submit,

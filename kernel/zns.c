@@ -28,38 +28,6 @@
  * never from an interrupt: plain spin_lock.
  */
 
-static bool zcblk_zs_open(u8 state)
-{
-	return state == ZCBLK_ZS_IMP_OPEN || state == ZCBLK_ZS_EXP_OPEN;
-}
-
-static bool zcblk_zs_active(u8 state)
-{
-	return zcblk_zs_open(state) || state == ZCBLK_ZS_CLOSED;
-}
-
-/**
- * zcblk_zone_set() - change a zone's state
- * @zs: the disk's zones, locked
- * @z: one of them
- * @state: its new state
- *
- * Every state change goes through here, for the resource counts.
- */
-void zcblk_zone_set(struct zcblk_zones *zs, struct zcblk_zone *z, u8 state)
-{
-	lockdep_assert_held(&zs->lock);
-	if (z->state == ZCBLK_ZS_IMP_OPEN)
-		list_del(&z->lru);
-	zs->nr_open -= zcblk_zs_open(z->state);
-	zs->nr_active -= zcblk_zs_active(z->state);
-	WRITE_ONCE(z->state, state);
-	zs->nr_open += zcblk_zs_open(state);
-	zs->nr_active += zcblk_zs_active(state);
-	if (state == ZCBLK_ZS_IMP_OPEN)
-		list_add_tail(&z->lru, &zs->imp_open);
-}
-
 /*
  * Take the resources a zone needs to become opened: active ones for an
  * empty zone, open ones unless it is open already. At the open limit, the
@@ -323,6 +291,9 @@ static int zcblk_zone_discard(struct zcblk_dev *dev, u64 zslba, u64 end)
 	};
 
 	if (end <= zslba)
+		return 0;
+	/* A reset costs a discard only where there is something to drop. */
+	if (dev->ops->no_data && likely(!READ_ONCE(dev->bad.count)))
 		return 0;
 	zcblk_disk_submit(dev, &io);
 	if (io.sts) {

@@ -85,6 +85,40 @@ struct zcblk_zone_desc {
 	bool conv;
 };
 
+static inline bool zcblk_zs_open(u8 state)
+{
+	return state == ZCBLK_ZS_IMP_OPEN || state == ZCBLK_ZS_EXP_OPEN;
+}
+
+static inline bool zcblk_zs_active(u8 state)
+{
+	return zcblk_zs_open(state) || state == ZCBLK_ZS_CLOSED;
+}
+
+/**
+ * zcblk_zone_set() - change a zone's state
+ * @zs: the disk's zones, locked
+ * @z: one of them
+ * @state: its new state
+ *
+ * Every state change goes through here, for the resource counts. Inline:
+ * a zone reset or write calls it in queue_rq.
+ */
+static inline void zcblk_zone_set(struct zcblk_zones *zs, struct zcblk_zone *z,
+				  u8 state)
+{
+	lockdep_assert_held(&zs->lock);
+	if (z->state == ZCBLK_ZS_IMP_OPEN)
+		list_del(&z->lru);
+	zs->nr_open -= zcblk_zs_open(z->state);
+	zs->nr_active -= zcblk_zs_active(z->state);
+	WRITE_ONCE(z->state, state);
+	zs->nr_open += zcblk_zs_open(state);
+	zs->nr_active += zcblk_zs_active(state);
+	if (state == ZCBLK_ZS_IMP_OPEN)
+		list_add_tail(&z->lru, &zs->imp_open);
+}
+
 static inline u64 zcblk_zone_start(struct zcblk_zones *zs, u32 idx)
 {
 	return (u64)idx * zs->zone_lbas;
@@ -99,7 +133,6 @@ static inline u32 zcblk_zone_idx(struct zcblk_zones *zs, u64 lba)
 int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 		   struct netlink_ext_ack *extack);
 void zcblk_zns_free(struct zcblk_dev *dev);
-void zcblk_zone_set(struct zcblk_zones *zs, struct zcblk_zone *z, u8 state);
 
 /* zns_table.c */
 int zcblk_zns_table_place(struct zcblk_dev *dev, u64 zsize, u64 *pos,

@@ -10,8 +10,10 @@
 # build, and each build's ratio to the first. Rows: 4k random read at QD32
 # on a null disk's char device (plain, registered buffers, IOPOLL), 4k
 # random write there, the same read on a mem disk's char device (written
-# once before) and on the null disk's block device (AB_ROWS picks some),
-# AB_IOS I/Os each (default 100000). Nothing is asserted.
+# once before) and on the null disk's block device; AB_ROWS picks some,
+# or others: zc-blk-fb, zc-blk-hipri (registered buffers, polled) and
+# zcm-blk (the mem disk's block device). AB_IOS I/Os each (default
+# 100000). Nothing is asserted.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${ZCBLK_BUILD:-build}
@@ -36,6 +38,10 @@ job() {
 	zcm-chr) echo --filename="/dev/${zm}c" --ioengine=io_uring_cmd \
 		--cmd_type=nvme --rw=randread ;;
 	zc-blk) echo --filename="/dev/$zn" --ioengine=io_uring --direct=1 \
+		--rw=randread ;;
+	zc-blk-fb) echo "$(job zc-blk)" --fixedbufs=1 ;;
+	zc-blk-hipri) echo "$(job zc-blk)" --hipri=1 ;;
+	zcm-blk) echo --filename="/dev/$zm" --ioengine=io_uring --direct=1 \
 		--rw=randread ;;
 	esac
 }
