@@ -13,8 +13,9 @@
  * PI type above 3, secure erase 2, reserved bits (Invalid Field), another
  * namespace (Invalid Namespace), a metadata buffer (EINVAL), a size not a
  * multiple of the new block size (10Ah), the block device open or a
- * command in flight (EBUSY). Zoned, FDP, write-cache and file disks do not
- * offer it (Invalid Opcode). A reader racing formats sees its data or
+ * command in flight (EBUSY), the power cut (Namespace Not Ready, 82h).
+ * Zoned, FDP, write-cache and file disks do not offer it (Invalid
+ * Opcode). A reader racing formats sees its data or
  * Format In Progress (84h), nothing else.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
@@ -323,6 +324,14 @@ TEST_F(fmt, refused)
 		EXPECT_EQ(0, memcmp(self->buf, self->buf + 8192, 8 * 512));
 	}
 	pt_q_exit(&q);
+
+	/* power cut: the namespace is not ready (Documentation/durability.rst) */
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_CUT,
+				     ZCBLK_CUT_MODE_DROP, 0));
+	EXPECT_EQ(PT_SC_NOT_READY, format(self->cfd, PT_NSID, 3));
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_ON, 0, 0));
 
 	/* nothing changed */
 	ASSERT_EQ(0, identify(self->cfd, 0, self->buf + 65536));

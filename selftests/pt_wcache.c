@@ -194,6 +194,14 @@ TEST_F(wc, drop)
 				   false));
 	EXPECT_EQ(PT_SC_NOT_READY, put(self, 0, 1, 9, false));
 	EXPECT_EQ(PT_SC_NOT_READY, flush(self->cfd));
+	{
+		/* no block turns unreadable while the power is off */
+		struct nvme_uring_cmd c = pt_rw(0x04, 0, 1, NULL, 0);
+
+		EXPECT_EQ(PT_SC_NOT_READY,
+			  pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c,
+				      NULL));
+	}
 	EXPECT_EQ(-ENODEV, pt_blk_rw(self->bfd, false, self->buf, 0, BS));
 	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
 	/* blocks of lost writes: LBA 9 twice, as two writes lost it */
