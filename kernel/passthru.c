@@ -223,7 +223,8 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	struct zcblk_map *map = NULL;
 	struct zcblk_nvme_data data;
 	unsigned int nr_segs = 0;
-	struct iov_iter iter;
+	struct iov_iter iter, md_iter;
+	u32 md_pin;
 	struct zcblk_pdu *cmd;
 	struct request *rq;
 	unsigned int align;
@@ -253,6 +254,16 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	if (data.md_bytes ? !a->metadata || a->metadata_len < data.md_bytes :
 			    a->metadata || a->metadata_len)
 		return -EINVAL;
+	/*
+	 * Inside the command's registered buffer, metadata is taken from it
+	 * as the data is, pinned by nobody; anywhere else it is pinned.
+	 */
+	md_pin = data.md_bytes;
+	if (md_pin && a->fixed &&
+	    !io_uring_cmd_import_fixed(a->metadata, md_pin,
+				       data.to_dev ? ITER_SOURCE : ITER_DEST,
+				       &md_iter, ioucmd))
+		md_pin = 0;
 	ret = zcblk_nvme_access(&a->nc, file->f_mode);
 	if (ret)
 		return ret;
@@ -308,10 +319,9 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	 * and for the ioctls, the pages come first: faulting them in may take
 	 * as long as their owner likes, and no request waits meanwhile.
 	 */
-	if (((bytes && !a->fixed) || data.md_bytes) && !nowait) {
+	if (((bytes && !a->fixed) || md_pin) && !nowait) {
 		map = zcblk_pt_map(dev, a, opf, segs, nr_segs,
-				   a->fixed ? 0 : bytes, data.md_bytes, align,
-				   false);
+				   a->fixed ? 0 : bytes, md_pin, align, false);
 		if (IS_ERR(map)) {
 			ret = PTR_ERR(map);
 			goto out_free_iov;
@@ -341,10 +351,9 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 		if (ret)
 			goto out_free_rq;
 	}
-	if (((bytes && !a->fixed) || data.md_bytes) && nowait) {
+	if (((bytes && !a->fixed) || md_pin) && nowait) {
 		map = zcblk_pt_map(dev, a, opf, segs, nr_segs,
-				   a->fixed ? 0 : bytes, data.md_bytes, align,
-				   true);
+				   a->fixed ? 0 : bytes, md_pin, align, true);
 		if (IS_ERR(map)) {
 			ret = PTR_ERR(map);
 			map = NULL;
@@ -361,6 +370,13 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 				    dev->tag_set.timeout);
 	cmd->md_bvecs = map ? map->md_bvecs : NULL;
 	cmd->md_nr = map ? map->md_nr : 0;
+	if (data.md_bytes && !md_pin) {
+		ret = zcblk_map_md_bvec(dev, cmd->md_fixed, &md_iter);
+		if (ret < 0)
+			goto out_free_rq;
+		cmd->md_bvecs = cmd->md_fixed;
+		cmd->md_nr = ret;
+	}
 	if (map && map->nr_pinned) {
 		ret = zcblk_map_attach(dev->disk, rq, &map->bio);
 		if (ret)

@@ -400,6 +400,52 @@ int zcblk_map_md(struct zcblk_dev *dev, struct zcblk_map *map,
 }
 
 /**
+ * zcblk_map_md_bvec() - separate metadata inside a registered buffer
+ * @dev: the disk, for the counters
+ * @md: ZCBLK_MD_PAGES bvecs, in the request's pdu
+ * @iter: the ITER_BVEC io_uring imported, of the metadata's length
+ *
+ * The same pages as zcblk_map_md() would pin, one bvec a page, since the
+ * backends map them a page at a time; a registered buffer's bvec may hold
+ * a whole huge page. Nothing pinned, as for zcblk_map_bvec().
+ *
+ * Return: the bvecs used, at most ZCBLK_MD_PAGES (the caller bounds the
+ * length so), or -EINVAL.
+ */
+int zcblk_map_md_bvec(struct zcblk_dev *dev, struct bio_vec *md,
+		      const struct iov_iter *iter)
+{
+	const struct bio_vec *bv = iter->bvec;
+	size_t skip = iter->iov_offset, left = iov_iter_count(iter);
+	unsigned int n = 0;
+
+	while (left) {
+		size_t off, len;
+
+		if (skip >= bv->bv_len) {
+			skip -= bv->bv_len;
+			bv++;
+			continue;
+		}
+		if (n == ZCBLK_MD_PAGES)
+			return -EINVAL;
+		off = bv->bv_offset + skip;
+		len = min3(left, (size_t)bv->bv_len - skip,
+			   (size_t)(PAGE_SIZE - offset_in_page(off)));
+		md[n++] = (struct bio_vec){
+			.bv_page = nth_page(bv->bv_page, off >> PAGE_SHIFT),
+			.bv_offset = offset_in_page(off),
+			.bv_len = len,
+		};
+		skip += len;
+		left -= len;
+	}
+	zcblk_stat_add(dev, fixed_bytes, iov_iter_count(iter));
+	this_cpu_add(zcblk_pins_total.fixed_bytes, iov_iter_count(iter));
+	return n;
+}
+
+/**
  * zcblk_map_bvec() - build a bio over a registered buffer
  * @dev: the disk, for the counters
  * @bio: the bio, in the request's pdu

@@ -19,6 +19,7 @@
 
 #include "backend.h"
 #include "dev.h"
+#include "pin.h"
 
 /*
  * An NVMe command, snapshotted once from user memory (SQE or ioctl
@@ -44,9 +45,13 @@ struct zcblk_pdu {
 	 */
 	struct task_struct *issuer;
 	struct bio fixed_bio;		/* over a registered buffer */
-	/* separate metadata, pinned in the command's map slot (meta.h) */
+	/*
+	 * Separate metadata (meta.h), page by page: pinned in the command's
+	 * map slot, or in @md_fixed when inside its registered buffer.
+	 */
 	const struct bio_vec *md_bvecs;
 	unsigned int md_nr;
+	struct bio_vec md_fixed[ZCBLK_MD_PAGES];
 
 	/* complete.c: how the request ends */
 	blk_status_t sts;		/* status once done, until ended */

@@ -4,7 +4,8 @@
  * each format with separate and with extended metadata: Identify's format
  * table; data and metadata written and read back byte-exact through the
  * ioctls (64-bit passthru, SUBMIT_IO) and uring_cmd (plain and registered
- * data buffers), a metadata buffer that straddles pages pinned and counted;
+ * data buffers), a metadata buffer that straddles pages pinned and counted,
+ * or inside a registered buffer taken from it unpinned;
  * Compare over data and metadata; Write Zeroes and deallocation zeroing
  * both; every wrong metadata buffer refused with its errno; no block device.
  * The file backend (four of the formats): the same, but Compare, which it
@@ -381,6 +382,99 @@ TEST_F(md, pins)
 	want = pt_pages(m.map, m.per) + (m.ext ? 0 : pt_pages(m.md, m.ms));
 	EXPECT_EQ(want, after.pinned_pages - before.pinned_pages);
 	EXPECT_EQ(want, after.unpinned_pages - before.unpinned_pages);
+	m_fini(&m);
+}
+
+/*
+ * With a registered data buffer, separate metadata inside that buffer is
+ * taken from the registration, as the data is: nothing pinned, both
+ * counted in fixed_bytes. Metadata outside it, or running past its end,
+ * is pinned as usual. Byte-exact each way. Extended formats refuse a
+ * metadata buffer there as anywhere (EINVAL).
+ */
+TEST_F(md, fixed_metadata)
+{
+	struct zcblk_dev_stats before, after;
+	__u32 nlb = variant->bs == 512 ? 9 : 3;
+	char *want, *wmd, *out;
+	struct nvme_uring_cmd c;
+	size_t dlen, mlen;
+	struct iovec reg;
+	struct m m;
+	int where;
+
+	m_init(_metadata, &m, &self->d, variant);
+	/* registered: the first 1 MiB - 2 pages; m.md straddles its end */
+	reg.iov_base = m.map;
+	reg.iov_len = PT_MiB - 2 * PT_PAGE;
+	ASSERT_EQ(0, io_uring_register_buffers(&m.q.ring, &reg, 1));
+	if (m.ext) {
+		/* extended: a buffer of its own is refused, registered too */
+		c = m_rw(&m, PT_OP_WRITE, 0, 1, m.map, NULL);
+		c.metadata = (uintptr_t)(m.map + PT_MiB / 2);
+		c.metadata_len = m.ms;
+		EXPECT_EQ(-EINVAL, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, 0,
+					    NULL));
+		m_fini(&m);
+		return;
+	}
+	dlen = nlb * m.per;
+	mlen = nlb * m.ms;
+	want = malloc(dlen);
+	wmd = malloc(mlen);
+	out = pt_map(PT_MiB);		/* not registered */
+	ASSERT_NE(NULL, want);
+	ASSERT_NE(NULL, wmd);
+	ASSERT_NE(NULL, out);
+
+	for (where = 0; where < 3; where++) {
+		static const char *const wheres[] = {
+			"inside", "outside", "across the end",
+		};
+		/* inside: straddling a page boundary as m.md does */
+		char *md = where == 0 ? m.map + PT_MiB / 2 - 20 :
+			   where == 1 ? out + PT_PAGE - 20 :
+			   m.map + PT_MiB - 2 * PT_PAGE - 20;
+		__u64 slba = MD_SLBA + where * nlb, pins;
+
+		pins = where == 0 ? 0 : pt_pages(md, mlen);
+		m_pattern(want, dlen, where + 11);
+		m_pattern(wmd, mlen, where + 111);
+		memcpy(m.map, want, dlen);
+		memcpy(md, wmd, mlen);
+		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &before));
+		c = m_rw(&m, PT_OP_WRITE, slba, nlb, m.map, md);
+		ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, 0, NULL));
+		memset(m.map, 0x5a, dlen);
+		memset(md, 0x5a, mlen);
+		c = m_rw(&m, PT_OP_READ, slba, nlb, m.map, md);
+		ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, 0, NULL));
+		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &after));
+		EXPECT_EQ(0, memcmp(m.map, want, dlen)) {
+			TH_LOG("%s: data differs", wheres[where]);
+		}
+		EXPECT_EQ(0, memcmp(md, wmd, mlen)) {
+			TH_LOG("%s: metadata differs", wheres[where]);
+		}
+		EXPECT_EQ(2 * pins, after.pinned_pages - before.pinned_pages) {
+			TH_LOG("%s: pins", wheres[where]);
+		}
+		EXPECT_EQ(2 * pins,
+			  after.unpinned_pages - before.unpinned_pages);
+		EXPECT_EQ(2 * (dlen + (where == 0 ? mlen : 0)),
+			  after.fixed_bytes - before.fixed_bytes) {
+			TH_LOG("%s: fixed bytes", wheres[where]);
+		}
+		/* and the plain way reads the same back */
+		memset(out + PT_MiB / 2, 0x5a, mlen);
+		c = m_rw(&m, PT_OP_READ, slba, nlb, out, out + PT_MiB / 2);
+		ASSERT_EQ(0, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+		EXPECT_EQ(0, memcmp(out, want, dlen));
+		EXPECT_EQ(0, memcmp(out + PT_MiB / 2, wmd, mlen));
+	}
+	munmap(out, PT_MiB);
+	free(want);
+	free(wmd);
 	m_fini(&m);
 }
 

@@ -43,7 +43,8 @@
 #   zcp-plain, zcp-md, zcp-pi  4k random reads and writes QD32 over 64 MiB
 #          of the char devices of mem disks of 512-byte blocks: without
 #          metadata, with 8 bytes a block in a separate buffer, and with
-#          PI type 1 in them, every check on (uqd.c)
+#          PI type 1 in them, every check on (uqd.c); zcp-plain-fb,
+#          zcp-md-fb: the data and the metadata in one registered buffer
 #   tcp-zc, tcp-nullb  the zcblk null disk and null_blk served by nvmet
 #          over NVMe/TCP on the loopback (Documentation/fabrics.rst), read
 #          through this host's nvme-tcp: /dev/nvmeXn1, io_uring direct=1
@@ -272,7 +273,8 @@ metadata() {
 	local d m row dev n=${BENCH_MD_IOS:-50000}
 	[ "$1" != 1 ] || uqd_fill "md:$zmd" "pi:$zpi" || return 1
 	for d in write read; do
-		for row in zcp-plain:plain:$zm zcp-md:md:$zmd zcp-pi:pi:$zpi; do
+		for row in zcp-plain:plain:$zm zcp-md:md:$zmd zcp-pi:pi:$zpi \
+			zcp-plain-fb:plain-fb:$zm zcp-md-fb:md-fb:$zmd; do
 			IFS=: read -r row m dev <<<"$row"
 			# a char-device-only disk's name is its char device's
 			uqd "$1" "$row" "rand$d-4k-qd32-md" "$d" "$m" "/dev/${dev%c}c" \

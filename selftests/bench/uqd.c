@@ -13,12 +13,15 @@
  *           (PRCHK guard, application and reference tag); a write has
  *           the controller make it (PRACT: the data alone moves), a read
  *           checks it and returns it in the metadata buffer.
+ * MODE-fb (plain-fb, md-fb): the same with one registered buffer holding
+ * the data and the metadata (IORING_URING_CMD_FIXED), as fio's
+ * fixedbufs=1 registers the data.
  * Prints what report.py reads of fio's JSON: IOPS, bandwidth and the
  * 50th and 99th percentile latency. "fill" writes the disk's first N
  * 4 KiB (0: all of it) in order, as the other rows' disks are written
  * before they are measured: no measured run then allocates store pages.
  *
- *   uqd read|write|fill MODE DEVICE DISK_BYTES N
+ *   uqd read|write|fill MODE[-fb] DEVICE DISK_BYTES N
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +50,8 @@ static uint64_t rnd(uint64_t *s)
 }
 
 enum mode { PLAIN, PLACED, MD, PI };
+
+static int fixed;		/* MODE-fb: a registered buffer, index 0 */
 
 #define MS	8			/* metadata bytes a block */
 #define PRACT	(1U << 29)
@@ -81,6 +86,10 @@ static void prep(struct io_uring *ring, int fd, char *buf, char *md,
 	/* The command is the SQE128's second half: as liburing lays it. */
 	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
 	sqe->cmd_op = NVME_URING_CMD_IO;
+	if (fixed) {
+		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+		sqe->buf_index = 0;
+	}
 	sqe->user_data = slot;
 	memcpy(sqe->cmd, &c, sizeof(c));
 }
@@ -95,10 +104,15 @@ static uint64_t next_slba(uint64_t *seed, int seq, unsigned long i,
 static int parse_mode(const char *s, enum mode *m)
 {
 	static const char *const names[] = { "plain", "placed", "md", "pi" };
+	size_t len = strlen(s);
 	unsigned int i;
 
+	if (len > 3 && !strcmp(s + len - 3, "-fb")) {
+		fixed = 1;
+		len -= 3;
+	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i])) {
+		if (strlen(names[i]) == len && !strncmp(s, names[i], len)) {
 			*m = i;
 			return 0;
 		}
@@ -120,7 +134,7 @@ int main(int argc, char **argv)
 	if (argc != 6 || (strcmp(argv[1], "read") && strcmp(argv[1], "write") &&
 			  strcmp(argv[1], "fill")) || parse_mode(argv[2], &m)) {
 		fprintf(stderr,
-			"usage: uqd read|write|fill plain|placed|md|pi DEVICE DISK_BYTES N\n");
+			"usage: uqd read|write|fill plain|placed|md|pi[-fb] DEVICE DISK_BYTES N\n");
 		return 2;
 	}
 	seq = !strcmp(argv[1], "fill");
@@ -131,17 +145,33 @@ int main(int argc, char **argv)
 		n = nblk;
 	fd = open(argv[3], O_RDWR);
 	lat = calloc(n, sizeof(*lat));
-	md = calloc(QD, BS / LBA * MS);
-	if (fd < 0 || !lat || !md ||
-	    posix_memalign((void **)&buf, 4096, QD * BS)) {
+	/* -fb: the metadata right after the data, in the registered buffer */
+	if (fd < 0 || !lat ||
+	    posix_memalign((void **)&buf, 4096, QD * BS + QD * BS / LBA * MS)) {
 		perror(argv[3]);
 		return 1;
 	}
+	md = fixed ? buf + QD * BS : calloc(QD, BS / LBA * MS);
+	if (!md) {
+		perror("calloc");
+		return 1;
+	}
 	memset(buf, 0x5a, QD * BS);
+	memset(md, 0, QD * BS / LBA * MS);
 	if (io_uring_queue_init(QD, &ring, IORING_SETUP_SQE128 |
 				IORING_SETUP_CQE32)) {
 		perror("io_uring_queue_init");
 		return 1;
+	}
+	if (fixed) {
+		struct iovec reg = {
+			.iov_base = buf, .iov_len = QD * BS + QD * BS / LBA * MS,
+		};
+
+		if (io_uring_register_buffers(&ring, &reg, 1)) {
+			perror("io_uring_register_buffers");
+			return 1;
+		}
 	}
 	t0 = now_ns();
 	for (slot = 0; slot < QD && issued < n; slot++, issued++) {
