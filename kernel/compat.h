@@ -368,6 +368,19 @@ static inline ssize_t zcblk_vfs_iter_write(struct file *file,
 #define ZCBLK_RQ_LIST struct request *
 #endif
 
+/*
+ * A request queue_rqs takes must be in its tags' rqs[], where the timeout
+ * and tag iteration look for it: 6.12's blk_mq_start_request() puts it
+ * there; 6.1's direct issue does (blk_mq_get_driver_tag()) and leaves
+ * queue_rqs to the driver, as its NVMe driver's nvme_prep_rq_batch() does.
+ */
+static inline void zcblk_rq_own_tag(struct request *rq)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+	rq->mq_hctx->tags->rqs[rq->tag] = rq;
+#endif
+}
+
 /* device_type.devnode takes a const device since 6.2. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #define ZCBLK_DEVNODE_CONST const

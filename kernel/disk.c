@@ -388,8 +388,10 @@ static void zcblk_queue_rqs(ZCBLK_RQ_LIST *rqlist)
 {
 	struct request *rq;
 
-	while ((rq = rq_list_pop(rqlist)))
+	while ((rq = rq_list_pop(rqlist))) {
+		zcblk_rq_own_tag(rq);
 		zcblk_queue_one(rq->q->queuedata, rq);
+	}
 }
 
 static void zcblk_rq_work(struct work_struct *work)
