@@ -372,11 +372,13 @@ static inline int zcblk_nvme_rw_check(struct zcblk_dev *dev,
 	return 0;
 }
 
-/* A disk whose Reads and Writes have no more to them than their data. */
+/*
+ * A disk whose Reads and Writes have no more to them than their data and
+ * metadata: no protection information, placement or zones.
+ */
 static bool zcblk_nvme_plain(struct zcblk_dev *dev)
 {
-	return !dev->cfg.pi_type && !dev->cfg.metadata_size &&
-	       !zcblk_fdp(dev) && !zcblk_zoned(dev);
+	return !dev->cfg.pi_type && !zcblk_fdp(dev) && !zcblk_zoned(dev);
 }
 
 /*
@@ -438,6 +440,11 @@ static __always_inline int zcblk_nvme_io(struct zcblk_dev *dev,
 	    zcblk_nvme_plain(dev)) {
 		io.op = nc->opcode == nvme_cmd_read ? ZCBLK_IO_READ :
 						      ZCBLK_IO_WRITE;
+		if (unlikely(zcblk_md_size(dev))) {
+			io.md_bvecs = cmd->md_bvecs;
+			io.md_nr = cmd->md_nr;
+			io.md_ext = zcblk_md_extended(dev);
+		}
 		status = zcblk_nvme_rw_check(dev, nc, 0, ZCBLK_RW_CDW12_OK,
 					     0xff, io.op == ZCBLK_IO_WRITE,
 					     slba, nlb);
