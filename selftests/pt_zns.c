@@ -361,6 +361,23 @@ TEST_F(zns, limits)
 	z_fini(&z);
 }
 /*
+ * A Write and a Write Zeroes of one block at @off in @zone, and a Zone
+ * Append there, each fail with @status.
+ */
+static void writes_fail(struct __test_metadata *_metadata, struct z *z,
+			__u32 zone, __u64 off, int status)
+{
+	struct nvme_uring_cmd c;
+
+	EXPECT_EQ(status, z_write(z, PT_OP_WRITE, z_start(z, zone) + off, 1,
+				  2, NULL));
+	c = pt_rw(PT_OP_ZAPPEND, z_start(z, zone), 1, z->buf, z->bs);
+	EXPECT_EQ(status, z_cmd(z, &c, NULL));
+	c = pt_rw(PT_OP_WRITE_ZEROES, z_start(z, zone) + off, 1, NULL, 0);
+	EXPECT_EQ(status, z_cmd(z, &c, NULL));
+}
+
+/*
  * Zones failed as media fail (debugfs zone_readonly, zone_offline): the
  * statuses of writes, reads and zone management there, the filters that
  * find them, their resources given back.
@@ -377,12 +394,7 @@ TEST_F(zns, failed_zones)
 	ASSERT_EQ(0, z_fail(&z, "readonly", z_start(&z, 9) + 7));
 	EXPECT_EQ(ZS_RO, z_state(&z, 9, &wp));
 	EXPECT_EQ(~0ULL, wp);
-	EXPECT_EQ(PT_SC_ZONE_RO,
-		  z_write(&z, PT_OP_WRITE, z_start(&z, 9) + 4, 1, 1, NULL));
-	c = pt_rw(PT_OP_ZAPPEND, z_start(&z, 9), 1, z.buf, z.bs);
-	EXPECT_EQ(PT_SC_ZONE_RO, z_cmd(&z, &c, NULL));
-	c = pt_rw(PT_OP_WRITE_ZEROES, z_start(&z, 9) + 4, 1, NULL, 0);
-	EXPECT_EQ(PT_SC_ZONE_RO, z_cmd(&z, &c, NULL));
+	writes_fail(_metadata, &z, 9, 4, PT_SC_ZONE_RO);
 	/* still readable, its data there */
 	c = pt_rw(PT_OP_READ, z_start(&z, 9), 4, z.buf, 4 * z.bs);
 	ASSERT_EQ(0, z_cmd(&z, &c, NULL));
@@ -457,12 +469,7 @@ TEST_F(zns, power_cut)
 				     ZCBLK_CUT_MODE_DROP, 0)) {
 		TH_LOG("power cut: %s", zcblk_ctx_errmsg(self->env.ctx));
 	}
-	EXPECT_EQ(PT_SC_NOT_READY,
-		  z_write(&z, PT_OP_WRITE, z_start(&z, 1) + 4, 1, 2, NULL));
-	c = pt_rw(PT_OP_ZAPPEND, z_start(&z, 1), 1, z.buf, z.bs);
-	EXPECT_EQ(PT_SC_NOT_READY, z_cmd(&z, &c, NULL));
-	c = pt_rw(PT_OP_WRITE_ZEROES, z_start(&z, 1) + 4, 1, NULL, 0);
-	EXPECT_EQ(PT_SC_NOT_READY, z_cmd(&z, &c, NULL));
+	writes_fail(_metadata, &z, 1, 4, PT_SC_NOT_READY);
 	EXPECT_EQ(PT_SC_NOT_READY, z_action(&z, 1, ZSA_RESET));
 	EXPECT_EQ(PT_SC_NOT_READY, z_action(&z, 1, ZSA_FINISH));
 	EXPECT_EQ(PT_SC_NOT_READY, z_action(&z, 2, ZSA_CLOSE));
