@@ -243,6 +243,12 @@ static inline bool zcblk_zoned(struct zcblk_dev *dev)
 	return dev->zones;
 }
 
+/* Power cut (wcache.c): nothing that reaches the media may change it. */
+static inline bool zcblk_power_off(const struct zcblk_dev *dev)
+{
+	return unlikely(READ_ONCE(dev->wc.off));
+}
+
 static inline bool zcblk_dev_live(struct zcblk_dev *dev)
 {
 	return READ_ONCE(dev->state) == ZCBLK_DEV_STATE_LIVE;

@@ -80,7 +80,7 @@ static enum zcblk_submit zcblk_disk_zoned(struct zcblk_dev *dev,
 	int status;
 
 	/* Power cut (wcache.c): before any zone moves, as zns.c's checks. */
-	if (unlikely(READ_ONCE(dev->wc.off))) {
+	if (zcblk_power_off(dev)) {
 		io->sts = BLK_STS_OFFLINE;
 		return ZCBLK_SUBMIT_DONE;
 	}
@@ -236,7 +236,7 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	bool early;
 
 	/* Power cut (wcache.c): nothing reaches the media. */
-	if (unlikely(READ_ONCE(dev->wc.off))) {
+	if (zcblk_power_off(dev)) {
 		io->sts = BLK_STS_OFFLINE;
 		return ZCBLK_SUBMIT_DONE;
 	}

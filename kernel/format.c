@@ -120,7 +120,7 @@ int zcblk_format(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc)
 	if (nc->nsid != ZCBLK_NSID && nc->nsid != NVME_NSID_ALL)
 		return ZCBLK_STATUS_NS;
 	/* Power cut (wcache.c): the media is not there to erase. */
-	if (READ_ONCE(dev->wc.off))
+	if (zcblk_power_off(dev))
 		return NVME_SC_NS_NOT_READY;
 	/* SES 1, user data erase, is what every format does; no crypto. */
 	if ((nc->cdw10 & ~GENMASK(13, 0)) || nc->cdw2 || nc->cdw3 ||

@@ -131,7 +131,7 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 	    nla_put_u64_64bit(skb, ZCBLK_A_DEV_WRITE_CACHE, cfg->write_cache,
 			      ZCBLK_A_DEV_PAD) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_POWER,
-			READ_ONCE(dev->wc.off) ? ZCBLK_POWER_STATE_CUT :
+			zcblk_power_off(dev) ? ZCBLK_POWER_STATE_CUT :
 						 ZCBLK_POWER_STATE_ON) ||
 	    nla_put_u32(skb, ZCBLK_A_DEV_TIMEOUT_MS, cfg->timeout_ms))
 		return -EMSGSIZE;

@@ -508,7 +508,7 @@ static __always_inline int zcblk_nvme_io(struct zcblk_dev *dev,
 		if (!zcblk_lba_ok(dev, slba, nlb))
 			return ZCBLK_STATUS_LBA_RANGE;
 		/* Power cut (wcache.c): no block goes bad meanwhile. */
-		if (unlikely(READ_ONCE(dev->wc.off)))
+		if (zcblk_power_off(dev))
 			return NVME_SC_NS_NOT_READY;
 		return zcblk_media_write_uncor(dev, slba, nlb);
 	case nvme_cmd_write_zeroes:

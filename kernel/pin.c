@@ -399,6 +399,13 @@ int zcblk_map_md(struct zcblk_dev *dev, struct zcblk_map *map,
 	return 0;
 }
 
+/* Bytes moved from registered buffers, pinned by io_uring, not by us. */
+static void zcblk_count_fixed(struct zcblk_dev *dev, size_t bytes)
+{
+	zcblk_stat_add(dev, fixed_bytes, bytes);
+	this_cpu_add(zcblk_pins_total.fixed_bytes, bytes);
+}
+
 /**
  * zcblk_map_md_bvec() - separate metadata inside a registered buffer
  * @dev: the disk, for the counters
@@ -440,8 +447,7 @@ int zcblk_map_md_bvec(struct zcblk_dev *dev, struct bio_vec *md,
 		skip += len;
 		left -= len;
 	}
-	zcblk_stat_add(dev, fixed_bytes, iov_iter_count(iter));
-	this_cpu_add(zcblk_pins_total.fixed_bytes, iov_iter_count(iter));
+	zcblk_count_fixed(dev, iov_iter_count(iter));
 	return n;
 }
 
@@ -489,8 +495,7 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
 	bio->bi_iter.bi_bvec_done = skip;
 	bio->bi_iter.bi_size = iov_iter_count(iter);
 	bio_set_flag(bio, BIO_CLONED);
-	zcblk_stat_add(dev, fixed_bytes, iov_iter_count(iter));
-	this_cpu_add(zcblk_pins_total.fixed_bytes, iov_iter_count(iter));
+	zcblk_count_fixed(dev, iov_iter_count(iter));
 	return 0;
 }
 

@@ -108,7 +108,7 @@ int zcblk_zns_write(struct zcblk_dev *dev, struct zcblk_pdu *pdu, u64 *slba,
 	if (append && *slba != zslba)
 		return ZCBLK_STATUS_FIELD;
 	/* Power cut (wcache.c): no write pointer moves for a lost write. */
-	if (unlikely(READ_ONCE(dev->wc.off)))
+	if (zcblk_power_off(dev))
 		return NVME_SC_NS_NOT_READY;
 
 	spin_lock(&zs->lock);
@@ -330,7 +330,7 @@ int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
 	if (idx < zs->nr_conv)
 		return ZCBLK_STATUS_ZONE(INVALID_TRANSITION);
 	/* Power cut: no zone changes state, as none is written. */
-	if (unlikely(READ_ONCE(dev->wc.off)))
+	if (zcblk_power_off(dev))
 		return NVME_SC_NS_NOT_READY;
 	/* Discarding a backend's data may sleep (mem frees, file punches). */
 	if (action == ZCBLK_ZONE_RESET && nowait && dev->ops->may_defer)
