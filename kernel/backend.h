@@ -45,15 +45,16 @@ enum zcblk_submit {
  * not be sector aligned).
  */
 struct zcblk_io {
-	enum zcblk_io_op op;
+	/* What every operation sets first (disk.c's short path: no more) */
 	u64 pos;		/* byte offset on the disk */
 	u64 len;		/* bytes */
-	u64 src;		/* COPY: where from, a byte offset */
 	struct request *rq;
+	enum zcblk_io_op op;
 	bool fua;		/* WRITE, COPY: durable before completion */
 	bool nowait;		/* in queue_rq's context: must not sleep */
 	bool unmap;		/* WRITE_ZEROES: may deallocate */
 	bool miscompare;	/* COMPARE: set by the backend on mismatch */
+	u64 src;		/* COPY: where from, a byte offset */
 	/* READ, WRITE, COMPARE: separate metadata (meta.h), page by page */
 	const struct bio_vec *md_bvecs;
 	unsigned int md_nr;
@@ -132,6 +133,9 @@ struct zcblk_backend_ops {
 
 extern const struct zcblk_backend_ops zcblk_null_backend;
 extern const struct zcblk_backend_ops zcblk_mem_backend;
+/* Named for disk.c's direct calls of the backends queue_rq runs */
+enum zcblk_submit zcblk_null_submit(struct zcblk_dev *dev, struct zcblk_io *io);
+enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev, struct zcblk_io *io);
 extern const struct zcblk_backend_ops zcblk_file_backend;
 
 const struct zcblk_backend_ops *zcblk_backend_find(const char *name);

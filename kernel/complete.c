@@ -8,6 +8,13 @@
  * dev->held_lock. Whoever clears pdu->held under the lock (the hrtimer,
  * the timeout handler, unstall, removal) owns the request's ending;
  * everyone else leaves it alone.
+ *
+ * A done request of a poll queue waits on its zcblk_hctx's lock-free done
+ * list; whoever takes it off (->poll, the timeout handler, removal) ends
+ * it. Removal marks the queue dead and then empties the list; a request
+ * added after that sees dead and empties it again itself: both sides are
+ * fully ordered (a value-returning cmpxchg, smp_mb()), so one of them sees
+ * the other.
  */
 #include <linux/blk-mq.h>
 #include <linux/hrtimer.h>
@@ -54,6 +61,30 @@ static bool zcblk_unhold(struct zcblk_dev *dev, struct zcblk_pdu *pdu)
 	return owner;
 }
 
+/* Adds @first .. @last to @zh's done list; ended now after removal. */
+static void zcblk_hctx_park(struct zcblk_hctx *zh, struct llist_node *first,
+			    struct llist_node *last)
+{
+	llist_add_batch(first, last, &zh->done);
+	/* Removal: nobody may poll any more (top of file: the ordering). */
+	if (unlikely(READ_ONCE(zh->dead)))
+		zcblk_hctx_reap(zh, NULL);
+}
+
+/**
+ * zcblk_rq_park() - leave a done request of a poll queue for ->poll
+ * @rq: the request, its pdu->sts set
+ *
+ * Context: any context.
+ */
+void zcblk_rq_park(struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	zcblk_hctx_park(rq->mq_hctx->driver_data, &pdu->poll_node,
+			&pdu->poll_node);
+}
+
 /*
  * The last step: end now, from softirq, or when ->poll comes. Inline:
  * every request ends here.
@@ -61,25 +92,10 @@ static bool zcblk_unhold(struct zcblk_dev *dev, struct zcblk_pdu *pdu)
 static inline void zcblk_rq_end(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
-	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
 
-	if (hctx->type == HCTX_TYPE_POLL) {
-		struct zcblk_hctx *zh = hctx->driver_data;
-		unsigned long flags;
-		bool parked;
-
-		spin_lock_irqsave(&zh->lock, flags);
-		parked = !zh->dead;
-		if (parked)
-			list_add_tail(&rq->queuelist, &zh->list);
-		spin_unlock_irqrestore(&zh->lock, flags);
-		if (parked)
-			return;
-		/* Removal: nobody may poll any more. */
-		blk_mq_end_request(rq, pdu->sts);
-		return;
-	}
-	if (READ_ONCE(dev->set.completion) == ZCBLK_COMPLETION_SOFTIRQ)
+	if (rq->mq_hctx->type == HCTX_TYPE_POLL)
+		zcblk_rq_park(rq);
+	else if (READ_ONCE(dev->set.completion) == ZCBLK_COMPLETION_SOFTIRQ)
 		blk_mq_complete_request(rq);	/* ->complete ends it */
 	else
 		blk_mq_end_request(rq, pdu->sts);
@@ -217,32 +233,21 @@ void zcblk_unstall_work(struct work_struct *work)
 	}
 }
 
-/**
- * zcblk_hctx_reap() - end what waits on a poll queue
- * @zh: the poll queue's state
- * @iob: the batch for successes, or NULL to end each one now
- *
- * For ->poll, and ->uring_cmd_iopoll by the command's queue. Successes end
- * together, as NVMe's poll does.
- *
- * Context: any context.
- * Return: the number of requests ended.
- */
-int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
+/* Both of the exported ones below, inline in each: a poll an I/O. */
+static __always_inline int __zcblk_hctx_reap(struct zcblk_hctx *zh,
+					     struct io_comp_batch *iob)
 {
-	struct request *rq, *next;
-	unsigned long flags;
-	LIST_HEAD(done);
+	struct zcblk_pdu *pdu, *next;
+	struct llist_node *done;
 	int nr = 0;
 
-	spin_lock_irqsave(&zh->lock, flags);
-	list_splice_init(&zh->list, &done);
-	spin_unlock_irqrestore(&zh->lock, flags);
+	if (llist_empty(&zh->done))
+		return 0;
+	/* In the order they were done */
+	done = llist_reverse_order(llist_del_all(&zh->done));
+	llist_for_each_entry_safe(pdu, next, done, poll_node) {
+		struct request *rq = blk_mq_rq_from_pdu(pdu);
 
-	list_for_each_entry_safe(rq, next, &done, queuelist) {
-		struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
-
-		list_del_init(&rq->queuelist);
 		if (pdu->sts != BLK_STS_OK || !iob ||
 		    !blk_mq_add_to_batch(rq, iob, false,
 					 blk_mq_end_request_batch))
@@ -252,6 +257,37 @@ int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
 	if (iob)
 		zcblk_stat_add(zh->dev, polled, nr);
 	return nr;
+}
+
+/**
+ * zcblk_hctx_reap() - end what waits on a poll queue
+ * @zh: the poll queue's state
+ * @iob: the batch for successes, or NULL to end each one now
+ *
+ * For ->uring_cmd_iopoll by the command's queue, and removal. Successes end
+ * together, as NVMe's poll does.
+ *
+ * Context: any context.
+ * Return: the number of requests ended.
+ */
+int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
+{
+	return __zcblk_hctx_reap(zh, iob);
+}
+
+/**
+ * zcblk_poll() - the disk's ->poll
+ * @hctx: a poll queue
+ * @iob: the batch for successes
+ *
+ * As zcblk_hctx_reap(), without its call.
+ *
+ * Context: any context.
+ * Return: the number of requests ended.
+ */
+int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	return __zcblk_hctx_reap(hctx->driver_data, iob);
 }
 
 /*
@@ -265,9 +301,8 @@ static void zcblk_hctxs_drain(struct zcblk_dev *dev)
 	for (i = 0; i < nr; i++) {
 		struct zcblk_hctx *zh = &dev->hctxs[i];
 
-		spin_lock_irq(&zh->lock);
-		zh->dead = true;
-		spin_unlock_irq(&zh->lock);
+		WRITE_ONCE(zh->dead, true);
+		smp_mb();	/* against zcblk_hctx_park() */
 		zcblk_hctx_reap(zh, NULL);
 	}
 }
@@ -315,23 +350,32 @@ void zcblk_release_held(struct zcblk_dev *dev)
 	}
 }
 
-/* Takes @rq off its poll list if it waits there; true if it did. */
+/*
+ * Takes @rq off its poll queue's done list if it waits there; true if it
+ * did. The others go back, for ->poll.
+ */
 static bool zcblk_unpoll(struct request *rq)
 {
 	struct zcblk_hctx *zh = rq->mq_hctx->driver_data;
-	struct request *pos;
-	unsigned long flags;
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	struct llist_node *node, *next, *first = NULL, *last = NULL;
 	bool found = false;
 
-	spin_lock_irqsave(&zh->lock, flags);
-	list_for_each_entry(pos, &zh->list, queuelist) {
-		if (pos == rq) {
-			list_del_init(&rq->queuelist);
+	node = llist_reverse_order(llist_del_all(&zh->done));
+	for (; node; node = next) {
+		next = node->next;
+		if (node == &pdu->poll_node) {
 			found = true;
-			break;
+			continue;
 		}
+		/* Rebuilt newest first, as the list keeps them */
+		node->next = first;
+		first = node;
+		if (!last)
+			last = node;
 	}
-	spin_unlock_irqrestore(&zh->lock, flags);
+	if (first)
+		zcblk_hctx_park(zh, first, last);
 	return found;
 }
 

@@ -279,8 +279,7 @@ static int zcblk_dev_alloc_queues(struct zcblk_dev *dev)
 	if (!dev->hctxs)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
-		spin_lock_init(&dev->hctxs[i].lock);
-		INIT_LIST_HEAD(&dev->hctxs[i].list);
+		init_llist_head(&dev->hctxs[i].done);
 		dev->hctxs[i].dev = dev;
 	}
 	return zcblk_map_pool_init(&dev->maps, nr * dev->cfg.queue_depth);

@@ -7,6 +7,7 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/kref.h>
+#include <linux/llist.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
@@ -135,8 +136,12 @@ struct zcblk_io_stats {
  * ->uring_cmd_iopoll may look at it as long as a file is open.
  */
 struct zcblk_hctx {
-	spinlock_t lock;		/* protects list and dead */
-	struct list_head list;		/* done, for ->poll to end */
+	/*
+	 * Done, for ->poll to end: lock-free, since requests end from any
+	 * context and a lock taken with interrupts off twice an I/O cost
+	 * what a polled read may spend (Documentation/performance.rst).
+	 */
+	struct llist_head done;
 	bool dead;			/* removal: end at once, never park */
 	struct zcblk_dev *dev;		/* its disk */
 };
@@ -271,6 +276,7 @@ void zcblk_io_complete(struct zcblk_dev *dev, struct request *rq,
 bool zcblk_stall(struct zcblk_dev *dev, struct request *rq);
 void zcblk_release_held(struct zcblk_dev *dev);
 int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob);
+int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob);
 void zcblk_unstall_work(struct work_struct *work);
 enum blk_eh_timer_return zcblk_timeout(struct request *rq);
 void zcblk_rq_init(struct request *rq);

@@ -6,6 +6,7 @@
  */
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -187,6 +188,17 @@ static enum zcblk_submit zcblk_disk_rw(struct zcblk_dev *dev,
 	return ret;
 }
 
+/*
+ * The backends that run in queue_rq called directly: a retpoline an I/O
+ * costs as much as a counter.
+ */
+static __always_inline enum zcblk_submit
+zcblk_backend_submit(struct zcblk_dev *dev, struct zcblk_io *io)
+{
+	return INDIRECT_CALL_2(dev->ops->submit, zcblk_mem_submit,
+			       zcblk_null_submit, dev, io);
+}
+
 /* What @io does, in the counters: @sign 1 counts it, -1 takes it back. */
 static __always_inline void zcblk_disk_count(struct zcblk_dev *dev,
 					     const struct zcblk_io *io,
@@ -269,7 +281,7 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	/* Only a disk with a write cache logs its writes. */
 	if (likely(!dev->wc.size) || io->op == ZCBLK_IO_READ ||
 	    io->op == ZCBLK_IO_COMPARE)
-		ret = dev->ops->submit(dev, io);
+		ret = zcblk_backend_submit(dev, io);
 	else
 		ret = zcblk_wc_submit(dev, io);
 
@@ -282,6 +294,84 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	if (!early)
 		zcblk_disk_count(dev, io, 1);
 	return ret;
+}
+
+/*
+ * What most block requests are: a read or write, nothing injected, of a
+ * disk without zones, placement, PI or a write cache, nothing listed bad,
+ * the power on, a backend that runs in queue_rq, no added latency and
+ * inline completion. zcblk_disk_fast() gives such a request the general
+ * path's outcome with only the checks that apply to it: the block path at
+ * null_blk's cost (Documentation/performance.rst). block_paths.sh checks
+ * that both paths agree.
+ */
+static __always_inline bool zcblk_disk_fast_ok(struct zcblk_dev *dev,
+					       struct request *rq)
+{
+	enum req_op op = req_op(rq);
+
+	return (op == REQ_OP_READ || op == REQ_OP_WRITE) &&
+	       !(READ_ONCE(dev->set.fail_every) | READ_ONCE(dev->set.fail_ppm)) &&
+	       !dev->ops->deferred &&
+	       !(dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY) && !zcblk_zoned(dev) &&
+	       !zcblk_fdp(dev) && !zcblk_pi_type(dev) && !dev->wc.size &&
+	       likely(!READ_ONCE(dev->bad.count)) && !zcblk_power_off(dev) &&
+	       !READ_ONCE(dev->set.latency_ns) &&
+	       READ_ONCE(dev->set.completion) == ZCBLK_COMPLETION_INLINE;
+}
+
+/* Such a request, from queue_rq: zcblk_disk_rw() and _submit() in short. */
+static __always_inline void zcblk_disk_fast(struct zcblk_dev *dev,
+					    struct request *rq)
+{
+	struct zcblk_io io = {
+		.op	= req_op(rq) == REQ_OP_READ ? ZCBLK_IO_READ :
+						      ZCBLK_IO_WRITE,
+		.pos	= (u64)blk_rq_pos(rq) << SECTOR_SHIFT,
+		.len	= blk_rq_bytes(rq),
+		.rq	= rq,
+		.fua	= rq->cmd_flags & REQ_FUA,
+		.nowait	= true,		/* queue_rq, not deferred */
+		/* The rest too: a store each, cheaper than a zeroing loop */
+		.unmap = false, .miscompare = false, .src = 0, .md_bvecs = NULL,
+		.md_nr = 0, .md_ext = false, .sts = BLK_STS_OK,
+	};
+	enum zcblk_submit ret = zcblk_backend_submit(dev, &io);
+
+	if (ret == ZCBLK_SUBMIT_DEFER) {
+		zcblk_disk_defer(dev, rq);
+		return;
+	}
+	if (ret == ZCBLK_SUBMIT_DONE && io.sts) {
+		zcblk_io_done(dev, rq, io.sts);
+		return;
+	}
+	if (io.op == ZCBLK_IO_READ) {
+		zcblk_stat_inc(dev, read_cmds);
+		zcblk_stat_add(dev, read_bytes, io.len);
+	} else {
+		zcblk_stat_inc(dev, write_cmds);
+		zcblk_stat_add(dev, write_bytes, io.len);
+	}
+	if (ret == ZCBLK_SUBMIT_DONE)
+		zcblk_rq_end_inline(rq);
+}
+
+/* Any other block request. */
+static void zcblk_disk_block(struct zcblk_dev *dev, struct request *rq)
+{
+	struct zcblk_io io;
+
+	switch (zcblk_disk_rw(dev, rq, &io)) {
+	case ZCBLK_SUBMIT_DONE:
+		zcblk_io_done(dev, rq, io.sts);
+		break;
+	case ZCBLK_SUBMIT_QUEUED:
+		break;
+	case ZCBLK_SUBMIT_DEFER:
+		zcblk_disk_defer(dev, rq);
+		break;
+	}
 }
 
 /**
@@ -298,7 +388,6 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 {
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
-	struct zcblk_io io;
 	u16 injected = 0;
 
 	/* A deferred request was not chosen to fail: do not count it twice. */
@@ -319,16 +408,7 @@ void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq)
 		zcblk_io_complete(dev, rq, zcblk_nvme_to_blk_status(injected));
 		return;
 	}
-	switch (zcblk_disk_rw(dev, rq, &io)) {
-	case ZCBLK_SUBMIT_DONE:
-		zcblk_io_done(dev, rq, io.sts);
-		break;
-	case ZCBLK_SUBMIT_QUEUED:
-		break;
-	case ZCBLK_SUBMIT_DEFER:
-		zcblk_disk_defer(dev, rq);
-		break;
-	}
+	zcblk_disk_block(dev, rq);
 }
 
 /**
@@ -367,6 +447,8 @@ static __always_inline void zcblk_queue_one(struct zcblk_dev *dev,
 		return;
 	if (dev->ops->deferred)
 		queue_work(dev->wq, &pdu->work);
+	else if (zcblk_disk_fast_ok(dev, rq))
+		zcblk_disk_fast(dev, rq);
 	else
 		zcblk_disk_execute(dev, rq);
 }
@@ -408,11 +490,6 @@ static void zcblk_complete(struct request *rq)
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
 	blk_mq_end_request(rq, pdu->sts);
-}
-
-static int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
-{
-	return zcblk_hctx_reap(hctx->driver_data, iob);
 }
 
 static int zcblk_init_request(struct blk_mq_tag_set *set, struct request *rq,

@@ -397,8 +397,17 @@ static enum zcblk_submit zcblk_mem_copy_blocks(struct zcblk_dev *dev,
 /* Write Zeroes (NOUNMAP) up to this size zero in queue_rq's context. */
 #define ZCBLK_MEM_ZERO_INLINE	(128 * 1024)
 
-static enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev,
-					  struct zcblk_io *io)
+/**
+ * zcblk_mem_submit() - the mem backend's submit()
+ * @dev: the disk
+ * @io: the operation
+ *
+ * Not static: disk.c calls it directly (zcblk_backend_submit()).
+ *
+ * Context: as backend.h's submit().
+ * Return: the outcome.
+ */
+enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 {
 	enum zcblk_submit ret;
 	bool unmap;

@@ -14,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -55,6 +56,7 @@ struct zcblk_pdu {
 
 	/* complete.c: how the request ends */
 	blk_status_t sts;		/* status once done, until ended */
+	struct llist_node poll_node;	/* on its poll queue's done list */
 	struct list_head held_node;	/* on dev->held while @held */
 	bool held;			/* under dev->held_lock */
 	bool stalled;			/* held before execution */
@@ -79,6 +81,29 @@ struct zcblk_pdu {
 	struct kiocb iocb;
 	struct bio_vec *file_bvecs;	/* for requests of several bios */
 };
+
+void zcblk_rq_park(struct request *rq);
+
+/**
+ * zcblk_rq_end_inline() - end a request that succeeded, inline completion
+ * @rq: the request
+ *
+ * What zcblk_io_done() does when nothing delays the request and the disk
+ * completes inline: end it now, or leave it for ->poll. Inline: the
+ * block path's short way (disk.c) ends every request so.
+ *
+ * Context: any context.
+ */
+static __always_inline void zcblk_rq_end_inline(struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	pdu->sts = BLK_STS_OK;
+	if (rq->mq_hctx->type == HCTX_TYPE_POLL)
+		zcblk_rq_park(rq);
+	else
+		blk_mq_end_request(rq, BLK_STS_OK);
+}
 
 /**
  * zcblk_rq_nowait() - tell whether the backend must not sleep for a request

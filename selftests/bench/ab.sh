@@ -11,8 +11,10 @@
 # on a null disk's char device (plain, registered buffers, IOPOLL), 4k
 # random write there, the same read on a mem disk's char device (written
 # once before) and on the null disk's block device; AB_ROWS picks some,
-# or others: zc-blk-fb, zc-blk-hipri (registered buffers, polled) and
-# zcm-blk (the mem disk's block device). AB_IOS I/Os each (default
+# or others: zc-blk-fb, zc-blk-hipri (registered buffers, polled),
+# zcm-blk (the mem disk's block device), and null_blk's nullb, nullb-fb
+# and nullb-hipri, the same for every build (a reference for ratios, and
+# a check that the clock is deterministic). AB_IOS I/Os each (default
 # 100000). Nothing is asserted.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +45,10 @@ job() {
 	zc-blk-hipri) echo "$(job zc-blk)" --hipri=1 ;;
 	zcm-blk) echo --filename="/dev/$zm" --ioengine=io_uring --direct=1 \
 		--rw=randread ;;
+	nullb) echo --filename=/dev/nullb0 --ioengine=io_uring --direct=1 \
+		--rw=randread ;;
+	nullb-fb) echo "$(job nullb)" --fixedbufs=1 ;;
+	nullb-hipri) echo "$(job nullb)" --hipri=1 ;;
 	esac
 }
 
@@ -57,6 +63,7 @@ for arg in "$@"; do
 	zm=$(zcblk_add --backend mem --size 64M)
 	noscheduler "$zn" >/dev/null
 	noscheduler "$zm" >/dev/null
+	case " $rows " in *" nullb"*) nullb_load 0 >/dev/null ;; esac
 	# Reads of the mem disk copy real pages, not the zeroes of a hole.
 	fio --name=fill --filename="/dev/$zm" --ioengine=io_uring --direct=1 \
 		--rw=write --bs=512k --size=64M >/dev/null
@@ -75,6 +82,7 @@ print(round(1e9 / iops))' "$tmp/$name.$r.json")
 	"$ctl" del "${zn#zcblk}"
 	"$ctl" del "${zm#zcblk}"
 	rmmod zcblk
+	nullb_unload
 done
 
 printf '\n%s, instructions per 4k I/O at QD32 (%s I/Os; -w: writes)\n\n' \
