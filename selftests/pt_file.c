@@ -356,8 +356,12 @@ TEST_F(fb, misaligned)
 	close(bfd);
 }
 
-/* Backing I/O errors: 0x6 each, "errors" and SMART media errors exactly. */
-TEST_F(fb, backend_errors)
+/*
+ * Backing I/O errors: 0x6 each, "errors" and SMART media errors exactly.
+ * The harness's default 30 s cover the fixture's two disks and loop
+ * device too: not enough on the debug kernel with three VMs on two CPUs.
+ */
+TEST_F_TIMEOUT(fb, backend_errors, 120)
 {
 	const int n = 5;
 	struct zcblk_dev_stats st;
@@ -470,7 +474,7 @@ static void count_each(struct __test_metadata *_metadata,
 	close(cfd);
 }
 
-TEST_F(fb, counted_at_completion)
+TEST_F_TIMEOUT(fb, counted_at_completion, 120)
 {
 	char path[] = "/tmp/zcblk-fb.XXXXXX";
 	struct pt_disk_cfg cfg = { .size = SIZE, .bs = 512 };
