@@ -233,9 +233,18 @@ void zcblk_unstall_work(struct work_struct *work)
 	}
 }
 
-/* Both of the exported ones below, inline in each: a poll an I/O. */
-static __always_inline int __zcblk_hctx_reap(struct zcblk_hctx *zh,
-					     struct io_comp_batch *iob)
+/**
+ * zcblk_hctx_reap() - end what waits on a poll queue
+ * @zh: the poll queue's state
+ * @iob: the batch for successes, or NULL to end each one now
+ *
+ * For ->poll, ->uring_cmd_iopoll by the command's queue, and removal.
+ * Successes end together, as NVMe's poll does.
+ *
+ * Context: any context.
+ * Return: the number of requests ended.
+ */
+int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
 {
 	struct zcblk_pdu *pdu, *next;
 	struct llist_node *done;
@@ -257,37 +266,6 @@ static __always_inline int __zcblk_hctx_reap(struct zcblk_hctx *zh,
 	if (iob)
 		zcblk_stat_add(zh->dev, polled, nr);
 	return nr;
-}
-
-/**
- * zcblk_hctx_reap() - end what waits on a poll queue
- * @zh: the poll queue's state
- * @iob: the batch for successes, or NULL to end each one now
- *
- * For ->uring_cmd_iopoll by the command's queue, and removal. Successes end
- * together, as NVMe's poll does.
- *
- * Context: any context.
- * Return: the number of requests ended.
- */
-int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
-{
-	return __zcblk_hctx_reap(zh, iob);
-}
-
-/**
- * zcblk_poll() - the disk's ->poll
- * @hctx: a poll queue
- * @iob: the batch for successes
- *
- * As zcblk_hctx_reap(), without its call.
- *
- * Context: any context.
- * Return: the number of requests ended.
- */
-int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
-{
-	return __zcblk_hctx_reap(hctx->driver_data, iob);
 }
 
 /*

@@ -277,7 +277,6 @@ void zcblk_io_complete(struct zcblk_dev *dev, struct request *rq,
 bool zcblk_stall(struct zcblk_dev *dev, struct request *rq);
 void zcblk_release_held(struct zcblk_dev *dev);
 int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob);
-int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob);
 void zcblk_unstall_work(struct work_struct *work);
 enum blk_eh_timer_return zcblk_timeout(struct request *rq);
 void zcblk_rq_init(struct request *rq);

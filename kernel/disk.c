@@ -492,6 +492,11 @@ static void zcblk_complete(struct request *rq)
 	blk_mq_end_request(rq, pdu->sts);
 }
 
+static int zcblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	return zcblk_hctx_reap(hctx->driver_data, iob);
+}
+
 static int zcblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 			      unsigned int hctx_idx, unsigned int numa_node)
 {
