@@ -27,10 +27,10 @@ truncate -s 32M "$mnt/backing.img" || fail "truncate"
 truncate -s 32M "$TMP/loop.img"
 loopdev=$(losetup --find --show "$TMP/loop.img") || fail "losetup"
 
-# The fio runs' size: halved on the debug kernel (ZCBLK_DEBUG=1), whose
-# KASAN makes them most of this test's time there.
+# The fio runs' size: a quarter on the debug kernel (ZCBLK_DEBUG=1),
+# whose KASAN makes them most of this test's time there.
 fsize=8M
-[ "${ZCBLK_DEBUG:-0}" = 1 ] && fsize=4M
+[ "${ZCBLK_DEBUG:-0}" = 1 ] && fsize=2M
 
 check_backing() {	# NAME BACKING
 	local name=$1 backing=$2 dev=/dev/$1 off=$((3 << 20))

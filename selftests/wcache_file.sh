@@ -30,8 +30,11 @@ stat_of() {
 
 # block N TAG: 4 KiB of TAG's pattern for block N, on stdout
 block() {
-	python3 -c 'import sys; n, t = int(sys.argv[1]), sys.argv[2]
-sys.stdout.write(("%s-%06d-" % (t, n) * 512)[:4096])' "$1" "$2"
+	local s r
+	printf -v s '%s-%06d-' "$2" "$1"
+	r=$s
+	while [ ${#r} -lt 4096 ]; do r=$r$r; done
+	printf '%s' "${r:0:4096}"
 }
 
 # put DEV N TAG [DDFLAGS]: block N of DEV gets TAG's pattern, O_DIRECT
