@@ -339,21 +339,23 @@ static bool zcblk_unpoll(struct request *rq)
 	struct llist_node *node, *next, *first = NULL, *last = NULL;
 	bool found = false;
 
-	node = llist_reverse_order(llist_del_all(&zh->done));
-	for (; node; node = next) {
+	/* Newest first, as the list keeps them and they go back */
+	for (node = llist_del_all(&zh->done); node; node = next) {
 		next = node->next;
 		if (node == &pdu->poll_node) {
 			found = true;
 			continue;
 		}
-		/* Rebuilt newest first, as the list keeps them */
-		node->next = first;
-		first = node;
-		if (!last)
-			last = node;
+		if (last)
+			last->next = node;
+		else
+			first = node;
+		last = node;
 	}
-	if (first)
+	if (first) {
+		last->next = NULL;
 		zcblk_hctx_park(zh, first, last);
+	}
 	return found;
 }
 

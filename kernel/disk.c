@@ -346,13 +346,7 @@ static __always_inline void zcblk_disk_fast(struct zcblk_dev *dev,
 		zcblk_io_done(dev, rq, io.sts);
 		return;
 	}
-	if (io.op == ZCBLK_IO_READ) {
-		zcblk_stat_inc(dev, read_cmds);
-		zcblk_stat_add(dev, read_bytes, io.len);
-	} else {
-		zcblk_stat_inc(dev, write_cmds);
-		zcblk_stat_add(dev, write_bytes, io.len);
-	}
+	zcblk_disk_count(dev, &io, 1);
 	if (ret == ZCBLK_SUBMIT_DONE)
 		zcblk_rq_end_inline(rq);
 }
