@@ -10,17 +10,12 @@ need fio nvme losetup mkfs.ext4 python3
 stat_field() { "$ZCBLKCTL" stats "$1" -j | python3 -c \
 	'import json,sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"; }
 
-modprobe brd rd_nr=1 rd_size=65536 || skip "no brd module"
 modprobe loop 2>/dev/null	# built in on some kernels
-mkfs.ext4 -q -F /dev/ram0 || fail "mkfs.ext4 /dev/ram0"
+brd_ext4 65536
 mnt=$TMP/mnt
-mkdir -p "$mnt"
-mount /dev/ram0 "$mnt" || fail "mount"
 # shellcheck disable=SC2317 # called from lib.sh's cleanup
 test_cleanup() {
-	umount "$mnt" 2>/dev/null
 	[ -n "${loopdev:-}" ] && losetup -d "$loopdev" 2>/dev/null
-	rmmod brd 2>/dev/null
 }
 
 truncate -s 32M "$mnt/backing.img" || fail "truncate"

@@ -62,6 +62,9 @@ cleanup() {
 				nvme disconnect -n "$arg" >/dev/null 2>&1 ;;
 			netns)
 				ip netns del "$arg" 2>/dev/null ;;
+			module)
+				rmmod "$arg" 2>/dev/null
+				[ -d "/sys/module/$arg" ] && continue ;;
 			esac
 			sed -i "/^$what ${arg//\//\\/}\$/d" "$ZCBLK_UNDO"
 		done < <(tac "$ZCBLK_UNDO")
@@ -120,6 +123,17 @@ scratch_ext4() {
 	mount "/dev/$name" "$mnt" || fail "mount /dev/$name"
 	echo "mount $mnt" >>"$ZCBLK_UNDO"
 	echo "$mnt"
+}
+
+# brd_ext4 KIB: brd's /dev/ram0, KIB KiB, with an ext4 on it mounted at
+# $TMP/mnt (not in a subshell: skips without brd); both go at exit.
+brd_ext4() {
+	modprobe brd rd_nr=1 rd_size="$1" || skip "no brd module"
+	echo "module brd" >>"$ZCBLK_UNDO"
+	mkfs.ext4 -q -F /dev/ram0 || fail "mkfs.ext4 /dev/ram0"
+	mkdir -p "$TMP/mnt"
+	mount /dev/ram0 "$TMP/mnt" || fail "mount /dev/ram0"
+	echo "mount $TMP/mnt" >>"$ZCBLK_UNDO"
 }
 
 # polled DISK VAR: VAR=the requests of DISK that zcblk's poll callback

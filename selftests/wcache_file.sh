@@ -10,16 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 need nvme python3 mkfs.ext4
 
-modprobe brd rd_nr=1 rd_size=65536 || skip "no brd module"
-mkfs.ext4 -q -F /dev/ram0 || fail "mkfs.ext4 /dev/ram0"
+brd_ext4 65536
 mnt=$TMP/mnt
-mkdir -p "$mnt"
-mount /dev/ram0 "$mnt" || fail "mount"
-# shellcheck disable=SC2317 # called from lib.sh's cleanup
-test_cleanup() {
-	umount "$mnt" 2>/dev/null
-	rmmod brd 2>/dev/null
-}
 img=$mnt/backing.img
 truncate -s 16M "$img" || fail "truncate"
 

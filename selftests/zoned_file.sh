@@ -11,17 +11,9 @@
 . "$(dirname "$0")/lib.sh"
 need nvme mkfs.ext4 mkfs.btrfs python3 cmp sha256sum
 
-modprobe brd rd_nr=1 rd_size=524288 || skip "no brd module"
-mkfs.ext4 -q -F /dev/ram0 || fail "mkfs.ext4 /dev/ram0"
+brd_ext4 524288
 mnt=$TMP/mnt
-mkdir -p "$mnt" "$TMP/fs"
-mount /dev/ram0 "$mnt" || fail "mount"
-# shellcheck disable=SC2317 # called from lib.sh's cleanup
-test_cleanup() {
-	umount "$TMP/fs" 2>/dev/null
-	umount "$mnt" 2>/dev/null
-	rmmod brd 2>/dev/null
-}
+mkdir -p "$TMP/fs"
 
 img=$mnt/zoned.img
 truncate -s 16M "$img" || fail "truncate"
@@ -121,6 +113,7 @@ addz "${bargs[@]}"
 mkfs.btrfs -q -f -O zoned -d single -m single "/dev/$name" >"$TMP/mkfs" 2>&1 ||
 	{ sed 's/^/# /' "$TMP/mkfs"; fail "mkfs.btrfs"; }
 mount -t btrfs "/dev/$name" "$TMP/fs" || fail "mount btrfs"
+echo "mount $TMP/fs" >>"$ZCBLK_UNDO"
 for i in $(seq 12); do
 	head -c $(((RANDOM * 97 + i) % 3000000 + 1)) /dev/urandom >"$TMP/fs/f$i"
 done
