@@ -47,11 +47,12 @@ def main():
     ap.add_argument('--kernel', required=True)
     ap.add_argument('--targets', required=True)
     ap.add_argument('--groups', required=True)
+    ap.add_argument('--workload', default='randread 4k QD32')
     a = ap.parse_args()
     targets = a.targets.split()
     d = a.dir
 
-    print(f'# Instructions per 4k random read (-w: write), QD32, '
+    print(f'# Instructions per I/O, fio {a.workload} (zcp-*-w: write), '
           f'{a.kernel}\n')
     print('QEMU `-icount shift=0,sleep=off`: one guest nanosecond is one '
           'instruction. "calls" and "instr" are per I/O; a function\'s '

@@ -25,6 +25,11 @@
 # written whole first), brd (/dev/ram0, the same) and nullbm (null_blk
 # memory_backed=1, the same; loaded in place of the irqmode=0 null_blk,
 # so not with nullb or nullb-fb in one run).
+# And the file backend's: zfl-chr and zfl-blk (a file disk on /dev/ram1,
+# 256 MiB, written whole first) against loop (loop --direct-io=on on the
+# same device), as make bench's rows.
+# COSTS_RW, COSTS_BS and COSTS_QD replace fio's randread, 4k and 32 (make
+# bench's 128k row: read, 128k, 8).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${ZCBLK_BUILD:-build}
@@ -33,6 +38,7 @@ mod=${ZCBLK_MODULE:-$build/kmod/$(uname -r)/kernel/zcblk.ko}
 ios=${COSTS_IOS:-100000}		# untraced runs
 tios=${COSTS_TRACED_IOS:-4000}	# traced runs (trace buffer)
 targets=${COSTS_TARGETS:-"zc-chr-fb nullb-fb zc-chr nullb"}
+rw=${COSTS_RW:-randread} bs=${COSTS_BS:-4k} qd=${COSTS_QD:-32}
 # name:functions (comma-separated). Absent functions (inlined, renamed in
 # another kernel) are left out of the table and listed under it.
 # COSTS_GROUPS (the same entries, space-separated) replaces them.
@@ -51,15 +57,27 @@ trap 'echo 0 >$T/tracing_on 2>/dev/null; echo nop >$T/current_tracer 2>/dev/null
 . "$here/common.sh"
 
 zn=$(null_pair "$mod")
-zm=''
+zm='' zfl='' loopdev=''
+case " $targets " in
+*" zcm-"*|*" brd "*|*" zfl-"*|*" loop "*)
+	modprobe brd rd_nr=2 rd_size=$((256 * 1024)) ;;
+esac
 case " $targets " in
 *" zcm-"*|*" brd "*)
 	zm=$(zcblk_add --backend mem --size 256M)
 	noscheduler "$zm" >/dev/null
-	modprobe brd rd_nr=1 rd_size=$((256 * 1024))
 	for d in "/dev/$zm" /dev/ram0; do
 		dd if=/dev/zero of="$d" bs=1M count=256 oflag=direct status=none
 	done ;;
+esac
+case " $targets " in
+*" zfl-"*|*" loop "*)
+	dd if=/dev/zero of=/dev/ram1 bs=1M count=256 oflag=direct status=none
+	zfl=$(zcblk_add --backend file --path /dev/ram1)
+	noscheduler "$zfl" >/dev/null
+	modprobe loop 2>/dev/null || true
+	loopdev=$(losetup --direct-io=on --show -f /dev/ram1)
+	noscheduler "${loopdev#/dev/}" >/dev/null ;;
 esac
 case " $targets " in
 *" nullbm "*)
@@ -91,10 +109,14 @@ fio_opts() {
 	zcm-blk) echo "--filename=/dev/$zm --ioengine=io_uring --direct=1 --size=256M" ;;
 	brd) echo "--filename=/dev/ram0 --ioengine=io_uring --direct=1 --size=256M" ;;
 	nullbm) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=256M" ;;
+	zfl-chr) echo "--filename=/dev/${zfl}c --ioengine=io_uring_cmd --cmd_type=nvme --size=256M" ;;
+	zfl-blk) echo "--filename=/dev/$zfl --ioengine=io_uring --direct=1 --size=256M" ;;
+	loop) echo "--filename=$loopdev --ioengine=io_uring --direct=1 --size=256M" ;;
 	esac
 }
 
-# run TARGET NIOS OUT.json: the 4k random read QD32 of make bench.
+# run TARGET NIOS OUT.json: the 4k random read QD32 of make bench (or
+# COSTS_RW, _BS, _QD's).
 run() {
 	local m=${1#zcp-} dir=read
 	case $1 in
@@ -107,8 +129,8 @@ run() {
 		return ;;
 	esac
 	# shellcheck disable=SC2046 # fio_opts: words
-	fio --name=costs $(fio_opts "$1") --rw=randread --bs=4k \
-		--iodepth=32 --number_ios="$2" --randrepeat=1 --numjobs=1 \
+	fio --name=costs $(fio_opts "$1") --rw="$rw" --bs="$bs" \
+		--iodepth="$qd" --number_ios="$2" --randrepeat=1 --numjobs=1 \
 		--output-format=json --output="$3" >/dev/null
 }
 
@@ -158,9 +180,11 @@ done
 echo nop >$T/current_tracer
 
 python3 "$here/costs.py" --dir "$tmp" --kernel "$(uname -r)" \
+	--workload "$rw $bs QD$qd" \
 	--targets "$targets" --groups "$(printf '%s\n' "${groups[@]%%:*}" | paste -sd ' ')"
 
 "$ctl" del "${zn#zcblk}"
-for d in $zp $zmd $zpi $zm; do "$ctl" del "${d#zcblk}"; done
+[ -z "$loopdev" ] || losetup -d "$loopdev"
+for d in $zp $zmd $zpi $zm $zfl; do "$ctl" del "${d#zcblk}"; done
 nullb_unload
 modprobe -r brd 2>/dev/null || true

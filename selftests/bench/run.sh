@@ -50,7 +50,9 @@ cc -O2 -Wall -Werror -o build/bench/uqd selftests/bench/uqd.c -luring
 # The guest's environment is clean: hand bench.sh its knobs explicitly.
 envs=()
 for v in BENCH_RUNTIME BENCH_RAMP BENCH_IOS_SMALL BENCH_IOS_LARGE BENCH_LOOPS \
-	BENCH_ONLY BENCH_COPIES BENCH_FDP_IOS BENCH_MD_IOS SCALE_REPS; do
+	BENCH_ONLY BENCH_COPIES BENCH_FDP_IOS BENCH_MD_IOS SCALE_REPS \
+	COSTS_TARGETS COSTS_GROUPS COSTS_IOS COSTS_TRACED_IOS COSTS_RW COSTS_BS \
+	COSTS_QD; do
 	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 done
 
