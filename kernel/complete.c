@@ -352,10 +352,8 @@ static bool zcblk_unpoll(struct request *rq)
 			first = node;
 		last = node;
 	}
-	if (first) {
-		last->next = NULL;
+	if (first)	/* llist_add_batch() links @last on */
 		zcblk_hctx_park(zh, first, last);
-	}
 	return found;
 }
 

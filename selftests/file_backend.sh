@@ -5,10 +5,7 @@
 # (io_uring); data written through zcblk is in the backing store byte for
 # byte at the same offset; flush reaches fsync; discard punches a hole.
 . "$(dirname "$0")/lib.sh"
-need fio nvme losetup mkfs.ext4 python3
-
-stat_field() { "$ZCBLKCTL" stats "$1" -j | python3 -c \
-	'import json,sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"; }
+need fio nvme losetup mkfs.ext4
 
 modprobe loop 2>/dev/null	# built in on some kernels
 brd_ext4 65536
@@ -46,14 +43,16 @@ check_backing() {	# NAME BACKING
 	nvme flush "${dev}c" -n 1 >/dev/null || fail "$name: nvme flush"
 	cmp -n 65536 -i 0:$off "$TMP/pat" "$backing" ||
 		fail "$name: backing store differs from what zcblk wrote"
-	[ "$(stat_field "${name#zcblk}" flushes)" -ge 1 ] ||
+	load_stats "${name#zcblk}"
+	[ "${ST[flushes]}" -ge 1 ] ||
 		fail "$name: flush did not reach the backend"
 	nvme read "${dev}c" -s 0 -c $((524288 / 512 - 1)) -z 524288 \
 		-d "$TMP/big" >/dev/null || fail "$name: 512 KiB nvme read"
 	cmp -n 524288 "$TMP/big" "$backing" || fail "$name: 512 KiB read differs"
-	[ "$(stat_field "${name#zcblk}" copied_bytes)" = 0 ] ||
+	load_stats "${name#zcblk}"
+	[ "${ST[copied_bytes]}" = 0 ] ||
 		fail "$name: zcblk copied data (direct I/O should not)"
-	[ "$(stat_field "${name#zcblk}" pinned_current)" = 0 ] ||
+	[ "${ST[pinned_current]}" = 0 ] ||
 		fail "$name: pages still pinned"
 }
 

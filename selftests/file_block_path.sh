@@ -14,10 +14,8 @@
 #   file, the blocks around it keep their data.
 # Backing file on an ext4 on a mem disk (lib.sh's scratch_ext4).
 . "$(dirname "$0")/lib.sh"
-need fio mkfs.ext4 e2fsck blkdiscard python3 cmp
+need fio mkfs.ext4 e2fsck blkdiscard cmp
 
-stat_field() { "$ZCBLKCTL" stats "$1" -j | python3 -c \
-	'import json,sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"; }
 # sysfs_stat DISK FIELD: field FIELD (1-based) of /sys/block/DISK/stat.
 sysfs_stat() { awk -v f="$2" '{ print $f }' "/sys/block/$1/stat"; }
 
@@ -50,7 +48,8 @@ cmp -n $((1 << 20)) -i $(((1 << 20) + 65536)) "$ext4/backing.img" "$TMP/pat" ||
 	fail "Write Zeroes changed the data after its range"
 
 # Flush and FUA from a file system's journal.
-f0=$(stat_field "$idx" flushes)
+load_stats "$idx"
+f0=${ST[flushes]}
 mkfs.ext4 -q -F "/dev/$name" || fail "mkfs.ext4 /dev/$name"
 mkdir -p "$TMP/fs"
 mount -o barrier=1 "/dev/$name" "$TMP/fs" || fail "mount /dev/$name"
@@ -61,7 +60,8 @@ for i in 1 2 3; do
 	sync -f "$TMP/fs/f$i" || fail "sync"
 done
 umount "$TMP/fs" || fail "umount"
-f1=$(stat_field "$idx" flushes)
+load_stats "$idx"
+f1=${ST[flushes]}
 log "flushes run by the backend: $f0 -> $f1"
 [ "$f1" -gt "$f0" ] || fail "no flush from ext4 reached the file backend"
 e2fsck -fn "/dev/$name" >"$TMP/fsck" 2>&1 || {

@@ -8,17 +8,12 @@
 # blocks, and so does the file itself; power cut, power on and reads of
 # the same disk agree.
 . "$(dirname "$0")/lib.sh"
-need nvme python3 mkfs.ext4
+need nvme mkfs.ext4
 
 brd_ext4 65536
 mnt=$TMP/mnt
 img=$mnt/backing.img
 truncate -s 16M "$img" || fail "truncate"
-
-stat_of() {
-	"$ZCBLKCTL" stats -j "$1" | python3 -c \
-		'import json, sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"
-}
 
 # block N TAG: 4 KiB of TAG's pattern for block N, on stdout
 block() {
@@ -65,13 +60,15 @@ nvme write "${dev}c" --start-block=4 --block-count=0 --data-size=4096 \
 	fail "nvme write --force-unit-access"	# FUA: kept
 put "$dev" 5 new				# lost
 put "$dev" 6 new				# lost
-dirty=$(stat_of "$idx" cache_dirty_bytes)
+load_stats "$idx"
+dirty=${ST[cache_dirty_bytes]}
 [ "$dirty" = 12288 ] ||
 	fail "cache_dirty_bytes $dirty, want 12288 (blocks 3, 5, 6)"
 log "cache dirty: $dirty bytes"
 
 "$ZCBLKCTL" set "$idx" --power cut || fail "power cut"
-[ "$(stat_of "$idx" cut_lost_writes)" = 3 ] || fail "cut_lost_writes"
+load_stats "$idx"
+[ "${ST[cut_lost_writes]}" = 3 ] || fail "cut_lost_writes"
 dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null &&
 	fail "a read after the cut succeeded"
 del_disk "$name"
