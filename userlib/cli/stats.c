@@ -32,7 +32,7 @@ static void stats_usage(FILE *f)
 		"                            buffers (pinned by io_uring, not zcblk)\n"
 		"  copied_bytes              data bytes zcblk copied: mem backend, file\n"
 		"                            --buffered; 0 for file direct I/O\n"
-		"  flushes                   flushes run on the backing file (file)\n"
+		"  flushes                   flushes the disk ran (file: fsync of the file)\n"
 		"  timeouts                  requests whose timeout expired\n"
 		"  injected                  errors injected ('%s set --fail-every')\n"
 		"  cache_dirty_bytes         bytes in the volatile write cache, not yet\n"
