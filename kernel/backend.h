@@ -72,10 +72,13 @@ struct zcblk_backend_ops {
 	 */
 	bool may_defer;
 	/*
-	 * Run requests from a per-disk workqueue, never in the submitter's
-	 * context: backends that call into another file system must not
-	 * inherit the submitter's locks and plug (loop does the same).
-	 * Their submit() may return ZCBLK_SUBMIT_DEFER too: run it again.
+	 * Run requests from a per-disk workqueue: backends that call into
+	 * another file system must not block the submitter nor inherit its
+	 * locks (loop does the same). A plain read or write is tried in
+	 * queue_rq first if open() set dev->inline_rw (disk.c's
+	 * zcblk_disk_inline_ok()), with @io->nowait: the backend must not
+	 * block then. Their submit() may return ZCBLK_SUBMIT_DEFER too: run
+	 * it again.
 	 */
 	bool deferred;
 	/* Discarded ranges read back as zeros (NVMe DLFEAT) */

@@ -173,6 +173,12 @@ struct zcblk_dev {
 	struct request_queue *queue;	/* the disk's, or one of its own */
 	bool no_bdev;			/* char device only (zoned.rst) */
 	struct workqueue_struct *wq;	/* deferred backends only */
+	/*
+	 * A deferred backend (file) that can try plain reads and writes in
+	 * queue_rq without blocking (IOCB_NOWAIT): the tag set is
+	 * BLK_MQ_F_BLOCKING (disk.c's zcblk_disk_inline_ok()).
+	 */
+	bool inline_rw;
 	struct zcblk_hctx *hctxs;	/* one per hardware queue */
 
 	struct device cdev_dev;		/* /dev/zcblk<N>c */

@@ -419,8 +419,36 @@ void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq)
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
 	pdu->deferred = true;
+	pdu->inline_try = false;
 	zcblk_stat_inc(dev, deferred);
 	queue_work(dev->wq, &pdu->work);
+}
+
+/*
+ * A file disk's plain read or write is tried in queue_rq, as io_uring
+ * tries a read before punting it to a worker: IOCB_NOWAIT, and what would
+ * block runs again from the disk's workqueue (file.c). That spares each
+ * I/O a worker's wakeup and two context switches (performance.rst). Not
+ * from a task inside a file system's transaction or a reclaim scope:
+ * calling into the backing file system from there is what loop's workers
+ * avoid, and so does the workqueue. Only plain I/O: metadata, PI, zones,
+ * placement and the write cache's log may sleep.
+ */
+static bool zcblk_disk_inline_ok(struct zcblk_dev *dev, struct request *rq)
+{
+	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	if (!dev->inline_rw || current->journal_info ||
+	    (current->flags & (PF_MEMALLOC | PF_MEMALLOC_NOFS |
+			       PF_MEMALLOC_NOIO)))
+		return false;
+	if (READ_ONCE(dev->wc.size) || zcblk_zoned(dev) || zcblk_fdp(dev) ||
+	    zcblk_pi_type(dev) || zcblk_md_size(dev))
+		return false;
+	if (blk_rq_is_passthrough(rq))
+		return !pdu->nc.admin && (pdu->nc.opcode == nvme_cmd_read ||
+					  pdu->nc.opcode == nvme_cmd_write);
+	return req_op(rq) == REQ_OP_READ || req_op(rq) == REQ_OP_WRITE;
 }
 
 /* Every request is taken: there is no status that sends one back. */
@@ -432,6 +460,7 @@ static __always_inline void zcblk_queue_one(struct zcblk_dev *dev,
 	pdu->sts = BLK_STS_OK;
 	pdu->in_backend = false;
 	pdu->deferred = false;
+	pdu->inline_try = false;
 	pdu->zone_placed = false;
 	if (!blk_rq_is_passthrough(rq))
 		pdu->status = 0;
@@ -439,12 +468,18 @@ static __always_inline void zcblk_queue_one(struct zcblk_dev *dev,
 	/* Calls cost every request; a stall is rare. */
 	if (unlikely(READ_ONCE(dev->set.stall)) && zcblk_stall(dev, rq))
 		return;
-	if (dev->ops->deferred)
-		queue_work(dev->wq, &pdu->work);
-	else if (zcblk_disk_fast_ok(dev, rq))
-		zcblk_disk_fast(dev, rq);
-	else
+	if (dev->ops->deferred) {
+		if (!zcblk_disk_inline_ok(dev, rq)) {
+			queue_work(dev->wq, &pdu->work);
+			return;
+		}
+		pdu->inline_try = true;
 		zcblk_disk_execute(dev, rq);
+	} else if (zcblk_disk_fast_ok(dev, rq)) {
+		zcblk_disk_fast(dev, rq);
+	} else {
+		zcblk_disk_execute(dev, rq);
+	}
 }
 
 static blk_status_t zcblk_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -559,6 +594,9 @@ static int zcblk_tag_set_init(struct zcblk_dev *dev)
 	set->timeout = msecs_to_jiffies(cfg->timeout_ms);
 	/* A RAM-speed device gains nothing from an I/O scheduler. */
 	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
+	/* Tried in queue_rq, a file's I/O may allocate, so sleep. */
+	if (dev->inline_rw)
+		set->flags |= BLK_MQ_F_BLOCKING;
 	set->driver_data = dev;
 	return blk_mq_alloc_tag_set(set);
 }

@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/netlink.h>
@@ -79,10 +80,98 @@ static void zcblk_file_rw_done(struct zcblk_pdu *pdu, long ret)
 						       BLK_STS_IOERR);
 }
 
+/*
+ * Tried in queue_rq, the I/O may run from the flush of the submitter's
+ * plug (queue_rqs): the backing device's requests must not join the list
+ * blk-mq is handing us, so they go to a plug of our own, flushed when
+ * the backing call returns. No moment without a plug while the task may
+ * hold a plug timestamp (6.12: PF_BLOCK_TS, which a context switch reads
+ * through current->plug): preemption is off while the plugs change, and
+ * blk_finish_plug() clears the flag before it leaves current->plug NULL.
+ */
+static struct blk_plug *zcblk_file_plug_own(struct blk_plug *own)
+{
+	struct blk_plug *outer = current->plug;
+
+	if (outer) {
+		preempt_disable();
+		current->plug = NULL;
+		blk_start_plug(own);
+		preempt_enable();
+	}
+	return outer;
+}
+
+static void zcblk_file_plug_restore(struct blk_plug *outer,
+				    struct blk_plug *own)
+{
+	if (outer) {
+		blk_finish_plug(own);
+		current->plug = outer;
+	}
+}
+
+/* The backing file's read_iter or write_iter, for the request's I/O. */
+static ssize_t zcblk_file_issue(struct zcblk_pdu *pdu, struct iov_iter *iter)
+{
+	struct file *file = pdu->iocb.ki_filp;
+	struct blk_plug own, *outer;
+	unsigned int noio;
+	ssize_t ret;
+
+	outer = zcblk_file_plug_own(&own);
+	/* Reclaim must not write through us (loop's workers run so too). */
+	noio = memalloc_noio_save();
+	if (pdu->file_write)
+		ret = file->f_op->write_iter(&pdu->iocb, iter);
+	else
+		ret = file->f_op->read_iter(&pdu->iocb, iter);
+	memalloc_noio_restore(noio);
+	zcblk_file_plug_restore(outer, &own);
+	return ret;
+}
+
+/* The disk's workqueue: what IOCB_NOWAIT refused, again, free to block. */
+static void zcblk_file_retry_work(struct work_struct *work)
+{
+	struct zcblk_pdu *pdu = container_of(work, struct zcblk_pdu,
+					     file_retry);
+	struct iov_iter iter = pdu->file_iter;
+	ssize_t ret;
+
+	pdu->iocb.ki_pos = pdu->file_pos;
+	ret = zcblk_file_issue(pdu, &iter);
+	if (ret != -EIOCBQUEUED)
+		zcblk_file_rw_done(pdu, ret);
+}
+
+/*
+ * IOCB_NOWAIT refused the I/O, at once or from its completion (a bio
+ * that could not get a tag): nothing was counted twice nor completed,
+ * the request runs it again from the workqueue, counted in deferred.
+ * Redoing all of it is harmless: a read, or a write of the same data.
+ */
+static void zcblk_file_retry(struct zcblk_pdu *pdu)
+{
+	struct request *rq = blk_mq_rq_from_pdu(pdu);
+	struct zcblk_dev *dev = rq->q->queuedata;
+
+	pdu->iocb.ki_flags &= ~IOCB_NOWAIT;
+	zcblk_stat_inc(dev, deferred);
+	INIT_WORK(&pdu->file_retry, zcblk_file_retry_work);
+	queue_work(dev->wq, &pdu->file_retry);
+}
+
 /* Any context: the backing I/O is over. */
 static void zcblk_file_aio_complete(struct kiocb *iocb, long ret)
 {
-	zcblk_file_rw_done(container_of(iocb, struct zcblk_pdu, iocb), ret);
+	struct zcblk_pdu *pdu = container_of(iocb, struct zcblk_pdu, iocb);
+
+	if (unlikely(ret == -EAGAIN) && (iocb->ki_flags & IOCB_NOWAIT)) {
+		zcblk_file_retry(pdu);
+		return;
+	}
+	zcblk_file_rw_done(pdu, ret);
 }
 
 /*
@@ -266,6 +355,9 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 	struct iov_iter iter;
 	ssize_t ret;
 
+	/* Tried in queue_rq (disk.c): only a plain direct read or write. */
+	if (io->nowait && (io->md_nr || io->md_ext || f->buffered))
+		return ZCBLK_SUBMIT_DEFER;
 	if (io->md_nr || io->md_ext)
 		return zcblk_file_rw_md(dev, io);
 	/*
@@ -283,6 +375,12 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 	if (write && io->fua)
 		pdu->iocb.ki_flags |= IOCB_DSYNC;
 	pdu->iocb.ki_ioprio = req_get_ioprio(rq);
+	pdu->file_write = write;
+	if (io->nowait) {
+		pdu->iocb.ki_flags |= IOCB_NOWAIT;
+		pdu->file_pos = io->pos;
+		pdu->file_iter = iter;
+	}
 	WRITE_ONCE(pdu->in_backend, true);
 	if (f->buffered) {
 		/* Through the VFS, as loop: freeze protection, range checks. */
@@ -297,11 +395,10 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 		zcblk_file_rw_done(pdu, ret);
 		return ZCBLK_SUBMIT_QUEUED;
 	}
-	if (write)
-		ret = f->file->f_op->write_iter(&pdu->iocb, &iter);
-	else
-		ret = f->file->f_op->read_iter(&pdu->iocb, &iter);
-	if (ret != -EIOCBQUEUED)
+	ret = zcblk_file_issue(pdu, &iter);
+	if (ret == -EAGAIN && io->nowait)
+		zcblk_file_retry(pdu);
+	else if (ret != -EIOCBQUEUED)
 		zcblk_file_rw_done(pdu, ret);
 	return ZCBLK_SUBMIT_QUEUED;
 }
@@ -419,6 +516,13 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_WRITE:
 		return zcblk_file_rw(dev, io);
+	default:
+		break;
+	}
+	/* Only reads and writes are tried in queue_rq (disk.c). */
+	if (io->nowait)
+		return ZCBLK_SUBMIT_DEFER;
+	switch (io->op) {
 	case ZCBLK_IO_FLUSH:
 		io->sts = errno_to_blk_status(vfs_fsync(f->file, 0));
 		break;
@@ -645,6 +749,9 @@ static int zcblk_file_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	list_add(&f->node, &zcblk_files);
 	mutex_unlock(&zcblk_files_lock);
 	dev->backend_data = f;
+	dev->inline_rw = !f->buffered &&
+			 (f->bdev ? bdev_nowait(f->bdev) :
+				    !!(f->file->f_mode & FMODE_NOWAIT));
 	return 0;
 
 err_close:

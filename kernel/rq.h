@@ -16,6 +16,7 @@
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/types.h>
+#include <linux/uio.h>
 #include <linux/workqueue.h>
 
 #include "backend.h"
@@ -63,11 +64,13 @@ struct zcblk_pdu {
 	struct hrtimer timer;		/* delayed completion */
 
 	/*
-	 * disk.c: the request runs from dev->wq, always for deferred
-	 * backends (file), and again after ZCBLK_SUBMIT_DEFER (@deferred).
+	 * disk.c: the request runs from dev->wq, for deferred backends (file)
+	 * unless tried in queue_rq (@inline_try, nothing may block), and
+	 * again after ZCBLK_SUBMIT_DEFER (@deferred).
 	 */
 	struct work_struct work;
 	bool deferred;
+	bool inline_try;
 
 	/*
 	 * zns.c: a zoned write's place, taken once: a write that runs again
@@ -80,6 +83,11 @@ struct zcblk_pdu {
 	bool in_backend;		/* in flight: never end early */
 	struct kiocb iocb;
 	struct bio_vec *file_bvecs;	/* for requests of several bios */
+	bool file_write;
+	/* An I/O IOCB_NOWAIT refused, again from dev->wq: where, what */
+	struct work_struct file_retry;
+	u64 file_pos;
+	struct iov_iter file_iter;
 };
 
 void zcblk_rq_park(struct request *rq);
@@ -109,8 +117,9 @@ static __always_inline void zcblk_rq_end_inline(struct request *rq)
  * zcblk_rq_nowait() - tell whether the backend must not sleep for a request
  * @rq: the request
  *
- * Only the requests the disk's workqueue runs may sleep. Inline: every
- * I/O asks.
+ * A deferred backend's requests may sleep, except a read or write tried
+ * in queue_rq; the other backends' only when the disk's workqueue runs
+ * them again. Inline: every I/O asks.
  *
  * Context: any context.
  * Return: true if the backend must not sleep for @rq.
@@ -120,7 +129,7 @@ static inline bool zcblk_rq_nowait(struct request *rq)
 	struct zcblk_dev *dev = rq->q->queuedata;
 	struct zcblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
-	return !dev->ops->deferred && !pdu->deferred;
+	return pdu->inline_try || (!dev->ops->deferred && !pdu->deferred);
 }
 
 #endif /* ZCBLK_RQ_H */

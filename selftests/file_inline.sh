@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A file disk's plain reads and writes are tried in queue_rq with
+# IOCB_NOWAIT (Documentation/backends.rst); what the backing file system
+# would block for runs again from the disk's workqueue, counted in
+# debugfs's deferred. On a sparse backing file on ext4, each 4 KiB
+# O_DIRECT write into a hole needs an allocation, which ext4 refuses
+# under IOCB_NOWAIT: 256 writes, 256 deferred. Writing the same blocks
+# again and reading them are overwrites and reads of allocated blocks:
+# none deferred. The disk, and the backing file, hold what was written.
+. "$(dirname "$0")/lib.sh"
+need cmp dd
+
+# deferred DISK: requests of DISK run again from its workqueue so far.
+deferred() {
+	local n
+	n=$(sed -n 's/^deferred //p' "/sys/kernel/debug/zcblk/${1#zcblk}/queues")
+	[ -n "$n" ] || fail "no deferred counter in debugfs"
+	echo "$n"
+}
+
+ext4=$(scratch_ext4)
+truncate -s 16M "$ext4/backing.img" || fail "truncate"
+name=$(add_disk --backend file --path "$ext4/backing.img")
+head -c $((1 << 20)) /dev/urandom >"$TMP/pat"
+d0=$(deferred "$name")
+dd if="$TMP/pat" of="/dev/$name" bs=4k oflag=direct status=none ||
+	fail "dd into the holes"
+d1=$(deferred "$name")
+dd if="$TMP/pat" of="/dev/$name" bs=4k oflag=direct status=none ||
+	fail "dd over the same blocks"
+d2=$(deferred "$name")
+dd if="/dev/$name" of="$TMP/back" bs=4k count=256 iflag=direct \
+	status=none || fail "dd back"
+d3=$(deferred "$name")
+log "deferred: 256 writes into holes +$((d1 - d0)), 256 overwrites +$((d2 - d1)), 256 reads +$((d3 - d2))"
+[ $((d1 - d0)) -eq 256 ] ||
+	fail "writes into holes: $((d1 - d0)) of 256 ran again from the workqueue"
+[ $((d2 - d1)) -eq 0 ] || fail "overwrites deferred: $((d2 - d1))"
+[ $((d3 - d2)) -eq 0 ] || fail "reads deferred: $((d3 - d2))"
+cmp "$TMP/pat" "$TMP/back" || fail "read back differs from what was written"
+cmp -n $((1 << 20)) "$TMP/pat" "$ext4/backing.img" ||
+	fail "the backing file differs from what was written"
+exit $KSFT_PASS
