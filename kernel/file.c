@@ -512,17 +512,13 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 	struct zcblk_file *f = zcblk_file(dev);
 	int mode;
 
+	/* Only reads and writes are tried in queue_rq (disk.c). */
+	if (io->nowait && io->op != ZCBLK_IO_READ && io->op != ZCBLK_IO_WRITE)
+		return ZCBLK_SUBMIT_DEFER;
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_WRITE:
 		return zcblk_file_rw(dev, io);
-	default:
-		break;
-	}
-	/* Only reads and writes are tried in queue_rq (disk.c). */
-	if (io->nowait)
-		return ZCBLK_SUBMIT_DEFER;
-	switch (io->op) {
 	case ZCBLK_IO_FLUSH:
 		io->sts = errno_to_blk_status(vfs_fsync(f->file, 0));
 		break;
