@@ -8,11 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 need blkdiscard fallocate cmp python3 nvme
 
-# deferred DISK: requests of DISK run again from its workqueue so far.
-deferred() {
-	sed -n 's/^deferred //p' "/sys/kernel/debug/zcblk/${1#zcblk}/queues"
-}
-
 name=$(add_disk --backend mem --size 16M)
 dev=/dev/$name
 [ "$(json_field "$name" alloc_bytes)" = 0 ] || fail "new disk has pages"
@@ -55,14 +50,13 @@ cmp -n $((16 << 20)) /dev/zero "$dev" || fail "disk not zero after punch hole"
 # NVMe Write Zeroes without DEAC (NOUNMAP) through the char device, where
 # nothing else defers: 64 KiB runs inline, 512 KiB on the workqueue.
 dd if="$TMP/data" of="$dev" bs=1M oflag=direct status=none || fail "dd rewrite"
-d0=$(deferred "$name")
-[ -n "$d0" ] || fail "no deferred counter in debugfs"
+deferred "$name" d0
 nvme write-zeroes "${dev}c" -s 0 -c 127 >/dev/null || fail "write-zeroes 64 KiB"
-d1=$(deferred "$name")
+deferred "$name" d1
 [ "$d1" = "$d0" ] || fail "64 KiB Write Zeroes deferred ($d0 -> $d1)"
 nvme write-zeroes "${dev}c" -s 2048 -c 1023 >/dev/null ||
 	fail "write-zeroes 512 KiB"
-d2=$(deferred "$name")
+deferred "$name" d2
 [ "$d2" = $((d1 + 1)) ] ||
 	fail "512 KiB Write Zeroes ran inline (deferred $d1 -> $d2)"
 python3 - "$TMP/data" "$TMP/want" <<'PY'

@@ -11,28 +11,20 @@
 . "$(dirname "$0")/lib.sh"
 need cmp dd
 
-# deferred DISK: requests of DISK run again from its workqueue so far.
-deferred() {
-	local n
-	n=$(sed -n 's/^deferred //p' "/sys/kernel/debug/zcblk/${1#zcblk}/queues")
-	[ -n "$n" ] || fail "no deferred counter in debugfs"
-	echo "$n"
-}
-
 ext4=$(scratch_ext4)
 truncate -s 16M "$ext4/backing.img" || fail "truncate"
 name=$(add_disk --backend file --path "$ext4/backing.img")
 head -c $((1 << 20)) /dev/urandom >"$TMP/pat"
-d0=$(deferred "$name")
+deferred "$name" d0
 dd if="$TMP/pat" of="/dev/$name" bs=4k oflag=direct status=none ||
 	fail "dd into the holes"
-d1=$(deferred "$name")
+deferred "$name" d1
 dd if="$TMP/pat" of="/dev/$name" bs=4k oflag=direct status=none ||
 	fail "dd over the same blocks"
-d2=$(deferred "$name")
+deferred "$name" d2
 dd if="/dev/$name" of="$TMP/back" bs=4k count=256 iflag=direct \
 	status=none || fail "dd back"
-d3=$(deferred "$name")
+deferred "$name" d3
 log "deferred: 256 writes into holes +$((d1 - d0)), 256 overwrites +$((d2 - d1)), 256 reads +$((d3 - d2))"
 [ $((d1 - d0)) -eq 256 ] ||
 	fail "writes into holes: $((d1 - d0)) of 256 ran again from the workqueue"
