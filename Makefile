@@ -46,7 +46,7 @@ endif
 
 CACHE	:= $(or $(ZCBLK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zcblk)
 
-.PHONY: all modules userlib selftests ynl-gen check check-packages check-debug check-debug-cli coverage stress fuzz soak demo bench bench-quick bench-costs bench-ab bench-scaling deps clean help \
+.PHONY: all modules userlib selftests ynl-gen check check-host check-packages check-debug check-debug-cli coverage stress fuzz soak demo bench bench-quick bench-costs bench-ab bench-scaling deps clean help \
 	install install-modules install-userlib uninstall uninstall-modules \
 	uninstall-userlib dkms-install dkms-uninstall deb
 
@@ -215,6 +215,12 @@ check: deps
 	$(Q)$(MAKE) all deb
 	$(Q)$(VM)/check.sh
 
+# The host checks of make check alone (checkpatch, shellcheck, W=1 builds,
+# ...): a few minutes, to run before every commit.
+check-host: deps
+	$(Q)$(MAKE) all
+	$(Q)ZCBLK_VMS=0 $(VM)/check.sh
+
 # The Debian packages installed in a VM per stock kernel, DKMS building the
 # module there (selftests/tests-packages.txt); .ci/run runs it after check.
 check-packages: deps
@@ -318,6 +324,7 @@ help:
 	@echo "                (make KDIR=... builds userlib and the selftests too)"
 	@echo "make demo       boot a VM and show a zcblk disk at work"
 	@echo "make check      build, run the host checks and the tests on every kernel"
+	@echo "make check-host the host checks alone (checkpatch, shellcheck, W=1, ...)"
 	@echo "make deb        Debian packages into build/deb/ (lintian-clean)"
 	@echo "make check-packages  install them in a VM per kernel: DKMS, modprobe, fio"
 	@echo "make check-debug  the tests on a KASAN/lockdep/kmemleak kernel (built once)"

@@ -50,13 +50,13 @@ cmp -n $((16 << 20)) /dev/zero "$dev" || fail "disk not zero after punch hole"
 # NVMe Write Zeroes without DEAC (NOUNMAP) through the char device, where
 # nothing else defers: 64 KiB runs inline, 512 KiB on the workqueue.
 dd if="$TMP/data" of="$dev" bs=1M oflag=direct status=none || fail "dd rewrite"
-deferred "$name" d0
+deferred "$name"; d0=$DEFERRED
 nvme write-zeroes "${dev}c" -s 0 -c 127 >/dev/null || fail "write-zeroes 64 KiB"
-deferred "$name" d1
+deferred "$name"; d1=$DEFERRED
 [ "$d1" = "$d0" ] || fail "64 KiB Write Zeroes deferred ($d0 -> $d1)"
 nvme write-zeroes "${dev}c" -s 2048 -c 1023 >/dev/null ||
 	fail "write-zeroes 512 KiB"
-deferred "$name" d2
+deferred "$name"; d2=$DEFERRED
 [ "$d2" = $((d1 + 1)) ] ||
 	fail "512 KiB Write Zeroes ran inline (deferred $d1 -> $d2)"
 python3 - "$TMP/data" "$TMP/want" <<'PY'

@@ -15,16 +15,16 @@ ext4=$(scratch_ext4)
 truncate -s 16M "$ext4/backing.img" || fail "truncate"
 name=$(add_disk --backend file --path "$ext4/backing.img")
 head -c $((1 << 20)) /dev/urandom >"$TMP/pat"
-deferred "$name" d0
+deferred "$name"; d0=$DEFERRED
 dd if="$TMP/pat" of="/dev/$name" bs=4k oflag=direct status=none ||
 	fail "dd into the holes"
-deferred "$name" d1
+deferred "$name"; d1=$DEFERRED
 dd if="$TMP/pat" of="/dev/$name" bs=4k oflag=direct status=none ||
 	fail "dd over the same blocks"
-deferred "$name" d2
+deferred "$name"; d2=$DEFERRED
 dd if="/dev/$name" of="$TMP/back" bs=4k count=256 iflag=direct \
 	status=none || fail "dd back"
-deferred "$name" d3
+deferred "$name"; d3=$DEFERRED
 log "deferred: 256 writes into holes +$((d1 - d0)), 256 overwrites +$((d2 - d1)), 256 reads +$((d3 - d2))"
 [ $((d1 - d0)) -eq 256 ] ||
 	fail "writes into holes: $((d1 - d0)) of 256 ran again from the workqueue"

@@ -146,13 +146,13 @@ polled() {
 	printf -v "$2" '%s' "$n"
 }
 
-# deferred DISK VAR: VAR=the requests of DISK run again from its
+# deferred DISK: DEFERRED=the requests of DISK run again from its
 # workqueue so far (debugfs zcblk/<N>/queues).
 deferred() {
 	local f=/sys/kernel/debug/zcblk/${1#zcblk}/queues n
 	n=$(sed -n 's/^deferred //p' "$f" 2>/dev/null)
 	[ -n "$n" ] || fail "$f: no deferred counter"
-	printf -v "$2" '%s' "$n"
+	DEFERRED=$n
 }
 
 # load_stats DISK: ST[counter]=value for each counter of DISK

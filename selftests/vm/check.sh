@@ -23,7 +23,8 @@
 # space-separated: one VM per list and kernel, output in
 # build/vm/<rel>-<list> when there are several), ZCBLK_JOBS (VMs at a
 # time), ZCBLK_DEBUG=1 (passed to the guest: debug-kernel extras),
-# ZCBLK_GUEST_ENV="VAR=value ..." (more variables for the guest's tests).
+# ZCBLK_GUEST_ENV="VAR=value ..." (more variables for the guest's tests),
+# ZCBLK_VMS=0 (the host checks alone: make check-host).
 set -euo pipefail
 # Parsed whole before it runs, so that editing this file cannot derail
 # a run in progress (bash reads scripts as it goes).
@@ -39,6 +40,8 @@ read -r -a lists <<<"${ZCBLK_TESTS:-}"
 jobs=${ZCBLK_JOBS:-2}
 pass=0 fail=0 skip=0
 tmp=$(mktemp -d)
+# What failed, repeated at the end: CI shows only the end of the output.
+: >"$tmp/failures"
 trap 'rm -rf "$tmp"' EXIT
 
 # count <tap file>: add its top-level results to the totals, and the
@@ -54,9 +57,24 @@ count() {
 	pass=$((pass + p - s)) skip=$((skip + s + n)) fail=$((fail + f))
 }
 
+# failures <tap file> <where>: each failed test's line and the last 12
+# lines it printed, into $tmp/failures.
+failures() {
+	awk -v where="$2" '
+		/^ok [0-9]+ / { n = 0; next }
+		/^not ok/ {
+			print "# " where ": " $0
+			for (i = (n > 12 ? n - 12 : 0); i < n; i++)
+				print "#   " buf[i % 12]
+			n = 0; next
+		}
+		{ buf[n % 12] = $0; n++ }' "$1" >>"$tmp/failures"
+}
+
 # One VM: "rel|list|out dir", its TAP in $tmp/vm.<i>, its exit
 # status in $tmp/vm.<i>.rc.
 vms=()
+[ "${ZCBLK_VMS:-1}" = 1 ] || kernels=()
 for rel in "${kernels[@]}"; do
 	for list in "${lists[@]}"; do
 		out=build/vm/$rel
@@ -117,8 +135,17 @@ host_check() {
 	4) why=$(sed -n -E 's/.*# SKIP:? *//p; s/^(SKIP|[Ss]kip)[: ]+//p' "$tmp/host" | tail -n1)
 	   echo "ok $n ${c#selftests/} # SKIP ${why:-no reason given}"
 	   skip=$((skip + 1)) ;;
-	*) echo "not ok $n ${c#selftests/} # exit=$rc"; fail=$((fail + 1)) ;;
+	*) echo "not ok $n ${c#selftests/} # exit=$rc"; fail=$((fail + 1))
+	   { echo "# host: not ok $n ${c#selftests/} # exit=$rc"
+	     tail -n 12 "$tmp/host" | sed 's/^/#   /'; } >>"$tmp/failures" ;;
 	esac
+}
+
+# vm_fail <TAP line>: a VM's own failure.
+vm_fail() {
+	echo "$1"
+	echo "# $1" >>"$tmp/failures"
+	fail=$((fail + 1))
 }
 
 shopt -s nullglob
@@ -154,21 +181,24 @@ for i in "${!vms[@]}"; do
 	cat "$tmp/vm.$i"
 	before=$fail
 	count "$tmp/vm.$i"
+	failures "$tmp/vm.$i" "$rel${list:+ ($list)}"
 	if [ "$rc" = 124 ]; then
-		echo "not ok - vm $rel: timeout"
-		fail=$((fail + 1))
+		vm_fail "not ok - vm $rel: timeout"
 	fi
 	if [ -s "$out/splats.txt" ]; then
-		echo "not ok - vm $rel: splat ($out/splats.txt)"
-		fail=$((fail + 1))
+		vm_fail "not ok - vm $rel: splat ($out/splats.txt)"
+		head -n 12 "$out/splats.txt" | sed 's/^/#   /' >>"$tmp/failures"
 	fi
 	if [ "$rc" != 0 ] && [ "$fail" = "$before" ]; then
-		echo "not ok - vm $rel: exit $rc without a failed test"
-		fail=$((fail + 1))
+		vm_fail "not ok - vm $rel: exit $rc without a failed test"
 	fi
 done
 wait
 
+if [ -s "$tmp/failures" ]; then
+	echo "# what failed:"
+	cat "$tmp/failures"
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
 exit
