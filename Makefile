@@ -334,7 +334,7 @@ help:
 	@echo "make fuzz       the fuzzer for FUZZ_SECONDS (600) on the debug kernel"
 	@echo "make soak       fio verify + settings/injection churn, DURATION s (600)"
 	@echo "make bench      passthrough, block path, null_blk, brd: results in"
-	@echo "                Documentation/performance/results (KERNELS=...; ~25 min each)"
+	@echo "                Documentation/performance/results (KERNELS=...; ~35 min each)"
 	@echo "make bench-quick  passthrough vs block path vs null_blk, 4k QD32"
 	@echo "make bench-costs  instructions per I/O by kernel function (KERNELS=...)"
 	@echo "make bench-ab   instructions per I/O of module builds, BENCH_AB=\"a=REV b=WORK\""

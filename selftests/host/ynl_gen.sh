@@ -7,7 +7,6 @@
 # "Generated code", says what is generated and why the rest is not.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-tools=$repo/build/linux-tools
 src=/usr/src/linux-source-6.12.tar.xz
 update=0
 [ "${1:-}" = --update ] && update=1
@@ -16,15 +15,11 @@ update=0
 /usr/bin/python3 -c 'import yaml, jsonschema' 2>/dev/null ||
 	{ echo "# SKIP python3-yaml or python3-jsonschema not installed"; exit 4; }
 
-ksrc=$tools/linux-source-6.12
+# shellcheck source=selftests/host/linux_tools.sh
+. "$repo/selftests/host/linux_tools.sh"
+ksrc=$(linux_tools_dir "$src") || exit $?
 gen=$ksrc/tools/net/ynl/ynl-gen-c.py
 schema=$ksrc/Documentation/netlink/genetlink-legacy.yaml
-if [ ! -f "$gen" ] || [ ! -f "$schema" ]; then
-	mkdir -p "$tools"
-	tar -xJf "$src" -C "$tools" 'linux-source-6.12/tools/net/ynl' \
-		'linux-source-6.12/Documentation/netlink/genetlink-legacy.yaml' ||
-		exit 1
-fi
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
