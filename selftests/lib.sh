@@ -136,23 +136,28 @@ brd_ext4() {
 	echo "mount $TMP/mnt" >>"$ZCBLK_UNDO"
 }
 
-# polled DISK VAR: VAR=the requests of DISK that zcblk's poll callback
-# ended so far (debugfs zcblk/<N>/queues). Only requests blk-mq sent to a
-# poll hardware queue wait there for it. The VM always mounts debugfs.
-polled() {
+# queues_stat DISK NAME: QSTAT=the counter NAME of DISK's debugfs
+# zcblk/<N>/queues. The VM always mounts debugfs.
+queues_stat() {
 	local f=/sys/kernel/debug/zcblk/${1#zcblk}/queues n
-	n=$(sed -n 's/^polled //p' "$f" 2>/dev/null)
-	[ -n "$n" ] || fail "$f: no polled counter"
-	printf -v "$2" '%s' "$n"
+	n=$(sed -n "s/^$2 //p" "$f" 2>/dev/null)
+	[ -n "$n" ] || fail "$f: no $2 counter"
+	QSTAT=$n
+}
+
+# polled DISK VAR: VAR=the requests of DISK that zcblk's poll callback
+# ended so far. Only requests blk-mq sent to a poll hardware queue wait
+# there for it.
+polled() {
+	queues_stat "$1" polled
+	printf -v "$2" '%s' "$QSTAT"
 }
 
 # deferred DISK: DEFERRED=the requests of DISK run again from its
-# workqueue so far (debugfs zcblk/<N>/queues).
+# workqueue so far.
 deferred() {
-	local f=/sys/kernel/debug/zcblk/${1#zcblk}/queues n
-	n=$(sed -n 's/^deferred //p' "$f" 2>/dev/null)
-	[ -n "$n" ] || fail "$f: no deferred counter"
-	DEFERRED=$n
+	queues_stat "$1" deferred
+	DEFERRED=$QSTAT
 }
 
 # load_stats DISK: ST[counter]=value for each counter of DISK
