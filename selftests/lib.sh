@@ -42,33 +42,62 @@ need() {
 	done
 }
 
+# mounted WHAT FIELD: /proc/mounts has WHAT as its device (FIELD 1) or
+# mount point (2). Builtins, as in the rest of the teardown: on the debug
+# kernel each exec costs most of a second under load.
+mounted() {
+	local dev dir _
+	while read -r dev dir _; do
+		case $2 in
+		1) [ "$dev" = "$1" ] && return 0 ;;
+		2) [ "$dir" = "$1" ] && return 0 ;;
+		esac
+	done </proc/mounts
+	return 1
+}
+
+# undo WHAT ARG: one line of $ZCBLK_UNDO; fails if it is still to do.
+undo() {
+	case $1 in
+	mount)
+		mounted "$2" 2 && umount "$2" 2>/dev/null
+		! mounted "$2" 2 ;;
+	disk)
+		mounted "/dev/zcblk$2" 1 && return 1
+		"$ZCBLKCTL" del "$2" >/dev/null 2>&1
+		[ ! -e "/sys/block/zcblk$2" ] ;;
+	export)
+		"$ZCBLKCTL" unexport "$2" >/dev/null 2>&1 || true ;;
+	nvme)
+		nvme disconnect -n "$2" >/dev/null 2>&1 || true ;;
+	netns)
+		ip netns del "$2" 2>/dev/null || true ;;
+	module)
+		rmmod "$2" 2>/dev/null
+		[ ! -d "/sys/module/$2" ] ;;
+	esac
+}
+
+# undo_write LINE...: $ZCBLK_UNDO holds exactly the LINEs.
+undo_write() {
+	if [ $# -gt 0 ]; then printf '%s\n' "$@" >"$ZCBLK_UNDO"
+	else : >"$ZCBLK_UNDO"; fi
+}
+
 cleanup() {
-	local rc=$? what arg pass
+	local rc=$? what arg pass i undo_lines undo_left
 	# Newest first; a mounted disk waits for its file system to go, and
 	# a few passes untangle the rest.
 	for pass in 1 2 3; do
-		while read -r what arg; do
-			case $what in
-			mount)
-				mountpoint -q "$arg" && umount "$arg" 2>/dev/null
-				mountpoint -q "$arg" && continue ;;
-			disk)
-				grep -q "^/dev/zcblk$arg " /proc/mounts && continue
-				"$ZCBLKCTL" del "$arg" >/dev/null 2>&1
-				[ -e "/sys/block/zcblk$arg" ] && continue ;;
-			export)
-				"$ZCBLKCTL" unexport "$arg" >/dev/null 2>&1 ;;
-			nvme)
-				nvme disconnect -n "$arg" >/dev/null 2>&1 ;;
-			netns)
-				ip netns del "$arg" 2>/dev/null ;;
-			module)
-				rmmod "$arg" 2>/dev/null
-				[ -d "/sys/module/$arg" ] && continue ;;
-			esac
-			sed -i "/^$what ${arg//\//\\/}\$/d" "$ZCBLK_UNDO"
-		done < <(tac "$ZCBLK_UNDO")
-		[ -s "$ZCBLK_UNDO" ] || break
+		mapfile -t undo_lines <"$ZCBLK_UNDO"
+		undo_left=()
+		for ((i = ${#undo_lines[@]} - 1; i >= 0; i--)); do
+			read -r what arg <<<"${undo_lines[i]}"
+			undo "$what" "$arg" ||
+				undo_left=("${undo_lines[i]}" ${undo_left[@]+"${undo_left[@]}"})
+		done
+		undo_write ${undo_left[@]+"${undo_left[@]}"}
+		[ ${#undo_left[@]} -gt 0 ] || break
 	done
 	# A test's own teardown, after its disks and mounts are gone.
 	if declare -F test_cleanup >/dev/null; then
@@ -90,8 +119,12 @@ add_disk() {
 
 del_disk() {
 	local name=$1 idx=${1#zcblk}
+	local undo_line undo_lines=()
 	"$ZCBLKCTL" del "$idx" || fail "zcblkctl del $name"
-	sed -i "/^disk $idx\$/d" "$ZCBLK_UNDO"
+	while IFS= read -r undo_line; do
+		[ "$undo_line" = "disk $idx" ] || undo_lines+=("$undo_line")
+	done <"$ZCBLK_UNDO"
+	undo_write ${undo_lines[@]+"${undo_lines[@]}"}
 	[ ! -e "/dev/$name" ] || fail "/dev/$name still exists after del"
 }
 
@@ -193,7 +226,7 @@ vmstat_pins() {
 # devtmpfs creates nodes asynchronously to the netlink reply.
 udev_settle() {
 	local i
-	for i in $(seq 50); do
+	for ((i = 0; i < 50; i++)); do
 		[ -e "$1" ] && return 0
 		sleep 0.1
 	done
