@@ -31,6 +31,10 @@
  *   - unknown command, or dump of a command without one: -EOPNOTSUPP;
  *   - genlmsghdr.reserved != 0 or nlmsg_flags bits genetlink does not
  *     define for requests: -EINVAL, no offset.
+ * And zcblk's own: a DEV_SET action's qualifier without its subject
+ * (CORRUPT_NLB or CORRUPT without CORRUPT_LBA, BAD_NLB or BAD_CLEAR
+ * without BAD_LBA, CUT_MODE or CUT_SEED without POWER cut), which
+ * zcblkctl never sends: -EINVAL with its text, no offset, nothing listed.
  * The extack texts quoted above (NLMSGERR_ATTR_MSG) are compared exactly;
  * the other answers' texts are not.
  *
@@ -480,6 +484,70 @@ TEST_F(raw, missing_attr)
 			       cases[i].missing, a.msg);
 		}
 	}
+}
+
+/* The BAD_COUNT of a DEV_GET reply (UINT32_MAX if absent). */
+static void bad_count_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct attrs at;
+
+	parse_attrs(nlh, &at, ZCBLK_A_DEV_MAX);
+	*(uint32_t *)arg = get_u32(&at, ZCBLK_A_DEV_BAD_COUNT);
+}
+
+/*
+ * DEV_SET's actions that qualify another: without it, -EINVAL with
+ * zcblk's own extack text and no offset, and the disk's bad block list
+ * unchanged (empty).
+ */
+TEST_F(raw, action_without_its_subject)
+{
+	static const struct {
+		uint16_t type;
+		int size;	/* bytes: 8, 4, or 1 */
+		uint64_t value;
+		const char *msg;
+	} cases[] = {
+		{ ZCBLK_A_DEV_CORRUPT_NLB, 4, 1,
+		  "corrupt-nlb, corrupt: only with corrupt-lba" },
+		{ ZCBLK_A_DEV_CORRUPT, 4, ZCBLK_CORRUPT_DATA,
+		  "corrupt-nlb, corrupt: only with corrupt-lba" },
+		{ ZCBLK_A_DEV_BAD_NLB, 4, 1,
+		  "bad-nlb, bad-clear: only with bad-lba" },
+		{ ZCBLK_A_DEV_BAD_CLEAR, 1, 1,
+		  "bad-nlb, bad-clear: only with bad-lba" },
+		{ ZCBLK_A_DEV_CUT_MODE, 4, ZCBLK_CUT_MODE_DROP,
+		  "cut-mode, cut-seed: only with power cut" },
+		{ ZCBLK_A_DEV_CUT_SEED, 8, 1,
+		  "cut-mode, cut-seed: only with power cut" },
+	};
+	uint32_t index = BASE_INDEX, bad = UINT32_MAX;
+	unsigned int i;
+	struct msg m;
+	struct ack a;
+
+	add_tracked(_metadata, self, "mem", index);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "DEV_SET attribute %u alone",
+			 cases[i].type);
+		msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
+		put_u32(&m, ZCBLK_A_DEV_INDEX, index);
+		if (cases[i].size == 8)
+			put_u64(&m, cases[i].type, cases[i].value);
+		else if (cases[i].size == 4)
+			put_u32(&m, cases[i].type, cases[i].value);
+		else
+			put_u8(&m, cases[i].type, cases[i].value);
+		expect_text(_metadata, &self->r, &m, -EINVAL, NO_OFFS,
+			    cases[i].msg, what);
+	}
+	msg_init(&m, &self->r, ZCBLK_CMD_DEV_GET, 0);
+	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
+	ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, bad_count_cb, &bad));
+	EXPECT_EQ(0, a.err);
+	EXPECT_EQ(0, bad);
 }
 
 /* Command numbers the family does not serve: -EOPNOTSUPP. */

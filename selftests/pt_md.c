@@ -503,7 +503,7 @@ TEST_F(md, bad_metadata)
 		m_fini(&m);
 		return;
 	}
-	/* none, too short, unmapped, wrapping */
+	/* none, too short, unmapped, half unmapped, wrapping */
 	c = m_rw(&m, PT_OP_WRITE, 0, 2, m.map, NULL);
 	c.metadata = 0;
 	EXPECT_EQ(-EINVAL, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
@@ -517,6 +517,19 @@ TEST_F(md, bad_metadata)
 	ASSERT_NE(MAP_FAILED, hole);
 	c = m_rw(&m, PT_OP_READ, 0, 2, m.map, hole);
 	EXPECT_EQ(-EFAULT, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	munmap(hole, PT_PAGE);
+	/* its first page mapped, its second not: the first one's pin goes */
+	hole = mmap(NULL, 2 * PT_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_EQ(0, munmap((char *)hole + PT_PAGE, PT_PAGE));
+	memset(hole, 0, PT_PAGE);
+	c = m_rw(&m, PT_OP_READ, 0, 2, m.map, (char *)hole + PT_PAGE - m.ms);
+	EXPECT_EQ(-EFAULT, pt_q_cmd(&m.q, NVME_URING_CMD_IO, &c, -1, NULL));
+	res = pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
+	EXPECT_EQ(-EFAULT, res) {
+		TH_LOG("metadata into an unmapped page: %s", pt_res_str(res));
+	}
 	munmap(hole, PT_PAGE);
 	c = m_rw(&m, PT_OP_READ, 0, 2, m.map, (void *)(uintptr_t)-16);
 	res = pt_passthru(m.cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
