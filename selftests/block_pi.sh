@@ -176,6 +176,6 @@ echo 3 >/proc/sys/vm/drop_caches
 mount "$dev" "$mnt" || fail "mount again"
 (cd "$mnt" && sha256sum -c --quiet "$TMP/sums") || fail "files differ after remount"
 umount "$mnt" || fail "umount"
-sed -i "\|^mount $mnt\$|d" "$ZCBLK_UNDO"
+undo_forget "mount $mnt"
 log "fio --verify and ext4 (8 files, remounted) on 512+8 type 1"
 exit $KSFT_PASS

@@ -223,7 +223,7 @@ ctl show "$gidx"
 grep -Eq '^  protection +type 1, last 16 bytes, 64-bit guard$' "$TMP/out" ||
 	fail "show $gidx: protection: $(cat "$TMP/out")"
 "$ZCBLKCTL" del "$gidx" || fail "del $gidx"
-sed -i "/^disk $gidx\$/d" "$ZCBLK_UNDO"
+undo_forget "disk $gidx"
 run add --backend mem --size 1M --metadata-size 16 --pi-type 1 --pi-guard 32
 want="zcblkctl add: invalid protection information guard (16 or 64): 32
 Try 'zcblkctl add --help'."
@@ -346,7 +346,7 @@ for dir in "" /dev/; do
 	cdisk=$(add_disk --backend null --size 8M)
 	name=$dir${cdisk}c
 	ctl del "$name"
-	sed -i "/^disk ${cdisk#zcblk}\$/d" "$ZCBLK_UNDO"
+	undo_forget "disk ${cdisk#zcblk}"
 	[ ! -e "/sys/block/$cdisk" ] || fail "del $name: $cdisk is still there"
 	log "del $name: $cdisk removed: ok"
 done
@@ -442,7 +442,7 @@ for f in sys.argv[3:]:
 sys.exit(bad)
 EOF
 "$ZCBLKCTL" del "$oidx" || fail "del $oidx"
-sed -i "/^disk $oidx\$/d" "$ZCBLK_UNDO"
+undo_forget "disk $oidx"
 log "a path with 0xff: JSON \\udcff, os.fsencode() gives it back: ok"
 
 # del: gone from list; show then exits 2, with the kernel's reason.

@@ -21,31 +21,32 @@ loopdev=$(losetup --find --show "$TMP/loop.img") || fail "losetup"
 
 # The fio runs: 4k and 64k blocks through each device. On the debug
 # kernel (ZCBLK_DEBUG=1), whose KASAN makes them most of this test's time
-# there, a quarter of the data and one block size a device, the other
-# one on the next backing store.
+# there, a quarter of the data and one block size a device, swapped on
+# each backing store.
 fsize=8M debug=0 nth=0
 [ "${ZCBLK_DEBUG:-0}" = 1 ] && fsize=2M debug=1
 
 check_backing() {	# NAME BACKING
-	local name=$1 backing=$2 dev=/dev/$1 off=$((3 << 20)) bs i=0
+	local name=$1 backing=$2 dev=/dev/$1 off=$((3 << 20)) bs
+	local cmd_sizes="4k 64k" blk_sizes="4k 64k"
 
 	nth=$((nth + 1))
-	for bs in 4k 64k; do
-		i=$((i + 1))
-		if [ $debug = 0 ] || [ $(((nth + i) % 2)) = 0 ]; then
-			run_fio "$name-cmd-$bs" --filename="${dev}c" \
-				--ioengine=io_uring_cmd --cmd_type=nvme \
-				--rw=randwrite --bs=$bs --iodepth=16 --size=$fsize \
-				--randseed=$RANDOM --verify=crc32c \
-				--verify_fatal=1 --do_verify=1
-		fi
-		if [ $debug = 0 ] || [ $(((nth + i) % 2)) = 1 ]; then
-			run_fio "$name-blk-$bs" --filename="$dev" \
-				--ioengine=io_uring --direct=1 --rw=randwrite \
-				--bs=$bs --iodepth=16 --size=$fsize --offset=16M \
-				--randseed=$RANDOM --verify=crc32c \
-				--verify_fatal=1 --do_verify=1
-		fi
+	if [ $debug = 1 ] && [ $((nth % 2)) = 1 ]; then
+		cmd_sizes=4k blk_sizes=64k
+	elif [ $debug = 1 ]; then
+		cmd_sizes=64k blk_sizes=4k
+	fi
+	for bs in $cmd_sizes; do
+		run_fio "$name-cmd-$bs" --filename="${dev}c" \
+			--ioengine=io_uring_cmd --cmd_type=nvme --rw=randwrite \
+			--bs="$bs" --iodepth=16 --size=$fsize --randseed=$RANDOM \
+			--verify=crc32c --verify_fatal=1 --do_verify=1
+	done
+	for bs in $blk_sizes; do
+		run_fio "$name-blk-$bs" --filename="$dev" --ioengine=io_uring \
+			--direct=1 --rw=randwrite --bs="$bs" --iodepth=16 \
+			--size=$fsize --offset=16M --randseed=$RANDOM \
+			--verify=crc32c --verify_fatal=1 --do_verify=1
 	done
 	head -c 65536 /dev/urandom >"$TMP/pat"
 	nvme write "${dev}c" -s $((off / 512)) -c 127 -z 65536 -d "$TMP/pat" \

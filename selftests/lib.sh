@@ -84,6 +84,15 @@ undo_write() {
 	else : >"$ZCBLK_UNDO"; fi
 }
 
+# undo_forget LINE: what LINE of $ZCBLK_UNDO says is done already.
+undo_forget() {
+	local undo_line undo_lines=()
+	while IFS= read -r undo_line; do
+		[ "$undo_line" = "$1" ] || undo_lines+=("$undo_line")
+	done <"$ZCBLK_UNDO"
+	undo_write ${undo_lines[@]+"${undo_lines[@]}"}
+}
+
 cleanup() {
 	local rc=$? what arg pass i undo_lines undo_left
 	# Newest first; a mounted disk waits for its file system to go, and
@@ -119,12 +128,8 @@ add_disk() {
 
 del_disk() {
 	local name=$1 idx=${1#zcblk}
-	local undo_line undo_lines=()
 	"$ZCBLKCTL" del "$idx" || fail "zcblkctl del $name"
-	while IFS= read -r undo_line; do
-		[ "$undo_line" = "disk $idx" ] || undo_lines+=("$undo_line")
-	done <"$ZCBLK_UNDO"
-	undo_write ${undo_lines[@]+"${undo_lines[@]}"}
+	undo_forget "disk $idx"
 	[ ! -e "/dev/$name" ] || fail "/dev/$name still exists after del"
 }
 
