@@ -17,7 +17,8 @@
 # on the same file it lists 5+3 and block 6 does not read; that list is
 # refused (EINVAL, with why) for another block size, a smaller disk it
 # does not fit, a damaged .bad file, a directory or a FIFO in its place
-# (not waited on); cleared, removed and added again it lists none.
+# (not waited on); cleared, removed and added again it lists none; an
+# empty list makes no .bad file.
 #
 # Needs root, zcblk.ko loaded, nvme-cli and mkfs.ext4. Exit: 0 pass,
 # 1 fail, 4 skip.
@@ -277,6 +278,12 @@ del_disk "$fdisk"
 fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
 bad "$fdisk" 0 none '[]'
 readable "$fdisk" 5 6 7
+# An empty list makes no .bad: with none there, --clear-bad and del
+# leave none.
+rm "$img.bad" || fail "rm $img.bad"
+run set "${fdisk#zcblk}" --clear-bad 9
+[ "$rc" -eq 0 ] || fail "set ${fdisk#zcblk} --clear-bad 9: exit $rc: $err"
 del_disk "$fdisk"
-log "file disk: --clear-bad 5+3, del, add on the same file: none"
+[ ! -e "$img.bad" ] || fail "$img.bad made for an empty list"
+log "file disk: --clear-bad 5+3, del, add on the same file: none; an empty list made no .bad"
 exit $KSFT_PASS

@@ -11,6 +11,7 @@
 # the escape tags. A corrupted data byte, guard or (types 1 and 2)
 # reference tag makes a read of that block fail with EILSEQ, its
 # neighbours read; type 3 checks no reference tag; a rewrite heals it.
+# A bad block (--bad) fails with ENODATA until rewritten.
 # With write_generate off the disk makes the PI itself (PRACT), with
 # read_verify off it still checks. fio --verify and ext4 work on it.
 # 6.1's profiles take the PI first only: a 4096+64 disk with the PI last
@@ -119,6 +120,23 @@ one() {
 		read_fails "$dev" "$bs" $((lba + 3))
 	fi
 	log "corrupted data and guard: EILSEQ; reference tag: $([ "$type" -eq 3 ] && echo read || echo EILSEQ); rewritten: read"
+
+	# A grown defect fails before any check: ENODATA, as the NVMe driver
+	# maps Unrecovered Read Error; a rewrite heals it.
+	"$ZCBLKCTL" set "$idx" --bad $((lba + 5)) || fail "set --bad"
+	if dd if="$dev" of=/dev/null bs="$bs" skip=$((lba + 5)) count=1 \
+		iflag=direct 2>"$TMP/err"; then
+		fail "read of bad block $((lba + 5)) succeeded"
+	fi
+	grep -q "No data available" "$TMP/err" ||
+		fail "read of bad block $((lba + 5)): $(<"$TMP/err")"
+	dd if="$TMP/w" of="$dev" bs="$bs" seek=$((lba + 5)) skip=5 count=1 \
+		oflag=direct status=none || fail "rewrite of the bad block"
+	dd if="$dev" of="$TMP/r" bs="$bs" skip=$((lba + 5)) count=1 \
+		iflag=direct status=none || fail "read after healing"
+	cmp "$TMP/r" <(dd if="$TMP/w" bs="$bs" skip=5 count=1 status=none) ||
+		fail "healed block differs"
+	log "bad block: ENODATA; rewritten: read back"
 
 	echo 0 >"$sys/write_generate"
 	dd if="$TMP/w" of="$dev" bs="$bs" seek=$lba oflag=direct status=none ||

@@ -4,6 +4,9 @@
 # fio verify through the char device (io_uring_cmd) and the block device
 # (io_uring); data written through zcblk is in the backing store byte for
 # byte at the same offset; flush reaches fsync; discard punches a hole.
+# A backing device shrunk under the disk: reads, Write Zeroes, Copy and
+# cached writes past its end fail with 0x6 (EIO on the block device); a
+# power cut that must write back there fails but cuts the power.
 . "$(dirname "$0")/lib.sh"
 need fio nvme losetup mkfs.ext4
 
@@ -113,5 +116,59 @@ case $out in
 *"Input/output error"*) log "block device: $out" ;;
 *) fail "block device: want EIO, got: $out" ;;
 esac
+# want_0x6 WHAT CMD...: an nvme-cli command that must fail with 0x6
+want_0x6() {
+	local what=$1
+	shift
+	out=$("$@" 2>&1) && fail "$what past the shrunk backing device succeeded"
+	case $out in
+	*"(0x6)"*|*INTERNAL*) log "$what: $out" ;;
+	*) fail "$what: want status 0x6, got: $out" ;;
+	esac
+}
+want_0x6 "Copy from there" nvme copy "/dev/${name}c" --sdlba=16 \
+	--slbs=$((8 << 11)) --blocks=7
+want_0x6 "Copy to there" nvme copy "/dev/${name}c" --sdlba=$((8 << 11)) \
+	--slbs=16 --blocks=7
+del_disk "$name"
+
+# The same with a write cache, whose writes first read what they replace:
+# a write there fails the same; a cut that must put back what a write
+# replaced there fails, with the backend's error, and cuts the power all
+# the same; on again, the disk holds what it held before the unflushed
+# writes inside the device.
+truncate -s 32M "$TMP/loop.img"
+losetup -c "$loopdev" || fail "losetup -c"
+name=$(add_disk --backend file --path "$loopdev" --block-size 4096 \
+	--write-cache 1M)
+idx=${name#zcblk}
+head -c 8192 /dev/urandom >"$TMP/pat"
+nvme read "/dev/${name}c" -s 16 -c 0 -z 4096 -d "$TMP/pre" >/dev/null ||
+	fail "read at 64 KiB"
+nvme write "/dev/${name}c" -s 2048 -c 0 -z 4096 -d "$TMP/pat" >/dev/null ||
+	fail "cached write at 8 MiB"
+nvme write "/dev/${name}c" -s 16 -c 0 -z 4096 -d "$TMP/pat" >/dev/null ||
+	fail "cached write at 64 KiB"
+truncate -s 1M "$TMP/loop.img"
+losetup -c "$loopdev" || fail "losetup -c"
+want_0x6 "Cached write" nvme write "/dev/${name}c" -s 2304 -c 0 -z 4096 \
+	-d "$TMP/pat"
+if "$ZCBLKCTL" set "$idx" --power cut 2>"$TMP/err"; then
+	fail "a cut writing past the shrunk backing device succeeded"
+fi
+grep -q "the backend failed the cut" "$TMP/err" ||
+	fail "power cut: $(<"$TMP/err")"
+log "power cut: $(<"$TMP/err")"
+"$ZCBLKCTL" show "$idx" | grep -q "power  *cut" ||
+	fail "the power is on after the failed cut: $("$ZCBLKCTL" show "$idx")"
+# newest first: the write at 64 KiB went back, then the one at 8 MiB failed
+load_stats "$idx"
+[ "${ST[cut_lost_writes]}/${ST[cut_lost_blocks]}" = 1/1 ] ||
+	fail "lost ${ST[cut_lost_writes]} writes, ${ST[cut_lost_blocks]} blocks; want 1, 1"
+"$ZCBLKCTL" set "$idx" --power on >/dev/null || fail "power on"
+nvme read "/dev/${name}c" -s 16 -c 0 -z 4096 -d "$TMP/r" >/dev/null ||
+	fail "read at 64 KiB"
+cmp -s "$TMP/r" "$TMP/pre" ||
+	fail "block 16 does not hold what it held before the unflushed write"
 del_disk "$name"
 exit $KSFT_PASS

@@ -15,7 +15,8 @@
  * multiple of the new block size (10Ah), the block device open or a
  * command in flight (EBUSY), the power cut (Namespace Not Ready, 82h).
  * Zoned, FDP, write-cache and file disks do not offer it (Invalid
- * Opcode). A reader racing formats sees its data or
+ * Opcode). A disk made without a block device formats on its char
+ * device and keeps none. A reader racing formats sees its data or
  * Format In Progress (84h), nothing else.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
@@ -33,6 +34,7 @@
 #define SC_INVALID_NS		0x400b
 #define SC_INVALID_OPCODE	0x4001
 #define SC_FORMATTING		0x0084
+#define SC_GUARD		0x4282
 #define ID_CTRL_OACS	256
 #define ID_NS_DPS	29
 #define MSET		(1U << 4)
@@ -405,6 +407,75 @@ TEST_F(fmt, race)
 	EXPECT_EQ(0, r.other) {
 		TH_LOG("a read ended %s", pt_res_str(r.other_res));
 	}
+}
+
+/*
+ * A disk made without a block device (separate metadata without PI, which
+ * the block layer cannot carry) formats through its char device and keeps
+ * none, as integrity.rst says: no node, no sysfs entry, before or after.
+ */
+TEST(no_block_device)
+{
+	struct pt_disk_cfg cfg = { .size = SIZE, .bs = 512,
+				   .metadata_size = 8 };
+	__u32 prchk = 1U << 28 | 1U << 26, pract = 1U << 29;
+	char *buf = pt_map(PT_MiB), sys[64], blk[64];
+	struct nvme_uring_cmd c;
+	struct pt_env env;
+	struct pt_disk d;
+	int cfd, res;
+
+	pt_env_setup(_metadata, &env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, pt_disk_add(_metadata, &env, &cfg, &d));
+	pt_open(_metadata, &d, &cfd, NULL);
+	snprintf(blk, sizeof(blk), "/dev/zcblk%u", d.index);
+	snprintf(sys, sizeof(sys), "/sys/block/zcblk%u", d.index);
+	EXPECT_EQ(-1, access(blk, F_OK));
+	EXPECT_EQ(-1, access(sys, F_OK));
+
+	/* 4096 + 8, PI type 1: a format the block layer could carry */
+	res = format(cfd, PT_NSID, 4 | PI(1));
+	ASSERT_EQ(0, res) {
+		TH_LOG("format: %s", pt_res_str(res));
+	}
+	ASSERT_EQ(0, identify(cfd, 0, buf));
+	EXPECT_EQ(4, buf[PT_ID_NS_FLBAS]);
+	EXPECT_EQ(1, buf[ID_NS_DPS]);
+	EXPECT_EQ(SIZE / 4096, pt_le64(buf + PT_ID_NS_NSZE));
+	/* PI made by the disk on write, checked and stripped on read */
+	pt_fill(buf, 4096, 8, 4, 7);
+	c = pt_rw(PT_OP_WRITE, 8, 4, buf, 4 * 4096);
+	c.cdw12 |= pract | prchk;
+	c.cdw14 = 8;
+	ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	memset(buf, 0, 4 * 4096);
+	c.opcode = PT_OP_READ;
+	ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_TRUE(pt_verify(_metadata, buf, 4096, 8, 4, 7, "read"));
+	/* a corrupted guard: the disk did check */
+	ASSERT_EQ(0, zcblk_dev_corrupt(env.ctx, d.index, 9, 1,
+				       ZCBLK_CORRUPT_GUARD));
+	EXPECT_EQ(SC_GUARD, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(-1, access(blk, F_OK));
+	EXPECT_EQ(-1, access(sys, F_OK));
+
+	/* and back to 512 without metadata: still no block device */
+	ASSERT_EQ(0, format(cfd, 0xffffffff, 0));
+	ASSERT_EQ(0, identify(cfd, 0, buf));
+	EXPECT_EQ(0, buf[PT_ID_NS_FLBAS]);
+	EXPECT_EQ(0, buf[ID_NS_DPS]);
+	EXPECT_EQ(SIZE / 512, pt_le64(buf + PT_ID_NS_NSZE));
+	c = pt_rw(PT_OP_READ, 64, 8, buf, 8 * 512);
+	ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_TRUE(pt_all_bytes(buf, 8 * 512, 0));
+	EXPECT_EQ(-1, access(blk, F_OK));
+	EXPECT_EQ(-1, access(sys, F_OK));
+	close(cfd);
+	munmap(buf, PT_MiB);
+	pt_env_teardown(_metadata, &env);
 }
 
 /* Disks whose state a format would have to keep do not offer it. */

@@ -474,4 +474,126 @@ TEST_F_TIMEOUT(pt_pin_bound, unprivileged_user, 300)
 	munmap(buf, PT_MAX_TRANSFER);
 }
 
+/* A thread's state letter from /proc (R, S, D, ...), or 0. */
+static char thread_state(pid_t tid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+struct waiter {
+	struct cmd c;
+	pid_t tid;
+};
+
+static void *waiter_thread(void *arg)
+{
+	struct waiter *w = arg;
+
+	__atomic_store_n(&w->tid, gettid(), __ATOMIC_RELEASE);
+	return ioctl_thread(&w->c);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A submitter waiting for a map slot and its share of the pin budget
+ * (pin.c, zcblk_map_get_slow()) is interruptible: a signal whose handler
+ * does not restart the call ends its ioctl with EINTR, having pinned
+ * nothing; the command that holds the budget (at queue depth 1 it has room
+ * for one worst case) is not disturbed, and once the disk runs it
+ * completes and the next command finds its slot.
+ */
+TEST(signal_while_waiting)
+{
+	struct pt_disk_cfg cfg = {
+		.size = DISK_SIZE, .bs = BS, .nr_queues = 1,
+		.queue_depth = 1, .timeout_ms = 600000,
+	};
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	static struct outcome o;
+	static struct waiter w[2];
+	struct zcblk_dev_stats st;
+	unsigned char *maps;
+	struct pt_env env;
+	struct pt_disk d;
+	pthread_t th[2];
+	int fd, i, asleep = 0;
+
+	pt_env_setup(_metadata, &env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, pt_disk_add(_metadata, &env, &cfg, &d));
+	pt_open(_metadata, &d, &fd, NULL);
+	maps = pt_map(2 * CMD_MAP);
+	ASSERT_NE(NULL, maps);
+	ASSERT_EQ(0, set_stall(env.ctx, d.index, 1));
+	for (i = 0; i < 2; i++) {
+		cmd_init(&w[i].c, maps + (size_t)i * CMD_MAP, i, fd, &o);
+		o.res[i] = 0x7f7f7f7f;
+	}
+	/* the first pins its pages and is held by the stalled disk */
+	ASSERT_EQ(0, pthread_create(&th[0], NULL, waiter_thread, &w[0]));
+	for (i = 0; i < 500; i++) {
+		ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
+		if (st.pinned_current == PAGES_PER_CMD)
+			break;
+		pt_msleep(20);
+	}
+	ASSERT_EQ(PAGES_PER_CMD, st.pinned_current);
+	/* the second asleep, interruptibly, a while: waiting for room */
+	ASSERT_EQ(0, pthread_create(&th[1], NULL, waiter_thread, &w[1]));
+	for (i = 0; i < 1000 && asleep < 10; i++) {
+		pid_t tid = __atomic_load_n(&w[1].tid, __ATOMIC_ACQUIRE);
+
+		asleep = tid && thread_state(tid) == 'S' ? asleep + 1 : 0;
+		pt_msleep(20);
+	}
+	ASSERT_EQ(10, asleep);
+	ASSERT_EQ(0, pthread_kill(th[1], SIGUSR1));
+	ASSERT_EQ(0, pthread_join(th[1], NULL));
+	EXPECT_EQ(-EINTR, o.res[1]) {
+		TH_LOG("the waiter ended %s", pt_res_str(o.res[1]));
+	}
+	ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
+	EXPECT_EQ(PAGES_PER_CMD, st.pinned_current);
+	EXPECT_EQ(PAGES_PER_CMD, st.pinned_pages);
+	EXPECT_EQ(1, st.pt_inflight);
+
+	ASSERT_EQ(0, set_stall(env.ctx, d.index, 0));
+	ASSERT_EQ(0, pthread_join(th[0], NULL));
+	EXPECT_EQ(0, o.res[0]) {
+		TH_LOG("the held command: %s", pt_res_str(o.res[0]));
+	}
+	/* the slot it waited for is there now */
+	ioctl_thread(&w[1].c);
+	EXPECT_EQ(0, o.res[1]) {
+		TH_LOG("again: %s", pt_res_str(o.res[1]));
+	}
+	ASSERT_EQ(0, pt_stats_idle(env.ctx, d.index, &st));
+	EXPECT_EQ(0, st.pinned_current);
+	EXPECT_EQ(2 * PAGES_PER_CMD, st.pinned_pages);
+	EXPECT_EQ(st.pinned_pages, st.unpinned_pages);
+	close(fd);
+	munmap(maps, 2 * CMD_MAP);
+	pt_env_teardown(_metadata, &env);
+}
+
 TEST_HARNESS_MAIN

@@ -7,7 +7,8 @@
  * written with FUA, evicted from a full cache, or chosen by the seed, and
  * reports the writes and blocks it dropped; after the cut every I/O fails
  * (Namespace Not Ready 82h on the char device, ENODEV on the block device)
- * until power is on again; the same seed chooses the same blocks. And a
+ * until power is on again; the same seed chooses the same blocks; Verify
+ * with FUA flushes the cache. And a
  * disk of 512-byte blocks, whose writes keep pages or copies of blocks.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
@@ -421,6 +422,53 @@ TEST_F(wc, fua_over_cached)
 			EXPECT_EQ(5, st.cut_lost_blocks);
 		}
 	}
+}
+
+/*
+ * Verify with FUA flushes the cache before it checks (NVMe 2.0 Verify,
+ * CDW12 bit 30): what was cached then survives a cut, what came after it
+ * does not. Once the power is off, Verify fails as every I/O does.
+ */
+TEST_F(wc, verify_fua)
+{
+	static const __u32 tags[] = { 1, 2, 3 };
+	struct zcblk_dev_stats st;
+	struct nvme_uring_cmd v = pt_rw(PT_OP_VERIFY, 2, 1, NULL, 0);
+	__u64 lba, flushes;
+
+	v.cdw12 |= 1u << 30;
+	ASSERT_EQ(0, put(self, 0, 8, 1, false));
+	ASSERT_EQ(0, flush(self->cfd));
+	ASSERT_EQ(0, put(self, 0, 4, 2, false));	/* cached, then flushed */
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(4 * BS, st.cache_dirty_bytes);
+	flushes = st.flushes;
+	/* of one block, LBA 2: the cache is flushed whole, as a Flush does */
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &v, NULL));
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(0, st.cache_dirty_bytes);
+	EXPECT_EQ(flushes + 1, st.flushes);
+	ASSERT_EQ(0, put(self, 4, 4, 3, false));	/* cached, lost */
+	/* without FUA, Verify leaves the cache alone */
+	v.cdw12 &= ~(1u << 30);
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &v, NULL));
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(4 * BS, st.cache_dirty_bytes);
+
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(1, st.cut_lost_writes);
+	EXPECT_EQ(4, st.cut_lost_blocks);
+	EXPECT_EQ(PT_SC_NOT_READY,
+		  pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &v, NULL));
+	v.cdw12 |= 1u << 30;
+	EXPECT_EQ(PT_SC_NOT_READY,
+		  pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &v, NULL));
+	power_on_and_read(_metadata, self);
+	for (lba = 0; lba < 8; lba++)
+		EXPECT_EQ(lba < 4 ? 2 : 1, holds(self, lba, tags, 3)) {
+			TH_LOG("LBA %llu", (unsigned long long)lba);
+		}
 }
 
 /*

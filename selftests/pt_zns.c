@@ -4,8 +4,9 @@
  * Documentation/zoned.rst specifies it: the Identify data (CSI 2), Report
  * Zones with its filters and partial reports, the zone state machine
  * through writes and Zone Management Send, every ZNS status from a crafted
- * command, the open and active limits. Zone Append and the block device's
- * view: pt_zns_append.c.
+ * command, the open and active limits and how the block device meets
+ * them. Zone Append and the rest of the block device's view:
+ * pt_zns_append.c.
  */
 #include "pt_zns.h"
 
@@ -438,6 +439,76 @@ TEST_F(zns, failed_zones)
 		for (i = 2; i < 2 + Z_MAX_OPEN; i++)
 			ASSERT_EQ(0, z_action(&z, i, ZSA_OPEN));
 	}
+	z_fini(&z);
+}
+
+/*
+ * The block device meets the zone errors above as the NVMe driver maps
+ * them: a write beyond the active limit fails with EOVERFLOW (Too Many
+ * Active, 1BDh), beyond the open limit with ETOOMANYREFS (Too Many Open,
+ * 1BEh), a read or write of an offline zone with EIO (Zone Is Offline,
+ * 1BFh, has no block status of its own); no zone moves.
+ */
+TEST_F(zns, block_errors)
+{
+	char blk[64], path[96];
+	__u64 wp;
+	struct z z;
+	int bfd, fd, i;
+
+	z_init(_metadata, &z, &self->d);
+	snprintf(blk, sizeof(blk), "/dev/zcblk%u", self->d.index);
+	bfd = open(blk, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, bfd);
+	/* 6 active: 4 implicitly open, 2 closed */
+	for (i = 0; i < Z_MAX_ACTIVE; i++)
+		ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, i), 1, 1,
+				     NULL));
+	pt_fill(z.buf, z.bs, z_start(&z, 8), 1, 2);
+	EXPECT_EQ(-1, pwrite(bfd, z.buf, z.bs, z_start(&z, 8) * z.bs));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(ZS_EMPTY, z_state(&z, 8, &wp));
+	EXPECT_EQ(z_start(&z, 8), wp);
+
+	/*
+	 * 4 explicitly open: none to close for a fifth. Another zone: after
+	 * a failed write 6.12's zone write plug fails the zone's writes
+	 * until a report or reset through the block device.
+	 */
+	ASSERT_EQ(0, z_action(&z, 0, ZSA_RESET | ZSA_ALL));
+	for (i = 0; i < Z_MAX_OPEN; i++)
+		ASSERT_EQ(0, z_action(&z, i, ZSA_OPEN));
+	pt_fill(z.buf, z.bs, z_start(&z, 9), 1, 2);
+	EXPECT_EQ(-1, pwrite(bfd, z.buf, z.bs, z_start(&z, 9) * z.bs));
+	EXPECT_EQ(ETOOMANYREFS, errno);
+	EXPECT_EQ(ZS_EMPTY, z_state(&z, 9, NULL));
+	/* room again: a write goes through and reads back */
+	ASSERT_EQ(0, z_action(&z, 3, ZSA_CLOSE));
+	pt_fill(z.buf, z.bs, z_start(&z, 10), 1, 2);
+	ASSERT_EQ(z.bs, pwrite(bfd, z.buf, z.bs, z_start(&z, 10) * z.bs));
+	memset(z.buf, 0, z.bs);
+	ASSERT_EQ(z.bs, pread(bfd, z.buf, z.bs, z_start(&z, 10) * z.bs));
+	EXPECT_TRUE(pt_verify(_metadata, z.buf, z.bs, z_start(&z, 10), 1, 2,
+			      "block write"));
+	EXPECT_EQ(ZS_IOPEN, z_state(&z, 10, NULL));
+
+	/* offline: neither read nor written */
+	ASSERT_EQ(0, z_fail(&z, "offline", z_start(&z, 12)));
+	EXPECT_EQ(-1, pread(bfd, z.buf, z.bs, z_start(&z, 12) * z.bs));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(-1, pwrite(bfd, z.buf, z.bs, z_start(&z, 12) * z.bs));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(ZS_OFFLINE, z_state(&z, 12, NULL));
+	/* debugfs takes an LBA, nothing else */
+	snprintf(path, sizeof(path), "/sys/kernel/debug/zcblk/%u/zone_offline",
+		 self->d.index);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, "zone 13", 7));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+	EXPECT_EQ(ZS_EMPTY, z_state(&z, 13, NULL));
+	close(bfd);
 	z_fini(&z);
 }
 

@@ -5,8 +5,10 @@
 # zones as they were (write pointers, closed, full; open zones closed, or
 # empty if unwritten) and its data; the zone table takes the file's end
 # (a default size leaves it room, a given one must); a table of another
-# geometry or a damaged one is refused with the exact extack text. And
-# btrfs -O zoned on such a disk survives the disk's deletion: files
+# geometry or a damaged one (a bad CRC, or entries a CRC carries that the
+# zones cannot hold), and a file too small for a zone and the table, are
+# refused with the exact extack text; conventional zones keep their data.
+# And btrfs -O zoned on such a disk survives the disk's deletion: files
 # written, disk deleted and made again, mounted, all equal.
 . "$(dirname "$0")/lib.sh"
 need nvme mkfs.ext4 mkfs.btrfs python3 cmp sha256sum
@@ -98,7 +100,66 @@ refused "size: leaves no room for the zone table at the end of the backing file"
 printf '\x5a\x5a\x5a\x5a' | dd of="$img" bs=1 seek=$(((16 << 20) - 4096 + 64)) \
 	conv=notrunc status=none
 refused "path: the zone table is damaged" "${args[@]}"
-log "other geometry, no room, damaged table: refused"
+# a default size on a file of one zone: no room left for the table
+truncate -s 1M "$mnt/one-zone.img" || fail "truncate"
+refused "path: too small for a zone and the zone table" --backend file \
+	--path "$mnt/one-zone.img" --block-size 4096 --zoned --zone-size 1M
+log "other geometry, no room, damaged table, too small a file: refused"
+
+# Conventional zones made again: written anywhere, kept, no write pointer.
+cimg=$mnt/conv.img
+truncate -s 8M "$cimg" || fail "truncate"
+cargs=(--backend file --path "$cimg" --block-size 4096 --zoned
+       --zone-size 1M --zone-nr-conv 2)
+addz "${cargs[@]}"
+nvme write "$chr" -s 0x40 -c 7 -z 32768 -d "$TMP/a" >/dev/null 2>&1 ||
+	fail "write into conventional zone 0"
+nvme write "$chr" -s 0x200 -c 1 -z 8192 -d "$TMP/b" >/dev/null 2>&1 ||
+	fail "write into zone 2"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+addz "${cargs[@]}"
+zline 0 | grep -Eq 'State: 0 +Type: 0x1 ' ||
+	fail "zone 0 not conventional: $(zline 0)"
+expect_zone 2 0x40 0x202
+rm -f "$TMP/back"
+nvme read "$chr" -s 0x40 -c 7 -z 32768 -d "$TMP/back" >/dev/null 2>&1 ||
+	fail "read of conventional zone 0"
+cmp -s "$TMP/a" "$TMP/back" || fail "conventional zone 0's data differs"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+
+# zt_entry ZONE STATE WP: the table's entry for ZONE set, its CRC made
+# again (crc32_le from ~0, no final inversion: zlib's crc32 inverted).
+zt_entry() {
+	python3 - "$cimg" "$@" <<'PY' || fail "zt_entry $*"
+import struct, sys, zlib
+path, zone, state, wp = sys.argv[1], int(sys.argv[2]), int(sys.argv[3], 0), int(sys.argv[4], 0)
+with open(path, 'r+b') as f:
+    f.seek(-4096, 2)
+    t = bytearray(f.read(4096))
+    nr = struct.unpack_from('<I', t, 32)[0]
+    struct.pack_into('<Q', t, 64 + 8 * zone, state << 60 | wp)
+    struct.pack_into('<I', t, 40, zlib.crc32(bytes(t[64:64 + 8 * nr])) ^ 0xffffffff)
+    f.seek(-4096, 2)
+    f.write(t)
+PY
+}
+# As the disk left them, with the CRC made here: taken.
+zt_entry 0 0 0
+addz "${cargs[@]}"
+expect_zone 2 0x40 0x202
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+# A conventional zone with a state, a write pointer past the capacity:
+# refused though the CRC matches.
+zt_entry 0 1 0
+refused "path: the zone table is damaged" "${cargs[@]}"
+zt_entry 0 0 0
+zt_entry 3 1 $((0x300 + 257))
+refused "path: the zone table is damaged" "${cargs[@]}"
+zt_entry 3 14 $((0x300 + 256))		# full: the write pointer at the end
+addz "${cargs[@]}"
+zline 3 | grep -q 'State: 0xe0' || fail "zone 3 not full: $(zline 3)"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+log "conventional zones kept; a table with a valid CRC but a state or write pointer its zones cannot hold: refused"
 
 # btrfs -O zoned across del and add (the debug kernel has no btrfs)
 modprobe btrfs 2>/dev/null || true
