@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
+#include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -445,16 +446,32 @@ static blk_status_t zcblk_file_fallocate(struct zcblk_file *f, int mode,
 {
 	int ret = vfs_fallocate(f->file, mode | FALLOC_FL_KEEP_SIZE, pos, len);
 
-	if (ret == -EOPNOTSUPP) {
-		/* No discard below: discarded data is undefined anyway. */
-		if (mode & FALLOC_FL_NO_HIDE_STALE)
-			return BLK_STS_OK;
-		/* No deallocating zeroes: zeroes that keep the blocks. */
-		if (mode == FALLOC_FL_PUNCH_HOLE)
-			ret = vfs_fallocate(f->file, FALLOC_FL_ZERO_RANGE |
-					    FALLOC_FL_KEEP_SIZE, pos, len);
-	}
+	/* No deallocating zeroes: zeroes that keep the blocks. */
+	if (ret == -EOPNOTSUPP && mode == FALLOC_FL_PUNCH_HOLE)
+		ret = vfs_fallocate(f->file, FALLOC_FL_ZERO_RANGE |
+				    FALLOC_FL_KEEP_SIZE, pos, len);
 	return errno_to_blk_status(ret);
+}
+
+/*
+ * A discard of a backing block device, issued to it: fallocate's discard
+ * mode (FALLOC_FL_NO_HIDE_STALE) is gone from both kernels, which refuse
+ * it. Discarded data is undefined (DLFEAT 0 here), so a device without
+ * discard does nothing, and the clean pages cached of the range (the
+ * pre-images', metadata's and zone table's reads) may stay or go.
+ */
+static blk_status_t zcblk_file_bdev_discard(struct zcblk_file *f, u64 pos,
+					    u64 len)
+{
+	if (!bdev_max_discard_sectors(f->bdev))
+		return BLK_STS_OK;
+	invalidate_mapping_pages(f->file->f_mapping, pos >> PAGE_SHIFT,
+				 (pos + len - 1) >> PAGE_SHIFT);
+	/* GFP_NOIO: reclaim may write back through this disk. */
+	return errno_to_blk_status(blkdev_issue_discard(f->bdev,
+							pos >> SECTOR_SHIFT,
+							len >> SECTOR_SHIFT,
+							GFP_NOIO));
 }
 
 /*
@@ -524,10 +541,11 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 		break;
 	case ZCBLK_IO_DISCARD:
 		/* On a block device this is a discard, on a file a hole. */
-		mode = FALLOC_FL_PUNCH_HOLE;
 		if (f->bdev)
-			mode |= FALLOC_FL_NO_HIDE_STALE;
-		io->sts = zcblk_file_fallocate(f, mode, io->pos, io->len);
+			io->sts = zcblk_file_bdev_discard(f, io->pos, io->len);
+		else
+			io->sts = zcblk_file_fallocate(f, FALLOC_FL_PUNCH_HOLE,
+						       io->pos, io->len);
 		break;
 	case ZCBLK_IO_WRITE_ZEROES:
 		mode = io->unmap ? FALLOC_FL_PUNCH_HOLE : FALLOC_FL_ZERO_RANGE;

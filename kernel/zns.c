@@ -280,14 +280,19 @@ int zcblk_zns_fail_zone(struct zcblk_dev *dev, u64 lba, u8 state)
 	return ret;
 }
 
-/* Drop what a reset zone held: its blocks read as zeros again. */
+/*
+ * Drop what a reset zone held: its blocks read as zeros again. Write
+ * Zeroes that may deallocate, not a discard: a discard leaves a backing
+ * block device's data as it was (file.c).
+ */
 static int zcblk_zone_discard(struct zcblk_dev *dev, u64 zslba, u64 end)
 {
 	u32 shift = zcblk_lba_shift(dev);
 	struct zcblk_io io = {
-		.op = ZCBLK_IO_DISCARD,
+		.op = ZCBLK_IO_WRITE_ZEROES,
 		.pos = zslba << shift,
 		.len = (end - zslba) << shift,
+		.unmap = true,
 	};
 
 	if (end <= zslba)

@@ -3,10 +3,12 @@
 # The file backend over a file on ext4, a loop device and a brd ramdisk:
 # fio verify through the char device (io_uring_cmd) and the block device
 # (io_uring); data written through zcblk is in the backing store byte for
-# byte at the same offset; flush reaches fsync; discard punches a hole.
-# A backing device shrunk under the disk: reads, Write Zeroes, Copy and
-# cached writes past its end fail with 0x6 (EIO on the block device); a
-# power cut that must write back there fails but cuts the power.
+# byte at the same offset; flush reaches fsync; discard punches a hole in
+# a file and reaches a block device; a reset zone reads zeros on both.
+# A backing device shrunk under the disk: reads, Write Zeroes, Copy,
+# cached writes, metadata writes, a zoned disk's flush and zone reset past
+# its end fail with 0x6 (EIO on the block device); a power cut that must
+# write back there fails but cuts the power; every such disk still goes.
 . "$(dirname "$0")/lib.sh"
 need fio nvme losetup mkfs.ext4
 
@@ -84,6 +86,28 @@ del_disk "$name"
 
 name=$(add_disk --backend file --path "$loopdev")
 check_backing "$name" "$loopdev"
+# Discard reaches the device: the loop device punches its file's blocks.
+dd if=/dev/urandom of="/dev/$name" bs=1M count=8 oflag=direct status=none
+sync
+before=$(stat -c %b "$TMP/loop.img")
+blkdiscard -o 0 -l $((8 << 20)) "/dev/$name" || fail "blkdiscard"
+after=$(stat -c %b "$TMP/loop.img")
+log "loop file blocks $before -> $after after discarding 8 MiB"
+[ "$after" -lt $((before - 8192)) ] || fail "discard did not reach the loop device"
+del_disk "$name"
+
+# A zone reset on a block device reads zeros again, as on a file.
+name=$(add_disk --backend file --path "$loopdev" --block-size 4096 --zoned \
+	--zone-size 1M)
+head -c 65536 /dev/urandom >"$TMP/pat"
+nvme write "/dev/${name}c" -s 2048 -c 15 -z 65536 -d "$TMP/pat" >/dev/null ||
+	fail "write into zone 8"
+nvme zns reset-zone "/dev/${name}c" -s 2048 >/dev/null || fail "reset-zone"
+nvme read "/dev/${name}c" -s 2048 -c 15 -z 65536 -d "$TMP/zr" >/dev/null ||
+	fail "read of the reset zone"
+cmp -s "$TMP/zr" <(head -c 65536 /dev/zero) ||
+	fail "the reset zone on $loopdev still holds its data"
+log "zone reset on $loopdev: zeros"
 del_disk "$name"
 
 umount "$mnt"
@@ -166,9 +190,39 @@ load_stats "$idx"
 [ "${ST[cut_lost_writes]}/${ST[cut_lost_blocks]}" = 1/1 ] ||
 	fail "lost ${ST[cut_lost_writes]} writes, ${ST[cut_lost_blocks]} blocks; want 1, 1"
 "$ZCBLKCTL" set "$idx" --power on >/dev/null || fail "power on"
+rm -f "$TMP/r"	# nvme-cli does not truncate its output file
 nvme read "/dev/${name}c" -s 16 -c 0 -z 4096 -d "$TMP/r" >/dev/null ||
 	fail "read at 64 KiB"
 cmp -s "$TMP/r" "$TMP/pre" ||
 	fail "block 16 does not hold what it held before the unflushed write"
+del_disk "$name"
+
+# Separate metadata lies after the data (integrity.rst): 1 MiB of data on
+# the device shrunk to 1 MiB keeps its data, not its metadata; a write
+# with metadata fails with 0x6.
+truncate -s 32M "$TMP/loop.img"
+losetup -c "$loopdev" || fail "losetup -c"
+name=$(add_disk --backend file --path "$loopdev" --size 1M --metadata-size 8)
+name=${name%c}	# metadata without PI: the char device alone
+truncate -s 1M "$TMP/loop.img"
+losetup -c "$loopdev" || fail "losetup -c"
+head -c 64 /dev/urandom >"$TMP/md"
+want_0x6 "Write with metadata" nvme write "/dev/${name}c" -s 8 -c 7 \
+	-z 4096 -d "$TMP/pat" -y 64 -M "$TMP/md"
+del_disk "$name"
+
+# A zoned disk's zone table lies at the end: shrunk, a flush (which saves
+# it) and a reset of a zone past the end fail with 0x6; the disk still
+# goes (the kernel log says it could not save the table).
+truncate -s 32M "$TMP/loop.img"
+losetup -c "$loopdev" || fail "losetup -c"
+name=$(add_disk --backend file --path "$loopdev" --block-size 4096 --zoned \
+	--zone-size 1M)
+nvme write "/dev/${name}c" -s 2048 -c 0 -z 4096 -d "$TMP/pat" >/dev/null ||
+	fail "write into zone 8"
+truncate -s 1M "$TMP/loop.img"
+losetup -c "$loopdev" || fail "losetup -c"
+want_0x6 "Flush of a zoned disk" nvme flush "/dev/${name}c" -n 1
+want_0x6 "Zone reset" nvme zns reset-zone "/dev/${name}c" -s 2048
 del_disk "$name"
 exit $KSFT_PASS

@@ -18,7 +18,8 @@
  * file) backends. Then, on disks of their own: the write cache losing an
  * unflushed Copy on a power cut and keeping a FUA one; the null backend;
  * Write Protected on a read-only disk; Invalid Opcode, and Copy not
- * offered, on a zoned disk. With PI: pt_pi's "copy".
+ * offered, on a zoned disk; separate metadata moved with the data on mem
+ * and file disks. With PI: pt_pi's "copy".
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
@@ -443,6 +444,108 @@ TEST(copy_disks)
 						    &c, NULL));
 	close(fd);
 	munmap(buf, PT_MiB);
+	munmap(r, PT_PAGE);
+	pt_env_teardown(_metadata, &env);
+}
+
+/*
+ * Separate metadata moves with the data (integrity.rst: bounced, on mem
+ * and file alike): two ranges swapped to a target, then a target that
+ * overlaps its source (memmove's order), data and metadata read back
+ * block for block; copied_bytes counts each copy's bounce, its bytes.
+ */
+TEST(copy_metadata)
+{
+	static const char *const backends[] = { "mem", "file" };
+	char *buf = pt_map(PT_MiB), *md = pt_map(PT_PAGE);
+	char *want = pt_map(PT_MiB), *wmd = pt_map(PT_PAGE);
+	struct pt_copy_range *r = pt_map(PT_PAGE);
+	struct zcblk_dev_stats s0, st;
+	struct nvme_uring_cmd c;
+	struct pt_env env;
+	unsigned int b, i;
+
+	pt_env_setup(_metadata, &env);
+	if (_metadata->exit_code)
+		return;
+	ASSERT_TRUE(buf && md && want && wmd && r);
+	for (b = 0; b < 2; b++) {
+		struct pt_disk_cfg cfg = {
+			.backend = backends[b], .size = 4 * PT_MiB, .bs = 512,
+			.metadata_size = 8,
+		};
+		char path[] = "/tmp/zcblk-copy-md.XXXXXX";
+		struct pt_disk d;
+		int fd;
+
+		if (b)
+			pt_backing_file(_metadata, path, 5 * PT_MiB, &cfg);
+		ASSERT_EQ(0, pt_disk_add(_metadata, &env, &cfg, &d));
+		pt_open(_metadata, &d, &fd, NULL);
+		/* 16 blocks at 0, each block's metadata its LBA + 1 in bytes */
+		pt_fill(buf, 512, 0, 16, 3);
+		for (i = 0; i < 16 * 8; i++)
+			md[i] = (char)(i / 8 + 1);
+		c = pt_rw(PT_OP_WRITE, 0, 16, buf, 16 * 512);
+		c.metadata = (uintptr_t)md;
+		c.metadata_len = 16 * 8;
+		ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		ASSERT_EQ(0, pt_stats(env.ctx, d.index, &s0));
+
+		/* blocks 8-15 then 0-7 to 100 */
+		r[0] = pt_copy_range(8, 8);
+		r[1] = pt_copy_range(0, 8);
+		c = pt_copy_cmd(100, r, 2);
+		ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
+		EXPECT_EQ(16 * 512, st.copied_bytes - s0.copied_bytes);
+		memcpy(want, buf + 8 * 512, 8 * 512);
+		memcpy(want + 8 * 512, buf, 8 * 512);
+		memcpy(wmd, md + 64, 64);
+		memcpy(wmd + 64, md, 64);
+		memset(buf, 0, 16 * 512);
+		memset(md, 0, 16 * 8);
+		c = pt_rw(PT_OP_READ, 100, 16, buf, 16 * 512);
+		c.metadata = (uintptr_t)md;
+		c.metadata_len = 16 * 8;
+		ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		EXPECT_EQ(0, memcmp(want, buf, 16 * 512)) {
+			TH_LOG("%s: the target's data differs", backends[b]);
+		}
+		EXPECT_EQ(0, memcmp(wmd, md, 16 * 8)) {
+			TH_LOG("%s: the target's metadata differs", backends[b]);
+		}
+
+		/* 100-115 to 104: overlapping, copied as memmove would */
+		r[0] = pt_copy_range(100, 16);
+		ASSERT_EQ(0, pt_stats(env.ctx, d.index, &s0));
+		c = pt_copy_cmd(104, r, 1);
+		ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
+		EXPECT_EQ(16 * 512, st.copied_bytes - s0.copied_bytes);
+		memset(buf, 0, 16 * 512);
+		memset(md, 0, 16 * 8);
+		c = pt_rw(PT_OP_READ, 104, 16, buf, 16 * 512);
+		c.metadata = (uintptr_t)md;
+		c.metadata_len = 16 * 8;
+		ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
+		EXPECT_EQ(0, memcmp(want, buf, 16 * 512)) {
+			TH_LOG("%s: the overlapping copy's data differs",
+			       backends[b]);
+		}
+		EXPECT_EQ(0, memcmp(wmd, md, 16 * 8)) {
+			TH_LOG("%s: the overlapping copy's metadata differs",
+			       backends[b]);
+		}
+		close(fd);
+		ASSERT_EQ(0, pt_disk_del(&env, d.index));
+		if (b)
+			unlink(path);
+	}
+	munmap(buf, PT_MiB);
+	munmap(want, PT_MiB);
+	munmap(md, PT_PAGE);
+	munmap(wmd, PT_PAGE);
 	munmap(r, PT_PAGE);
 	pt_env_teardown(_metadata, &env);
 }
