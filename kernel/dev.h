@@ -8,6 +8,7 @@
 #include <linux/device.h>
 #include <linux/kref.h>
 #include <linux/llist.h>
+#include <linux/path.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
@@ -219,6 +220,9 @@ struct zcblk_dev {
 	struct mutex bad_list_lock;	/* protects bad_list */
 	u64 *bad_list;
 	unsigned int bad_saved;		/* its seqlock's sequence, last saved */
+	/* A file disk's <path>.bad: its directory and name (media.c) */
+	struct path bad_dir;
+	char *bad_name;
 	struct zcblk_wcache wc;		/* volatile cache, power: wcache.c */
 	struct zcblk_pins pins;
 	struct zcblk_io_stats __percpu *stats;

@@ -758,6 +758,7 @@ void zcblk_disk_free(struct zcblk_dev *dev)
 	if (zcblk_media_save(dev))
 		pr_warn_ratelimited("zcblk%u: cannot write the bad block list\n",
 				    dev->index);
+	zcblk_media_release(dev);
 	zcblk_zns_free(dev);
 	dev->ops->release(dev);
 }

@@ -47,6 +47,7 @@ int zcblk_media_init(struct zcblk_dev *dev)
  */
 void zcblk_media_free(struct zcblk_dev *dev)
 {
+	zcblk_media_release(dev);
 	badblocks_exit(&dev->bad);
 	kfree(dev->bad_list);
 }
@@ -242,13 +243,15 @@ int zcblk_media_write_uncor(struct zcblk_dev *dev, u64 slba, u32 nlb)
  *
  * Context: process context.
  * Return: 0, -EOPNOTSUPP (zoned), -ERANGE (past the disk), -ENOSPC (the
- * table is full) or the save's error.
+ * table is full) or the save's error, the list changed all the same (a
+ * flush then fails, as it cannot make the list durable).
  */
 int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 		       struct netlink_ext_ack *extack)
 {
 	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
 	u64 nsze = dev->cfg.size >> ilog2(dev->cfg.block_size);
+	int ret;
 
 	if (zcblk_zoned(dev)) {
 		NL_SET_ERR_MSG(extack, "bad-lba: not on a zoned disk");
@@ -265,7 +268,11 @@ int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 			       "bad-lba: the bad block table is full (512 ranges of up to 256 KiB)");
 		return -ENOSPC;
 	}
-	return zcblk_media_save(dev);
+	ret = zcblk_media_save(dev);
+	if (ret)
+		NL_SET_ERR_MSG(extack,
+			       "bad-lba: the list changed, but the one beside the file (.bad) cannot be written");
+	return ret;
 }
 
 /**
@@ -424,19 +431,66 @@ struct zcblk_bad_ent {
 	__le64 nlb;
 };
 
-/* The sidecar's path, or NULL: only beside a regular backing file. */
-static char *zcblk_media_sidecar(struct zcblk_dev *dev)
+/*
+ * Where the list of a disk on a regular file is kept, <path>.bad: its
+ * directory looked up once, at DEV_ADD, in the caller's context. A flush
+ * saves the list from the disk's workqueue, whose root, working directory
+ * and mounts are not the caller's: the path looked up there would name
+ * another file, or none. None for other disks.
+ */
+static int zcblk_media_sidecar_find(struct zcblk_dev *dev)
 {
+	const char *path = dev->cfg.path, *slash;
 	struct path p;
-	bool reg;
+	char *dir;
+	int ret;
 
-	if (!dev->cfg.path || dev->ops != &zcblk_file_backend)
-		return NULL;
-	if (kern_path(dev->cfg.path, LOOKUP_FOLLOW, &p))
-		return NULL;
-	reg = d_is_reg(p.dentry);
+	if (!path || dev->ops != &zcblk_file_backend)
+		return 0;
+	ret = kern_path(path, LOOKUP_FOLLOW, &p);
+	if (ret)
+		return ret;
+	ret = d_is_reg(p.dentry);
 	path_put(&p);
-	return reg ? kasprintf(GFP_KERNEL, "%s.bad", dev->cfg.path) : NULL;
+	if (!ret)
+		return 0;
+	slash = strrchr(path, '/');
+	dir = slash ? kstrndup(path, slash - path + 1, GFP_KERNEL) :
+		      kstrdup(".", GFP_KERNEL);
+	dev->bad_name = kasprintf(GFP_KERNEL, "%s.bad",
+				  slash ? slash + 1 : path);
+	ret = -ENOMEM;
+	if (dir && dev->bad_name)
+		ret = kern_path(dir, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+				&dev->bad_dir);
+	kfree(dir);
+	if (ret) {
+		kfree(dev->bad_name);
+		dev->bad_name = NULL;
+	}
+	return ret;
+}
+
+/* The list's file, in the directory DEV_ADD found. */
+static struct file *zcblk_media_sidecar_open(struct zcblk_dev *dev,
+					     int flags)
+{
+	return file_open_root(&dev->bad_dir, dev->bad_name, flags, 0600);
+}
+
+/**
+ * zcblk_media_release() - let go of the list's directory
+ * @dev: the disk, its list saved for the last time
+ *
+ * Context: process context.
+ */
+void zcblk_media_release(struct zcblk_dev *dev)
+{
+	if (!dev->bad_name)
+		return;
+	path_put(&dev->bad_dir);
+	kfree(dev->bad_name);
+	dev->bad_name = NULL;
 }
 
 struct zcblk_bad_buf {
@@ -472,22 +526,17 @@ int zcblk_media_save(struct zcblk_dev *dev)
 	struct zcblk_bad_buf b = { .max = PAGE_SIZE / sizeof(u64) };
 	struct zcblk_bad_hdr *h;
 	struct file *f;
-	char *path;
 	loff_t off = 0;
 	size_t len;
 	ssize_t n;
 	int ret;
 
-	if (gen == dev->bad_saved)
-		return 0;
-	path = zcblk_media_sidecar(dev);
-	if (!path)
+	if (gen == dev->bad_saved || !dev->bad_name)
 		return 0;
 	len = sizeof(*h) + b.max * sizeof(*b.ent);
 	h = kzalloc(len, GFP_KERNEL);
-	ret = -ENOMEM;
 	if (!h)
-		goto out_free_path;
+		return -ENOMEM;
 	b.ent = (struct zcblk_bad_ent *)(h + 1);
 	ret = zcblk_media_list(dev, zcblk_media_collect, &b);
 	if (ret)
@@ -500,8 +549,8 @@ int zcblk_media_save(struct zcblk_dev *dev)
 				      b.nr * sizeof(*b.ent)));
 	len = sizeof(*h) + b.nr * sizeof(*b.ent);
 	/* O_NONBLOCK: a FIFO put there since must not hold a flush */
-	f = filp_open(path, O_WRONLY | O_LARGEFILE | O_NONBLOCK |
-		      (b.nr ? O_CREAT : 0), 0600);
+	f = zcblk_media_sidecar_open(dev, O_WRONLY | O_LARGEFILE | O_NONBLOCK |
+				     (b.nr ? O_CREAT : 0));
 	ret = PTR_ERR_OR_ZERO(f);
 	if (ret == -ENOENT && !b.nr)
 		ret = 0;	/* nothing to keep, nothing there */
@@ -515,8 +564,6 @@ int zcblk_media_save(struct zcblk_dev *dev)
 	fput(f);
 out_free:
 	kfree(h);
-out_free_path:
-	kfree(path);
 	if (!ret)
 		dev->bad_saved = gen;
 	return ret;
@@ -540,18 +587,20 @@ int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 	struct zcblk_bad_hdr *h;
 	struct file *f;
 	loff_t off = 0;
-	char *path;
 	ssize_t n;
 	u32 i, nr;
 	int ret;
 
 	dev->bad_saved = read_seqbegin(&dev->bad.lock);
-	path = zcblk_media_sidecar(dev);
-	if (!path)
+	ret = zcblk_media_sidecar_find(dev);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "path: cannot look up its directory");
+		return ret;
+	}
+	if (!dev->bad_name)
 		return 0;
 	/* O_NONBLOCK: a FIFO there must not hold DEV_ADD */
-	f = filp_open(path, O_RDONLY | O_LARGEFILE | O_NONBLOCK, 0);
-	kfree(path);
+	f = zcblk_media_sidecar_open(dev, O_RDONLY | O_LARGEFILE | O_NONBLOCK);
 	if (IS_ERR(f)) {
 		if (PTR_ERR(f) == -ENOENT)
 			return 0;

@@ -27,5 +27,6 @@ int zcblk_media_corrupt(struct zcblk_dev *dev, u64 lba, u32 nlb, u32 what,
 			struct netlink_ext_ack *extack);
 int zcblk_media_save(struct zcblk_dev *dev);
 int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack);
+void zcblk_media_release(struct zcblk_dev *dev);
 
 #endif /* ZCBLK_MEDIA_H */

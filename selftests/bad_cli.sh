@@ -17,8 +17,10 @@
 # on the same file it lists 5+3 and block 6 does not read; that list is
 # refused (EINVAL, with why) for another block size, a smaller disk it
 # does not fit, a damaged .bad file, a directory or a FIFO in its place
-# (not waited on); cleared, removed and added again it lists none; an
-# empty list makes no .bad file.
+# (not waited on), or one range longer than the kernel's table holds;
+# cleared, removed and added again it lists none; an empty list makes no
+# .bad file; a .bad that cannot be written fails set (the list changed)
+# and flush; a flush writes the list Write Uncorrectable changed.
 #
 # Needs root, zcblk.ko loaded, nvme-cli and mkfs.ext4. Exit: 0 pass,
 # 1 fail, 4 skip.
@@ -286,4 +288,71 @@ run set "${fdisk#zcblk}" --clear-bad 9
 del_disk "$fdisk"
 [ ! -e "$img.bad" ] || fail "$img.bad made for an empty list"
 log "file disk: --clear-bad 5+3, del, add on the same file: none; an empty list made no .bad"
+
+# bad_file PATH LBA NLB: a .bad of one range, its CRC right (crc32_le from
+# ~0 without the final inversion: zlib's crc32 inverted).
+bad_file() {
+	python3 - "$@" <<'PY' || fail "bad_file $*"
+import struct, sys, zlib
+ent = struct.pack('<QQ', int(sys.argv[2]), int(sys.argv[3]))
+crc = zlib.crc32(ent) ^ 0xffffffff
+with open(sys.argv[1], 'wb') as f:
+    f.write(b'ZCBLKBB\0' + struct.pack('<IIII', 1, 4096, 1, crc) + ent)
+PY
+}
+# One saved range longer than the kernel's table holds (512 ranges of 64
+# blocks): refused as not fitting; the same file of 40 blocks is taken.
+big=$ext4/big.img
+truncate -s 256M "$big" || fail "truncate $big"
+bad_file "$big.bad" 0 40000
+run add --backend file --path "$big" --block-size 4096
+[ "$rc" -eq 2 ] || fail "add with 40000 bad blocks: exit $rc: $out $err"
+[ "$err" = "zcblkctl: Invalid argument: path: the bad block list beside it (.bad) does not fit the disk" ] ||
+	fail "add with 40000 bad blocks: \"$err\""
+bad_file "$big.bad" 0 40
+fdisk=$(add_disk --backend file --path "$big" --block-size 4096)
+bad "$fdisk" 1 0+40 '[{"lba": 0, "nlb": 40}]'
+del_disk "$fdisk"
+rm -f "$big" "$big.bad"
+log "a .bad of 40000 blocks: does not fit the table, refused; of 40: taken"
+
+# A .bad that cannot be written (a directory in its place since the add):
+# set changes the list and says it could not save it; a flush, which
+# makes the list durable, fails (0x6); the disk still goes.
+rm -f "$img.bad"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+mkdir "$img.bad" || fail "mkdir $img.bad"
+run set "${fdisk#zcblk}" --bad 9
+[ "$rc" -eq 2 ] || fail "set --bad 9 with $img.bad a directory: exit $rc: $err"
+[ "$err" = "zcblkctl: Is a directory: bad-lba: the list changed, but the one beside the file (.bad) cannot be written" ] ||
+	fail "set --bad 9 with $img.bad a directory: \"$err\""
+bad "$fdisk" 1 9+1 '[{"lba": 9, "nlb": 1}]'
+out=$(nvme flush "/dev/${fdisk}c" -n 1 2>&1) &&
+	fail "flush with $img.bad a directory succeeded"
+case $out in
+*"(0x6)"*|*INTERNAL*) log "flush: $out" ;;
+*) fail "flush: want status 0x6, got: $out" ;;
+esac
+del_disk "$fdisk"
+rmdir "$img.bad" || fail "rmdir $img.bad"
+
+# Write Uncorrectable changes the list without saving it; a flush saves
+# it, from the disk's workqueue, into the directory DEV_ADD looked up (this
+# runner chroots: the workqueue's root is another), and del the same.
+rm -f "$img.bad"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+nvme write-uncor "/dev/${fdisk}c" -s 30 -c 1 -n 1 >/dev/null ||
+	fail "write-uncor"
+[ ! -e "$img.bad" ] || fail "$img.bad written before a flush"
+nvme flush "/dev/${fdisk}c" -n 1 >/dev/null || fail "flush"
+[ -s "$img.bad" ] || fail "the flush did not write $img.bad"
+cp "$img.bad" "$TMP/flushed.bad" || fail "cp $img.bad"
+del_disk "$fdisk"
+cmp -s "$img.bad" "$TMP/flushed.bad" || fail "del rewrote $img.bad"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 1 30+2 '[{"lba": 30, "nlb": 2}]'
+run set "${fdisk#zcblk}" --clear-bad 30+2
+[ "$rc" -eq 0 ] || fail "set --clear-bad 30+2: exit $rc: $err"
+del_disk "$fdisk"
+log "write-uncor 30+2, flush: $img.bad written then, the same after del and read back"
 exit $KSFT_PASS

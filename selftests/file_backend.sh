@@ -72,28 +72,28 @@ check_backing() {	# NAME BACKING
 		fail "$name: pages still pinned"
 }
 
+# discard_frees NAME FILE: 8 MiB written to /dev/NAME, then discarded,
+# free over 4 MiB of FILE's blocks.
+discard_frees() {
+	local before after
+	dd if=/dev/urandom of="/dev/$1" bs=1M count=8 oflag=direct status=none
+	sync
+	before=$(stat -c %b "$2")
+	blkdiscard -o 0 -l $((8 << 20)) "/dev/$1" || fail "blkdiscard"
+	after=$(stat -c %b "$2")
+	log "$2: blocks $before -> $after after discarding 8 MiB"
+	[ "$after" -lt $((before - 8192)) ] ||
+		fail "discard on $1 did not free $2's blocks"
+}
+
 name=$(add_disk --backend file --path "$mnt/backing.img")
 check_backing "$name" "$mnt/backing.img"
-# Discard punches a hole in the backing file.
-dd if=/dev/urandom of="/dev/$name" bs=1M count=8 oflag=direct status=none
-sync
-before=$(stat -c %b "$mnt/backing.img")
-blkdiscard -o 0 -l $((8 << 20)) "/dev/$name" || fail "blkdiscard"
-after=$(stat -c %b "$mnt/backing.img")
-log "backing blocks $before -> $after after discarding 8 MiB"
-[ "$after" -lt $((before - 8192)) ] || fail "discard did not punch a hole"
+discard_frees "$name" "$mnt/backing.img"	# a hole in the file
 del_disk "$name"
 
 name=$(add_disk --backend file --path "$loopdev")
 check_backing "$name" "$loopdev"
-# Discard reaches the device: the loop device punches its file's blocks.
-dd if=/dev/urandom of="/dev/$name" bs=1M count=8 oflag=direct status=none
-sync
-before=$(stat -c %b "$TMP/loop.img")
-blkdiscard -o 0 -l $((8 << 20)) "/dev/$name" || fail "blkdiscard"
-after=$(stat -c %b "$TMP/loop.img")
-log "loop file blocks $before -> $after after discarding 8 MiB"
-[ "$after" -lt $((before - 8192)) ] || fail "discard did not reach the loop device"
+discard_frees "$name" "$TMP/loop.img"	# a discard of the loop device
 del_disk "$name"
 
 # A zone reset on a block device reads zeros again, as on a file.

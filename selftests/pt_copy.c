@@ -448,6 +448,26 @@ TEST(copy_disks)
 	pt_env_teardown(_metadata, &env);
 }
 
+/* 16 blocks of data and metadata at @slba are @want's and @wmd's. */
+static void md_holds(struct __test_metadata *_metadata, int fd, __u64 slba,
+		     char *buf, char *md, const char *want, const char *wmd,
+		     const char *what)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_READ, slba, 16, buf, 16 * 512);
+
+	memset(buf, 0, 16 * 512);
+	memset(md, 0, 16 * 8);
+	c.metadata = (uintptr_t)md;
+	c.metadata_len = 16 * 8;
+	ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(0, memcmp(want, buf, 16 * 512)) {
+		TH_LOG("%s: the data differs", what);
+	}
+	EXPECT_EQ(0, memcmp(wmd, md, 16 * 8)) {
+		TH_LOG("%s: the metadata differs", what);
+	}
+}
+
 /*
  * Separate metadata moves with the data (integrity.rst: bounced, on mem
  * and file alike): two ranges swapped to a target, then a target that
@@ -503,18 +523,7 @@ TEST(copy_metadata)
 		memcpy(want + 8 * 512, buf, 8 * 512);
 		memcpy(wmd, md + 64, 64);
 		memcpy(wmd + 64, md, 64);
-		memset(buf, 0, 16 * 512);
-		memset(md, 0, 16 * 8);
-		c = pt_rw(PT_OP_READ, 100, 16, buf, 16 * 512);
-		c.metadata = (uintptr_t)md;
-		c.metadata_len = 16 * 8;
-		ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
-		EXPECT_EQ(0, memcmp(want, buf, 16 * 512)) {
-			TH_LOG("%s: the target's data differs", backends[b]);
-		}
-		EXPECT_EQ(0, memcmp(wmd, md, 16 * 8)) {
-			TH_LOG("%s: the target's metadata differs", backends[b]);
-		}
+		md_holds(_metadata, fd, 100, buf, md, want, wmd, backends[b]);
 
 		/* 100-115 to 104: overlapping, copied as memmove would */
 		r[0] = pt_copy_range(100, 16);
@@ -523,20 +532,7 @@ TEST(copy_metadata)
 		ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
 		ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
 		EXPECT_EQ(16 * 512, st.copied_bytes - s0.copied_bytes);
-		memset(buf, 0, 16 * 512);
-		memset(md, 0, 16 * 8);
-		c = pt_rw(PT_OP_READ, 104, 16, buf, 16 * 512);
-		c.metadata = (uintptr_t)md;
-		c.metadata_len = 16 * 8;
-		ASSERT_EQ(0, pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL));
-		EXPECT_EQ(0, memcmp(want, buf, 16 * 512)) {
-			TH_LOG("%s: the overlapping copy's data differs",
-			       backends[b]);
-		}
-		EXPECT_EQ(0, memcmp(wmd, md, 16 * 8)) {
-			TH_LOG("%s: the overlapping copy's metadata differs",
-			       backends[b]);
-		}
+		md_holds(_metadata, fd, 104, buf, md, want, wmd, "overlapping");
 		close(fd);
 		ASSERT_EQ(0, pt_disk_del(&env, d.index));
 		if (b)

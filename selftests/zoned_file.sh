@@ -7,7 +7,8 @@
 # (a default size leaves it room, a given one must); a table of another
 # geometry or a damaged one (a bad CRC, or entries a CRC carries that the
 # zones cannot hold), and a file too small for a zone and the table, are
-# refused with the exact extack text; conventional zones keep their data.
+# refused with the exact extack text, as is a new table in a full file
+# system; conventional zones keep their data.
 # And btrfs -O zoned on such a disk survives the disk's deletion: files
 # written, disk deleted and made again, mounted, all equal.
 . "$(dirname "$0")/lib.sh"
@@ -160,6 +161,24 @@ addz "${cargs[@]}"
 zline 3 | grep -q 'State: 0xe0' || fail "zone 3 not full: $(zline 3)"
 "$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
 log "conventional zones kept; a table with a valid CRC but a state or write pointer its zones cannot hold: refused"
+
+# A new table in a full file system: refused with the store's error, no
+# disk. A tmpfs of 1 MiB filled; the file is sparse (--buffered: 6.1's
+# tmpfs refuses direct I/O).
+full=$TMP/full
+mkdir -p "$full"
+mount -t tmpfs -o size=1M tmpfs "$full" || fail "mount tmpfs"
+echo "mount $full" >>"$ZCBLK_UNDO"
+truncate -s 16M "$full/zoned.img" || fail "truncate"
+head -c 1M /dev/zero >"$full/fill" 2>/dev/null
+refused "path: cannot write the zone table" --backend file \
+	--path "$full/zoned.img" --buffered --block-size 4096 --zoned \
+	--zone-size 1M
+grep -q "No space left on device" "$TMP/out" ||
+	fail "full file system: $(<"$TMP/out")"
+umount "$full" || fail "umount $full"
+undo_forget "mount $full"
+log "a new zone table in a full file system: refused, ENOSPC"
 
 # btrfs -O zoned across del and add (the debug kernel has no btrfs)
 modprobe btrfs 2>/dev/null || true
