@@ -220,7 +220,11 @@ struct zcblk_dev {
 	struct mutex bad_list_lock;	/* protects bad_list */
 	u64 *bad_list;
 	unsigned int bad_saved;		/* its seqlock's sequence, last saved */
-	/* A file disk's <path>.bad: its directory and name (media.c) */
+	/*
+	 * A file disk's <path>.bad: its directory, a reference taken at
+	 * DEV_ADD and put when the list was saved for the last time
+	 * (zcblk_media_release()), and its name; NULL name: none.
+	 */
 	struct path bad_dir;
 	char *bad_name;
 	struct zcblk_wcache wc;		/* volatile cache, power: wcache.c */

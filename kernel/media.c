@@ -594,7 +594,8 @@ int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 	dev->bad_saved = read_seqbegin(&dev->bad.lock);
 	ret = zcblk_media_sidecar_find(dev);
 	if (ret) {
-		NL_SET_ERR_MSG(extack, "path: cannot look up its directory");
+		NL_SET_ERR_MSG(extack,
+			       "path: cannot look up the directory of its bad block list (.bad)");
 		return ret;
 	}
 	if (!dev->bad_name)
