@@ -285,7 +285,7 @@ int zcblk_zns_fail_zone(struct zcblk_dev *dev, u64 lba, u8 state)
  * Zeroes that may deallocate, not a discard: a discard leaves a backing
  * block device's data as it was (file.c).
  */
-static int zcblk_zone_discard(struct zcblk_dev *dev, u64 zslba, u64 end)
+static int zcblk_zone_zero(struct zcblk_dev *dev, u64 zslba, u64 end)
 {
 	u32 shift = zcblk_lba_shift(dev);
 	struct zcblk_io io = {
@@ -346,9 +346,8 @@ int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
 		status = zcblk_zone_action(zs, idx, action, all, &end);
 		spin_unlock(&zs->lock);
 		if (!status && end)
-			status = zcblk_zone_discard(dev,
-						    zcblk_zone_start(zs, idx),
-						    end);
+			status = zcblk_zone_zero(dev,
+						 zcblk_zone_start(zs, idx), end);
 		if (all && !nowait)
 			cond_resched();
 	}
