@@ -65,10 +65,11 @@ struct zcblk_io {
 struct zcblk_backend_ops {
 	const char *name;
 	/*
-	 * submit() may return ZCBLK_SUBMIT_DEFER: the disk gets a workqueue.
-	 * Keeps queue_rq non-blocking, so that passthrough requests run in
-	 * the submitter's context (blk-mq punts those of BLK_MQ_F_BLOCKING
-	 * queues to kblockd).
+	 * submit() may return ZCBLK_SUBMIT_DEFER: the request runs again from
+	 * the disk's workqueue (every disk has one). Keeps queue_rq
+	 * non-blocking, so that passthrough requests run in the submitter's
+	 * context (blk-mq punts those of BLK_MQ_F_BLOCKING queues to
+	 * kblockd).
 	 */
 	bool may_defer;
 	/*

@@ -173,7 +173,7 @@ struct zcblk_dev {
 	struct gendisk *disk;		/* NULL on a char-device-only disk */
 	struct request_queue *queue;	/* the disk's, or one of its own */
 	bool no_bdev;			/* char device only (zoned.rst) */
-	struct workqueue_struct *wq;	/* deferred backends only */
+	struct workqueue_struct *wq;	/* requests run again (disk.c) */
 	/*
 	 * A deferred backend (file) that can try plain reads and writes in
 	 * queue_rq without blocking (IOCB_NOWAIT): the tag set is

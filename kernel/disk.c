@@ -642,14 +642,16 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 		ret = zcblk_media_load(dev, extack);
 	if (ret)
 		goto err_free_zones;
-	if (dev->ops->deferred || dev->ops->may_defer) {
-		/* Reclaim may write through us: keep a rescuer. */
-		dev->wq = alloc_workqueue("zcblk%u", WQ_UNBOUND | WQ_MEM_RECLAIM,
-					  0, dev->index);
-		if (!dev->wq) {
-			ret = -ENOMEM;
-			goto err_free_zones;
-		}
+	/*
+	 * Every disk: a command that cannot allocate without sleeping in
+	 * queue_rq (DSM's ranges, Copy's, FDP's, PI's) runs again from here,
+	 * whatever the backend. Reclaim may write through us: a rescuer.
+	 */
+	dev->wq = alloc_workqueue("zcblk%u", WQ_UNBOUND | WQ_MEM_RECLAIM, 0,
+				  dev->index);
+	if (!dev->wq) {
+		ret = -ENOMEM;
+		goto err_free_zones;
 	}
 	ret = zcblk_tag_set_init(dev);
 	if (ret)
@@ -702,8 +704,7 @@ err_put_disk:
 err_free_tag_set:
 	blk_mq_free_tag_set(&dev->tag_set);
 err_destroy_wq:
-	if (dev->wq)
-		destroy_workqueue(dev->wq);
+	destroy_workqueue(dev->wq);
 	dev->wq = NULL;
 err_free_zones:
 	zcblk_zns_free(dev);

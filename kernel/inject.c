@@ -176,7 +176,7 @@ int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 	}
 	/* Held file I/O runs on the disk's reclaim-safe workqueue. */
 	if (unstall)
-		queue_work(dev->wq ?: system_wq, &dev->unstall_work);
+		queue_work(dev->wq, &dev->unstall_work);
 	if (mask & BIT_ULL(ZCBLK_A_DEV_BAD_LBA)) {
 		int ret = zcblk_media_change(dev, set->bad_lba,
 					     set->bad_nlb ?: 1, set->bad_clear,

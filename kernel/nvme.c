@@ -395,7 +395,7 @@ static int zcblk_nvme_verify(struct zcblk_dev *dev, struct request *rq,
 	bool flush = io->fua && dev->wc.size;
 	int status;
 
-	/* Both need a backend with data, which has a workqueue (disk.c). */
+	/* Both sleep: again from the disk's workqueue. */
 	if ((pi || flush) && io->nowait)
 		return ZCBLK_STATUS_DEFER;
 	if (flush) {

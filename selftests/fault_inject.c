@@ -21,73 +21,17 @@
  * fail_make_request, per disk, fails bios at submit_bio(): the block
  * device's I/O, not passthrough requests, which never go through it.
  *
- * ZCBLK_FI_MAX (default 4000) bounds the N tried per operation;
- * ZCBLK_FI_FROM (default 1) is the first, to look at a range by hand, and
- * ZCBLK_FI_VERBOSE=1 then has the kernel log each injected failure's stack.
+ * fault_inject_cmds does the same for the commands and disks of the
+ * command sets; fault_inject.h says what both share.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "kselftest_harness.h"
+#include "fault_inject.h"
 #include "pt_common.h"
 
-#define DBG		"/sys/kernel/debug/"
 #define FI_BS		4096U
 #define FI_SMALL	FI_BS			/* inline bvecs */
 #define FI_LARGE	(32 * FI_BS)		/* kvmalloc'ed bvecs and pages */
-
-/* Write @val to debugfs file @path: 0 or -errno. */
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* fail-nth of this thread, opened once: opening it allocates. */
-static int nth_fd = -1;
-
-static void nth_set(unsigned int n)
-{
-	char s[16];
-	int len = snprintf(s, sizeof(s), "%u", n);
-
-	if (pwrite(nth_fd, s, len, 0) != len)
-		abort();	/* the file was there at setup */
-}
-
-/* What is left of fail-nth: 0 once the fault was injected. */
-static unsigned int nth_left(void)
-{
-	char s[16] = "";
-
-	if (pread(nth_fd, s, sizeof(s) - 1, 0) <= 0)
-		abort();
-	return strtoul(s, NULL, 10);
-}
-
-static unsigned int env_uint(const char *name, unsigned int def)
-{
-	const char *s = getenv(name);
-
-	return s && atoi(s) > 0 ? (unsigned int)atoi(s) : def;
-}
-
-/* An allocation failure may surface as these, nothing else. */
-static bool alloc_errno(int ret)
-{
-	return ret == -ENOMEM || ret == -ENOBUFS || ret == -EAGAIN;
-}
 
 FIXTURE(fi) {
 	struct pt_env env;
@@ -100,28 +44,14 @@ FIXTURE(fi) {
 FIXTURE_SETUP(fi)
 {
 	struct pt_disk_cfg cfg = { .size = 16 * PT_MiB, .bs = FI_BS };
-	const char *verbose = env_uint("ZCBLK_FI_VERBOSE", 0) ? "1" : "0";
 
 	self->cfd = self->bfd = -1;
 	pt_env_setup(_metadata, &self->env);
 	if (_metadata->exit_code)
 		return;
-	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (nth_fd < 0)
-		SKIP(return, "no /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION)");
-	if (access(DBG "failslab", F_OK) || access(DBG "fail_page_alloc", F_OK))
-		SKIP(return, "no failslab or fail_page_alloc in debugfs");
-	/*
-	 * Sleeping allocations too (GFP_KERNEL is what matters), order 0
-	 * pages too, and no stack dump per failure unless asked: it reads as
-	 * a splat.
-	 */
-	ASSERT_EQ(0, put(DBG "failslab/ignore-gfp-wait", "N"));
-	ASSERT_EQ(0, put(DBG "failslab/verbose", verbose));
-	ASSERT_EQ(0, put(DBG "fail_page_alloc/ignore-gfp-wait", "N"));
-	ASSERT_EQ(0, put(DBG "fail_page_alloc/ignore-gfp-highmem", "N"));
-	ASSERT_EQ(0, put(DBG "fail_page_alloc/min-order", "0"));
-	ASSERT_EQ(0, put(DBG "fail_page_alloc/verbose", verbose));
+	if (fi_enable(_metadata))
+		SKIP(return, "no fail-nth, failslab or fail_page_alloc (CONFIG_FAULT_INJECTION...)");
+	ASSERT_EQ(0, _metadata->exit_code);
 
 	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
 	pt_open(_metadata, &self->d, &self->cfd, &self->bfd);
@@ -143,53 +73,6 @@ FIXTURE_TEARDOWN_PARENT(fi)
 		close(self->bfd);
 	pt_env_teardown(_metadata, &self->env);
 }
-
-static int count_cb(const struct zcblk_dev_info *info, void *arg)
-{
-	(void)info;
-	++*(int *)arg;
-	return 0;
-}
-
-static int count_disks(struct zcblk_ctx *ctx)
-{
-	int n = 0, ret = zcblk_dev_list(ctx, count_cb, &n);
-
-	return ret ? ret : n;
-}
-
-/*
- * Runs @op with its 1st, 2nd, ... allocation failed until one run reaches
- * no failure; @prep runs before each, outside the injection (it may touch
- * memory: a failed page fault would only be retried, but say why not);
- * @check judges each run (ret: @op's return, faulted: whether the failure
- * was injected). Returns how many allocations were failed.
- */
-#define FAIL_EACH(prep, op, check)					\
-	({								\
-		unsigned int __n, __max = env_uint("ZCBLK_FI_MAX", 4000); \
-		for (__n = env_uint("ZCBLK_FI_FROM", 1); __n <= __max; __n++) { \
-			bool faulted;					\
-			int ret;					\
-			(void)(prep);					\
-			nth_set(__n);					\
-			ret = (op);					\
-			faulted = !nth_left();				\
-			nth_set(0);					\
-			check;						\
-			if (!faulted)					\
-				break;					\
-			if (!(__n % 250))				\
-				ksft_print_msg("%s: %u so far\n", #op, __n); \
-		}							\
-		EXPECT_LE(__n, __max) {					\
-			TH_LOG("%s: still failing at %u: raise ZCBLK_FI_MAX", \
-			       #op, __max);				\
-		}							\
-		ksft_print_msg("%s: %u allocation sites failed in turn\n", \
-			       #op, __n - 1);				\
-		__n - 1;						\
-	})
 
 /*
  * Control: DEV_ADD, DEV_SET (a setting, a bad range), DEV_GET, DEV_DEL (a

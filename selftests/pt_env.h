@@ -159,6 +159,28 @@ static inline bool pt_is_splat(const char *msg)
 }
 
 /*
+ * The kernel's warn_alloc() report of an allocation fault_inject or
+ * fault_inject_cmds (its comm: fault_inject_cm) failed on purpose.
+ */
+static inline bool pt_injected_report(const char *msg)
+{
+	static const char *const task[] = {
+		"fault_inject: ", "fault_inject_cm: ",
+	};
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		size_t n = strlen(task[i]);
+
+		if (!strncmp(msg, task[i], n) &&
+		    (!strncmp(msg + n, "page allocation failure:", 24) ||
+		     !strncmp(msg + n, "vmalloc error:", 14)))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Scans the kernel log (/dev/kmsg): returns how many records after
  * sequence number @after look like a splat, the first one in @first, and
  * the last sequence number seen in @last. Negative errno if unreadable.
@@ -172,7 +194,8 @@ static inline int pt_kmsg_scan(unsigned long long after,
 
 	/*
 	 * fault_inject fails its own task's allocations on purpose: the
-	 * stack of the kernel's warn_alloc() report of one is no splat.
+	 * stack of the kernel's warn_alloc() report of one is no splat
+	 * (pt_injected_report()).
 	 */
 	unsigned long long injected = 0;
 	/*
@@ -204,8 +227,7 @@ static inline int pt_kmsg_scan(unsigned long long after,
 		seq = strtoull(comma + 1, NULL, 10);
 		if (last)
 			*last = seq;
-		if (!strncmp(msg + 1, "fault_inject: page allocation failure:", 38) ||
-		    !strncmp(msg + 1, "fault_inject: vmalloc error:", 28))
+		if (pt_injected_report(msg + 1))
 			injected = seq;
 		if (strstr(msg + 1, "WARNING:") &&
 		    strstr(msg + 1, "arch/x86/kernel/traps.c") &&
@@ -342,17 +364,12 @@ static inline void pt_backing_file(struct __test_metadata *_metadata,
 	cfg->path = path;
 }
 
-/* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
-static inline int pt_disk_add(struct __test_metadata *_metadata,
-			      struct pt_env *env,
-			      const struct pt_disk_cfg *cfg, struct pt_disk *d)
+/* DEV_ADD's parameters for @cfg, into @p (zeroed, its size set). */
+static inline void pt_disk_params(const struct pt_disk_cfg *cfg,
+				  struct zcblk_dev_params *pp)
 {
 	struct zcblk_dev_params p = { .size = sizeof(p) };
-	struct zcblk_dev_info info = { .size = sizeof(info) };
-	int ret;
 
-	if (env->n >= PT_MAX_DISKS)
-		return -ENOSPC;
 	p.set = ZCBLK_PARAM_BACKEND | ZCBLK_PARAM_SIZE |
 		ZCBLK_PARAM_BLOCK_SIZE;
 	snprintf(p.backend, sizeof(p.backend), "%s",
@@ -435,6 +452,21 @@ static inline int pt_disk_add(struct __test_metadata *_metadata,
 		p.set |= ZCBLK_PARAM_FDP_NPH;
 		p.fdp_nph = cfg->fdp_nph;
 	}
+	*pp = p;
+}
+
+/* Creates a disk, remembered in @env for the teardown. 0 or -errno. */
+static inline int pt_disk_add(struct __test_metadata *_metadata,
+			      struct pt_env *env,
+			      const struct pt_disk_cfg *cfg, struct pt_disk *d)
+{
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct zcblk_dev_params p;
+	int ret;
+
+	if (env->n >= PT_MAX_DISKS)
+		return -ENOSPC;
+	pt_disk_params(cfg, &p);
 	ret = zcblk_dev_add(env->ctx, &p, &info);
 	if (ret) {
 		TH_LOG("zcblk_dev_add %s: %s: %s", p.backend, strerror(-ret),

@@ -25,9 +25,10 @@ ctl=build/userlib/zcblkctl
 splat='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|kmemleak|general protection|Call Trace:'
 # kmemleak's count of suspects is no splat: kmemleak.sh judges them.
 harmless='KASAN: KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector (initialized|disabled)|kmemleak: Automatic memory scanning thread|kmemleak: [0-9]+ new suspected memory leaks|kmemleak: Cannot allocate a scan area'
-# fault_inject fails its own task's allocations on purpose: the kernel's
-# warn_alloc() report of one (its task named, then a stack) is no splat.
-injected='^(\[[ 0-9.]*\] )?fault_inject: (page allocation failure|vmalloc error):'
+# fault_inject and fault_inject_cmds (comm fault_inject_cm) fail their own
+# task's allocations on purpose: the kernel's warn_alloc() report of one
+# (its task named, then a stack) is no splat.
+injected='^(\[[ 0-9.]*\] )?fault_inject(_cm)?: (page allocation failure|vmalloc error):'
 # QEMU's TCG can leak a single-step #DB into the guest kernel, which warns
 # (see exc_debug_kernel() in arch/x86/kernel/traps.c); nothing a module
 # does sets TF in the kernel. That warning, to its end, is no splat.
