@@ -432,11 +432,42 @@ struct zcblk_bad_ent {
 };
 
 /*
+ * An existing <path>.bad, symbolic links followed in the caller's root:
+ * its real directory and name. 0, or the lookup's errno.
+ */
+static int zcblk_media_sidecar_resolve(struct zcblk_dev *dev)
+{
+	struct name_snapshot name;
+	struct path p;
+	char *full;
+	int ret;
+
+	full = kasprintf(GFP_KERNEL, "%s.bad", dev->cfg.path);
+	if (!full)
+		return -ENOMEM;
+	ret = kern_path(full, LOOKUP_FOLLOW, &p);
+	kfree(full);
+	if (ret)
+		return ret;
+	take_dentry_name_snapshot(&name, p.dentry);
+	dev->bad_name = kstrdup(name.name.name, GFP_KERNEL);
+	release_dentry_name_snapshot(&name);
+	if (dev->bad_name) {
+		dev->bad_dir.mnt = mntget(p.mnt);
+		dev->bad_dir.dentry = dget_parent(p.dentry);
+	}
+	path_put(&p);
+	return dev->bad_name ? 0 : -ENOMEM;
+}
+
+/*
  * Where the list of a disk on a regular file is kept, <path>.bad: its
  * directory looked up once, at DEV_ADD, in the caller's context. A flush
  * saves the list from the disk's workqueue, whose root, working directory
  * and mounts are not the caller's: the path looked up there would name
- * another file, or none. None for other disks.
+ * another file, or none. A list that is there may be a symbolic link:
+ * followed now, as the caller would, to the file it names. None for
+ * other disks.
  */
 static int zcblk_media_sidecar_find(struct zcblk_dev *dev)
 {
@@ -454,6 +485,10 @@ static int zcblk_media_sidecar_find(struct zcblk_dev *dev)
 	path_put(&p);
 	if (!ret)
 		return 0;
+	/* Not there, a loop, ...: the directory's, and the open says why. */
+	ret = zcblk_media_sidecar_resolve(dev);
+	if (!ret || ret == -ENOMEM)
+		return ret;
 	slash = strrchr(path, '/');
 	dir = slash ? kstrndup(path, slash - path + 1, GFP_KERNEL) :
 		      kstrdup(".", GFP_KERNEL);

@@ -20,7 +20,9 @@
 # (not waited on), or one range longer than the kernel's table holds;
 # cleared, removed and added again it lists none; an empty list makes no
 # .bad file; a .bad that cannot be written fails set (the list changed)
-# and flush; a flush writes the list Write Uncorrectable changed.
+# and flush; a flush writes the list Write Uncorrectable changed; a .bad
+# that is an absolute symbolic link is read and written where it points,
+# one linked to itself refused (ELOOP).
 #
 # Needs root, zcblk.ko loaded, nvme-cli and mkfs.ext4. Exit: 0 pass,
 # 1 fail, 4 skip.
@@ -355,4 +357,32 @@ run set "${fdisk#zcblk}" --clear-bad 30+2
 [ "$rc" -eq 0 ] || fail "set --clear-bad 30+2: exit $rc: $err"
 del_disk "$fdisk"
 log "write-uncor 30+2, flush: $img.bad written then, the same after del and read back"
+
+# A .bad that is an absolute symbolic link to a list in another
+# directory: followed at the add, in the caller's root, as the caller
+# would (not inside the file's directory, where a flush from the disk's
+# workqueue would open it); the list read from there, a change saved
+# there, the link left as it was.
+rm -f "$img.bad"
+mkdir "$ext4/lists" || fail "mkdir $ext4/lists"
+bad_file "$ext4/lists/target.bad" 7 2
+ln -s "$ext4/lists/target.bad" "$img.bad" || fail "ln -s"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 1 7+2 '[{"lba": 7, "nlb": 2}]'
+run set "${fdisk#zcblk}" --bad 40
+[ "$rc" -eq 0 ] || fail "set --bad 40 through the link: exit $rc: $err"
+del_disk "$fdisk"
+[ -L "$img.bad" ] || fail "$img.bad is no longer a link"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 2 "7+2, 40+1" '[{"lba": 7, "nlb": 2}, {"lba": 40, "nlb": 1}]'
+del_disk "$fdisk"
+rm "$img.bad" || fail "rm $img.bad"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 0 none '[]'
+del_disk "$fdisk"
+# A link to itself: refused when opened, as before links were followed.
+ln -s "${img##*/}.bad" "$img.bad" || fail "ln -s (loop)"
+add_refused "Too many levels of symbolic links" 	"path: the bad block list beside it (.bad) cannot be opened" --block-size 4096
+rm "$img.bad" || fail "rm $img.bad"
+log "$img.bad a link to $ext4/lists/target.bad: 7+2 read from there, --bad 40 saved there, the link kept"
 exit $KSFT_PASS
