@@ -116,15 +116,16 @@ static inline int fi_enable(struct __test_metadata *_metadata)
 }
 
 /*
- * Runs @op with its 1st, 2nd, ... allocation failed until one run reaches
- * no failure, or until @until holds right after a failed run (before
- * @check, which may change what @until reads); @prep runs before each,
- * outside the injection (it may touch memory: a failed page fault would
- * only be retried, but say why not); @check judges each run (ret: @op's
- * return, faulted: whether the failure was injected), and @until may use
- * the same. Returns how many allocations were failed.
+ * FAIL_UNTIL() runs @op with its 1st, 2nd, ... allocation failed until one
+ * run reaches no failure, or until @until holds right after a failed run
+ * (before @check, which may change what @until reads); @prep runs before
+ * each, outside the injection (it may touch memory: a failed page fault
+ * would only be retried, but say why not); @check judges each run (ret:
+ * @op's return, faulted: whether the failure was injected), and @until
+ * may use the same. Returns how many allocations were failed. FI_LOOP() is it,
+ * given @op and @until as text (@name, @why) to print.
  */
-#define FAIL_UNTIL(until, prep, op, check)				\
+#define FI_LOOP(name, why, until, prep, op, check)			\
 	({								\
 		unsigned int __n, __max = env_uint("ZCBLK_FI_MAX", 4000); \
 		bool __until = false;					\
@@ -145,18 +146,22 @@ static inline int fi_enable(struct __test_metadata *_metadata)
 				break;					\
 			}						\
 			if (!(__n % 250))				\
-				ksft_print_msg("%s: %u so far\n", #op, __n); \
+				ksft_print_msg("%s: %u so far\n", name, __n); \
 		}							\
 		EXPECT_LE(__n, __max) {					\
 			TH_LOG("%s: still failing at %u: raise ZCBLK_FI_MAX", \
-			       #op, __max);				\
+			       name, __max);				\
 		}							\
 		ksft_print_msg("%s: %u allocation sites failed in turn%s\n", \
-			       #op, __n - 1, __until ? ", until " #until : ""); \
+			       name, __n - 1, __until ? ", until " why : "");   \
 		__n - 1;						\
 	})
 
+#define FAIL_UNTIL(until, prep, op, check)				\
+	FI_LOOP(#op, #until, until, prep, op, check)
+
 /* FAIL_UNTIL() to the end: every allocation @op makes. */
-#define FAIL_EACH(prep, op, check) FAIL_UNTIL(false, prep, op, check)
+#define FAIL_EACH(prep, op, check)					\
+	FI_LOOP(#op, "", false, prep, op, check)
 
 #endif /* ZCBLK_FAULT_INJECT_H */
