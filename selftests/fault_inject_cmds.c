@@ -314,6 +314,42 @@ TEST_F_TIMEOUT(fic, zone_append, 300)
 	close(fd);
 }
 
+/*
+ * Writes at the write pointer of a zoned mem disk's second zone, one block
+ * each: a write placed, then run again from the workqueue, must not meet
+ * its own advance of the write pointer (an Invalid Write); each success
+ * reads back and the next goes after it.
+ */
+TEST_F_TIMEOUT(fic, zone_write, 300)
+{
+	struct pt_disk_cfg cfg = {
+		.size = 16 * PT_MiB, .bs = 4096, .flags = ZCBLK_DEV_F_ZONED,
+		.zone_size = PT_MiB,
+	};
+	__u64 wp = 256;
+	struct nvme_uring_cmd c;
+	int fd;
+
+	disk(_metadata, self, &cfg, &fd, NULL);
+	FAIL_EACH(({ pt_fill(self->buf, 4096, wp, 1, 4);
+		     c = pt_rw(PT_OP_WRITE, wp, 1, self->buf, 4096); }),
+		  pt_passthru(fd, NVME_IOCTL_IO64_CMD, &c, NULL), ({
+		EXPECT_TRUE(!ret || io_failure(ret)) {
+			TH_LOG("zone write at %llu, fault %u: %s", wp, __n,
+			       pt_res_str(ret));
+		}
+		if (!ret) {
+			ASSERT_EQ(0, rw(fd, PT_OP_READ, wp, 1, self->rd,
+					4096));
+			EXPECT_TRUE(pt_verify(_metadata, self->rd, 4096, wp,
+					      1, 4, "zone write"));
+			wp++;
+		}
+	}));
+	ASSERT_LT(256, wp);
+	close(fd);
+}
+
 /* RUAMW of placement handle @ph (one reclaim group): I/O Mgmt Receive. */
 static __u64 ruamw(struct __test_metadata *_metadata, int fd, __u8 *st,
 		   __u32 ph)
