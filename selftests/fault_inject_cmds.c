@@ -3,7 +3,8 @@
  * fault_inject_cmds: fault_inject's method (fault_inject.h) on what it
  * does not issue: the commands of the command sets (DSM, Copy on a null
  * disk, FDP's RUH Update, event log and placed writes, a PI write with
- * PRACT, the first write of a block of a metadata or a zoned disk,
+ * PRACT, the first write of a block of a metadata or a zoned disk, Zone
+ * Append and writes at the write pointer, a file disk's writes,
  * corrupt-lba on a block never written) and DEV_ADD of the disks that
  * take their own paths (no block device, zoned, FDP, a file disk with its
  * .bad list).
@@ -348,6 +349,54 @@ TEST_F_TIMEOUT(fic, zone_write, 300)
 	}));
 	ASSERT_LT(256, wp);
 	close(fd);
+}
+
+/*
+ * A file disk's 128 KiB writes, tried in queue_rq in the submitter's
+ * context (backends.rst, "Where the I/O runs"), where the backing file
+ * system allocates for this task too: each block old or new after a
+ * failure, whole after a success. (A 4 KiB write allocates nothing.)
+ */
+TEST_F_TIMEOUT(fic, file_write, 300)
+{
+	struct pt_disk_cfg cfg = { .size = 16 * PT_MiB, .bs = 4096 };
+	char path[] = "/tmp/zcblk-fi-XXXXXX";
+	const unsigned int len = 32;
+	unsigned int gen = 0;
+	int fd;
+
+	pt_backing_file(_metadata, path, 16 * PT_MiB, &cfg);
+	disk(_metadata, self, &cfg, &fd, NULL);
+	pt_fill(self->buf, 4096, 64, len, gen);
+	ASSERT_EQ(0, rw(fd, PT_OP_WRITE, 64, len, self->buf, 4096));
+	FAIL_EACH(pt_fill(self->buf, 4096, 64, len, ++gen),
+		  rw(fd, PT_OP_WRITE, 64, len, self->buf, 4096), ({
+		unsigned int b;
+
+		EXPECT_TRUE(!ret || io_failure(ret)) {
+			TH_LOG("file write, fault %u: %s", __n,
+			       pt_res_str(ret));
+		}
+		ASSERT_EQ(0, rw(fd, PT_OP_READ, 64, len, self->rd, 4096));
+		for (b = 0; b < len; b++) {
+			char *blk = self->rd + b * 4096;
+			bool now, before;
+
+			pt_fill_block(self->buf, 4096, 64 + b, gen);
+			now = !memcmp(blk, self->buf, 4096);
+			pt_fill_block(self->buf, 4096, 64 + b, gen - 1);
+			before = !memcmp(blk, self->buf, 4096);
+			EXPECT_TRUE(now || (ret && before)) {
+				TH_LOG("file write %u (%s): block %u neither old nor new",
+				       gen, pt_res_str(ret), b);
+			}
+		}
+		/* the next try starts from this one's data */
+		pt_fill(self->buf, 4096, 64, len, gen);
+		ASSERT_EQ(0, rw(fd, PT_OP_WRITE, 64, len, self->buf, 4096));
+	}));
+	close(fd);
+	unlink(path);
 }
 
 /* RUAMW of placement handle @ph (one reclaim group): I/O Mgmt Receive. */
