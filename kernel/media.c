@@ -433,7 +433,8 @@ struct zcblk_bad_ent {
 
 /*
  * An existing <path>.bad, symbolic links followed in the caller's root:
- * its real directory and name. 0, or the lookup's errno.
+ * its real directory and name. 0, or the lookup's errno (-EXDEV: a file
+ * mounted on it, to be opened through <path>'s directory instead).
  */
 static int zcblk_media_sidecar_resolve(struct zcblk_dev *dev)
 {
@@ -449,6 +450,14 @@ static int zcblk_media_sidecar_resolve(struct zcblk_dev *dev)
 	kfree(full);
 	if (ret)
 		return ret;
+	/*
+	 * A file mounted there (--bind) is its mount's root: its parent lies
+	 * outside the mount, no path to hold. Through <path>'s directory.
+	 */
+	if (p.dentry == p.mnt->mnt_root) {
+		path_put(&p);
+		return -EXDEV;
+	}
 	take_dentry_name_snapshot(&name, p.dentry);
 	dev->bad_name = kstrdup(name.name.name, GFP_KERNEL);
 	release_dentry_name_snapshot(&name);
@@ -485,7 +494,7 @@ static int zcblk_media_sidecar_find(struct zcblk_dev *dev)
 	path_put(&p);
 	if (!ret)
 		return 0;
-	/* Not there, a loop, ...: the directory's, and the open says why. */
+	/* Not there, a loop, ...: the directory's; the open says why. */
 	ret = zcblk_media_sidecar_resolve(dev);
 	if (!ret || ret == -ENOMEM)
 		return ret;

@@ -22,7 +22,7 @@
 # .bad file; a .bad that cannot be written fails set (the list changed)
 # and flush; a flush writes the list Write Uncorrectable changed; a .bad
 # that is an absolute symbolic link is read and written where it points,
-# one linked to itself refused (ELOOP).
+# one linked to itself refused (ELOOP); one mounted there (--bind) read.
 #
 # Needs root, zcblk.ko loaded, nvme-cli and mkfs.ext4. Exit: 0 pass,
 # 1 fail, 4 skip.
@@ -385,4 +385,18 @@ ln -s "${img##*/}.bad" "$img.bad" || fail "ln -s (loop)"
 add_refused "Too many levels of symbolic links" 	"path: the bad block list beside it (.bad) cannot be opened" --block-size 4096
 rm "$img.bad" || fail "rm $img.bad"
 log "$img.bad a link to $ext4/lists/target.bad: 7+2 read from there, --bad 40 saved there, the link kept"
+
+# A list mounted on <path>.bad (mount --bind) is read through the mount
+# (the kernel opens it through the backing file's directory: the mount's
+# root has no parent inside the mount to hold).
+bad_file "$ext4/lists/bound.bad" 11 1
+: >"$img.bad" || fail "touch $img.bad"
+mount --bind "$ext4/lists/bound.bad" "$img.bad" ||
+	fail "mount --bind $ext4/lists/bound.bad $img.bad"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 1 11+1 '[{"lba": 11, "nlb": 1}]'
+del_disk "$fdisk"
+umount "$img.bad" || fail "umount $img.bad"
+rm "$img.bad" || fail "rm $img.bad"
+log "a list mounted on $img.bad: 11+1 read through it"
 exit $KSFT_PASS
