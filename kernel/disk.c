@@ -749,8 +749,7 @@ void zcblk_disk_free(struct zcblk_dev *dev)
 	dev->disk = NULL;
 	dev->queue = NULL;
 	blk_mq_free_tag_set(&dev->tag_set);
-	if (dev->wq)
-		destroy_workqueue(dev->wq);
+	destroy_workqueue(dev->wq);	/* every disk has one */
 	dev->wq = NULL;
 	/* A disk that goes cleanly keeps even what was never flushed. */
 	if (zcblk_zns_save(dev))
