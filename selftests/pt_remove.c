@@ -31,6 +31,7 @@
 #define NB		8		/* blocks per command */
 #define POST_DEL	8		/* uring commands issued after the delete */
 #define ROUND_TIMEOUT	60		/* seconds, under TCG */
+#define START_MS	20000		/* for each thread's first success */
 
 FIXTURE(rm) {
 	struct pt_env env;
@@ -75,6 +76,8 @@ struct round {
 	char *bufs;			/* (QD + 1) slots of NB blocks */
 	atomic_int deleted;		/* zcblk_dev_del() has returned */
 	atomic_ulong completed;		/* before the delete, both threads */
+	atomic_ulong u_ok, i_ok;	/* of those, successes of each */
+	atomic_int u_tid, i_tid;	/* the threads, for their stacks */
 	struct tally u, i;		/* uring thread, ioctl thread */
 	int harness_err;
 };
@@ -112,6 +115,7 @@ static void *uring_thread(void *arg)
 	unsigned int inflight = 0, post = 0, i;
 	__u64 n = 0;
 
+	atomic_store(&r->u_tid, gettid());
 	while (!stop || inflight) {
 		while (!stop && inflight < QD) {
 			bool after = atomic_load(&r->deleted);
@@ -151,8 +155,11 @@ static void *uring_thread(void *arg)
 				bool after = ud >> 32;
 
 				count(&r->u, cqe->res, after);
-				if (!atomic_load(&r->deleted))
+				if (!atomic_load(&r->deleted)) {
 					atomic_fetch_add(&r->completed, 1);
+					if (!cqe->res)
+						atomic_fetch_add(&r->u_ok, 1);
+				}
 				removing |= cqe->res == -ENODEV;
 				busy[(__u32)ud] = false;
 				inflight--;
@@ -174,6 +181,7 @@ static void *ioctl_thread(void *arg)
 	unsigned int post = 0;
 	__u64 n = 0;
 
+	atomic_store(&r->i_tid, gettid());
 	while (post < 2) {
 		bool after = atomic_load(&r->deleted);
 		struct nvme_uring_cmd c;
@@ -187,11 +195,32 @@ static void *ioctl_thread(void *arg)
 			post++;
 		else
 			atomic_fetch_add(&r->completed, 1);
+		if (!after && !res)
+			atomic_fetch_add(&r->i_ok, 1);
 		if (res == -ENODEV && !after)
 			pt_msleep(1);	/* removal under way */
 		n++;
 	}
 	return NULL;
+}
+
+/* Where a thread waits in the kernel: its stack, for a log. */
+static void log_stack(struct __test_metadata *_metadata, const char *who,
+		      int tid)
+{
+	char path[64], line[160];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", tid);
+	f = fopen(path, "re");
+	if (!f) {
+		TH_LOG("%s thread %d: %s: %s", who, tid, path, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f))
+		TH_LOG("%s thread %d: %.*s", who, tid,
+		       (int)strcspn(line, "\n"), line);
+	fclose(f);
 }
 
 static void add_tally(struct tally *sum, const struct tally *t)
@@ -232,7 +261,7 @@ TEST_F_TIMEOUT(rm, delete_with_io_in_flight, ROUNDS * ROUND_TIMEOUT)
 		struct zcblk_dev_info info = { .size = sizeof(info) };
 		struct zcblk_dev_stats st;
 		long long pins, cur;
-		int res, fd, err;
+		int res, fd, err, ms;
 
 		round_no = k;
 		alarm(ROUND_TIMEOUT);
@@ -246,6 +275,8 @@ TEST_F_TIMEOUT(rm, delete_with_io_in_flight, ROUNDS * ROUND_TIMEOUT)
 		r->nlbas = self->d.nlbas;
 		atomic_store(&r->deleted, 0);
 		atomic_store(&r->completed, 0);
+		atomic_store(&r->u_ok, 0);
+		atomic_store(&r->i_ok, 0);
 		memset(&r->u, 0, sizeof(r->u));
 		memset(&r->i, 0, sizeof(r->i));
 		r->harness_err = 0;
@@ -253,9 +284,37 @@ TEST_F_TIMEOUT(rm, delete_with_io_in_flight, ROUNDS * ROUND_TIMEOUT)
 		stage = "running I/O before the delete";
 		ASSERT_EQ(0, pthread_create(&ut, NULL, uring_thread, r));
 		ASSERT_EQ(0, pthread_create(&it, NULL, ioctl_thread, r));
-		/* Let I/O get going, then delete at a varying moment. */
-		while (atomic_load(&r->completed) < 32 && !r->harness_err)
-			pt_msleep(1);
+		/*
+		 * Let I/O get going on both threads, then delete at a varying
+		 * moment. Each must have had a success: a thread slow to start
+		 * (an IOPOLL ring under TCG) would otherwise meet only the
+		 * removal, round after round (seen once on 6.1: 0 of 7 952
+		 * IOPOLL commands done before the delete, in 20 rounds). One
+		 * without a success for START_MS fails the test, its kernel
+		 * stack logged, and the delete goes ahead.
+		 */
+		for (ms = 0; (atomic_load(&r->completed) < 32 ||
+			      !atomic_load(&r->u_ok) ||
+			      !atomic_load(&r->i_ok)) && !r->harness_err;
+		     ms++) {
+			if (ms < START_MS) {
+				pt_msleep(1);
+				continue;
+			}
+			EXPECT_NE(0, atomic_load(&r->u_ok)) {
+				TH_LOG("round %d: no uring_cmd done in %d ms or more",
+				       k, START_MS);
+				log_stack(_metadata, "uring",
+					  atomic_load(&r->u_tid));
+			}
+			EXPECT_NE(0, atomic_load(&r->i_ok)) {
+				TH_LOG("round %d: no ioctl done in %d ms or more", k,
+				       START_MS);
+				log_stack(_metadata, "ioctl",
+					  atomic_load(&r->i_tid));
+			}
+			break;
+		}
 		pt_msleep(pt_rand(k) % 8);
 
 		stage = "deleting the disk (zcblk_dev_del)";
