@@ -34,6 +34,7 @@ struct zcblk_wc_rec {
 	u64 len;
 	void *pre;			/* @len bytes before it, a copy */
 	unsigned int nr_kept;		/* or the store pages it replaced: */
+	unsigned int room;		/* (@kept's entries) */
 	struct page *kept[];		/* NULL: a hole, zeros */
 };
 
@@ -128,11 +129,26 @@ static struct page *zcblk_wc_spare_get(struct zcblk_wcache *wc, gfp_t gfp)
 	return page;
 }
 
+/*
+ * A record done with: one with room for kept pages stays for the next
+ * write that replaces pages (a full cache forgets one a write), the
+ * largest such; the others are freed.
+ */
+static void zcblk_wc_rec_put(struct zcblk_wcache *wc,
+			     struct zcblk_wc_rec *rec)
+{
+	lockdep_assert_held(&wc->lock);
+	if (rec->room && (!wc->free_rec || wc->free_rec->room < rec->room))
+		swap(rec, wc->free_rec);
+	kfree(rec);
+}
+
 static void zcblk_wc_forget(struct zcblk_wcache *wc,
 			    struct zcblk_wc_rec *rec)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&wc->lock);
 	list_del(&rec->node);
 	if (zcblk_wc_volatile(rec))
 		wc->dirty -= rec->len;
@@ -140,7 +156,24 @@ static void zcblk_wc_forget(struct zcblk_wcache *wc,
 		if (rec->kept[i])
 			zcblk_wc_spare_put(wc, rec->kept[i]);
 	kvfree(rec->pre);
-	kfree(rec);
+	zcblk_wc_rec_put(wc, rec);
+}
+
+/* A record with room for @nr kept pages: the one kept, or a new one. */
+static struct zcblk_wc_rec *zcblk_wc_rec_get(struct zcblk_wcache *wc,
+					     unsigned int nr, gfp_t gfp)
+{
+	struct zcblk_wc_rec *rec = wc->free_rec;
+
+	lockdep_assert_held(&wc->lock);
+	if (rec && rec->room >= nr) {
+		wc->free_rec = NULL;
+		return rec;
+	}
+	rec = kmalloc(struct_size(rec, kept, nr), gfp);
+	if (rec)
+		rec->room = nr;
+	return rec;
 }
 
 /*
@@ -172,6 +205,8 @@ void zcblk_wc_free(struct zcblk_dev *dev)
 
 	mutex_lock(&dev->wc.lock);
 	zcblk_wc_forget_all(&dev->wc, false);
+	kfree(dev->wc.free_rec);
+	dev->wc.free_rec = NULL;
 	/* No reader is left: the disk is gone. */
 	list_for_each_entry_safe(page, tmp, &dev->wc.spare, lru) {
 		list_del(&page->lru);
@@ -222,7 +257,7 @@ static int zcblk_wc_record(struct zcblk_dev *dev, u64 pos, u64 len,
 		if (ret)
 			return ret;
 	}
-	rec = kzalloc(sizeof(*rec), gfp);
+	rec = kzalloc(sizeof(*rec), gfp);	/* no room for kept pages */
 	if (!rec)
 		return nowait ? -EAGAIN : -ENOMEM;
 	rec->pos = pos;
@@ -300,7 +335,7 @@ static enum zcblk_submit zcblk_wc_write_swap(struct zcblk_dev *dev,
 	if (err)
 		goto out_err;
 	err = -ENOMEM;
-	rec = kmalloc(struct_size(rec, kept, nr), gfp);
+	rec = zcblk_wc_rec_get(wc, nr, gfp);
 	if (!rec)
 		goto out_err;
 	for (i = 0; i < nr; i++) {
@@ -320,12 +355,12 @@ static enum zcblk_submit zcblk_wc_write_swap(struct zcblk_dev *dev,
 	}
 	/* Failed or deferred: the pages are the ones it was given. */
 	zcblk_wc_free_new(rec->kept, nr);
-	kfree(rec);
+	zcblk_wc_rec_put(wc, rec);
 	return ret;
 
 out_free_pages:
 	zcblk_wc_free_new(rec->kept, i);
-	kfree(rec);
+	zcblk_wc_rec_put(wc, rec);
 out_err:
 	if (io->nowait)
 		return ZCBLK_SUBMIT_DEFER;

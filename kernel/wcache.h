@@ -14,6 +14,7 @@
 
 struct netlink_ext_ack;
 struct zcblk_dev;
+struct zcblk_wc_rec;
 
 /*
  * A disk's write cache, part of the disk object. The backend holds the
@@ -24,9 +25,9 @@ struct zcblk_dev;
  */
 struct zcblk_wcache {
 	/*
-	 * Protects @log, @spare, @dirty and @enabled, and makes a write's
-	 * capture of its pre-image and its execution one step against other
-	 * writes and cuts.
+	 * Protects @log, @spare, @free_rec, @dirty and @enabled, and makes a
+	 * write's capture of its pre-image and its execution one step
+	 * against other writes and cuts.
 	 */
 	struct mutex lock;
 	struct list_head log;		/* struct zcblk_wc_rec, oldest first */
@@ -38,6 +39,7 @@ struct zcblk_wcache {
 	struct list_head spare;
 	unsigned long nr_spare;
 	unsigned long gp;
+	struct zcblk_wc_rec *free_rec;	/* a forgotten record, for reuse */
 	u64 dirty;			/* bytes of writes not yet durable */
 	u64 size;			/* the cache's bytes; 0: none */
 	bool enabled;			/* Feature 06h WCE */

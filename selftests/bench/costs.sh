@@ -25,6 +25,9 @@
 # written whole first), brd (/dev/ram0, the same) and nullbm (null_blk
 # memory_backed=1, the same; loaded in place of the irqmode=0 null_blk,
 # so not with nullb or nullb-fb in one run).
+# And the write cache's: zcw-chr and zcw-blk (a 256 MiB mem disk with a
+# 64 MiB write cache, written whole first; with COSTS_RW=randwrite, make
+# bench's wcache rows against zcm-chr and zcm-blk).
 # And the file backend's: zfl-chr and zfl-blk (a file disk on /dev/ram1,
 # 256 MiB, written whole first) against loop (loop --direct-io=on on the
 # same device), as make bench's rows.
@@ -59,7 +62,7 @@ trap 'echo 0 >$T/tracing_on 2>/dev/null; echo nop >$T/current_tracer 2>/dev/null
 zn=$(null_pair "$mod")
 zm='' zfl='' loopdev=''
 case " $targets " in
-*" zcm-"*|*" brd "*|*" zfl-"*|*" loop "*)
+*" zcm-"*|*" zcw-"*|*" brd "*|*" zfl-"*|*" loop "*)
 	modprobe brd rd_nr=2 rd_size=$((256 * 1024)) ;;
 esac
 case " $targets " in
@@ -69,6 +72,17 @@ case " $targets " in
 	for d in "/dev/$zm" /dev/ram0; do
 		dd if=/dev/zero of="$d" bs=1M count=256 oflag=direct status=none
 	done ;;
+esac
+zw=''
+case " $targets " in
+*" zcw-"*)
+	zw=$(zcblk_add --backend mem --size 256M --write-cache 64M)
+	noscheduler "$zw" >/dev/null
+	dd if=/dev/zero of="/dev/$zw" bs=1M count=256 oflag=direct status=none
+	# Its steady state: the cache full of 4k writes, its pages spares
+	fio --name=warm --filename="/dev/${zw}c" --ioengine=io_uring_cmd \
+		--cmd_type=nvme --size=256M --rw=randwrite --bs=4k \
+		--iodepth=32 --number_ios=40000 >/dev/null ;;
 esac
 case " $targets " in
 *" zfl-"*|*" loop "*)
@@ -107,6 +121,8 @@ fio_opts() {
 	nullb-fb) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --fixedbufs=1 --size=1G" ;;
 	zcm-chr) echo "--filename=/dev/${zm}c --ioengine=io_uring_cmd --cmd_type=nvme --size=256M" ;;
 	zcm-blk) echo "--filename=/dev/$zm --ioengine=io_uring --direct=1 --size=256M" ;;
+	zcw-chr) echo "--filename=/dev/${zw}c --ioengine=io_uring_cmd --cmd_type=nvme --size=256M" ;;
+	zcw-blk) echo "--filename=/dev/$zw --ioengine=io_uring --direct=1 --size=256M" ;;
 	brd) echo "--filename=/dev/ram0 --ioengine=io_uring --direct=1 --size=256M" ;;
 	nullbm) echo "--filename=/dev/nullb0 --ioengine=io_uring --direct=1 --size=256M" ;;
 	zfl-chr) echo "--filename=/dev/${zfl}c --ioengine=io_uring_cmd --cmd_type=nvme --size=256M" ;;
@@ -185,6 +201,6 @@ python3 "$here/costs.py" --dir "$tmp" --kernel "$(uname -r)" \
 
 "$ctl" del "${zn#zcblk}"
 [ -z "$loopdev" ] || losetup -d "$loopdev"
-for d in $zp $zmd $zpi $zm $zfl; do "$ctl" del "${d#zcblk}"; done
+for d in $zp $zmd $zpi $zm $zw $zfl; do "$ctl" del "${d#zcblk}"; done
 nullb_unload
 modprobe -r brd 2>/dev/null || true
