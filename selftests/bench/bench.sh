@@ -329,7 +329,7 @@ zoned() {
 # fsync32 rows flush (fio cannot flush through io_uring_cmd: block device).
 wcache() {
 	run "$1" randwrite-4k-qd32 zcw-chr zcw-blk zcm-chr zcm-blk
-	run "$1" randwrite-4k-qd32-fsync32 zcw-blk zcm-blk
+	run "$1" randwrite-4k-qd1-fsync32 zcw-blk zcm-blk
 }
 
 for rep in $(seq "$reps"); do
@@ -379,7 +379,7 @@ for rep in $(seq "$reps"); do
 	nullb_load 0
 	zoned "$rep"
 	run "$rep" randwrite-4k-qd32 zcw-chr zcw-blk
-	run "$rep" randwrite-4k-qd32-fsync32 zcw-blk zcm-blk
+	run "$rep" randwrite-4k-qd1-fsync32 zcw-blk zcm-blk
 	copies "$rep"
 	placement "$rep"
 	metadata "$rep"

@@ -32,7 +32,10 @@
 # 256 MiB, written whole first) against loop (loop --direct-io=on on the
 # same device), as make bench's rows.
 # COSTS_RW, COSTS_BS and COSTS_QD replace fio's randread, 4k and 32 (make
-# bench's 128k row: read, 128k, 8).
+# bench's 128k row: read, 128k, 8); COSTS_FSYNC=N has fio fsync every N
+# writes (make bench's fsync32 rows: 32 with COSTS_QD=1; at a larger
+# depth fio 3.33 syncs far more often, workloads.fio says why), and the
+# per I/O counts then hold a 1/N share of each fsync.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${ZCBLK_BUILD:-build}
@@ -42,6 +45,7 @@ ios=${COSTS_IOS:-100000}		# untraced runs
 tios=${COSTS_TRACED_IOS:-4000}	# traced runs (trace buffer)
 targets=${COSTS_TARGETS:-"zc-chr-fb nullb-fb zc-chr nullb"}
 rw=${COSTS_RW:-randread} bs=${COSTS_BS:-4k} qd=${COSTS_QD:-32}
+fsync=${COSTS_FSYNC:-}
 # name:functions (comma-separated). Absent functions (inlined, renamed in
 # another kernel) are left out of the table and listed under it.
 # COSTS_GROUPS (the same entries, space-separated) replaces them.
@@ -146,7 +150,8 @@ run() {
 	esac
 	# shellcheck disable=SC2046 # fio_opts: words
 	fio --name=costs $(fio_opts "$1") --rw="$rw" --bs="$bs" \
-		--iodepth="$qd" --number_ios="$2" --randrepeat=1 --numjobs=1 \
+		--iodepth="$qd" ${fsync:+--fsync="$fsync"} \
+		--number_ios="$2" --randrepeat=1 --numjobs=1 \
 		--output-format=json --output="$3" >/dev/null
 }
 
@@ -196,7 +201,7 @@ done
 echo nop >$T/current_tracer
 
 python3 "$here/costs.py" --dir "$tmp" --kernel "$(uname -r)" \
-	--workload "$rw $bs QD$qd" \
+	--workload "$rw $bs QD$qd${fsync:+ fsync=$fsync}" \
 	--targets "$targets" --groups "$(printf '%s\n' "${groups[@]%%:*}" | paste -sd ' ')"
 
 "$ctl" del "${zn#zcblk}"

@@ -23,7 +23,7 @@ import sys
 import tempfile
 
 WORKLOADS = ["randread-4k-qd1", "randread-4k-qd32", "randwrite-4k-qd32",
-             "randwrite-4k-qd32-fsync32",
+             "randwrite-4k-qd1-fsync32",
              "read-128k-qd8", "write-128k-qd8", "zwrite-4k-qd32",
              "zone-reset", "copy-1m-4r", "randwrite-4k-qd32-fdp",
              "randread-4k-qd32-md", "randwrite-4k-qd32-md"]
