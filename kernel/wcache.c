@@ -130,16 +130,18 @@ static struct page *zcblk_wc_spare_get(struct zcblk_wcache *wc, gfp_t gfp)
 }
 
 /*
- * A record done with: one with room for kept pages stays for the next
- * write that replaces pages (a full cache forgets one a write), the
- * largest such; the others are freed.
+ * A record done with: one with room for kept pages stays, up to
+ * ZCBLK_WC_FREE_MAX of them, for the writes that replace pages next (a
+ * full cache forgets one a write, a flush all); the others are freed.
  */
 static void zcblk_wc_rec_put(struct zcblk_wcache *wc,
 			     struct zcblk_wc_rec *rec)
 {
 	lockdep_assert_held(&wc->lock);
-	if (rec->room && (!wc->free_rec || wc->free_rec->room < rec->room))
-		swap(rec, wc->free_rec);
+	if (rec->room && wc->nr_free < ZCBLK_WC_FREE_MAX) {
+		wc->free_recs[wc->nr_free++] = rec;
+		return;
+	}
 	kfree(rec);
 }
 
@@ -159,17 +161,15 @@ static void zcblk_wc_forget(struct zcblk_wcache *wc,
 	zcblk_wc_rec_put(wc, rec);
 }
 
-/* A record with room for @nr kept pages: the one kept, or a new one. */
+/* A record with room for @nr kept pages: the last one kept, or new. */
 static struct zcblk_wc_rec *zcblk_wc_rec_get(struct zcblk_wcache *wc,
 					     unsigned int nr, gfp_t gfp)
 {
-	struct zcblk_wc_rec *rec = wc->free_rec;
+	struct zcblk_wc_rec *rec;
 
 	lockdep_assert_held(&wc->lock);
-	if (rec && rec->room >= nr) {
-		wc->free_rec = NULL;
-		return rec;
-	}
+	if (wc->nr_free && wc->free_recs[wc->nr_free - 1]->room >= nr)
+		return wc->free_recs[--wc->nr_free];
 	rec = kmalloc(struct_size(rec, kept, nr), gfp);
 	if (rec)
 		rec->room = nr;
@@ -205,8 +205,8 @@ void zcblk_wc_free(struct zcblk_dev *dev)
 
 	mutex_lock(&dev->wc.lock);
 	zcblk_wc_forget_all(&dev->wc, false);
-	kfree(dev->wc.free_rec);
-	dev->wc.free_rec = NULL;
+	while (dev->wc.nr_free)
+		kfree(dev->wc.free_recs[--dev->wc.nr_free]);
 	/* No reader is left: the disk is gone. */
 	list_for_each_entry_safe(page, tmp, &dev->wc.spare, lru) {
 		list_del(&page->lru);

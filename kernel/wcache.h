@@ -16,6 +16,8 @@ struct netlink_ext_ack;
 struct zcblk_dev;
 struct zcblk_wc_rec;
 
+#define ZCBLK_WC_FREE_MAX	32
+
 /*
  * A disk's write cache, part of the disk object. The backend holds the
  * newest data; the cache holds, for each write not yet durable, what the
@@ -25,7 +27,7 @@ struct zcblk_wc_rec;
  */
 struct zcblk_wcache {
 	/*
-	 * Protects @log, @spare, @free_rec, @dirty and @enabled, and makes a
+	 * Protects @log, @spare, @free_recs, @dirty and @enabled, and makes a
 	 * write's capture of its pre-image and its execution one step
 	 * against other writes and cuts.
 	 */
@@ -39,7 +41,9 @@ struct zcblk_wcache {
 	struct list_head spare;
 	unsigned long nr_spare;
 	unsigned long gp;
-	struct zcblk_wc_rec *free_rec;	/* a forgotten record, for reuse */
+	/* Forgotten records, for reuse: a flush's worth of small writes */
+	struct zcblk_wc_rec *free_recs[ZCBLK_WC_FREE_MAX];
+	unsigned int nr_free;
 	u64 dirty;			/* bytes of writes not yet durable */
 	u64 size;			/* the cache's bytes; 0: none */
 	bool enabled;			/* Feature 06h WCE */
