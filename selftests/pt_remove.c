@@ -193,10 +193,11 @@ static void *ioctl_thread(void *arg)
 		count(&r->i, res, after);
 		if (after)
 			post++;
-		else
+		else {
 			atomic_fetch_add(&r->completed, 1);
-		if (!after && !res)
-			atomic_fetch_add(&r->i_ok, 1);
+			if (!res)
+				atomic_fetch_add(&r->i_ok, 1);
+		}
 		if (res == -ENODEV && !after)
 			pt_msleep(1);	/* removal under way */
 		n++;
