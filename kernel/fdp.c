@@ -374,17 +374,17 @@ static size_t zcblk_fdp_configs_log(struct zcblk_dev *dev, u8 *log)
 static size_t zcblk_fdp_events_log(struct zcblk_fdp *f, bool host, u8 *log)
 {
 	struct zcblk_fdp_events *q = host ? &f->host : &f->ctrl;
-	unsigned int i, first;
+	unsigned int i, first, n;
 
 	spin_lock(&f->lock);
-	first = (q->next + ZCBLK_FDP_MAX_EVENTS - q->n) %
-		ZCBLK_FDP_MAX_EVENTS;
-	put_unaligned_le32(q->n, log);
-	for (i = 0; i < q->n; i++)
+	n = q->n;	/* the count the header says, not a later one */
+	first = (q->next + ZCBLK_FDP_MAX_EVENTS - n) % ZCBLK_FDP_MAX_EVENTS;
+	put_unaligned_le32(n, log);
+	for (i = 0; i < n; i++)
 		memcpy(log + 64 + 64 * i,
 		       &q->ev[(first + i) % ZCBLK_FDP_MAX_EVENTS], 64);
 	spin_unlock(&f->lock);
-	return 64 + 64 * q->n;
+	return 64 + 64 * n;
 }
 
 /**

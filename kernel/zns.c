@@ -184,7 +184,8 @@ static int zcblk_zone_action(struct zcblk_zones *zs, u32 idx,
 	*discard_to = 0;
 	switch (action) {
 	case ZCBLK_ZONE_OPEN:
-		if (all && st != ZCBLK_ZS_CLOSED)
+		/* Not the zones closed since it began, to make room */
+		if (all && (st != ZCBLK_ZS_CLOSED || !z->open_all))
 			return 0;
 		if (st == ZCBLK_ZS_EXP_OPEN)
 			return 0;
@@ -308,6 +309,33 @@ static int zcblk_zone_zero(struct zcblk_dev *dev, u64 zslba, u64 end)
 	return 0;
 }
 
+/*
+ * Open with Select All opens the zones closed when it began, and no more:
+ * not those it closes to make room (implicitly opened ones, oldest
+ * first). With too few of those to make room for all, it fails with
+ * nothing changed, as a drive checks its open resources first.
+ */
+static int zcblk_zns_open_all_mark(struct zcblk_zones *zs, bool nowait)
+{
+	u32 idx;
+
+	spin_lock(&zs->lock);
+	/* Closed and explicitly opened zones, all open in the end */
+	if (zs->max_open && zs->nr_active - zs->nr_imp_open > zs->max_open) {
+		spin_unlock(&zs->lock);
+		return ZCBLK_STATUS_ZONE(TOO_MANY_OPEN);
+	}
+	spin_unlock(&zs->lock);
+	for (idx = zs->nr_conv; idx < zs->nr_zones; idx++) {
+		spin_lock(&zs->lock);
+		zs->zone[idx].open_all = zs->zone[idx].state == ZCBLK_ZS_CLOSED;
+		spin_unlock(&zs->lock);
+		if (!nowait)
+			cond_resched();
+	}
+	return 0;
+}
+
 /**
  * zcblk_zns_mgmt() - carry out a zone management action
  * @dev: a zoned disk
@@ -341,15 +369,28 @@ int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
 	if (action == ZCBLK_ZONE_RESET && nowait && dev->ops->may_defer)
 		return ZCBLK_STATUS_DEFER;
 
+	if (all && action == ZCBLK_ZONE_OPEN) {
+		status = zcblk_zns_open_all_mark(zs, nowait);
+		if (status)
+			return status;
+	}
 	for (; idx <= last && !status; idx++) {
 		spin_lock(&zs->lock);
 		status = zcblk_zone_action(zs, idx, action, all, &end);
+		if (all && action == ZCBLK_ZONE_OPEN)
+			zs->zone[idx].open_all = false;
 		spin_unlock(&zs->lock);
 		if (!status && end)
 			status = zcblk_zone_zero(dev,
 						 zcblk_zone_start(zs, idx), end);
 		if (all && !nowait)
 			cond_resched();
+	}
+	/* A failed Open of all zones: the marks it did not reach */
+	for (; all && action == ZCBLK_ZONE_OPEN && idx <= last; idx++) {
+		spin_lock(&zs->lock);
+		zs->zone[idx].open_all = false;
+		spin_unlock(&zs->lock);
 	}
 	return status;
 }

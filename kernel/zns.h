@@ -36,6 +36,7 @@ enum zcblk_zs {
 struct zcblk_zone {
 	u64 wp;			/* LBA; the zone's start when empty */
 	u8 state;		/* enum zcblk_zs */
+	bool open_all;		/* closed when an Open of all zones began */
 	struct list_head lru;	/* on imp_open while implicitly opened */
 };
 
@@ -44,7 +45,7 @@ struct zcblk_zone {
  * are the disk's blocks; the block device's sectors are converted.
  */
 struct zcblk_zones {
-	/* Protects every zone, nr_open, nr_active and imp_open. */
+	/* Protects every zone, nr_open, nr_active, nr_imp_open, imp_open. */
 	spinlock_t lock;
 	u32 nr_zones;
 	u32 nr_conv;		/* conventional zones, the first ones */
@@ -54,6 +55,7 @@ struct zcblk_zones {
 	u32 max_active;		/* 0: no limit */
 	u32 nr_open;		/* implicitly and explicitly opened */
 	u32 nr_active;		/* opened and closed */
+	u32 nr_imp_open;	/* on imp_open */
 	struct list_head imp_open;	/* implicitly opened, oldest first */
 	/*
 	 * The zone table kept at the end of a backing store (file backend):
@@ -108,15 +110,19 @@ static inline void zcblk_zone_set(struct zcblk_zones *zs, struct zcblk_zone *z,
 				  u8 state)
 {
 	lockdep_assert_held(&zs->lock);
-	if (z->state == ZCBLK_ZS_IMP_OPEN)
+	if (z->state == ZCBLK_ZS_IMP_OPEN) {
 		list_del(&z->lru);
+		zs->nr_imp_open--;
+	}
 	zs->nr_open -= zcblk_zs_open(z->state);
 	zs->nr_active -= zcblk_zs_active(z->state);
 	WRITE_ONCE(z->state, state);
 	zs->nr_open += zcblk_zs_open(state);
 	zs->nr_active += zcblk_zs_active(state);
-	if (state == ZCBLK_ZS_IMP_OPEN)
+	if (state == ZCBLK_ZS_IMP_OPEN) {
 		list_add_tail(&z->lru, &zs->imp_open);
+		zs->nr_imp_open++;
+	}
 }
 
 static inline u64 zcblk_zone_start(struct zcblk_zones *zs, u32 idx)

@@ -112,7 +112,19 @@ static int zcblk_zt_check_entry(struct zcblk_zones *zs, u32 idx, u8 state,
 	}
 	if (wp < zslba || wp > zslba + zs->cap_lbas)
 		return -EINVAL;
-	return 0;
+	/* The write pointer as the state has it: no table this disk wrote. */
+	switch (state) {
+	case ZCBLK_ZS_EMPTY:
+		return wp == zslba ? 0 : -EINVAL;
+	case ZCBLK_ZS_FULL:
+		return wp == zslba + zs->cap_lbas ? 0 : -EINVAL;
+	case ZCBLK_ZS_IMP_OPEN:
+	case ZCBLK_ZS_EXP_OPEN:
+	case ZCBLK_ZS_CLOSED:
+		return wp < zslba + zs->cap_lbas ? 0 : -EINVAL;
+	default:
+		return 0;
+	}
 }
 
 /* The header this disk's geometry writes, and a found one must have. */
@@ -211,6 +223,12 @@ int zcblk_zns_table_load(struct zcblk_dev *dev,
 	    crc32_le(~0, (const u8 *)e, (size_t)zs->nr_zones * 8) ||
 	    zcblk_zt_apply(zs, e)) {
 		NL_SET_ERR_MSG(extack, "path: the zone table is damaged");
+		return -EINVAL;
+	}
+	/* Zones left active (closed) by a disk made without the limit */
+	if (zs->max_active && zs->nr_active > zs->max_active) {
+		NL_SET_ERR_MSG(extack,
+			       "zone-max-active: below the active zones of the backing file's zone table");
 		return -EINVAL;
 	}
 	zs->table_ok = true;

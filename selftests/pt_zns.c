@@ -314,7 +314,9 @@ TEST_F(zns, transitions)
 /*
  * The resource limits: at 4 open zones an implicit open closes the
  * oldest implicitly opened zone; explicitly opened ones stay, and past
- * them it is Too Many Open; at 6 active zones, Too Many Active.
+ * them it is Too Many Open; at 6 active zones, Too Many Active. Open with
+ * Select All opens the zones closed when it began, closing implicitly
+ * opened ones for room, or fails with nothing changed.
  */
 TEST_F(zns, limits)
 {
@@ -359,6 +361,47 @@ TEST_F(zns, limits)
 	ASSERT_EQ(0, z_action(&z, 3, ZSA_CLOSE));
 	ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, 8), 1, 1, NULL));
 	EXPECT_EQ(ZS_IOPEN, z_state(&z, 8, NULL));
+	ASSERT_EQ(0, z_action(&z, 0, ZSA_RESET | ZSA_ALL));
+
+	/*
+	 * Open with Select All at the limit: zone 0 closed, 1 to 4
+	 * implicitly open. It opens zone 0 and closes the oldest implicitly
+	 * opened (1) to make room, and only that one: not zone 1 again,
+	 * which was open when it began.
+	 */
+	ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, 0), 1, 1, NULL));
+	ASSERT_EQ(0, z_action(&z, 0, ZSA_CLOSE));
+	for (i = 1; i <= Z_MAX_OPEN; i++)
+		ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, i), 1, 1,
+				     NULL));
+	ASSERT_EQ(0, z_action(&z, 0, ZSA_OPEN | ZSA_ALL));
+	EXPECT_EQ(ZS_EOPEN, z_state(&z, 0, NULL));
+	EXPECT_EQ(ZS_CLOSED, z_state(&z, 1, NULL));
+	for (i = 2; i <= Z_MAX_OPEN; i++)
+		EXPECT_EQ(ZS_IOPEN, z_state(&z, i, NULL));
+	/*
+	 * More closed and explicitly opened zones than may be open: Too
+	 * Many Open, and nothing changes. Now 0 explicitly open, 1 and 5
+	 * closed (6 active), 2 to 4 implicitly open: close 2 and 3, so that
+	 * 0 + {1, 2, 3, 5} is five.
+	 */
+	ASSERT_EQ(0, z_write(&z, PT_OP_WRITE, z_start(&z, 5), 1, 1, NULL));
+	ASSERT_EQ(0, z_action(&z, 5, ZSA_CLOSE));
+	ASSERT_EQ(0, z_action(&z, 2, ZSA_CLOSE));
+	ASSERT_EQ(0, z_action(&z, 3, ZSA_CLOSE));
+	EXPECT_EQ(PT_SC_ZONE_OPEN, z_action(&z, 0, ZSA_OPEN | ZSA_ALL));
+	EXPECT_EQ(ZS_EOPEN, z_state(&z, 0, NULL));
+	EXPECT_EQ(ZS_CLOSED, z_state(&z, 1, NULL));
+	EXPECT_EQ(ZS_CLOSED, z_state(&z, 2, NULL));
+	EXPECT_EQ(ZS_CLOSED, z_state(&z, 3, NULL));
+	EXPECT_EQ(ZS_IOPEN, z_state(&z, 4, NULL));
+	EXPECT_EQ(ZS_CLOSED, z_state(&z, 5, NULL));
+	/* one fewer closed: 0, 1, 2, 3 explicitly open, 4 closed for room */
+	ASSERT_EQ(0, z_action(&z, 5, ZSA_FINISH));
+	ASSERT_EQ(0, z_action(&z, 0, ZSA_OPEN | ZSA_ALL));
+	for (i = 0; i < Z_MAX_OPEN; i++)
+		EXPECT_EQ(ZS_EOPEN, z_state(&z, i, NULL));
+	EXPECT_EQ(ZS_CLOSED, z_state(&z, 4, NULL));
 	z_fini(&z);
 }
 /*

@@ -160,7 +160,22 @@ zt_entry 3 14 $((0x300 + 256))		# full: the write pointer at the end
 addz "${cargs[@]}"
 zline 3 | grep -q 'State: 0xe0' || fail "zone 3 not full: $(zline 3)"
 "$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
-log "conventional zones kept; a table with a valid CRC but a state or write pointer its zones cannot hold: refused"
+# A write pointer its state cannot have: empty but moved, full short of
+# the end, closed at the end (a write there makes the zone full).
+zt_entry 4 1 $((0x400 + 1))
+refused "path: the zone table is damaged" "${cargs[@]}"
+zt_entry 4 14 $((0x400 + 255))
+refused "path: the zone table is damaged" "${cargs[@]}"
+zt_entry 4 4 $((0x400 + 256))
+refused "path: the zone table is damaged" "${cargs[@]}"
+# Zones 2 and 4 closed: active, more than --zone-max-active 1 allows.
+zt_entry 4 4 $((0x400 + 1))
+refused "zone-max-active: below the active zones of the backing file's zone table" \
+	"${cargs[@]}" --zone-max-active 1
+addz "${cargs[@]}" --zone-max-active 2
+expect_zone 4 0x40 0x401
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+log "conventional zones kept; a table with a valid CRC but a state or write pointer its zones cannot hold, or more active zones than the limit: refused"
 
 # A new table in a full file system: refused with the store's error, no
 # disk. A tmpfs of 1 MiB filled; the file is sparse (--buffered: 6.1's
