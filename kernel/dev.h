@@ -219,6 +219,8 @@ struct zcblk_dev {
 	 */
 	struct mutex bad_list_lock;	/* protects bad_list */
 	u64 *bad_list;
+	/* Serialises saving the list: its snapshot, the file, bad_saved */
+	struct mutex bad_save_lock;
 	unsigned int bad_saved;		/* its seqlock's sequence, last saved */
 	/*
 	 * A file disk's <path>.bad: its directory, a reference taken at

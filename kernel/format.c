@@ -8,7 +8,6 @@
  * the block layer cannot carry. Only a disk no one uses is formatted
  * (dev.c's zcblk_dev_quiesced()).
  */
-#include <linux/badblocks.h>
 #include <linux/bitfield.h>
 #include <linux/blkdev.h>
 #include <linux/nvme.h>
@@ -18,6 +17,7 @@
 #include "dev.h"
 #include "fdp.h"
 #include "format.h"
+#include "media.h"
 #include "meta.h"
 #include "nvme.h"
 #include "zns.h"
@@ -88,7 +88,7 @@ static int zcblk_format_apply(struct zcblk_dev *dev, void *arg)
 					     ZCBLK_DEV_F_PI_GUARD64)) | f->flags;
 	dev->ops->format(dev);
 	/* The media is new: no grown defects. */
-	badblocks_clear(&dev->bad, 0, dev->cfg.size >> SECTOR_SHIFT);
+	zcblk_media_clear(dev, 0, dev->cfg.size >> SECTOR_SHIFT);
 	zcblk_nvme_ident_refill(dev);
 	if (dev->disk)
 		set_capacity_and_notify(dev->disk, carried ?

@@ -34,6 +34,7 @@
 int zcblk_media_init(struct zcblk_dev *dev)
 {
 	mutex_init(&dev->bad_list_lock);
+	mutex_init(&dev->bad_save_lock);
 	spin_lock_init(&dev->bad_mark_lock);
 	dev->bad_list = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!dev->bad_list)
@@ -50,6 +51,46 @@ void zcblk_media_free(struct zcblk_dev *dev)
 	zcblk_media_release(dev);
 	badblocks_exit(&dev->bad);
 	kfree(dev->bad_list);
+	mutex_destroy(&dev->bad_save_lock);
+	mutex_destroy(&dev->bad_list_lock);
+}
+
+/*
+ * badblocks_check() and _clear() take an int of sectors: a deallocation
+ * or a format may span more, so they go in pieces.
+ */
+#define ZCBLK_BAD_PIECE		(1U << 30)	/* sectors */
+
+static bool zcblk_media_check(struct zcblk_dev *dev, sector_t s, u64 n)
+{
+	sector_t first;
+	int bad;
+	u32 len;
+
+	for (; n; s += len, n -= len) {
+		len = min_t(u64, n, ZCBLK_BAD_PIECE);
+		if (badblocks_check(&dev->bad, s, len, &first, &bad))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * zcblk_media_clear() - take sectors off the bad block list
+ * @dev: the disk
+ * @s: the first sector
+ * @n: sectors, any number
+ *
+ * Context: any context but hard interrupt: the table's seqlock.
+ */
+void zcblk_media_clear(struct zcblk_dev *dev, sector_t s, u64 n)
+{
+	u32 len;
+
+	for (; n; s += len, n -= len) {
+		len = min_t(u64, n, ZCBLK_BAD_PIECE);
+		badblocks_clear(&dev->bad, s, len);
+	}
 }
 
 /**
@@ -66,8 +107,8 @@ void zcblk_media_free(struct zcblk_dev *dev)
  */
 bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io)
 {
-	sector_t s = io->pos >> SECTOR_SHIFT, first;
-	int n = io->len >> SECTOR_SHIFT, len;
+	sector_t s = io->pos >> SECTOR_SHIFT;
+	u64 n = io->len >> SECTOR_SHIFT;
 
 	/* Unlocked: a list being changed meanwhile races the I/O anyway. */
 	if (likely(!READ_ONCE(dev->bad.count)) || !n)
@@ -76,23 +117,22 @@ bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io)
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_COMPARE:
 	case ZCBLK_IO_VERIFY:
-		if (!badblocks_check(&dev->bad, s, n, &first, &len))
+		if (!zcblk_media_check(dev, s, n))
 			return false;
 		io->sts = BLK_STS_MEDIUM;
 		return true;
 	case ZCBLK_IO_COPY:
 		/* Copy reads the source as a Read would, then writes. */
-		if (badblocks_check(&dev->bad, io->src >> SECTOR_SHIFT, n,
-				    &first, &len)) {
+		if (zcblk_media_check(dev, io->src >> SECTOR_SHIFT, n)) {
 			io->sts = BLK_STS_MEDIUM;
 			return true;
 		}
-		badblocks_clear(&dev->bad, s, n);
+		zcblk_media_clear(dev, s, n);
 		return false;
 	case ZCBLK_IO_WRITE:
 	case ZCBLK_IO_WRITE_ZEROES:
 	case ZCBLK_IO_DISCARD:
-		badblocks_clear(&dev->bad, s, n);
+		zcblk_media_clear(dev, s, n);
 		return false;
 	default:
 		return false;
@@ -262,7 +302,7 @@ int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 		return -ERANGE;
 	}
 	if (clear)
-		badblocks_clear(&dev->bad, lba << shift, nlb << shift);
+		zcblk_media_clear(dev, lba << shift, (u64)nlb << shift);
 	else if (zcblk_media_mark(dev, lba, nlb)) {
 		NL_SET_ERR_MSG(extack,
 			       "bad-lba: the bad block table is full (512 ranges of up to 256 KiB)");
@@ -532,9 +572,11 @@ void zcblk_media_release(struct zcblk_dev *dev)
 {
 	if (!dev->bad_name)
 		return;
+	mutex_lock(&dev->bad_save_lock);
 	path_put(&dev->bad_dir);
 	kfree(dev->bad_name);
 	dev->bad_name = NULL;
+	mutex_unlock(&dev->bad_save_lock);
 }
 
 struct zcblk_bad_buf {
@@ -554,17 +596,7 @@ static int zcblk_media_collect(u64 lba, u64 nlb, void *arg)
 	return 0;
 }
 
-/**
- * zcblk_media_save() - write a file disk's list beside its file
- * @dev: the disk
- *
- * Only when the list changed since it was last read or written; an empty
- * list makes no file, but empties one that is there.
- *
- * Context: process context.
- * Return: 0 or a negative errno.
- */
-int zcblk_media_save(struct zcblk_dev *dev)
+static int zcblk_media_write_list(struct zcblk_dev *dev)
 {
 	unsigned int gen = read_seqbegin(&dev->bad.lock);
 	struct zcblk_bad_buf b = { .max = PAGE_SIZE / sizeof(u64) };
@@ -575,7 +607,8 @@ int zcblk_media_save(struct zcblk_dev *dev)
 	ssize_t n;
 	int ret;
 
-	if (gen == dev->bad_saved || !dev->bad_name)
+	lockdep_assert_held(&dev->bad_save_lock);
+	if (gen == dev->bad_saved)
 		return 0;
 	len = sizeof(*h) + b.max * sizeof(*b.ent);
 	h = kzalloc(len, GFP_KERNEL);
@@ -610,6 +643,29 @@ out_free:
 	kfree(h);
 	if (!ret)
 		dev->bad_saved = gen;
+	return ret;
+}
+
+/**
+ * zcblk_media_save() - write a file disk's list beside its file
+ * @dev: the disk
+ *
+ * Only when the list changed since it was last read or written; an empty
+ * list makes no file, but empties one that is there. Flushes run at once
+ * from the workqueue, and DEV_SET and DEV_DEL save too: one at a time.
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int zcblk_media_save(struct zcblk_dev *dev)
+{
+	int ret;
+
+	if (!READ_ONCE(dev->bad_name))		/* a disk without a file */
+		return 0;
+	mutex_lock(&dev->bad_save_lock);
+	ret = dev->bad_name ? zcblk_media_write_list(dev) : 0;
+	mutex_unlock(&dev->bad_save_lock);
 	return ret;
 }
 

@@ -154,6 +154,8 @@ static void zcblk_wc_forget(struct zcblk_wcache *wc,
 	list_del(&rec->node);
 	if (zcblk_wc_volatile(rec))
 		wc->dirty -= rec->len;
+	else
+		wc->nr_marks--;
 	for (i = 0; i < rec->nr_kept; i++)
 		if (rec->kept[i])
 			zcblk_wc_spare_put(wc, rec->kept[i]);
@@ -250,6 +252,16 @@ static int zcblk_wc_record(struct zcblk_dev *dev, u64 pos, u64 len,
 	int ret;
 
 	lockdep_assert_held(&wc->lock);
+	/*
+	 * A durable write's record holds no data, so the cache's size does
+	 * not bound them: at ZCBLK_WC_MARKS_MAX everything is made durable,
+	 * as a drive may write its cache back at any time.
+	 */
+	if (durable && wc->nr_marks >= ZCBLK_WC_MARKS_MAX) {
+		ret = zcblk_wc_forget_all(wc, nowait);
+		if (ret)
+			return ret;
+	}
 	if (durable && list_empty(&wc->log))
 		return 0;
 	if (!durable) {
@@ -276,6 +288,8 @@ static int zcblk_wc_record(struct zcblk_dev *dev, u64 pos, u64 len,
 			return ret;
 		}
 		wc->dirty += len;
+	} else {
+		wc->nr_marks++;
 	}
 	list_add_tail(&rec->node, &wc->log);
 	return 0;
@@ -353,8 +367,13 @@ static enum zcblk_submit zcblk_wc_write_swap(struct zcblk_dev *dev,
 		wc->dirty += io->len;
 		return ret;
 	}
-	/* Failed or deferred: the pages are the ones it was given. */
-	zcblk_wc_free_new(rec->kept, nr);
+	/*
+	 * Failed or deferred: the pages are the ones it was given, but a
+	 * store that failed halfway showed the first ones to readers, so
+	 * they wait for a grace period as spares.
+	 */
+	for (i = 0; i < nr; i++)
+		zcblk_wc_spare_put(wc, rec->kept[i]);
 	zcblk_wc_rec_put(wc, rec);
 	return ret;
 
@@ -554,6 +573,7 @@ static int zcblk_wc_cut(struct zcblk_dev *dev, u32 mode, u64 seed)
 			lost_blocks++;
 		}
 		lost_writes += lost;
+		cond_resched();		/* a log of up to a record a block */
 	}
 	/* What the cut left is what the media holds. */
 	if (!list_empty(&wc->log)) {

@@ -17,6 +17,7 @@ struct zcblk_dev;
 struct zcblk_wc_rec;
 
 #define ZCBLK_WC_FREE_MAX	32
+#define ZCBLK_WC_MARKS_MAX	1024	/* records of FUA writes in the log */
 
 /*
  * A disk's write cache, part of the disk object. The backend holds the
@@ -27,9 +28,9 @@ struct zcblk_wc_rec;
  */
 struct zcblk_wcache {
 	/*
-	 * Protects @log, @spare, @free_recs, @dirty and @enabled, and makes a
-	 * write's capture of its pre-image and its execution one step
-	 * against other writes and cuts.
+	 * Protects @log, @spare, @free_recs, @dirty, @nr_marks and @enabled,
+	 * and makes a write's capture of its pre-image and its execution one
+	 * step against other writes and cuts.
 	 */
 	struct mutex lock;
 	struct list_head log;		/* struct zcblk_wc_rec, oldest first */
@@ -45,6 +46,7 @@ struct zcblk_wcache {
 	struct zcblk_wc_rec *free_recs[ZCBLK_WC_FREE_MAX];
 	unsigned int nr_free;
 	u64 dirty;			/* bytes of writes not yet durable */
+	unsigned int nr_marks;		/* records of durable writes */
 	u64 size;			/* the cache's bytes; 0: none */
 	bool enabled;			/* Feature 06h WCE */
 	bool off;			/* power cut: I/O fails until on */

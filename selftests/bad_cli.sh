@@ -399,4 +399,30 @@ del_disk "$fdisk"
 umount "$img.bad" || fail "umount $img.bad"
 rm "$img.bad" || fail "rm $img.bad"
 log "a list mounted on $img.bad: 11+1 read through it"
+
+# Ranges of 2^31 sectors or more (the kernel's badblocks calls take an
+# int): a 2 TiB mem disk of 4 KiB blocks, 2^29 of them. A deallocation of
+# them all and a Format NVM each clear the last block and the first.
+big=$(add_disk --backend mem --size 2T --block-size 4096)
+bchr=/dev/${big}c
+udev_settle "$bchr"
+last=$(((1 << 29) - 1))
+for how in dsm format; do
+	for b in 0 "$last"; do
+		run set "${big#zcblk}" --bad "$b+1"
+		[ "$rc" -eq 0 ] || fail "set --bad $b+1: exit $rc: $err"
+	done
+	bad "$big" 2 "0+1, $last+1" "[{\"lba\": 0, \"nlb\": 1}, {\"lba\": $last, \"nlb\": 1}]"
+	case $how in
+	dsm)	nvme dsm "$bchr" -n 1 --ad --slbs=0 --blocks=$((1 << 29)) \
+			>"$TMP/out" 2>&1 || fail "nvme dsm: $(cat "$TMP/out")" ;;
+	format)	nvme format "$bchr" --lbaf=3 --force >"$TMP/out" 2>&1 ||
+			fail "nvme format: $(cat "$TMP/out")" ;;
+	esac
+	bad "$big" 0 none '[]'
+	nvme read "$bchr" -s "$last" -c 0 -z 4096 -d /dev/null >"$TMP/out" 2>&1 ||
+		fail "$how: read of LBA $last: $(cat "$TMP/out")"
+done
+del_disk "$big"
+log "2 TiB of 4 KiB blocks: nvme dsm and nvme format of all 2^29 blocks clear LBA 0 and $last"
 exit $KSFT_PASS

@@ -221,6 +221,39 @@ TEST_F(wc, drop)
 	EXPECT_TRUE(pt_verify(_metadata, self->buf, BS, 0, 1, 1, "blk"));
 }
 
+/*
+ * FUA writes after a cached one each leave a marker in the cache's log,
+ * which the cache's size does not bound: the FUA write that finds 1 024
+ * of them makes everything durable (durability.rst). Up to that, the
+ * cached write is still lost at a cut; with it, it survives.
+ */
+TEST_F(wc, fua_markers_bounded)
+{
+	static const __u32 tags[] = { 1, 2, 3 };
+	struct zcblk_dev_stats st;
+	int round, i;
+
+	for (round = 0; round < 2; round++) {
+		int nfua = round ? 1025 : 1024;
+
+		ASSERT_EQ(0, put(self, 0, 1, 1, false));
+		ASSERT_EQ(0, flush(self->cfd));
+		ASSERT_EQ(0, put(self, 0, 1, 2, false));	/* cached */
+		for (i = 0; i < nfua; i++)
+			ASSERT_EQ(0, put(self, 8, 1, 3, true));
+		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+		EXPECT_EQ(round ? 0 : BS, st.cache_dirty_bytes);
+		cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+		EXPECT_EQ(round ? 0 : 1, st.cut_lost_writes);
+		power_on_and_read(_metadata, self);
+		EXPECT_EQ(round ? 2 : 1, holds(self, 0, tags, 3)) {
+			TH_LOG("%d FUA writes", nfua);
+		}
+		EXPECT_EQ(3, holds(self, 8, tags, 3));
+	}
+}
+
 /* A cache of 16 blocks keeps the newest 16 single-block writes. */
 TEST_F(wc, eviction)
 {
