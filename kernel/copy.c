@@ -23,6 +23,7 @@
 #define ZCBLK_COPY_NR		GENMASK(7, 0)
 #define ZCBLK_COPY_DESFMT	GENMASK(11, 8)
 #define ZCBLK_COPY_PRINFOR	GENMASK(15, 12)
+#define ZCBLK_COPY_PRINFOR_PRACT	BIT(15)
 #define ZCBLK_COPY_FUA		BIT(30)
 #define ZCBLK_COPY_CDW12_OK	(ZCBLK_COPY_NR | ZCBLK_COPY_DESFMT | \
 				 ZCBLK_COPY_FUA | BIT(31))
@@ -237,6 +238,10 @@ int zcblk_nvme_copy(struct zcblk_dev *dev, struct request *rq,
 	    (nc->cdw12 & ZCBLK_COPY_DESFMT) ||
 	    (nc->cdw13 & (zcblk_fdp(dev) ? 0xffff : ~0U)) ||
 	    zcblk_fdp_directive(dev, nc->cdw12, nc->cdw13))
+		return ZCBLK_STATUS_FIELD;
+	/* PRACT in both PRINFOR and PRINFOW or in neither, as QEMU asks */
+	if (zcblk_pi_type(dev) && !(nc->cdw12 & ZCBLK_COPY_PRINFOR_PRACT) !=
+				  !(nc->cdw12 & ZCBLK_PRACT))
 		return ZCBLK_STATUS_FIELD;
 	/*
 	 * Format 0 entries carry 16-bit guard tags: a namespace with 64-bit

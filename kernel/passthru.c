@@ -23,6 +23,7 @@
 #include "meta.h"
 #include "nvme.h"
 #include "passthru.h"
+#include "pi.h"
 #include "pin.h"
 
 /*
@@ -509,13 +510,21 @@ static int zcblk_ioctl_submit_io(struct zcblk_dev *dev, struct file *file,
 		.cdw15 = io.apptag | (u32)io.appmask << 16,
 	};
 	a.addr = io.addr;
-	a.data_len = zcblk_md_data_bytes(dev, (u32)io.nblocks + 1);
-	a.metadata = io.metadata;
-	if (zcblk_md_separate(dev)) {
-		/* Its length the command's, dword aligned, as the NVMe driver */
-		a.metadata_len = ((u32)io.nblocks + 1) * zcblk_md_size(dev);
-		if (io.metadata & 3)
+	if (zcblk_pi_strips(dev, a.nc.cdw12)) {
+		/* PRACT with PI-only metadata: the host moves none, as ng */
+		if (io.metadata)
 			return -EINVAL;
+		a.data_len = ((u64)io.nblocks + 1) * dev->cfg.block_size;
+	} else {
+		a.data_len = zcblk_md_data_bytes(dev, (u32)io.nblocks + 1);
+		a.metadata = io.metadata;
+		/* Its length the command's, dword aligned, as the NVMe driver */
+		if (zcblk_md_separate(dev)) {
+			a.metadata_len = ((u32)io.nblocks + 1) *
+					 zcblk_md_size(dev);
+			if (io.metadata & 3)
+				return -EINVAL;
+		}
 	}
 	a.nonzero_rsvd = io.flags | io.rsvd;
 	return zcblk_pt_sync(dev, file, &a, &result);

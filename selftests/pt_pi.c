@@ -411,6 +411,62 @@ TEST_F(pi, pract)
 	p_fini(&p);
 }
 
+/*
+ * NVME_IOCTL_SUBMIT_IO with PRACT, as ng takes it: on PI-only metadata
+ * the host moves none (a metadata pointer EINVAL; the data nlb × block
+ * size, on an extended format too), else the metadata buffer as without
+ * PRACT. The PI the controller made reads back checked.
+ */
+TEST_F(pi, submit_io_pract)
+{
+	bool strip = variant->ms == (variant->g64 ? 16 : 8);
+	struct nvme_user_io io = {
+		.opcode = PT_OP_WRITE, .nblocks = PI_NLB - 1,
+		.control = (PRACT | PRCHK_ALL) >> 16, .slba = PI_SLBA,
+		.apptag = PI_APP, .appmask = 0xffff,
+	};
+	struct p p;
+	int res;
+
+	p_init(_metadata, &p, &self->d, variant);
+	/* SUBMIT_IO has no CDW3: a 32-bit initial reference tag */
+	if (p.ref0 >> 32)
+		p.ref0 = PI_REF23;
+	p_pattern(&p, 2, PI_APP);
+	p_to_user(&p, !strip);
+	io.addr = (uintptr_t)p.buf;
+	io.reftag = p.ref0;
+	if (strip) {
+		io.metadata = (uintptr_t)p.md;
+		EXPECT_EQ(-EINVAL, pt_ioctl_res(ioctl(p.cfd,
+						      NVME_IOCTL_SUBMIT_IO,
+						      &io)));
+		io.metadata = 0;
+	} else if (!p.ext) {
+		io.metadata = (uintptr_t)p.md;
+	}
+	res = pt_ioctl_res(ioctl(p.cfd, NVME_IOCTL_SUBMIT_IO, &io));
+	ASSERT_EQ(0, res) {
+		TH_LOG("SUBMIT_IO write, PRACT: %s", pt_res_str(res));
+	}
+	memset(p.buf, 0x5a, 256 * PT_KiB);
+	memset(p.md, 0x5a, PI_NLB * p.ms);
+	res = p_rw(&p, PT_OP_READ, PRCHK_ALL, p.ref0, PI_APP, 0xffff);
+	ASSERT_EQ(0, res) {
+		TH_LOG("read, PRCHK all: %s", pt_res_str(res));
+	}
+	EXPECT_TRUE(p_user_equal(&p, true));
+	/* and read back through SUBMIT_IO, stripped where PI-only */
+	memset(p.buf, 0x5a, 256 * PT_KiB);
+	io.opcode = PT_OP_READ;
+	res = pt_ioctl_res(ioctl(p.cfd, NVME_IOCTL_SUBMIT_IO, &io));
+	ASSERT_EQ(0, res) {
+		TH_LOG("SUBMIT_IO read, PRACT: %s", pt_res_str(res));
+	}
+	EXPECT_TRUE(p_user_equal(&p, !strip));
+	p_fini(&p);
+}
+
 /* The host's PI, checked on Write and Read, kept as given. */
 TEST_F(pi, host_pi)
 {
@@ -702,7 +758,8 @@ static int p_read_at(struct p *p, __u64 dst, __u32 prinfo, __u64 ref,
  * Copy (19h) with PI: the source checked as PRINFOR asks (each failing
  * check its status, nothing copied), the target's PI generated (PRACT in
  * PRINFOW) or copied and checked as PRINFOW asks; a type 1 EILBRT or
- * ILBRT that is not the LBA refused (181h).
+ * ILBRT that is not the LBA refused (181h), PRACT in one of PRINFOR and
+ * PRINFOW alone Invalid Field.
  */
 TEST_F(pi, copy)
 {
@@ -727,7 +784,7 @@ TEST_F(pi, copy)
 	}
 
 	/* checked source, new PI at the target */
-	res = p_copy(&p, dst, PRCHK_ALL, p.ref0, PI_APP, 0xffff,
+	res = p_copy(&p, dst, PRACT | PRCHK_ALL, p.ref0, PI_APP, 0xffff,
 		     PRACT | PRCHK_ALL, dref, 0x1234, 0xffff);
 	ASSERT_EQ(0, res) {
 		TH_LOG("copy, PRACT: %s", pt_res_str(res));
@@ -758,18 +815,23 @@ TEST_F(pi, copy)
 						PRCHK_REF, dst + 1, 0, 0));
 	}
 	/* wrong expectations of the source: its checks fail */
-	EXPECT_EQ(SC_APPTAG, p_copy(&p, dst + 16, PRCHK_APP, p.ref0,
+	EXPECT_EQ(SC_APPTAG, p_copy(&p, dst + 16, PRACT | PRCHK_APP, p.ref0,
 				    PI_APP ^ 1, 0xffff, PRACT, dref, 0, 0));
 	if (variant->type != 1)
-		EXPECT_EQ(SC_REFTAG, p_copy(&p, dst + 16, PRCHK_REF,
+		EXPECT_EQ(SC_REFTAG, p_copy(&p, dst + 16, PRACT | PRCHK_REF,
 					    p.ref0 + 1, 0, 0, PRACT, dref,
 					    0, 0));
+	/* PRACT in PRINFOR without PRINFOW's, or the other way: refused */
+	EXPECT_EQ(SC_FIELD, p_copy(&p, dst + 16, PRACT, 0, 0, 0, 0, dref, 0,
+				   0));
+	EXPECT_EQ(SC_FIELD, p_copy(&p, dst + 16, 0, 0, 0, 0, PRACT, dref, 0,
+				   0));
 
 	/* a corrupted source block: the guard check stops it */
 	ASSERT_EQ(0, zcblk_dev_corrupt(self->env.ctx, self->d.index,
 				       PI_SLBA + 1, 1, ZCBLK_CORRUPT_DATA));
-	EXPECT_EQ(SC_GUARD, p_copy(&p, dst + 16, PRCHK_GUARD, p.ref0, 0, 0,
-				   PRACT, dref, 0, 0));
+	EXPECT_EQ(SC_GUARD, p_copy(&p, dst + 16, PRACT | PRCHK_GUARD, p.ref0,
+				   0, 0, PRACT, dref, 0, 0));
 	/* the failed ones wrote nothing */
 	ASSERT_EQ(0, p_read_at(&p, dst + 16, 0, 0, 0));
 	EXPECT_TRUE(p_never_written(&p));
