@@ -54,6 +54,7 @@ struct zcblk_io {
 	bool nowait;		/* in queue_rq's context: must not sleep */
 	bool unmap;		/* WRITE_ZEROES: may deallocate */
 	bool miscompare;	/* COMPARE: set by the backend on mismatch */
+	bool write_fault;	/* with BLK_STS_MEDIUM: a write's (media.c) */
 	u64 src;		/* COPY: where from, a byte offset */
 	/* READ, WRITE, COMPARE: separate metadata (meta.h), page by page */
 	const struct bio_vec *md_bvecs;

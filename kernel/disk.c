@@ -291,6 +291,9 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 			zcblk_disk_count(dev, io, -1);
 		return ret;
 	}
+	/* Rewritten blocks are readable again, once the write has run. */
+	if (unlikely(READ_ONCE(dev->bad.count)))
+		zcblk_media_written(dev, io);
 	if (!early)
 		zcblk_disk_count(dev, io, 1);
 	return ret;

@@ -93,50 +93,115 @@ void zcblk_media_clear(struct zcblk_dev *dev, sector_t s, u64 n)
 	}
 }
 
+/* Does @io write (and so take its sectors off the list)? */
+static bool zcblk_media_rewrites(struct zcblk_io *io)
+{
+	switch (io->op) {
+	case ZCBLK_IO_WRITE:
+	case ZCBLK_IO_WRITE_ZEROES:
+	case ZCBLK_IO_DISCARD:
+	case ZCBLK_IO_COPY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Can the list take [@s, @s + @n) off? Not when that is inside one range
+ * and the table has no room for the range's second half: 6.12 splits
+ * with two entries free, 6.1 with one; with either, never.
+ */
+static bool zcblk_media_can_clear(struct zcblk_dev *dev, sector_t s, u64 n)
+{
+	sector_t first;
+	int len;
+
+	if (READ_ONCE(dev->bad.count) + 2 <= MAX_BADBLOCKS ||
+	    n > ZCBLK_BAD_PIECE || !badblocks_check(&dev->bad, s, n, &first,
+						     &len))
+		return true;
+	return first >= s || first + len <= s + n;
+}
+
 /**
  * zcblk_media_io() - what the bad block list does to a backend operation
  * @dev: the disk
  * @io: the operation, before the backend sees it
  *
- * Writes of any kind take their range off the list; a read, compare or
- * verify that touches a listed sector fails with BLK_STS_MEDIUM (the NVMe
- * driver's status for Unrecovered Read Error), moving nothing.
+ * A read, compare or verify that touches a listed sector (a Copy, its
+ * source) fails with BLK_STS_MEDIUM (the NVMe driver's status for
+ * Unrecovered Read Error), moving nothing. Writes take their range off the
+ * list once done (zcblk_media_written()); one that the full table could
+ * not take off fails so too, @io->write_fault set (Write Fault), nothing
+ * written.
  *
  * Context: any context: the table is under a seqlock.
  * Return: true if @io failed here (io->sts set), else false.
  */
 bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io)
 {
-	sector_t s = io->pos >> SECTOR_SHIFT;
 	u64 n = io->len >> SECTOR_SHIFT;
+	sector_t s = io->pos >> SECTOR_SHIFT;
 
-	/* Unlocked: a list being changed meanwhile races the I/O anyway. */
-	if (likely(!READ_ONCE(dev->bad.count)) || !n)
-		return false;
 	switch (io->op) {
 	case ZCBLK_IO_READ:
 	case ZCBLK_IO_COMPARE:
 	case ZCBLK_IO_VERIFY:
-		if (!zcblk_media_check(dev, s, n))
-			return false;
-		io->sts = BLK_STS_MEDIUM;
-		return true;
+		break;
 	case ZCBLK_IO_COPY:
-		/* Copy reads the source as a Read would, then writes. */
-		if (zcblk_media_check(dev, io->src >> SECTOR_SHIFT, n)) {
-			io->sts = BLK_STS_MEDIUM;
-			return true;
-		}
-		zcblk_media_clear(dev, s, n);
-		return false;
+		if (zcblk_media_check(dev, io->src >> SECTOR_SHIFT, n))
+			goto fail;
+		fallthrough;
 	case ZCBLK_IO_WRITE:
 	case ZCBLK_IO_WRITE_ZEROES:
 	case ZCBLK_IO_DISCARD:
-		zcblk_media_clear(dev, s, n);
-		return false;
+		if (zcblk_media_can_clear(dev, s, n))
+			return false;
+		io->write_fault = true;
+		goto fail;
 	default:
 		return false;
 	}
+	if (!zcblk_media_check(dev, s, n))
+		return false;
+fail:
+	io->sts = BLK_STS_MEDIUM;
+	return true;
+}
+
+/**
+ * zcblk_media_listed() - does a write cover listed sectors?
+ * @dev: the disk
+ * @io: the operation
+ *
+ * Context: any context.
+ * Return: true for a write, Write Zeroes, deallocation or Copy (its
+ * target) of which a sector is listed.
+ */
+bool zcblk_media_listed(struct zcblk_dev *dev, struct zcblk_io *io)
+{
+	return READ_ONCE(dev->bad.count) && zcblk_media_rewrites(io) &&
+	       zcblk_media_check(dev, io->pos >> SECTOR_SHIFT,
+				 io->len >> SECTOR_SHIFT);
+}
+
+/**
+ * zcblk_media_written() - a write done: its sectors readable again
+ * @dev: the disk
+ * @io: the operation, which the backend carried out (or queued: a file
+ *      disk's write that then fails has cleared its range already)
+ *
+ * A write that failed leaves the list as it was, as a drive whose write
+ * to a failing block did not reach the media.
+ *
+ * Context: any context but hard interrupt.
+ */
+void zcblk_media_written(struct zcblk_dev *dev, struct zcblk_io *io)
+{
+	if (zcblk_media_rewrites(io))
+		zcblk_media_clear(dev, io->pos >> SECTOR_SHIFT,
+				  io->len >> SECTOR_SHIFT);
 }
 
 /*

@@ -251,7 +251,8 @@ static __always_inline int __zcblk_nvme_submit(struct zcblk_dev *dev,
 	if (likely(!io->sts))
 		return io->miscompare ? ZCBLK_STATUS_COMPARE : 0;
 	if (io->sts == BLK_STS_MEDIUM)		/* media.c */
-		return ZCBLK_STATUS(NVME_SC_READ_ERROR);
+		return ZCBLK_STATUS(io->write_fault ? NVME_SC_WRITE_FAULT :
+				    NVME_SC_READ_ERROR);
 	if (io->sts == BLK_STS_OFFLINE)		/* power cut: wcache.c */
 		return NVME_SC_NS_NOT_READY;	/* retryable: no DNR */
 	zcblk_stat_inc(dev, errors);

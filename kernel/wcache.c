@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "dev.h"
+#include "media.h"
 #include "wcache.h"
 
 /* A write not yet durable, or (neither @pre nor @kept) a durable one. */
@@ -405,7 +406,7 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 {
 	struct zcblk_wcache *wc = &dev->wc;
 	enum zcblk_submit ret;
-	bool recorded = false;
+	bool recorded = false, listed;
 	int err = 0;
 
 	if (!io->nowait)
@@ -424,7 +425,12 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 		io->sts = BLK_STS_OFFLINE;
 		return ZCBLK_SUBMIT_DONE;
 	}
-	if (zcblk_wc_swaps(dev, io)) {
+	/*
+	 * A write over unreadable blocks is durable at once: a cut that lost
+	 * it could not give the blocks back their unreadability.
+	 */
+	listed = zcblk_media_listed(dev, io);
+	if (!listed && zcblk_wc_swaps(dev, io)) {
 		ret = zcblk_wc_write_swap(dev, io);
 		mutex_unlock(&wc->lock);
 		return ret;
@@ -432,9 +438,9 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	switch (io->op) {
 	case ZCBLK_IO_WRITE:
 	case ZCBLK_IO_COPY:	/* a write of what the source holds */
-		/* Off (WCE 0), FUA or larger than the cache: write-through. */
+		/* Off (WCE 0), FUA, over bad blocks or larger: write-through */
 		err = zcblk_wc_record(dev, io->pos, io->len,
-				      !wc->enabled || io->fua ||
+				      !wc->enabled || io->fua || listed ||
 				      io->len > wc->size, io->nowait);
 		recorded = !err && !list_empty(&wc->log);
 		break;
@@ -453,7 +459,8 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	if (recorded && (ret == ZCBLK_SUBMIT_DEFER ||
 			 (ret == ZCBLK_SUBMIT_DONE && io->sts)))
 		zcblk_wc_unrecord(dev);
-	else if (io->fua && ret != ZCBLK_SUBMIT_DEFER)
+	else if (io->fua && ret != ZCBLK_SUBMIT_DEFER &&
+		 !(ret == ZCBLK_SUBMIT_DONE && io->sts))
 		atomic64_inc(&wc->fua_writes);
 	mutex_unlock(&wc->lock);
 	return ret;

@@ -280,6 +280,47 @@ TEST_F(media, table_full)
 }
 
 /*
+ * A write inside a listed range takes the middle out of it, which needs a
+ * second entry: with the table full (and, as on 6.12, with one entry
+ * free) it fails with Write Fault (280h), nothing written, the blocks as
+ * unreadable as before; with two free it goes through and only the
+ * written block reads again.
+ */
+TEST_F(media, full_table_split)
+{
+	__u32 bs = variant->bs, i;
+	int cfd, res;
+	char *buf;
+
+	pt_open(_metadata, &self->d, &cfd, NULL);
+	buf = pt_map(3 * bs);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 0x3c, 3 * bs);
+	ASSERT_EQ(0, uncor(cfd, 1000, 3));		/* one range */
+	for (i = 0; i < 511; i++) {			/* 511 others */
+		res = uncor(cfd, 2000 + 2 * i, 1);
+		ASSERT_EQ(0, res) {
+			TH_LOG("range %u: %s", i, pt_res_str(res));
+		}
+	}
+	EXPECT_EQ(0x4280, rw(cfd, PT_OP_WRITE, 1001, 1, buf, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 1001, 1, buf, bs));
+	/* one entry free */
+	ASSERT_EQ(0, rw(cfd, PT_OP_WRITE, 2000, 1, buf, bs));
+	EXPECT_EQ(0x4280, rw(cfd, PT_OP_WRITE, 1001, 1, buf, bs));
+	/* two free: the write goes through, its neighbours stay listed */
+	ASSERT_EQ(0, rw(cfd, PT_OP_WRITE, 2002, 1, buf, bs));
+	ASSERT_EQ(0, rw(cfd, PT_OP_WRITE, 1001, 1, buf, bs));
+	memset(buf, 0, bs);
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 1001, 1, buf, bs));
+	EXPECT_TRUE(pt_all_bytes(buf, bs, 0x3c));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 1000, 1, buf, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 1002, 1, buf, bs));
+	munmap(buf, 3 * bs);
+	close(cfd);
+}
+
+/*
  * The table's 512 entries hold up to 256 KiB each: 128 MiB in all, in
  * ranges of any size. A range that does not fit is refused whole, nothing
  * listed (the kernel's table would keep its first part, and on 6.12 call

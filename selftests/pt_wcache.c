@@ -254,6 +254,34 @@ TEST_F(wc, fua_markers_bounded)
 	}
 }
 
+/*
+ * A cached write over an unreadable block (Write Uncorrectable) is durable
+ * at once: the cut keeps it, and the block reads its data, where losing
+ * the write would have to make the block unreadable again. The same
+ * write's neighbour, cached, is lost.
+ */
+TEST_F(wc, rewrite_of_bad_block_durable)
+{
+	static const __u32 tags[] = { 1, 2, 3 };
+	struct nvme_uring_cmd c = pt_rw(0x04, 12, 1, NULL, 0);
+	struct zcblk_dev_stats st;
+
+	ASSERT_EQ(0, put(self, 0, 32, 1, false));
+	ASSERT_EQ(0, flush(self->cfd));
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(0x4281, rw(self->cfd, PT_OP_READ, 12, 1, self->buf, false));
+	ASSERT_EQ(0, put(self, 12, 1, 2, false));	/* over the bad one */
+	ASSERT_EQ(0, put(self, 13, 1, 3, false));	/* cached */
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(BS, st.cache_dirty_bytes);
+	cut(_metadata, self, ZCBLK_CUT_MODE_DROP, 0);
+	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+	EXPECT_EQ(1, st.cut_lost_writes);
+	power_on_and_read(_metadata, self);
+	EXPECT_EQ(2, holds(self, 12, tags, 3));
+	EXPECT_EQ(1, holds(self, 13, tags, 3));
+}
+
 /* A cache of 16 blocks keeps the newest 16 single-block writes. */
 TEST_F(wc, eviction)
 {
