@@ -690,9 +690,14 @@ static int zcblk_media_write_list(struct zcblk_dev *dev)
 	h->crc = cpu_to_le32(crc32_le(~0, (u8 *)b.ent,
 				      b.nr * sizeof(*b.ent)));
 	len = sizeof(*h) + b.nr * sizeof(*b.ent);
-	/* O_NONBLOCK: a FIFO put there since must not hold a flush */
+	/*
+	 * O_NONBLOCK: a FIFO put there since must not hold a flush.
+	 * O_NOFOLLOW: a link there was resolved at DEV_ADD; one put there
+	 * since, by whoever may write the directory, would have root write
+	 * the file it names.
+	 */
 	f = zcblk_media_sidecar_open(dev, O_WRONLY | O_LARGEFILE | O_NONBLOCK |
-				     (b.nr ? O_CREAT : 0));
+				     O_NOFOLLOW | (b.nr ? O_CREAT : 0));
 	ret = PTR_ERR_OR_ZERO(f);
 	if (ret == -ENOENT && !b.nr)
 		ret = 0;	/* nothing to keep, nothing there */

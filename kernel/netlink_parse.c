@@ -113,6 +113,14 @@ int zcblk_nl_parse_settings(struct genl_info *info,
 		ZCBLK_GET(CORRUPT, corrupt, nla_get_u32);
 	}
 #undef ZCBLK_GET
+	/* A status of DNR, More or CRD alone is success to the block layer */
+	if ((m & BIT_ULL(ZCBLK_A_DEV_FAIL_STATUS)) &&
+	    !(set->fail_status & 0x7ff)) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    attrs[ZCBLK_A_DEV_FAIL_STATUS],
+				    "fail-status: no status code (bits 10:0 are 0)");
+		return -EINVAL;
+	}
 	if ((m & (BIT_ULL(ZCBLK_A_DEV_CORRUPT_NLB) |
 		  BIT_ULL(ZCBLK_A_DEV_CORRUPT))) &&
 	    !(m & BIT_ULL(ZCBLK_A_DEV_CORRUPT_LBA))) {

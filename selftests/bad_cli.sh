@@ -338,6 +338,22 @@ esac
 del_disk "$fdisk"
 rmdir "$img.bad" || fail "rmdir $img.bad"
 
+# A symbolic link put in the .bad's place after the add (by whoever may
+# write that directory) is not followed: the kernel would truncate and
+# write the file it names as root. ELOOP, the file it names unchanged.
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+echo "not a bad block list" >"$TMP/victim"
+ln -s "$TMP/victim" "$img.bad" || fail "ln -s $TMP/victim $img.bad"
+run set "${fdisk#zcblk}" --bad 9
+[ "$rc" -eq 2 ] || fail "set --bad 9 with $img.bad a new link: exit $rc: $err"
+[ "$err" = "zcblkctl: Too many levels of symbolic links: bad-lba: the list changed, but the one beside the file (.bad) cannot be written" ] ||
+	fail "set --bad 9 with $img.bad a new link: \"$err\""
+[ "$(cat "$TMP/victim")" = "not a bad block list" ] ||
+	fail "the file a link planted after the add names was written"
+del_disk "$fdisk"
+rm "$img.bad" || fail "rm $img.bad"
+log "a link put in $img.bad's place after the add: not followed (ELOOP), the file it names unchanged"
+
 # Write Uncorrectable changes the list without saving it; a flush saves
 # it, from the disk's workqueue, into the directory DEV_ADD looked up (this
 # runner chroots: the workqueue's root is another), and del the same.

@@ -57,6 +57,8 @@ usage "--zone-size needs an argument" \
 	add --backend mem --size 1G --zoned --zone-size
 usage "--fail is ambiguous: --fail-every, --fail-ppm, --fail-status, --fail-ops" \
 	set 0 --fail 1
+usage "invalid NVMe status: 0x0x281" set 0 --fail-status 0x0x281
+usage "invalid NVMe status: 0xg" set 0 --fail-status 0xg
 usage "unknown option --foo" add --foo
 usage "unknown option --foo" add --foo=3
 usage "unknown option --bogus" show --bogus=1 0

@@ -352,6 +352,9 @@ BAD_SET(fail_status_0, -ERANGE, "fail-status", ZCBLK_SET_FAIL_STATUS,
 	.fail_status = 0);
 BAD_SET(fail_status_0x8000, -ERANGE, "fail-status", ZCBLK_SET_FAIL_STATUS,
 	.fail_status = 0x8000);
+/* DNR alone: no status code, which the block path would take as success */
+BAD_SET(fail_status_dnr_only, -EINVAL, "fail-status", ZCBLK_SET_FAIL_STATUS,
+	.fail_status = 0x4000);
 BAD_SET(completion_0, -ERANGE, "completion", ZCBLK_SET_COMPLETION,
 	.completion = 0);
 BAD_SET(completion_4, -ERANGE, "completion", ZCBLK_SET_COMPLETION,

@@ -245,7 +245,9 @@ int parse_u32_hex(const char *s, __u32 *out)
 
 	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return parse_u32(s, out);
-	if (!isxdigit((unsigned char)s[2]))
+	/* strtoull() would take a second 0x, as in 0x0x10 */
+	if (!isxdigit((unsigned char)s[2]) ||
+	    (s[2] == '0' && (s[3] == 'x' || s[3] == 'X')))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s + 2, &end, 16);
