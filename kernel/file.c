@@ -163,12 +163,26 @@ static void zcblk_file_retry(struct zcblk_pdu *pdu)
 	queue_work(dev->wq, &pdu->file_retry);
 }
 
+/*
+ * What IOCB_NOWAIT gives for "not without blocking": -EAGAIN, or from a
+ * file system that serves direct I/O through its page cache (ext4's
+ * journalled data, fscrypt) -EOPNOTSUPP, or a read short of what the page
+ * cache held. Not I/O errors: the I/O runs again, free to block.
+ */
+static bool zcblk_file_nowait_refused(struct zcblk_pdu *pdu, long ret)
+{
+	if (!(pdu->iocb.ki_flags & IOCB_NOWAIT))
+		return false;
+	return ret == -EAGAIN || ret == -EOPNOTSUPP ||
+	       (ret >= 0 && ret != blk_rq_bytes(blk_mq_rq_from_pdu(pdu)));
+}
+
 /* Any context: the backing I/O is over. */
 static void zcblk_file_aio_complete(struct kiocb *iocb, long ret)
 {
 	struct zcblk_pdu *pdu = container_of(iocb, struct zcblk_pdu, iocb);
 
-	if (unlikely(ret == -EAGAIN) && (iocb->ki_flags & IOCB_NOWAIT)) {
+	if (unlikely(zcblk_file_nowait_refused(pdu, ret))) {
 		zcblk_file_retry(pdu);
 		return;
 	}
@@ -397,7 +411,7 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 		return ZCBLK_SUBMIT_QUEUED;
 	}
 	ret = zcblk_file_issue(pdu, &iter);
-	if (ret == -EAGAIN && io->nowait)
+	if (ret != -EIOCBQUEUED && zcblk_file_nowait_refused(pdu, ret))
 		zcblk_file_retry(pdu);
 	else if (ret != -EIOCBQUEUED)
 		zcblk_file_rw_done(pdu, ret);
@@ -515,11 +529,21 @@ static enum zcblk_submit zcblk_file_copy(struct zcblk_dev *dev,
 {
 	struct file *meta = zcblk_file(dev)->meta;
 
+	u32 shift = ilog2(dev->cfg.block_size);
+	int ret = 0;
+
 	zcblk_file_copy_range(dev, io);
-	if (!io->sts && io->fua)
-		io->sts = errno_to_blk_status(vfs_fsync_range(meta, io->pos,
-							      io->pos + io->len - 1,
-							      1));
+	if (io->sts || !io->fua)
+		return ZCBLK_SUBMIT_DONE;
+	ret = vfs_fsync_range(meta, io->pos, io->pos + io->len - 1, 1);
+	/* The target's metadata, past the data, durable with it */
+	if (!ret && zcblk_md_size(dev)) {
+		u64 md = zcblk_md_pos(dev, io->pos >> shift);
+
+		ret = vfs_fsync_range(meta, md, md + (io->len >> shift) *
+				      zcblk_md_size(dev) - 1, 1);
+	}
+	io->sts = errno_to_blk_status(ret);
 	return ZCBLK_SUBMIT_DONE;
 }
 
