@@ -72,6 +72,11 @@ static void zcblk_file_rw_done(struct zcblk_pdu *pdu, long ret)
 	struct request *rq = blk_mq_rq_from_pdu(pdu);
 	struct zcblk_dev *dev = rq->q->queuedata;
 
+	if (pdu->file_sb_write) {
+		pdu->file_sb_write = false;
+		kiocb_end_write(&pdu->iocb);
+	}
+
 	/* Merged bios only: not a kfree(NULL) call for every request */
 	if (unlikely(pdu->file_bvecs)) {
 		kfree(pdu->file_bvecs);
@@ -110,6 +115,25 @@ static void zcblk_file_plug_restore(struct blk_plug *outer,
 		blk_finish_plug(own);
 		current->plug = outer;
 	}
+}
+
+/*
+ * kiocb_start_write(), or in queue_rq (@nowait) its try, as io_uring's
+ * io_kiocb_start_write(): false if the file system is frozen.
+ */
+static bool zcblk_file_start_write(struct kiocb *iocb, bool nowait)
+{
+	struct super_block *sb = file_inode(iocb->ki_filp)->i_sb;
+
+	if (!nowait) {
+		kiocb_start_write(iocb);
+		return true;
+	}
+	if (!sb_start_write_trylock(sb))
+		return false;
+	/* Ended by kiocb_end_write(), maybe in another context: lockdep */
+	__sb_writers_release(sb, SB_FREEZE_WRITE);
+	return true;
 }
 
 /* The backing file's read_iter or write_iter, for the request's I/O. */
@@ -385,6 +409,20 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 
 	pdu->iocb.ki_pos = io->pos;
 	pdu->iocb.ki_filp = f->file;
+	/*
+	 * A direct write to a regular file holds its file system's freeze
+	 * protection until it completes, as aio's and io_uring's do (the
+	 * buffered path's VFS call takes its own): in queue_rq only if it
+	 * can be had at once.
+	 */
+	if (write && !f->buffered && S_ISREG(file_inode(f->file)->i_mode)) {
+		if (!zcblk_file_start_write(&pdu->iocb, io->nowait)) {
+			kfree(pdu->file_bvecs);
+			pdu->file_bvecs = NULL;
+			return ZCBLK_SUBMIT_DEFER;
+		}
+		pdu->file_sb_write = true;
+	}
 	pdu->iocb.ki_complete = zcblk_file_aio_complete;
 	pdu->iocb.ki_flags = f->buffered ? 0 : IOCB_DIRECT;
 	if (write && io->fua)

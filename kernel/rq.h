@@ -84,6 +84,8 @@ struct zcblk_pdu {
 	struct kiocb iocb;
 	struct bio_vec *file_bvecs;	/* for requests of several bios */
 	bool file_write;
+	/* Holds the backing file system's freeze protection, until done */
+	bool file_sb_write;
 	/* An I/O IOCB_NOWAIT refused, again from dev->wq: where, what */
 	struct work_struct file_retry;
 	u64 file_pos;
