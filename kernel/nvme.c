@@ -516,7 +516,8 @@ static __always_inline int zcblk_nvme_io(struct zcblk_dev *dev,
 		io.op = ZCBLK_IO_WRITE_ZEROES;
 		io.unmap = nc->cdw12 & ZCBLK_WZ_DEAC;
 		io.rq = NULL;
-		cdw12_ok = ZCBLK_WZ_CDW12_OK;
+		cdw12_ok = ZCBLK_WZ_CDW12_OK |
+			   (zcblk_pi_type(dev) ? ZCBLK_PRINFO : 0);
 		break;
 	case nvme_cmd_zone_append:
 		if (!zcblk_zoned(dev))
@@ -583,6 +584,22 @@ static __always_inline int zcblk_nvme_io(struct zcblk_dev *dev,
 		status = zcblk_pi_verify(dev, nc, slba, nlb);
 		if (status)
 			return status;
+	}
+	/*
+	 * Write Zeroes on a PI disk: nothing to check (PRCHK is Invalid
+	 * Protection Information, as QEMU); PRACT makes the zeroed blocks'
+	 * PI, where without it they get the escape tags (integrity.rst).
+	 */
+	if (io.op == ZCBLK_IO_WRITE_ZEROES && zcblk_pi_type(dev) &&
+	    (nc->cdw12 & ZCBLK_PRINFO)) {
+		if (nc->cdw12 & ZCBLK_PRCHK)
+			return ZCBLK_STATUS(NVME_SC_INVALID_PI);
+		if (io.nowait)		/* data_rw sleeps */
+			return ZCBLK_STATUS_DEFER;
+		status = zcblk_fdp_submit(dev, &io, cmd, nlb);
+		if (status)
+			return status;
+		return zcblk_pi_zeroes(dev, nc, slba, nlb);
 	}
 	if (zcblk_pi_type(dev) &&
 	    (io.op == ZCBLK_IO_READ || io.op == ZCBLK_IO_WRITE)) {

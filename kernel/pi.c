@@ -445,6 +445,26 @@ int zcblk_pi_generate(struct zcblk_dev *dev, u64 slba, u32 nlb, u64 ref,
 }
 
 /**
+ * zcblk_pi_zeroes() - PRACT on Write Zeroes: the zeroed blocks' PI
+ * @dev: a disk with protection information and a backend with data_rw
+ * @nc: the command, its blocks zeroed
+ * @slba: its first block
+ * @nlb: its blocks
+ *
+ * The guard over zeros, LBAT, and reference tags from ILBRT, as a Write
+ * with PRACT makes them (QEMU does the same).
+ *
+ * Context: process context (the backend's data_rw sleeps).
+ * Return: 0, or an NVMe status.
+ */
+int zcblk_pi_zeroes(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
+		    u64 slba, u32 nlb)
+{
+	return zcblk_pi_generate(dev, slba, nlb, zcblk_pi_ilbrt(dev, nc),
+				 nc->cdw15 & 0xffff);
+}
+
+/**
  * zcblk_pi_prepare() - protection information before a Read or Write runs
  * @dev: a disk with protection information
  * @rq: the command's request

@@ -123,6 +123,8 @@ int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
 		     struct zcblk_pi_buf *pb);
 int zcblk_pi_verify(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
 		    u64 slba, u32 nlb);
+int zcblk_pi_zeroes(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc,
+		    u64 slba, u32 nlb);
 enum zcblk_submit zcblk_pi_disk_rw(struct zcblk_dev *dev, struct request *rq,
 				   struct zcblk_io *io);
 int zcblk_pi_finish(struct zcblk_dev *dev, struct request *rq,

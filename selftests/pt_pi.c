@@ -851,6 +851,7 @@ TEST_F(pi, never_written)
 	struct nvme_uring_cmd c;
 	struct p p;
 	__u64 *range;
+	__u32 i;
 
 	p_init(_metadata, &p, &self->d, variant);
 	EXPECT_EQ(0, p_read_at(&p, PI_SLBA, PRCHK_ALL, p.ref0, PI_APP));
@@ -875,6 +876,37 @@ TEST_F(pi, never_written)
 	ASSERT_EQ(0, pt_passthru(p.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
 	EXPECT_EQ(0, p_read_at(&p, PI_SLBA, PRCHK_ALL, p.ref0, PI_APP));
 	EXPECT_TRUE(p_never_written(&p));
+
+	/*
+	 * Write Zeroes with PRACT: the PI of zeros, LBAT and reference tags
+	 * from ILBRT, which reads check (a wrong application tag now fails,
+	 * as it would not against the escape tags); PRCHK has nothing to
+	 * check: Invalid Protection Information, nothing zeroed.
+	 */
+	p_to_user(&p, true);
+	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	c = pt_rw(PT_OP_WRITE_ZEROES, PI_SLBA, PI_NLB, NULL, 0);
+	c.cdw12 |= PRCHK_GUARD;
+	EXPECT_EQ(SC_INVALID_PI, pt_passthru(p.cfd, NVME_IOCTL_IO64_CMD, &c,
+					     NULL));
+	EXPECT_EQ(0, p_read_at(&p, PI_SLBA, PRCHK_ALL, p.ref0, PI_APP));
+	EXPECT_TRUE(p_data_equal(&p));
+	c = pt_rw(PT_OP_WRITE_ZEROES, PI_SLBA, PI_NLB, NULL, 0);
+	c.cdw12 |= PRACT;
+	c.cdw14 = p.ref0;
+	c.cdw3 = p.ref0 >> 32;
+	c.cdw15 = 0x5a5a;
+	ASSERT_EQ(0, pt_passthru(p.cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	EXPECT_EQ(0, p_read_at(&p, PI_SLBA, PRCHK_ALL, p.ref0, 0x5a5a));
+	for (i = 0; i < PI_NLB; i++)
+		EXPECT_TRUE(pt_all_bytes(p.buf + i * (p.bs + (p.ext ? p.ms : 0)),
+					 p.bs, 0));
+	EXPECT_EQ(SC_APPTAG, p_read_at(&p, PI_SLBA, PRCHK_APP, p.ref0,
+				       PI_APP));
+	/* type 2: ILBRT is the host's (type 1's must be the SLBA: 181h) */
+	if (p.type == 2)
+		EXPECT_EQ(SC_REFTAG, p_read_at(&p, PI_SLBA, PRCHK_REF,
+					       p.ref0 + 1, 0x5a5a));
 	p_fini(&p);
 }
 
