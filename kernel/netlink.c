@@ -442,6 +442,13 @@ int zcblk_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				    ghdr->cmd, cb);
 		zcblk_dev_put(dev);
+		/*
+		 * One that does not fit even an empty part (a path near
+		 * PATH_MAX, a reader whose buffer set the part's size below
+		 * it): an error, not the end of the list.
+		 */
+		if (ret && !skb->len)
+			return ret;
 		if (ret)
 			break;
 		index++;

@@ -42,6 +42,8 @@
  * missing).
  */
 
+#include <sys/stat.h>
+
 #include "nl_raw.h"
 
 /* lib/nlattr.c's extack texts, the same on 6.1 and 6.12 */
@@ -621,6 +623,71 @@ TEST_F(raw, header_fields)
 	expect_answer(_metadata, &self->r, &m, -EINVAL, NO_OFFS,
 		      "DEV_ADD with NLM_F_CREATE");
 	expect_no_disk(_metadata, &self->r, index + 1, "NLM_F_CREATE");
+}
+
+/*
+ * A dump part too small for a disk's message: a socket that read with
+ * 4 KiB buffers gets parts of 4 KiB, and a file disk whose path is 3 800
+ * bytes has a larger message. The dump ends with -EMSGSIZE, not with an
+ * empty list as if there were no disk; a reader with 32 KiB buffers (as
+ * libzcblk's) gets it listed.
+ */
+TEST_F(raw, dump_part_too_small)
+{
+	static const char top[] = "/tmp/zcblk-netlink-raw-long";
+	char path[4000], name[252];
+	uint32_t index = BASE_INDEX, got = UINT32_MAX;
+	struct nlr small;
+	struct msg m;
+	struct ack a;
+	int fd, i;
+
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	strcpy(path, top);
+	ASSERT_TRUE(!mkdir(path, 0700) || errno == EEXIST);
+	for (i = 0; i < 15; i++) {
+		strcat(path, "/");
+		strcat(path, name);
+		ASSERT_TRUE(!mkdir(path, 0700) || errno == EEXIST);
+	}
+	strcat(path, "/img");
+	fd = open(path, O_CREAT | O_RDWR, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, MiB));
+	close(fd);
+
+	msg_init(&m, &self->r, ZCBLK_CMD_DEV_ADD, 0);
+	put_strz(&m, ZCBLK_A_DEV_BACKEND, "file");
+	put_strz(&m, ZCBLK_A_DEV_PATH, path);
+	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
+	put_u32(&m, ZCBLK_A_DEV_FLAGS, ZCBLK_DEV_F_BUFFERED);
+	track(_metadata, self, index);
+	ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, NULL, NULL));
+	ASSERT_EQ(0, a.err) {
+		TH_LOG("DEV_ADD of %zu-byte path: %s", strlen(path), a.msg);
+	}
+
+	ASSERT_EQ(0, nlr_open_buf(&small, DUMP_RECV_BUF));
+	msg_init(&m, &small, ZCBLK_CMD_DEV_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nlr_xfer_buf(&small, m.nlh, &a, NULL, NULL,
+				  DUMP_RECV_BUF));
+	EXPECT_TRUE(a.done);
+	EXPECT_EQ(-EMSGSIZE, a.err);
+	EXPECT_EQ(0, a.replies);
+	nlr_close(&small);
+
+	msg_init(&m, &self->r, ZCBLK_CMD_DEV_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, index_cb, &got));
+	EXPECT_EQ(0, a.err);
+	EXPECT_EQ(index, got);
+
+	ASSERT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_DEL, index));
+	unlink(path);
+	for (i = 0; i < 16; i++) {
+		*strrchr(path, '/') = '\0';
+		rmdir(path);
+	}
 }
 
 TEST_HARNESS_MAIN
