@@ -432,6 +432,7 @@ static void zcblk_dev_teardown(struct zcblk_dev *dev)
 /**
  * zcblk_dev_del() - remove a LIVE disk
  * @index: the disk's index
+ * @gone: set to the disk removed, referenced (for its event), or NULL
  * @extack: for the reason of a failure
  *
  * Nothing here waits for userspace: commands not yet reaped hold their map
@@ -441,7 +442,8 @@ static void zcblk_dev_teardown(struct zcblk_dev *dev)
  * Context: process context; may sleep (del_gendisk() drains the queue).
  * Return: 0, or -ENODEV if there is no LIVE disk at @index.
  */
-int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
+int zcblk_dev_del(u32 index, struct zcblk_dev **gone,
+		  struct netlink_ext_ack *extack)
 {
 	struct zcblk_dev *dev;
 
@@ -452,6 +454,9 @@ int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "index: no such disk");
 		return -ENODEV;
 	}
+	/* The one removed, not one that took its index since */
+	kref_get(&dev->ref);
+	*gone = dev;
 	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_REMOVING);
 	atomic_inc(&zcblk_devs_gen);
 	mutex_unlock(&zcblk_devs_lock);
@@ -524,26 +529,36 @@ out_unlock:
  * @index: the disk's index
  * @set: the new values
  * @mask: which of them to apply, as for zcblk_dev_set()
+ * @changed: set to the disk, referenced, once zcblk_dev_set() ran on it,
+ *           failed or not (a failed action may follow applied settings):
+ *           NULL if there was no LIVE disk
  * @extack: for the reason of a failure
  *
  * Under zcblk_devs_lock: the disk found can neither start going away nor be
  * freed meanwhile.
  *
  * Context: process context; takes zcblk_devs_lock (may sleep).
- * Return: 0, or -ENODEV if there is no LIVE disk at @index.
+ * Return: 0, -ENODEV if there is no LIVE disk at @index, or the error of
+ * zcblk_dev_set().
  */
 int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
-		     struct netlink_ext_ack *extack)
+		     struct zcblk_dev **changed, struct netlink_ext_ack *extack)
 {
 	struct zcblk_dev *dev;
 	int ret = -ENODEV;
 
+	*changed = NULL;
 	mutex_lock(&zcblk_devs_lock);
 	dev = xa_load(&zcblk_devs, index);
-	if (dev)
-		ret = zcblk_dev_set(dev, set, mask, extack);
-	else
+	if (!dev) {
 		NL_SET_ERR_MSG(extack, "index: no such disk");
+	} else if (!zcblk_dev_live(dev)) {
+		NL_SET_ERR_MSG(extack, "index: disk is being removed");
+	} else {
+		ret = zcblk_dev_set(dev, set, mask, extack);
+		kref_get(&dev->ref);
+		*changed = dev;
+	}
 	mutex_unlock(&zcblk_devs_lock);
 	return ret;
 }

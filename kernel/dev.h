@@ -245,9 +245,10 @@ void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st);
 void zcblk_stats_sum(struct zcblk_dev *dev, struct zcblk_io_stats *sum);
 int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 		  struct netlink_ext_ack *extack);
-int zcblk_dev_del(u32 index, struct netlink_ext_ack *extack);
+int zcblk_dev_del(u32 index, struct zcblk_dev **gone,
+		  struct netlink_ext_ack *extack);
 int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
-		     struct netlink_ext_ack *extack);
+		     struct zcblk_dev **changed, struct netlink_ext_ack *extack);
 int zcblk_dev_quiesced(struct zcblk_dev *dev,
 		       int (*fn)(struct zcblk_dev *dev, void *arg), void *arg);
 void zcblk_devs_lock_assert_held(void);

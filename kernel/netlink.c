@@ -316,14 +316,12 @@ int zcblk_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	index = nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]);
 	/* Kept for the event: the configuration outlives the teardown. */
-	dev = zcblk_dev_get(index);
-	ret = zcblk_dev_del(index, info->extack);
-	if (dev) {
-		if (!ret)
-			zcblk_nl_notify(dev, ZCBLK_CMD_DEV_REMOVED);
-		zcblk_dev_put(dev);
-	}
-	return ret;
+	ret = zcblk_dev_del(index, &dev, info->extack);
+	if (ret)
+		return ret;
+	zcblk_nl_notify(dev, ZCBLK_CMD_DEV_REMOVED);
+	zcblk_dev_put(dev);
+	return 0;
 }
 
 /**
@@ -355,15 +353,19 @@ int zcblk_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = zcblk_dev_change(index, &set, mask, info->extack);
-	if (ret)
-		goto out_free;
-
-	dev = zcblk_dev_get(index);
+	ret = zcblk_dev_change(index, &set, mask, &dev, info->extack);
 	if (!dev)
-		goto out_free;	/* removed meanwhile: the change was made */
+		goto out_free;
+	/*
+	 * Announced even when an action failed: the settings before it, a
+	 * bad list changed but not saved, a cut whose backend failed, are
+	 * changes; the event carries the disk as it is.
+	 */
 	zcblk_nl_notify(dev, ZCBLK_CMD_DEV_CHANGED);
-	ret = zcblk_nl_reply_dev(info, msg, dev);
+	if (!ret)
+		ret = zcblk_nl_reply_dev(info, msg, dev);
+	else
+		nlmsg_free(msg);
 	zcblk_dev_put(dev);
 	return ret;
 

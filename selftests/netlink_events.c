@@ -196,13 +196,15 @@ static int read_event(struct mnl_socket *nl, struct event *ev, int ms)
 /*
  * Subscribed to "monitor": add, DEV_SET, delete give exactly DEV_ADDED,
  * DEV_CHANGED, DEV_REMOVED, in order, about the disk; refused requests
- * give no event.
+ * give no event. A DEV_SET whose action fails after its settings were
+ * applied (latency, then a bad block past the end) is announced too,
+ * with the latency it set.
  */
 TEST_F(raw, monitor)
 {
 	uint32_t index = BASE_INDEX + 7;
 	struct mnl_socket *mon;
-	struct event ev[4];
+	struct event ev[5];
 	char name[32];
 	struct msg m;
 	struct ack a;
@@ -239,6 +241,14 @@ TEST_F(raw, monitor)
 	EXPECT_EQ(-ENODEV, a.err);
 	EXPECT_EQ(-EEXIST, dev_add(&self->r, "mem", MiB, index));
 
+	/* Partly made: the latency set, the bad block refused */
+	msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
+	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
+	put_u64(&m, ZCBLK_A_DEV_LATENCY_NS, 777);
+	put_u64(&m, ZCBLK_A_DEV_BAD_LBA, 1ULL << 40);
+	ASSERT_EQ(0, nlr_xfer(&self->r, m.nlh, &a, NULL, NULL));
+	EXPECT_EQ(-ERANGE, a.err);
+
 	msg_init(&m, &self->r, ZCBLK_CMD_DEV_SET, 0);
 	put_u32(&m, ZCBLK_A_DEV_INDEX, index);
 	put_u64(&m, ZCBLK_A_DEV_LATENCY_NS, 12345);
@@ -250,26 +260,28 @@ TEST_F(raw, monitor)
 	ASSERT_EQ(0, dev_cmd(&self->r, ZCBLK_CMD_DEV_DEL, index));
 	EXPECT_EQ(-ENODEV, dev_cmd(&self->r, ZCBLK_CMD_DEV_DEL, index));
 
-	for (n = 0; n < 4; n++) {
-		ret = read_event(mon, &ev[n], n < 3 ? 10000 : 1000);
+	for (n = 0; n < 5; n++) {
+		ret = read_event(mon, &ev[n], n < 4 ? 10000 : 1000);
 		ASSERT_NE(EHARNESS, ret);
 		if (!ret)
 			break;
 	}
 	mnl_socket_close(mon);
-	EXPECT_EQ(3, n) {
-		TH_LOG("%d events, want 3 (added, changed, removed):", n);
+	EXPECT_EQ(4, n) {
+		TH_LOG("%d events, want 4 (added, changed twice, removed):",
+		       n);
 		for (i = 0; i < n; i++)
 			TH_LOG("  event cmd %u index %u", ev[i].cmd,
 			       ev[i].index);
 	}
-	ASSERT_LE(3, n);
+	ASSERT_LE(4, n);
 
 	snprintf(name, sizeof(name), "zcblk%u", index);
 	EXPECT_EQ(ZCBLK_CMD_DEV_ADDED, ev[0].cmd);
 	EXPECT_EQ(ZCBLK_CMD_DEV_CHANGED, ev[1].cmd);
-	EXPECT_EQ(ZCBLK_CMD_DEV_REMOVED, ev[2].cmd);
-	for (i = 0; i < 3; i++) {
+	EXPECT_EQ(ZCBLK_CMD_DEV_CHANGED, ev[2].cmd);
+	EXPECT_EQ(ZCBLK_CMD_DEV_REMOVED, ev[3].cmd);
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(index, ev[i].index) {
 			TH_LOG("event %d: index %u, want %u", i, ev[i].index,
 			       index);
@@ -283,8 +295,10 @@ TEST_F(raw, monitor)
 	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, ev[0].state);
 	EXPECT_EQ(0, ev[0].latency_ns);
 	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, ev[1].state);
-	EXPECT_EQ(12345, ev[1].latency_ns);
-	EXPECT_EQ(ZCBLK_DEV_STATE_DEAD, ev[2].state);
+	EXPECT_EQ(777, ev[1].latency_ns);
+	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, ev[2].state);
+	EXPECT_EQ(12345, ev[2].latency_ns);
+	EXPECT_EQ(ZCBLK_DEV_STATE_DEAD, ev[3].state);
 }
 
 /*
