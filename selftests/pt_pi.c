@@ -338,6 +338,14 @@ static int p_verify(struct p *p, __u32 prinfo, __u64 ref, __u16 app,
 	return pt_passthru(p->cfd, NVME_IOCTL_IO64_CMD, &c, NULL);
 }
 
+/* The test's blocks read back, PRCHK all, into buffers wiped first. */
+static int p_wipe_read(struct p *p)
+{
+	memset(p->buf, 0x5a, 256 * PT_KiB);
+	memset(p->md, 0x5a, PI_NLB * p->ms);
+	return p_rw(p, PT_OP_READ, PRCHK_ALL, p->ref0, PI_APP, 0xffff);
+}
+
 TEST_F(pi, identify)
 {
 	struct nvme_uring_cmd c;
@@ -391,9 +399,7 @@ TEST_F(pi, pract)
 	ASSERT_EQ(0, res) {
 		TH_LOG("PRACT write: %s", pt_res_str(res));
 	}
-	memset(p.buf, 0x5a, 256 * PT_KiB);
-	memset(p.md, 0x5a, PI_NLB * p.ms);
-	res = p_rw(&p, PT_OP_READ, PRCHK_ALL, p.ref0, PI_APP, 0xffff);
+	res = p_wipe_read(&p);
 	ASSERT_EQ(0, res) {
 		TH_LOG("read, PRCHK all: %s", pt_res_str(res));
 	}
@@ -449,9 +455,7 @@ TEST_F(pi, submit_io_pract)
 	ASSERT_EQ(0, res) {
 		TH_LOG("SUBMIT_IO write, PRACT: %s", pt_res_str(res));
 	}
-	memset(p.buf, 0x5a, 256 * PT_KiB);
-	memset(p.md, 0x5a, PI_NLB * p.ms);
-	res = p_rw(&p, PT_OP_READ, PRCHK_ALL, p.ref0, PI_APP, 0xffff);
+	res = p_wipe_read(&p);
 	ASSERT_EQ(0, res) {
 		TH_LOG("read, PRCHK all: %s", pt_res_str(res));
 	}
