@@ -151,6 +151,9 @@ static enum zcblk_submit zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
 }
 
 /* Makes [pos, end) as never written, in place, allocating nothing. */
+/* Pages a long walk over the store handles between cond_resched() calls */
+#define ZCBLK_MEM_RESCHED_PAGES	1024
+
 static void zcblk_mem_zero_bytes(struct zcblk_mem *mem, u64 pos, u64 end)
 {
 	while (pos < end) {
@@ -178,8 +181,8 @@ static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
 	u64 end = pos + len;
 	pgoff_t first = DIV_ROUND_UP_ULL(pos, PAGE_SIZE);
 	pgoff_t last = end >> PAGE_SHIFT;	/* exclusive */
+	unsigned long idx, n = 0;
 	struct page *page;
-	unsigned long idx;
 	LIST_HEAD(freed);
 
 	if (first >= last) {	/* no whole page */
@@ -190,6 +193,13 @@ static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
 	zcblk_mem_zero_bytes(mem, (u64)last << PAGE_SHIFT, end);
 
 	xa_for_each_range(&mem->pages, idx, page, first, last - 1) {
+		/*
+		 * Up to a whole disk's pages: a large range runs from the
+		 * workqueue (zcblk_mem_submit()), one that fits queue_rq has
+		 * fewer pages than this.
+		 */
+		if (!(++n % ZCBLK_MEM_RESCHED_PAGES))
+			cond_resched();
 		if (!unmap) {
 			/* Recheck: a racing discard may have freed it. */
 			rcu_read_lock();
@@ -199,8 +209,12 @@ static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
 			rcu_read_unlock();
 			continue;
 		}
-		if (xa_erase(&mem->pages, idx) != page)
-			continue;	/* a racing zero took it */
+		/*
+		 * Only @page: a racing zero may have taken it, and a write
+		 * put a new page there since, which stays.
+		 */
+		if (xa_cmpxchg(&mem->pages, idx, page, NULL, 0) != page)
+			continue;
 		list_add(&page->lru, &freed);
 		atomic_long_dec(&mem->nr_pages);
 	}
@@ -211,6 +225,8 @@ static void zcblk_mem_zero(struct zcblk_mem *mem, u64 pos, u64 len,
 		page = list_first_entry(&freed, struct page, lru);
 		list_del(&page->lru);
 		__free_page(page);
+		if (!(++n % ZCBLK_MEM_RESCHED_PAGES))
+			cond_resched();
 	}
 }
 
@@ -506,8 +522,11 @@ static void zcblk_mem_release(struct zcblk_dev *dev)
 	struct page *page;
 	unsigned long idx;
 
-	xa_for_each(&mem->pages, idx, page)
+	xa_for_each(&mem->pages, idx, page) {
 		__free_page(page);
+		if (!(idx % ZCBLK_MEM_RESCHED_PAGES))
+			cond_resched();	/* as brd: up to the whole store */
+	}
 	xa_destroy(&mem->pages);
 	kfree(mem->fresh);
 	kfree(mem);
