@@ -21,6 +21,7 @@ bool zcblk_media_io(struct zcblk_dev *dev, struct zcblk_io *io);
 void zcblk_media_clear(struct zcblk_dev *dev, sector_t s, u64 n);
 bool zcblk_media_listed(struct zcblk_dev *dev, struct zcblk_io *io);
 void zcblk_media_written(struct zcblk_dev *dev, struct zcblk_io *io);
+int zcblk_media_mark(struct zcblk_dev *dev, u64 lba, u64 nlb);
 int zcblk_media_write_uncor(struct zcblk_dev *dev, u64 slba, u32 nlb);
 int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 		       struct netlink_ext_ack *extack);
