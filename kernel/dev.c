@@ -21,7 +21,8 @@
 /*
  * zcblk_devs_lock protects membership of zcblk_devs and every disk's state
  * transitions. It is never held across del_gendisk(), which may wait for
- * I/O; an index stays taken in zcblk_devs until its disk is fully gone.
+ * I/O, nor across a disk's own control operations (dev->ctl_lock); an
+ * index stays taken in zcblk_devs until its disk is fully gone.
  */
 static const struct zcblk_backend_ops *const zcblk_backends[] = {
 	&zcblk_null_backend,
@@ -246,19 +247,6 @@ void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st)
 	mutex_unlock(&zcblk_devs_lock);
 }
 
-/**
- * zcblk_devs_lock_assert_held() - assert that the registry lock is held
- *
- * zcblk_devs_lock is dev.c's own: this lets other files check (with lockdep)
- * that their callers hold it.
- *
- * Context: zcblk_devs_lock held.
- */
-void zcblk_devs_lock_assert_held(void)
-{
-	lockdep_assert_held(&zcblk_devs_lock);
-}
-
 static void zcblk_dev_set_state(struct zcblk_dev *dev,
 				enum zcblk_dev_state state)
 {
@@ -319,6 +307,7 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	dev->state = ZCBLK_DEV_STATE_CREATING;
 	dev->set = cfg->set;
 	uuid_gen(&dev->uuid);
+	mutex_init(&dev->ctl_lock);
 	spin_lock_init(&dev->held_lock);
 	INIT_LIST_HEAD(&dev->held);
 	INIT_WORK(&dev->unstall_work, zcblk_unstall_work);
@@ -411,6 +400,9 @@ err_put_dev:
  */
 static void zcblk_dev_teardown(struct zcblk_dev *dev)
 {
+	/* A format or DEV_SET that began while LIVE ends first; none begins. */
+	mutex_lock(&dev->ctl_lock);
+	mutex_unlock(&dev->ctl_lock);
 	/* Pairs with zcblk_pt_enter(): it sees REMOVING or we see it. */
 	smp_mb();
 	zcblk_map_pool_wake(&dev->maps);
@@ -474,7 +466,7 @@ int zcblk_dev_del(u32 index, struct zcblk_dev **gone,
  * @fn: what to run; its return value is returned
  * @arg: for @fn
  *
- * For Format NVM (format.c): DEV_SET and removal wait (zcblk_devs_lock),
+ * For Format NVM (format.c): DEV_SET and removal wait (dev->ctl_lock),
  * the block device may not be open (and is not opened meanwhile), no
  * passthrough command may be issuing, and the queue freezes within a
  * second. Passthrough commands started meanwhile, or checked against the
@@ -491,8 +483,9 @@ int zcblk_dev_quiesced(struct zcblk_dev *dev,
 	unsigned int seq;
 	int ret = -EBUSY;
 
-	mutex_lock(&zcblk_devs_lock);
-	if (dev->state != ZCBLK_DEV_STATE_LIVE) {
+	mutex_lock(&dev->ctl_lock);
+	/* REMOVING is set before removal waits for ctl_lock: seen here. */
+	if (!zcblk_dev_live(dev)) {
 		ret = -ENODEV;
 		goto out_unlock;
 	}
@@ -520,7 +513,7 @@ out_unlock_open:
 	if (dev->disk)
 		mutex_unlock(&dev->disk->open_mutex);
 out_unlock:
-	mutex_unlock(&zcblk_devs_lock);
+	mutex_unlock(&dev->ctl_lock);
 	return ret;
 }
 
@@ -534,10 +527,12 @@ out_unlock:
  *           NULL if there was no LIVE disk
  * @extack: for the reason of a failure
  *
- * Under zcblk_devs_lock: the disk found can neither start going away nor be
- * freed meanwhile.
+ * The disk found is referenced; under its ctl_lock it can no longer start
+ * going away (removal waits there), and other disks' operations do not wait
+ * for a power cut or a bad list's save on this one.
  *
- * Context: process context; takes zcblk_devs_lock (may sleep).
+ * Context: process context; takes zcblk_devs_lock, then dev->ctl_lock (may
+ * sleep).
  * Return: 0, -ENODEV if there is no LIVE disk at @index, or the error of
  * zcblk_dev_set().
  */
@@ -545,21 +540,32 @@ int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
 		     struct zcblk_dev **changed, struct netlink_ext_ack *extack)
 {
 	struct zcblk_dev *dev;
-	int ret = -ENODEV;
+	int ret;
 
 	*changed = NULL;
 	mutex_lock(&zcblk_devs_lock);
 	dev = xa_load(&zcblk_devs, index);
-	if (!dev) {
-		NL_SET_ERR_MSG(extack, "index: no such disk");
-	} else if (!zcblk_dev_live(dev)) {
-		NL_SET_ERR_MSG(extack, "index: disk is being removed");
-	} else {
-		ret = zcblk_dev_set(dev, set, mask, extack);
-		kref_get(&dev->ref);
-		*changed = dev;
+	if (!dev || !zcblk_dev_live(dev)) {
+		mutex_unlock(&zcblk_devs_lock);
+		if (dev)
+			NL_SET_ERR_MSG(extack, "index: disk is being removed");
+		else
+			NL_SET_ERR_MSG(extack, "index: no such disk");
+		return -ENODEV;
 	}
+	kref_get(&dev->ref);
 	mutex_unlock(&zcblk_devs_lock);
+
+	mutex_lock(&dev->ctl_lock);
+	if (!zcblk_dev_live(dev)) {
+		mutex_unlock(&dev->ctl_lock);
+		zcblk_dev_put(dev);
+		NL_SET_ERR_MSG(extack, "index: disk is being removed");
+		return -ENODEV;
+	}
+	ret = zcblk_dev_set(dev, set, mask, extack);
+	mutex_unlock(&dev->ctl_lock);
+	*changed = dev;
 	return ret;
 }
 

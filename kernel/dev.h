@@ -29,8 +29,8 @@ struct zcblk_fdp;
 struct zcblk_zones;
 
 /*
- * What DEV_SET changes while the disk lives. Written under
- * zcblk_devs_lock, read locklessly with READ_ONCE on the I/O path; none of
+ * What DEV_SET changes while the disk lives. Written under the disk's
+ * ctl_lock, read locklessly with READ_ONCE on the I/O path; none of
  * it applies once the disk is no longer LIVE.
  */
 struct zcblk_settings {
@@ -58,7 +58,7 @@ struct zcblk_settings {
 /*
  * What DEV_ADD asked for, after validation and defaults. Immutable, but for
  * the LBA format (block_size, metadata_size, pi_type, the EXTENDED_LBA and
- * PI_FIRST flags), which Format NVM changes under zcblk_devs_lock with
+ * PI_FIRST flags), which Format NVM changes under the disk's ctl_lock with
  * nothing in flight (zcblk_dev_quiesced()).
  */
 struct zcblk_config {
@@ -111,6 +111,7 @@ struct zcblk_io_stats {
 	u64 errors;		/* backend failures */
 	u64 copied_bytes;	/* data zcblk memcpy'd */
 	u64 flushes;		/* flushes that reached the backend */
+	u64 fua_writes;		/* Write, Write Zeroes with FUA, as flushes */
 	u64 timeouts;
 	u64 injected;		/* injected errors */
 	u64 deferred;		/* run again from dev->wq (debugfs) */
@@ -164,6 +165,14 @@ struct zcblk_dev {
 	u32 index;
 	/* Changed under zcblk_devs_lock; read with READ_ONCE on fast paths. */
 	enum zcblk_dev_state state;
+	/*
+	 * Serialises the disk's control operations, DEV_SET (zcblk_dev_set())
+	 * and Format NVM (zcblk_dev_quiesced()), which may take long (a power
+	 * cut, an erase) and so do not hold zcblk_devs_lock; removal waits
+	 * here for the one running once the disk is REMOVING, and DEV_GET
+	 * describes the disk under it. Never taken with zcblk_devs_lock held.
+	 */
+	struct mutex ctl_lock;
 	struct zcblk_config cfg;
 	const struct zcblk_backend_ops *ops;
 	void *backend_data;		/* owned by ops */
@@ -194,7 +203,7 @@ struct zcblk_dev {
 	wait_queue_head_t pt_wait;	/* woken when pt_issuing drops to 0 */
 	/*
 	 * Format NVM's sequence, odd while it runs; written under
-	 * zcblk_devs_lock. A command checked against one format issues
+	 * ctl_lock. A command checked against one format issues
 	 * only under the same (passthru.c).
 	 */
 	unsigned int fmt_seq;
@@ -251,7 +260,6 @@ int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
 		     struct zcblk_dev **changed, struct netlink_ext_ack *extack);
 int zcblk_dev_quiesced(struct zcblk_dev *dev,
 		       int (*fn)(struct zcblk_dev *dev, void *arg), void *arg);
-void zcblk_devs_lock_assert_held(void);
 unsigned int zcblk_dev_generation(void);
 unsigned int zcblk_max_disks(void);
 int zcblk_backends_each(int (*fn)(const char *name, void *arg), void *arg);

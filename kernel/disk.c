@@ -215,6 +215,12 @@ static __always_inline void zcblk_disk_count(struct zcblk_dev *dev,
 	case ZCBLK_IO_WRITE:
 		zcblk_stat_add(dev, write_cmds, one);
 		zcblk_stat_add(dev, write_bytes, len);
+		if (io->fua)
+			zcblk_stat_add(dev, fua_writes, one);
+		break;
+	case ZCBLK_IO_WRITE_ZEROES:
+		if (io->fua)
+			zcblk_stat_add(dev, fua_writes, one);
 		break;
 	case ZCBLK_IO_FLUSH:
 		zcblk_stat_add(dev, flushes, one);

@@ -70,7 +70,10 @@ static int zcblk_format_apply(struct zcblk_dev *dev, void *arg)
 	};
 	bool carried;
 
-	zcblk_devs_lock_assert_held();
+	lockdep_assert_held(&dev->ctl_lock);
+	/* Checked again: a power cut may have come since zcblk_format()'s. */
+	if (zcblk_power_off(dev))
+		return NVME_SC_NS_NOT_READY;
 	carried = zcblk_meta_limits(&cfg, &lim);
 
 	/* A disk made without a block device keeps none, nor a profile. */

@@ -139,7 +139,7 @@ u16 zcblk_inject(struct zcblk_dev *dev, struct request *rq)
  * block list changes next, then a corruption, and a power cut or power on
  * happens last.
  *
- * Context: zcblk_devs_lock held; may sleep (a cut writes the backend).
+ * Context: dev->ctl_lock held; may sleep (a cut writes the backend).
  * Return: 0, -ENODEV if the disk is not LIVE, or the error of
  * zcblk_media_change(), zcblk_media_corrupt() or zcblk_wc_power().
  */
@@ -149,7 +149,7 @@ int zcblk_dev_set(struct zcblk_dev *dev, const struct zcblk_settings *set,
 	struct zcblk_settings *cur = &dev->set;
 	bool unstall = false;
 
-	zcblk_devs_lock_assert_held();
+	lockdep_assert_held(&dev->ctl_lock);
 	if (!zcblk_dev_live(dev)) {
 		NL_SET_ERR_MSG(extack, "index: disk is being removed");
 		return -ENODEV;

@@ -97,12 +97,14 @@ static int zcblk_nl_put_bad(struct sk_buff *skb, struct zcblk_dev *dev)
 	return nla_put_u32(skb, ZCBLK_A_DEV_BAD_COUNT, b.count);
 }
 
-static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
+static int zcblk_nl_put_dev_locked(struct sk_buff *skb,
+				   struct zcblk_dev *dev)
 {
 	const struct zcblk_config *cfg = &dev->cfg;
 	struct zcblk_dev_status st;
 	char name[DISK_NAME_LEN];
 
+	lockdep_assert_held(&dev->ctl_lock);
 	zcblk_dev_get_status(dev, &st);
 	snprintf(name, sizeof(name), "zcblk%u", dev->index);
 	/* No block device (zoned.rst, integrity.rst): no disk-name */
@@ -158,6 +160,21 @@ static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 	return zcblk_nl_put_settings(skb, dev);
 }
 
+/*
+ * Under the disk's ctl_lock: no Format NVM or DEV_SET seen half done. Their
+ * disk's description waits for them (killably); other disks' do not.
+ */
+static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
+{
+	int ret;
+
+	if (mutex_lock_killable(&dev->ctl_lock))
+		return -EINTR;
+	ret = zcblk_nl_put_dev_locked(skb, dev);
+	mutex_unlock(&dev->ctl_lock);
+	return ret;
+}
+
 static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 {
 	struct zcblk_io_stats st;
@@ -188,7 +205,7 @@ static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 	    PUT64(TIMEOUTS, st.timeouts) ||
 	    PUT64(INJECTED, st.injected) ||
 	    PUT64(CACHE_DIRTY_BYTES, zcblk_wc_dirty(dev)) ||
-	    PUT64(FUA_WRITES, atomic64_read(&dev->wc.fua_writes)) ||
+	    PUT64(FUA_WRITES, st.fua_writes) ||
 	    PUT64(CUT_LOST_WRITES, atomic64_read(&dev->wc.lost_writes)) ||
 	    PUT64(CUT_LOST_BLOCKS, atomic64_read(&dev->wc.lost_blocks))) {
 		nla_nest_cancel(skb, nest);
@@ -555,7 +572,7 @@ static struct genl_family zcblk_genl_family __ro_after_init = {
 	.version	= ZCBLK_GENL_VERSION,
 	.module		= THIS_MODULE,
 	.netnsok	= false,
-	/* zcblk_devs_lock serialises what needs it; see dev.c */
+	/* zcblk_devs_lock and each disk's ctl_lock serialise; see dev.h */
 	.parallel_ops	= true,
 	.resv_start_op	= 0,	/* strict validation for every command */
 	.pre_doit	= zcblk_nl_pre_doit,

@@ -229,6 +229,7 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	struct zcblk_pdu *cmd;
 	struct request *rq;
 	unsigned int align;
+	size_t fixed = 0;
 	blk_opf_t opf;
 	u64 bytes;
 	int ret;
@@ -345,12 +346,13 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 						ITER_SOURCE : ITER_DEST,
 						&iter, ioucmd);
 		if (!ret)
-			ret = zcblk_map_bvec(dev, &cmd->fixed_bio, opf, &iter,
+			ret = zcblk_map_bvec(&cmd->fixed_bio, opf, &iter,
 					     align);
 		if (!ret)
 			ret = zcblk_map_attach(dev->disk, rq, &cmd->fixed_bio);
 		if (ret)
 			goto out_free_rq;
+		fixed = bytes;
 	}
 	if (((bytes && !a->fixed) || md_pin) && nowait) {
 		map = zcblk_pt_map(dev, a, opf, segs, nr_segs,
@@ -372,11 +374,12 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	cmd->md_bvecs = map ? map->md_bvecs : NULL;
 	cmd->md_nr = map ? map->md_nr : 0;
 	if (data.md_bytes && !md_pin) {
-		ret = zcblk_map_md_bvec(dev, cmd->md_fixed, &md_iter);
+		ret = zcblk_map_md_bvec(cmd->md_fixed, &md_iter);
 		if (ret < 0)
 			goto out_free_rq;
 		cmd->md_bvecs = cmd->md_fixed;
 		cmd->md_nr = ret;
+		fixed += iov_iter_count(&md_iter);
 	}
 	if (map && map->nr_pinned) {
 		ret = zcblk_map_attach(dev->disk, rq, &map->bio);
@@ -386,6 +389,9 @@ static int zcblk_pt_prepare(struct zcblk_dev *dev, struct file *file,
 	/* Not a kfree(NULL) call for every command that is not vectored */
 	if (unlikely(iov))
 		kfree(iov);
+	/* Once nothing can fail: a command io-wq issues again counts once. */
+	if (fixed)
+		zcblk_count_fixed(dev, fixed);
 	zcblk_stat_inc(dev, pt_inflight);	/* until the CQE or return */
 	*rqp = rq;
 	*mapp = map;

@@ -223,17 +223,21 @@ struct zcblk_map *zcblk_map_get_slow(struct zcblk_dev *dev,
 	}
 }
 
-/* Arrays for @nr entries: the inline ones when they fit. */
-static int zcblk_map_arrays(struct zcblk_map *map, unsigned int nr)
+/*
+ * Arrays for @nr entries: the inline ones when they fit. @gfp GFP_NOWAIT
+ * for a caller that holds a request: reclaim could wait on its tag.
+ */
+static int zcblk_map_arrays(struct zcblk_map *map, unsigned int nr,
+			    gfp_t gfp)
 {
 	map->bvecs = map->inline_bvecs;
 	map->pages = map->inline_pages;
 	if (nr <= ZCBLK_INLINE_PAGES)
 		return 0;
-	map->bvecs = kvmalloc_array(nr, sizeof(*map->bvecs), GFP_KERNEL);
+	map->bvecs = kvmalloc_array(nr, sizeof(*map->bvecs), gfp);
 	if (!map->bvecs)
 		goto err_inline;
-	map->pages = kvmalloc_array(nr, sizeof(*map->pages), GFP_KERNEL);
+	map->pages = kvmalloc_array(nr, sizeof(*map->pages), gfp);
 	if (map->pages)
 		return 0;
 	kvfree(map->bvecs);
@@ -261,7 +265,9 @@ static void zcblk_map_free_arrays(struct zcblk_map *map)
  * @opf: the request's operation
  * @segs: the buffer's segments
  * @nr_segs: the number of @segs
- * @nofault: fail on pages that are not there instead of faulting them in
+ * @nofault: fail on pages that are not there instead of faulting them in,
+ *           and on memory that is not free at once (-ENOMEM) instead of
+ *           reclaiming it
  *
  * The caller has checked the lengths against the command's limits. Pages the
  * device will write are pinned with FOLL_WRITE. Faulting pages in may take as
@@ -270,7 +276,7 @@ static void zcblk_map_free_arrays(struct zcblk_map *map)
  *
  * Context: the task whose buffer it is; may sleep.
  * Return: 0, or a negative errno: -EFAULT for pages that cannot be pinned or,
- * with @nofault, are not there.
+ * with @nofault, are not there; -ENOMEM.
  */
 int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 		   blk_opf_t opf, const struct iovec *segs,
@@ -281,7 +287,8 @@ int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 	unsigned int size = 0;	/* at most ZCBLK_MAX_TRANSFER */
 	int ret;
 
-	ret = zcblk_map_arrays(map, nr_pages);
+	ret = zcblk_map_arrays(map, nr_pages, nofault ?
+			       GFP_NOWAIT | __GFP_NOWARN : GFP_KERNEL);
 	if (ret)
 		return ret;
 
@@ -399,8 +406,15 @@ int zcblk_map_md(struct zcblk_dev *dev, struct zcblk_map *map,
 	return 0;
 }
 
-/* Bytes moved from registered buffers, pinned by io_uring, not by us. */
-static void zcblk_count_fixed(struct zcblk_dev *dev, size_t bytes)
+/**
+ * zcblk_count_fixed() - count bytes of registered buffers a command maps
+ * @dev: the disk
+ * @bytes: how many: io_uring pinned them, not zcblk
+ *
+ * Once the command can no longer fail to start: one that io-wq issues
+ * again after -EAGAIN is counted once.
+ */
+void zcblk_count_fixed(struct zcblk_dev *dev, size_t bytes)
 {
 	zcblk_stat_add(dev, fixed_bytes, bytes);
 	this_cpu_add(zcblk_pins_total.fixed_bytes, bytes);
@@ -408,7 +422,6 @@ static void zcblk_count_fixed(struct zcblk_dev *dev, size_t bytes)
 
 /**
  * zcblk_map_md_bvec() - separate metadata inside a registered buffer
- * @dev: the disk, for the counters
  * @md: ZCBLK_MD_PAGES bvecs, in the request's pdu
  * @iter: the ITER_BVEC io_uring imported, of the metadata's length
  *
@@ -419,8 +432,7 @@ static void zcblk_count_fixed(struct zcblk_dev *dev, size_t bytes)
  * Return: the bvecs used, at most ZCBLK_MD_PAGES (the caller bounds the
  * length so), or -EINVAL.
  */
-int zcblk_map_md_bvec(struct zcblk_dev *dev, struct bio_vec *md,
-		      const struct iov_iter *iter)
+int zcblk_map_md_bvec(struct bio_vec *md, const struct iov_iter *iter)
 {
 	const struct bio_vec *bv = iter->bvec;
 	size_t skip = iter->iov_offset, left = iov_iter_count(iter);
@@ -447,13 +459,11 @@ int zcblk_map_md_bvec(struct zcblk_dev *dev, struct bio_vec *md,
 		skip += len;
 		left -= len;
 	}
-	zcblk_count_fixed(dev, iov_iter_count(iter));
 	return n;
 }
 
 /**
  * zcblk_map_bvec() - build a bio over a registered buffer
- * @dev: the disk, for the counters
  * @bio: the bio, in the request's pdu
  * @opf: the request's operation
  * @iter: the ITER_BVEC io_uring imported, of the command's length
@@ -465,8 +475,8 @@ int zcblk_map_md_bvec(struct zcblk_dev *dev, struct bio_vec *md,
  *
  * Return: 0, or -EINVAL if a segment is not aligned to @align.
  */
-int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
-		   struct iov_iter *iter, unsigned int align)
+int zcblk_map_bvec(struct bio *bio, blk_opf_t opf, struct iov_iter *iter,
+		   unsigned int align)
 {
 	const struct bio_vec *first = iter->bvec, *bv;
 	size_t skip = iter->iov_offset, left = iov_iter_count(iter);
@@ -495,7 +505,6 @@ int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
 	bio->bi_iter.bi_bvec_done = skip;
 	bio->bi_iter.bi_size = iov_iter_count(iter);
 	bio_set_flag(bio, BIO_CLONED);
-	zcblk_count_fixed(dev, iov_iter_count(iter));
 	return 0;
 }
 

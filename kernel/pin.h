@@ -104,10 +104,10 @@ int zcblk_map_user(struct zcblk_dev *dev, struct zcblk_map *map,
 		   unsigned int nr_segs, bool nofault);
 int zcblk_map_md(struct zcblk_dev *dev, struct zcblk_map *map,
 		 blk_opf_t opf, u64 uaddr, u32 len, bool nofault);
-int zcblk_map_md_bvec(struct zcblk_dev *dev, struct bio_vec *md,
-		      const struct iov_iter *iter);
-int zcblk_map_bvec(struct zcblk_dev *dev, struct bio *bio, blk_opf_t opf,
-		   struct iov_iter *iter, unsigned int align);
+int zcblk_map_md_bvec(struct bio_vec *md, const struct iov_iter *iter);
+int zcblk_map_bvec(struct bio *bio, blk_opf_t opf, struct iov_iter *iter,
+		   unsigned int align);
+void zcblk_count_fixed(struct zcblk_dev *dev, size_t bytes);
 void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map);
 
 /*

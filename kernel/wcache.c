@@ -459,9 +459,6 @@ enum zcblk_submit zcblk_wc_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 	if (recorded && (ret == ZCBLK_SUBMIT_DEFER ||
 			 (ret == ZCBLK_SUBMIT_DONE && io->sts)))
 		zcblk_wc_unrecord(dev);
-	else if (io->fua && ret != ZCBLK_SUBMIT_DEFER &&
-		 !(ret == ZCBLK_SUBMIT_DONE && io->sts))
-		atomic64_inc(&wc->fua_writes);
 	mutex_unlock(&wc->lock);
 	return ret;
 }
@@ -612,7 +609,7 @@ out:
  * block device's page cache, which holds what was read before the cut.
  * Both do nothing when the disk is already so.
  *
- * Context: process context, under zcblk_devs_lock.
+ * Context: process context, under dev->ctl_lock.
  * Return: 0; -ENOMEM, with nothing changed; or the backend's negative errno.
  */
 int zcblk_wc_power(struct zcblk_dev *dev, bool on, u32 mode, u64 seed,
@@ -621,7 +618,7 @@ int zcblk_wc_power(struct zcblk_dev *dev, bool on, u32 mode, u64 seed,
 	struct zcblk_wcache *wc = &dev->wc;
 	int ret = 0;
 
-	zcblk_devs_lock_assert_held();
+	lockdep_assert_held(&dev->ctl_lock);
 	mutex_lock(&wc->lock);
 	if (on == !wc->off)
 		goto out_unlock;

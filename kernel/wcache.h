@@ -50,7 +50,6 @@ struct zcblk_wcache {
 	u64 size;			/* the cache's bytes; 0: none */
 	bool enabled;			/* Feature 06h WCE */
 	bool off;			/* power cut: I/O fails until on */
-	atomic64_t fua_writes;		/* durable at completion */
 	atomic64_t lost_writes;		/* at the last cut */
 	atomic64_t lost_blocks;
 };

@@ -95,8 +95,12 @@ one() {
 	pi_read "$chr" "$bs" "$ms" "$off" $lba "$n" "$type" 0 "$g"
 	cmp "$TMP/w" "$TMP/pd" || fail "char device read differs"
 	pi_read "$chr" "$bs" "$ms" "$off" 4000 4 "$type" escape "$g"
+	# nvme-cli's read buffer starts zeroed: the block device's shows it
+	head -c $((4 * bs)) /dev/urandom >"$TMP/r"
 	dd if="$dev" of="$TMP/r" bs="$bs" skip=4000 count=4 iflag=direct \
-		status=none || fail "read of blocks never written"
+		conv=notrunc status=none || fail "read of blocks never written"
+	cmp -n $((4 * bs)) "$TMP/r" /dev/zero ||
+		fail "blocks never written: not zeros through $dev"
 	log "$n blocks written and read back; their PI the block layer's; never written: escape tags"
 
 	"$ZCBLKCTL" set "$idx" --corrupt $((lba + 1)) --corrupt-what data ||

@@ -25,10 +25,19 @@ ZCBLK_UNDO=$TMP/undo
 
 log() { echo "# $*"; }
 
+# In a subshell ($(add_disk ...), a pipeline's loop) the exit alone would
+# end only that subshell, its message taken for output: the message goes
+# to stderr, and the test's own shell is told to fail (its USR1 trap).
 fail() {
+	if [ "$BASH_SUBSHELL" -gt 0 ]; then
+		echo "# FAIL: $*" >&2
+		kill -USR1 $$
+		exit $KSFT_FAIL
+	fi
 	echo "# FAIL: $*"
 	exit $KSFT_FAIL
 }
+trap 'exit $KSFT_FAIL' USR1
 
 skip() {
 	echo "# SKIP $*"
@@ -121,6 +130,7 @@ trap cleanup EXIT
 add_disk() {
 	local name
 	name=$("$ZCBLKCTL" add "$@") || fail "zcblkctl add $*"
+	[[ $name =~ ^zcblk[0-9]+c?$ ]] || fail "zcblkctl add $*: printed '$name'"
 	echo "disk ${name#zcblk}" >>"$ZCBLK_UNDO"
 	udev_settle "/dev/$name"
 	echo "$name"

@@ -502,11 +502,12 @@ static inline void expect_ack(struct __test_metadata *_metadata,
 			TH_LOG("%s: no extack offset (want %ld); \"%s\"", what,
 			       offs, a->msg);
 		}
-		if (a->has_offs)
+		if (a->has_offs) {
 			EXPECT_EQ(offs, (long)a->offs) {
 				TH_LOG("%s: extack offset %u, want %ld; \"%s\"",
 				       what, a->offs, offs, a->msg);
 			}
+		}
 	} else if (offs == NO_OFFS) {
 		EXPECT_FALSE(a->has_offs) {
 			TH_LOG("%s: unexpected extack offset %u; \"%s\"", what,

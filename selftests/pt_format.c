@@ -17,12 +17,14 @@
  * Zoned, FDP, write-cache and file disks do not offer it (Invalid
  * Opcode). A disk made without a block device formats on its char
  * device and keeps none. A reader racing formats sees its data or
- * Format In Progress (84h), nothing else.
+ * Format In Progress (84h), nothing else. A format waiting for its disk
+ * holds no other: one is described, opened and changed meanwhile.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
  * log, zcblk's pins balanced, /proc/vmstat's FOLL_PIN balance back.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/utsname.h>
 
 #include "pt_common.h"
@@ -143,6 +145,7 @@ static void check_format(struct __test_metadata *_metadata,
 	char *id = self->buf, *data = self->buf + 8192;
 	char *md = self->buf + 512 * PT_KiB, prof[64];
 	struct nvme_uring_cmd c;
+	unsigned int i;
 	int bfd;
 
 	ASSERT_EQ(0, identify(self->cfd, 0, id));
@@ -164,7 +167,11 @@ static void check_format(struct __test_metadata *_metadata,
 		c.metadata_len = nlb * w->ms;
 	}
 	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
-	EXPECT_TRUE(pt_all_bytes(data, w->bs, 0));
+	for (i = 0; i < nlb; i++) {
+		EXPECT_TRUE(pt_all_bytes(data + i * per, w->bs, 0)) {
+			TH_LOG("block %u not erased", i);
+		}
+	}
 	if (!w->dps && w->ms && !(w->flbas & 0x10))
 		EXPECT_TRUE(pt_all_bytes(md, nlb * w->ms, 0));
 
@@ -187,6 +194,12 @@ static void check_format(struct __test_metadata *_metadata,
 	/* with PI, the first block's data: PRACT replaced its PI */
 	EXPECT_EQ(0, memcmp(data, data + nlb * per,
 			    w->dps ? w->bs : nlb * per));
+	/* the same at LBA 0, for the next format to erase */
+	c.opcode = PT_OP_WRITE;
+	c.addr = (uintptr_t)data;
+	c.cdw10 = 0;
+	c.cdw11 = 0;
+	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
 
 	if (!w->bdev)
 		return;
@@ -230,7 +243,10 @@ TEST_F(fmt, formats)
 	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_ADMIN_CMD, &c, NULL));
 	EXPECT_EQ(0x1000f, pt_le32(log + 4 * ADM_FORMAT));
 
-	/* data written before a format is gone after it */
+	/*
+	 * Data written before a format is gone after it: this, then what
+	 * each check_format() leaves at LBA 0.
+	 */
 	pt_fill(self->buf, 512, 0, 8, 3);
 	c = pt_rw(PT_OP_WRITE, 0, 8, self->buf, 8 * 512);
 	ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
@@ -248,6 +264,50 @@ TEST_F(fmt, formats)
 }
 
 /* Each refusal with its status; the format and data as they were. */
+static void stall(struct __test_metadata *_metadata,
+		  FIXTURE_DATA(fmt) *self, __u32 on)
+{
+	struct zcblk_dev_settings s = {
+		.size = sizeof(s), .set = ZCBLK_SET_STALL, .stall = on,
+	};
+
+	ASSERT_EQ(0, zcblk_dev_set(self->env.ctx, self->d.index, &s, NULL));
+}
+
+/* A read of LBAs 0-7 into buf + 8 KiB, held by the disk (stall) */
+static void park_read(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(fmt) *self, struct pt_q *q)
+{
+	struct nvme_uring_cmd c;
+	struct zcblk_dev_stats st;
+	int waited = 0;
+
+	ASSERT_EQ(0, pt_q_init(q, self->cfd, 4, PT_RING_FLAGS));
+	stall(_metadata, self, 1);
+	/* faulted in: issued inline, not from an io-wq worker later */
+	memset(self->buf + 8192, 0, 8 * 512);
+	c = pt_rw(PT_OP_READ, 0, 8, self->buf + 8192, 8 * 512);
+	pt_q_prep(q, io_uring_get_sqe(&q->ring), NVME_URING_CMD_IO, &c, -1, 1);
+	ASSERT_EQ(1, io_uring_submit(&q->ring));
+	do {
+		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
+		if (st.pt_inflight)
+			break;
+		pt_msleep(10);
+	} while (++waited < 500);
+	ASSERT_EQ(1, st.pt_inflight);
+}
+
+static void unpark_read(struct __test_metadata *_metadata,
+			FIXTURE_DATA(fmt) *self, struct pt_q *q)
+{
+	__u64 ud;
+
+	stall(_metadata, self, 0);
+	EXPECT_EQ(0, pt_q_reap(q, &ud, NULL));
+	pt_q_exit(q);
+}
+
 TEST_F(fmt, refused)
 {
 	static const struct { __u32 nsid, cdw10; int res; } bad[] = {
@@ -264,7 +324,6 @@ TEST_F(fmt, refused)
 	struct nvme_uring_cmd c;
 	struct pt_q q;
 	unsigned int i;
-	__u64 ud;
 	int bfd, res;
 
 	pt_fill(self->buf, 512, 0, 8, 4);
@@ -293,39 +352,10 @@ TEST_F(fmt, refused)
 	close(bfd);
 
 	/* a command in flight: held by the disk (stall) */
-	ASSERT_EQ(0, pt_q_init(&q, self->cfd, 4, PT_RING_FLAGS));
-	{
-		struct zcblk_dev_settings s = {
-			.size = sizeof(s), .set = ZCBLK_SET_STALL, .stall = 1,
-		};
-		struct io_uring_sqe *sqe = io_uring_get_sqe(&q.ring);
-
-		struct zcblk_dev_stats st;
-		int waited = 0;
-
-		ASSERT_EQ(0, zcblk_dev_set(self->env.ctx, self->d.index, &s,
-					   NULL));
-		/* faulted in: issued inline, not from an io-wq worker later */
-		memset(self->buf + 8192, 0, 8 * 512);
-		c = pt_rw(PT_OP_READ, 0, 8, self->buf + 8192, 8 * 512);
-		pt_q_prep(&q, sqe, NVME_URING_CMD_IO, &c, -1, 1);
-		ASSERT_EQ(1, io_uring_submit(&q.ring));
-		do {
-			ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index,
-					      &st));
-			if (st.pt_inflight)
-				break;
-			pt_msleep(10);
-		} while (++waited < 500);
-		ASSERT_EQ(1, st.pt_inflight);
-		EXPECT_EQ(-EBUSY, format(self->cfd, PT_NSID, 3));
-		s.stall = 0;
-		ASSERT_EQ(0, zcblk_dev_set(self->env.ctx, self->d.index, &s,
-					   NULL));
-		EXPECT_EQ(0, pt_q_reap(&q, &ud, NULL));
-		EXPECT_EQ(0, memcmp(self->buf, self->buf + 8192, 8 * 512));
-	}
-	pt_q_exit(&q);
+	park_read(_metadata, self, &q);
+	EXPECT_EQ(-EBUSY, format(self->cfd, PT_NSID, 3));
+	unpark_read(_metadata, self, &q);
+	EXPECT_EQ(0, memcmp(self->buf, self->buf + 8192, 8 * 512));
 
 	/* power cut: the namespace is not ready (Documentation/durability.rst) */
 	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
@@ -375,6 +405,55 @@ static void *race_reader(void *arg)
 	return NULL;
 }
 
+struct slow_format {
+	int fd, res;
+	atomic_int done;
+};
+
+static void *slow_format(void *arg)
+{
+	struct slow_format *f = arg;
+
+	f->res = format(f->fd, PT_NSID, 3);
+	atomic_store(&f->done, 1);
+	return NULL;
+}
+
+/*
+ * A format holds its own disk only: while one waits (a second, for a
+ * read the disk holds) another disk is described, opened and changed.
+ */
+TEST_F(fmt, other_disks_not_held)
+{
+	struct pt_disk_cfg cfg = { .size = SIZE, .bs = 512 };
+	struct zcblk_dev_settings s = {
+		.size = sizeof(s), .set = ZCBLK_SET_LATENCY_NS,
+	};
+	struct slow_format f = { .fd = self->cfd };
+	struct zcblk_dev_info info = { .size = sizeof(info) };
+	struct pt_disk other;
+	struct pt_q q;
+	pthread_t t;
+	int fd;
+
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &other));
+	park_read(_metadata, self, &q);
+	ASSERT_EQ(0, pthread_create(&t, NULL, slow_format, &f));
+	pt_msleep(200);
+	EXPECT_EQ(0, zcblk_dev_get(self->env.ctx, other.index, &info));
+	fd = open(other.chr, O_RDWR | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(0, zcblk_dev_set(self->env.ctx, other.index, &s, NULL));
+	EXPECT_EQ(0, atomic_load(&f.done)) {
+		TH_LOG("the other disk's operations waited for the format");
+	}
+	pthread_join(t, NULL);
+	EXPECT_EQ(-EBUSY, f.res);
+	unpark_read(_metadata, self, &q);
+}
+
 /* Formats racing a reader: it reads, or is told a format runs. */
 TEST_F(fmt, race)
 {
@@ -404,6 +483,8 @@ TEST_F(fmt, race)
 	       done, busy, r.ok, r.formatting);
 	EXPECT_LT(0, done);
 	EXPECT_LT(0, r.ok);
+	/* a read met a format (84h), or a format met a read (EBUSY) */
+	EXPECT_LT(0, r.formatting + busy);
 	EXPECT_EQ(0, r.other) {
 		TH_LOG("a read ended %s", pt_res_str(r.other_res));
 	}

@@ -153,11 +153,19 @@ TEST_F(wc, offered)
 	EXPECT_EQ(SC_FIELD, feat(self->cfd, ADM_SET_FEAT, 0x07, 0, NULL));
 }
 
-TEST(no_cache_not_changeable)
+/*
+ * Without a cache: Volatile Write Cache is not changeable, and fua_writes
+ * counts all the same, as flushes does (a file disk offers a cache without
+ * --write-cache, and passthrough sends FUA to any disk); only Writes and
+ * Write Zeroes that ran count.
+ */
+TEST(no_cache)
 {
 	struct pt_disk_cfg cfg = { .size = NLB * BS, .bs = BS };
+	struct zcblk_dev_stats st;
 	struct pt_env env;
 	struct pt_disk d;
+	char *buf;
 	int cfd;
 
 	pt_env_setup(_metadata, &env);
@@ -166,6 +174,23 @@ TEST(no_cache_not_changeable)
 	ASSERT_EQ(0, pt_disk_add(_metadata, &env, &cfg, &d));
 	pt_open(_metadata, &d, &cfd, NULL);
 	EXPECT_EQ(SC_NOT_CHANGEABLE, feat(cfd, ADM_SET_FEAT, FEAT_VWC, 1, NULL));
+	buf = pt_map(2 * BS);
+	ASSERT_NE(NULL, buf);
+	EXPECT_EQ(0, rw(cfd, PT_OP_WRITE, 0, 2, buf, true));
+	EXPECT_EQ(0, rw(cfd, PT_OP_WRITE, 2, 2, buf, false));
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 0, 2, buf, true));
+	EXPECT_EQ(PT_SC_LBA_RANGE, rw(cfd, PT_OP_WRITE, NLB - 1, 2, buf, true));
+	EXPECT_EQ(0, rw(cfd, PT_OP_WRITE, NLB - 2, 2, buf, true));
+	{
+		struct nvme_uring_cmd c = pt_rw(PT_OP_WRITE_ZEROES, 4, 2,
+						NULL, 0);
+
+		c.cdw12 |= 1u << 30;
+		EXPECT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
+	}
+	ASSERT_EQ(0, pt_stats(env.ctx, d.index, &st));
+	EXPECT_EQ(3, st.fua_writes);
+	EXPECT_EQ(3, st.write_cmds);
 	close(cfd);
 	pt_env_teardown(_metadata, &env);
 }
@@ -211,10 +236,11 @@ TEST_F(wc, drop)
 	EXPECT_EQ(0, st.cache_dirty_bytes);
 
 	power_on_and_read(_metadata, self);
-	for (lba = 0; lba < 32; lba++)
+	for (lba = 0; lba < 32; lba++) {
 		EXPECT_EQ(lba == 4 ? 3 : 1, holds(self, lba, tags, 5)) {
 			TH_LOG("LBA %llu", (unsigned long long)lba);
 		}
+	}
 	EXPECT_TRUE(pt_all_bytes(self->buf + 32 * BS, (NLB - 32) * BS, 0));
 	/* and the block device sees the same */
 	ASSERT_EQ(0, pt_blk_rw(self->bfd, false, self->buf, 0, BS));
@@ -403,11 +429,12 @@ TEST_F(wc, torn)
 		for (prefix = 0; prefix < 16; prefix++)
 			if (holds(self, prefix, tags, 2) != 2)
 				break;
-		for (lba = prefix; lba < 16; lba++)
+		for (lba = prefix; lba < 16; lba++) {
 			EXPECT_EQ(1, holds(self, lba, tags, 2)) {
 				TH_LOG("seed %llu: LBA %d after the %d-block prefix",
 				       (unsigned long long)seed, lba, prefix);
 			}
+		}
 		EXPECT_EQ(16 - prefix, st.cut_lost_blocks);
 		EXPECT_EQ(prefix < 16, st.cut_lost_writes);
 		lost_total += st.cut_lost_blocks;
@@ -526,10 +553,11 @@ TEST_F(wc, verify_fua)
 	EXPECT_EQ(PT_SC_NOT_READY,
 		  pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &v, NULL));
 	power_on_and_read(_metadata, self);
-	for (lba = 0; lba < 8; lba++)
+	for (lba = 0; lba < 8; lba++) {
 		EXPECT_EQ(lba < 4 ? 2 : 1, holds(self, lba, tags, 3)) {
 			TH_LOG("LBA %llu", (unsigned long long)lba);
 		}
+	}
 }
 
 /*
@@ -679,10 +707,11 @@ TEST(mixed_pre_images)
 	EXPECT_EQ(4, st.cut_lost_writes);
 	EXPECT_EQ(19, st.cut_lost_blocks);
 	read_all512(_metadata, &env, &d, cfd, disk);
-	for (lba = 0; lba < SNLB; lba++)
+	for (lba = 0; lba < SNLB; lba++) {
 		EXPECT_EQ(lba < 16 ? 1 : 0, holds512(disk, lba, 1, 2)) {
 			TH_LOG("drop: LBA %llu", (unsigned long long)lba);
 		}
+	}
 
 	/* Torn: a prefix of each write's blocks, kept pages and copies */
 	for (seed = 1; seed <= 4; seed++) {
@@ -701,18 +730,20 @@ TEST(mixed_pre_images)
 		for (p2 = 0; p2 < 9 && holds512(disk, 17 + p2, 1, 2) == 2;
 		     p2++)
 			;
-		for (lba = p1; lba < 16; lba++)
+		for (lba = p1; lba < 16; lba++) {
 			EXPECT_EQ(1, holds512(disk, lba, 1, 2)) {
 				TH_LOG("seed %llu: LBA %llu after %d",
 				       (unsigned long long)seed,
 				       (unsigned long long)lba, p1);
 			}
-		for (lba = 17 + p2; lba < 26; lba++)
+		}
+		for (lba = 17 + p2; lba < 26; lba++) {
 			EXPECT_EQ(1, holds512(disk, lba, 1, 2)) {
 				TH_LOG("seed %llu: LBA %llu after 17 + %d",
 				       (unsigned long long)seed,
 				       (unsigned long long)lba, p2);
 			}
+		}
 		EXPECT_EQ(0, holds512(disk, 16, 1, 2));
 		EXPECT_EQ(16 - p1 + 9 - p2, st.cut_lost_blocks);
 		EXPECT_EQ((p1 < 16) + (p2 < 9), st.cut_lost_writes);

@@ -62,12 +62,13 @@ TEST_F(zns, append_concurrent)
 		c = pt_rw(PT_OP_READ, lba[i], nlb[i], p, nlb[i] * z.bs);
 		ASSERT_EQ(0, z_cmd(&z, &c, NULL));
 		pt_fill(bufs, z.bs, 0, nlb[i], 100 + i);
-		for (b = 0; b < nlb[i]; b++)
+		for (b = 0; b < nlb[i]; b++) {
 			EXPECT_EQ(0, memcmp(p + b * z.bs, bufs + b * z.bs,
 					    z.bs)) {
 				TH_LOG("append %d at LBA %llu: block %u differs",
 				       i, (unsigned long long)lba[i], b);
 			}
+		}
 		lba[i] = lba[i] << 8 | nlb[i];	/* sort by LBA, keep nlb */
 	}
 	/* contiguous: no overlap, no gap, from the zone's start */

@@ -130,6 +130,8 @@ log "set --power cut --cut-mode blocks --cut-seed 7: power cut, lost $w writes, 
 
 # Nothing runs while the power is cut; the same state again is no change.
 dd_read "$disk" && fail "dd from /dev/$disk succeeded with the power cut"
+[[ $(<"$TMP/dd.err") == *"No such device"* ]] ||
+	fail "dd from /dev/$disk with the power cut: $(<"$TMP/dd.err"), want ENODEV"
 log "dd from /dev/$disk with the power cut: $(<"$TMP/dd.err")"
 run set "$idx" --power cut
 [[ $rc -eq 0 && -z $out$err ]] ||

@@ -37,7 +37,7 @@ static void stats_usage(FILE *f)
 		"  injected                  errors injected ('%s set --fail-every')\n"
 		"  cache_dirty_bytes         bytes in the volatile write cache, not yet\n"
 		"                            durable ('add --write-cache')\n"
-		"  fua_writes                writes with FUA (durable at completion)\n"
+		"  fua_writes                writes and Write Zeroes with FUA that ran\n"
 		"  cut_lost_writes           writes the last power cut lost, wholly or\n"
 		"                            in part ('set --power cut')\n"
 		"  cut_lost_blocks           the blocks of theirs it lost\n"

@@ -109,9 +109,9 @@ extern "C" {
  * @completion_ns: %ZCBLK_COMPLETION_TIMER: nanoseconds from the end of
  *	the backend's work to the completion, 0 .. 10^10 (default 0)
  * @zone_size: %ZCBLK_DEV_F_ZONED only (the zone fields are refused,
- *	-EINVAL, without it): bytes per zone, a power of two, a multiple of
- *	@block_size that divides @disk_size, at most 1048576 zones (default
- *	64 MiB)
+ *	-EINVAL, without it): bytes per zone, a multiple of @block_size that
+ *	divides @disk_size, at most 1048576 zones (default 64 MiB); not a
+ *	power of two: the disk has no block device
  * @zone_capacity: zoned: the bytes writable in each sequential zone, a
  *	multiple of @block_size, at most @zone_size (default @zone_size)
  * @zone_nr_conv: zoned: how many conventional zones (written in place)
@@ -124,8 +124,11 @@ extern "C" {
  *	0 (default), 8 or 16 with 512-byte blocks, 8 or 64 with 4096 (16
  *	too with %ZCBLK_DEV_F_PI_GUARD64); in a separate buffer, or inside
  *	each block with %ZCBLK_DEV_F_EXTENDED_LBA.
- *	Such a disk has no block device.  Was a reserved field that had to be
- *	0, so a version 2 caller of an older header asks for none
+ *	With PI in separate metadata the block device has the kernel's
+ *	integrity profile (on 6.1 only with the PI at the metadata's start);
+ *	other metadata disks have no block device.  Was a reserved field
+ *	that had to be 0, so a version 2 caller of an older header asks for
+ *	none
  * @write_cache: bytes of volatile write cache (version 3,
  *	%ZCBLK_PARAM_WRITE_CACHE; Documentation/durability.rst): writes
  *	complete before they are durable, a flush or FUA makes them so, and
@@ -363,7 +366,8 @@ struct zcblk_dev_info {
  * @cache_dirty_bytes: version 2 (%ZCBLK_DEV_STATS_SIZE_VER2), as the three
  *	below: bytes in the volatile write cache now, written but not yet
  *	durable (0 without a cache)
- * @fua_writes: writes with FUA, durable when they completed
+ * @fua_writes: writes and Write Zeroes with FUA that ran, on any disk (durable
+ *	when they completed)
  * @cut_lost_writes: at the last power cut (zcblk_dev_power()), the writes
  *	not durable that it lost, wholly or in part
  * @cut_lost_blocks: the blocks of theirs it lost

@@ -93,7 +93,7 @@ ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
  * (valid: 1..65536)"; blocks past the end of the disk: "bad-lba: past
  * the end of the disk"), -EOPNOTSUPP (a zoned disk: "bad-lba: not on a
  * zoned disk"), -ENOSPC (the table of 512 ranges is full: "bad-lba: the
- * bad block table is full (512 ranges)"), -EINVAL (a module without
+ * bad block table is full (512 ranges of up to 256 KiB)"), -EINVAL (a module without
  * bad block lists over netlink: "bad-lba: Unknown attribute type"), the
  * error of writing a file disk's <path>.bad (the list changed all the
  * same), ...  -ENODEV also if the disk was removed right after the
