@@ -500,15 +500,22 @@ static int zcblk_nvme_set_features(struct zcblk_dev *dev, struct request *rq,
 int zcblk_nvme_admin(struct zcblk_dev *dev, struct request *rq,
 		     struct zcblk_pdu *cmd)
 {
+	/* Reserved in each of them, as they are in I/O commands here */
+	bool rsvd = cmd->nc.cdw2 || cmd->nc.cdw3;
+
 	switch (cmd->nc.opcode) {
 	case nvme_admin_identify:
-		return zcblk_nvme_identify(dev, rq, &cmd->nc);
+		return rsvd ? ZCBLK_STATUS_FIELD :
+			      zcblk_nvme_identify(dev, rq, &cmd->nc);
 	case nvme_admin_get_features:
-		return zcblk_nvme_get_features(dev, rq, cmd);
+		return rsvd ? ZCBLK_STATUS_FIELD :
+			      zcblk_nvme_get_features(dev, rq, cmd);
 	case nvme_admin_set_features:
-		return zcblk_nvme_set_features(dev, rq, cmd);
+		return rsvd ? ZCBLK_STATUS_FIELD :
+			      zcblk_nvme_set_features(dev, rq, cmd);
 	case nvme_admin_get_log_page:
-		return zcblk_nvme_get_log(dev, rq, &cmd->nc);
+		return rsvd ? ZCBLK_STATUS_FIELD :
+			      zcblk_nvme_get_log(dev, rq, &cmd->nc);
 	default:
 		return ZCBLK_STATUS_OPCODE;
 	}

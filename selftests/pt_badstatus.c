@@ -167,6 +167,23 @@ TEST_F(bad, reserved_cdw_bits)
 	*(struct pt_dsm_range *)b.buf = (struct pt_dsm_range){ .nlb = 4 };
 	expect_io(_metadata, &b, &c, false, PT_SC_INVALID_FIELD,
 		  "DSM, cdw11 bit 3");
+	/* admin commands: CDW2 and CDW3 reserved in each */
+	c = pt_identify(0, 1, 0, b.buf);
+	c.cdw2 = 1;
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD, "Identify, cdw2");
+	c = pt_admin(PT_ADM_GET_FEATURES, PT_NSID, 0x06, 0, NULL, 0);
+	c.cdw3 = 1;
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Get Features, cdw3");
+	c = pt_get_log(PT_NSID, 0x02, b.buf, 512);
+	c.cdw2 = 1;
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Get Log Page, cdw2");
+	/* before Feature Not Changeable (no cache here) */
+	c = pt_admin(PT_ADM_SET_FEATURES, PT_NSID, 0x06, 1, NULL, 0);
+	c.cdw3 = 1;
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Set Features, cdw3");
 	/* controls: access hints in cdw13 7:0, FUA */
 	c = ok;
 	c.cdw13 = 0xff;

@@ -69,6 +69,7 @@
 #define PT_OP_COPY		0x19
 #define PT_ADM_GET_LOG		0x02
 #define PT_ADM_IDENTIFY		0x06
+#define PT_ADM_SET_FEATURES	0x09
 #define PT_ADM_GET_FEATURES	0x0a
 
 /* Statuses as zcblk reports them: DNR << 14 | SCT << 8 | SC */

@@ -519,10 +519,11 @@ ZCBLK_EXPORT int zcblk_dev_del(struct zcblk_ctx *ctx, __u32 index);
  * bits, -E2BIG as for zcblk_dev_add(); else the kernel's answer: -ENODEV
  * (no disk @index, or it is being removed: nothing was changed), -EPERM,
  * -ERANGE (value out of range), -EINVAL (fail_every and fail_ppm both
- * non-zero), ...  -ENODEV also if the disk was removed right after the
- * change, before the kernel could describe it: the change was made but
- * the disk is gone, @out is left as it was and zcblk_ctx_errmsg() says
- * "index: disk removed right after the change".
+ * non-zero), ...  A module older than this library could also answer
+ * -ENODEV for a disk removed right after the change, before it could
+ * describe it: the change was made, @out is left as it was and
+ * zcblk_ctx_errmsg() says "index: disk removed right after the change".
+ * This one describes the disk it changed, even if removed since.
  */
 ZCBLK_EXPORT int zcblk_dev_set(struct zcblk_ctx *ctx, __u32 index,
 			       const struct zcblk_dev_settings *s,

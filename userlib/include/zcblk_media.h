@@ -53,9 +53,8 @@ extern "C" {
  * backend's errno if it failed to write what the cut leaves ("power: the
  * backend failed the cut"; the power is cut all the same), -ENOMEM
  * (the cut had not the memory it needs: nothing changed, the power is
- * still on), ...  -ENODEV
- * also if the disk was removed right after the change, as for
- * zcblk_dev_set().
+ * still on), ...  -ENODEV from an older module also if the disk was
+ * removed right after the change, as for zcblk_dev_set().
  */
 ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
 				 __u32 state, __u32 cut_mode, __u64 cut_seed);
@@ -96,8 +95,8 @@ ZCBLK_EXPORT int zcblk_dev_power(struct zcblk_ctx *ctx, __u32 index,
  * bad block table is full (512 ranges of up to 256 KiB)"), -EINVAL (a module without
  * bad block lists over netlink: "bad-lba: Unknown attribute type"), the
  * error of writing a file disk's <path>.bad (the list changed all the
- * same), ...  -ENODEV also if the disk was removed right after the
- * change, as for zcblk_dev_set().
+ * same), ...  -ENODEV from an older module also if the disk was removed
+ * right after the change, as for zcblk_dev_set().
  */
 ZCBLK_EXPORT int zcblk_dev_set_bad(struct zcblk_ctx *ctx, __u32 index,
 				   __u64 lba, __u32 nlb, __u32 flags);
@@ -182,9 +181,9 @@ ZCBLK_EXPORT int zcblk_dev_bad_list(struct zcblk_ctx *ctx, __u32 index,
  * without it: "corrupt: the disk has no protection information"), the
  * backend's errno ("corrupt-lba: the backend failed"; the blocks before
  * the one it failed on are corrupted), -EINVAL (a module without
- * corruption: "corrupt-lba: Unknown attribute type"), ...  -ENODEV also
- * if the disk was removed right after the change, as for
- * zcblk_dev_set().
+ * corruption: "corrupt-lba: Unknown attribute type"), ...  -ENODEV from
+ * an older module also if the disk was removed right after the change,
+ * as for zcblk_dev_set().
  */
 ZCBLK_EXPORT int zcblk_dev_corrupt(struct zcblk_ctx *ctx, __u32 index,
 				   __u64 lba, __u32 nlb, __u32 what);
