@@ -150,10 +150,10 @@ static enum zcblk_submit zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
 	return ZCBLK_SUBMIT_DONE;
 }
 
-/* Makes [pos, end) as never written, in place, allocating nothing. */
 /* Pages a long walk over the store handles between cond_resched() calls */
 #define ZCBLK_MEM_RESCHED_PAGES	1024
 
+/* Makes [pos, end) as never written, in place, allocating nothing. */
 static void zcblk_mem_zero_bytes(struct zcblk_mem *mem, u64 pos, u64 end)
 {
 	while (pos < end) {
@@ -516,18 +516,26 @@ static int zcblk_mem_open(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	return 0;
 }
 
-static void zcblk_mem_release(struct zcblk_dev *dev)
+/* Frees the whole store, nothing in flight (release, Format NVM). */
+static void zcblk_mem_free_all(struct zcblk_mem *mem)
 {
-	struct zcblk_mem *mem = zcblk_mem(dev);
+	unsigned long idx, n = 0;
 	struct page *page;
-	unsigned long idx;
 
 	xa_for_each(&mem->pages, idx, page) {
 		__free_page(page);
-		if (!(idx % ZCBLK_MEM_RESCHED_PAGES))
+		if (!(++n % ZCBLK_MEM_RESCHED_PAGES))
 			cond_resched();	/* as brd: up to the whole store */
 	}
-	xa_destroy(&mem->pages);
+	xa_destroy(&mem->pages);	/* empty, and usable again */
+	atomic_long_set(&mem->nr_pages, 0);
+}
+
+static void zcblk_mem_release(struct zcblk_dev *dev)
+{
+	struct zcblk_mem *mem = zcblk_mem(dev);
+
+	zcblk_mem_free_all(mem);
 	kfree(mem->fresh);
 	kfree(mem);
 	dev->backend_data = NULL;
@@ -536,16 +544,7 @@ static void zcblk_mem_release(struct zcblk_dev *dev)
 /* Format NVM: everything erased, for the new format (nothing in flight). */
 static void zcblk_mem_format(struct zcblk_dev *dev)
 {
-	struct zcblk_mem *mem = zcblk_mem(dev);
-	struct page *page;
-	unsigned long idx;
-
-	xa_for_each(&mem->pages, idx, page) {
-		xa_erase(&mem->pages, idx);
-		__free_page(page);
-		atomic_long_dec(&mem->nr_pages);
-		cond_resched();
-	}
+	zcblk_mem_free_all(zcblk_mem(dev));
 	zcblk_mem_set_fresh(dev);
 }
 
