@@ -61,6 +61,30 @@ static bool zcblk_unhold(struct zcblk_dev *dev, struct zcblk_pdu *pdu)
 	return owner;
 }
 
+/* Ends what waits on @zh, successes in @iob if one is given. */
+static int zcblk_hctx_end_done(struct zcblk_hctx *zh,
+			       struct io_comp_batch *iob)
+{
+	struct zcblk_pdu *pdu, *next;
+	struct llist_node *done;
+	int nr = 0;
+
+	if (llist_empty(&zh->done))
+		return 0;
+	/* In the order they were done */
+	done = llist_reverse_order(llist_del_all(&zh->done));
+	llist_for_each_entry_safe(pdu, next, done, poll_node) {
+		struct request *rq = blk_mq_rq_from_pdu(pdu);
+
+		if (pdu->sts != BLK_STS_OK || !iob ||
+		    !blk_mq_add_to_batch(rq, iob, false,
+					 blk_mq_end_request_batch))
+			blk_mq_end_request(rq, pdu->sts);
+		nr++;
+	}
+	return nr;
+}
+
 /* Adds @first .. @last to @zh's done list; ended now after removal. */
 static void zcblk_hctx_park(struct zcblk_hctx *zh, struct llist_node *first,
 			    struct llist_node *last)
@@ -68,7 +92,7 @@ static void zcblk_hctx_park(struct zcblk_hctx *zh, struct llist_node *first,
 	llist_add_batch(first, last, &zh->done);
 	/* Removal: nobody may poll any more (top of file: the ordering). */
 	if (unlikely(READ_ONCE(zh->dead)))
-		zcblk_hctx_reap(zh, NULL);
+		zcblk_hctx_end_done(zh, NULL);
 }
 
 /**
@@ -234,36 +258,22 @@ void zcblk_unstall_work(struct work_struct *work)
 }
 
 /**
- * zcblk_hctx_reap() - end what waits on a poll queue
+ * zcblk_hctx_reap() - end what waits on a poll queue, for a poller
  * @zh: the poll queue's state
- * @iob: the batch for successes, or NULL to end each one now
+ * @iob: the batch for successes, or NULL (a synchronous poll) to end each
+ *	 one now
  *
- * For ->poll, ->uring_cmd_iopoll by the command's queue, and removal.
- * Successes end together, as NVMe's poll does.
+ * For ->poll and ->uring_cmd_iopoll by the command's queue; what it ends is
+ * counted as polled. Successes end together, as NVMe's poll does.
  *
  * Context: any context.
  * Return: the number of requests ended.
  */
 int zcblk_hctx_reap(struct zcblk_hctx *zh, struct io_comp_batch *iob)
 {
-	struct zcblk_pdu *pdu, *next;
-	struct llist_node *done;
-	int nr = 0;
+	int nr = zcblk_hctx_end_done(zh, iob);
 
-	if (llist_empty(&zh->done))
-		return 0;
-	/* In the order they were done */
-	done = llist_reverse_order(llist_del_all(&zh->done));
-	llist_for_each_entry_safe(pdu, next, done, poll_node) {
-		struct request *rq = blk_mq_rq_from_pdu(pdu);
-
-		if (pdu->sts != BLK_STS_OK || !iob ||
-		    !blk_mq_add_to_batch(rq, iob, false,
-					 blk_mq_end_request_batch))
-			blk_mq_end_request(rq, pdu->sts);
-		nr++;
-	}
-	if (iob)
+	if (nr)
 		zcblk_stat_add(zh->dev, polled, nr);
 	return nr;
 }
@@ -281,7 +291,7 @@ static void zcblk_hctxs_drain(struct zcblk_dev *dev)
 
 		WRITE_ONCE(zh->dead, true);
 		smp_mb();	/* against zcblk_hctx_park() */
-		zcblk_hctx_reap(zh, NULL);
+		zcblk_hctx_end_done(zh, NULL);
 	}
 }
 

@@ -357,7 +357,9 @@ static int zcblk_nvme_get_features(struct zcblk_dev *dev, struct request *rq,
 
 	if (!zcblk_nvme_nsid_ok(nc->nsid))
 		return ZCBLK_STATUS_NS;
-	if ((nc->cdw10 & ~0x7ffU) || sel > 3)
+	/* CDW14's UUID index too: no UUID list is reported */
+	if ((nc->cdw10 & ~0x7ffU) || sel > 3 || nc->cdw12 || nc->cdw13 ||
+	    nc->cdw14 || nc->cdw15)
 		return ZCBLK_STATUS_FIELD;
 	switch (nc->cdw10 & 0xff) {
 	case NVME_FEAT_VOLATILE_WC:
@@ -405,6 +407,8 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 
 	if (!zcblk_nvme_nsid_ok(nc->nsid))
 		return ZCBLK_STATUS_NS;
+	if (nc->cdw15)
+		return ZCBLK_STATUS_FIELD;
 	/* The endurance group's: LSI its identifier, LSP for FDP Events */
 	if (lid == ZCBLK_LOG_ENDGRP ||
 	    (lid >= ZCBLK_LOG_FDP_CONFIGS && lid <= ZCBLK_LOG_FDP_EVENTS)) {
@@ -471,7 +475,8 @@ static int zcblk_nvme_set_features(struct zcblk_dev *dev, struct request *rq,
 		return ZCBLK_STATUS_NS;
 	if (nc->cdw10 & BIT(31))
 		return ZCBLK_STATUS(NVME_SC_FEATURE_NOT_SAVEABLE);
-	if (nc->cdw10 & ~0xffU)
+	/* CDW14's UUID index too; CDW12 is FDP Events' (fdp.c) */
+	if ((nc->cdw10 & ~0xffU) || nc->cdw13 || nc->cdw14 || nc->cdw15)
 		return ZCBLK_STATUS_FIELD;
 	if (fid == ZCBLK_FEAT_FDP || fid == ZCBLK_FEAT_FDP_EVENTS)
 		return zcblk_fdp_set_features(dev, rq, cmd);
@@ -479,7 +484,7 @@ static int zcblk_nvme_set_features(struct zcblk_dev *dev, struct request *rq,
 		return ZCBLK_STATUS_FIELD;
 	if (!dev->wc.size)
 		return ZCBLK_STATUS(NVME_SC_FEATURE_NOT_CHANGEABLE);
-	if (nc->cdw11 & ~1U)
+	if ((nc->cdw11 & ~1U) || nc->cdw12)
 		return ZCBLK_STATUS_FIELD;
 	/* Turning it off empties the log: in the disk's workqueue. */
 	if (zcblk_rq_nowait(rq))

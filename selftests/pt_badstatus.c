@@ -184,6 +184,23 @@ TEST_F(bad, reserved_cdw_bits)
 	c.cdw3 = 1;
 	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
 		     "Set Features, cdw3");
+	/* CDW12..15 reserved, or a UUID index no UUID list offers */
+	c = pt_admin(PT_ADM_GET_FEATURES, PT_NSID, 0x06, 0, NULL, 0);
+	c.cdw14 = 1;
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Get Features, UUID index 1");
+	c = pt_admin(PT_ADM_GET_FEATURES, PT_NSID, 0x06, 0, NULL, 0);
+	c.cdw12 = 1;
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Get Features, cdw12");
+	c = pt_admin(PT_ADM_SET_FEATURES, PT_NSID, 0x06, 1, NULL, 0);
+	c.cdw15 = 1;
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Set Features, cdw15");
+	c = pt_get_log(PT_NSID, 0x02, b.buf, 512);
+	c.cdw15 = 1;
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Get Log Page, cdw15");
 	/* controls: access hints in cdw13 7:0, FUA */
 	c = ok;
 	c.cdw13 = 0xff;

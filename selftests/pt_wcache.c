@@ -151,6 +151,13 @@ TEST_F(wc, offered)
 		  feat(self->cfd, ADM_SET_FEAT, FEAT_VWC | 1u << 31, 1, NULL));
 	EXPECT_EQ(SC_FIELD, feat(self->cfd, ADM_SET_FEAT, FEAT_VWC, 3, NULL));
 	EXPECT_EQ(SC_FIELD, feat(self->cfd, ADM_SET_FEAT, 0x07, 0, NULL));
+	/* CDW12 is reserved for this feature: nothing changes */
+	c = pt_admin(ADM_SET_FEAT, PT_NSID, FEAT_VWC, 0, NULL, 0);
+	c.cdw12 = 1;
+	EXPECT_EQ(SC_FIELD,
+		  pt_passthru(self->cfd, NVME_IOCTL_ADMIN64_CMD, &c, NULL));
+	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC, 0, &res));
+	EXPECT_EQ(1, res);
 }
 
 /*
