@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The backend interface: what a disk's data lives on. disk.c knows only
- * this table; each backend keeps its own state in dev->backend_data.
+ * The backend interface: what a disk's data lives on. The rest of zcblk
+ * knows only this table; each backend keeps its own state in
+ * dev->backend_data.
  */
 #ifndef ZCBLK_BACKEND_H
 #define ZCBLK_BACKEND_H
@@ -19,7 +20,7 @@ enum zcblk_io_op {
 	ZCBLK_IO_DISCARD,
 	ZCBLK_IO_WRITE_ZEROES,
 	ZCBLK_IO_COMPARE,	/* the data equals what is stored? */
-	ZCBLK_IO_VERIFY,	/* readable? no data, no backend (disk.c) */
+	ZCBLK_IO_VERIFY,	/* readable? no data, no backend (submit.c) */
 	ZCBLK_IO_COPY,		/* @len bytes from @src to @pos, and metadata */
 };
 
@@ -45,7 +46,7 @@ enum zcblk_submit {
  * not be sector aligned).
  */
 struct zcblk_io {
-	/* What every operation sets first (disk.c's short path: no more) */
+	/* What every operation sets first (submit.c's short path: no more) */
 	u64 pos;		/* byte offset on the disk */
 	u64 len;		/* bytes */
 	struct request *rq;
@@ -77,7 +78,7 @@ struct zcblk_backend_ops {
 	 * Run requests from a per-disk workqueue: backends that call into
 	 * another file system must not block the submitter nor inherit its
 	 * locks (loop does the same). A plain read or write is tried in
-	 * queue_rq first if open() set dev->inline_rw (disk.c's
+	 * queue_rq first if open() set dev->inline_rw (submit.c's
 	 * zcblk_disk_inline_ok()), with @io->nowait: the backend must not
 	 * block then. Their submit() may return ZCBLK_SUBMIT_DEFER too: run
 	 * it again.
@@ -138,7 +139,7 @@ struct zcblk_backend_ops {
 
 extern const struct zcblk_backend_ops zcblk_null_backend;
 extern const struct zcblk_backend_ops zcblk_mem_backend;
-/* Named for disk.c's direct calls of the backends queue_rq runs */
+/* Named for submit.c's direct calls of the backends queue_rq runs */
 enum zcblk_submit zcblk_null_submit(struct zcblk_dev *dev, struct zcblk_io *io);
 enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev, struct zcblk_io *io);
 extern const struct zcblk_backend_ops zcblk_file_backend;
@@ -146,7 +147,7 @@ extern const struct zcblk_backend_ops zcblk_file_backend;
 const struct zcblk_backend_ops *zcblk_backend_find(const char *name);
 /* copy.c: COPY through data_rw, for the backends that have it */
 enum zcblk_submit zcblk_copy_bytes(struct zcblk_dev *dev, struct zcblk_io *io);
-/* disk.c: how zcblk calls submit(), counting what it moved */
+/* submit.c: how zcblk calls submit(), counting what it moved */
 enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 				    struct zcblk_io *io);
 

@@ -182,11 +182,11 @@ struct zcblk_dev {
 	struct gendisk *disk;		/* NULL on a char-device-only disk */
 	struct request_queue *queue;	/* the disk's, or one of its own */
 	bool no_bdev;			/* char device only (zoned.rst) */
-	struct workqueue_struct *wq;	/* requests run again (disk.c) */
+	struct workqueue_struct *wq;	/* requests run again (submit.c) */
 	/*
 	 * A deferred backend (file) that can try plain reads and writes in
 	 * queue_rq without blocking (IOCB_NOWAIT): the tag set is
-	 * BLK_MQ_F_BLOCKING (disk.c's zcblk_disk_inline_ok()).
+	 * BLK_MQ_F_BLOCKING (submit.c's zcblk_disk_inline_ok()).
 	 */
 	bool inline_rw;
 	struct zcblk_hctx *hctxs;	/* one per hardware queue */
@@ -290,9 +290,12 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 		      struct netlink_ext_ack *extack);
 void zcblk_disk_del(struct zcblk_dev *dev);
 void zcblk_disk_free(struct zcblk_dev *dev);
+bool zcblk_disk_is_ours(struct gendisk *disk);
+
+/* submit.c */
+extern const struct blk_mq_ops zcblk_mq_ops;
 void zcblk_disk_execute(struct zcblk_dev *dev, struct request *rq);
 void zcblk_disk_defer(struct zcblk_dev *dev, struct request *rq);
-bool zcblk_disk_is_ours(struct gendisk *disk);
 
 /* complete.c */
 void zcblk_io_done(struct zcblk_dev *dev, struct request *rq,

@@ -357,7 +357,7 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 	struct iov_iter iter;
 	ssize_t ret;
 
-	/* Tried in queue_rq (disk.c): only a plain direct read or write. */
+	/* Tried in queue_rq (submit.c): only a plain direct read or write. */
 	if (io->nowait && (io->md_nr || io->md_ext || f->buffered))
 		return ZCBLK_SUBMIT_DEFER;
 	if (io->md_nr || io->md_ext)
@@ -365,7 +365,7 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 	/*
 	 * No memory for the bvec table is not an I/O error: it runs again
 	 * from the workqueue. Unlike a requeue, a deferral is not counted
-	 * twice (disk.c).
+	 * twice (submit.c).
 	 */
 	if (zcblk_file_rq_iter(rq, write, &iter, &pdu->file_bvecs))
 		return ZCBLK_SUBMIT_DEFER;
@@ -554,7 +554,7 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 	struct zcblk_file *f = zcblk_file(dev);
 	int mode;
 
-	/* Only reads and writes are tried in queue_rq (disk.c). */
+	/* Only reads and writes are tried in queue_rq (submit.c). */
 	if (io->nowait && io->op != ZCBLK_IO_READ && io->op != ZCBLK_IO_WRITE)
 		return ZCBLK_SUBMIT_DEFER;
 	switch (io->op) {

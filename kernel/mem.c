@@ -418,7 +418,7 @@ static enum zcblk_submit zcblk_mem_copy_blocks(struct zcblk_dev *dev,
  * @dev: the disk
  * @io: the operation
  *
- * Not static: disk.c calls it directly (zcblk_backend_submit()).
+ * Not static: submit.c calls it directly (zcblk_backend_submit()).
  *
  * Context: as backend.h's submit().
  * Return: the outcome.
@@ -453,7 +453,7 @@ enum zcblk_submit zcblk_mem_submit(struct zcblk_dev *dev, struct zcblk_io *io)
 		return ZCBLK_SUBMIT_DONE;
 	case ZCBLK_IO_COPY:
 		return zcblk_mem_copy_blocks(dev, io);
-	case ZCBLK_IO_VERIFY:		/* never here: disk.c */
+	case ZCBLK_IO_VERIFY:		/* never here: submit.c */
 		break;
 	}
 	io->sts = BLK_STS_NOTSUPP;

@@ -27,7 +27,7 @@ static void zcblk_null_format(struct zcblk_dev *dev)
  * @dev: the disk
  * @io: the operation
  *
- * Not static: disk.c calls it directly (zcblk_backend_submit()).
+ * Not static: submit.c calls it directly (zcblk_backend_submit()).
  *
  * Context: any context.
  * Return: done, always.

@@ -64,7 +64,7 @@ struct zcblk_pdu {
 	struct hrtimer timer;		/* delayed completion */
 
 	/*
-	 * disk.c: the request runs from dev->wq, for deferred backends (file)
+	 * submit.c: the request runs from dev->wq, for deferred backends (file)
 	 * unless tried in queue_rq (@inline_try, nothing may block), and
 	 * again after ZCBLK_SUBMIT_DEFER (@deferred).
 	 */
@@ -100,7 +100,7 @@ void zcblk_rq_park(struct request *rq);
  *
  * What zcblk_io_done() does when nothing delays the request and the disk
  * completes inline: end it now, or leave it for ->poll. Inline: the
- * block path's short way (disk.c) ends every request so.
+ * block path's short way (submit.c) ends every request so.
  *
  * Context: any context.
  */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The block device's two ways through zcblk give the same results. A read
-# or write of a plain disk takes disk.c's short way; added latency, a
+# or write of a plain disk takes submit.c's short way; added latency, a
 # completion mode other than inline, error injection (armed, failing
 # nothing here), a listed bad block elsewhere on the disk or a poll queue's
 # completion take the general way or its ending. On a mem disk, each mode
