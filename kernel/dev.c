@@ -17,6 +17,7 @@
 #include "media.h"
 #include "nvme.h"
 #include "passthru.h"
+#include "zns.h"
 
 /*
  * zcblk_devs_lock protects membership of zcblk_devs and every disk's state
@@ -115,6 +116,7 @@ static void zcblk_dev_free(struct kref *ref)
 	zcblk_map_pool_free(&dev->maps);
 	free_percpu(dev->stats);
 	kfree(dev->hctxs);
+	zcblk_zns_free(dev);
 	zcblk_media_free(dev);
 	zcblk_fdp_free(dev);
 	zcblk_wc_free(dev);

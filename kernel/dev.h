@@ -154,8 +154,11 @@ struct zcblk_hctx {
  *
  * References (@ref): the registry holds one from DEV_ADD until DEV_DEL has
  * torn the disk down; the char device's struct device holds one until its
- * release; every zcblk_dev_get() and every open char-device file holds one
- * until it is put. The memory goes at the last put. A passthrough command
+ * release; the gendisk holds one from add_disk() until its ->free_disk,
+ * for the block device's callbacks that may still run after removal
+ * (->report_zones, from an ioctl of a file still open); every
+ * zcblk_dev_get() and every open char-device file holds one until it is
+ * put. The memory goes at the last put, with the zones. A passthrough command
  * is covered by its file's reference (io_uring holds the file until the
  * CQE is posted, an ioctl until it returns): its map slot and its
  * hardware queue's state are the disk object's, not the tag set's.

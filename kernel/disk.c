@@ -35,9 +35,16 @@ bool zcblk_disk_is_ours(struct gendisk *disk)
 	return disk->fops == &zcblk_bdev_ops;
 }
 
+/* The gendisk's last reference: so is its reference on the disk object. */
+static void zcblk_free_disk(struct gendisk *disk)
+{
+	zcblk_dev_put(disk->private_data);
+}
+
 static const struct block_device_operations zcblk_bdev_ops = {
 	.owner		= THIS_MODULE,
 	.report_zones	= zcblk_zns_report_zones,
+	.free_disk	= zcblk_free_disk,
 };
 
 static int zcblk_tag_set_init(struct zcblk_dev *dev)
@@ -155,6 +162,8 @@ int zcblk_disk_create(struct zcblk_dev *dev,
 		NL_SET_ERR_MSG(extack, "add_disk failed");
 		goto err_put_disk;
 	}
+	/* Added, the gendisk calls ->free_disk when it goes (dev.h) */
+	kref_get(&dev->ref);
 	return 0;
 
 err_put_disk:
@@ -219,6 +228,6 @@ void zcblk_disk_free(struct zcblk_dev *dev)
 		pr_warn_ratelimited("zcblk%u: cannot write the bad block list\n",
 				    dev->index);
 	zcblk_media_release(dev);
-	zcblk_zns_free(dev);
+	/* The zones stay for ->report_zones: freed with the disk object. */
 	dev->ops->release(dev);
 }

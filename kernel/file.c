@@ -525,26 +525,32 @@ static void zcblk_file_copy_range(struct zcblk_dev *dev, struct zcblk_io *io)
 	}
 }
 
+/* FUA: [@pos, @pos + @len) of the data, and its metadata, durable now. */
+static int zcblk_file_sync_range(struct zcblk_dev *dev, u64 pos, u64 len)
+{
+	struct file *meta = zcblk_file(dev)->meta;
+	u32 shift = ilog2(dev->cfg.block_size);
+	int ret;
+
+	ret = vfs_fsync_range(meta, pos, pos + len - 1, 1);
+	/* The metadata, past the data, durable with it */
+	if (!ret && zcblk_md_size(dev)) {
+		u64 md = zcblk_md_pos(dev, pos >> shift);
+
+		ret = vfs_fsync_range(meta, md, md + (len >> shift) *
+				      zcblk_md_size(dev) - 1, 1);
+	}
+	return ret;
+}
+
 static enum zcblk_submit zcblk_file_copy(struct zcblk_dev *dev,
 					 struct zcblk_io *io)
 {
-	struct file *meta = zcblk_file(dev)->meta;
-
-	u32 shift = ilog2(dev->cfg.block_size);
-	int ret = 0;
-
 	zcblk_file_copy_range(dev, io);
-	if (io->sts || !io->fua)
-		return ZCBLK_SUBMIT_DONE;
-	ret = vfs_fsync_range(meta, io->pos, io->pos + io->len - 1, 1);
-	/* The target's metadata, past the data, durable with it */
-	if (!ret && zcblk_md_size(dev)) {
-		u64 md = zcblk_md_pos(dev, io->pos >> shift);
-
-		ret = vfs_fsync_range(meta, md, md + (io->len >> shift) *
-				      zcblk_md_size(dev) - 1, 1);
-	}
-	io->sts = errno_to_blk_status(ret);
+	if (!io->sts && io->fua)
+		io->sts = errno_to_blk_status(zcblk_file_sync_range(dev,
+								    io->pos,
+								    io->len));
 	return ZCBLK_SUBMIT_DONE;
 }
 
@@ -591,6 +597,11 @@ static enum zcblk_submit zcblk_file_submit(struct zcblk_dev *dev,
 	    (io->op == ZCBLK_IO_DISCARD || io->op == ZCBLK_IO_WRITE_ZEROES))
 		io->sts = errno_to_blk_status(zcblk_file_md_zero(dev, io->pos,
 								 io->len));
+	/* Zeroes with FUA: the file's new extents and zeros durable too */
+	if (!io->sts && io->fua && io->op == ZCBLK_IO_WRITE_ZEROES)
+		io->sts = errno_to_blk_status(zcblk_file_sync_range(dev,
+								    io->pos,
+								    io->len));
 	return ZCBLK_SUBMIT_DONE;
 }
 

@@ -251,6 +251,21 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 		io->sts = BLK_STS_IOERR;
 		return ZCBLK_SUBMIT_DONE;
 	}
+	/*
+	 * A FUA write completes durable, and so does its zone's write
+	 * pointer, already past it: the table is saved before the data goes
+	 * (after a crash the pointer may be past a write that never ended,
+	 * as a flush's may be; never short of one that did).
+	 */
+	if (unlikely(io->fua) && zcblk_zns_stored(dev) &&
+	    (io->op == ZCBLK_IO_WRITE || io->op == ZCBLK_IO_WRITE_ZEROES)) {
+		if (io->nowait)
+			return ZCBLK_SUBMIT_DEFER;
+		if (zcblk_zns_save(dev)) {
+			io->sts = BLK_STS_IOERR;
+			return ZCBLK_SUBMIT_DONE;
+		}
+	}
 	/* A call per I/O costs; most disks never list a bad block. */
 	if (unlikely(READ_ONCE(dev->bad.count)) && zcblk_media_io(dev, io))
 		return ZCBLK_SUBMIT_DONE;

@@ -236,12 +236,25 @@ int zcblk_zns_table_load(struct zcblk_dev *dev,
 }
 
 /**
+ * zcblk_zns_stored() - tell whether a disk's zones are kept in its store
+ * @dev: a disk
+ *
+ * Context: any context.
+ * Return: true if zcblk_zns_save() writes something.
+ */
+bool zcblk_zns_stored(struct zcblk_dev *dev)
+{
+	return dev->zones && dev->zones->table_ok &&
+	       !(dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY);
+}
+
+/**
  * zcblk_zns_save() - write the zones' state to the backing store
  * @dev: a zoned disk
  *
- * At a flush (before the backend's own) and when the disk goes: what a
- * flush made durable, the write pointers that say where it is, is durable
- * with it. A disk without a store, or whose table was not read, writes
+ * At a flush (before the backend's own), before a FUA write, and when the
+ * disk goes: what a flush or FUA made durable, the write pointers that say
+ * where it is, is durable with it. A disk without a store, or whose table was not read, writes
  * nothing.
  *
  * Context: process context; may sleep.
@@ -255,7 +268,7 @@ int zcblk_zns_save(struct zcblk_dev *dev)
 	u32 i, end;
 	int ret;
 
-	if (!zs || !zs->table_ok || (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY))
+	if (!zcblk_zns_stored(dev))
 		return 0;
 	mutex_lock(&zs->table_lock);
 	h = zs->table;

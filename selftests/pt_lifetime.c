@@ -23,7 +23,14 @@
  *                   its own status, not counted as a timeout;
  *  userfaultfd      has 4 uring_cmd Reads, one page each, whose buffers
  *                   are a never-resolved userfaultfd range (pages are
- *                   pinned before the request is allocated).
+ *                   pinned before the request is allocated);
+ *  report_zones     has a BLKREPORTZONE of a zoned disk's block device
+ *                   stopped in copying zone 63 out, at a userfaultfd page:
+ *                   removal does not wait for ioctls, so once the fault is
+ *                   resolved the report reads on; the zones and the disk
+ *                   object must still be there (the gendisk's reference).
+ *                   On the stock kernels the freed zones usually still
+ *                   read right; the debug kernel's KASAN sees the use.
  * Afterwards the user gets its CQEs when it resumes or reaps: 0 for what
  * completed before the delete, -ENODEV (or the -EIO of a held command)
  * for the rest; zcblk's module-wide pins are back to 0 and
@@ -39,11 +46,13 @@
  * fault), so that the step finishes and the test fails instead of hanging
  * the VM; alarm() catches anything else.
  */
+#include <linux/blkzoned.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -634,6 +643,117 @@ TEST_F_TIMEOUT(lt, userfaultfd, 180)
 	munmap(f->area, UFFD_LEN);
 	free(f);
 	pins_back(_metadata);
+	alarm(0);
+}
+
+#define RZ_ZONES	128
+#define RZ_ZONE_SIZE	(DISK_SIZE / RZ_ZONES)
+
+struct reporting {
+	struct blk_zone_report *rep;	/* its zone 63 ends in a uffd page */
+	char *area;
+	int uffd, bfd, ret, err;
+	bool resolved;
+};
+
+static void *rz_reporter(void *arg)
+{
+	struct reporting *r = arg;
+
+	r->ret = ioctl(r->bfd, BLKREPORTZONE, r->rep);
+	r->err = errno;
+	return NULL;
+}
+
+/* Gives the faulting page: the report goes on. */
+static void rz_resolve(void *arg)
+{
+	struct reporting *r = arg;
+	struct uffdio_zeropage zp = {
+		.range = { .start = (uintptr_t)r->area + PT_PAGE,
+			   .len = RZ_ZONES * sizeof(struct blk_zone) },
+	};
+
+	if (r->resolved)
+		return;
+	r->resolved = true;
+	if (ioctl(r->uffd, UFFDIO_ZEROPAGE, &zp))
+		fprintf(stderr, "# UFFDIO_ZEROPAGE: %s\n", strerror(errno));
+}
+
+TEST_F_TIMEOUT(lt, report_zones, 180)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	size_t len = PT_PAGE + RZ_ZONES * sizeof(struct blk_zone);
+	struct pt_disk_cfg cfg = {
+		.size = DISK_SIZE, .bs = BS, .nr_queues = 1,
+		.timeout_ms = TIMEOUT_MS, .flags = ZCBLK_DEV_F_ZONED,
+		.zone_size = RZ_ZONE_SIZE,
+	};
+	struct reporting r = { .bfd = -1 };
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	pthread_t th;
+	unsigned int i;
+
+	arm("creating the disk");
+	r.uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (r.uffd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(r.uffd, UFFDIO_API, &api));
+	len = (len + PT_PAGE - 1) & ~(size_t)(PT_PAGE - 1);
+	r.area = pt_map(len);
+	ASSERT_NE(NULL, r.area);
+	/* Zones 0..62 in the first page, from zone 63 on a missing one */
+	r.rep = (struct blk_zone_report *)(r.area + PT_PAGE -
+					   sizeof(*r.rep) -
+					   63 * sizeof(struct blk_zone));
+	r.rep->sector = 0;
+	r.rep->nr_zones = RZ_ZONES;
+	reg.range.start = (uintptr_t)r.area + PT_PAGE;
+	reg.range.len = len - PT_PAGE;
+	ASSERT_EQ(0, ioctl(r.uffd, UFFDIO_REGISTER, &reg));
+
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
+	ASSERT_EQ(0, pt_wait_node(self->d.blk));
+	r.bfd = open(self->d.blk, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, r.bfd);
+
+	stage = "waiting for the report's fault";
+	ASSERT_EQ(0, pthread_create(&th, NULL, rz_reporter, &r));
+	pfd = (struct pollfd){ .fd = r.uffd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 20000)) {
+		TH_LOG("no userfault within 20 s (report returned %d)", r.ret);
+		rz_resolve(&r);
+	}
+	ASSERT_EQ((ssize_t)sizeof(msg), read(r.uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	/* The disk goes while the report is stopped in the middle. */
+	del_step(_metadata, &self->env, self->d.index, rz_resolve, &r);
+
+	stage = "finishing the report after the fault is resolved";
+	rz_resolve(&r);
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, r.ret) {
+		TH_LOG("BLKREPORTZONE: %s", strerror(r.err));
+	}
+	ASSERT_EQ(RZ_ZONES, r.rep->nr_zones);
+	for (i = 0; i < RZ_ZONES; i++) {
+		const struct blk_zone *z = &r.rep->zones[i];
+
+		EXPECT_EQ((__u64)i * RZ_ZONE_SIZE / 512, z->start) {
+			TH_LOG("zone %u read after removal: start %llu", i,
+			       (unsigned long long)z->start);
+		}
+		EXPECT_EQ(BLK_ZONE_COND_EMPTY, z->cond);
+		EXPECT_EQ(z->start, z->wp);
+	}
+	/* The last reference on the gendisk, and so on the disk object */
+	close(r.bfd);
+	close(r.uffd);
+	munmap(r.area, len);
 	alarm(0);
 }
 
