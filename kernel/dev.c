@@ -22,8 +22,9 @@
 /*
  * zcblk_devs_lock protects membership of zcblk_devs and every disk's state
  * transitions. It is never held across del_gendisk(), which may wait for
- * I/O, nor across a disk's own control operations (dev->ctl_lock); an
- * index stays taken in zcblk_devs until its disk is fully gone.
+ * I/O, nor across a disk's own control operations (dev->ctl_lock), and is
+ * taken after ctl_lock, never before (dev.h); an index stays taken in
+ * zcblk_devs until its disk is fully gone and DEV_REMOVED has been sent.
  */
 static const struct zcblk_backend_ops *const zcblk_backends[] = {
 	&zcblk_null_backend,
@@ -279,19 +280,25 @@ static int zcblk_dev_alloc_queues(struct zcblk_dev *dev)
  * zcblk_dev_add() - create a disk
  * @cfg: the disk's configuration; its path is the disk's from here on, even
  *       on failure
- * @out: if not NULL, set to the new disk, with a reference for the caller
+ * @added: if not NULL, called with the new disk once it is LIVE, under its
+ *         ctl_lock (DEV_ADD's reply and DEV_ADDED); the disk is LIVE
+ *         throughout, and no DEV_SET, DEV_DEL or Format NVM of it has
+ *         begun. It must not take ctl_lock, and cannot fail the add.
+ * @arg: passed to @added
  * @extack: for the reason of a failure
  *
  * The index is reserved first so that concurrent adds cannot race; the disk
  * becomes LIVE only once its block device, char device and debugfs files are
  * all there.
  *
- * Context: process context; may sleep.
+ * Context: process context; may sleep. Takes the new disk's ctl_lock, then
+ * zcblk_devs_lock.
  * Return: 0, or a negative errno: -EEXIST (the index is in use), -ERANGE (it
  * is not below max_disks), -ENOSPC (no free index), -ENOMEM, or what the
  * backend or the block layer said.
  */
-int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
+int zcblk_dev_add(const struct zcblk_config *cfg,
+		  void (*added)(struct zcblk_dev *dev, void *arg), void *arg,
 		  struct netlink_ext_ack *extack)
 {
 	struct zcblk_dev *dev;
@@ -366,14 +373,20 @@ int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
 	}
 	zcblk_debugfs_add(dev);
 
+	/*
+	 * LIVE under ctl_lock, held until @added has run: a DEV_SET,
+	 * DEV_DEL or Format NVM that finds the disk LIVE waits for it, so
+	 * their events follow DEV_ADDED, which describes a LIVE disk. The
+	 * registry's reference keeps the disk for @added.
+	 */
+	mutex_lock(&dev->ctl_lock);
 	mutex_lock(&zcblk_devs_lock);
 	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_LIVE);
 	atomic_inc(&zcblk_devs_gen);
-	if (out) {
-		kref_get(&dev->ref);
-		*out = dev;
-	}
 	mutex_unlock(&zcblk_devs_lock);
+	if (added)
+		added(dev, arg);
+	mutex_unlock(&dev->ctl_lock);
 	return 0;
 
 err_free_ident:
@@ -391,20 +404,44 @@ err_put_dev:
 }
 
 /*
- * Tears down a disk the caller has moved to REMOVING (architecture.md
- * section 6): no new command starts, what zcblk holds or would wait to be
- * polled ends, the node goes, del_gendisk drains the queue, the
- * submitters still between allocating a request and executing it finish,
- * then the backend goes. Nothing here waits for userspace: commands not
- * yet reaped hold their map slots (and their pins) in the disk object,
- * which their files keep, and complete whenever their task runs. Open
- * files see -ENODEV.
+ * LIVE -> REMOVING, under the disk's ctl_lock: a Format NVM or DEV_SET
+ * that began while the disk was LIVE has ended (and sent its event), none
+ * begins (they look under ctl_lock), and DEV_ADD has sent DEV_ADDED.
+ * False if the disk was not LIVE: another removal took it.
  */
-static void zcblk_dev_teardown(struct zcblk_dev *dev)
+static bool zcblk_dev_start_removal(struct zcblk_dev *dev)
 {
-	/* A format or DEV_SET that began while LIVE ends first; none begins. */
+	bool live;
+
 	mutex_lock(&dev->ctl_lock);
+	mutex_lock(&zcblk_devs_lock);
+	live = dev->state == ZCBLK_DEV_STATE_LIVE;
+	if (live) {
+		zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_REMOVING);
+		atomic_inc(&zcblk_devs_gen);
+	}
+	mutex_unlock(&zcblk_devs_lock);
 	mutex_unlock(&dev->ctl_lock);
+	return live;
+}
+
+/*
+ * Tears down a disk zcblk_dev_start_removal() moved to REMOVING
+ * (architecture.md section 6): no new command starts, what zcblk holds or
+ * would wait to be polled ends, the node goes, del_gendisk drains the
+ * queue, the submitters still between allocating a request and executing
+ * it finish, then the backend goes. Nothing here waits for userspace:
+ * commands not yet reaped hold their map slots (and their pins) in the
+ * disk object, which their files keep, and complete whenever their task
+ * runs. Open files see -ENODEV. @removed, if any, runs once the disk is
+ * DEAD, under its ctl_lock, while its index is still taken: DEV_REMOVED
+ * goes out after the disk's other events and before a DEV_ADD can reuse
+ * the index.
+ */
+static void zcblk_dev_teardown(struct zcblk_dev *dev,
+			       void (*removed)(struct zcblk_dev *dev, void *arg),
+			       void *arg)
+{
 	/* Pairs with zcblk_pt_enter(): it sees REMOVING or we see it. */
 	smp_mb();
 	zcblk_map_pool_wake(&dev->maps);
@@ -418,6 +455,15 @@ static void zcblk_dev_teardown(struct zcblk_dev *dev)
 
 	mutex_lock(&zcblk_devs_lock);
 	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_DEAD);
+	mutex_unlock(&zcblk_devs_lock);
+	if (removed) {
+		/* Held briefly by now: a DEV_GET's description at most */
+		mutex_lock(&dev->ctl_lock);
+		removed(dev, arg);
+		mutex_unlock(&dev->ctl_lock);
+	}
+
+	mutex_lock(&zcblk_devs_lock);
 	xa_erase(&zcblk_devs, dev->index);
 	mutex_unlock(&zcblk_devs_lock);
 	zcblk_dev_put(dev);	/* the registry's reference */
@@ -426,18 +472,24 @@ static void zcblk_dev_teardown(struct zcblk_dev *dev)
 /**
  * zcblk_dev_del() - remove a LIVE disk
  * @index: the disk's index
- * @gone: set to the disk removed, referenced (for its event), or NULL
+ * @removed: if not NULL, called with the disk once it is torn down (DEAD),
+ *           under its ctl_lock and before its index is free (DEV_REMOVED);
+ *           it must not take ctl_lock
+ * @arg: passed to @removed
  * @extack: for the reason of a failure
  *
- * Nothing here waits for userspace: commands not yet reaped hold their map
- * slots (and their pins) in the disk object, which their files keep, and
- * complete whenever their task runs (architecture.md section 6).
+ * Removal begins once a Format NVM or DEV_SET running on the disk has
+ * ended (its ctl_lock). Nothing here waits for userspace: commands not yet
+ * reaped hold their map slots (and their pins) in the disk object, which
+ * their files keep, and complete whenever their task runs (architecture.md
+ * section 6).
  *
  * Context: process context; may sleep (del_gendisk() drains the queue).
+ * Takes the disk's ctl_lock, then zcblk_devs_lock.
  * Return: 0, or -ENODEV if there is no LIVE disk at @index.
  */
-int zcblk_dev_del(u32 index, struct zcblk_dev **gone,
-		  struct netlink_ext_ack *extack)
+int zcblk_dev_del(u32 index, void (*removed)(struct zcblk_dev *dev, void *arg),
+		  void *arg, struct netlink_ext_ack *extack)
 {
 	struct zcblk_dev *dev;
 
@@ -448,14 +500,17 @@ int zcblk_dev_del(u32 index, struct zcblk_dev **gone,
 		NL_SET_ERR_MSG(extack, "index: no such disk");
 		return -ENODEV;
 	}
-	/* The one removed, not one that took its index since */
+	/* The one found, not one that took its index since */
 	kref_get(&dev->ref);
-	*gone = dev;
-	zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_REMOVING);
-	atomic_inc(&zcblk_devs_gen);
 	mutex_unlock(&zcblk_devs_lock);
 
-	zcblk_dev_teardown(dev);
+	if (!zcblk_dev_start_removal(dev)) {
+		zcblk_dev_put(dev);
+		NL_SET_ERR_MSG(extack, "index: no such disk");
+		return -ENODEV;
+	}
+	zcblk_dev_teardown(dev, removed, arg);
+	zcblk_dev_put(dev);
 	return 0;
 }
 
@@ -486,7 +541,7 @@ int zcblk_dev_quiesced(struct zcblk_dev *dev,
 	int ret = -EBUSY;
 
 	mutex_lock(&dev->ctl_lock);
-	/* REMOVING is set before removal waits for ctl_lock: seen here. */
+	/* REMOVING is set under ctl_lock: seen here, LIVE until we let go. */
 	if (!zcblk_dev_live(dev)) {
 		ret = -ENODEV;
 		goto out_unlock;
@@ -524,27 +579,30 @@ out_unlock:
  * @index: the disk's index
  * @set: the new values
  * @mask: which of them to apply, as for zcblk_dev_set()
- * @changed: set to the disk, referenced, once zcblk_dev_set() ran on it,
- *           failed or not (a failed action may follow applied settings):
- *           NULL if there was no LIVE disk
+ * @changed: called with the disk and zcblk_dev_set()'s return once it ran
+ *           on the disk, failed or not (a failed action may follow applied
+ *           settings), still under the ctl_lock it ran under (DEV_SET's
+ *           reply and DEV_CHANGED); not called if there was no LIVE disk.
+ *           It must not take ctl_lock.
+ * @arg: passed to @changed
  * @extack: for the reason of a failure
  *
  * The disk found is referenced; under its ctl_lock it can no longer start
  * going away (removal waits there), and other disks' operations do not wait
  * for a power cut or a bad list's save on this one.
  *
- * Context: process context; takes zcblk_devs_lock, then dev->ctl_lock (may
- * sleep).
+ * Context: process context; takes zcblk_devs_lock, lets go, then takes
+ * dev->ctl_lock (may sleep).
  * Return: 0, -ENODEV if there is no LIVE disk at @index, or the error of
  * zcblk_dev_set().
  */
 int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
-		     struct zcblk_dev **changed, struct netlink_ext_ack *extack)
+		     void (*changed)(struct zcblk_dev *dev, int ret, void *arg),
+		     void *arg, struct netlink_ext_ack *extack)
 {
 	struct zcblk_dev *dev;
 	int ret;
 
-	*changed = NULL;
 	mutex_lock(&zcblk_devs_lock);
 	dev = xa_load(&zcblk_devs, index);
 	if (!dev || !zcblk_dev_live(dev)) {
@@ -566,8 +624,9 @@ int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
 		return -ENODEV;
 	}
 	ret = zcblk_dev_set(dev, set, mask, extack);
+	changed(dev, ret, arg);
 	mutex_unlock(&dev->ctl_lock);
-	*changed = dev;
+	zcblk_dev_put(dev);
 	return ret;
 }
 
@@ -584,10 +643,10 @@ void zcblk_dev_remove_all(void)
 	unsigned long i;
 
 	xa_for_each(&zcblk_devs, i, dev) {
-		mutex_lock(&zcblk_devs_lock);
-		zcblk_dev_set_state(dev, ZCBLK_DEV_STATE_REMOVING);
-		mutex_unlock(&zcblk_devs_lock);
-		zcblk_dev_teardown(dev);
+		/* Every one LIVE: no DEV_ADD or DEV_DEL runs any more. */
+		WARN_ON_ONCE(!zcblk_dev_start_removal(dev));
+		/* No event: the family is gone. */
+		zcblk_dev_teardown(dev, NULL, NULL);
 	}
 	WARN_ON_ONCE(!xa_empty(&zcblk_devs));
 }

@@ -166,14 +166,25 @@ struct zcblk_hctx {
 struct zcblk_dev {
 	struct kref ref;
 	u32 index;
-	/* Changed under zcblk_devs_lock; read with READ_ONCE on fast paths. */
+	/*
+	 * Changed under zcblk_devs_lock, to and from LIVE under ctl_lock
+	 * too; read with READ_ONCE on fast paths.
+	 */
 	enum zcblk_dev_state state;
 	/*
 	 * Serialises the disk's control operations, DEV_SET (zcblk_dev_set())
 	 * and Format NVM (zcblk_dev_quiesced()), which may take long (a power
-	 * cut, an erase) and so do not hold zcblk_devs_lock; removal waits
-	 * here for the one running once the disk is REMOVING, and DEV_GET
-	 * describes the disk under it. Never taken with zcblk_devs_lock held.
+	 * cut, an erase) and so do not hold zcblk_devs_lock, with its
+	 * lifecycle: DEV_ADD makes it LIVE and removal makes it REMOVING
+	 * under it, so whoever holds it and sees LIVE sees LIVE until it lets
+	 * go, and nothing that began while LIVE still runs once REMOVING.
+	 * DEV_GET describes the disk under it. It also orders the disk's
+	 * events (netlink.c): DEV_ADDED and each DEV_CHANGED are multicast
+	 * under the hold that made the disk LIVE or changed it, DEV_REMOVED
+	 * under one after the teardown, before the index is free again.
+	 * Lock order: ctl_lock, then zcblk_devs_lock, the disk's open_mutex
+	 * (then its queue's freeze) or the locks of its parts (wc.lock,
+	 * bad_list_lock, ...). Never taken with zcblk_devs_lock held.
 	 */
 	struct mutex ctl_lock;
 	struct zcblk_config cfg;
@@ -255,12 +266,14 @@ struct zcblk_dev_status {
 
 void zcblk_dev_get_status(struct zcblk_dev *dev, struct zcblk_dev_status *st);
 void zcblk_stats_sum(struct zcblk_dev *dev, struct zcblk_io_stats *sum);
-int zcblk_dev_add(const struct zcblk_config *cfg, struct zcblk_dev **out,
+int zcblk_dev_add(const struct zcblk_config *cfg,
+		  void (*added)(struct zcblk_dev *dev, void *arg), void *arg,
 		  struct netlink_ext_ack *extack);
-int zcblk_dev_del(u32 index, struct zcblk_dev **gone,
-		  struct netlink_ext_ack *extack);
+int zcblk_dev_del(u32 index, void (*removed)(struct zcblk_dev *dev, void *arg),
+		  void *arg, struct netlink_ext_ack *extack);
 int zcblk_dev_change(u32 index, const struct zcblk_settings *set, u64 mask,
-		     struct zcblk_dev **changed, struct netlink_ext_ack *extack);
+		     void (*changed)(struct zcblk_dev *dev, int ret, void *arg),
+		     void *arg, struct netlink_ext_ack *extack);
 int zcblk_dev_quiesced(struct zcblk_dev *dev,
 		       int (*fn)(struct zcblk_dev *dev, void *arg), void *arg);
 unsigned int zcblk_dev_generation(void);

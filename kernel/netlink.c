@@ -162,7 +162,9 @@ static int zcblk_nl_put_dev_locked(struct sk_buff *skb,
 
 /*
  * Under the disk's ctl_lock: no Format NVM or DEV_SET seen half done. Their
- * disk's description waits for them (killably); other disks' do not.
+ * disk's description waits for them (killably: DEV_GET's, which changes
+ * nothing); other disks' do not. What announces or answers a change is
+ * filled under the hold that made it (zcblk_nl_put_dev_locked()).
  */
 static int zcblk_nl_put_dev(struct sk_buff *skb, struct zcblk_dev *dev)
 {
@@ -216,10 +218,14 @@ static int zcblk_nl_put_stats(struct sk_buff *skb, struct zcblk_dev *dev)
 	return 0;
 }
 
-/* One message about @dev: its attributes (DEV_GET) or counters (STATS). */
+/*
+ * One message about @dev: its attributes (DEV_GET) or counters (STATS).
+ * @locked: the caller holds the disk's ctl_lock (events, and the replies
+ * of DEV_ADD and DEV_SET); then the attributes cannot fail with -EINTR.
+ */
 static int zcblk_nl_fill(struct sk_buff *skb, struct zcblk_dev *dev,
 			 u32 portid, u32 seq, int flags, u8 cmd,
-			 struct netlink_callback *cb)
+			 struct netlink_callback *cb, bool locked)
 {
 	void *hdr;
 	int ret;
@@ -230,9 +236,11 @@ static int zcblk_nl_fill(struct sk_buff *skb, struct zcblk_dev *dev,
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
 	ret = nla_put_u32(skb, ZCBLK_A_DEV_INDEX, dev->index);
-	if (!ret)
-		ret = cmd == ZCBLK_CMD_DEV_STATS ? zcblk_nl_put_stats(skb, dev) :
-						   zcblk_nl_put_dev(skb, dev);
+	if (!ret && cmd == ZCBLK_CMD_DEV_STATS)
+		ret = zcblk_nl_put_stats(skb, dev);
+	else if (!ret)
+		ret = locked ? zcblk_nl_put_dev_locked(skb, dev) :
+			       zcblk_nl_put_dev(skb, dev);
 	if (ret) {
 		genlmsg_cancel(skb, hdr);
 		return ret;
@@ -241,15 +249,58 @@ static int zcblk_nl_fill(struct sk_buff *skb, struct zcblk_dev *dev,
 	return 0;
 }
 
-/* A DEV_ADDED/CHANGED/REMOVED event to the monitor group; best effort. */
-static void zcblk_nl_notify(struct zcblk_dev *dev, u8 cmd)
+static int zcblk_nl_reply_dev(struct genl_info *info, struct sk_buff *msg,
+			      struct zcblk_dev *dev)
 {
-	struct sk_buff *msg;
+	int ret;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	if (zcblk_nl_fill(msg, dev, 0, 0, 0, cmd, NULL)) {
+	ret = zcblk_nl_fill(msg, dev, info->snd_portid, info->snd_seq, 0,
+			    info->genlhdr->cmd, NULL, false);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * What a DEV_ADD, DEV_SET or DEV_DEL sends: its reply (none for DEV_DEL)
+ * and its event, both allocated before the change, so that a change made
+ * is answered and announced, and both filled under the ctl_lock held
+ * since the change was made (dev.h): a disk's events are multicast, and
+ * so reach every listener, in the order of its changes. The reply goes
+ * out once the lock is let go.
+ */
+struct zcblk_nl_report {
+	struct genl_info *info;
+	struct sk_buff *reply;
+	struct sk_buff *event;	/* NULL once multicast or dropped */
+	int ret;		/* of filling @reply: 0 or -EMSGSIZE */
+};
+
+static int zcblk_nl_report_alloc(struct zcblk_nl_report *r,
+				 struct genl_info *info, bool reply)
+{
+	r->info = info;
+	r->ret = 0;
+	r->reply = reply ? genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL) : NULL;
+	r->event = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (r->event && (r->reply || !reply))
+		return 0;
+	nlmsg_free(r->reply);
+	nlmsg_free(r->event);
+	return -ENOMEM;
+}
+
+/* The DEV_ADDED/CHANGED/REMOVED event to the monitor group. */
+static void zcblk_nl_notify(struct zcblk_nl_report *r, struct zcblk_dev *dev,
+			    u8 cmd)
+{
+	struct sk_buff *msg = r->event;
+
+	lockdep_assert_held(&dev->ctl_lock);
+	r->event = NULL;
+	if (zcblk_nl_fill(msg, dev, 0, 0, 0, cmd, NULL, true)) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -258,18 +309,58 @@ static void zcblk_nl_notify(struct zcblk_dev *dev, u8 cmd)
 			  GFP_KERNEL);
 }
 
-static int zcblk_nl_reply_dev(struct genl_info *info, struct sk_buff *msg,
-			      struct zcblk_dev *dev)
+/* The reply, with the disk as the change left it; under ctl_lock too. */
+static void zcblk_nl_report_fill(struct zcblk_nl_report *r,
+				 struct zcblk_dev *dev)
 {
-	int ret;
+	r->ret = zcblk_nl_fill(r->reply, dev, r->info->snd_portid,
+			       r->info->snd_seq, 0, r->info->genlhdr->cmd,
+			       NULL, true);
+}
 
-	ret = zcblk_nl_fill(msg, dev, info->snd_portid, info->snd_seq, 0,
-			    info->genlhdr->cmd, NULL);
-	if (ret) {
-		nlmsg_free(msg);
+/*
+ * After the request (@ret): its reply sent, or freed and @ret (or the
+ * fill's error) returned; its event, if not sent, freed: nothing changed.
+ */
+static int zcblk_nl_report_end(struct zcblk_nl_report *r, int ret)
+{
+	nlmsg_free(r->event);
+	if (!ret)
+		ret = r->ret;
+	if (ret || !r->reply) {
+		nlmsg_free(r->reply);
 		return ret;
 	}
-	return genlmsg_reply(msg, info);
+	return genlmsg_reply(r->reply, r->info);
+}
+
+/* zcblk_dev_add()'s @added: the disk is LIVE, under its ctl_lock. */
+static void zcblk_nl_added(struct zcblk_dev *dev, void *arg)
+{
+	zcblk_nl_notify(arg, dev, ZCBLK_CMD_DEV_ADDED);
+	zcblk_nl_report_fill(arg, dev);
+}
+
+/* zcblk_dev_change()'s @changed: zcblk_dev_set() ran, under ctl_lock. */
+static void zcblk_nl_changed(struct zcblk_dev *dev, int ret, void *arg)
+{
+	/*
+	 * Announced even when an action failed: the settings before it, a
+	 * bad list changed but not saved, a cut whose backend failed, are
+	 * changes; the event carries the disk as it is.
+	 */
+	zcblk_nl_notify(arg, dev, ZCBLK_CMD_DEV_CHANGED);
+	if (!ret)
+		zcblk_nl_report_fill(arg, dev);
+}
+
+/*
+ * zcblk_dev_del()'s @removed: the disk is DEAD, under its ctl_lock, its
+ * index not yet free. The configuration outlives the teardown.
+ */
+static void zcblk_nl_removed(struct zcblk_dev *dev, void *arg)
+{
+	zcblk_nl_notify(arg, dev, ZCBLK_CMD_DEV_REMOVED);
 }
 
 /**
@@ -283,8 +374,7 @@ static int zcblk_nl_reply_dev(struct genl_info *info, struct sk_buff *msg,
 int zcblk_nl_dev_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcblk_config cfg = {};
-	struct zcblk_dev *dev;
-	struct sk_buff *msg;
+	struct zcblk_nl_report r;
 	int ret;
 
 	ret = zcblk_nl_parse_add(info, &cfg);
@@ -292,24 +382,19 @@ int zcblk_nl_dev_add_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 
 	/* Allocated first: a disk, once made, must be reported. */
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+	ret = zcblk_nl_report_alloc(&r, info, true);
+	if (ret)
+		return ret;
 	ret = zcblk_nl_parse_path(info, &cfg);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	/* From here the path is the disk's, even if it is not made. */
-	ret = zcblk_dev_add(&cfg, &dev, info->extack);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	zcblk_nl_notify(dev, ZCBLK_CMD_DEV_ADDED);
-	ret = zcblk_nl_reply_dev(info, msg, dev);
-	zcblk_dev_put(dev);
-	return ret;
+	if (ret)
+		return zcblk_nl_report_end(&r, ret);
+	/*
+	 * From here the path is the disk's, even if it is not made. Made,
+	 * it is announced and described before a DEV_SET, DEV_DEL or Format
+	 * NVM of it can begin (zcblk_nl_added()).
+	 */
+	ret = zcblk_dev_add(&cfg, zcblk_nl_added, &r, info->extack);
+	return zcblk_nl_report_end(&r, ret);
 }
 
 /**
@@ -323,7 +408,7 @@ int zcblk_nl_dev_add_doit(struct sk_buff *skb, struct genl_info *info)
  */
 int zcblk_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct zcblk_dev *dev;
+	struct zcblk_nl_report r;
 	u32 index;
 	int ret;
 
@@ -332,13 +417,12 @@ int zcblk_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	index = nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]);
-	/* Kept for the event: the configuration outlives the teardown. */
-	ret = zcblk_dev_del(index, &dev, info->extack);
+	ret = zcblk_nl_report_alloc(&r, info, false);
 	if (ret)
 		return ret;
-	zcblk_nl_notify(dev, ZCBLK_CMD_DEV_REMOVED);
-	zcblk_dev_put(dev);
-	return 0;
+	/* DEV_REMOVED goes out before a DEV_ADD can take the index again. */
+	ret = zcblk_dev_del(index, zcblk_nl_removed, &r, info->extack);
+	return zcblk_nl_report_end(&r, ret);
 }
 
 /**
@@ -352,8 +436,7 @@ int zcblk_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 int zcblk_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct zcblk_settings set = {};
-	struct zcblk_dev *dev;
-	struct sk_buff *msg;
+	struct zcblk_nl_report r;
 	u32 index;
 	u64 mask;
 	int ret;
@@ -367,28 +450,13 @@ int zcblk_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	index = nla_get_u32(info->attrs[ZCBLK_A_DEV_INDEX]);
 	/* Allocated first: a change, once made, must be reported. */
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	ret = zcblk_dev_change(index, &set, mask, &dev, info->extack);
-	if (!dev)
-		goto out_free;
-	/*
-	 * Announced even when an action failed: the settings before it, a
-	 * bad list changed but not saved, a cut whose backend failed, are
-	 * changes; the event carries the disk as it is.
-	 */
-	zcblk_nl_notify(dev, ZCBLK_CMD_DEV_CHANGED);
-	if (!ret)
-		ret = zcblk_nl_reply_dev(info, msg, dev);
-	else
-		nlmsg_free(msg);
-	zcblk_dev_put(dev);
-	return ret;
-
-out_free:
-	nlmsg_free(msg);
-	return ret;
+	ret = zcblk_nl_report_alloc(&r, info, true);
+	if (ret)
+		return ret;
+	/* Announced and described under the lock it is made under */
+	ret = zcblk_dev_change(index, &set, mask, zcblk_nl_changed, &r,
+			       info->extack);
+	return zcblk_nl_report_end(&r, ret);
 }
 
 /**
@@ -459,7 +527,7 @@ int zcblk_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	while ((dev = zcblk_dev_get_next(&index))) {
 		ret = zcblk_nl_fill(skb, dev, NETLINK_CB(cb->skb).portid,
 				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				    ghdr->cmd, cb);
+				    ghdr->cmd, cb, false);
 		zcblk_dev_put(dev);
 		/*
 		 * One that does not fit even an empty part (a path near

@@ -3,13 +3,16 @@
  * The "zcblk" generic netlink family on the wire (nl_raw.h), beyond
  * validation: FEATURES and who may ask; the "monitor" multicast group
  * (events in order, what each carries, who may listen); a DEV_ADD that
- * fails leaves no disk and no event; DEV_GET dumps stay consistent, or
+ * fails leaves no disk and no event; a disk's events stay in order while
+ * DEV_ADD, DEV_SET and DEV_DEL race on it; DEV_GET dumps stay consistent, or
  * say they are not (NLM_F_DUMP_INTR), while disks come and go, and dumps
  * torn by them are seen and said to be.
  *
  * Needs root and zcblk.ko loaded (every test skips if the family is
  * missing).
  */
+
+#include <stdatomic.h>
 
 #include "nl_raw.h"
 
@@ -299,6 +302,340 @@ TEST_F(raw, monitor)
 	EXPECT_EQ(ZCBLK_DEV_STATE_LIVE, ev[2].state);
 	EXPECT_EQ(12345, ev[2].latency_ns);
 	EXPECT_EQ(ZCBLK_DEV_STATE_DEAD, ev[3].state);
+}
+
+/*
+ * event_order: one index, a thread adding a disk there whenever it is free
+ * (-EEXIST until the last one's DEV_DEL is done), two setting its latency
+ * (-ENODEV while there is none) and one deleting it, at once (-ENODEV
+ * until it is LIVE), or, every other disk, 0.5 ms after it is: as
+ * programs reacting to a new disk would, or a manager reusing an index.
+ * Every latency set is a new number. The listener sees, per disk: DEV_ADDED,
+ * with the disk LIVE and its latency 0, while no disk is there; each
+ * DEV_CHANGED while it is, LIVE, with a latency a DEV_SET set and no
+ * other event carried (a DEV_SET's event describes the disk as that
+ * DEV_SET left it); DEV_REMOVED while it is, DEAD, with the latency of
+ * the disk's last event (no change came after); and as many of each as
+ * DEV_ADD, DEV_SET and DEV_DEL succeeded.
+ */
+#define ORDER_INDEX	(BASE_INDEX + 11)
+#define ORDER_MS	4000	/* of churn, or more until ORDER_MIN_ROUNDS */
+#define ORDER_MAX_MS	20000
+#define ORDER_MIN_ROUNDS 10	/* disks added, at least */
+#define ORDER_ROUNDS	400	/* at most */
+#define ORDER_SETTERS	2
+#define ORDER_VALUES	(1U << 18)	/* latencies set, fewer */
+#define ORDER_RCVBUF	(16 << 20)
+
+struct order {
+	atomic_bool stop;
+	atomic_uint next;		/* latencies handed out */
+	atomic_uint adds, sets, dels;	/* successes */
+	atomic_int err;			/* first failure: errno */
+	atomic_int err_where;		/* 1 add, 2 set, 3 del, 4 open */
+	unsigned char *set_ok;		/* [latency]: its DEV_SET returned 0 */
+};
+
+static void order_fail(struct order *o, int where, int err)
+{
+	int none = 0;
+
+	if (atomic_compare_exchange_strong(&o->err, &none, err ?: EHARNESS))
+		atomic_store(&o->err_where, where);
+	atomic_store(&o->stop, true);
+}
+
+static bool order_open(struct order *o, struct nlr *r)
+{
+	int ret = nlr_open(r);
+
+	if (ret)
+		order_fail(o, 4, ret);
+	return !ret;
+}
+
+static void *order_adder(void *arg)
+{
+	struct order *o = arg;
+	struct nlr r;
+	int ret;
+
+	if (!order_open(o, &r))
+		return NULL;
+	while (!atomic_load(&o->stop) &&
+	       atomic_load(&o->adds) < ORDER_ROUNDS) {
+		ret = dev_add(&r, "null", MiB, ORDER_INDEX);
+		if (!ret) {
+			atomic_fetch_add(&o->adds, 1);
+		} else if (ret != -EEXIST) {
+			order_fail(o, 1, ret);
+			break;
+		}
+	}
+	nlr_close(&r);
+	return NULL;
+}
+
+static void *order_setter(void *arg)
+{
+	struct order *o = arg;
+	unsigned int v;
+	struct nlr r;
+	struct msg m;
+	struct ack a;
+
+	if (!order_open(o, &r))
+		return NULL;
+	while (!atomic_load(&o->stop)) {
+		v = atomic_fetch_add(&o->next, 1) + 1;
+		if (v >= ORDER_VALUES)
+			break;
+		msg_init(&m, &r, ZCBLK_CMD_DEV_SET, 0);
+		put_u32(&m, ZCBLK_A_DEV_INDEX, ORDER_INDEX);
+		put_u64(&m, ZCBLK_A_DEV_LATENCY_NS, v);
+		if (nlr_xfer(&r, m.nlh, &a, NULL, NULL)) {
+			order_fail(o, 2, EHARNESS);
+			break;
+		}
+		if (!a.err) {
+			o->set_ok[v] = 1;
+			atomic_fetch_add(&o->sets, 1);
+		} else if (a.err != -ENODEV) {
+			order_fail(o, 2, a.err);
+			break;
+		}
+	}
+	nlr_close(&r);
+	return NULL;
+}
+
+static void *order_deleter(void *arg)
+{
+	struct order *o = arg;
+	unsigned int n = 0;
+	struct nlr r;
+	int ret;
+
+	if (!order_open(o, &r))
+		return NULL;
+	while (!atomic_load(&o->stop)) {
+		/* Every other disk lives a little, for the setters */
+		if (n % 2) {
+			while (!atomic_load(&o->stop) &&
+			       dev_cmd(&r, ZCBLK_CMD_DEV_GET, ORDER_INDEX))
+				;
+			usleep(500);
+		}
+		ret = dev_cmd(&r, ZCBLK_CMD_DEV_DEL, ORDER_INDEX);
+		if (!ret) {
+			n++;
+			atomic_fetch_add(&o->dels, 1);
+		} else if (ret != -ENODEV) {
+			order_fail(o, 3, ret);
+			break;
+		}
+	}
+	nlr_close(&r);
+	return NULL;
+}
+
+/* What the listener saw of ORDER_INDEX. */
+struct order_seen {
+	bool present;			/* added, not yet removed */
+	uint64_t latency;		/* in the disk's last event */
+	unsigned int events, added, changed, removed, disks_changed;
+	bool disk_changed;		/* this disk had a DEV_CHANGED */
+	unsigned char *seen;		/* [latency]: a DEV_CHANGED had it */
+	unsigned int bad;
+	char why[256];
+};
+
+static void order_event(struct order_seen *s, const struct event *ev)
+{
+	unsigned long long lat = ev->latency_ns;
+	char why[200] = "";
+
+	if (ev->index != ORDER_INDEX)
+		return;
+	s->events++;
+	switch (ev->cmd) {
+	case ZCBLK_CMD_DEV_ADDED:
+		s->added++;
+		if (s->present)
+			snprintf(why, sizeof(why), "DEV_ADDED while a disk "
+				 "was there (its DEV_REMOVED not yet seen)");
+		else if (ev->state != ZCBLK_DEV_STATE_LIVE)
+			snprintf(why, sizeof(why), "DEV_ADDED in state %u, "
+				 "not live", ev->state);
+		else if (lat)
+			snprintf(why, sizeof(why), "DEV_ADDED with latency "
+				 "%llu, not 0", lat);
+		s->present = true;
+		s->disk_changed = false;
+		break;
+	case ZCBLK_CMD_DEV_CHANGED:
+		s->changed++;
+		s->disks_changed += !s->disk_changed;
+		s->disk_changed = true;
+		if (!s->present)
+			snprintf(why, sizeof(why), "DEV_CHANGED with no disk "
+				 "there (before its DEV_ADDED or after its "
+				 "DEV_REMOVED)");
+		else if (ev->state != ZCBLK_DEV_STATE_LIVE)
+			snprintf(why, sizeof(why), "DEV_CHANGED in state %u, "
+				 "not live", ev->state);
+		else if (!lat || lat >= ORDER_VALUES)
+			snprintf(why, sizeof(why), "DEV_CHANGED with latency "
+				 "%llu, which no DEV_SET set", lat);
+		else if (s->seen[lat]++)
+			snprintf(why, sizeof(why), "DEV_CHANGED with latency "
+				 "%llu a second time: a snapshot taken after "
+				 "another DEV_SET", lat);
+		break;
+	case ZCBLK_CMD_DEV_REMOVED:
+		s->removed++;
+		if (!s->present)
+			snprintf(why, sizeof(why), "DEV_REMOVED with no disk "
+				 "there (before its DEV_ADDED)");
+		else if (ev->state != ZCBLK_DEV_STATE_DEAD)
+			snprintf(why, sizeof(why), "DEV_REMOVED in state %u, "
+				 "not dead", ev->state);
+		else if (lat != s->latency)
+			snprintf(why, sizeof(why), "DEV_REMOVED with latency "
+				 "%llu, the disk's last event %llu: events of "
+				 "changes out of order", lat,
+				 (unsigned long long)s->latency);
+		s->present = false;
+		break;
+	default:
+		snprintf(why, sizeof(why), "event command %u", ev->cmd);
+	}
+	s->latency = ev->latency_ns;
+	if (why[0] && !s->bad++)
+		snprintf(s->why, sizeof(s->why), "event %u: %s", s->events,
+			 why);
+}
+
+static long order_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+TEST_F_TIMEOUT(raw, event_order, 90)
+{
+	pthread_t adder, deleter, setters[ORDER_SETTERS];
+	unsigned int adds, sets, dels, i, unset = 0;
+	struct order o = { .stop = false };
+	struct order_seen s = { 0 };
+	uint32_t grp = self->r.monitor_grp;
+	static const char *const what[] = {
+		"?", "DEV_ADD", "DEV_SET", "DEV_DEL", "netlink socket",
+	};
+	int rcvbuf = ORDER_RCVBUF, lost = 0, err, ret;
+	struct mnl_socket *mon;
+	struct timespec t0;
+	struct event ev;
+
+	ASSERT_NE(0, grp);
+	o.set_ok = calloc(ORDER_VALUES, 1);
+	s.seen = calloc(ORDER_VALUES, 1);
+	ASSERT_TRUE(o.set_ok && s.seen);
+	mon = mnl_socket_open(NETLINK_GENERIC);
+	ASSERT_NE(NULL, mon);
+	ASSERT_EQ(0, mnl_socket_bind(mon, 0, MNL_SOCKET_AUTOPID));
+	/* Room to fall behind without losing events (root: beyond rmem_max) */
+	if (setsockopt(mnl_socket_get_fd(mon), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(mnl_socket_get_fd(mon), SOL_SOCKET, SO_RCVBUF,
+			   &rcvbuf, sizeof(rcvbuf));
+	ASSERT_EQ(0, mnl_socket_setsockopt(mon, NETLINK_ADD_MEMBERSHIP, &grp,
+					   sizeof(grp)));
+	track(_metadata, self, ORDER_INDEX);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, pthread_create(&adder, NULL, order_adder, &o));
+	ASSERT_EQ(0, pthread_create(&deleter, NULL, order_deleter, &o));
+	for (i = 0; i < ORDER_SETTERS; i++)
+		ASSERT_EQ(0, pthread_create(&setters[i], NULL, order_setter,
+					    &o));
+	for (;;) {
+		long ms = order_ms_since(&t0);
+
+		adds = atomic_load(&o.adds);
+		if (atomic_load(&o.stop) || adds >= ORDER_ROUNDS ||
+		    ms >= ORDER_MAX_MS ||
+		    (ms >= ORDER_MS && adds >= ORDER_MIN_ROUNDS))
+			break;
+		ret = read_event(mon, &ev, 100);
+		if (ret == EHARNESS) {
+			lost = errno ?: EIO;
+			break;
+		}
+		if (ret == 1)
+			order_event(&s, &ev);
+	}
+	atomic_store(&o.stop, true);
+	pthread_join(adder, NULL);
+	pthread_join(deleter, NULL);
+	for (i = 0; i < ORDER_SETTERS; i++)
+		pthread_join(setters[i], NULL);
+
+	/* The last disk, if the deleter left it */
+	ret = dev_cmd(&self->r, ZCBLK_CMD_DEV_DEL, ORDER_INDEX);
+	EXPECT_TRUE(ret == 0 || ret == -ENODEV) {
+		TH_LOG("DEV_DEL %u after the churn: %d", ORDER_INDEX, ret);
+	}
+	adds = atomic_load(&o.adds);
+	sets = atomic_load(&o.sets);
+	dels = atomic_load(&o.dels) + !ret;
+	/* The events still queued, then nothing more */
+	while (!lost && s.events < adds + sets + dels) {
+		ret = read_event(mon, &ev, 5000);
+		if (ret == EHARNESS)
+			lost = errno ?: EIO;
+		if (ret != 1)
+			break;
+		order_event(&s, &ev);
+	}
+	if (!lost && read_event(mon, &ev, 200) == 1)
+		order_event(&s, &ev);
+	mnl_socket_close(mon);
+	for (i = 1; i < ORDER_VALUES; i++)
+		unset += s.seen[i] && !o.set_ok[i];
+
+	TH_LOG("%ld ms: %u disks added, %u deleted, %u DEV_SETs made (%u "
+	       "disks changed); %u events", order_ms_since(&t0), adds, dels,
+	       sets, s.disks_changed, s.events);
+	err = atomic_load(&o.err);
+	EXPECT_EQ(0, err) {
+		TH_LOG("%s failed: %d (%s)", what[atomic_load(&o.err_where)],
+		       err, err > EHARNESS ? strerror(-err) : "harness");
+	}
+	EXPECT_EQ(0, lost) {
+		TH_LOG("monitor socket: %s: events lost, their order unknown",
+		       strerror(lost));
+	}
+	EXPECT_EQ(0, s.bad) {
+		TH_LOG("%u events out of order or wrong, the first: %s",
+		       s.bad, s.why);
+	}
+	EXPECT_EQ(adds, s.added);
+	EXPECT_EQ(sets, s.changed);
+	EXPECT_EQ(dels, s.removed);
+	EXPECT_FALSE(s.present);
+	EXPECT_EQ(0, unset) {
+		TH_LOG("%u DEV_CHANGED latencies no successful DEV_SET set",
+		       unset);
+	}
+	/* Enough happened to judge */
+	EXPECT_LE(ORDER_MIN_ROUNDS, adds);
+	EXPECT_LE(1, s.disks_changed);
+	free(o.set_ok);
+	free(s.seen);
 }
 
 /*
