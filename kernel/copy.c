@@ -251,6 +251,9 @@ int zcblk_nvme_copy(struct zcblk_dev *dev, struct request *rq,
 		return ZCBLK_STATUS_NS;
 	if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
 		return ZCBLK_STATUS_WRITE_PROT;
+	/* Power cut (wcache.c): before the source's PI is read */
+	if (zcblk_power_off(dev))
+		return NVME_SC_NS_NOT_READY;
 	/* Moving data sleeps: from the workqueue, before anything is done. */
 	if (nowait && dev->ops->data_rw)
 		return ZCBLK_STATUS_DEFER;

@@ -118,6 +118,9 @@ int zcblk_format(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc)
 	};
 	bool guard64;
 
+	/* An fd that outlives its disk only ever sees -ENODEV. */
+	if (!zcblk_dev_live(dev))
+		return -ENODEV;
 	if (!zcblk_format_supported(dev))
 		return ZCBLK_STATUS_OPCODE;
 	if (nc->nsid != ZCBLK_NSID && nc->nsid != NVME_NSID_ALL)

@@ -353,14 +353,17 @@ int zcblk_media_write_uncor(struct zcblk_dev *dev, u64 slba, u32 nlb)
  *
  * Context: process context.
  * Return: 0, -EOPNOTSUPP (zoned), -ERANGE (past the disk), -ENOSPC (the
- * table is full) or the save's error, the list changed all the same (a
- * flush then fails, as it cannot make the list durable).
+ * table is full: for a clear, one inside a range, whose split needs an
+ * entry; nothing changed, or what a racing mark left room for, saved) or
+ * the save's error, the list changed all the same (a flush then fails, as
+ * it cannot make the list durable).
  */
 int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 		       struct netlink_ext_ack *extack)
 {
 	u32 shift = ilog2(dev->cfg.block_size) - SECTOR_SHIFT;
 	u64 nsze = dev->cfg.size >> ilog2(dev->cfg.block_size);
+	bool unclear = false;
 	int ret;
 
 	if (zcblk_zoned(dev)) {
@@ -371,18 +374,34 @@ int zcblk_media_change(struct zcblk_dev *dev, u64 lba, u32 nlb, bool clear,
 		NL_SET_ERR_MSG(extack, "bad-lba: past the end of the disk");
 		return -ERANGE;
 	}
-	if (clear)
+	if (clear && !zcblk_media_can_clear(dev, lba << shift,
+					    (u64)nlb << shift)) {
+		NL_SET_ERR_MSG(extack,
+			       "bad-lba: the bad block table is full: clearing inside a range would split it");
+		return -ENOSPC;
+	}
+	if (clear) {
 		zcblk_media_clear(dev, lba << shift, (u64)nlb << shift);
-	else if (zcblk_media_mark(dev, lba, nlb)) {
+		/* A racing mark may have taken the room: what is still there */
+		unclear = zcblk_media_check(dev, lba << shift,
+					    (u64)nlb << shift);
+	} else if (zcblk_media_mark(dev, lba, nlb)) {
 		NL_SET_ERR_MSG(extack,
 			       "bad-lba: the bad block table is full (512 ranges of up to 256 KiB)");
 		return -ENOSPC;
 	}
 	ret = zcblk_media_save(dev);
-	if (ret)
+	if (ret) {
 		NL_SET_ERR_MSG(extack,
 			       "bad-lba: the list changed, but the one beside the file (.bad) cannot be written");
-	return ret;
+		return ret;
+	}
+	if (unclear) {
+		NL_SET_ERR_MSG(extack,
+			       "bad-lba: the bad block table is full: clearing inside a range would split it");
+		return -ENOSPC;
+	}
+	return 0;
 }
 
 /**

@@ -272,9 +272,20 @@ int zcblk_media_load(struct zcblk_dev *dev, struct netlink_ext_ack *extack)
 		return 0;
 	/* O_NONBLOCK: a FIFO there must not hold DEV_ADD */
 	f = zcblk_media_sidecar_open(dev, O_RDONLY | O_LARGEFILE | O_NONBLOCK);
-	if (IS_ERR(f)) {
-		if (PTR_ERR(f) == -ENOENT)
+	if (IS_ERR(f) && PTR_ERR(f) == -ENOENT) {
+		/*
+		 * Nothing, or a link to nothing: the saves, which follow no
+		 * link (zcblk_media_write_list()), could never write there.
+		 */
+		f = zcblk_media_sidecar_open(dev, O_PATH | O_NOFOLLOW);
+		if (IS_ERR(f))
 			return 0;
+		fput(f);
+		NL_SET_ERR_MSG(extack,
+			       "path: the bad block list beside it (.bad) is a link to nothing");
+		return -ENOENT;
+	}
+	if (IS_ERR(f)) {
 		NL_SET_ERR_MSG(extack,
 			       "path: the bad block list beside it (.bad) cannot be opened");
 		return PTR_ERR(f);

@@ -319,6 +319,9 @@ static int zcblk_nvme_dsm(struct zcblk_dev *dev, struct request *rq,
 	if ((nc->cdw10 & ~0xffU) || (nc->cdw11 & ~ZCBLK_DSM_CDW11_OK) ||
 	    nc->cdw12 || nc->cdw13 || nc->cdw14 || nc->cdw15)
 		return ZCBLK_STATUS_FIELD;
+	/* Power cut (wcache.c): fails as every media command does */
+	if (zcblk_power_off(dev))
+		return NVME_SC_NS_NOT_READY;
 	if (!(nc->cdw11 & ZCBLK_DSM_AD))
 		return 0;	/* only hints: nothing to do */
 
@@ -579,6 +582,9 @@ static __always_inline int zcblk_nvme_io(struct zcblk_dev *dev,
 	/* Compare checks the stored PI as a Read would, then compares. */
 	if (io.op == ZCBLK_IO_COMPARE && zcblk_pi_type(dev) &&
 	    (nc->cdw12 & ZCBLK_PRCHK)) {
+		/* Power cut (wcache.c): no media to check */
+		if (zcblk_power_off(dev))
+			return NVME_SC_NS_NOT_READY;
 		if (io.nowait)		/* data_rw sleeps */
 			return ZCBLK_STATUS_DEFER;
 		status = zcblk_pi_verify(dev, nc, slba, nlb);

@@ -18,6 +18,7 @@
 #include <linux/overflow.h>
 #include <linux/prandom.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <net/netlink.h>
@@ -616,6 +617,7 @@ int zcblk_wc_power(struct zcblk_dev *dev, bool on, u32 mode, u64 seed,
 		   struct netlink_ext_ack *extack)
 {
 	struct zcblk_wcache *wc = &dev->wc;
+	unsigned int noio;
 	int ret = 0;
 
 	lockdep_assert_held(&dev->ctl_lock);
@@ -628,7 +630,13 @@ int zcblk_wc_power(struct zcblk_dev *dev, bool on, u32 mode, u64 seed,
 			invalidate_bdev(dev->disk->part0);
 		goto out_unlock;
 	}
+	/*
+	 * The cut allocates holding wc->lock, which every write to this disk
+	 * waits for: reclaim must not write back through it meanwhile.
+	 */
+	noio = memalloc_noio_save();
 	ret = zcblk_wc_cut(dev, mode, seed);
+	memalloc_noio_restore(noio);
 	if (ret && !wc->off)
 		NL_SET_ERR_MSG(extack, "power: no memory for the cut; the power is still on");
 	else if (ret)

@@ -396,6 +396,17 @@ rm "$img.bad" || fail "rm $img.bad"
 fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
 bad "$fdisk" 0 none '[]'
 del_disk "$fdisk"
+# A link to nothing: refused, as its saves (which follow no link) could
+# never write there; once what it names exists, followed.
+ln -s "$ext4/lists/later.bad" "$img.bad" || fail "ln -s (to nothing)"
+add_refused "No such file or directory" \
+	"path: the bad block list beside it (.bad) is a link to nothing" \
+	--block-size 4096
+bad_file "$ext4/lists/later.bad" 5 1
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 1 5+1 '[{"lba": 5, "nlb": 1}]'
+del_disk "$fdisk"
+rm "$img.bad" || fail "rm $img.bad"
 # A link to itself: refused when opened, as before links were followed.
 ln -s "${img##*/}.bad" "$img.bad" || fail "ln -s (loop)"
 add_refused "Too many levels of symbolic links" 	"path: the bad block list beside it (.bad) cannot be opened" --block-size 4096

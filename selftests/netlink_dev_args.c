@@ -423,6 +423,7 @@ FIXTURE_VARIANT(bad_add) {
 	__u32 index;
 	__u32 poll_queues;
 	__u32 node_mode;	/* 0: 0600 */
+	bool node_mode_zero;	/* send 0 (devtmpfs would make it 0600) */
 	__u64 extra_set;	/* ZCBLK_PARAM_* bits beyond BASE_PARAMS */
 	const char *path;
 	__u32 flags;
@@ -502,6 +503,12 @@ BAD_ADD_PT(node_mode_01000,        0,                    01000,
 	   -ERANGE, "node-mode");
 BAD_ADD_PT(node_mode_04755,        0,                    04755,
 	   -ERANGE, "node-mode");
+/* devtmpfs turns 0 into 0600: the node's owner would get read-write */
+FIXTURE_VARIANT_ADD(bad_add, node_mode_0) {
+	.backend = "null", .size = 4 * MiB, .block_size = 512,
+	.nr_queues = 1, .queue_depth = 16, .index = UNUSED_INDEX,
+	.node_mode_zero = true, .err = -ERANGE, .attr = "node-mode",
+};
 
 /* The attributes of the file backend, flags, timeouts, completion. */
 #define BAD_ADD_X(name, _backend, _extra_set, _err, _attr, ...)		\
@@ -561,7 +568,8 @@ TEST_F(bad_add, refused)
 	p.queue_depth = variant->queue_depth;
 	p.index = variant->index;
 	p.poll_queues = variant->poll_queues;
-	p.node_mode = variant->node_mode ? variant->node_mode : 0600;
+	p.node_mode = variant->node_mode_zero ? 0 :
+		      variant->node_mode ? variant->node_mode : 0600;
 	p.path = variant->path;
 	p.flags = variant->flags;
 	p.timeout_ms = variant->timeout_ms;

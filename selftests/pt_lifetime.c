@@ -25,12 +25,14 @@
  *                   are a never-resolved userfaultfd range (pages are
  *                   pinned before the request is allocated);
  *  report_zones     has a BLKREPORTZONE of a zoned disk's block device
- *                   stopped in copying zone 63 out, at a userfaultfd page:
- *                   removal does not wait for ioctls, so once the fault is
- *                   resolved the report reads on; the zones and the disk
- *                   object must still be there (the gendisk's reference).
- *                   On the stock kernels the freed zones usually still
- *                   read right; the debug kernel's KASAN sees the use.
+ *                   stopped in copying zone 63 out, at a page of its
+ *                   buffer (mapped from another disk's block device)
+ *                   whose read that disk holds: removal does not wait
+ *                   for ioctls, so once the read runs the report reads
+ *                   on; the zones and the disk object must still be there
+ *                   (the gendisk's reference). On the stock kernels the
+ *                   freed zones usually still read right; the debug
+ *                   kernel's KASAN sees the use.
  * Afterwards the user gets its CQEs when it resumes or reaps: 0 for what
  * completed before the delete, -ENODEV (or the -EIO of a held command)
  * for the rest; zcblk's module-wide pins are back to 0 and
@@ -53,6 +55,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -648,12 +651,16 @@ TEST_F_TIMEOUT(lt, userfaultfd, 180)
 
 #define RZ_ZONES	128
 #define RZ_ZONE_SIZE	(DISK_SIZE / RZ_ZONES)
+#define RZ_MAP_LEN	(3 * PT_PAGE)
+#define RZ_MAP_OFF	(8 * PT_MiB)	/* far from what blkid reads */
 
 struct reporting {
-	struct blk_zone_report *rep;	/* its zone 63 ends in a uffd page */
-	char *area;
-	int uffd, bfd, ret, err;
-	bool resolved;
+	struct blk_zone_report *rep;	/* its zone 63 on a page not read */
+	struct zcblk_ctx *ctx;
+	__u32 stall_index;
+	int bfd, ret, err;
+	atomic_int done;
+	bool unstalled;
 };
 
 static void *rz_reporter(void *arg)
@@ -662,79 +669,85 @@ static void *rz_reporter(void *arg)
 
 	r->ret = ioctl(r->bfd, BLKREPORTZONE, r->rep);
 	r->err = errno;
+	atomic_store(&r->done, 1);
 	return NULL;
 }
 
-/* Gives the faulting page: the report goes on. */
-static void rz_resolve(void *arg)
+/* Lets the stalled read of the page run: the report goes on. */
+static void rz_unstall(void *arg)
 {
 	struct reporting *r = arg;
-	struct uffdio_zeropage zp = {
-		.range = { .start = (uintptr_t)r->area + PT_PAGE,
-			   .len = RZ_ZONES * sizeof(struct blk_zone) },
-	};
 
-	if (r->resolved)
+	if (r->unstalled)
 		return;
-	r->resolved = true;
-	if (ioctl(r->uffd, UFFDIO_ZEROPAGE, &zp))
-		fprintf(stderr, "# UFFDIO_ZEROPAGE: %s\n", strerror(errno));
+	r->unstalled = true;
+	if (dev_set(r->ctx, r->stall_index, ZCBLK_SET_STALL, 0, 0, 0))
+		fprintf(stderr, "# unstalling disk %u failed\n", r->stall_index);
 }
 
 TEST_F_TIMEOUT(lt, report_zones, 180)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	size_t len = PT_PAGE + RZ_ZONES * sizeof(struct blk_zone);
-	struct pt_disk_cfg cfg = {
+	struct pt_disk_cfg zcfg = {
 		.size = DISK_SIZE, .bs = BS, .nr_queues = 1,
 		.timeout_ms = TIMEOUT_MS, .flags = ZCBLK_DEV_F_ZONED,
 		.zone_size = RZ_ZONE_SIZE,
 	};
+	/* Its held read must outlast the test's steps, not time out */
+	struct pt_disk_cfg scfg = {
+		.size = DISK_SIZE, .bs = BS, .nr_queues = 1,
+		.timeout_ms = 600000,
+	};
 	struct reporting r = { .bfd = -1 };
-	struct pollfd pfd;
-	struct uffd_msg msg;
+	struct pt_disk s;
 	pthread_t th;
 	unsigned int i;
+	char *area;
+	int sfd;
 
-	arm("creating the disk");
-	r.uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (r.uffd < 0)
-		SKIP(return, "userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(r.uffd, UFFDIO_API, &api));
-	len = (len + PT_PAGE - 1) & ~(size_t)(PT_PAGE - 1);
-	r.area = pt_map(len);
-	ASSERT_NE(NULL, r.area);
-	/* Zones 0..62 in the first page, from zone 63 on a missing one */
-	r.rep = (struct blk_zone_report *)(r.area + PT_PAGE -
-					   sizeof(*r.rep) -
+	arm("creating the disks");
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &zcfg, &self->d));
+	ASSERT_EQ(0, pt_wait_node(self->d.blk));
+	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &scfg, &s));
+	ASSERT_EQ(0, pt_wait_node(s.blk));
+
+	/*
+	 * The report's buffer: three pages of the other disk's block device,
+	 * mapped; the first read in, the others read when the report copies
+	 * into them, a read the other disk holds (stall) until unstalled.
+	 */
+	sfd = open(s.blk, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, sfd);
+	ASSERT_EQ(0, posix_fadvise(sfd, RZ_MAP_OFF, RZ_MAP_LEN,
+				   POSIX_FADV_DONTNEED));
+	area = mmap(NULL, RZ_MAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, sfd,
+		    RZ_MAP_OFF);
+	ASSERT_NE(MAP_FAILED, area);
+	ASSERT_EQ(0, madvise(area, RZ_MAP_LEN, MADV_RANDOM));
+	/* Zones 0..62 in the first page, from zone 63 on the next */
+	r.rep = (struct blk_zone_report *)(area + PT_PAGE - sizeof(*r.rep) -
 					   63 * sizeof(struct blk_zone));
 	r.rep->sector = 0;
 	r.rep->nr_zones = RZ_ZONES;
-	reg.range.start = (uintptr_t)r.area + PT_PAGE;
-	reg.range.len = len - PT_PAGE;
-	ASSERT_EQ(0, ioctl(r.uffd, UFFDIO_REGISTER, &reg));
-
-	ASSERT_EQ(0, pt_disk_add(_metadata, &self->env, &cfg, &self->d));
-	ASSERT_EQ(0, pt_wait_node(self->d.blk));
+	r.ctx = self->env.ctx;
+	r.stall_index = s.index;
+	ASSERT_EQ(0, dev_set(r.ctx, s.index, ZCBLK_SET_STALL, 0, 0, 1));
 	r.bfd = open(self->d.blk, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, r.bfd);
 
-	stage = "waiting for the report's fault";
+	stage = "waiting for the report to stop at the held read";
 	ASSERT_EQ(0, pthread_create(&th, NULL, rz_reporter, &r));
-	pfd = (struct pollfd){ .fd = r.uffd, .events = POLLIN };
-	ASSERT_EQ(1, poll(&pfd, 1, 20000)) {
-		TH_LOG("no userfault within 20 s (report returned %d)", r.ret);
-		rz_resolve(&r);
+	pt_msleep(500);
+	ASSERT_EQ(0, atomic_load(&r.done)) {
+		TH_LOG("the report did not wait for its buffer's page (returned %d)",
+		       r.ret);
+		rz_unstall(&r);
 	}
-	ASSERT_EQ((ssize_t)sizeof(msg), read(r.uffd, &msg, sizeof(msg)));
-	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
 
-	/* The disk goes while the report is stopped in the middle. */
-	del_step(_metadata, &self->env, self->d.index, rz_resolve, &r);
+	/* The zoned disk goes while the report is stopped in the middle. */
+	del_step(_metadata, &self->env, self->d.index, rz_unstall, &r);
 
-	stage = "finishing the report after the fault is resolved";
-	rz_resolve(&r);
+	stage = "finishing the report once the read runs";
+	rz_unstall(&r);
 	pthread_join(th, NULL);
 	ASSERT_EQ(0, r.ret) {
 		TH_LOG("BLKREPORTZONE: %s", strerror(r.err));
@@ -752,8 +765,8 @@ TEST_F_TIMEOUT(lt, report_zones, 180)
 	}
 	/* The last reference on the gendisk, and so on the disk object */
 	close(r.bfd);
-	close(r.uffd);
-	munmap(r.area, len);
+	munmap(area, RZ_MAP_LEN);
+	close(sfd);
 	alarm(0);
 }
 

@@ -283,8 +283,8 @@ TEST_F(media, table_full)
  * A write inside a listed range takes the middle out of it, which needs a
  * second entry: with the table full (and, as on 6.12, with one entry
  * free) it fails with Write Fault (280h), nothing written, the blocks as
- * unreadable as before; with two free it goes through and only the
- * written block reads again.
+ * unreadable as before, and DEV_SET's clear of the block with ENOSPC;
+ * with two free it goes through and only the written block reads again.
  */
 TEST_F(media, full_table_split)
 {
@@ -304,6 +304,14 @@ TEST_F(media, full_table_split)
 		}
 	}
 	EXPECT_EQ(0x4280, rw(cfd, PT_OP_WRITE, 1001, 1, buf, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 1001, 1, buf, bs));
+	/* the control plane's clear alike: refused, nothing cleared */
+	EXPECT_EQ(-ENOSPC, zcblk_dev_set_bad(self->env.ctx, self->d.index,
+					     1001, 1, ZCBLK_BAD_CLEAR));
+	EXPECT_NE(NULL, strstr(zcblk_ctx_errmsg(self->env.ctx),
+			       "clearing inside a range would split it")) {
+		TH_LOG("message: %s", zcblk_ctx_errmsg(self->env.ctx));
+	}
 	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 1001, 1, buf, bs));
 	/* one entry free */
 	ASSERT_EQ(0, rw(cfd, PT_OP_WRITE, 2000, 1, buf, bs));

@@ -133,6 +133,13 @@ TEST_F(pi, copy)
 				       PI_SLBA + 1, 1, ZCBLK_CORRUPT_DATA));
 	EXPECT_EQ(SC_GUARD, p_copy(&p, dst + 16, PRACT | PRCHK_GUARD, p.ref0,
 				   0, 0, PRACT, dref, 0, 0));
+	/* with the power cut, no media to check: Namespace Not Ready */
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_CUT, 0, 0));
+	EXPECT_EQ(PT_SC_NOT_READY, p_copy(&p, dst + 16, PRACT | PRCHK_GUARD,
+					  p.ref0, 0, 0, PRACT, dref, 0, 0));
+	ASSERT_EQ(0, zcblk_dev_power(self->env.ctx, self->d.index,
+				     ZCBLK_POWER_STATE_ON, 0, 0));
 	/* the failed ones wrote nothing */
 	ASSERT_EQ(0, p_read_at(&p, dst + 16, 0, 0, 0));
 	EXPECT_TRUE(p_never_written(&p));

@@ -371,6 +371,14 @@ TEST_F_TIMEOUT(rm, delete_with_io_in_flight, ROUNDS * ROUND_TIMEOUT)
 		EXPECT_EQ(-ENODEV, res);
 		res = pt_submit_io(r->cfd, PT_OP_READ, 0, 1, r->bufs);
 		EXPECT_EQ(-ENODEV, res);
+		/* Format NVM too, before any check of its fields */
+		c = pt_admin(0x80, PT_NSID, 0, 0, NULL, 0);
+		c.cdw12 = 1;
+		res = pt_passthru(r->cfd, NVME_IOCTL_ADMIN_CMD, &c, NULL);
+		EXPECT_EQ(-ENODEV, res) {
+			TH_LOG("Format NVM after the delete: %s",
+			       pt_res_str(res));
+		}
 
 		/* The nodes and the disk are gone */
 		fd = open(self->d.chr, O_RDWR | O_CLOEXEC);

@@ -235,6 +235,16 @@ TEST_F(wc, drop)
 			  pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c,
 				      NULL));
 	}
+	{
+		/* DSM, even one of hints alone */
+		struct nvme_uring_cmd c = pt_admin(PT_OP_DSM, PT_NSID, 0, 0,
+						   self->buf, 16);
+
+		memset(self->buf, 0, 16);
+		EXPECT_EQ(PT_SC_NOT_READY,
+			  pt_passthru(self->cfd, NVME_IOCTL_IO64_CMD, &c,
+				      NULL));
+	}
 	EXPECT_EQ(-ENODEV, pt_blk_rw(self->bfd, false, self->buf, 0, BS));
 	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
 	/* blocks of lost writes: LBA 9 twice, as two writes lost it */

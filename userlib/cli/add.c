@@ -61,7 +61,7 @@ static void add_usage(FILE *f)
 		"  -u, --node-uid USER   owner of the char device /dev/zcblkNc: a name\n"
 		"                        or a number (default root)\n"
 		"  -g, --node-gid GROUP  its group: a name or a number (default root)\n"
-		"  -m, --node-mode MODE  its permission bits, in octal, at most 0777\n"
+		"  -m, --node-mode MODE  its permission bits, in octal, 1 to 0777\n"
 		"                        (default 0600)\n"
 		"  -r, --read-only       refuse writes (any backend): EPERM on the block\n"
 		"                        device, NVMe status 0x4020 (Namespace Is Write\n"
