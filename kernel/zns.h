@@ -36,7 +36,8 @@ enum zcblk_zs {
 struct zcblk_zone {
 	u64 wp;			/* LBA; the zone's start when empty */
 	u8 state;		/* enum zcblk_zs */
-	bool open_all;		/* closed when an Open of all zones began */
+	/* 0, or the Open of all zones that found it closed when it began */
+	u16 open_all;
 	struct list_head lru;	/* on imp_open while implicitly opened */
 };
 
@@ -56,6 +57,7 @@ struct zcblk_zones {
 	u32 nr_open;		/* implicitly and explicitly opened */
 	u32 nr_active;		/* opened and closed */
 	u32 nr_imp_open;	/* on imp_open */
+	u16 open_all_gen;	/* the last Open of all zones' number */
 	struct list_head imp_open;	/* implicitly opened, oldest first */
 	/*
 	 * The zone table kept at the end of a backing store (file backend):

@@ -93,4 +93,14 @@ cmp "$TMP/ramfs/r.img" "$TMP/back" || fail "buffered disk reads wrong data"
 copied=$("$ZCBLKCTL" stats "${name#zcblk}" -j | python3 -c \
 	'import json,sys; print(json.load(sys.stdin)[0]["copied_bytes"])')
 [ "$copied" -ge $((4 << 20)) ] || fail "buffered mode copied $copied bytes, says so?"
+# No fallocate on ramfs: a DSM deallocation (a hint) succeeds, the data
+# kept; Write Zeroes writes zeros.
+nvme dsm "/dev/${name}c" -n 1 -s 0 -b 8 -d >"$TMP/dsm" 2>&1 ||
+	fail "nvme dsm -d on a file without fallocate: $(cat "$TMP/dsm")"
+cmp -n 4096 "$TMP/ramfs/r.img" "$TMP/back" ||
+	fail "the deallocation hint changed the data"
+nvme write-zeroes "/dev/${name}c" -s 0 -c 7 >/dev/null 2>&1 ||
+	fail "nvme write-zeroes on a file without fallocate"
+cmp -n 4096 "$TMP/ramfs/r.img" /dev/zero || fail "Write Zeroes left data"
+log "ramfs (no fallocate): DSM deallocate a hint kept, Write Zeroes written"
 exit $KSFT_PASS
