@@ -224,6 +224,9 @@ void zcblk_disk_free(struct zcblk_dev *dev)
 	if (zcblk_zns_save(dev))
 		pr_warn_ratelimited("zcblk%u: cannot write the zone table\n",
 				    dev->index);
+	/* The zones outlive the backend (->report_zones): no save after */
+	if (dev->zones)
+		dev->zones->table_ok = false;
 	if (zcblk_media_save(dev))
 		pr_warn_ratelimited("zcblk%u: cannot write the bad block list\n",
 				    dev->index);

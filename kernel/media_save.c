@@ -8,6 +8,7 @@
 #include <linux/crc32.h>
 #include <linux/fs.h>
 #include <linux/namei.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <net/netlink.h>
 
@@ -229,12 +230,16 @@ out_free:
  */
 int zcblk_media_save(struct zcblk_dev *dev)
 {
+	unsigned int noio;
 	int ret;
 
 	if (!READ_ONCE(dev->bad_name))		/* a disk without a file */
 		return 0;
 	mutex_lock(&dev->bad_save_lock);
+	/* Flushes wait for bad_save_lock: no reclaim through the disk */
+	noio = memalloc_noio_save();
 	ret = dev->bad_name ? zcblk_media_write_list(dev) : 0;
+	memalloc_noio_restore(noio);
 	mutex_unlock(&dev->bad_save_lock);
 	return ret;
 }

@@ -257,8 +257,9 @@ enum zcblk_submit zcblk_disk_submit(struct zcblk_dev *dev,
 	 * (after a crash the pointer may be past a write that never ended,
 	 * as a flush's may be; never short of one that did).
 	 */
-	if (unlikely(io->fua) && zcblk_zns_stored(dev) &&
-	    (io->op == ZCBLK_IO_WRITE || io->op == ZCBLK_IO_WRITE_ZEROES)) {
+	if (unlikely(io->fua) &&
+	    (io->op == ZCBLK_IO_WRITE || io->op == ZCBLK_IO_WRITE_ZEROES) &&
+	    zcblk_zns_fua_saves(dev, io->pos)) {
 		if (io->nowait)
 			return ZCBLK_SUBMIT_DEFER;
 		if (zcblk_zns_save(dev)) {

@@ -173,7 +173,7 @@ int zcblk_zns_read(struct zcblk_dev *dev, u64 slba, u64 nlb)
  */
 static int zcblk_zone_action(struct zcblk_zones *zs, u32 idx,
 			     enum zcblk_zone_action action, bool all,
-			     u16 open_gen, u64 *discard_to)
+			     u64 *discard_to)
 {
 	struct zcblk_zone *z = &zs->zone[idx];
 	u64 zslba = zcblk_zone_start(zs, idx);
@@ -185,7 +185,7 @@ static int zcblk_zone_action(struct zcblk_zones *zs, u32 idx,
 	switch (action) {
 	case ZCBLK_ZONE_OPEN:
 		/* Not the zones closed since it began, to make room */
-		if (all && (st != ZCBLK_ZS_CLOSED || z->open_all != open_gen))
+		if (all && (st != ZCBLK_ZS_CLOSED || !z->open_all))
 			return 0;
 		if (st == ZCBLK_ZS_EXP_OPEN)
 			return 0;
@@ -313,42 +313,29 @@ static int zcblk_zone_zero(struct zcblk_dev *dev, u64 zslba, u64 end)
  * Open with Select All opens the zones closed when it began, and no more:
  * not those it closes to make room (implicitly opened ones, oldest
  * first). With too few of those to make room for all, it fails with
- * nothing changed, as a drive checks its open resources first. Each
- * marks its zones with a number of its own: one running at the same time
- * takes over the marks of the zones closed when both began, and leaves
- * alone those the other closed before it began.
+ * nothing changed, as a drive checks its open resources first. One runs
+ * at a time (open_all_lock): another's marks would take over its own.
  */
-static int zcblk_zns_open_all_mark(struct zcblk_zones *zs, bool nowait,
-				   u16 *gen)
+static int zcblk_zns_open_all_mark(struct zcblk_zones *zs, bool nowait)
 {
 	u32 idx;
 
+	lockdep_assert_held(&zs->open_all_lock);
 	spin_lock(&zs->lock);
 	/* Closed and explicitly opened zones, all open in the end */
 	if (zs->max_open && zs->nr_active - zs->nr_imp_open > zs->max_open) {
 		spin_unlock(&zs->lock);
 		return ZCBLK_STATUS_ZONE(TOO_MANY_OPEN);
 	}
-	*gen = ++zs->open_all_gen ?: ++zs->open_all_gen;	/* never 0 */
 	spin_unlock(&zs->lock);
 	for (idx = zs->nr_conv; idx < zs->nr_zones; idx++) {
 		spin_lock(&zs->lock);
-		if (zs->zone[idx].state == ZCBLK_ZS_CLOSED)
-			zs->zone[idx].open_all = *gen;
+		zs->zone[idx].open_all = zs->zone[idx].state == ZCBLK_ZS_CLOSED;
 		spin_unlock(&zs->lock);
 		if (!nowait)
 			cond_resched();
 	}
 	return 0;
-}
-
-/* Takes Open All's mark @gen off zone @idx, if it is still its own. */
-static void zcblk_zns_open_all_unmark(struct zcblk_zones *zs, u32 idx,
-				      u16 gen)
-{
-	lockdep_assert_held(&zs->lock);
-	if (zs->zone[idx].open_all == gen)
-		zs->zone[idx].open_all = 0;
 }
 
 /**
@@ -370,9 +357,7 @@ int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
 	struct zcblk_zones *zs = dev->zones;
 	u32 idx = all ? zs->nr_conv : zcblk_zone_idx(zs, slba);
 	u32 last = all ? zs->nr_zones - 1 : idx;
-	bool open_all = all && action == ZCBLK_ZONE_OPEN;
 	int status = 0;
-	u16 gen = 0;
 	u64 end;
 
 	if (!all && slba != zcblk_zone_start(zs, idx))
@@ -386,16 +371,22 @@ int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
 	if (action == ZCBLK_ZONE_RESET && nowait && dev->ops->may_defer)
 		return ZCBLK_STATUS_DEFER;
 
-	if (open_all) {
-		status = zcblk_zns_open_all_mark(zs, nowait, &gen);
-		if (status)
+	if (all && action == ZCBLK_ZONE_OPEN) {
+		if (!nowait)
+			mutex_lock(&zs->open_all_lock);
+		else if (!mutex_trylock(&zs->open_all_lock))
+			return ZCBLK_STATUS_DEFER;
+		status = zcblk_zns_open_all_mark(zs, nowait);
+		if (status) {
+			mutex_unlock(&zs->open_all_lock);
 			return status;
+		}
 	}
 	for (; idx <= last && !status; idx++) {
 		spin_lock(&zs->lock);
-		status = zcblk_zone_action(zs, idx, action, all, gen, &end);
-		if (open_all)
-			zcblk_zns_open_all_unmark(zs, idx, gen);
+		status = zcblk_zone_action(zs, idx, action, all, &end);
+		if (all && action == ZCBLK_ZONE_OPEN)
+			zs->zone[idx].open_all = false;
 		spin_unlock(&zs->lock);
 		if (!status && end)
 			status = zcblk_zone_zero(dev,
@@ -404,11 +395,13 @@ int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
 			cond_resched();
 	}
 	/* A failed Open of all zones: the marks it did not reach */
-	for (; open_all && idx <= last; idx++) {
+	for (; all && action == ZCBLK_ZONE_OPEN && idx <= last; idx++) {
 		spin_lock(&zs->lock);
-		zcblk_zns_open_all_unmark(zs, idx, gen);
+		zs->zone[idx].open_all = false;
 		spin_unlock(&zs->lock);
 	}
+	if (all && action == ZCBLK_ZONE_OPEN)
+		mutex_unlock(&zs->open_all_lock);
 	return status;
 }
 
@@ -552,6 +545,7 @@ int zcblk_zns_init(struct zcblk_dev *dev, struct zcblk_limits *lim,
 	zs->table_pos = table_pos;
 	zs->table_len = table_len;
 	mutex_init(&zs->table_lock);
+	mutex_init(&zs->open_all_lock);
 	dev->zones = zs;
 	/* The reply shows the geometry in effect. */
 	cfg->zone_size = zsize;

@@ -36,8 +36,7 @@ enum zcblk_zs {
 struct zcblk_zone {
 	u64 wp;			/* LBA; the zone's start when empty */
 	u8 state;		/* enum zcblk_zs */
-	/* 0, or the Open of all zones that found it closed when it began */
-	u16 open_all;
+	bool open_all;		/* closed when an Open of all zones began */
 	struct list_head lru;	/* on imp_open while implicitly opened */
 };
 
@@ -57,7 +56,6 @@ struct zcblk_zones {
 	u32 nr_open;		/* implicitly and explicitly opened */
 	u32 nr_active;		/* opened and closed */
 	u32 nr_imp_open;	/* on imp_open */
-	u16 open_all_gen;	/* the last Open of all zones' number */
 	struct list_head imp_open;	/* implicitly opened, oldest first */
 	/*
 	 * The zone table kept at the end of a backing store (file backend):
@@ -67,6 +65,11 @@ struct zcblk_zones {
 	u64 table_pos;
 	size_t table_len;
 	struct mutex table_lock;
+	/*
+	 * One Open of all zones at a time: the marks (zone.open_all) are
+	 * its own, from its start to its end.
+	 */
+	struct mutex open_all_lock;
 	void *table;
 	bool table_ok;		/* read (or new): saving it loses nothing */
 	struct zcblk_zone zone[];
@@ -148,6 +151,7 @@ int zcblk_zns_table_place(struct zcblk_dev *dev, u64 zsize, u64 *pos,
 int zcblk_zns_table_load(struct zcblk_dev *dev,
 			 struct netlink_ext_ack *extack);
 bool zcblk_zns_stored(struct zcblk_dev *dev);
+bool zcblk_zns_fua_saves(struct zcblk_dev *dev, u64 pos);
 int zcblk_zns_save(struct zcblk_dev *dev);
 int zcblk_zns_write(struct zcblk_dev *dev, struct zcblk_pdu *pdu, u64 *slba,
 		    u64 nlb, bool append);

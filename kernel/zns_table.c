@@ -6,6 +6,7 @@
  * Written at every flush and when the disk goes; read when it comes.
  */
 #include <linux/crc32.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <net/netlink.h>
 
@@ -249,6 +250,25 @@ bool zcblk_zns_stored(struct zcblk_dev *dev)
 }
 
 /**
+ * zcblk_zns_fua_saves() - tell whether a FUA write saves the zone table
+ * @dev: a disk
+ * @pos: where the write goes, in bytes
+ *
+ * A write to a sequential zone moves its write pointer; one to a
+ * conventional zone moves nothing the table holds.
+ *
+ * Context: any context.
+ * Return: true if the table is kept in the store and @pos is in a
+ * sequential zone.
+ */
+bool zcblk_zns_fua_saves(struct zcblk_dev *dev, u64 pos)
+{
+	return zcblk_zns_stored(dev) &&
+	       zcblk_zone_idx(dev->zones, pos >> zcblk_lba_shift(dev)) >=
+	       dev->zones->nr_conv;
+}
+
+/**
  * zcblk_zns_save() - write the zones' state to the backing store
  * @dev: a zoned disk
  *
@@ -264,6 +284,7 @@ int zcblk_zns_save(struct zcblk_dev *dev)
 {
 	struct zcblk_zones *zs = dev->zones;
 	struct zcblk_zt_hdr *h;
+	unsigned int noio;
 	__le64 *e;
 	u32 i, end;
 	int ret;
@@ -285,8 +306,14 @@ int zcblk_zns_save(struct zcblk_dev *dev)
 	zcblk_zt_hdr_fill(dev, h);
 	h->crc = cpu_to_le32(crc32_le(~0, (const u8 *)e,
 				      (size_t)zs->nr_zones * 8));
+	/*
+	 * Every flush and FUA write of the disk waits for table_lock: the
+	 * write and fsync must not reclaim through the disk meanwhile.
+	 */
+	noio = memalloc_noio_save();
 	ret = dev->ops->store_rw(dev, true, zs->table_pos, zs->table,
 				 zs->table_len);
+	memalloc_noio_restore(noio);
 	mutex_unlock(&zs->table_lock);
 	return ret;
 }

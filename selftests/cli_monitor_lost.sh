@@ -60,4 +60,41 @@ ok = len(ev) < 21 and ev[-1]["event"] == "added" and ev[-1]["disk_name"] == sys.
 print("# %d events, last %s %s" % (len(ev), ev[-1]["event"], ev[-1]["disk_name"]))
 sys.exit(0 if ok else 1)
 PY
+
+# A reader that never reads: monitor blocks writing its events into the
+# full pipe (4 KiB), and SIGTERM must still end it, exit 0. It once kept
+# SIGTERM blocked while writing, and only SIGKILL ended it.
+python3 - "$ZCBLKCTL" "$TMP/ready2" <<'PY' || fail "monitor with a stuck reader"
+import os, signal, subprocess, sys, time
+ctl, ready = sys.argv[1], sys.argv[2]
+r, w = os.pipe()
+os.set_inheritable(w, True)
+import fcntl
+fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ
+mon = subprocess.Popen([ctl, 'monitor', '-j', '--ready-file', ready],
+                       stdout=w, stderr=subprocess.DEVNULL)
+os.close(w)
+for _ in range(300):
+    if os.path.exists(ready):
+        break
+    time.sleep(0.1)
+else:
+    sys.exit('# monitor never subscribed')
+for _ in range(10):
+    name = subprocess.run([ctl, 'add', '--backend', 'null', '--size', '4M'],
+                          check=True, capture_output=True,
+                          text=True).stdout.strip()
+    subprocess.run([ctl, 'del', name[len('zcblk'):]], check=True,
+                   capture_output=True)
+time.sleep(1)
+mon.send_signal(signal.SIGTERM)
+try:
+    rc = mon.wait(timeout=20)
+except subprocess.TimeoutExpired:
+    mon.kill()
+    mon.wait()
+    sys.exit('# monitor blocked in a write ignored SIGTERM for 20 s')
+print('# monitor, its reader stuck: SIGTERM ended it, exit %d' % rc)
+sys.exit(0 if rc == 0 else 1)
+PY
 exit $KSFT_PASS

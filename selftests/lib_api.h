@@ -21,6 +21,7 @@
 #define BAD_INDEX	4313	/* lib_api_media; 4314 stays free */
 #define CORRUPT_INDEX	4315	/* lib_api_media; 4316 stays free */
 #define FDP_INDEX	4317	/* lib_api_ctl; 4318 stays free */
+#define TORN_INDEX	4319	/* lib_api_ctl */
 
 /* An info of the newest version, every other byte @byte. */
 /*

@@ -46,11 +46,18 @@ enum {
 	OPT_PRETTY,
 };
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, writing;
 
+/*
+ * While an event is written, the signal ends monitor there and then: a
+ * reader that does not read must not keep it. A line of up to PIPE_BUF
+ * goes into a pipe whole or not at all.
+ */
 static void on_signal(int sig)
 {
 	(void)sig;
+	if (writing)
+		_exit(0);
 	stop = 1;
 }
 
@@ -97,8 +104,9 @@ static int write_ready_file(const char *path)
 }
 
 /*
- * SIGINT and SIGTERM are blocked except inside ppoll(), so that one
- * arriving at any other moment still ends the wait at once.
+ * SIGINT and SIGTERM are blocked except inside ppoll() and while an event
+ * is written, so that one arriving at any other moment still ends the
+ * wait at once.
  */
 static int monitor_loop(struct zcblk_monitor *mon, __u64 count, bool json)
 {
@@ -119,7 +127,11 @@ static int monitor_loop(struct zcblk_monitor *mon, __u64 count, bool json)
 	while (!stop && (!count || seen < count)) {
 		ret = zcblk_monitor_next(mon, &event, &info, 0);
 		if (ret == 1) {
+			writing = 1;
+			sigprocmask(SIG_SETMASK, &orig, NULL);
 			print_event(event, &info, json);
+			sigprocmask(SIG_BLOCK, &block, NULL);
+			writing = 0;
 			seen++;
 			continue;
 		}

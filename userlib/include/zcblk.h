@@ -120,7 +120,7 @@ ZCBLK_EXPORT void zcblk_ctx_close(struct zcblk_ctx *ctx);
  * starts with it), "missing attribute: <attribute>" when a required attribute
  * was absent, and the valid range when the kernel reported one, e.g.
  * "nr-queues: integer out of range (valid: 1..64)" (a mode in octal:
- * "node-mode: integer out of range (valid: 0..0777)").  Attribute names are
+ * "node-mode: integer out of range (valid: 01..0777)").  Attribute names are
  * the YNL-style ones: index, backend, size, block-size, nr-queues,
  * queue-depth, state, disk-name, alloc-bytes, poll-queues, node-uid,
  * node-gid, node-mode, char-name, stats, path, flags, timeout-ms,

@@ -74,8 +74,8 @@ extern "C" {
  *	0 .. %ZCBLK_MAX_QUEUES (default 0: no polling)
  * @node_uid: owner of the char device node /dev/zcblk<N>c (default 0)
  * @node_gid: group of the char device node (default 0)
- * @node_mode: permission bits of the char device node, 0 .. 0777
- *	(default 0600)
+ * @node_mode: permission bits of the char device node, 1 .. 0777
+ *	(default 0600; 0 is refused: devtmpfs would make it 0600)
  * @path: file backend (required there, refused elsewhere): the backing
  *	regular file or block device, NUL-terminated, at most PATH_MAX - 1
  *	(4095) bytes.  A relative path is resolved by the kernel against the

@@ -122,7 +122,7 @@ static int policy_attr_cb(const struct nlattr *attr, void *data)
 
 /*
  * " (valid: 1..64)" for an unsigned range the kernel reported, or "";
- * @octal: the attribute is a file mode, " (valid: 0..0777)".
+ * @octal: the attribute is a file mode, " (valid: 01..0777)".
  */
 static void policy_hint(const struct nlattr *policy, bool octal, char *buf,
 			size_t len)
@@ -260,7 +260,8 @@ int zcblk__check_out(struct zcblk_ctx *ctx, const void *out, __u32 min,
  * is still read to its end so that the socket stays in step.
  *
  * Return: the kernel's negative errno, else the first non-zero value from
- * @cb, else 0.  A kernel error leaves its explanation in ctx->errmsg.
+ * @cb, else 0.  A kernel error leaves its explanation in ctx->errmsg; a
+ * dump whose set of disks changed under it sets ctx->dump_intr.
  */
 int zcblk__transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
 		    const struct zcblk_attr_names *names, zcblk_msg_cb cb,
@@ -271,6 +272,7 @@ int zcblk__transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
 	int cb_ret = 0;
 
 	ctx->errmsg[0] = '\0';
+	ctx->dump_intr = false;
 	if (mnl_socket_sendto(ctx->nl, req, req->nlmsg_len) < 0)
 		return -errno;
 
@@ -306,6 +308,8 @@ int zcblk__transact(struct zcblk_ctx *ctx, const struct nlmsghdr *req,
 			if (nlh->nlmsg_seq != req->nlmsg_seq ||
 			    !mnl_nlmsg_portid_ok(nlh, ctx->portid))
 				continue;	/* stale: not ours */
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				ctx->dump_intr = true;
 
 			switch (nlh->nlmsg_type) {
 			case NLMSG_NOOP:

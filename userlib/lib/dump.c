@@ -15,8 +15,6 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	struct zcblk_dump_array *a = data;
 	int ret;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		a->interrupted = true;
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? 2 * a->cap : 16;
 		void *v = realloc(a->v, cap * a->elem_size);
@@ -51,6 +49,8 @@ static int dump_all(struct zcblk_ctx *ctx, __u8 cmd, struct zcblk_dump_array *a)
 		nlh = zcblk__dev_req_start(ctx, cmd, NLM_F_DUMP);
 		ret = zcblk__transact(ctx, nlh, &zcblk__dev_attr_names, dump_cb,
 				      a);
+		/* Flagged on any message, NLMSG_DONE too (netlink.rst) */
+		a->interrupted = ctx->dump_intr;
 		if (ret || !a->interrupted)
 			break;
 	}

@@ -28,6 +28,11 @@ struct zcblk_ctx {
 	__u32 family_version;
 	/* Id of the "monitor" multicast group; 0: not advertised. */
 	__u32 monitor_grp;
+	/*
+	 * The last dump's answer carried NLM_F_DUMP_INTR on one of its
+	 * messages, NLMSG_DONE included (where a dump of one part has it).
+	 */
+	bool dump_intr;
 	/* The last request sent: extack offsets point into it. */
 	char req[ZCBLK_REQ_BUF_SIZE] __attribute__((aligned(8)));
 	char rcv[ZCBLK_RCV_BUF_SIZE] __attribute__((aligned(8)));
