@@ -150,7 +150,6 @@ int zcblk_zns_table_place(struct zcblk_dev *dev, u64 zsize, u64 *pos,
 			  size_t *len, struct netlink_ext_ack *extack);
 int zcblk_zns_table_load(struct zcblk_dev *dev,
 			 struct netlink_ext_ack *extack);
-bool zcblk_zns_stored(struct zcblk_dev *dev);
 bool zcblk_zns_fua_saves(struct zcblk_dev *dev, u64 pos);
 int zcblk_zns_save(struct zcblk_dev *dev);
 int zcblk_zns_write(struct zcblk_dev *dev, struct zcblk_pdu *pdu, u64 *slba,

@@ -236,14 +236,8 @@ int zcblk_zns_table_load(struct zcblk_dev *dev,
 	return 0;
 }
 
-/**
- * zcblk_zns_stored() - tell whether a disk's zones are kept in its store
- * @dev: a disk
- *
- * Context: any context.
- * Return: true if zcblk_zns_save() writes something.
- */
-bool zcblk_zns_stored(struct zcblk_dev *dev)
+/* Are the zones kept in the store (what zcblk_zns_save() writes)? */
+static bool zcblk_zns_stored(struct zcblk_dev *dev)
 {
 	return dev->zones && dev->zones->table_ok &&
 	       !(dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY);
