@@ -147,5 +147,8 @@ int zcblk_format(struct zcblk_dev *dev, const struct zcblk_nvme_cmd *nc)
 	/* PI needs metadata, and a backend that keeps it (meta.c) */
 	if (f.pi_type && (!f.metadata_size || dev->ops != &zcblk_mem_backend))
 		return ZCBLK_STATUS(NVME_SC_INVALID_FORMAT);
+	/* It erases: refused on a write-protected namespace, as writes are. */
+	if (dev->cfg.flags & ZCBLK_DEV_F_READ_ONLY)
+		return ZCBLK_STATUS_WRITE_PROT;
 	return zcblk_dev_quiesced(dev, zcblk_format_apply, &f);
 }

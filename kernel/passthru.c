@@ -430,8 +430,9 @@ static enum rq_end_io_ret zcblk_uring_end_io(struct request *rq,
  *
  * Context: the submitting task, or io-wq; blocks only without
  * IO_URING_F_NONBLOCK.
- * Return: -EIOCBQUEUED when the CQE will be posted later, -EAGAIN to be
- * issued again from io-wq, else the result to post now (a negative errno).
+ * Return: -EIOCBQUEUED when the CQE is posted apart (an NVMe status found
+ * here is posted before we return), -EAGAIN to be issued again from io-wq,
+ * 0 for a command done inline, else a negative errno to post.
  */
 int zcblk_pt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
@@ -485,6 +486,17 @@ int zcblk_pt_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 
 	ret = zcblk_pt_prepare(dev, ioucmd->file, &a, ioucmd, issue_flags,
 			       &rq, &map);
+	if (ret > 0) {
+		/*
+		 * An NVMe status is a completion, as a controller's is, and
+		 * fails no link. 6.1's io_uring takes a positive return for
+		 * neither: io-wq would never post it, and the inline issue
+		 * would fail the links after it (ublk does the same).
+		 */
+		pdu->poll_queue = NULL;
+		io_uring_cmd_done(ioucmd, ret, 0, issue_flags);
+		return -EIOCBQUEUED;
+	}
 	if (ret)
 		return ret == -ERESTARTSYS ? -EINTR : ret;
 	pdu->map = map;

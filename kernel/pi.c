@@ -495,7 +495,9 @@ int zcblk_pi_prepare(struct zcblk_dev *dev, struct request *rq,
 
 	if (!zcblk_pi_ilbrt_ok(dev, nc, slba))
 		return ZCBLK_STATUS(NVME_SC_INVALID_PI);
-	pb->md = kmalloc(len, zcblk_rq_nowait(rq) ? GFP_NOWAIT : GFP_NOIO);
+	/* A failed nowait try is deferred, not a failure worth a warning */
+	pb->md = kmalloc(len, zcblk_rq_nowait(rq) ?
+			 GFP_NOWAIT | __GFP_NOWARN : GFP_NOIO);
 	if (!pb->md)
 		return zcblk_rq_nowait(rq) ? ZCBLK_STATUS_DEFER :
 					     ZCBLK_STATUS_INTERNAL;

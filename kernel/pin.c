@@ -125,7 +125,7 @@ void zcblk_map_pool_wake(struct zcblk_map_pool *pool)
 /* A free slot: this CPU's cached one, else the list's, else any CPU's. */
 static struct zcblk_map *zcblk_map_take(struct zcblk_map_pool *pool)
 {
-	struct zcblk_map *map = this_cpu_xchg(*pool->cache, NULL);
+	struct zcblk_map *map = xchg(zcblk_map_cache(pool), NULL);
 	int cpu;
 
 	if (likely(map))

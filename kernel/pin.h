@@ -80,7 +80,10 @@ struct zcblk_map {
 /*
  * A disk's map slots and pin budget; lives as long as the disk object.
  * A free slot is on @free or cached in one CPU's @cache, where the CPU
- * that gave it back takes it again without a lock.
+ * that gave it back takes it again without the spinlock. Every access to
+ * a cache entry is an atomic xchg or cmpxchg (zcblk_map_cache()): another
+ * CPU may take it from under us when @free is empty, and this_cpu_xchg()
+ * and _cmpxchg() are not atomic against that on x86 (no LOCK prefix).
  */
 struct zcblk_map_pool {
 	spinlock_t lock;		/* protects free */
@@ -92,6 +95,15 @@ struct zcblk_map_pool {
 	struct zcblk_map *maps;
 	wait_queue_head_t wait;		/* for a slot or budget */
 };
+
+/*
+ * This CPU's cache entry, or the one of the CPU we moved from: either
+ * serves, as every access to it is atomic.
+ */
+static inline struct zcblk_map **zcblk_map_cache(struct zcblk_map_pool *pool)
+{
+	return raw_cpu_ptr(pool->cache);
+}
 
 int zcblk_map_pool_init(struct zcblk_map_pool *pool, unsigned int tags);
 void zcblk_map_pool_free(struct zcblk_map_pool *pool);
@@ -123,8 +135,8 @@ void zcblk_map_release(struct zcblk_dev *dev, struct zcblk_map *map);
  *
  * Each segment has its own pages: a misaligned one straddles.
  *
- * Return: the pages, or -EINVAL if a segment is not aligned to @align (direct
- * I/O to a backing file needs that).
+ * Return: the pages, or -EINVAL if a segment that is not empty is not
+ * aligned to @align (direct I/O to a backing file needs that).
  */
 static inline long zcblk_map_user_pages(const struct iovec *segs,
 					unsigned int nr_segs,
@@ -136,11 +148,13 @@ static inline long zcblk_map_user_pages(const struct iovec *segs,
 
 	for (i = 0; i < nr_segs; i++) {
 		base = (unsigned long)segs[i].iov_base;
+		/* An empty segment moves nothing: any address, as in iov_iter */
+		if (!segs[i].iov_len)
+			continue;
 		if (align && ((base | segs[i].iov_len) & (align - 1)))
 			return -EINVAL;
-		if (segs[i].iov_len)
-			nr_pages += DIV_ROUND_UP(offset_in_page(base) +
-						 segs[i].iov_len, PAGE_SIZE);
+		nr_pages += DIV_ROUND_UP(offset_in_page(base) + segs[i].iov_len,
+					 PAGE_SIZE);
 	}
 	return nr_pages;
 }
@@ -193,7 +207,7 @@ static inline struct zcblk_map *zcblk_map_get(struct zcblk_dev *dev,
 	struct zcblk_map *map;
 
 	if (likely(zcblk_map_reserve(pool, pages))) {
-		map = this_cpu_xchg(*pool->cache, NULL);
+		map = xchg(zcblk_map_cache(pool), NULL);
 		if (likely(map))
 			return zcblk_map_claim(map, pages);
 		if (pages)
@@ -216,7 +230,7 @@ static inline void zcblk_map_put(struct zcblk_map_pool *pool,
 {
 	if (map->nr_reserved)
 		atomic_long_sub(map->nr_reserved, &pool->reserved);
-	if (unlikely(this_cpu_cmpxchg(*pool->cache, NULL, map)))
+	if (unlikely(cmpxchg(zcblk_map_cache(pool), NULL, map)))
 		zcblk_map_put_slow(pool, map);
 	else
 		zcblk_map_wake(pool);

@@ -253,8 +253,8 @@ TEST_F(api, set_disk_gone)
  * A zoned disk through version 2 of the structures: what was asked comes
  * back in DEV_ADD's reply and DEV_GET, the padding 0.  A version-1
  * @out gets the version-1 fields and not a byte beyond its size.  A
- * version-1 @params: the bytes past its size are not read (garbage there
- * changes nothing: the kernel's defaults, 64 MiB zones of full capacity),
+ * version-1 @params: the bytes past its size are not read (it ends at an
+ * inaccessible page; the kernel's defaults, 64 MiB zones of full capacity),
  * and a zone bit in @set is refused by the library (-EINVAL, no disk).
  * Zone fields without the zoned flag: the kernel's -EINVAL, naming the
  * attribute.
@@ -264,7 +264,8 @@ TEST_F(api, zoned_versions)
 	struct zcblk_dev_info out = { .size = sizeof(out) };
 	struct zcblk_dev_info got;
 	struct zcblk_ctx *ctx = self->env.ctx;
-	struct zcblk_dev_params p = { .size = sizeof(p) }, old;
+	struct zcblk_dev_params p = { .size = sizeof(p) }, *old;
+	char *page;
 	int ret;
 	size_t i;
 
@@ -302,33 +303,42 @@ TEST_F(api, zoned_versions)
 			ZCBLK_DEV_F_ZONED);
 	ASSERT_EQ(0, pt_disk_del(&self->env, p.index));
 
-	/* A version-1 @params: the bytes beyond it are not the caller's. */
-	old = p;
-	old.size = ZCBLK_DEV_PARAMS_SIZE_VER1;
-	old.set &= ~(ZCBLK_PARAM_ZONE_SIZE | ZCBLK_PARAM_ZONE_CAPACITY |
-		     ZCBLK_PARAM_ZONE_NR_CONV | ZCBLK_PARAM_ZONE_MAX_OPEN |
-		     ZCBLK_PARAM_ZONE_MAX_ACTIVE);
-	old.disk_size = 128 * MiB;
-	old.metadata_size = 0xdead;	/* past its size: not its field */
-	ret = zcblk_dev_add(ctx, &old, &out);
+	/*
+	 * A version-1 @params: the bytes beyond it are not the caller's.
+	 * It ends where an inaccessible page begins: a library that reads
+	 * past its size dies here.
+	 */
+	page = pt_map(2 * PT_PAGE);
+	ASSERT_NE(NULL, page);
+	ASSERT_EQ(0, mprotect(page + PT_PAGE, PT_PAGE, PROT_NONE));
+	old = (struct zcblk_dev_params *)(page + PT_PAGE -
+					  ZCBLK_DEV_PARAMS_SIZE_VER1);
+	memcpy(old, &p, ZCBLK_DEV_PARAMS_SIZE_VER1);
+	old->size = ZCBLK_DEV_PARAMS_SIZE_VER1;
+	old->set &= ~(ZCBLK_PARAM_ZONE_SIZE | ZCBLK_PARAM_ZONE_CAPACITY |
+		      ZCBLK_PARAM_ZONE_NR_CONV | ZCBLK_PARAM_ZONE_MAX_OPEN |
+		      ZCBLK_PARAM_ZONE_MAX_ACTIVE);
+	old->disk_size = 128 * MiB;
+	ret = zcblk_dev_add(ctx, old, &out);
 	ASSERT_EQ(0, ret) {
 		TH_LOG("zcblk_dev_add, version 1, zoned: %s: %s",
 		       strerror(-ret), zcblk_ctx_errmsg(ctx));
 	}
-	self->env.idx[self->env.n++] = old.index;
+	self->env.idx[self->env.n++] = old->index;
 	EXPECT_EQ(ZCBLK_DEV_F_ZONED, out.flags);
 	EXPECT_EQ(64 * MiB, out.zone_size);
 	EXPECT_EQ(64 * MiB, out.zone_capacity);
 	EXPECT_EQ(0, out.zone_nr_conv);
 	EXPECT_EQ(0, out.zone_max_open);
 	EXPECT_EQ(0, out.zone_max_active);
-	ASSERT_EQ(0, pt_disk_del(&self->env, old.index));
+	ASSERT_EQ(0, pt_disk_del(&self->env, old->index));
 
-	old.set |= ZCBLK_PARAM_ZONE_SIZE;
-	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, &old, NULL));
+	old->set |= ZCBLK_PARAM_ZONE_SIZE;
+	EXPECT_EQ(-EINVAL, zcblk_dev_add(ctx, old, NULL));
 	EXPECT_STREQ("zcblk_dev_params: size too small for its version 2 fields",
 		     zcblk_ctx_errmsg(ctx));
-	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, old.index, &got));
+	EXPECT_EQ(-ENODEV, zcblk_dev_get(ctx, old->index, &got));
+	munmap(page, 2 * PT_PAGE);
 
 	/* Version 2, a reserved field set: refused by the library. */
 	p.__reserved = 1;

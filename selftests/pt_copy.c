@@ -279,6 +279,7 @@ TEST_F(copy, lba_range)
 	EXPECT_EQ(PT_SC_LBA_RANGE, copy(self, NULL, ~0ULL - 3, 2, 0, NULL));
 	ASSERT_EQ(0, rw(self, PT_OP_READ, 100, 16));
 	EXPECT_TRUE(pt_all_bytes(self->buf, 16 * bs, 0));
+	memset(self->buf, 0x5a, 16 * bs);
 	ASSERT_EQ(0, rw(self, PT_OP_READ, nlbas - 16, 16));
 	EXPECT_TRUE(pt_all_bytes(self->buf, 16 * bs, 0));
 	/* at the very end: fine */
@@ -342,6 +343,10 @@ TEST_F(copy, unreadable)
 	EXPECT_EQ(1, result);
 	ASSERT_EQ(0, rw(self, PT_OP_READ, 100, 4));
 	EXPECT_TRUE(pt_verify(_metadata, self->buf, bs, 0, 4, 4, "range 0"));
+	/* range 2, after the failed one, was not copied: its target never written */
+	memset(self->buf, 0x5a, 4 * bs);
+	ASSERT_EQ(0, rw(self, PT_OP_READ, 112, 4));
+	EXPECT_TRUE(pt_all_bytes(self->buf, 4 * bs, 0));
 
 	/* a copy onto unreadable blocks heals them, and only them */
 	res = zcblk_dev_set_bad(self->env.ctx, self->d.index, 200, 4, false);

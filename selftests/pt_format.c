@@ -17,7 +17,8 @@
  * Zoned, FDP, write-cache and file disks do not offer it (Invalid
  * Opcode). A disk made without a block device formats on its char
  * device and keeps none. A reader racing formats sees its data or
- * Format In Progress (84h), nothing else. A format waiting for its disk
+ * Format In Progress (84h), nothing else; through a ring, inline and from
+ * io-wq, in its CQE, the NOP linked after it run. A format waiting for its disk
  * holds no other: one is described, opened and changed meanwhile.
  *
  * Every test ends (FIXTURE_TEARDOWN_PARENT) with: no splat in the kernel
@@ -488,6 +489,133 @@ TEST_F(fmt, race)
 	EXPECT_EQ(0, r.other) {
 		TH_LOG("a read ended %s", pt_res_str(r.other_res));
 	}
+}
+
+struct ring_racer {
+	int fd;
+	char *buf;
+	atomic_bool stop;
+	/* [0] issued inline, [1] from io-wq (IOSQE_ASYNC) */
+	atomic_ulong ok, formatting[2];
+	unsigned long other, lost, cancelled;
+	int other_res, nop_res;
+};
+
+/* One read linked to a NOP, waited for: false if a CQE never came. */
+static bool ring_read(struct ring_racer *r, struct pt_q *q, bool async)
+{
+	struct nvme_uring_cmd c = pt_rw(PT_OP_READ, 1, 1, r->buf, 4096);
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&q->ring);
+	int n;
+
+	pt_q_prep(q, sqe, NVME_URING_CMD_IO, &c, -1, 1);
+	sqe->flags |= IOSQE_IO_LINK | (async ? IOSQE_ASYNC : 0);
+	sqe = io_uring_get_sqe(&q->ring);
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 2;
+	if (io_uring_submit(&q->ring) != 2) {
+		r->other++;
+		r->other_res = PT_EHARNESS;
+		return false;
+	}
+	for (n = 0; n < 2; n++) {
+		struct __kernel_timespec ts = { .tv_sec = 5 };
+		struct io_uring_cqe *cqe;
+
+		if (io_uring_wait_cqe_timeout(&q->ring, &cqe, &ts)) {
+			r->lost++;
+			return false;
+		}
+		if (cqe->user_data == 2) {
+			if (cqe->res) {
+				r->cancelled++;
+				r->nop_res = cqe->res;
+			}
+		} else if (!cqe->res) {
+			atomic_fetch_add(&r->ok, 1);
+		} else if (cqe->res == SC_FORMATTING) {
+			atomic_fetch_add(&r->formatting[async], 1);
+		} else {
+			r->other++;
+			r->other_res = cqe->res;
+		}
+		io_uring_cqe_seen(&q->ring, cqe);
+	}
+	return true;
+}
+
+static void *ring_reader(void *arg)
+{
+	struct ring_racer *r = arg;
+	unsigned long i;
+	struct pt_q q;
+
+	if (pt_q_init(&q, r->fd, 8, PT_RING_FLAGS)) {
+		r->other++;
+		r->other_res = PT_EHARNESS;
+		return NULL;
+	}
+	for (i = 0; !atomic_load(&r->stop); i++) {
+		if (!ring_read(r, &q, i & 1))
+			break;
+		usleep(200);
+	}
+	/* A lost command holds the ring: its exit goes on in the kernel. */
+	pt_q_exit(&q);
+	return NULL;
+}
+
+/*
+ * The same race through a ring, each read issued inline or from io-wq and
+ * linked to a NOP: every read completes with its data or 84h in its CQE,
+ * and the NOP after it runs, as after a controller's status. On 6.1, io-wq
+ * dropped a status returned from the issue (the command never completed,
+ * its ring never went) and the inline issue failed the link after it.
+ */
+TEST_F(fmt, race_ring)
+{
+	struct ring_racer r = { .buf = self->buf };
+	unsigned int i, done = 0, busy = 0;
+	pthread_t t;
+
+	r.fd = open(self->d.chr, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&t, NULL, ring_reader, &r));
+	/* 60 formats at least; on until both issues met one, 2 000 at most */
+	for (i = 0; i < 2000 && !r.lost; i++) {
+		int res = format(self->cfd, PT_NSID, i % 2 ? 0 : 3);
+
+		if (!res)
+			done++;
+		else if (res == -EBUSY)
+			busy++;
+		else
+			EXPECT_EQ(0, res);
+		if (i >= 60 && atomic_load(&r.formatting[0]) >= 5 &&
+		    atomic_load(&r.formatting[1]) >= 5)
+			break;
+		usleep(1000);
+	}
+	atomic_store(&r.stop, true);
+	pthread_join(t, NULL);
+	close(r.fd);
+	TH_LOG("%u formats, %u busy; reads: %lu ok, %lu and %lu Format In Progress (inline, io-wq)",
+	       done, busy, atomic_load(&r.ok),
+	       atomic_load(&r.formatting[0]), atomic_load(&r.formatting[1]));
+	EXPECT_EQ(0, r.lost) {
+		TH_LOG("a read's CQE did not come within 5 s");
+	}
+	EXPECT_EQ(0, r.cancelled) {
+		TH_LOG("the NOP linked after a read ended %s",
+		       pt_res_str(r.nop_res));
+	}
+	EXPECT_EQ(0, r.other) {
+		TH_LOG("a read ended %s", pt_res_str(r.other_res));
+	}
+	EXPECT_LT(0, atomic_load(&r.ok));
+	/* Both issues met a format: what this test is for */
+	EXPECT_LT(0, atomic_load(&r.formatting[0]));
+	EXPECT_LT(0, atomic_load(&r.formatting[1]));
 }
 
 /*

@@ -33,7 +33,9 @@
  *                   (the gendisk's reference). On the stock kernels the
  *                   freed zones usually still read right; the debug
  *                   kernel's KASAN sees the use.
- * Afterwards the user gets its CQEs when it resumes or reaps: 0 for what
+ * Before the step of a ring's test the commands are shown held: all in
+ * flight (pt_inflight), none of their CQEs posted. Afterwards the user
+ * gets its CQEs when it resumes or reaps: 0 for what
  * completed before the delete, -ENODEV (or the -EIO of a held command)
  * for the rest; zcblk's module-wide pins are back to 0 and
  * pt_env_teardown() checks the FOLL_PIN balance of /proc/vmstat.
@@ -325,6 +327,27 @@ static void pins_back(struct __test_metadata *_metadata)
 	}
 }
 
+/*
+ * Before the step: are the @n commands of @rc still the disk's (in flight)
+ * and none of their CQEs posted, the hold the step is to end?
+ */
+static void expect_held(struct __test_metadata *_metadata,
+			struct zcblk_ctx *ctx, __u32 index, struct rc *rc,
+			unsigned int n)
+{
+	struct zcblk_dev_stats st;
+
+	ASSERT_EQ(0, pt_stats(ctx, index, &st));
+	EXPECT_EQ(n, st.pt_inflight) {
+		TH_LOG("%u of the %u commands in flight before the step",
+		       st.pt_inflight, n);
+	}
+	EXPECT_EQ(0, io_uring_cq_ready(&rc->q.ring)) {
+		TH_LOG("%u CQEs posted before the step",
+		       io_uring_cq_ready(&rc->q.ring));
+	}
+}
+
 static void expect_res(struct __test_metadata *_metadata, const int *res,
 		       int n, bool held)
 {
@@ -446,6 +469,7 @@ TEST_F_TIMEOUT(lt, defer_taskrun, 180)
 	stage = "submitting";
 	ASSERT_EQ(NCMD, rc_submit(&rc, rc.buf, NCMD, 0));
 	pt_msleep(3 * COMPLETION_NS / 1000000);
+	expect_held(_metadata, self->env.ctx, self->d.index, &rc, NCMD);
 
 	del_step(_metadata, &self->env, self->d.index, unblock_reap, &rc);
 
@@ -469,6 +493,7 @@ TEST_F_TIMEOUT(lt, iopoll, 180)
 	stage = "submitting";
 	ASSERT_EQ(NCMD, rc_submit(&rc, rc.buf, NCMD, HUGE_TIMEOUT));
 	pt_msleep(3 * COMPLETION_NS / 1000000);
+	expect_held(_metadata, self->env.ctx, self->d.index, &rc, NCMD);
 
 	del_step(_metadata, &self->env, self->d.index, unblock_reap, &rc);
 
@@ -493,6 +518,7 @@ TEST_F_TIMEOUT(lt, stalled, 180)
 	stage = "submitting";
 	ASSERT_EQ(NCMD, rc_submit(&rc, rc.buf, NCMD, HUGE_TIMEOUT));
 	pt_msleep(300);
+	expect_held(_metadata, self->env.ctx, self->d.index, &rc, NCMD);
 
 	del_step(_metadata, &self->env, self->d.index, unblock_reap, &rc);
 
@@ -538,6 +564,7 @@ TEST_F_TIMEOUT(lt, sched_iopoll, 180)
 	stage = "submitting";
 	ASSERT_EQ(NCMD / 2, rc_submit(&rc, rc.buf, NCMD / 2, HUGE_TIMEOUT));
 	pt_msleep(3 * COMPLETION_NS / 1000000);
+	expect_held(_metadata, self->env.ctx, self->d.index, &rc, NCMD / 2);
 
 	/* Freezes the queue: every request must end, polled or not. */
 	snprintf(s.path, sizeof(s.path), "/sys/block/%s/queue/scheduler",
@@ -796,6 +823,7 @@ TEST_F_TIMEOUT(lt, unreaped_no_timeout, 120)
 	stage = "submitting";
 	ASSERT_EQ(NCMD, rc_submit(&rc, rc.buf, NCMD, 1));
 	pt_msleep(3000);
+	expect_held(_metadata, self->env.ctx, self->d.index, &rc, NCMD);
 	ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
 	EXPECT_EQ(0, st.timeouts);
 

@@ -164,9 +164,14 @@ TEST_F(media, uncorrectable)
 	}
 	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 10, 1, buf, bs));
 	EXPECT_TRUE(pt_all_bytes(buf, bs, 0));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 12, 1, buf, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 13, 1, buf, bs));
 	ASSERT_EQ(0, pt_blk_rw(bfd, true, want + 12 * bs, 12ULL * bs, bs));
 	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 12, 1, buf, bs));
 	EXPECT_EQ(0, memcmp(buf, want + 12 * bs, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 13, 1, buf, bs));
+	/* 14 listed beside 13 (one range): the DSM of 13 leaves it listed */
+	ASSERT_EQ(0, uncor(cfd, 14, 1));
 	{
 		struct nvme_uring_cmd c = pt_rw(PT_OP_DSM, 0, 1, buf, 16);
 
@@ -178,6 +183,9 @@ TEST_F(media, uncorrectable)
 		c.cdw12 = 0;
 		ASSERT_EQ(0, pt_passthru(cfd, NVME_IOCTL_IO64_CMD, &c, NULL));
 	}
+	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 13, 1, buf, bs));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 14, 1, buf, bs));
+	ASSERT_EQ(0, rw(cfd, PT_OP_WRITE, 14, 1, want + 14 * bs, bs));
 	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 8, 8, buf, bs));
 	munmap(buf, PT_MiB);
 	munmap(want, PT_MiB);
@@ -268,9 +276,13 @@ TEST_F(media, table_full)
 	}
 	EXPECT_EQ(SC_CAP_EXCEEDED, uncor(cfd, 2000, 1));
 	EXPECT_EQ(0, rw(cfd, PT_OP_READ, 2000, 1, buf, bs));
-	/* extending a range in place needs no new entry */
-	EXPECT_EQ(0, uncor(cfd, 1, 1));
-	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 1, 1, buf, bs));
+	/*
+	 * Extending the last range in place needs no new entry (block 1
+	 * would merge two ranges into one and so make room): still full.
+	 */
+	EXPECT_EQ(0, uncor(cfd, 1023, 1));
+	EXPECT_EQ(SC_READ_ERROR, rw(cfd, PT_OP_READ, 1023, 1, buf, bs));
+	EXPECT_EQ(SC_CAP_EXCEEDED, uncor(cfd, 2000, 1));
 	/* a write clears block 100 (a whole range): room for one more */
 	EXPECT_EQ(0, rw(cfd, PT_OP_WRITE, 100, 1, buf, bs));
 	EXPECT_EQ(0, uncor(cfd, 2000, 1));

@@ -173,7 +173,11 @@ TEST_F(pi, never_written)
 	EXPECT_EQ(0, p_read_at(&p, PI_SLBA, PRCHK_ALL, p.ref0, PI_APP));
 	EXPECT_TRUE(p_never_written(&p));
 
+	/* the pattern again, read back, so that only the DSM can zero it */
+	p_to_user(&p, true);
 	ASSERT_EQ(0, p_rw(&p, PT_OP_WRITE, PRCHK_ALL, p.ref0, PI_APP, 0xffff));
+	ASSERT_EQ(0, p_wipe_read(&p));
+	EXPECT_TRUE(p_user_equal(&p, true));
 	range = (__u64 *)(p.buf + 256 * PT_KiB);
 	range[0] = (__u64)PI_NLB << 32;		/* nlb, attributes 0 */
 	range[1] = PI_SLBA;

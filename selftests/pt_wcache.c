@@ -382,22 +382,23 @@ TEST_F(wc, write_through)
 
 /*
  * Blocks: each block of each unflushed write survives or not, as the seed
- * says; the count of blocks put back is the one reported, and the same
- * seed on the same writes chooses the same blocks.
+ * says; the count of blocks put back is the one reported, the same seed
+ * on the same writes chooses the same blocks, and another seed others.
  */
 TEST_F(wc, blocks_seeded)
 {
 	static const __u32 tags[] = { 1, 2 };
 	char first[16];
 	struct zcblk_dev_stats st;
-	int round, lba, lost, kept;
+	int round, lba, lost, kept, differ = 0;
 
-	for (round = 0; round < 2; round++) {
+	/* seed 42 twice: the same blocks; then seed 7: others */
+	for (round = 0; round < 3; round++) {
 		ASSERT_EQ(0, put(self, 0, 16, 1, false));
 		ASSERT_EQ(0, flush(self->cfd));
 		ASSERT_EQ(0, put(self, 0, 8, 2, false));
 		ASSERT_EQ(0, put(self, 8, 8, 2, false));
-		cut(_metadata, self, ZCBLK_CUT_MODE_BLOCKS, 42);
+		cut(_metadata, self, ZCBLK_CUT_MODE_BLOCKS, round < 2 ? 42 : 7);
 		ASSERT_EQ(0, pt_stats(self->env.ctx, self->d.index, &st));
 		power_on_and_read(_metadata, self);
 		lost = kept = 0;
@@ -411,6 +412,8 @@ TEST_F(wc, blocks_seeded)
 			kept += t == 2;
 			if (!round) {
 				first[lba] = t;
+			} else if (round == 2) {
+				differ += first[lba] != t;
 			} else {
 				EXPECT_EQ(first[lba], t) {
 					TH_LOG("seed 42 chose differently at LBA %d",
@@ -426,6 +429,10 @@ TEST_F(wc, blocks_seeded)
 	/* 16 fair coins: both outcomes all but certain (1 in 32 768 not) */
 	EXPECT_NE(0, kept);
 	EXPECT_NE(0, lost);
+	/* the seed chooses (the same 16 coins again: 1 in 65 536) */
+	EXPECT_NE(0, differ) {
+		TH_LOG("seeds 42 and 7 kept the same blocks");
+	}
 }
 
 /* Torn: of each write a prefix survives, the rest goes back. */

@@ -4,7 +4,8 @@
 # NVMe status 0x4020 exactly (Namespace Is Write Protected, DNR set) for
 # Write, Write Zeroes and DSM deallocate through the ioctls (nvme-cli,
 # pt_access_helper) and through io_uring uring_cmd (pt_access_helper -u),
-# and their data stays; reads and Flush work. A file zcblk cannot open
+# and for Format NVM (nvme-cli, a mem disk: its block size kept), and
+# their data stays; reads and Flush work. A file zcblk cannot open
 # for writing, on a file system mounted read-only (a file's mode does not
 # stop root), is refused without --read-only (EROFS) and backs a
 # read-only disk with it.
@@ -76,6 +77,11 @@ head -c 4096 /dev/urandom >"$TMP/junk"
 
 name=$(add_disk --backend mem --size 16M --block-size 512 --read-only) ||
 	{ echo "$name"; exit $KSFT_FAIL; }
+check_ro "$name" 512 /dev/zero
+# Format NVM erases: refused too, its block size kept
+expect_4020 nvme format "/dev/${name}c" -n 1 --lbaf=3 --force
+[ "$(blockdev --getss "/dev/$name")" = 512 ] ||
+	fail "$name: block size $(blockdev --getss "/dev/$name") after a refused format"
 check_ro "$name" 512 /dev/zero
 del_disk "$name"
 

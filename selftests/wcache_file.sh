@@ -71,11 +71,18 @@ load_stats "$idx"
 [ "${ST[cut_lost_writes]}" = 3 ] || fail "cut_lost_writes"
 dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null &&
 	fail "a read after the cut succeeded"
-del_disk "$name"
 
 want() {	# N: the tag block N must hold after the cut
 	case $1 in [0124]) echo new ;; *) echo old ;; esac
 }
+# powered on again, the same disk reads what the file holds
+"$ZCBLKCTL" set "$idx" --power on || fail "power on"
+blockdev --flushbufs "$dev" || fail "flushbufs after power on"
+for n in $(seq 0 15); do
+	holds "$dev" "$n" "$(want "$n")" ||
+		fail "after power on: block $n is not $(want "$n")"
+done
+del_disk "$name"
 for n in $(seq 0 15); do
 	holds "$img" "$n" "$(want "$n")" ||
 		fail "backing file: block $n is not $(want "$n")"
