@@ -41,7 +41,7 @@
  * always fail; and, at the end, that zcblk's pins balance, /proc/vmstat's
  * FOLL_PIN balance is back and the kernel logged no splat.
  *
- * Env: ZCBLK_FUZZ_SECONDS (default 60), ZCBLK_FUZZ_SEED (default: from
+ * Env: ZCBLK_FUZZ_SECONDS (default 30), ZCBLK_FUZZ_SEED (default: from
  * the clock; always printed). Unexpected results are reported by kind
  * (path and result) with a count and the first one in full: its process,
  * iteration and command. A crash or a hang of a fuzzing process names its
@@ -352,7 +352,7 @@ static bool reap(struct __test_metadata *_metadata, pid_t pid, int who)
 TEST_F_TIMEOUT(fuzz, random_input, 7200)
 {
 	const char *s = getenv("ZCBLK_FUZZ_SECONDS");
-	int secs = s && atoi(s) > 0 ? atoi(s) : 60;
+	int secs = s && atoi(s) > 0 ? atoi(s) : 30;
 	struct disk dks[4];
 	time_t deadline;
 	pid_t ppt, pu;

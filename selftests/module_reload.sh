@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Load and unload zcblk 20 times with two disks present at unload (a mem
+# Load and unload zcblk 8 times with two disks present at unload (a mem
 # disk with 32 MiB written, a null disk): the unload removes them and all
 # they held, nothing splats (the runner checks the kernel log).
 #
@@ -26,7 +26,7 @@ mod=${ZCBLK_MODULE:-}
 [ -f "$mod" ] || skip "ZCBLK_MODULE not set"
 shopt -s nullglob
 
-ROUNDS=20
+ROUNDS=8
 DISKS=2			# made by each round
 SETTLE=20		# seconds for the RCU frees after an unload (took <= 1.5)
 
