@@ -58,13 +58,16 @@ struct zcblk_zones {
 	u32 nr_imp_open;	/* on imp_open */
 	struct list_head imp_open;	/* implicitly opened, oldest first */
 	/*
-	 * The zone table kept at the end of a backing store (file backend):
-	 * where and how long; 0 without one. The buffer is the table's
-	 * image, under table_lock.
+	 * The zone table kept at the end of a backing store (file backend),
+	 * two copies: where the first is and how long each is; 0 without
+	 * one. Under table_lock: the buffer (the table's image), the copy
+	 * that holds the newest table and its generation.
 	 */
 	u64 table_pos;
 	size_t table_len;
 	struct mutex table_lock;
+	u64 table_gen;
+	u8 table_copy;
 	/*
 	 * One Open of all zones at a time: the marks (zone.open_all) are
 	 * its own, from its start to its end.

@@ -4,11 +4,15 @@
 # a file"): a zoned disk made again on the same backing file finds its
 # zones as they were (write pointers, closed, full; open zones closed, or
 # empty if unwritten) and its data; the zone table takes the file's end
-# (a default size leaves it room, a given one must); a table of another
-# geometry or a damaged one (a bad CRC, or entries a CRC carries that the
-# zones cannot hold), and a file too small for a zone and the table, are
-# refused with the exact extack text, as is a new table in a full file
-# system; conventional zones keep their data.
+# (a default size leaves its two copies room, a given one must); a table
+# of another geometry or of an unknown version, one damaged in both copies
+# (a bad CRC, or entries a CRC carries that the zones cannot hold), and a
+# file too small for a zone and the table, are refused with the exact
+# extack text, as is a new table in a full file system; conventional zones
+# keep their data. The newer copy damaged (a save a crash tore), the
+# older is taken, and the next save rewrites the damaged one; a first
+# save that never ended leaves the zones empty; a table of the first
+# version (one copy) is read.
 # And btrfs -O zoned on such a disk survives the disk's deletion: files
 # written, disk deleted and made again, mounted, all equal.
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +31,96 @@ addz() {
 	name=$(add_disk "$@")
 	chr=/dev/${name}c
 	udev_settle "$chr"
+}
+
+# zt CMD FILE ARGS...: the zone table at the end of FILE, whose copies
+# (of up to 504 zones) are 4 KiB each: the first at the end's last 8 KiB,
+# the second after it. A copy's CRC (crc32_le from ~0, no final
+# inversion: zlib's crc32 inverted) covers its header, CRC field 0, and
+# its entries; version 1's only the entries.
+#   gens: each copy's generation, "v1", "bad" or "-" (no table)
+#   entry ZONE STATE WP [COPY]: that entry set in each whole copy (or in
+#       COPY), CRC made again
+#   damage COPY: an entry's byte changed, the CRC kept
+#   wipe COPY: zeroed
+#   v1: the newer copy written as version 1 wrote it (the second copy,
+#       its CRC the entries'), the first zeroed
+#   version COPY V: its version V, its CRC made again
+zt() {
+	python3 - "$@" <<'PY' || fail "zt $*"
+import struct, sys, zlib
+cmd, path, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+L = 4096
+with open(path, 'r+b') as f:
+    end = f.seek(0, 2) // L * L
+    pos = (end - 2 * L, end - L)
+    def rd(i):
+        f.seek(pos[i])
+        return bytearray(f.read(L))
+    def wr(i, t):
+        f.seek(pos[i])
+        f.write(t)
+    def crc(t, v):
+        nr = struct.unpack_from('<I', t, 32)[0]
+        h = bytearray(t[:64])
+        struct.pack_into('<I', h, 40, 0)
+        data = (bytes(h) if v == 2 else b'') + bytes(t[64:64 + 8 * nr])
+        return zlib.crc32(data) ^ 0xffffffff
+    def state(i):
+        t = rd(i)
+        if t[:8] != b'ZCBLKZT\0':
+            return '-'
+        v = struct.unpack_from('<I', t, 8)[0]
+        if v not in (1, 2) or struct.unpack_from('<I', t, 40)[0] != crc(t, v):
+            return 'bad'
+        return 'v1' if v == 1 else str(struct.unpack_from('<Q', t, 48)[0])
+    if cmd == 'gens':
+        print(state(0), state(1))
+    elif cmd == 'entry':
+        zone, st, wp = int(args[0]), int(args[1], 0), int(args[2], 0)
+        for i in ((0, 1) if len(args) < 4 else (int(args[3]),)):
+            if state(i) in ('-', 'bad'):
+                continue
+            t = rd(i)
+            struct.pack_into('<Q', t, 64 + 8 * zone, st << 60 | wp)
+            struct.pack_into('<I', t, 40, crc(t, struct.unpack_from('<I', t, 8)[0]))
+            wr(i, t)
+    elif cmd == 'damage':
+        t = rd(int(args[0]))
+        t[64] ^= 0x5a
+        wr(int(args[0]), t)
+    elif cmd == 'wipe':
+        wr(int(args[0]), bytes(L))
+    elif cmd == 'v1':
+        gens = [(int(state(i)), i) for i in (0, 1) if state(i).isdigit()]
+        t = rd(max(gens)[1])
+        struct.pack_into('<I', t, 8, 1)
+        t[44:64] = bytes(20)
+        struct.pack_into('<I', t, 40, crc(t, 1))
+        wr(1, t)
+        wr(0, bytes(L))
+    elif cmd == 'version':
+        t = rd(int(args[0]))
+        struct.pack_into('<I', t, 8, int(args[1]))
+        struct.pack_into('<I', t, 40, crc(t, 2))
+        wr(int(args[0]), t)
+    else:
+        sys.exit('zt: no command ' + cmd)
+PY
+}
+
+# gens_are FILE WANT: zt gens FILE prints WANT
+gens_are() {
+	local g
+	g=$(zt gens "$1")
+	[ "$g" = "$2" ] || fail "$1: zone table copies \"$g\", want \"$2\""
+}
+
+# dmesg_has TEXT: the kernel said TEXT since the last dmesg_mark
+dmesg_mark() { dmesg_at=$(dmesg | wc -l); }
+dmesg_has() {
+	dmesg | tail -n +$((dmesg_at + 1)) | grep -qF -- "$1" ||
+		fail "the kernel did not say \"$1\""
 }
 
 # refused TEXT ARGS...: zcblkctl add ARGS fails saying TEXT
@@ -57,7 +151,7 @@ expect_zone() {
 	esac
 }
 
-# 16 MiB of file: 15 zones of 1 MiB, the table in the last 4 KiB
+# 16 MiB of file: 15 zones of 1 MiB, the table's copies in the last 8 KiB
 addz "${args[@]}"
 size=$(json_field "$name" size)
 [ "$size" = $((15 << 20)) ] || fail "default size $size, not 15 MiB"
@@ -97,9 +191,12 @@ refused "zone-size: the backing file's zone table is of another geometry" \
 	--backend file --path "$img" --block-size 4096 --zoned --zone-size 2M
 refused "size: leaves no room for the zone table at the end of the backing file" \
 	"${args[@]}" --size 16M
-# damage one entry: the table's crc no longer matches
-printf '\x5a\x5a\x5a\x5a' | dd of="$img" bs=1 seek=$(((16 << 20) - 4096 + 64)) \
-	conv=notrunc status=none
+# five saves: at the add (a new table), the flush and three dels
+gens_are "$img" "5 4"
+# an entry of each copy damaged: the CRCs no longer match
+zt damage "$img" 0
+zt damage "$img" 1
+gens_are "$img" "bad bad"
 refused "path: the zone table is damaged" "${args[@]}"
 # a default size on a file of one zone: no room left for the table
 truncate -s 1M "$mnt/one-zone.img" || fail "truncate"
@@ -129,21 +226,8 @@ cmp -s "$TMP/a" "$TMP/back" || fail "conventional zone 0's data differs"
 "$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
 
 # zt_entry ZONE STATE WP: the table's entry for ZONE set, its CRC made
-# again (crc32_le from ~0, no final inversion: zlib's crc32 inverted).
-zt_entry() {
-	python3 - "$cimg" "$@" <<'PY' || fail "zt_entry $*"
-import struct, sys, zlib
-path, zone, state, wp = sys.argv[1], int(sys.argv[2]), int(sys.argv[3], 0), int(sys.argv[4], 0)
-with open(path, 'r+b') as f:
-    f.seek(-4096, 2)
-    t = bytearray(f.read(4096))
-    nr = struct.unpack_from('<I', t, 32)[0]
-    struct.pack_into('<Q', t, 64 + 8 * zone, state << 60 | wp)
-    struct.pack_into('<I', t, 40, zlib.crc32(bytes(t[64:64 + 8 * nr])) ^ 0xffffffff)
-    f.seek(-4096, 2)
-    f.write(t)
-PY
-}
+# again, in both copies
+zt_entry() { zt entry "$cimg" "$@"; }
 # As the disk left them, with the CRC made here: taken.
 zt_entry 0 0 0
 addz "${cargs[@]}"
@@ -176,6 +260,86 @@ addz "${cargs[@]}" --zone-max-active 2
 expect_zone 4 0x40 0x401
 "$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
 log "conventional zones kept; a table with a valid CRC but a state or write pointer its zones cannot hold, or more active zones than the limit: refused"
+
+# Two copies. 8 MiB: 7 zones. Each save writes the copy that does not hold
+# the newer table, one generation on.
+timg=$mnt/two.img
+truncate -s 8M "$timg" || fail "truncate"
+targs=(--backend file --path "$timg" --block-size 4096 --zoned --zone-size 1M)
+addz "${targs[@]}"
+gens_are "$timg" "1 -"
+nvme write "$chr" -s 0 -c 1 -z 8192 -d "$TMP/b" >/dev/null 2>&1 ||
+	fail "write zone 0"
+nvme flush "$chr" -n 1 >/dev/null 2>&1 || fail "nvme flush"
+gens_are "$timg" "1 2"
+nvme write "$chr" -s 2 -c 0 -z 4096 -d "$TMP/b" >/dev/null 2>&1 ||
+	fail "write zone 0"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+gens_are "$timg" "3 2"
+# The newer copy torn by a crash (damaged): the older taken, as the flush
+# left the zones (WP 2, not 3), and said so; the next save writes the
+# damaged copy, one generation on from the one taken.
+zt damage "$timg" 0
+dmesg_mark
+addz "${targs[@]}"
+expect_zone 0 0x40 0x2
+dmesg_has "zone table copy 0 damaged: copy 1, generation 2, taken"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+gens_are "$timg" "3 2"
+addz "${targs[@]}"
+expect_zone 0 0x40 0x2
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+gens_are "$timg" "3 4"
+# The newer of a version not known here: the older taken; both: refused.
+zt version "$timg" 1 7
+gens_are "$timg" "3 bad"
+dmesg_mark
+addz "${targs[@]}"
+dmesg_has "zone table copy 1 of an unknown version: copy 0, generation 3, taken"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+gens_are "$timg" "3 4"
+zt version "$timg" 0 7
+zt version "$timg" 1 7
+refused "path: the zone table is of a version not known here" "${targs[@]}"
+log "two copies: the newer damaged or of an unknown version, the older taken and the other rewritten; both of an unknown version refused"
+
+# The first save never ended (the first copy damaged, the second never
+# written): nothing was durable, the zones are empty, a table written.
+zt wipe "$timg" 0
+zt wipe "$timg" 1
+addz "${targs[@]}"
+gens_are "$timg" "1 -"
+nvme write "$chr" -s 0 -c 1 -z 8192 -d "$TMP/b" >/dev/null 2>&1 ||
+	fail "write zone 0"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+gens_are "$timg" "1 2"
+zt damage "$timg" 0
+zt wipe "$timg" 1
+dmesg_mark
+addz "${targs[@]}"
+expect_zone 0 0x10 0
+dmesg_has "the zone table's first save never ended: zones empty"
+gens_are "$timg" "1 -"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+log "a first save that never ended: zones empty, a new table"
+
+# A table of the first version (one copy, where the second is now): read;
+# the next save goes to the first copy, and it is taken after.
+addz "${targs[@]}"
+nvme write "$chr" -s 0x100 -c 2 -z 12288 -d "$TMP/a" >/dev/null 2>&1 ||
+	fail "write zone 1"
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+zt v1 "$timg"
+gens_are "$timg" "- v1"
+addz "${targs[@]}"
+expect_zone 1 0x40 0x103
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+gens_are "$timg" "1 v1"
+zt entry "$timg" 1 2 $((0x100 + 1)) 1	# the v1 copy only: not taken
+addz "${targs[@]}"
+expect_zone 1 0x40 0x103
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+log "a version 1 table read, the version 2 copy written after it taken"
 
 # A new table in a full file system: refused with the store's error, no
 # disk. A tmpfs of 1 MiB filled; the file is sparse (--buffered: 6.1's
