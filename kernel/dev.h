@@ -242,9 +242,15 @@ struct zcblk_dev {
 	 */
 	struct mutex bad_list_lock;	/* protects bad_list */
 	u64 *bad_list;
-	/* Serialises saving the list: its snapshot, the file, bad_saved */
+	/*
+	 * Serialises saving the list: its snapshot, the file, bad_saved,
+	 * and which of the file's two copies holds the newest list
+	 * (bad_copy), of what generation.
+	 */
 	struct mutex bad_save_lock;
 	unsigned int bad_saved;		/* its seqlock's sequence, last saved */
+	u8 bad_copy;
+	u64 bad_gen;
 	/*
 	 * A file disk's <path>.bad: its directory, a reference taken at
 	 * DEV_ADD and put when the list was saved for the last time

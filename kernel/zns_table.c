@@ -222,6 +222,8 @@ static int zcblk_zt_copy_check(struct zcblk_dev *dev, unsigned int copy,
 		c = crc32_le(c, (const u8 *)h, sizeof(*h));
 		h->crc = cpu_to_le32(crc);
 		*gen = le64_to_cpu(h->gen);
+		if (*gen == U64_MAX)	/* no save could follow it */
+			return -EBADMSG;
 	}
 	if (crc32_le(c, (const u8 *)e, (size_t)zs->nr_zones * 8) != crc ||
 	    !zcblk_zt_entries_ok(zs, e))

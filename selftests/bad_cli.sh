@@ -19,9 +19,14 @@
 # does not fit, a damaged .bad file, a directory or a FIFO in its place
 # (not waited on), or one range longer than the kernel's table holds;
 # cleared, removed and added again it lists none; an empty list makes no
-# .bad file; a .bad that cannot be written fails set (the list changed)
-# and flush; a flush writes the list Write Uncorrectable changed; a .bad
-# that is an absolute symbolic link is read and written where it points,
+# .bad file; the list's two copies in the file, saved in turn: the newer
+# damaged or of an unknown version, the older is taken (the kernel log
+# says so) and the next save rewrites the other, both of an unknown
+# version are refused; a .bad of the first version (one copy) is read and
+# a save after it taken; a .bad that cannot be written fails set (the
+# list changed) and flush; a link or a device node put in its place after
+# the add is not written; a flush writes the list Write Uncorrectable
+# changed; a .bad that is an absolute symbolic link is read and written where it points,
 # one linked to itself refused (ELOOP); one mounted there (--bind) read.
 #
 # Needs root, zcblk.ko loaded, nvme-cli and mkfs.ext4. Exit: 0 pass,
@@ -291,8 +296,83 @@ del_disk "$fdisk"
 [ ! -e "$img.bad" ] || fail "$img.bad made for an empty list"
 log "file disk: --clear-bad 5+3, del, add on the same file: none; an empty list made no .bad"
 
-# bad_file PATH LBA NLB: a .bad of one range, its CRC right (crc32_le from
-# ~0 without the final inversion: zlib's crc32 inverted).
+# bb CMD FILE ARGS...: the copies of the list in FILE (a .bad), 12 KiB
+# apart. A copy's CRC (crc32_le from ~0, no final inversion: zlib's crc32
+# inverted) covers its header, CRC field 0, and its entries.
+#   gens: each copy's generation, "v1", "bad" or "-" (none)
+#   damage COPY: its CRC changed
+#   version COPY V: its version V
+bb() {
+	python3 - "$@" <<'PY' || fail "bb $*"
+import struct, sys, zlib
+cmd, path, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+C = 12288
+with open(path, 'r+b') as f:
+    data = f.read()
+    def state(i):
+        t = data[i * C:(i + 1) * C]
+        if len(t) < 32 or t[:32] == bytes(32):
+            return '-'
+        v, bs, nr, crc = struct.unpack_from('<IIII', t, 8)
+        h = 32 if v == 2 else 24
+        body = (t[:20] + bytes(4) + t[24:32] if v == 2 else b'') + t[h:h + 16 * nr]
+        if t[:8] != b'ZCBLKBB\0' or v not in (1, 2) or zlib.crc32(body) ^ 0xffffffff != crc:
+            return 'bad'
+        return 'v1' if v == 1 else str(struct.unpack_from('<Q', t, 24)[0])
+    if cmd == 'gens':
+        print(state(0), state(1))
+    elif cmd == 'damage':
+        f.seek(int(args[0]) * C + 20)
+        f.write(bytes([data[int(args[0]) * C + 20] ^ 0x5a]))
+    elif cmd == 'version':
+        f.seek(int(args[0]) * C + 8)
+        f.write(struct.pack('<I', int(args[1])))
+    else:
+        sys.exit('bb: no command ' + cmd)
+PY
+}
+
+# gens_are FILE WANT: bb gens FILE prints WANT
+gens_are() { same_out "$2" bb gens "$1"; }
+
+# Two copies: each save writes the one that does not hold the newer list.
+rm -f "$img.bad"
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+run set "${fdisk#zcblk}" --bad 5+3
+[ "$rc" -eq 0 ] || fail "set --bad 5+3: exit $rc: $err"
+gens_are "$img.bad" "1 -"
+run set "${fdisk#zcblk}" --bad 20
+[ "$rc" -eq 0 ] || fail "set --bad 20: exit $rc: $err"
+gens_are "$img.bad" "1 2"
+del_disk "$fdisk"
+gens_are "$img.bad" "1 2"
+# The newer damaged (a save a crash tore): the older taken, and said so;
+# the next save rewrites the damaged one, one generation on.
+bb damage "$img.bad" 1
+gens_are "$img.bad" "1 bad"
+dmesg_mark
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 1 5+3 '[{"lba": 5, "nlb": 3}]'
+dmesg_has "bad block list copy 1 damaged: copy 0, generation 1, taken"
+run set "${fdisk#zcblk}" --bad 30
+[ "$rc" -eq 0 ] || fail "set --bad 30: exit $rc: $err"
+gens_are "$img.bad" "1 2"
+del_disk "$fdisk"
+# The newer of an unknown version: the older; both: refused.
+bb version "$img.bad" 1 9
+dmesg_mark
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 1 5+3 '[{"lba": 5, "nlb": 3}]'
+dmesg_has "bad block list copy 1 of an unknown version: copy 0, generation 1, taken"
+del_disk "$fdisk"
+bb version "$img.bad" 0 9
+add_refused "Invalid argument" "path: the bad block list beside it (.bad) is of a version not known here" \
+	--block-size 4096
+rm "$img.bad" || fail "rm $img.bad"
+log "two copies: the newer damaged or of an unknown version, the older taken and the other rewritten; both of an unknown version refused"
+
+# bad_file PATH LBA NLB: a .bad of one range as the first version wrote
+# it (one copy, no generation), its CRC the entries'.
 bad_file() {
 	python3 - "$@" <<'PY' || fail "bad_file $*"
 import struct, sys, zlib
@@ -314,9 +394,16 @@ run add --backend file --path "$big" --block-size 4096
 bad_file "$big.bad" 0 40
 fdisk=$(add_disk --backend file --path "$big" --block-size 4096)
 bad "$fdisk" 1 0+40 '[{"lba": 0, "nlb": 40}]'
+# A save after a first version's list: into the second copy, taken after.
+run set "${fdisk#zcblk}" --bad 100
+[ "$rc" -eq 0 ] || fail "set --bad 100: exit $rc: $err"
+gens_are "$big.bad" "v1 1"
+del_disk "$fdisk"
+fdisk=$(add_disk --backend file --path "$big" --block-size 4096)
+bad "$fdisk" 2 "0+40, 100+1" '[{"lba": 0, "nlb": 40}, {"lba": 100, "nlb": 1}]'
 del_disk "$fdisk"
 rm -f "$big" "$big.bad"
-log "a .bad of 40000 blocks: does not fit the table, refused; of 40: taken"
+log "a .bad of 40000 blocks: does not fit the table, refused; of 40 (version 1): taken, a save after it taken"
 
 # A .bad that cannot be written (a directory in its place since the add):
 # set changes the list and says it could not save it; a flush, which
@@ -353,6 +440,18 @@ run set "${fdisk#zcblk}" --bad 9
 del_disk "$fdisk"
 rm "$img.bad" || fail "rm $img.bad"
 log "a link put in $img.bad's place after the add: not followed (ELOOP), the file it names unchanged"
+
+# A device node put there after the add (null's, 1:3): opened, but not
+# written (EINVAL).
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+mknod "$img.bad" c 1 3 || fail "mknod $img.bad"
+run set "${fdisk#zcblk}" --bad 9
+[ "$rc" -eq 2 ] || fail "set --bad 9 with $img.bad a device node: exit $rc: $err"
+[ "$err" = "zcblkctl: Invalid argument: bad-lba: the list changed, but the one beside the file (.bad) cannot be written" ] ||
+	fail "set --bad 9 with $img.bad a device node: \"$err\""
+del_disk "$fdisk"
+rm "$img.bad" || fail "rm $img.bad"
+log "a device node put in $img.bad's place after the add: not written (EINVAL)"
 
 # Write Uncorrectable changes the list without saving it; a flush saves
 # it, from the disk's workqueue, into the directory DEV_ADD looked up (this

@@ -248,6 +248,21 @@ udev_settle() {
 	fail "$1 did not appear"
 }
 
+# dmesg_mark, then dmesg_has TEXT: the kernel logged TEXT since the mark.
+dmesg_mark() { ZCBLK_DMESG_MARK=$(dmesg | wc -l); }
+dmesg_has() {
+	dmesg | tail -n +$((ZCBLK_DMESG_MARK + 1)) | grep -qF -- "$1" ||
+		fail "the kernel did not log \"$1\""
+}
+
+# same_out WANT CMD...: CMD succeeds and prints WANT.
+same_out() {
+	local want=$1 got
+	shift
+	got=$("$@") || fail "$*: exit $?"
+	[ "$got" = "$want" ] || fail "$*: \"$got\", want \"$want\""
+}
+
 # run ARGS...: zcblkctl ARGS; sets rc, out (stdout) and err (stderr).
 run() {
 	"$ZCBLKCTL" "$@" >"$TMP/out" 2>"$TMP/err"

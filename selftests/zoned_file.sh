@@ -110,18 +110,7 @@ PY
 }
 
 # gens_are FILE WANT: zt gens FILE prints WANT
-gens_are() {
-	local g
-	g=$(zt gens "$1")
-	[ "$g" = "$2" ] || fail "$1: zone table copies \"$g\", want \"$2\""
-}
-
-# dmesg_has TEXT: the kernel said TEXT since the last dmesg_mark
-dmesg_mark() { dmesg_at=$(dmesg | wc -l); }
-dmesg_has() {
-	dmesg | tail -n +$((dmesg_at + 1)) | grep -qF -- "$1" ||
-		fail "the kernel did not say \"$1\""
-}
+gens_are() { same_out "$2" zt gens "$1"; }
 
 # refused TEXT ARGS...: zcblkctl add ARGS fails saying TEXT
 refused() {
