@@ -52,6 +52,25 @@ static size_t zcblk_zt_len(u64 nr_zones)
 			ZCBLK_ZT_ALIGN);
 }
 
+/*
+ * The most whole zones of @zsize bytes that leave @copies copies of their
+ * table room in @store bytes: found by bisection, since a store of
+ * exabytes in zones of 512 bytes would take 2^48 steps one zone at a time.
+ */
+static u64 zcblk_zt_fit(u64 store, u64 zsize, unsigned int copies)
+{
+	u64 lo = 0, hi = div64_u64(store, zsize), mid;
+
+	while (lo < hi) {
+		mid = hi - (hi - lo) / 2;
+		if (mid * zsize + copies * zcblk_zt_len(mid) <= store)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
 /**
  * zcblk_zns_table_place() - find room for the zone table
  * @dev: a zoned disk being added, its backend open
@@ -88,9 +107,7 @@ int zcblk_zns_table_place(struct zcblk_dev *dev, u64 zsize, u64 *pos,
 			return -EINVAL;
 		}
 	} else {
-		nr = div64_u64(store, zsize);
-		while (nr && nr * zsize + 2 * zcblk_zt_len(nr) > store)
-			nr--;
+		nr = zcblk_zt_fit(store, zsize, 2);
 		if (!nr) {
 			NL_SET_ERR_MSG(extack,
 				       "path: too small for a zone and the zone table");
@@ -209,6 +226,9 @@ static int zcblk_zt_copy_check(struct zcblk_dev *dev, unsigned int copy,
 	if (memcmp(h->magic, ZCBLK_ZT_MAGIC, sizeof(h->magic)))
 		return -ENOENT;
 	zcblk_zt_hdr_fill(dev, &want);
+	/* Version 1's table where no copy of it could be: other zones' */
+	if (!copy && le32_to_cpu(h->version) == ZCBLK_ZT_VERSION_1)
+		return -EDOM;
 	if (h->version != want.version &&
 	    (copy != 1 || le32_to_cpu(h->version) != ZCBLK_ZT_VERSION_1))
 		return -EPROTO;
@@ -232,6 +252,31 @@ static int zcblk_zt_copy_check(struct zcblk_dev *dev, unsigned int copy,
 }
 
 /*
+ * A version 1 table written for more zones than leave two copies room
+ * now: it ends the store, where neither copy is. 0 for none, -EDOM for
+ * one, or the store's error.
+ */
+static int zcblk_zt_v1_elsewhere(struct zcblk_dev *dev)
+{
+	struct zcblk_zones *zs = dev->zones;
+	u64 store = round_down(dev->ops->store_size(dev), ZCBLK_ZT_ALIGN);
+	struct zcblk_zt_hdr h;
+	u64 pos;
+	int ret;
+
+	/* A given size: version 1 had its table where copy 1 is */
+	if (dev->cfg.size_given)
+		return 0;
+	pos = store - zcblk_zt_len(zcblk_zt_fit(store, dev->cfg.zone_size, 1));
+	if (pos == zs->table_pos + zs->table_len)
+		return 0;
+	ret = dev->ops->store_rw(dev, false, pos, &h, sizeof(h));
+	if (ret)
+		return ret;
+	return memcmp(h.magic, ZCBLK_ZT_MAGIC, sizeof(h.magic)) ? 0 : -EDOM;
+}
+
+/*
  * No copy to take (@res: what each holds). None there, or a first save
  * that never ended (the first copy damaged, the second never written:
  * nothing was made durable since the store was new): a new store, its
@@ -241,9 +286,15 @@ static int zcblk_zt_none(struct zcblk_dev *dev, const int *res,
 			 struct netlink_ext_ack *extack)
 {
 	struct zcblk_zones *zs = dev->zones;
-	int ret;
+	int ret = 0;
 
-	if (res[0] == -EDOM || res[1] == -EDOM) {
+	if (res[0] == -ENOENT && res[1] == -ENOENT)
+		ret = zcblk_zt_v1_elsewhere(dev);
+	if (ret && ret != -EDOM) {
+		NL_SET_ERR_MSG(extack, "path: cannot read the zone table");
+		return ret;
+	}
+	if (ret || res[0] == -EDOM || res[1] == -EDOM) {
 		NL_SET_ERR_MSG(extack,
 			       "zone-size: the backing file's zone table is of another geometry");
 		return -EINVAL;

@@ -12,7 +12,9 @@
 # keep their data. The newer copy damaged (a save a crash tore), the
 # older is taken, and the next save rewrites the damaged one; a first
 # save that never ended leaves the zones empty; a table of the first
-# version (one copy) is read.
+# version (one copy) is read, one for more zones than two copies leave
+# room refused as another geometry; 4 EiB of 512-byte zones refused at
+# once.
 # And btrfs -O zoned on such a disk survives the disk's deletion: files
 # written, disk deleted and made again, mounted, all equal.
 . "$(dirname "$0")/lib.sh"
@@ -329,6 +331,57 @@ addz "${targs[@]}"
 expect_zone 1 0x40 0x103
 "$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
 log "a version 1 table read, the version 2 copy written after it taken"
+
+# v1_file FILE NR: a file as version 1 made it for NR zones of 64 KiB, 4
+# KiB blocks, with no size given: the zones, then one copy of the table
+# (zone 3 full, the others empty), and nothing after it.
+v1_file() {
+	python3 - "$@" <<'PY' || fail "v1_file $*"
+import struct, sys, zlib
+path, nr = sys.argv[1], int(sys.argv[2])
+zs, lbas = 65536, 16
+ents = b''.join(struct.pack('<Q', (14 << 60 | (z + 1) * lbas) if z == 3 else (1 << 60 | z * lbas))
+                for z in range(nr))
+tlen = (64 + 8 * nr + 4095) // 4096 * 4096
+hdr = b'ZCBLKZT\0' + struct.pack('<IIQQIII', 1, 4096, zs, zs, nr, 0,
+                                 zlib.crc32(ents) ^ 0xffffffff)
+with open(path, 'wb') as f:
+    f.truncate(nr * zs + tlen)
+    f.seek(nr * zs)
+    f.write(hdr + bytes(64 - len(hdr)) + ents)
+PY
+}
+# Version 1 for more zones than leave two copies room now: refused as
+# another geometry, the file unchanged; whether its table lies between
+# the copies (1017 zones: a 12 KiB table, 8 KiB copies for 1016) or
+# under the first (505 zones: 8 KiB, 4 KiB copies for 504).
+for nr in 1017 505; do
+	vimg=$mnt/v1-$nr.img
+	v1_file "$vimg" $nr
+	sum=$(sha256sum <"$vimg")
+	refused "zone-size: the backing file's zone table is of another geometry" \
+		--backend file --path "$vimg" --block-size 4096 --zoned \
+		--zone-size 64K
+	[ "$(sha256sum <"$vimg")" = "$sum" ] || fail "$vimg changed"
+	rm -f "$vimg"
+done
+log "version 1 tables for more zones than two copies leave room: refused, unchanged"
+
+# A store of 4 EiB in zones of 512 bytes: refused at once for its number
+# of zones (the room for the table was once found a zone at a time).
+big=$TMP/big
+mkdir -p "$big"
+mount -t tmpfs -o size=1M tmpfs "$big" || fail "mount tmpfs"
+echo "mount $big" >>"$ZCBLK_UNDO"
+truncate -s 4E "$big/z.img" || fail "truncate -s 4E"
+SECONDS=0
+timeout 60 "$ZCBLKCTL" add --backend file --path "$big/z.img" --buffered \
+	--zoned --zone-size 512 >"$TMP/out" 2>&1 && fail "add of 2^53 zones succeeded"
+grep -qF "zone-size: more than 1048576 zones" "$TMP/out" ||
+	fail "4 EiB of 512-byte zones: $(<"$TMP/out") (after $SECONDS s)"
+umount "$big" || fail "umount $big"
+undo_forget "mount $big"
+log "4 EiB of 512-byte zones: refused for their number in $SECONDS s"
 
 # A new table in a full file system: refused with the store's error, no
 # disk. A tmpfs of 1 MiB filled; the file is sparse (--buffered: 6.1's
