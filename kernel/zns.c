@@ -223,12 +223,16 @@ static int zcblk_zone_action(struct zcblk_zones *zs, u32 idx,
 		zcblk_zone_set(zs, z, ZCBLK_ZS_FULL);
 		return 0;
 	case ZCBLK_ZONE_RESET:
-		if (all && !zcblk_zs_active(st) && st != ZCBLK_ZS_FULL)
+		/* And an empty zone whose zeroing failed: its data goes now */
+		if (all && !zcblk_zs_active(st) && st != ZCBLK_ZS_FULL &&
+		    !(st == ZCBLK_ZS_EMPTY && z->unzeroed))
 			return 0;
 		if (st != ZCBLK_ZS_EMPTY && !zcblk_zs_active(st) &&
 		    st != ZCBLK_ZS_FULL)
 			break;
-		*discard_to = z->wp;
+		/* After a zeroing that failed, its whole capacity again */
+		*discard_to = z->unzeroed ? zslba + zs->cap_lbas : z->wp;
+		z->unzeroed = false;
 		z->wp = zslba;
 		zcblk_zone_set(zs, z, ZCBLK_ZS_EMPTY);
 		return 0;
@@ -388,9 +392,15 @@ int zcblk_zns_mgmt(struct zcblk_dev *dev, enum zcblk_zone_action action,
 		if (all && action == ZCBLK_ZONE_OPEN)
 			zs->zone[idx].open_all = false;
 		spin_unlock(&zs->lock);
-		if (!status && end)
+		if (!status && end) {
 			status = zcblk_zone_zero(dev,
 						 zcblk_zone_start(zs, idx), end);
+			if (status) {
+				spin_lock(&zs->lock);
+				zs->zone[idx].unzeroed = true;
+				spin_unlock(&zs->lock);
+			}
+		}
 		if (all && !nowait)
 			cond_resched();
 	}

@@ -37,6 +37,7 @@ struct zcblk_zone {
 	u64 wp;			/* LBA; the zone's start when empty */
 	u8 state;		/* enum zcblk_zs */
 	bool open_all;		/* closed when an Open of all zones began */
+	bool unzeroed;		/* a Reset's zeroing failed: data may stay */
 	struct list_head lru;	/* on imp_open while implicitly opened */
 };
 

@@ -84,6 +84,11 @@ undo() {
 	module)
 		rmmod "$2" 2>/dev/null
 		[ ! -d "/sys/module/$2" ] ;;
+	dm)
+		dmsetup remove --noudevsync "$2" 2>/dev/null
+		[ ! -e "/dev/mapper/$2" ] ;;
+	loop)
+		losetup -d "$2" 2>/dev/null || true ;;
 	esac
 }
 

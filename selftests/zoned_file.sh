@@ -14,7 +14,8 @@
 # save that never ended leaves the zones empty; a table of the first
 # version (one copy) is read, one for more zones than two copies leave
 # room refused as another geometry; 4 EiB of 512-byte zones refused at
-# once.
+# once; a Reset whose zeroing failed (dm's error target) leaves the next
+# Reset the zone's data to zero.
 # And btrfs -O zoned on such a disk survives the disk's deletion: files
 # written, disk deleted and made again, mounted, all equal.
 . "$(dirname "$0")/lib.sh"
@@ -366,6 +367,74 @@ for nr in 1017 505; do
 	rm -f "$vimg"
 done
 log "version 1 tables for more zones than two copies leave room: refused, unchanged"
+
+# A Reset whose zeroing fails (zone 2 of a file disk on a device-mapper
+# device, dm's error target under it for the Reset): Internal Error; the
+# Reset again, the target gone, zeroes the zone's data, as the first
+# would have (once it found nothing to zero: the write pointer was
+# already at the start). Stock kernels: the debug kernel has no dm.
+if modprobe dm-mod 2>/dev/null && command -v dmsetup >/dev/null; then
+	modprobe loop 2>/dev/null	# built in on some kernels
+	truncate -s 8M "$mnt/dm.img" || fail "truncate"
+	loop=$(losetup -f --show "$mnt/dm.img") || fail "losetup"
+	echo "loop $loop" >>"$ZCBLK_UNDO"
+	dm=zcblk-zr$$
+	dmsetup create --noudevsync "$dm" --table "0 16384 linear $loop 0" || fail "dmsetup create"
+	echo "dm $dm" >>"$ZCBLK_UNDO"
+	dmsetup mknodes "$dm" || fail "dmsetup mknodes"	# no udev here
+	udev_settle "/dev/mapper/$dm"
+	addz --backend file --path "/dev/mapper/$dm" --block-size 4096 \
+		--zoned --zone-size 1M
+	nvme write "$chr" -s 0x200 -c 1 -z 8192 -d "$TMP/b" >/dev/null 2>&1 ||
+		fail "write zone 2"
+	# dm_table ERROR: zone 2's sectors (4096 to 6143) on the error target
+	# or not
+	dm_table() {
+		dmsetup suspend --noudevsync "$dm" || fail "dmsetup suspend"
+		if [ "$1" = error ]; then
+			printf '0 4096 linear %s 0\n4096 2048 error\n6144 10240 linear %s 6144\n' \
+				"$loop" "$loop"
+		else
+			echo "0 16384 linear $loop 0"
+		fi | dmsetup load --noudevsync "$dm" || fail "dmsetup load"
+		dmsetup resume --noudevsync "$dm" || fail "dmsetup resume"
+	}
+	dm_table error
+	nvme zns reset-zone "$chr" -s 0x200 >"$TMP/out" 2>&1 &&
+		fail "reset of zone 2 on dm's error target succeeded"
+	grep -q 'Internal Error' "$TMP/out" ||
+		fail "reset on dm's error target: $(<"$TMP/out")"
+	dm_table linear
+	nvme zns reset-zone "$chr" -s 0x200 >/dev/null 2>&1 || fail "reset again"
+	expect_zone 2 0x10 0x200
+	rm -f "$TMP/back"
+	nvme read "$chr" -s 0x200 -c 1 -z 8192 -d "$TMP/back" >/dev/null 2>&1 ||
+		fail "read zone 2"
+	cmp -s "$TMP/back" <(head -c 8192 /dev/zero) ||
+		fail "zone 2 holds its data after a Reset that failed and one that did not"
+	# The same, the second a Reset of all zones (which skips empty ones,
+	# but not one whose data a failed Reset left)
+	nvme write "$chr" -s 0x200 -c 1 -z 8192 -d "$TMP/b" >/dev/null 2>&1 ||
+		fail "write zone 2"
+	dm_table error
+	nvme zns reset-zone "$chr" -s 0x200 >/dev/null 2>&1 &&
+		fail "reset of zone 2 on dm's error target succeeded"
+	dm_table linear
+	nvme zns reset-zone "$chr" -a >/dev/null 2>&1 || fail "reset of all zones"
+	rm -f "$TMP/back"
+	nvme read "$chr" -s 0x200 -c 1 -z 8192 -d "$TMP/back" >/dev/null 2>&1 ||
+		fail "read zone 2"
+	cmp -s "$TMP/back" <(head -c 8192 /dev/zero) ||
+		fail "zone 2 holds its data after a failed Reset and a Reset of all"
+	"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+	undo_forget "disk ${name#zcblk}"
+	log "a Reset whose zeroing failed: Internal Error; the next, of the zone or of all, zeroes it"
+else
+	case $(uname -r) in
+	*-zcblk-debug) log "no device mapper in this kernel: its part is left out" ;;
+	*) fail "$(uname -r): no dm-mod or dmsetup" ;;
+	esac
+fi
 
 # A store of 4 EiB in zones of 512 bytes: refused at once for its number
 # of zones (the room for the table was once found a zone at a time).
