@@ -258,7 +258,8 @@ int zcblk_nvme_copy(struct zcblk_dev *dev, struct request *rq,
 	if (nowait && dev->ops->data_rw)
 		return ZCBLK_STATUS_DEFER;
 
-	r = kmalloc_array(nr, sizeof(*r), nowait ? GFP_NOWAIT : GFP_NOIO);
+	r = kmalloc_array(nr, sizeof(*r),
+			  nowait ? GFP_NOWAIT | __GFP_NOWARN : GFP_NOIO);
 	if (!r)
 		return nowait ? ZCBLK_STATUS_DEFER : ZCBLK_STATUS_INTERNAL;
 	/* Once: user memory another thread may rewrite meanwhile. */

@@ -262,7 +262,7 @@ static int zcblk_fdp_ruh_update(struct zcblk_dev *dev, struct request *rq,
 	if (npid > f->nph * f->nrg)
 		return ZCBLK_STATUS_FIELD;
 	pids = kmalloc_array(npid, sizeof(*pids),
-			     nowait ? GFP_NOWAIT : GFP_NOIO);
+			     nowait ? GFP_NOWAIT | __GFP_NOWARN : GFP_NOIO);
 	if (!pids)
 		return nowait ? ZCBLK_STATUS_DEFER : ZCBLK_STATUS_INTERNAL;
 	/* Once: user memory another thread may rewrite meanwhile. */
@@ -410,7 +410,8 @@ int zcblk_fdp_get_log(struct zcblk_dev *dev, struct request *rq, u8 lid,
 
 	if (!zcblk_fdp(dev) || (lsp && lid != ZCBLK_LOG_FDP_EVENTS) || lsp > 1)
 		return ZCBLK_STATUS_FIELD;
-	log = kzalloc(PAGE_SIZE, nowait ? GFP_NOWAIT : GFP_NOIO);
+	log = kzalloc(PAGE_SIZE,
+		      nowait ? GFP_NOWAIT | __GFP_NOWARN : GFP_NOIO);
 	if (!log)
 		return nowait ? ZCBLK_STATUS_DEFER : ZCBLK_STATUS_INTERNAL;
 	switch (lid) {
@@ -453,11 +454,16 @@ int zcblk_fdp_get_log(struct zcblk_dev *dev, struct request *rq, u8 lid,
  * @dev: the disk
  * @rq: the command's request: FDP Events' descriptors go in its data
  * @cmd: the command, its result set
+ * @sel: what is asked (CDW10's SEL): the current setting, the default
+ *	(also for saved: not saveable), or the capabilities (no data)
+ *
+ * FDP cannot change (its capabilities 0); FDP Events can, for one
+ * placement handle of the namespace, all disabled by default.
  *
  * Return: an NVMe status.
  */
 int zcblk_fdp_get_features(struct zcblk_dev *dev, struct request *rq,
-			   struct zcblk_pdu *cmd)
+			   struct zcblk_pdu *cmd, u8 sel)
 {
 	const struct zcblk_nvme_cmd *nc = &cmd->nc;
 	struct zcblk_fdp *f = dev->fdp;
@@ -469,18 +475,24 @@ int zcblk_fdp_get_features(struct zcblk_dev *dev, struct request *rq,
 	if ((nc->cdw10 & 0xff) == ZCBLK_FEAT_FDP) {
 		if (nc->cdw11 != ZCBLK_ENDGID)
 			return ZCBLK_STATUS_FIELD;
-		cmd->result = 1;	/* FDPE; configuration index 0 */
+		/* FDPE; configuration index 0 */
+		cmd->result = sel == ZCBLK_SEL_CAPS ? 0 : 1;
 		return 0;
 	}
 	if (nc->nsid != ZCBLK_NSID)
 		return ZCBLK_STATUS_NS;
 	if (ph >= f->nph || !noet || (nc->cdw11 >> 24))
 		return ZCBLK_STATUS_FIELD;
+	if (sel == ZCBLK_SEL_CAPS) {
+		cmd->result = ZCBLK_FEAT_NS_SPECIFIC | ZCBLK_FEAT_CHANGEABLE;
+		return 0;
+	}
 	noet = min_t(u32, noet, ARRAY_SIZE(zcblk_fdp_types));
 	spin_lock(&f->lock);
 	for (i = 0; i < noet; i++) {
 		d[2 * i] = zcblk_fdp_types[i];
-		d[2 * i + 1] = !!(f->ev_on[ph] & BIT(i));
+		d[2 * i + 1] = sel == ZCBLK_SEL_CURRENT &&
+			       (f->ev_on[ph] & BIT(i));
 	}
 	spin_unlock(&f->lock);
 	zcblk_rq_fill(rq, d, 2 * noet);

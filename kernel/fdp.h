@@ -48,7 +48,7 @@ int zcblk_fdp_io_mgmt(struct zcblk_dev *dev, struct request *rq,
 int zcblk_fdp_get_log(struct zcblk_dev *dev, struct request *rq, u8 lid,
 		      u32 lsp, u64 off);
 int zcblk_fdp_get_features(struct zcblk_dev *dev, struct request *rq,
-			   struct zcblk_pdu *cmd);
+			   struct zcblk_pdu *cmd, u8 sel);
 int zcblk_fdp_set_features(struct zcblk_dev *dev, struct request *rq,
 			   struct zcblk_pdu *cmd);
 

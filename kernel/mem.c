@@ -135,8 +135,9 @@ static enum zcblk_submit zcblk_mem_copy(struct zcblk_mem *mem, u64 pos,
 
 		if (write && !page) {
 			/* Rewriting what was copied so far is harmless. */
-			if (zcblk_mem_alloc(mem, idx, io->nowait ? GFP_NOWAIT :
-							       GFP_NOIO))
+			if (zcblk_mem_alloc(mem, idx, io->nowait ?
+					    GFP_NOWAIT | __GFP_NOWARN :
+					    GFP_NOIO))
 				continue;	/* copy into the new page */
 			if (io->nowait)
 				return ZCBLK_SUBMIT_DEFER;
@@ -647,8 +648,8 @@ static enum zcblk_submit zcblk_mem_write_swap(struct zcblk_dev *dev,
 	}
 	for (i = 0; i < nr; i++) {
 		/* Replacing a page allocates nothing; filling a hole may. */
-		old = xa_store(&mem->pages, first + i, pages[i],
-			       io->nowait ? GFP_NOWAIT : GFP_NOIO);
+		old = xa_store(&mem->pages, first + i, pages[i], io->nowait ?
+			       GFP_NOWAIT | __GFP_NOWARN : GFP_NOIO);
 		if (xa_is_err(old)) {
 			/* Holes again where there were: nothing allocated */
 			zcblk_mem_put_back(mem, first, pages, i);

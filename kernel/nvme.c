@@ -326,7 +326,7 @@ static int zcblk_nvme_dsm(struct zcblk_dev *dev, struct request *rq,
 		return 0;	/* only hints: nothing to do */
 
 	ranges = kmalloc_array(nr, sizeof(*ranges),
-			       nowait ? GFP_NOWAIT : GFP_NOIO);
+			       nowait ? GFP_NOWAIT | __GFP_NOWARN : GFP_NOIO);
 	if (!ranges)
 		return nowait ? ZCBLK_STATUS_DEFER : ZCBLK_STATUS_INTERNAL;
 	zcblk_rq_copy_from(rq, 0, ranges, nr * sizeof(*ranges));

@@ -38,6 +38,9 @@
 #define ZCBLK_ID_NS_MCL		76
 #define ZCBLK_ID_NS_MSRC	80
 /* Get Features: I/O Command Set Profile; not named in 6.1 */
+/* Identify Controller: FRMW (one slot, read-only), LPA (bits 0 to 2) */
+#define ZCBLK_FRMW		(1 << 1 | BIT(0))
+#define ZCBLK_LPA		(BIT(0) | BIT(1) | BIT(2))
 #define ZCBLK_FEAT_IOCS_PROFILE	0x19
 /* Changed Zone List (ZNS): its id, not named in 6.1, and its size */
 #define ZCBLK_LOG_ZONE_CHANGED	0xbf
@@ -139,6 +142,10 @@ static void zcblk_nvme_ident_fill(struct zcblk_dev *dev,
 	c->ver = cpu_to_le32(0x10400);		/* NVMe 1.4 */
 	c->acl = 3;
 	c->aerl = 3;
+	/* One firmware slot, read-only; its log page (03h) */
+	c->frmw = ZCBLK_FRMW;
+	/* SMART per namespace, the effects log, Get Log Page's offsets */
+	c->lpa = ZCBLK_LPA;
 	c->sqes = 0x66;
 	c->cqes = 0x44;
 	c->maxcmd = cpu_to_le16(dev->cfg.queue_depth);
@@ -349,8 +356,6 @@ static bool zcblk_nvme_nsid_ok(u32 nsid)
 static int zcblk_nvme_get_features(struct zcblk_dev *dev, struct request *rq,
 				   struct zcblk_pdu *cmd)
 {
-	int status;
-
 	const struct zcblk_nvme_cmd *nc = &cmd->nc;
 	u32 nr_queues = dev->cfg.nr_queues + dev->cfg.poll_queues - 1;
 	u8 sel = (nc->cdw10 >> 8) & 0x7;
@@ -362,29 +367,39 @@ static int zcblk_nvme_get_features(struct zcblk_dev *dev, struct request *rq,
 	    nc->cdw14 || nc->cdw15)
 		return ZCBLK_STATUS_FIELD;
 	switch (nc->cdw10 & 0xff) {
-	case NVME_FEAT_VOLATILE_WC:
-		/* WCE; a write cache's is changeable (Set Features) */
-		cmd->result = dev->wc.size ? READ_ONCE(dev->wc.enabled) :
-					     dev->nvme_ident->ctrl.vwc;
-		if (sel == 3)
-			cmd->result = dev->wc.size ? BIT(2) : 0;
-		return 0;
-	case NVME_FEAT_NUM_QUEUES:
-		cmd->result = nr_queues | nr_queues << 16;
-		break;
-	case ZCBLK_FEAT_IOCS_PROFILE:
-		cmd->result = 0;	/* vector 0 of CNS 1Ch */
-		break;
 	case ZCBLK_FEAT_FDP:
 	case ZCBLK_FEAT_FDP_EVENTS:
-		status = zcblk_fdp_get_features(dev, rq, cmd);
-		if (status)
-			return status;
+		return zcblk_fdp_get_features(dev, rq, cmd, sel);
+	case NVME_FEAT_VOLATILE_WC:
+	case NVME_FEAT_NUM_QUEUES:
+	case ZCBLK_FEAT_IOCS_PROFILE:
+		if (nc->cdw11)		/* reserved in their Get Features */
+			return ZCBLK_STATUS_FIELD;
 		break;
 	default:
 		return ZCBLK_STATUS_FIELD;
 	}
-	if (sel == 3)
+	switch (nc->cdw10 & 0xff) {
+	case NVME_FEAT_VOLATILE_WC:
+		/*
+		 * WCE: the default (saved too: not saveable) what the disk
+		 * was made with; a write cache's is changeable.
+		 */
+		if (sel == ZCBLK_SEL_CAPS)
+			cmd->result = dev->wc.size ? ZCBLK_FEAT_CHANGEABLE : 0;
+		else if (sel == ZCBLK_SEL_CURRENT && dev->wc.size)
+			cmd->result = READ_ONCE(dev->wc.enabled);
+		else
+			cmd->result = dev->nvme_ident->ctrl.vwc;
+		return 0;
+	case NVME_FEAT_NUM_QUEUES:
+		cmd->result = nr_queues | nr_queues << 16;
+		break;
+	default:
+		cmd->result = 0;	/* I/O command set profile: vector 0 */
+		break;
+	}
+	if (sel == ZCBLK_SEL_CAPS)
 		cmd->result = 0;	/* not saveable, not changeable */
 	return 0;
 }
@@ -400,7 +415,11 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 {
 	u64 off = (u64)nc->cdw13 << 32 | nc->cdw12;
 	u8 lid = nc->cdw10 & 0xff, csi = nc->cdw14 >> 24;
-	struct nvme_smart_log smart = {};
+	union {
+		struct nvme_smart_log smart;
+		struct nvme_fw_slot_info_log fw;
+	} u = {};
+	struct nvme_smart_log *smart = &u.smart;
 	struct zcblk_io_stats st;
 	const void *log;
 	size_t size;
@@ -444,16 +463,24 @@ static int zcblk_nvme_get_log(struct zcblk_dev *dev, struct request *rq,
 	case NVME_LOG_SMART:
 		zcblk_stats_sum(dev, &st);
 		/* Data units are thousands of 512-byte units, rounded up. */
-		zcblk_put_le128(smart.data_units_read, DIV_ROUND_UP_ULL(
+		zcblk_put_le128(smart->data_units_read, DIV_ROUND_UP_ULL(
 			st.read_bytes >> SECTOR_SHIFT, 1000));
-		zcblk_put_le128(smart.data_units_written, DIV_ROUND_UP_ULL(
+		zcblk_put_le128(smart->data_units_written, DIV_ROUND_UP_ULL(
 			st.write_bytes >> SECTOR_SHIFT, 1000));
-		zcblk_put_le128(smart.host_reads, st.read_cmds);
-		zcblk_put_le128(smart.host_writes, st.write_cmds);
-		zcblk_put_le128(smart.media_errors, st.errors);
-		smart.avail_spare = 100;
-		log = &smart;
-		size = sizeof(smart);
+		zcblk_put_le128(smart->host_reads, st.read_cmds);
+		zcblk_put_le128(smart->host_writes, st.write_cmds);
+		zcblk_put_le128(smart->media_errors, st.errors);
+		smart->avail_spare = 100;
+		log = smart;
+		size = sizeof(*smart);
+		break;
+	case NVME_LOG_FW_SLOT:
+		/* Slot 1 active, its revision Identify's */
+		u.fw.afi = 1;
+		memcpy(&u.fw.frs[0], dev->nvme_ident->ctrl.fr,
+		       sizeof(u.fw.frs[0]));
+		log = &u.fw;
+		size = sizeof(u.fw);
 		break;
 	default:
 		return ZCBLK_STATUS_FIELD;

@@ -193,6 +193,16 @@ TEST_F(bad, reserved_cdw_bits)
 	c.cdw12 = 1;
 	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
 		     "Get Features, cdw12");
+	/* CDW11 reserved in Get Features of these three */
+	c = pt_admin(PT_ADM_GET_FEATURES, PT_NSID, 0x06, 0xffffffff, NULL, 0);
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Get Features 06h, cdw11");
+	c = pt_admin(PT_ADM_GET_FEATURES, PT_NSID, 0x07, 1, NULL, 0);
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Get Features 07h, cdw11");
+	c = pt_admin(PT_ADM_GET_FEATURES, PT_NSID, 0x19, 1U << 31, NULL, 0);
+	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,
+		     "Get Features 19h, cdw11");
 	c = pt_admin(PT_ADM_SET_FEATURES, PT_NSID, 0x06, 1, NULL, 0);
 	c.cdw15 = 1;
 	expect_admin(_metadata, &b, &c, PT_SC_INVALID_FIELD,

@@ -262,7 +262,7 @@ TEST_F(ptd, identify)
 		NVME_IOCTL_ADMIN_CMD, NVME_IOCTL_ADMIN64_CMD,
 	};
 	struct nvme_uring_cmd c;
-	unsigned char *id;
+	unsigned char *id, fr[8];
 	__u64 result;
 	struct rt t;
 	size_t i;
@@ -307,6 +307,27 @@ TEST_F(ptd, identify)
 		EXPECT_EQ(7, id[PT_ID_CTRL_MDTS]);
 		EXPECT_EQ(1, pt_le32(id + PT_ID_CTRL_NN));
 		EXPECT_EQ(0, memcmp(id + PT_ID_CTRL_MN, "zcblk", 5));
+		/*
+		 * FRMW (260): one slot, read-only; LPA (261): SMART per
+		 * namespace, the effects log, extended data (offsets)
+		 */
+		EXPECT_EQ(0x03, id[260]);
+		EXPECT_EQ(0x07, id[261]);
+		memcpy(fr, id + 64, 8);		/* FR */
+
+		/* Firmware Slot Information: slot 1 active, FRS1 FR */
+		memset(id, 0xff, 512);
+		c = pt_get_log(0, 0x03, id, 512);
+		res = pt_passthru(t.cfd, reqs[i], &c, NULL);
+		ASSERT_EQ(0, res) {
+			TH_LOG("%s Get Log Page 03h: %s", name,
+			       pt_res_str(res));
+		}
+		t.want_pins += pt_pages(id, 512);
+		EXPECT_EQ(1, id[0]);
+		EXPECT_EQ(0, memcmp(id + 8, fr, 8));
+		EXPECT_TRUE(pt_all_bytes(id + 1, 7, 0));
+		EXPECT_TRUE(pt_all_bytes(id + 16, 512 - 16, 0));
 
 		/*
 		 * The result is written back: Number of Queues, 0-based

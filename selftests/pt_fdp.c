@@ -353,6 +353,28 @@ TEST_F(fdp, reclaim_units)
 		EXPECT_EQ(0, d[3]);
 		EXPECT_EQ(0x81, d[4]);
 		EXPECT_EQ(1, d[5]);
+		/* SEL 1, the default: all disabled */
+		g.cdw10 = 0x1e | 1 << 8;
+		ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_ADMIN64_CMD, &g,
+					 &result));
+		ASSERT_EQ(3, result);
+		EXPECT_EQ(0x81, d[4]);
+		EXPECT_EQ(0, d[5]);
+		/*
+		 * SEL 3, capabilities: namespace specific, changeable, and
+		 * no data
+		 */
+		memset(d, 0xa5, 6);
+		g.cdw10 = 0x1e | 3 << 8;
+		ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_ADMIN64_CMD, &g,
+					 &result));
+		EXPECT_EQ(6, result);
+		EXPECT_TRUE(pt_all_bytes(d, 6, 0xa5));
+		/* FDP: not changeable */
+		g = pt_admin(PT_ADM_GET_FEATURES, 0, 0x1d | 3 << 8, 1, NULL, 0);
+		ASSERT_EQ(0, pt_passthru(self->cfd, NVME_IOCTL_ADMIN64_CMD, &g,
+					 &result));
+		EXPECT_EQ(0, result);
 	}
 }
 

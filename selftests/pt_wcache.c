@@ -143,6 +143,11 @@ TEST_F(wc, offered)
 	EXPECT_EQ(0, feat(self->cfd, ADM_SET_FEAT, FEAT_VWC, 0, NULL));
 	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC, 0, &res));
 	EXPECT_EQ(0, res);
+	/* SEL 1 and 2, default and saved (not saveable: the default): on */
+	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC | 1 << 8, 0, &res));
+	EXPECT_EQ(1, res);
+	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC | 2 << 8, 0, &res));
+	EXPECT_EQ(1, res);
 	EXPECT_EQ(0, feat(self->cfd, ADM_SET_FEAT, FEAT_VWC, 1, NULL));
 	ASSERT_EQ(0, feat(self->cfd, ADM_GET_FEAT, FEAT_VWC, 0, &res));
 	EXPECT_EQ(1, res);
