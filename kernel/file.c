@@ -388,6 +388,13 @@ static enum zcblk_submit zcblk_file_rw(struct zcblk_dev *dev,
 	}
 	pdu->iocb.ki_complete = zcblk_file_aio_complete;
 	pdu->iocb.ki_flags = f->buffered ? 0 : IOCB_DIRECT;
+	/*
+	 * A write's kiocb says so, as aio's and io_uring's do: 6.1's
+	 * overlayfs ends the upper file's write protection of an async
+	 * write only for one.
+	 */
+	if (write)
+		pdu->iocb.ki_flags |= IOCB_WRITE;
 	if (write && io->fua)
 		pdu->iocb.ki_flags |= IOCB_DSYNC;
 	pdu->iocb.ki_ioprio = req_get_ioprio(rq);

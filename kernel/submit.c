@@ -8,6 +8,7 @@
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/indirect_call_wrapper.h>
+#include <linux/sched/mm.h>
 
 #include "backend.h"
 #include "compat.h"
@@ -517,8 +518,16 @@ static void zcblk_rq_work(struct work_struct *work)
 {
 	struct zcblk_pdu *pdu = container_of(work, struct zcblk_pdu, work);
 	struct request *rq = blk_mq_rq_from_pdu(pdu);
+	unsigned int noio;
 
+	/*
+	 * Reclaim must not write through the disk whose I/O this is: the
+	 * backing file's buffered I/O, fallocate, fsync, copy_file_range
+	 * and metadata run here (loop's workers run so too).
+	 */
+	noio = memalloc_noio_save();
 	zcblk_disk_execute(rq->q->queuedata, rq);
+	memalloc_noio_restore(noio);
 }
 
 /* SOFTIRQ completion mode, through blk_mq_complete_request(). */
