@@ -37,6 +37,7 @@ static const struct field id_ctrl[] = {
 	{ 256, 2 },	/* OACS (Format NVM) */
 	{ 258, 1 },	/* ACL */
 	{ 259, 1 },	/* AERL */
+	{ 260, 2 },	/* FRMW, LPA */
 	{ 340, 2 },	/* ENDGIDMAX (FDP disks) */
 	{ 512, 1 },	/* SQES */
 	{ 513, 1 },	/* CQES */
@@ -84,6 +85,9 @@ static const struct field smart[] = {
 	{ 160, 16 },
 	{ 0, 0 }
 };
+
+/* Firmware Slot Information: AFI, FRS1. */
+static const struct field fw_slot[] = { { 0, 1 }, { 8, 8 }, { 0, 0 } };
 
 /* NVM Command Set Identify Namespace: ELBAF0..8 (their guards). */
 static const struct field nvm_id_ns[] = { { 12, 36 }, { 0, 0 } };
@@ -219,6 +223,8 @@ TEST_F(reply, log_pages)
 	check_reply(_metadata, self, c, none, "Error log, one entry");
 	c = pt_get_log(0xffffffff, 0x01, NULL, 4096);
 	check_reply(_metadata, self, c, none, "Error log, 4 KiB");
+	c = pt_get_log(0, 0x03, NULL, 512);
+	check_reply(_metadata, self, c, fw_slot, "Firmware Slot Information");
 }
 
 TEST_HARNESS_MAIN
