@@ -359,11 +359,14 @@ PY
 for nr in 1017 505; do
 	vimg=$mnt/v1-$nr.img
 	v1_file "$vimg" $nr
-	sum=$(sha256sum <"$vimg")
+	# its end: the old table and both copies' places (the whole file is
+	# 64 MiB, slow to hash under TCG)
+	sum=$(stat -c %s "$vimg"; tail -c 65536 "$vimg" | sha256sum)
 	refused "zone-size: the backing file's zone table is of another geometry" \
 		--backend file --path "$vimg" --block-size 4096 --zoned \
 		--zone-size 64K
-	[ "$(sha256sum <"$vimg")" = "$sum" ] || fail "$vimg changed"
+	[ "$(stat -c %s "$vimg"; tail -c 65536 "$vimg" | sha256sum)" = "$sum" ] ||
+		fail "$vimg changed"
 	rm -f "$vimg"
 done
 log "version 1 tables for more zones than two copies leave room: refused, unchanged"
