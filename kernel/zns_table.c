@@ -226,12 +226,12 @@ static int zcblk_zt_copy_check(struct zcblk_dev *dev, unsigned int copy,
 	if (memcmp(h->magic, ZCBLK_ZT_MAGIC, sizeof(h->magic)))
 		return -ENOENT;
 	zcblk_zt_hdr_fill(dev, &want);
+	if (h->version != want.version &&
+	    le32_to_cpu(h->version) != ZCBLK_ZT_VERSION_1)
+		return -EPROTO;
 	/* Version 1's table where no copy of it could be: other zones' */
 	if (!copy && le32_to_cpu(h->version) == ZCBLK_ZT_VERSION_1)
 		return -EDOM;
-	if (h->version != want.version &&
-	    (copy != 1 || le32_to_cpu(h->version) != ZCBLK_ZT_VERSION_1))
-		return -EPROTO;
 	if (memcmp(&h->block_size, &want.block_size,
 		   offsetof(struct zcblk_zt_hdr, crc) -
 		   offsetof(struct zcblk_zt_hdr, block_size)))

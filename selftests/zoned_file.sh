@@ -49,6 +49,7 @@ addz() {
 #   v1: the newer copy written as version 1 wrote it (the second copy,
 #       its CRC the entries'), the first zeroed
 #   version COPY V: its version V, its CRC made again
+#   gen COPY G: its generation G, its CRC made again
 zt() {
 	python3 - "$@" <<'PY' || fail "zt $*"
 import struct, sys, zlib
@@ -102,9 +103,12 @@ with open(path, 'r+b') as f:
         struct.pack_into('<I', t, 40, crc(t, 1))
         wr(1, t)
         wr(0, bytes(L))
-    elif cmd == 'version':
+    elif cmd in ('version', 'gen'):
         t = rd(int(args[0]))
-        struct.pack_into('<I', t, 8, int(args[1]))
+        if cmd == 'version':
+            struct.pack_into('<I', t, 8, int(args[1]))
+        else:
+            struct.pack_into('<Q', t, 48, int(args[1]))
         struct.pack_into('<I', t, 40, crc(t, 2))
         wr(int(args[0]), t)
     else:
@@ -280,6 +284,13 @@ dmesg_has "zone table copy 0 damaged: copy 1, generation 2, taken"
 gens_are "$timg" "3 2"
 addz "${targs[@]}"
 expect_zone 0 0x40 0x2
+"$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
+gens_are "$timg" "3 4"
+# A generation no save could follow (2^64 - 1): damaged, the other taken.
+zt gen "$timg" 1 18446744073709551615
+dmesg_mark
+addz "${targs[@]}"
+dmesg_has "zone table copy 1 damaged: copy 0, generation 3, taken"
 "$ZCBLKCTL" del "${name#zcblk}" >/dev/null || fail "del"
 gens_are "$timg" "3 4"
 # The newer of a version not known here: the older taken; both: refused.
