@@ -302,6 +302,7 @@ log "file disk: --clear-bad 5+3, del, add on the same file: none; an empty list 
 #   gens: each copy's generation, "v1", "bad" or "-" (none)
 #   damage COPY: its CRC changed
 #   version COPY V: its version V
+#   gen COPY G: its generation G, its CRC made again
 bb() {
 	python3 - "$@" <<'PY' || fail "bb $*"
 import struct, sys, zlib
@@ -327,6 +328,14 @@ with open(path, 'r+b') as f:
     elif cmd == 'version':
         f.seek(int(args[0]) * C + 8)
         f.write(struct.pack('<I', int(args[1])))
+    elif cmd == 'gen':
+        t = bytearray(data[int(args[0]) * C:(int(args[0]) + 1) * C])
+        nr = struct.unpack_from('<I', t, 16)[0]
+        struct.pack_into('<Q', t, 24, int(args[1]))
+        body = bytes(t[:20]) + bytes(4) + bytes(t[24:32 + 16 * nr])
+        struct.pack_into('<I', t, 20, zlib.crc32(body) ^ 0xffffffff)
+        f.seek(int(args[0]) * C)
+        f.write(t)
     else:
         sys.exit('bb: no command ' + cmd)
 PY
@@ -357,6 +366,14 @@ dmesg_has "bad block list copy 1 damaged: copy 0, generation 1, taken"
 run set "${fdisk#zcblk}" --bad 30
 [ "$rc" -eq 0 ] || fail "set --bad 30: exit $rc: $err"
 gens_are "$img.bad" "1 2"
+del_disk "$fdisk"
+# A generation no save could follow (2^64 - 1): damaged, the other taken.
+bb gen "$img.bad" 1 18446744073709551615
+gens_are "$img.bad" "1 18446744073709551615"
+dmesg_mark
+fdisk=$(add_disk --backend file --path "$img" --block-size 4096)
+bad "$fdisk" 1 5+3 '[{"lba": 5, "nlb": 3}]'
+dmesg_has "bad block list copy 1 damaged: copy 0, generation 1, taken"
 del_disk "$fdisk"
 # The newer of an unknown version: the older; both: refused.
 bb version "$img.bad" 1 9
